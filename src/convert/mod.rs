@@ -1,0 +1,108 @@
+//! PDF -> Markdown conversion. This module knows nothing of the spool: it takes a path and returns
+//! Markdown plus statistics, or a [`ConvertError`] with a stable machine code. The daemon runs it in an
+//! isolated child process; `mdspool convert` runs exactly the same code in-process.
+
+use std::path::{Path, PathBuf};
+
+/// Options shared by every converter.
+#[derive(Debug, Clone)]
+pub struct ConvertOptions {
+    /// Insert a page separator (`<!-- page N -->` line) between pages.
+    pub page_breaks: bool,
+    /// Upper bound for the decompressed size of any single stream, in bytes.
+    pub max_stream_bytes: u64,
+}
+
+impl Default for ConvertOptions {
+    fn default() -> Self {
+        ConvertOptions {
+            page_breaks: false,
+            max_stream_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What a successful conversion produced besides the Markdown.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ConvertStats {
+    pub pages: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConvertOutput {
+    pub markdown: String,
+    pub stats: ConvertStats,
+}
+
+/// Why a conversion failed. `code()` is stable and goes into manifests and `--json` output.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    #[error("{path}: malformed PDF: {reason}")]
+    Malformed { path: PathBuf, reason: String },
+    #[error("{path}: PDF is encrypted and needs a user password")]
+    Encrypted { path: PathBuf },
+    #[error("{path}: no text layer on any of its {pages} page(s) (scanned document?)")]
+    NoTextLayer { path: PathBuf, pages: u32 },
+    #[error("{path}: PDF too complex: {reason}")]
+    TooComplex { path: PathBuf, reason: String },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: external converter failed: {reason}")]
+    External { path: PathBuf, reason: String },
+}
+
+impl ConvertError {
+    /// Stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConvertError::Malformed { .. } => "pdf_malformed",
+            ConvertError::Encrypted { .. } => "pdf_encrypted",
+            ConvertError::NoTextLayer { .. } => "no_text_layer",
+            ConvertError::TooComplex { .. } => "pdf_too_complex",
+            ConvertError::Io { .. } => "io_error",
+            ConvertError::External { .. } => "external_converter_failed",
+        }
+    }
+
+    /// Permanent failures are not retried by the worker pool.
+    pub fn is_permanent(&self) -> bool {
+        !matches!(self, ConvertError::Io { .. })
+    }
+}
+
+/// A PDF -> Markdown converter.
+pub trait Converter: Send + Sync {
+    /// Short name recorded in manifests (`builtin`, `external`).
+    fn name(&self) -> &str;
+    /// Version recorded in manifests.
+    fn version(&self) -> String;
+    fn convert(&self, input: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError>;
+}
+
+/// The built-in engine (placeholder until the engine lands: plain text via pdf_oxide).
+pub struct Builtin;
+
+impl Converter for Builtin {
+    fn name(&self) -> &str {
+        "builtin"
+    }
+    fn version(&self) -> String {
+        env!("CARGO_PKG_VERSION").to_string()
+    }
+    fn convert(&self, input: &Path, _opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
+        Err(ConvertError::Malformed {
+            path: input.to_path_buf(),
+            reason: "engine not built yet".into(),
+        })
+    }
+}
