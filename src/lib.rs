@@ -1,1 +1,32 @@
+//! mdspool: a durable, filesystem-watching spool that turns PDFs dropped into a folder into Markdown.
+//!
+//! The folder layout is the interface. Data flows through the modules in this order:
+//!
+//! ```text
+//! client --(NAME.pdf + NAME.pdf.idem)--> <root>/inbox/
+//!   inbox    watcher + claim by rename -> state/staging/<id>/
+//!   store    admit: idempotency record, jobs/<id>/{raw/input.pdf, manifest.json}, receipt
+//!   queue    job ids, in creation order
+//!   worker   isolated child process per conversion -> artifacts/output.md, logs/run.log
+//!   convert  PDF -> Markdown (knows nothing of the spool)
+//!   sweeper  retention: raw 24h, jobs 7d, pinned exempt, tombstones
+//!   daemon   threads, signals, recovery, ordered shutdown
+//! ```
+//!
+//! [`layout`] builds every path; [`fsx`] does every durable write; [`error::Error`] carries every
+//! failure with a stable code.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
 pub mod convert;
+pub mod daemon;
+pub mod error;
+pub mod failpoint;
+pub mod fsx;
+pub mod ids;
+pub mod layout;
+pub mod logging;
+pub mod store;
+
+pub use error::{Error, Result};

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `mdspool` binary: all logic lives in the library (`mdspool::cli`).
+
+fn main() {
+    std::process::exit(mdspool::cli::main());
+}

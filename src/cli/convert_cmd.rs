@@ -1,0 +1,51 @@
+//! `mdspool convert IN.pdf [-o OUT.md]`: one conversion in this process, with exactly the engine and
+//! options the daemon uses. Errors exit 7 with their stable code on stderr.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::cli::Ctx;
+use crate::convert::{self, ConvertOptions, Converter};
+use crate::error::{IoContext, Result, exit};
+use crate::fsx;
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The PDF to convert
+    pub input: PathBuf,
+    /// Write the Markdown here instead of stdout
+    #[arg(short, long, value_name = "OUT.md")]
+    pub output: Option<PathBuf>,
+    /// Separate pages with `<!-- page N -->` lines
+    #[arg(long)]
+    pub page_breaks: bool,
+    /// Print the statistics (pages, warnings, title) as JSON on stderr
+    #[arg(long)]
+    pub stats: bool,
+}
+
+pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
+    let cfg = &ctx.loaded.config.convert;
+    let opts = ConvertOptions {
+        page_breaks: a.page_breaks || cfg.page_breaks,
+        max_stream_bytes: cfg.max_stream.0,
+    };
+    let engine = convert::Builtin;
+    let out = engine.convert(&a.input, &opts)?;
+    match &a.output {
+        Some(p) => fsx::write_atomic(p, out.markdown.as_bytes())?,
+        None => {
+            use std::io::Write;
+            let mut so = std::io::stdout().lock();
+            so.write_all(out.markdown.as_bytes()).at("<stdout>")?;
+        }
+    }
+    if a.stats {
+        eprintln!(
+            "{}",
+            serde_json::to_string(&out.stats).unwrap_or_else(|_| "{}".into())
+        );
+    }
+    Ok(exit::OK)
+}

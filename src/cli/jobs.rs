@@ -1,0 +1,216 @@
+//! `mdspool submit`, `status` and `list`: the job commands that read or add to the store directly.
+//! They need no running daemon and are safe beside one.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::cli::{Ctx, print_json};
+use crate::error::{Error, IoContext, Result, exit};
+use crate::fsx;
+use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
+use crate::store::manifest::{JobStatus, Manifest};
+use crate::store::{Admission, Drop};
+
+#[derive(Debug, Args)]
+pub struct SubmitArgs {
+    /// The PDF to add
+    pub pdf: PathBuf,
+    /// Idempotency key [default: sha256-<hex of the bytes>]
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Idempotency scope
+    #[arg(long, default_value = DEFAULT_SCOPE)]
+    pub scope: String,
+    /// Exempt the job from retention
+    #[arg(long)]
+    pub pin: bool,
+    /// Print the manifest as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["job_id", "key"])))]
+pub struct StatusArgs {
+    /// The job id (a UUID, as in jobs/<id>/)
+    pub job_id: Option<String>,
+    /// Find the job by idempotency key instead
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Scope of --key
+    #[arg(long, default_value = DEFAULT_SCOPE, requires = "key")]
+    pub scope: String,
+    /// Print the manifest itself as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only jobs in this state
+    #[arg(long, value_enum)]
+    pub status: Option<JobStatus>,
+    /// Print a JSON array of manifests
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn looks_like_pdf(path: &std::path::Path) -> Result<bool> {
+    let mut head = [0u8; 1024];
+    let mut f = std::fs::File::open(path).at(path)?;
+    let n = f.read(&mut head).at(path)?;
+    Ok(head[..n].windows(5).any(|w| w == b"%PDF-"))
+}
+
+pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
+    let key = match &a.key {
+        Some(k) => Some(IdemKey::new(&a.scope, k)?),
+        None => {
+            crate::ids::validate_name("scope", &a.scope)?;
+            None
+        }
+    };
+    if !looks_like_pdf(&a.pdf)? {
+        return Err(Error::Drop {
+            path: a.pdf.clone(),
+            code: "not_a_pdf",
+            message: "no %PDF- header in the first 1024 bytes".into(),
+        });
+    }
+    let store = ctx.open_store()?;
+    let id = JobId::new();
+    let entry = store.layout().staging_entry(id);
+    fsx::create_dir_all_durable(&entry)?;
+    let name = a
+        .pdf
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input.pdf".into());
+    let staged = entry.join(&name);
+    std::fs::copy(&a.pdf, &staged).at(&staged)?;
+    let drop = Drop {
+        id,
+        pdf: staged,
+        name,
+        key,
+        pinned: a.pin,
+        client: None,
+    };
+    match store.admit(&drop)? {
+        Admission::Created(m) | Admission::Replayed(m) => {
+            if a.json {
+                print_json(&m);
+            } else {
+                println!("{}", m.job_id);
+            }
+            Ok(exit::OK)
+        }
+        Admission::Conflict { existing, .. } => {
+            let m = store.load(existing)?;
+            Err(Error::IdempotencyConflict {
+                scope: m.idempotency.scope,
+                key: m.idempotency.key,
+                job_id: existing.to_string(),
+            })
+        }
+    }
+}
+
+pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {
+    let store = ctx.open_store()?;
+    let m = match (&a.job_id, &a.key) {
+        (Some(id), _) => store.load(id.parse()?)?,
+        (None, Some(key)) => {
+            let k = IdemKey::new(&a.scope, key)?;
+            match store.read_record(&k)? {
+                Some(rec) => store.load(rec.job_id)?,
+                None => match store.read_receipt(&k)? {
+                    Some(r) if r.status == "rejected" => {
+                        let err = r.error.unwrap_or(crate::store::manifest::JobError {
+                            code: "rejected".into(),
+                            message: "the drop was refused".into(),
+                        });
+                        return Err(Error::Drop {
+                            path: store.layout().receipt(&k),
+                            code: "drop_rejected",
+                            message: format!("{}: {}", err.code, err.message),
+                        });
+                    }
+                    _ => {
+                        return Err(Error::JobNotFound {
+                            job_id: format!("(key {k})"),
+                        });
+                    }
+                },
+            }
+        }
+        (None, None) => unreachable!("clap requires one of them"),
+    };
+    if a.json {
+        print_json(&m);
+    } else {
+        print_human(ctx, &m);
+    }
+    Ok(exit::OK)
+}
+
+fn print_human(ctx: &Ctx, m: &Manifest) {
+    let l = ctx.loaded.layout();
+    let t = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| "-".into())
+    };
+    println!("job       {}", m.job_id);
+    println!("status    {}", m.status);
+    println!(
+        "key       {} (scope {})",
+        m.idempotency.key, m.idempotency.scope
+    );
+    println!("source    {} ({} bytes)", m.source.name, m.source.size);
+    println!("created   {}", t(Some(m.created_at)));
+    println!("finished  {}", t(m.finished_at));
+    println!("attempts  {}", m.attempts);
+    if m.pinned {
+        println!("pinned    yes");
+    }
+    if let Some(e) = &m.error {
+        println!("error     {}: {}", e.code, e.message);
+    }
+    if m.status == JobStatus::Succeeded {
+        println!("output    {}", l.output_md(m.job_id).display());
+    }
+    println!("expires   {}", t(m.expires_at));
+}
+
+pub fn list(ctx: &Ctx, a: ListArgs) -> Result<i32> {
+    let store = ctx.open_store()?;
+    let (jobs, errors) = store.list()?;
+    for e in &errors {
+        eprintln!("mdspool: warning[{}]: {e}", e.code());
+    }
+    let jobs: Vec<&Manifest> = jobs
+        .iter()
+        .filter(|m| a.status.is_none_or(|s| m.status == s))
+        .collect();
+    if a.json {
+        print_json(&jobs);
+        return Ok(exit::OK);
+    }
+    println!(
+        "{:<36}  {:<9}  {:<20}  {:<24}  SOURCE",
+        "JOB", "STATUS", "CREATED", "KEY"
+    );
+    for m in jobs {
+        println!(
+            "{:<36}  {:<9}  {:<20}  {:<24}  {}",
+            m.job_id,
+            m.status,
+            m.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
+            format!("{}/{}", m.idempotency.scope, m.idempotency.key),
+            m.source.name
+        );
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,169 @@
+//! The command line: argument definitions (clap) and dispatch. Each command group lives in its own
+//! file; every command returns `Result<i32>` and errors are rendered here, as one human line on
+//! stderr or, with `--json`, as `{"error": {"code", "message"}}` on stdout, with the exit code of
+//! [`crate::error::exit`].
+
+mod config_cmd;
+mod convert_cmd;
+mod jobs;
+mod run_cmd;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Loaded, LogFormat, Sources};
+use crate::error::{Result, exit};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  internal error
+  2  usage or configuration error (invalid job id, key, config value)
+  3  job_not_found: the job never existed here
+  4  job_expired: the job existed and was removed by retention
+  5  root_locked: another daemon serves this root on this host
+  6  conflict: idempotency_conflict or a state change that is not allowed
+  7  conversion failed (the code names why: pdf_malformed, pdf_encrypted, ...)
+  8  storage error (io_error, storage_full, record_corrupt, store_failed)
+
+Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
+else ./mdspool-data (created on first use). Documentation: docs/ in the source tree.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mdspool",
+    version,
+    about = "A durable spool daemon: PDFs dropped into <root>/inbox/ become Markdown in <root>/jobs/<id>/artifacts/",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    /// Storage root [env: CONVERTER_STORAGE_ROOT, alias SIR_CONVERT_A_LOT_DATA_DIR] [default: ./mdspool-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Configuration file [default: <root>/mdspool.toml when present]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Log format on stderr
+    #[arg(long, global = true, value_enum)]
+    pub log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the daemon: watch the inbox, convert, keep the store tidy (Ctrl-C drains, twice stops)
+    Run(run_cmd::RunArgs),
+    /// Add a local PDF as a job, as a drop into the inbox would (without waiting for the daemon)
+    Submit(jobs::SubmitArgs),
+    /// Show one job by id, or by idempotency key
+    Status(jobs::StatusArgs),
+    /// List jobs
+    List(jobs::ListArgs),
+    /// Print the resolved configuration and where it came from
+    Config(config_cmd::ConfigArgs),
+    /// Convert one PDF to Markdown in this process, with the daemon's engine
+    Convert(convert_cmd::ConvertArgs),
+}
+
+/// Settings shared by every command.
+pub struct Ctx {
+    pub loaded: Loaded,
+}
+
+impl Ctx {
+    pub fn open_store(&self) -> Result<crate::store::Store> {
+        crate::store::Store::open(
+            self.loaded.layout(),
+            std::sync::Arc::new(crate::clock::SystemClock),
+            self.loaded.config.retention.clone(),
+        )
+    }
+}
+
+/// Entry point of the binary; returns the process exit code.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+/// Parses `args` and runs the command.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let json = cli.command.wants_json();
+    let mut flags = Vec::new();
+    if let Some(f) = cli.log_format {
+        let v = if f == LogFormat::Json {
+            "json"
+        } else {
+            "human"
+        };
+        flags.push(("log", "format", toml::Value::String(v.into())));
+    }
+    if let Command::Run(r) = &cli.command {
+        r.flags(&mut flags);
+    }
+    let sources = Sources {
+        root: cli.root.clone(),
+        config_file: cli.config.clone(),
+        env: std::env::vars().collect(),
+        flags,
+    };
+    let result = config::load(&sources).and_then(|loaded| {
+        crate::logging::init(loaded.config.log.format, &loaded.config.log.level);
+        let ctx = Ctx { loaded };
+        match cli.command {
+            Command::Run(a) => run_cmd::run(&ctx, a),
+            Command::Submit(a) => jobs::submit(&ctx, a),
+            Command::Status(a) => jobs::status(&ctx, a),
+            Command::List(a) => jobs::list(&ctx, a),
+            Command::Config(a) => config_cmd::run(&ctx, a),
+            Command::Convert(a) => convert_cmd::run(&ctx, a),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if json {
+                println!("{}", e.to_json());
+            } else {
+                eprintln!("mdspool: error[{}]: {e}", e.code());
+            }
+            e.exit_code()
+        }
+    }
+}
+
+impl Command {
+    fn wants_json(&self) -> bool {
+        match self {
+            Command::Submit(a) => a.json,
+            Command::Status(a) => a.json,
+            Command::List(a) => a.json,
+            Command::Config(a) => a.json,
+            _ => false,
+        }
+    }
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub(crate) fn print_json(v: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())
+    );
+}

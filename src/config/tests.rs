@@ -1,0 +1,84 @@
+//! Precedence and parsing of the configuration sources.
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn defaults_need_no_setup() {
+    let l = load(&Sources::default()).unwrap();
+    assert_eq!(l.config.root, PathBuf::from("mdspool-data"));
+    assert_eq!(l.config.watch.settle.to_string(), "5s");
+    assert_eq!(l.config.retention.raw.to_string(), "1d");
+    assert_eq!(l.config.retention.failed().to_string(), "7d");
+    assert!(l.file.is_none());
+}
+
+#[test]
+fn root_precedence_flag_env_alias() {
+    let mut s = Sources {
+        env: env(&[(ROOT_ENV_ALIAS, "/alias"), (ROOT_ENV, "/canonical")]),
+        ..Default::default()
+    };
+    assert_eq!(load(&s).unwrap().config.root, PathBuf::from("/canonical"));
+    s.env = env(&[(ROOT_ENV_ALIAS, "/alias")]);
+    assert_eq!(load(&s).unwrap().config.root, PathBuf::from("/alias"));
+    s.root = Some("/flag".into());
+    assert_eq!(load(&s).unwrap().config.root, PathBuf::from("/flag"));
+}
+
+#[test]
+fn file_then_env_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mdspool.toml");
+    std::fs::write(
+        &file,
+        "[workers]\ncount = 3\nmax_attempts = 5\n[retention]\nraw = \"3s\"\n[watch]\npoll = \"2s\"\n",
+    )
+    .unwrap();
+    let s = Sources {
+        root: Some(dir.path().to_path_buf()),
+        env: env(&[("MDSPOOL_WORKERS_COUNT", "7"), ("MDSPOOL_FAILPOINT", "x")]),
+        flags: vec![("watch", "poll", Value::String("500ms".into()))],
+        ..Default::default()
+    };
+    let l = load(&s).unwrap();
+    assert_eq!(l.file.as_deref(), Some(file.as_path()));
+    assert_eq!(l.config.workers.count, 7);
+    assert_eq!(l.config.workers.max_attempts, 5);
+    assert_eq!(l.config.retention.raw.0, std::time::Duration::from_secs(3));
+    assert_eq!(l.config.watch.poll.unwrap().to_string(), "500ms");
+}
+
+#[test]
+fn bad_values_name_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    std::fs::write(&file, "[retention]\nraw = \"soon\"\n").unwrap();
+    let s = Sources {
+        config_file: Some(file.clone()),
+        ..Default::default()
+    };
+    let e = load(&s).unwrap_err();
+    assert_eq!(e.code(), "config_invalid");
+    assert!(e.to_string().contains("c.toml"), "{e}");
+    assert!(e.to_string().contains("soon"), "{e}");
+
+    std::fs::write(&file, "[workers]\ncuont = 3\n").unwrap();
+    let e = load(&s).unwrap_err();
+    assert!(e.to_string().contains("cuont"), "{e}");
+}
+
+#[test]
+fn missing_explicit_file_is_an_error() {
+    let s = Sources {
+        config_file: Some("/nonexistent/mdspool.toml".into()),
+        ..Default::default()
+    };
+    assert_eq!(load(&s).unwrap_err().exit_code(), crate::error::exit::USAGE);
+}

@@ -1,0 +1,172 @@
+//! The one error type of the crate. Every variant carries what it is about (a path, a job id, a key)
+//! and its cause; `code()` is the stable machine code written into manifests, `NAME.error.json` files
+//! and `--json` output, and `exit_code()` is what the command line exits with.
+
+use std::path::PathBuf;
+
+use crate::convert::ConvertError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Exit codes of the `mdspool` binary (documented in README.md and `mdspool --help`).
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const FAILURE: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const NOT_FOUND: i32 = 3;
+    pub const EXPIRED: i32 = 4;
+    pub const LOCKED: i32 = 5;
+    pub const CONFLICT: i32 = 6;
+    pub const CONVERSION: i32 = 7;
+    pub const STORAGE: i32 = 8;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: no space left on the storage device ({source})")]
+    StorageFull {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: cannot parse: {source}")]
+    Corrupt {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path}: schema_version {found} is newer than this mdspool understands ({supported})")]
+    UnsupportedSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("job {job_id} not found")]
+    JobNotFound { job_id: String },
+    #[error("job {job_id} expired at {expired_at} and its files were removed")]
+    JobExpired { job_id: String, expired_at: String },
+    #[error("not a job id (expected a UUID): {value:?}")]
+    InvalidJobId { value: String },
+    #[error("invalid idempotency {what} {value:?}: {reason}")]
+    InvalidKey {
+        what: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+    #[error("key {key:?} in scope {scope:?} already names job {job_id} with different content")]
+    IdempotencyConflict {
+        scope: String,
+        key: String,
+        job_id: String,
+    },
+    #[error("job {job_id}: cannot go from {from} to {to}")]
+    InvalidTransition {
+        job_id: String,
+        from: &'static str,
+        to: &'static str,
+    },
+    #[error("{path}: storage root is in use by another mdspool daemon on this host ({holder})")]
+    Locked { path: PathBuf, holder: String },
+    #[error("{path}: {message}")]
+    Config { path: PathBuf, message: String },
+    #[error("{path}: {message}")]
+    Drop {
+        path: PathBuf,
+        code: &'static str,
+        message: String,
+    },
+    #[error(transparent)]
+    Convert(#[from] ConvertError),
+    #[error("the store is stopped after a failed write: {reason}")]
+    StoreFailed { reason: String },
+    #[error("internal error: {message}")]
+    Internal { message: String },
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns; ENOSPC and EDQUOT become `storage_full`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        let path = path.into();
+        match source.raw_os_error() {
+            Some(libc::ENOSPC) | Some(libc::EDQUOT) => Error::StorageFull { path, source },
+            _ => Error::Io { path, source },
+        }
+    }
+
+    pub fn config(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+        Error::Config {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::Internal {
+            message: message.into(),
+        }
+    }
+
+    /// The stable machine code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io_error",
+            Error::StorageFull { .. } => "storage_full",
+            Error::Corrupt { .. } => "record_corrupt",
+            Error::UnsupportedSchema { .. } => "schema_unsupported",
+            Error::JobNotFound { .. } => "job_not_found",
+            Error::JobExpired { .. } => "job_expired",
+            Error::InvalidJobId { .. } => "invalid_job_id",
+            Error::InvalidKey { .. } => "invalid_idempotency_key",
+            Error::IdempotencyConflict { .. } => "idempotency_conflict",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::Locked { .. } => "root_locked",
+            Error::Config { .. } => "config_invalid",
+            Error::Drop { code, .. } => code,
+            Error::Convert(e) => e.code(),
+            Error::StoreFailed { .. } => "store_failed",
+            Error::Internal { .. } => "internal_error",
+        }
+    }
+
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::JobNotFound { .. } => exit::NOT_FOUND,
+            Error::JobExpired { .. } => exit::EXPIRED,
+            Error::InvalidJobId { .. } | Error::InvalidKey { .. } | Error::Config { .. } => {
+                exit::USAGE
+            }
+            Error::Locked { .. } => exit::LOCKED,
+            Error::IdempotencyConflict { .. } | Error::InvalidTransition { .. } => exit::CONFLICT,
+            Error::Convert(_) | Error::Drop { .. } => exit::CONVERSION,
+            Error::Io { .. }
+            | Error::StorageFull { .. }
+            | Error::Corrupt { .. }
+            | Error::UnsupportedSchema { .. }
+            | Error::StoreFailed { .. } => exit::STORAGE,
+            Error::Internal { .. } => exit::FAILURE,
+        }
+    }
+
+    /// `{"error": {"code", "message"}}`, as printed by `--json` commands.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({"error": {"code": self.code(), "message": self.to_string()}})
+    }
+}
+
+/// Adds the path to an `io::Result`.
+pub trait IoContext<T> {
+    fn at(self, path: impl Into<PathBuf>) -> Result<T>;
+}
+
+impl<T> IoContext<T> for std::io::Result<T> {
+    fn at(self, path: impl Into<PathBuf>) -> Result<T> {
+        self.map_err(|e| Error::io(path, e))
+    }
+}

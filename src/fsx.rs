@@ -1,0 +1,219 @@
+//! Durable file-system primitives. Every record the spool keeps is written through here:
+//! temp file in the same directory, write, `sync_all`, rename (or link for exclusive creation),
+//! fsync the directory. Temp files are named `.~NAME.XXXXXX.tmp`; `~` never appears in a job id,
+//! scope or key, so a temp file can never be mistaken for a record, and startup removes them.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, IoContext, Result};
+use crate::failpoint;
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// fsync a directory so that the entries created, renamed or removed in it are durable.
+pub fn fsync_dir(dir: &Path) -> Result<()> {
+    File::open(dir).and_then(|d| d.sync_all()).at(dir)
+}
+
+/// Is this a temp file left by [`write_atomic`] or [`create_exclusive`]?
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with(".~") && name.ends_with(".tmp")
+}
+
+/// Writes `bytes` to a new synced temp file next to `path`; returns it, still unnamed as `path`.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+    let dir = parent(path);
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".~{}.", name.unwrap_or_default()))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .at(dir)?;
+    tmp.write_all(bytes).at(tmp.path())?;
+    failpoint::hit("fsx.after_write_temp");
+    tmp.as_file().sync_all().at(tmp.path())?;
+    Ok(tmp)
+}
+
+/// Atomically and durably replaces `path` with `bytes`. A reader sees the old or the new content,
+/// never a mix, and after return the new content survives a power cut.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    failpoint::hit("fsx.before_rename");
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    fsync_dir(parent(path))
+}
+
+/// Durably creates `path` with `bytes` only if nothing exists there: race-free between threads,
+/// processes and hosts (temp file + `link`, the maildir way, which also works over NFS).
+/// Returns `false`, changing nothing, when `path` already exists.
+pub fn create_exclusive(path: &Path, bytes: &[u8]) -> Result<bool> {
+    let tmp = write_temp(path, bytes)?;
+    let linked = match fs::hard_link(tmp.path(), path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    drop(tmp); // unlinks the temp name
+    if linked {
+        fsync_dir(parent(path))?;
+    }
+    Ok(linked)
+}
+
+/// Renames `from` to `to` and makes the change durable in both directories.
+pub fn rename_durable(from: &Path, to: &Path) -> Result<()> {
+    fs::rename(from, to).map_err(|e| Error::io(from, e))?;
+    fsync_dir(parent(to))?;
+    if parent(from) != parent(to) {
+        fsync_dir(parent(from))?;
+    }
+    Ok(())
+}
+
+/// Creates `dir` and any missing parents, fsyncing each parent whose entries changed.
+pub fn create_dir_all_durable(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut missing: Vec<PathBuf> = Vec::new();
+    let mut cur = Some(dir);
+    while let Some(d) = cur {
+        if d.as_os_str().is_empty() || d.exists() {
+            break;
+        }
+        missing.push(d.to_path_buf());
+        cur = d.parent();
+    }
+    for d in missing.iter().rev() {
+        match fs::create_dir(d) {
+            Ok(()) => fsync_dir(parent(d))?,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(Error::io(d, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Removes a file or a whole tree without ever following a symlink (a symlink is removed itself,
+/// its target is untouched). Missing is fine.
+pub fn remove_tree_nofollow(path: &Path) -> Result<()> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(path, e)),
+    };
+    let res = if meta.is_dir() {
+        // std's remove_dir_all does not follow symlinks inside the tree.
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    };
+    match res {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Removes leftover temp files (see [`is_temp_name`]) directly inside `dir`; returns how many.
+pub fn remove_temp_files(dir: &Path) -> Result<usize> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut n = 0;
+    for entry in entries {
+        let entry = entry.at(dir)?;
+        if is_temp_name(&entry.file_name().to_string_lossy()) {
+            remove_tree_nofollow(&entry.path())?;
+            n += 1;
+        }
+    }
+    if n > 0 {
+        fsync_dir(dir)?;
+    }
+    Ok(n)
+}
+
+/// Reads a whole file; `Ok(None)` when it does not exist.
+pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
+    match fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Names of the entries of `dir` (empty when it does not exist), sorted.
+pub fn list_names(dir: &Path) -> Result<Vec<String>> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        names.push(entry.at(dir)?.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.json");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(list_names(dir.path()).unwrap(), vec!["a.json"]);
+    }
+
+    #[test]
+    fn create_exclusive_creates_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.json");
+        assert!(create_exclusive(&p, b"first").unwrap());
+        assert!(!create_exclusive(&p, b"second").unwrap());
+        assert_eq!(fs::read(&p).unwrap(), b"first");
+        assert_eq!(list_names(dir.path()).unwrap(), vec!["r.json"]);
+    }
+
+    #[test]
+    fn temp_files_are_recognized_and_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join(".~manifest.json.abc123.tmp"), b"x").unwrap();
+        fs::write(dir.path().join("manifest.json"), b"{}").unwrap();
+        assert_eq!(remove_temp_files(dir.path()).unwrap(), 1);
+        assert_eq!(list_names(dir.path()).unwrap(), vec!["manifest.json"]);
+        assert!(!is_temp_name("key.json"));
+    }
+
+    #[test]
+    fn remove_tree_does_not_follow_symlinks() {
+        let outside = tempfile::tempdir().unwrap();
+        let victim = outside.path().join("victim.txt");
+        fs::write(&victim, b"keep me").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let job = dir.path().join("job");
+        fs::create_dir(&job).unwrap();
+        std::os::unix::fs::symlink(&victim, job.join("link")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), job.join("dirlink")).unwrap();
+        remove_tree_nofollow(&job).unwrap();
+        assert!(!job.exists());
+        assert_eq!(fs::read(&victim).unwrap(), b"keep me");
+    }
+}

@@ -1,0 +1,171 @@
+//! The typed layout of a storage root: the only code that builds paths under it. Everything a client
+//! sees (`inbox/`, `jobs/`, `receipts/`, `rejected/`) and the private state under `state/`.
+//!
+//! ```text
+//! <root>/inbox/                       clients drop NAME.pdf (+ NAME.pdf.idem) here
+//! <root>/jobs/<id>/manifest.json      source of truth for a job
+//! <root>/jobs/<id>/raw/input.pdf      the dropped bytes (removed after retention.raw)
+//! <root>/jobs/<id>/artifacts/output.md
+//! <root>/jobs/<id>/logs/run.log
+//! <root>/receipts/<scope>/<key>.json  where a client finds its job
+//! <root>/rejected/NAME, NAME.error.json
+//! <root>/state/idempotency/<scope>/<key>.json
+//! <root>/state/tombstones/<id>.json
+//! <root>/state/staging/<id>/          drops being ingested
+//! <root>/state/trash/<id>/            job folders being deleted
+//! <root>/state/locks/<host>.lock      one daemon per host
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use crate::ids::{IdemKey, JobId};
+
+/// File name of the per-root configuration file.
+pub const CONFIG_FILE: &str = "mdspool.toml";
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    pub fn new(root: impl Into<PathBuf>) -> Layout {
+        Layout { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Every folder the daemon expects, parents first.
+    pub fn dirs(&self) -> Vec<PathBuf> {
+        vec![
+            self.root.clone(),
+            self.inbox(),
+            self.jobs_dir(),
+            self.receipts_dir(),
+            self.rejected_dir(),
+            self.state_dir(),
+            self.idempotency_dir(),
+            self.tombstones_dir(),
+            self.staging_dir(),
+            self.trash_dir(),
+            self.locks_dir(),
+        ]
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.root.join(CONFIG_FILE)
+    }
+
+    pub fn inbox(&self) -> PathBuf {
+        self.root.join("inbox")
+    }
+
+    pub fn jobs_dir(&self) -> PathBuf {
+        self.root.join("jobs")
+    }
+
+    pub fn job_dir(&self, id: JobId) -> PathBuf {
+        self.jobs_dir().join(id.to_string())
+    }
+
+    pub fn manifest(&self, id: JobId) -> PathBuf {
+        self.job_dir(id).join("manifest.json")
+    }
+
+    pub fn raw_dir(&self, id: JobId) -> PathBuf {
+        self.job_dir(id).join("raw")
+    }
+
+    pub fn raw_input(&self, id: JobId) -> PathBuf {
+        self.raw_dir(id).join("input.pdf")
+    }
+
+    pub fn artifacts_dir(&self, id: JobId) -> PathBuf {
+        self.job_dir(id).join("artifacts")
+    }
+
+    pub fn output_md(&self, id: JobId) -> PathBuf {
+        self.artifacts_dir(id).join("output.md")
+    }
+
+    pub fn logs_dir(&self, id: JobId) -> PathBuf {
+        self.job_dir(id).join("logs")
+    }
+
+    pub fn run_log(&self, id: JobId) -> PathBuf {
+        self.logs_dir(id).join("run.log")
+    }
+
+    pub fn receipts_dir(&self) -> PathBuf {
+        self.root.join("receipts")
+    }
+
+    pub fn receipt(&self, k: &IdemKey) -> PathBuf {
+        self.receipts_dir()
+            .join(&k.scope)
+            .join(format!("{}.json", k.key))
+    }
+
+    pub fn rejected_dir(&self) -> PathBuf {
+        self.root.join("rejected")
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.root.join("state")
+    }
+
+    pub fn idempotency_dir(&self) -> PathBuf {
+        self.state_dir().join("idempotency")
+    }
+
+    pub fn idempotency_record(&self, k: &IdemKey) -> PathBuf {
+        self.idempotency_dir()
+            .join(&k.scope)
+            .join(format!("{}.json", k.key))
+    }
+
+    pub fn tombstones_dir(&self) -> PathBuf {
+        self.state_dir().join("tombstones")
+    }
+
+    pub fn tombstone(&self, id: JobId) -> PathBuf {
+        self.tombstones_dir().join(format!("{id}.json"))
+    }
+
+    pub fn staging_dir(&self) -> PathBuf {
+        self.state_dir().join("staging")
+    }
+
+    /// A drop being ingested as job `id`: holds the claimed PDF and sidecar.
+    pub fn staging_entry(&self, id: JobId) -> PathBuf {
+        self.staging_dir().join(id.to_string())
+    }
+
+    pub fn trash_dir(&self) -> PathBuf {
+        self.state_dir().join("trash")
+    }
+
+    /// Where a job folder is moved before it is deleted (mark, then delete).
+    pub fn trash_entry(&self, id: JobId) -> PathBuf {
+        self.trash_dir().join(id.to_string())
+    }
+
+    pub fn locks_dir(&self) -> PathBuf {
+        self.state_dir().join("locks")
+    }
+
+    /// The lock file of the daemon of host `host` (one daemon per host and root).
+    pub fn host_lock(&self, host: &str) -> PathBuf {
+        self.locks_dir().join(format!("{host}.lock"))
+    }
+
+    /// The path of `p` relative to the root, with `/` separators (for receipts and output).
+    pub fn relative(&self, p: &Path) -> String {
+        p.strip_prefix(&self.root)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    }
+}

@@ -1,0 +1,197 @@
+//! Admission: turning a claimed drop (a PDF already renamed into `state/staging/<id>/`) into a job,
+//! a replay of an existing job, or a refusal. Every step can be interrupted and resumed by running
+//! it again on the same staging entry, which is what recovery does:
+//!
+//! 1. fsync the PDF and fingerprint it (sha256);
+//! 2. create the idempotency record exclusively (the race between processes is decided here);
+//! 3. build `staging/<id>/job/` (raw/input.pdf by rename, manifest.json) and rename it to `jobs/<id>`;
+//! 4. write the receipt; 5. remove the staging entry.
+//!
+//! A receipt is written only once everything it points to is durable.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, IoContext, Result};
+use crate::failpoint;
+use crate::fsx;
+use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
+use crate::store::Store;
+use crate::store::manifest::{Idempotency, Manifest, Source};
+use crate::store::records::IdemRecord;
+
+/// A claimed drop waiting in its staging entry.
+#[derive(Debug, Clone)]
+pub struct Drop {
+    /// The job id this drop becomes if it is new; also names the staging entry.
+    pub id: JobId,
+    /// The PDF, inside `state/staging/<id>/`.
+    pub pdf: PathBuf,
+    /// The name the client gave the file.
+    pub name: String,
+    /// `None`: the key is `sha256-<fingerprint>` in scope `default`.
+    pub key: Option<IdemKey>,
+    pub pinned: bool,
+    /// Extra sidecar fields, kept in the manifest.
+    pub client: Option<serde_json::Value>,
+}
+
+#[derive(Debug)]
+pub enum Admission {
+    /// A new job, queued.
+    Created(Manifest),
+    /// The same key and bytes named an existing job: nothing new was created.
+    Replayed(Manifest),
+    /// The key names another job with other bytes: the drop went to `rejected/`.
+    Conflict { existing: JobId, rejected: PathBuf },
+}
+
+impl Admission {
+    pub fn job_id(&self) -> JobId {
+        match self {
+            Admission::Created(m) | Admission::Replayed(m) => m.job_id,
+            Admission::Conflict { existing, .. } => *existing,
+        }
+    }
+}
+
+/// Makes the file's bytes durable and returns (sha256 hex, size).
+pub fn fingerprint(path: &Path) -> Result<(String, u64)> {
+    let mut f = File::open(path).at(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = f.read(&mut buf).at(path)?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        h.update(&buf[..n]);
+    }
+    f.sync_all().at(path)?;
+    Ok((hex::encode(h.finalize()), size))
+}
+
+impl Store {
+    /// Admits the drop (see the module docs). The staging entry is gone when this returns `Ok`.
+    pub fn admit(&self, d: &Drop) -> Result<Admission> {
+        self.check()?;
+        if let Some(done) = self.resume_staged(d.id)? {
+            return Ok(done);
+        }
+        let (fp, size) = fingerprint(&d.pdf)?;
+        let key = match &d.key {
+            Some(k) => k.clone(),
+            None => IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?,
+        };
+        failpoint::hit("admit.before_record");
+        let rec = IdemRecord {
+            scope: key.scope.clone(),
+            key: key.key.clone(),
+            job_id: d.id,
+            fingerprint: fp.clone(),
+            created_at: self.now(),
+        };
+        // `None`: the record is ours.
+        while let Some(existing) = self.create_record(&rec)? {
+            if existing.job_id == d.id {
+                break; // ours, from before a crash
+            }
+            if self.record_is_live(existing.job_id)? {
+                if existing.fingerprint == fp {
+                    let m = self.load(existing.job_id)?;
+                    self.write_receipt(&self.receipt_for(&m))?;
+                    self.remove_staging(d.id)?;
+                    return Ok(Admission::Replayed(m));
+                }
+                let err = Error::IdempotencyConflict {
+                    scope: key.scope.clone(),
+                    key: key.key.clone(),
+                    job_id: existing.job_id.to_string(),
+                };
+                let rejected = self.reject_staged(d, &err, None)?;
+                return Ok(Admission::Conflict {
+                    existing: existing.job_id,
+                    rejected,
+                });
+            }
+            // The record names an expired or vanished job: take it over (one racer wins).
+            self.retire_record(&key, existing.job_id)?;
+        }
+        failpoint::hit("admit.after_record");
+        let now = self.now();
+        let idem = Idempotency {
+            scope: key.scope.clone(),
+            key: key.key.clone(),
+            fingerprint: fp,
+        };
+        let source = Source {
+            name: d.name.clone(),
+            size,
+        };
+        let mut m = Manifest::new(d.id, idem, source, now);
+        m.pinned = d.pinned;
+        m.client = d.client.clone();
+        let entry = self.layout.staging_entry(d.id);
+        let job = entry.join("job");
+        for sub in ["raw", "artifacts", "logs"] {
+            fsx::create_dir_all_durable(&job.join(sub))?;
+        }
+        let raw = job.join("raw").join("input.pdf");
+        std::fs::rename(&d.pdf, &raw).at(&d.pdf)?;
+        fsx::fsync_dir(&job.join("raw"))?;
+        self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
+        failpoint::hit("admit.before_publish");
+        self.resume_staged(d.id)?
+            .ok_or_else(|| Error::internal(format!("staged job {} vanished", d.id)))
+    }
+
+    /// Is the job named by an idempotency record alive (a folder or an ingest under way)?
+    fn record_is_live(&self, id: JobId) -> Result<bool> {
+        let l = &self.layout;
+        if l.job_dir(id).exists() || l.staging_entry(id).exists() {
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Finishes an admission whose job folder was already built: publishes
+    /// `staging/<id>/job` as `jobs/<id>`, writes the receipt, removes the staging entry. `None`
+    /// when there is nothing built yet.
+    pub fn resume_staged(&self, id: JobId) -> Result<Option<Admission>> {
+        let entry = self.layout.staging_entry(id);
+        let built = entry.join("job");
+        let target = self.layout.job_dir(id);
+        if built.join("manifest.json").exists() && !target.exists() {
+            self.guard(fsx::rename_durable(&built, &target))?;
+            failpoint::hit("admit.after_publish");
+        }
+        if !target.exists() {
+            return Ok(None);
+        }
+        let m = self.load(id)?;
+        self.write_receipt(&self.receipt_for(&m))?;
+        failpoint::hit("admit.after_receipt");
+        self.remove_staging(id)?;
+        Ok(Some(Admission::Created(m)))
+    }
+
+    /// Removes a staging entry and makes that durable.
+    pub fn remove_staging(&self, id: JobId) -> Result<()> {
+        let entry = self.layout.staging_entry(id);
+        fsx::remove_tree_nofollow(&entry)?;
+        fsx::fsync_dir(&self.layout.staging_dir())
+    }
+
+    /// Ids of the staging entries left by interrupted ingests.
+    pub fn staged_ids(&self) -> Result<Vec<JobId>> {
+        Ok(fsx::list_names(&self.layout.staging_dir())?
+            .iter()
+            .filter_map(|n| n.parse().ok())
+            .collect())
+    }
+}

@@ -1,0 +1,85 @@
+//! One daemon per root and host: an exclusive `flock` (std `File::try_lock`) on
+//! `state/locks/<host>.lock`, held for the daemon's life and released by the kernel when it dies,
+//! even by SIGKILL. Locks are per host on purpose: they never coordinate hosts sharing a root over
+//! NFS (claims by rename and exclusively created records do that).
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::PathBuf;
+
+use crate::error::{Error, IoContext, Result};
+use crate::layout::Layout;
+
+/// This host's name, as used in lock file names.
+pub fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its length; gethostname NUL-terminates within it on success.
+    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
+    let name = if rc == 0 {
+        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+        String::from_utf8_lossy(&buf[..end]).into_owned()
+    } else {
+        String::new()
+    };
+    let clean: String = name
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    if clean.is_empty() || clean.starts_with('.') {
+        "localhost".into()
+    } else {
+        clean
+    }
+}
+
+/// The held lock; dropping it releases the lock.
+#[derive(Debug)]
+pub struct HostLock {
+    _file: File,
+    pub path: PathBuf,
+}
+
+impl HostLock {
+    /// Takes the lock of this host on the root, or fails at once with `root_locked`.
+    pub fn acquire(layout: &Layout) -> Result<HostLock> {
+        let path = layout.host_lock(&hostname());
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .at(&path)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = holder.split_whitespace().collect::<Vec<_>>().join(" ");
+                return Err(Error::Locked {
+                    path,
+                    holder: if holder.is_empty() {
+                        "holder unknown".into()
+                    } else {
+                        holder
+                    },
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        let info = format!(
+            "pid={} host={} started_at={}\n",
+            std::process::id(),
+            hostname(),
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        );
+        file.set_len(0).at(&path)?;
+        file.rewind().at(&path)?;
+        file.write_all(info.as_bytes()).at(&path)?;
+        file.sync_all().at(&path)?;
+        Ok(HostLock { _file: file, path })
+    }
+}

@@ -1,0 +1,125 @@
+//! The durable job store: job folders with their manifests, idempotency records, receipts and
+//! tombstones, all written through [`crate::fsx`]. A write that fails for any reason but a full
+//! disk stops the store (`store_failed`): the daemon then stops taking work rather than go on with
+//! state it can no longer trust.
+
+pub mod admit;
+pub mod jobs;
+pub mod lock;
+pub mod manifest;
+pub mod records;
+pub mod rejected;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
+use crate::config::RetentionConfig;
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::layout::Layout;
+
+pub use admit::{Admission, Drop};
+pub use manifest::{JobStatus, Manifest};
+
+pub struct Store {
+    layout: Layout,
+    clock: Arc<dyn Clock>,
+    retention: RetentionConfig,
+    failure: Mutex<Option<String>>,
+}
+
+impl Store {
+    /// Opens (and on first use creates) the store under `layout`.
+    pub fn open(
+        layout: Layout,
+        clock: Arc<dyn Clock>,
+        retention: RetentionConfig,
+    ) -> Result<Store> {
+        for dir in layout.dirs() {
+            fsx::create_dir_all_durable(&dir)?;
+        }
+        Ok(Store {
+            layout,
+            clock,
+            retention,
+            failure: Mutex::new(None),
+        })
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    pub fn retention(&self) -> &RetentionConfig {
+        &self.retention
+    }
+
+    /// `Err(store_failed)` once a store write has failed.
+    pub fn check(&self) -> Result<()> {
+        match &*self.failure.lock().unwrap_or_else(|e| e.into_inner()) {
+            Some(reason) => Err(Error::StoreFailed {
+                reason: reason.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Records the outcome of a store write: any failure but a full disk stops the store.
+    pub(crate) fn guard<T>(&self, r: Result<T>) -> Result<T> {
+        if let Err(e @ Error::Io { .. }) = &r {
+            let mut f = self.failure.lock().unwrap_or_else(|e| e.into_inner());
+            if f.is_none() {
+                tracing::error!(error = %e, "store write failed; no further work is taken");
+                *f = Some(e.to_string());
+            }
+        }
+        r
+    }
+
+    /// Durable atomic write of a record, through [`Store::guard`].
+    pub(crate) fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.check()?;
+        self.guard(fsx::write_atomic(path, bytes))
+    }
+
+    /// Removes temp files left by an interrupted write anywhere in the store; returns how many.
+    pub fn remove_temp_files(&self) -> Result<usize> {
+        let l = &self.layout;
+        let mut dirs = vec![
+            l.root().to_path_buf(),
+            l.jobs_dir(),
+            l.receipts_dir(),
+            l.rejected_dir(),
+            l.idempotency_dir(),
+            l.tombstones_dir(),
+            l.staging_dir(),
+        ];
+        for parent in [l.receipts_dir(), l.idempotency_dir()] {
+            for scope in fsx::list_names(&parent)? {
+                dirs.push(parent.join(scope));
+            }
+        }
+        for id in self.job_ids()? {
+            dirs.push(l.job_dir(id));
+            dirs.push(l.artifacts_dir(id));
+            dirs.push(l.logs_dir(id));
+            dirs.push(l.raw_dir(id));
+        }
+        let mut n = 0;
+        for d in dirs {
+            n += fsx::remove_temp_files(&d)?;
+        }
+        Ok(n)
+    }
+}

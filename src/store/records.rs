@@ -1,0 +1,188 @@
+//! The small records beside the job folders: idempotency records (created exclusively, so two
+//! processes can never both own a key), receipts (where a client finds its job by key) and
+//! tombstones (what lets `status` say `job_expired` instead of `job_not_found`).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::error::{Error, Result};
+use crate::fsx;
+use crate::ids::{IdemKey, JobId};
+use crate::store::Store;
+use crate::store::manifest::{JobError, JobStatus, Manifest};
+
+/// `state/idempotency/<scope>/<key>.json`: (scope, key) -> (job id, fingerprint).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdemRecord {
+    pub scope: String,
+    pub key: String,
+    pub job_id: JobId,
+    pub fingerprint: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `receipts/<scope>/<key>.json`: the client's view of the outcome of its drop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<JobId>,
+    /// A job status, or `rejected` for a drop that was refused.
+    pub status: String,
+    pub scope: String,
+    pub key: String,
+    /// Path of the manifest, relative to the root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// Path of the Markdown, relative to the root, once the job succeeded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<JobError>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// `state/tombstones/<id>.json`: an expired job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    pub job_id: JobId,
+    pub scope: String,
+    pub key: String,
+    pub status: JobStatus,
+    pub expired_at: DateTime<Utc>,
+}
+
+fn parse<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|source| Error::Corrupt {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    match fsx::read_optional(path)? {
+        Some(b) => parse(path, &b).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
+    b.push(b'\n');
+    b
+}
+
+impl Store {
+    /// Creates the record unless one exists; returns the existing record in that case.
+    pub fn create_record(&self, rec: &IdemRecord) -> Result<Option<IdemRecord>> {
+        let k = IdemKey::new(&rec.scope, &rec.key)?;
+        let path = self.layout.idempotency_record(&k);
+        self.check()?;
+        loop {
+            fsx::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
+            if self.guard(fsx::create_exclusive(&path, &json(rec)))? {
+                return Ok(None);
+            }
+            match read::<IdemRecord>(&path)? {
+                Some(existing) => return Ok(Some(existing)),
+                None => continue, // removed between our attempt and the read: try again
+            }
+        }
+    }
+
+    pub fn read_record(&self, k: &IdemKey) -> Result<Option<IdemRecord>> {
+        read(&self.layout.idempotency_record(k))
+    }
+
+    /// Takes a stale record out of the way so that a new one can be created exclusively. Only one
+    /// of several racing callers gets `true` (claim by rename).
+    pub fn retire_record(&self, k: &IdemKey, job_id: JobId) -> Result<bool> {
+        let path = self.layout.idempotency_record(k);
+        let aside = path.with_file_name(format!(".~{}.{job_id}.retired.tmp", k.key));
+        match std::fs::rename(&path, &aside) {
+            Ok(()) => {
+                fsx::remove_tree_nofollow(&aside)?;
+                fsx::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
+                Ok(true)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => self.guard(Err(Error::io(&path, e))),
+        }
+    }
+
+    /// Removes the record of `k` if it still names `job_id`.
+    pub fn remove_record(&self, k: &IdemKey, job_id: JobId) -> Result<()> {
+        match self.read_record(k)? {
+            Some(r) if r.job_id == job_id => self.retire_record(k, job_id).map(|_| ()),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn read_receipt(&self, k: &IdemKey) -> Result<Option<Receipt>> {
+        read(&self.layout.receipt(k))
+    }
+
+    pub fn write_receipt(&self, r: &Receipt) -> Result<()> {
+        let k = IdemKey::new(&r.scope, &r.key)?;
+        let path = self.layout.receipt(&k);
+        fsx::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
+        self.write(&path, &json(r))
+    }
+
+    /// The receipt that describes `m` as it is now.
+    pub fn receipt_for(&self, m: &Manifest) -> Receipt {
+        let l = &self.layout;
+        Receipt {
+            job_id: Some(m.job_id),
+            status: m.status.as_str().to_string(),
+            scope: m.idempotency.scope.clone(),
+            key: m.idempotency.key.clone(),
+            manifest: Some(l.relative(&l.manifest(m.job_id))),
+            output: (m.status == JobStatus::Succeeded).then(|| l.relative(&l.output_md(m.job_id))),
+            error: m.error.clone(),
+            updated_at: m.updated_at,
+        }
+    }
+
+    /// Removes the receipt of `k` if it still describes `job_id`.
+    pub fn remove_receipt(&self, k: &IdemKey, job_id: JobId) -> Result<()> {
+        let path = self.layout.receipt(k);
+        if let Some(r) = read::<Receipt>(&path)?
+            && r.job_id == Some(job_id)
+        {
+            fsx::remove_tree_nofollow(&path)?;
+            fsx::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
+        }
+        Ok(())
+    }
+
+    pub fn write_tombstone(&self, t: &Tombstone) -> Result<()> {
+        self.write(&self.layout.tombstone(t.job_id), &json(t))
+    }
+
+    pub fn read_tombstone(&self, id: JobId) -> Result<Option<Tombstone>> {
+        read(&self.layout.tombstone(id))
+    }
+
+    pub fn remove_tombstone(&self, id: JobId) -> Result<()> {
+        fsx::remove_tree_nofollow(&self.layout.tombstone(id))
+    }
+
+    /// Every tombstone (unreadable ones are skipped with a warning).
+    pub fn tombstones(&self) -> Result<Vec<Tombstone>> {
+        let dir = self.layout.tombstones_dir();
+        let mut out = Vec::new();
+        for name in fsx::list_names(&dir)? {
+            if fsx::is_temp_name(&name) || !name.ends_with(".json") {
+                continue;
+            }
+            match read::<Tombstone>(&dir.join(&name)) {
+                Ok(Some(t)) => out.push(t),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "skipping unreadable tombstone"),
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,138 @@
+//! `rejected/`: where refused drops go, each beside `NAME.error.json` saying why
+//! (`{"code", "message", "at", "key"}`). Nothing a client dropped is deleted without a trace. A
+//! refused drop whose key is valid also gets a receipt with `"status": "rejected"`, except a
+//! conflict, which must never touch the receipt of the job that owns the key.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, IoContext, Result};
+use crate::fsx;
+use crate::ids::IdemKey;
+use crate::store::Store;
+use crate::store::admit::Drop;
+use crate::store::manifest::JobError;
+use crate::store::records::Receipt;
+
+/// The content of `rejected/NAME.error.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RejectionNote {
+    pub code: String,
+    pub message: String,
+    pub at: DateTime<Utc>,
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+/// The suffix of the note written beside a refused file.
+pub const NOTE_SUFFIX: &str = ".error.json";
+
+impl Store {
+    /// A free name in `rejected/` for a file called `name` (made unique with `tag` if taken).
+    pub fn rejected_name(&self, name: &str, tag: &str) -> PathBuf {
+        let dir = self.layout.rejected_dir();
+        let plain = dir.join(name);
+        let taken = |p: &Path| {
+            p.symlink_metadata().is_ok()
+                || PathBuf::from(format!("{}{NOTE_SUFFIX}", p.display())).exists()
+        };
+        if !taken(&plain) {
+            return plain;
+        }
+        let short: String = tag.chars().take(8).collect();
+        let mut n = 0u32;
+        loop {
+            let cand = match n {
+                0 => dir.join(format!("{short}-{name}")),
+                _ => dir.join(format!("{short}-{n}-{name}")),
+            };
+            if !taken(&cand) {
+                return cand;
+            }
+            n += 1;
+        }
+    }
+
+    /// Moves `files` (the first is the drop itself, named `name`) into `rejected/`, after writing
+    /// the note. Returns the new path of the first file.
+    pub fn quarantine(
+        &self,
+        files: &[PathBuf],
+        name: &str,
+        tag: &str,
+        err: &Error,
+        key: Option<&IdemKey>,
+    ) -> Result<PathBuf> {
+        let now = self.now();
+        let target = self.rejected_name(name, tag);
+        let note = RejectionNote {
+            code: err.code().to_string(),
+            message: err.to_string(),
+            at: now,
+            key: key.map(|k| k.key.clone()),
+            scope: key.map(|k| k.scope.clone()),
+        };
+        let note_path = PathBuf::from(format!("{}{NOTE_SUFFIX}", target.display()));
+        let mut bytes = serde_json::to_vec_pretty(&note).unwrap_or_default();
+        bytes.push(b'\n');
+        self.write(&note_path, &bytes)?;
+        let base = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for (i, f) in files.iter().enumerate() {
+            if f.symlink_metadata().is_err() {
+                continue;
+            }
+            let to = if i == 0 {
+                target.clone()
+            } else {
+                let fname = f.file_name().map(|n| n.to_string_lossy().into_owned());
+                let suffix = fname
+                    .as_deref()
+                    .and_then(|n| n.strip_prefix(name))
+                    .map(str::to_string)
+                    .unwrap_or_else(|| format!(".{}", fname.unwrap_or_default()));
+                target.with_file_name(format!("{base}{suffix}"))
+            };
+            std::fs::rename(f, &to).at(f)?;
+        }
+        fsx::fsync_dir(&self.layout.rejected_dir())?;
+        let conflict = matches!(err, Error::IdempotencyConflict { .. });
+        if let (Some(k), false) = (key, conflict) {
+            self.write_receipt(&Receipt {
+                job_id: None,
+                status: "rejected".into(),
+                scope: k.scope.clone(),
+                key: k.key.clone(),
+                manifest: None,
+                output: None,
+                error: Some(JobError {
+                    code: err.code().into(),
+                    message: err.to_string(),
+                }),
+                updated_at: now,
+            })?;
+        }
+        Ok(target)
+    }
+
+    /// Quarantines every file of a staging entry (the PDF first), then removes the entry.
+    pub fn reject_staged(&self, d: &Drop, err: &Error, key: Option<&IdemKey>) -> Result<PathBuf> {
+        let entry = self.layout.staging_entry(d.id);
+        let mut files = vec![d.pdf.clone()];
+        for name in fsx::list_names(&entry)? {
+            let p = entry.join(&name);
+            if p != d.pdf && name != "job" {
+                files.push(p);
+            }
+        }
+        let key = key.or(d.key.as_ref());
+        let target = self.quarantine(&files, &d.name, &d.id.to_string(), err, key)?;
+        self.remove_staging(d.id)?;
+        Ok(target)
+    }
+}
