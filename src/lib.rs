@@ -25,8 +25,10 @@ pub mod error;
 pub mod failpoint;
 pub mod fsx;
 pub mod ids;
+pub mod inbox;
 pub mod layout;
 pub mod logging;
 pub mod store;
+pub mod sweeper;
 
 pub use error::{Error, Result};

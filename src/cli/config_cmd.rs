@@ -20,11 +20,11 @@ pub fn run(ctx: &Ctx, a: ConfigArgs) -> Result<i32> {
         return Ok(exit::OK);
     }
     match &ctx.loaded.file {
-        Some(f) => println!("# config file: {}", f.display()),
-        None => println!("# config file: none (defaults, environment and flags only)"),
+        Some(f) => say!("# config file: {}", f.display()),
+        None => say!("# config file: none (defaults, environment and flags only)"),
     }
     let text = toml::to_string_pretty(c)
         .map_err(|e| crate::error::Error::internal(format!("cannot render config: {e}")))?;
-    print!("{text}");
+    say!("{}", text.trim_end());
     Ok(exit::OK)
 }

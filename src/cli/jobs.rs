@@ -103,7 +103,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
             if a.json {
                 print_json(&m);
             } else {
-                println!("{}", m.job_id);
+                say!("{}", m.job_id);
             }
             Ok(exit::OK)
         }
@@ -162,26 +162,27 @@ fn print_human(ctx: &Ctx, m: &Manifest) {
         t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             .unwrap_or_else(|| "-".into())
     };
-    println!("job       {}", m.job_id);
-    println!("status    {}", m.status);
-    println!(
+    say!("job       {}", m.job_id);
+    say!("status    {}", m.status);
+    say!(
         "key       {} (scope {})",
-        m.idempotency.key, m.idempotency.scope
+        m.idempotency.key,
+        m.idempotency.scope
     );
-    println!("source    {} ({} bytes)", m.source.name, m.source.size);
-    println!("created   {}", t(Some(m.created_at)));
-    println!("finished  {}", t(m.finished_at));
-    println!("attempts  {}", m.attempts);
+    say!("source    {} ({} bytes)", m.source.name, m.source.size);
+    say!("created   {}", t(Some(m.created_at)));
+    say!("finished  {}", t(m.finished_at));
+    say!("attempts  {}", m.attempts);
     if m.pinned {
-        println!("pinned    yes");
+        say!("pinned    yes");
     }
     if let Some(e) = &m.error {
-        println!("error     {}: {}", e.code, e.message);
+        say!("error     {}: {}", e.code, e.message);
     }
     if m.status == JobStatus::Succeeded {
-        println!("output    {}", l.output_md(m.job_id).display());
+        say!("output    {}", l.output_md(m.job_id).display());
     }
-    println!("expires   {}", t(m.expires_at));
+    say!("expires   {}", t(m.expires_at));
 }
 
 pub fn list(ctx: &Ctx, a: ListArgs) -> Result<i32> {
@@ -198,15 +199,18 @@ pub fn list(ctx: &Ctx, a: ListArgs) -> Result<i32> {
         print_json(&jobs);
         return Ok(exit::OK);
     }
-    println!(
+    say!(
         "{:<36}  {:<9}  {:<20}  {:<24}  SOURCE",
-        "JOB", "STATUS", "CREATED", "KEY"
+        "JOB",
+        "STATUS",
+        "CREATED",
+        "KEY"
     );
     for m in jobs {
-        println!(
+        say!(
             "{:<36}  {:<9}  {:<20}  {:<24}  {}",
             m.job_id,
-            m.status,
+            m.status.as_str(),
             m.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
             format!("{}/{}", m.idempotency.scope, m.idempotency.key),
             m.source.name

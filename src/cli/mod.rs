@@ -3,6 +3,11 @@
 //! stderr or, with `--json`, as `{"error": {"code", "message"}}` on stdout, with the exit code of
 //! [`crate::error::exit`].
 
+/// `println!` that tolerates a closed stdout.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::cli::out(&format!($($t)*)) };
+}
+
 mod config_cmd;
 mod convert_cmd;
 mod jobs;
@@ -139,7 +144,7 @@ where
         Ok(code) => code,
         Err(e) => {
             if json {
-                println!("{}", e.to_json());
+                out(&e.to_json().to_string());
             } else {
                 eprintln!("mdspool: error[{}]: {e}", e.code());
             }
@@ -162,8 +167,12 @@ impl Command {
 
 /// Prints a value as pretty JSON on stdout.
 pub(crate) fn print_json(v: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into())
-    );
+    out(&serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into()));
+}
+
+/// Prints a line on stdout; a closed pipe (`mdspool list | head`) is not an error.
+pub(crate) fn out(line: &str) {
+    use std::io::Write;
+    let mut so = std::io::stdout().lock();
+    let _ = writeln!(so, "{line}");
 }

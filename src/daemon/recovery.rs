@@ -2,6 +2,7 @@
 //! ingests interrupted after their job folder was built are finished, and jobs left `running` by a
 //! daemon that died go back to `queued` (their attempt count is kept).
 
+use crate::config::Config;
 use crate::error::Result;
 use crate::store::{JobStatus, Store};
 
@@ -14,7 +15,7 @@ pub struct Recovered {
     pub requeued: usize,
 }
 
-pub fn recover(store: &Store) -> Result<Recovered> {
+pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
     let mut r = Recovered {
         temp_files: store.remove_temp_files()?,
         ..Default::default()
@@ -22,7 +23,10 @@ pub fn recover(store: &Store) -> Result<Recovered> {
     for id in store.staged_ids()? {
         match store.resume_staged(id)? {
             Some(_) => r.ingests_finished += 1,
-            None => r.ingests_pending += 1,
+            None => {
+                crate::inbox::recover_staged(store, &cfg.watch, id)?;
+                r.ingests_pending += 1;
+            }
         }
     }
     let (jobs, _) = store.list()?;

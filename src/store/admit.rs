@@ -174,6 +174,7 @@ impl Store {
             return Ok(None);
         }
         let m = self.load(id)?;
+        self.notify(&m);
         self.write_receipt(&self.receipt_for(&m))?;
         failpoint::hit("admit.after_receipt");
         self.remove_staging(id)?;

@@ -47,7 +47,9 @@ impl Store {
 
     /// Writes `m` as the manifest of its job (the caller owns the job or holds its lock).
     pub fn save(&self, m: &Manifest) -> Result<()> {
-        self.write(&self.layout.manifest(m.job_id), &m.to_json())
+        self.write(&self.layout.manifest(m.job_id), &m.to_json())?;
+        self.notify(m);
+        Ok(())
     }
 
     /// Runs `f` holding the job's lock. Fails with `job_not_found`/`job_expired` when the job

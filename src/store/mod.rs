@@ -29,7 +29,11 @@ pub struct Store {
     clock: Arc<dyn Clock>,
     retention: RetentionConfig,
     failure: Mutex<Option<String>>,
+    observers: Mutex<Vec<Observer>>,
 }
+
+/// Called with every manifest the store writes (the sweeper keeps its deadlines up to date so).
+pub type Observer = Arc<dyn Fn(&Manifest) + Send + Sync>;
 
 impl Store {
     /// Opens (and on first use creates) the store under `layout`.
@@ -46,6 +50,7 @@ impl Store {
             clock,
             retention,
             failure: Mutex::new(None),
+            observers: Mutex::new(Vec::new()),
         })
     }
 
@@ -63,6 +68,25 @@ impl Store {
 
     pub fn retention(&self) -> &RetentionConfig {
         &self.retention
+    }
+
+    /// Registers `f` to be called after every manifest write.
+    pub fn observe(&self, f: Observer) {
+        self.observers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(f);
+    }
+
+    pub(crate) fn notify(&self, m: &Manifest) {
+        let observers = self
+            .observers
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        for f in observers {
+            f(m);
+        }
     }
 
     /// `Err(store_failed)` once a store write has failed.
