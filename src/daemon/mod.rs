@@ -74,9 +74,8 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
     let sig_thread = std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            let mut n = 0;
-            for signal in signals.forever() {
-                n += 1;
+            for (i, signal) in signals.forever().enumerate() {
+                let n = i as u32 + 1;
                 if sig_events.send(Event::Signal { signal, n }).is_err() {
                     break;
                 }
