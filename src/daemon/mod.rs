@@ -105,20 +105,17 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
     })?);
 
     let mut failed = None;
-    for ev in ev_rx.iter() {
-        match ev {
-            Event::Signal { signal, n } => {
-                tracing::info!(signal, n, "signal received, shutting down");
-                break;
-            }
-            Event::ThreadExited { name, error } => {
-                failed = Some(format!(
-                    "thread {name} stopped: {}",
-                    error.unwrap_or_default()
-                ));
-                break;
-            }
+    match ev_rx.recv() {
+        Ok(Event::Signal { signal, n }) => {
+            tracing::info!(signal, n, "signal received, shutting down");
         }
+        Ok(Event::ThreadExited { name, error }) => {
+            failed = Some(format!(
+                "thread {name} stopped: {}",
+                error.unwrap_or_default()
+            ));
+        }
+        Err(_) => {}
     }
     drop(stop_tx);
     for t in threads {
