@@ -65,6 +65,8 @@ pub enum Error {
         key: String,
         job_id: String,
     },
+    #[error("job {job_id} is still being ingested by another process; try again")]
+    InProgress { job_id: String },
     #[error("job {job_id}: cannot go from {from} to {to}")]
     InvalidTransition {
         job_id: String,
@@ -125,6 +127,7 @@ impl Error {
             Error::InvalidKey { .. } => "invalid_idempotency_key",
             Error::IdempotencyConflict { .. } => "idempotency_conflict",
             Error::InvalidTransition { .. } => "invalid_transition",
+            Error::InProgress { .. } => "ingest_in_progress",
             Error::Locked { .. } => "root_locked",
             Error::Config { .. } => "config_invalid",
             Error::Drop { code, .. } => code,
@@ -150,7 +153,7 @@ impl Error {
             | Error::Corrupt { .. }
             | Error::UnsupportedSchema { .. }
             | Error::StoreFailed { .. } => exit::STORAGE,
-            Error::Internal { .. } => exit::FAILURE,
+            Error::Internal { .. } | Error::InProgress { .. } => exit::FAILURE,
         }
     }
 

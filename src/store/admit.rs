@@ -103,7 +103,7 @@ impl Store {
             }
             if self.record_is_live(existing.job_id)? {
                 if existing.fingerprint == fp {
-                    let m = self.load(existing.job_id)?;
+                    let m = self.wait_for_job(existing.job_id)?;
                     self.write_receipt(&self.receipt_for(&m))?;
                     self.remove_staging(d.id)?;
                     return Ok(Admission::Replayed(m));
@@ -148,6 +148,27 @@ impl Store {
         failpoint::hit("admit.before_publish");
         self.resume_staged(d.id)?
             .ok_or_else(|| Error::internal(format!("staged job {} vanished", d.id)))
+    }
+
+    /// Loads a job that another process or thread may still be materializing (its staging entry
+    /// exists): waits a little for it to appear, then gives up with `ingest_in_progress`.
+    fn wait_for_job(&self, id: JobId) -> Result<Manifest> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let mut pause = std::time::Duration::from_millis(2);
+        loop {
+            match self.load(id) {
+                Err(Error::JobNotFound { .. }) if self.layout.staging_entry(id).exists() => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(Error::InProgress {
+                            job_id: id.to_string(),
+                        });
+                    }
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Is the job named by an idempotency record alive (a folder or an ingest under way)?
