@@ -89,7 +89,15 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input.pdf".into());
     let staged = entry.join(&name);
-    std::fs::copy(&a.pdf, &staged).at(&staged)?;
+    // Copied under a temp name first: a copy cut short (full disk, crash) is never taken for a drop.
+    let partial = entry.join(format!(".~{name}.submit.tmp"));
+    let copied = std::fs::copy(&a.pdf, &partial)
+        .map_err(|e| crate::error::Error::io(&partial, e))
+        .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
+    if let Err(e) = copied {
+        let _ = store.remove_staging(id);
+        return Err(e);
+    }
     let drop = Drop {
         id,
         pdf: staged,
