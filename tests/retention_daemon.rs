@@ -291,3 +291,35 @@ fn pin_unknown_and_invalid_ids() {
     assert_eq!(r.code(&["unpin", &id.to_string()]), Some(0));
     assert!(!r.manifest(id).pinned);
 }
+
+#[test]
+fn a_rejected_drop_removal_killed_midway_is_finished() {
+    let r = Root::new("[retention]\nrejected = \"1s\"\n");
+    let dir = r.outside("drop");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (pdf, side) = (dir.join("bad.pdf"), dir.join("bad.pdf.idem"));
+    std::fs::write(&pdf, b"not a pdf").unwrap();
+    std::fs::write(&side, b"{}").unwrap();
+    let err = mdspool::Error::Drop {
+        path: pdf.clone(),
+        code: "not_a_pdf",
+        message: "no header".into(),
+    };
+    let k = IdemKey::new("default", "bad").unwrap();
+    r.store()
+        .quarantine(&[pdf, side], "bad.pdf", "tag", &err, Some(&k))
+        .unwrap();
+    let rej = r.layout.rejected_dir();
+    assert_eq!(fs_names(&rej).len(), 3);
+    std::thread::sleep(Duration::from_millis(1200));
+    let out = r.run(
+        &["sweep"],
+        &[("MDSPOOL_FAILPOINT", "sweep.rejected_files_removed")],
+    );
+    assert_eq!(out.status.code(), None, "{out:?}");
+    assert_eq!(fs_names(&rej), vec!["bad.pdf.error.json"]);
+    let out = r.run(&["sweep"], &[]);
+    assert!(out.status.success(), "{out:?}");
+    assert!(fs_names(&rej).is_empty());
+    assert!(!r.layout.receipt(&k).exists());
+}

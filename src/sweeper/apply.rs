@@ -115,7 +115,13 @@ pub fn expire(store: &Store, p: &Policy, id: JobId) -> Result<Applied> {
         failpoint::hit("sweep.after_tombstone");
         let trash = l.trash_entry(id);
         remove(&trash)?;
-        fsx::rename_durable(&l.job_dir(id), &trash)?;
+        if let Err(e) = fsx::rename_durable(&l.job_dir(id), &trash) {
+            // Another host's sweeper took it first (job locks are per host).
+            if std::fs::symlink_metadata(l.job_dir(id)).is_err() {
+                return Ok((Outcome::Skipped("job already gone"), None));
+            }
+            return Err(e);
+        }
         failpoint::hit("sweep.after_trash");
         Ok((Outcome::Done, Some(m)))
     }))?;

@@ -53,6 +53,35 @@ impl Entry {
     }
 }
 
+/// The names in `jobs/`, `state/tombstones/` and `rejected/` (notes only).
+#[derive(Debug, Default)]
+pub struct Listing {
+    jobs: HashSet<JobId>,
+    tombstones: HashSet<JobId>,
+    notes: HashSet<String>,
+}
+
+impl Listing {
+    pub fn read(store: &Store) -> Result<Listing> {
+        let l = store.layout();
+        Ok(Listing {
+            jobs: fsx::list_names(&l.jobs_dir())?
+                .iter()
+                .filter_map(|n| n.parse().ok())
+                .collect(),
+            tombstones: fsx::list_names(&l.tombstones_dir())?
+                .iter()
+                .filter(|n| !fsx::is_temp_name(n))
+                .filter_map(|n| tombstone_id(n))
+                .collect(),
+            notes: fsx::list_names(&l.rejected_dir())?
+                .into_iter()
+                .filter(|n| n.ends_with(NOTE_SUFFIX) && !fsx::is_temp_name(n))
+                .collect(),
+        })
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Index {
     jobs: HashMap<JobId, Entry>,
@@ -166,11 +195,15 @@ impl Index {
     /// Brings the index up to date with the disk (see the module docs). Reads only what is new or
     /// changed, except on the first call.
     pub fn refresh(&mut self, store: &Store) -> Result<()> {
+        let listing = Listing::read(store)?;
+        self.update(store, listing)
+    }
+
+    /// [`Index::refresh`] with the directory listings already read (they can be read without
+    /// holding the index, which the store observer needs).
+    pub fn update(&mut self, store: &Store, listing: Listing) -> Result<()> {
         let l = store.layout();
-        let on_disk: HashSet<JobId> = fsx::list_names(&l.jobs_dir())?
-            .iter()
-            .filter_map(|n| n.parse().ok())
-            .collect();
+        let on_disk = listing.jobs;
         self.jobs.retain(|id, _| on_disk.contains(id));
         let mut reread: Vec<JobId> = on_disk
             .iter()
@@ -193,11 +226,7 @@ impl Index {
             }
         }
 
-        let names: HashSet<JobId> = fsx::list_names(&l.tombstones_dir())?
-            .iter()
-            .filter(|n| !fsx::is_temp_name(n))
-            .filter_map(|n| tombstone_id(n))
-            .collect();
+        let names = listing.tombstones;
         self.tombstones.retain(|id, _| names.contains(id));
         for id in names {
             if self.tombstones.contains_key(&id) {
@@ -212,10 +241,7 @@ impl Index {
             }
         }
 
-        let notes: HashSet<String> = fsx::list_names(&l.rejected_dir())?
-            .into_iter()
-            .filter(|n| n.ends_with(NOTE_SUFFIX) && !fsx::is_temp_name(n))
-            .collect();
+        let notes = listing.notes;
         self.rejected.retain(|n, _| notes.contains(n));
         for n in notes {
             if !self.rejected.contains_key(&n)

@@ -135,7 +135,8 @@ impl Sweeper {
             .into_iter()
             .map(Action::FinishTrash)
             .collect();
-        lock(&self.index).refresh(&self.store)?;
+        let listing = index::Listing::read(&self.store)?;
+        lock(&self.index).update(&self.store, listing)?;
         actions.extend(self.plan());
         let mut report = Report {
             dry_run,
