@@ -11,6 +11,7 @@ macro_rules! say {
 mod config_cmd;
 mod convert_cmd;
 mod jobs;
+mod retention_cmd;
 mod run_cmd;
 
 use std::path::PathBuf;
@@ -70,6 +71,12 @@ pub enum Command {
     Config(config_cmd::ConfigArgs),
     /// Convert one PDF to Markdown in this process, with the daemon's engine
     Convert(convert_cmd::ConvertArgs),
+    /// Apply retention now, once, and print what was removed (safe beside a running daemon)
+    Sweep(retention_cmd::SweepArgs),
+    /// Exempt a job from retention
+    Pin(retention_cmd::PinArgs),
+    /// End a job's exemption from retention
+    Unpin(retention_cmd::PinArgs),
 }
 
 /// Settings shared by every command.
@@ -138,6 +145,9 @@ where
             Command::List(a) => jobs::list(&ctx, a),
             Command::Config(a) => config_cmd::run(&ctx, a),
             Command::Convert(a) => convert_cmd::run(&ctx, a),
+            Command::Sweep(a) => retention_cmd::sweep(&ctx, a),
+            Command::Pin(a) => retention_cmd::pin(&ctx, a, true),
+            Command::Unpin(a) => retention_cmd::pin(&ctx, a, false),
         }
     });
     match result {
@@ -160,6 +170,8 @@ impl Command {
             Command::Status(a) => a.json,
             Command::List(a) => a.json,
             Command::Config(a) => a.json,
+            Command::Sweep(a) => a.json,
+            Command::Pin(a) | Command::Unpin(a) => a.json,
             _ => false,
         }
     }
