@@ -12,6 +12,7 @@ mod config_cmd;
 mod convert_cmd;
 mod jobs;
 mod run_cmd;
+mod worker_cmd;
 
 use std::path::PathBuf;
 
@@ -70,6 +71,13 @@ pub enum Command {
     Config(config_cmd::ConfigArgs),
     /// Convert one PDF to Markdown in this process, with the daemon's engine
     Convert(convert_cmd::ConvertArgs),
+    /// Queue a failed job again (the running daemon picks it up within workers.rescan)
+    Retry(worker_cmd::RetryArgs),
+    /// Cancel a queued or running job (a running conversion is killed)
+    Cancel(worker_cmd::CancelArgs),
+    /// Internal: one conversion inside the daemon's isolated child process
+    #[command(name = "__convert-child", hide = true)]
+    ConvertChild(worker_cmd::ChildCliArgs),
 }
 
 /// Settings shared by every command.
@@ -138,6 +146,9 @@ where
             Command::List(a) => jobs::list(&ctx, a),
             Command::Config(a) => config_cmd::run(&ctx, a),
             Command::Convert(a) => convert_cmd::run(&ctx, a),
+            Command::Retry(a) => worker_cmd::retry(&ctx, a),
+            Command::Cancel(a) => worker_cmd::cancel(&ctx, a),
+            Command::ConvertChild(a) => worker_cmd::convert_child(&ctx, a),
         }
     });
     match result {
@@ -160,6 +171,8 @@ impl Command {
             Command::Status(a) => a.json,
             Command::List(a) => a.json,
             Command::Config(a) => a.json,
+            Command::Retry(a) => a.json,
+            Command::Cancel(a) => a.json,
             _ => false,
         }
     }

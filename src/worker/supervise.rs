@@ -1,0 +1,432 @@
+//! One attempt in an isolated child process: start `mdspool __convert-child` with its limits, copy
+//! its stderr into `run.log`, watch it (wall-clock timeout, cancellation in the manifest, daemon
+//! shutdown), kill its whole process group when needed, and turn how it ended into an [`Outcome`].
+//!
+//! Limits, set between fork and exec: its own process group (so a kill reaches anything it started),
+//! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one killed
+//! by SIGKILL), `RLIMIT_AS = convert.max_memory`, `RLIMIT_CPU` = the timeout plus one second (a
+//! backstop to the wall-clock timeout).
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::ids::JobId;
+use crate::store::{JobStatus, Store};
+use crate::worker::child::ChildReport;
+use crate::worker::runlog::RunLog;
+use crate::worker::{Control, Mode};
+
+/// How to start the conversion child.
+#[derive(Debug, Clone)]
+pub struct ChildSpec {
+    /// This very binary.
+    pub exe: PathBuf,
+    pub root: PathBuf,
+    /// The daemon's configuration file, if it read one (the child reads the same).
+    pub config_file: Option<PathBuf>,
+}
+
+/// A failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: String,
+    pub message: String,
+    /// Permanent failures are not retried.
+    pub permanent: bool,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>, permanent: bool) -> Failure {
+        Failure {
+            code: code.into(),
+            message: message.into(),
+            permanent,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// The Markdown is in the temp file `output`, synced.
+    Converted {
+        report: ChildReport,
+        elapsed: Duration,
+    },
+    Failed(Failure),
+    /// The manifest was changed to `canceled` (or the job vanished) while the child ran.
+    Canceled,
+    /// The daemon is stopping: the child was killed.
+    Interrupted,
+}
+
+/// One attempt to run.
+pub struct Attempt<'a> {
+    pub id: JobId,
+    pub attempt: u32,
+    pub input: PathBuf,
+    /// Where the child writes the Markdown (a temp name in `artifacts/`).
+    pub output: PathBuf,
+    pub timeout: Duration,
+    pub max_memory: u64,
+    pub store: &'a Store,
+    pub control: &'a Control,
+    pub log: Arc<Mutex<RunLog>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kill {
+    Timeout,
+    Canceled,
+    Interrupted,
+}
+
+/// How the child ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Exited(i32),
+    Signaled(i32),
+}
+
+const POLL: Duration = Duration::from_millis(25);
+const MANIFEST_POLL: Duration = Duration::from_millis(300);
+const TAIL: usize = 8192;
+
+fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> {
+    let mut cmd = Command::new(&spec.exe);
+    cmd.arg("--root").arg(&spec.root);
+    if let Some(f) = &spec.config_file {
+        cmd.arg("--config").arg(f);
+    }
+    cmd.arg("__convert-child")
+        .arg("--input")
+        .arg(&a.input)
+        .arg("--output")
+        .arg(&a.output)
+        .arg("--attempt")
+        .arg(a.attempt.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let parent = std::process::id() as libc::pid_t;
+    let mem = a.max_memory as libc::rlim_t;
+    let cpu = (a.timeout.as_secs() + 1) as libc::rlim_t;
+    // SAFETY: only async-signal-safe system calls run between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let sig = libc::SIGKILL as libc::c_ulong;
+            if libc::prctl(libc::PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The daemon may have died before prctl: then no signal will ever come.
+            if libc::getppid() != parent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            let rl = libc::rlimit {
+                rlim_cur: mem,
+                rlim_max: mem,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &rl) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let rl = libc::rlimit {
+                rlim_cur: cpu,
+                rlim_max: cpu + 2,
+            };
+            if libc::setrlimit(libc::RLIMIT_CPU, &rl) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+/// Has the child exited? Does not reap it, so its pid (= process group id) stays reserved until
+/// the group is killed.
+fn exited(pid: libc::pid_t) -> bool {
+    // SAFETY: waitid writes only into the zeroed siginfo it is given.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let rc = libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        );
+        rc != 0 || info.si_pid() != 0
+    }
+}
+
+fn kill_group(pid: libc::pid_t) {
+    // SAFETY: signals the child's own process group (its pgid is its pid).
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+    }
+}
+
+/// Reaps the child; returns how it ended.
+fn reap(pid: libc::pid_t) -> Ended {
+    let mut status = 0;
+    loop {
+        // SAFETY: plain waitpid on our own child.
+        let rc = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if rc == pid {
+            break;
+        }
+        if rc < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return Ended::Exited(-1);
+        }
+    }
+    if libc::WIFSIGNALED(status) {
+        Ended::Signaled(libc::WTERMSIG(status))
+    } else {
+        Ended::Exited(libc::WEXITSTATUS(status))
+    }
+}
+
+/// Starts a thread that copies `r` into the run log (when given) and hands back the last bytes.
+fn drain(
+    mut r: impl Read + Send + 'static,
+    log: Option<Arc<Mutex<RunLog>>>,
+    keep: usize,
+) -> crossbeam_channel::Receiver<Vec<u8>> {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let _ = std::thread::Builder::new()
+        .name("child-io".into())
+        .spawn(move || {
+            let mut tail = Vec::new();
+            let mut buf = vec![0u8; 16384];
+            while let Ok(n) = r.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Some(l) = &log {
+                    l.lock().unwrap_or_else(|e| e.into_inner()).write(&buf[..n]);
+                }
+                tail.extend_from_slice(&buf[..n]);
+                if tail.len() > keep {
+                    tail.drain(..tail.len() - keep);
+                }
+            }
+            let _ = tx.send(tail);
+        });
+    rx
+}
+
+/// Runs the attempt to its end.
+pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
+    let start = Instant::now();
+    let mut child = match spawn(spec, a) {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("cannot start the conversion child: {e}");
+            return Outcome::Failed(Failure::new("internal_error", msg, false));
+        }
+    };
+    let pid = child.id() as libc::pid_t;
+    let err = drain(
+        child.stderr.take().expect("piped"),
+        Some(a.log.clone()),
+        TAIL,
+    );
+    let out = drain(child.stdout.take().expect("piped"), None, 1 << 20);
+    let deadline = start + a.timeout;
+    let mut next_check = start + MANIFEST_POLL;
+    let mut killed = None;
+    while !exited(pid) {
+        let now = Instant::now();
+        if now >= deadline {
+            killed = Some(Kill::Timeout);
+        } else if matches!(a.control.mode(), Mode::Abort | Mode::Hard) {
+            killed = Some(Kill::Interrupted);
+        } else if now >= next_check {
+            next_check = now + MANIFEST_POLL;
+            match a.store.load(a.id) {
+                Ok(m) if m.status == JobStatus::Canceled => killed = Some(Kill::Canceled),
+                Err(crate::Error::JobNotFound { .. } | crate::Error::JobExpired { .. }) => {
+                    killed = Some(Kill::Canceled)
+                }
+                _ => {}
+            }
+        }
+        if killed.is_some() {
+            break;
+        }
+        std::thread::sleep(POLL);
+    }
+    // Whatever happened, nothing the child started survives it.
+    kill_group(pid);
+    let ended = reap(pid);
+    let elapsed = start.elapsed();
+    let wait = Duration::from_secs(5);
+    let tail = err.recv_timeout(wait).unwrap_or_default();
+    let stdout = out.recv_timeout(wait).unwrap_or_default();
+    let report = String::from_utf8_lossy(&stdout)
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<ChildReport>(l).ok());
+    let tail = String::from_utf8_lossy(&tail).into_owned();
+    classify(ended, report, &tail, killed, a.timeout, elapsed)
+}
+
+fn last_line(tail: &str) -> &str {
+    tail.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+fn memory_hint(tail: &str) -> bool {
+    [
+        "memory allocation of",
+        "out of memory",
+        "Cannot allocate memory",
+    ]
+    .iter()
+    .any(|h| tail.contains(h))
+}
+
+fn signal_name(sig: i32) -> String {
+    match sig {
+        libc::SIGKILL => "SIGKILL".into(),
+        libc::SIGSEGV => "SIGSEGV".into(),
+        libc::SIGABRT => "SIGABRT".into(),
+        libc::SIGBUS => "SIGBUS".into(),
+        libc::SIGXCPU => "SIGXCPU".into(),
+        n => format!("signal {n}"),
+    }
+}
+
+/// Maps how the child ended to an outcome (the failure classes of docs/design.md).
+fn classify(
+    ended: Ended,
+    report: Option<ChildReport>,
+    tail: &str,
+    killed: Option<Kill>,
+    timeout: Duration,
+    elapsed: Duration,
+) -> Outcome {
+    match killed {
+        Some(Kill::Canceled) => return Outcome::Canceled,
+        Some(Kill::Interrupted) => return Outcome::Interrupted,
+        Some(Kill::Timeout) => {
+            let msg = format!("conversion still running after {timeout:?} (convert.timeout)");
+            return Outcome::Failed(Failure::new("conversion_timeout", msg, false));
+        }
+        None => {}
+    }
+    match (ended, report) {
+        (Ended::Exited(0), Some(r)) if r.ok => Outcome::Converted { report: r, elapsed },
+        (_, Some(r)) if !r.ok => {
+            let code = r.code.unwrap_or_else(|| "internal_error".into());
+            let message = r.message.unwrap_or_default();
+            Outcome::Failed(Failure::new(&code, message, r.permanent))
+        }
+        (Ended::Signaled(libc::SIGXCPU), _) => {
+            let msg = "conversion used up its CPU-time limit (convert.timeout)";
+            Outcome::Failed(Failure::new("conversion_timeout", msg, false))
+        }
+        (Ended::Signaled(sig), _) if sig == libc::SIGKILL || memory_hint(tail) => {
+            let what = tail
+                .lines()
+                .find(|l| memory_hint(l))
+                .unwrap_or_else(|| last_line(tail));
+            let msg = format!(
+                "conversion child killed by {} after running out of memory (convert.max_memory): {}",
+                signal_name(sig),
+                what.trim()
+            );
+            Outcome::Failed(Failure::new("conversion_memory_limit", msg, true))
+        }
+        (Ended::Signaled(sig), _) => {
+            let msg = format!(
+                "conversion child died by {}: {}",
+                signal_name(sig),
+                last_line(tail)
+            );
+            Outcome::Failed(Failure::new("conversion_crashed", msg, false))
+        }
+        (Ended::Exited(code), _) => {
+            let msg = if tail.contains("panicked at") {
+                let mut lines = tail.lines().skip_while(|l| !l.contains("panicked at"));
+                let at = lines.next().unwrap_or_default().trim();
+                let payload = lines.next().unwrap_or_default().trim();
+                format!("converter panicked: {payload} ({at})")
+            } else {
+                format!(
+                    "conversion child exited with status {code} without a result: {}",
+                    last_line(tail)
+                )
+            };
+            Outcome::Failed(Failure::new("conversion_crashed", msg, false))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(o: Outcome) -> (String, bool) {
+        match o {
+            Outcome::Failed(f) => (f.code, f.permanent),
+            other => panic!("not a failure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failure_classes() {
+        let t = Duration::from_secs(1);
+        let c = |e, tail: &str, k| code(classify(e, None, tail, k, t, t));
+        assert_eq!(
+            c(Ended::Exited(101), "thread 'main' panicked at x", None),
+            ("conversion_crashed".into(), false)
+        );
+        assert_eq!(
+            c(
+                Ended::Signaled(libc::SIGABRT),
+                "memory allocation of 16777216 bytes failed\n",
+                None
+            ),
+            ("conversion_memory_limit".into(), true)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGKILL), "", None),
+            ("conversion_memory_limit".into(), true)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGSEGV), "", None),
+            ("conversion_crashed".into(), false)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGKILL), "", Some(Kill::Timeout)),
+            ("conversion_timeout".into(), false)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGXCPU), "", None),
+            ("conversion_timeout".into(), false)
+        );
+        let r = ChildReport {
+            converter: "test".into(),
+            converter_version: "1".into(),
+            ok: false,
+            stats: None,
+            output_bytes: None,
+            code: Some("no_text_layer".into()),
+            message: Some("scanned".into()),
+            permanent: true,
+        };
+        let o = classify(Ended::Exited(7), Some(r), "", None, t, t);
+        assert_eq!(code(o), ("no_text_layer".into(), true));
+        assert!(matches!(
+            classify(Ended::Signaled(9), None, "", Some(Kill::Canceled), t, t),
+            Outcome::Canceled
+        ));
+    }
+}
