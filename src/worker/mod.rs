@@ -206,14 +206,6 @@ fn record(
     let failure = match outcome {
         Outcome::Converted { report, elapsed } => {
             let stats = report.stats.clone().unwrap_or_default();
-            say(&format!(
-                "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
-                elapsed.as_secs_f64(),
-                stats.pages,
-                report.output_bytes.unwrap_or(0),
-                report.converter,
-                report.converter_version
-            ));
             let target = store.layout().output_md(id);
             let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
                 failpoint::hit("worker.before_publish");
@@ -238,6 +230,14 @@ fn record(
             });
             match r {
                 Ok(_) => {
+                    say(&format!(
+                        "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
+                        elapsed.as_secs_f64(),
+                        stats.pages,
+                        report.output_bytes.unwrap_or(0),
+                        report.converter,
+                        report.converter_version
+                    ));
                     tracing::info!(job = %id, attempt = n, "job succeeded");
                     return Ok(());
                 }

@@ -14,6 +14,7 @@
 //! | `spin`           | burns CPU forever                                               |
 //! | `stderr:BYTES`   | writes BYTES bytes to stderr, then echoes                       |
 //! | `stdout`         | prints to stdout (must not disturb the result channel), echoes  |
+//! | `needs:PATH`     | `pdf_malformed` (permanent) unless PATH exists, else echoes     |
 //! | `malformed`, `encrypted`, `no-text`, `io-error` | the matching `ConvertError`      |
 
 use std::io::Write;
@@ -79,8 +80,12 @@ impl Converter for TestConverter {
                     panic!("test converter: panic on attempt {}", self.attempt)
                 }
                 "segv" => {
-                    // SAFETY: raising a signal in our own process has no memory-safety impact.
-                    unsafe { libc::raise(libc::SIGSEGV) };
+                    // SAFETY: restores the default action (the runtime's handler would ignore a
+                    // raised SIGSEGV) and raises it in our own process: it dies.
+                    unsafe {
+                        libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+                        libc::raise(libc::SIGSEGV);
+                    }
                 }
                 "alloc" => {
                     let mut hog: Vec<Vec<u8>> = Vec::new();
@@ -103,6 +108,12 @@ impl Converter for TestConverter {
                         let _ = err.write_all(&chunk[..k]);
                         left -= k;
                     }
+                }
+                "needs" if !Path::new(arg.trim()).exists() => {
+                    return Err(ConvertError::Malformed {
+                        path,
+                        reason: format!("test directive: {} is missing", arg.trim()),
+                    });
                 }
                 "stdout" => println!("test converter: noise on stdout"),
                 "malformed" => {
