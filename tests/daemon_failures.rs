@@ -42,7 +42,7 @@ fn misbehaving_conversions_fail_only_their_own_job() {
     let all = [
         &good1, &panic, &sleep, &alloc, &segv, &enc, &scan, &bad, &good2,
     ];
-    let d = r.start(&[], &[]);
+    let mut d = r.start(&[], &[]);
     wait_until(Duration::from_secs(60), "every job finished", || {
         all.iter().all(|id| finished(&r, id))
     });
@@ -87,11 +87,13 @@ fn misbehaving_conversions_fail_only_their_own_job() {
     );
     let log = r.run_log(&alloc);
     assert!(log.contains("memory allocation of"), "{log}");
-    assert!(r.temp_debris().is_empty(), "{:?}", r.temp_debris());
     assert!(
         d.converters().is_empty(),
         "no conversion child is left running"
     );
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+    assert!(r.temp_debris().is_empty(), "{:?}", r.temp_debris());
 }
 
 // Guarantee G6: a transient failure is retried after a backoff recorded in next_attempt_at, and
