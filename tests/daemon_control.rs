@@ -107,3 +107,51 @@ fn a_failed_store_write_stops_the_daemon() {
     assert_eq!(r.attempts(&b), 0);
     let _ = a;
 }
+
+// Guarantee G7 (signals): SIGHUP reloads `[workers]` (but count) and `[convert]` for the next
+// attempts; a broken file is refused and the daemon goes on with the old settings.
+#[test]
+fn sighup_reloads_conversion_settings() {
+    let r = Root::new(CONFIG);
+    let first = r.submit("first.pdf", &[], "first");
+    let mut d = r.start(&[], &[]);
+    wait_until(Duration::from_secs(30), "daemon serving", || {
+        r.status(&first) == "succeeded"
+    });
+    let toml =
+        "[workers]\ncount = 1\nmax_attempts = 1\nrescan = \"200ms\"\n[convert]\ntimeout = \"1s\"\n";
+    std::fs::write(r.root.join("mdspool.toml"), toml).unwrap();
+    d.signal(libc::SIGHUP);
+    wait_until(Duration::from_secs(10), "reloaded", || {
+        d.log().contains("configuration reloaded")
+    });
+    let slow = r.submit("slow.pdf", &["sleep:30"], "slow");
+    wait_until(Duration::from_secs(30), "slow job failed", || {
+        r.status(&slow) == "failed"
+    });
+    assert_eq!(r.error_code(&slow), "conversion_timeout");
+    assert_eq!(r.attempts(&slow), 1, "max_attempts = 1 was reloaded too");
+    std::fs::write(r.root.join("mdspool.toml"), "[[[ not toml").unwrap();
+    d.signal(libc::SIGHUP);
+    wait_until(Duration::from_secs(10), "refused", || {
+        d.log().contains("configuration not reloaded")
+    });
+    // (The CLI reads the root's config file too: give it another one.)
+    let empty = r.dir.path().join("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    let pdf = r.dir.path().join("last.pdf");
+    std::fs::write(&pdf, util::pdf(&[])).unwrap();
+    let out = r
+        .cmd()
+        .args(["--config", empty.to_str().unwrap(), "submit"])
+        .args([pdf.to_str().unwrap(), "--key", "last"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let last = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    wait_until(Duration::from_secs(30), "still serving", || {
+        r.status(&last) == "succeeded"
+    });
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+}

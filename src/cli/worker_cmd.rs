@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::{Ctx, print_json};
-use crate::error::{Result, exit};
+use crate::error::{Error, Result, exit};
 use crate::ids::JobId;
 use crate::store::JobStatus;
 use crate::worker::child::{ChildArgs, child_main};
@@ -39,6 +39,9 @@ pub struct ChildCliArgs {
     pub output: PathBuf,
     #[arg(long, default_value_t = 1)]
     pub attempt: u32,
+    /// The `[convert]` settings as JSON (default: this command's configuration)
+    #[arg(long)]
+    pub settings: Option<String>,
 }
 
 /// `failed -> queued`, with a fresh attempt budget (`attempts` starts again from 0).
@@ -77,10 +80,16 @@ pub fn cancel(ctx: &Ctx, a: CancelArgs) -> Result<i32> {
 }
 
 pub fn convert_child(ctx: &Ctx, a: ChildCliArgs) -> Result<i32> {
+    let convert = match &a.settings {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| Error::config("--settings", format!("invalid settings: {e}")))?,
+        None => ctx.loaded.config.convert.clone(),
+    };
     let args = ChildArgs {
         input: a.input,
         output: a.output,
         attempt: a.attempt,
+        convert,
     };
-    Ok(child_main(&ctx.loaded.config, &args))
+    Ok(child_main(&args))
 }

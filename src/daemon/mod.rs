@@ -50,7 +50,11 @@ fn spawn(
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn(move || {
-            let error = f().err().map(|e| e.to_string());
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let error = match r {
+                Ok(r) => r.err().map(|e| e.to_string()),
+                Err(_) => Some("panicked".into()),
+            };
             if let Some(e) = &error {
                 tracing::error!(thread = %tname, error = %e, "thread failed");
             }
@@ -134,7 +138,7 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
         workers: cfg.workers.clone(),
         convert: cfg.convert.clone(),
     })));
-    let exe = std::env::current_exe()
+    let child = ChildSpec::this_binary()
         .map_err(|e| Error::internal(format!("cannot find this program's path: {e}")))?;
     let ctx = Arc::new(WorkerCtx {
         store: store.clone(),
@@ -142,11 +146,7 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
         control: control.clone(),
         queue: queue.clone(),
         jobs,
-        child: ChildSpec {
-            exe,
-            root: layout.root().to_path_buf(),
-            config_file: loaded.file.clone(),
-        },
+        child,
     });
     let mut workers = 0;
     for i in 1..=cfg.workers.count {

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
+use crate::config::ConvertConfig;
 use crate::convert::{self, ConvertOptions, ConvertStats, Converter};
 use crate::error::exit;
 use crate::worker::testconv::{self, TestConverter};
@@ -43,15 +43,17 @@ pub struct ChildArgs {
     pub input: PathBuf,
     pub output: PathBuf,
     pub attempt: u32,
+    /// The daemon's `[convert]` settings for this attempt.
+    pub convert: ConvertConfig,
 }
 
 /// The converter this child uses: the testing converter when `MDSPOOL_TEST_CONVERTER` is set,
 /// else the built-in engine.
-pub fn select(cfg: &Config, attempt: u32) -> Result<Box<dyn Converter>, String> {
+pub fn select(cfg: &ConvertConfig, attempt: u32) -> Result<Box<dyn Converter>, String> {
     if std::env::var_os(testconv::ENV).is_some_and(|v| !v.is_empty()) {
         return Ok(Box::new(TestConverter { attempt }));
     }
-    if let Some(cmd) = &cfg.convert.command {
+    if let Some(cmd) = &cfg.command {
         // The external converter (`convert::external`) is wired here once it is part of the build.
         return Err(format!(
             "convert.command {cmd:?} is set but this build has no external converter"
@@ -68,7 +70,7 @@ fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
 }
 
 /// Body of `mdspool __convert-child`; returns the exit code (0 converted, 7 conversion failed).
-pub fn child_main(cfg: &Config, a: &ChildArgs) -> i32 {
+pub fn child_main(a: &ChildArgs) -> i32 {
     // SAFETY: duplicating and redirecting our own standard descriptors; no other thread runs yet.
     let report_fd = unsafe {
         let fd = libc::dup(1);
@@ -81,7 +83,7 @@ pub fn child_main(cfg: &Config, a: &ChildArgs) -> i32 {
     } else {
         None
     };
-    let report = convert_one(cfg, a);
+    let report = convert_one(a);
     let code = if report.ok {
         exit::OK
     } else {
@@ -95,7 +97,8 @@ pub fn child_main(cfg: &Config, a: &ChildArgs) -> i32 {
     code
 }
 
-fn convert_one(cfg: &Config, a: &ChildArgs) -> ChildReport {
+fn convert_one(a: &ChildArgs) -> ChildReport {
+    let cfg = &a.convert;
     let mut r = ChildReport {
         converter: String::new(),
         converter_version: String::new(),
@@ -125,8 +128,8 @@ fn convert_one(cfg: &Config, a: &ChildArgs) -> ChildReport {
         a.attempt
     );
     let opts = ConvertOptions {
-        page_breaks: cfg.convert.page_breaks,
-        max_stream_bytes: cfg.convert.max_stream.0,
+        page_breaks: cfg.page_breaks,
+        max_stream_bytes: cfg.max_stream.0,
     };
     match engine.convert(&a.input, &opts) {
         Ok(out) => match write_output(&a.output, &out.markdown) {

@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::config::ConvertConfig;
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
 use crate::worker::child::ChildReport;
@@ -23,11 +24,21 @@ use crate::worker::{Control, Mode};
 /// How to start the conversion child.
 #[derive(Debug, Clone)]
 pub struct ChildSpec {
-    /// This very binary.
+    /// This very binary (`/proc/self/exe`: still the running image after an upgrade replaced the
+    /// file).
     pub exe: PathBuf,
-    pub root: PathBuf,
-    /// The daemon's configuration file, if it read one (the child reads the same).
-    pub config_file: Option<PathBuf>,
+}
+
+impl ChildSpec {
+    pub fn this_binary() -> std::io::Result<ChildSpec> {
+        let proc = PathBuf::from("/proc/self/exe");
+        let exe = if proc.exists() {
+            proc
+        } else {
+            std::env::current_exe()?
+        };
+        Ok(ChildSpec { exe })
+    }
 }
 
 /// A failed attempt.
@@ -70,8 +81,7 @@ pub struct Attempt<'a> {
     pub input: PathBuf,
     /// Where the child writes the Markdown (a temp name in `artifacts/`).
     pub output: PathBuf,
-    pub timeout: Duration,
-    pub max_memory: u64,
+    pub convert: &'a ConvertConfig,
     pub store: &'a Store,
     pub control: &'a Control,
     pub log: Arc<Mutex<RunLog>>,
@@ -97,11 +107,13 @@ const TAIL: usize = 8192;
 
 fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> {
     let mut cmd = Command::new(&spec.exe);
-    cmd.arg("--root").arg(&spec.root);
-    if let Some(f) = &spec.config_file {
-        cmd.arg("--config").arg(f);
-    }
-    cmd.arg("__convert-child")
+    // The child takes its conversion settings from `--settings` (what this attempt uses, after any
+    // SIGHUP), not from a configuration file that may have been edited since.
+    let settings = serde_json::to_string(&a.convert).unwrap_or_default();
+    cmd.env("MDSPOOL_CONFIG", "/dev/null")
+        .arg("__convert-child")
+        .arg("--settings")
+        .arg(settings)
         .arg("--input")
         .arg(&a.input)
         .arg("--output")
@@ -113,8 +125,8 @@ fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> 
         .stderr(Stdio::piped())
         .process_group(0);
     let parent = std::process::id() as libc::pid_t;
-    let mem = a.max_memory as libc::rlim_t;
-    let cpu = (a.timeout.as_secs() + 1) as libc::rlim_t;
+    let mem = a.convert.max_memory.0 as libc::rlim_t;
+    let cpu = (a.convert.timeout.0.as_secs() + 1) as libc::rlim_t;
     // SAFETY: only async-signal-safe system calls run between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
@@ -158,7 +170,11 @@ fn exited(pid: libc::pid_t) -> bool {
             &mut info,
             libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
         );
-        rc != 0 || info.si_pid() != 0
+        if rc != 0 {
+            // EINTR: look again; ECHILD: it is gone already (reaped elsewhere).
+            return std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR);
+        }
+        info.si_pid() != 0
     }
 }
 
@@ -235,7 +251,8 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
         TAIL,
     );
     let out = drain(child.stdout.take().expect("piped"), None, 1 << 20);
-    let deadline = start + a.timeout;
+    let timeout = a.convert.timeout.0;
+    let deadline = start + timeout;
     let mut next_check = start + MANIFEST_POLL;
     let mut killed = None;
     while !exited(pid) {
@@ -271,7 +288,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
         .rev()
         .find_map(|l| serde_json::from_str::<ChildReport>(l).ok());
     let tail = String::from_utf8_lossy(&tail).into_owned();
-    classify(ended, report, &tail, killed, a.timeout, elapsed)
+    classify(ended, report, &tail, killed, timeout, elapsed)
 }
 
 fn last_line(tail: &str) -> &str {
@@ -359,10 +376,11 @@ fn classify(
                 let payload = lines.next().unwrap_or_default().trim();
                 format!("converter panicked: {payload} ({at})")
             } else {
-                format!(
+                let msg = format!(
                     "conversion child exited with status {code} without a result: {}",
                     last_line(tail)
-                )
+                );
+                return Outcome::Failed(Failure::new("internal_error", msg, false));
             };
             Outcome::Failed(Failure::new("conversion_crashed", msg, false))
         }
