@@ -5,6 +5,7 @@
 //! taken is handed back to the queue (`done`), whatever happened, so no slot ever leaks.
 
 pub mod child;
+pub mod classify;
 pub mod runlog;
 pub mod supervise;
 pub mod testconv;
@@ -25,8 +26,9 @@ use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::manifest::{ConverterInfo, JobError};
 use crate::store::{JobStatus, Manifest, Store};
+use classify::{Failure, Outcome};
 use runlog::RunLog;
-use supervise::{Attempt, ChildSpec, Failure, Outcome};
+use supervise::{Attempt, ChildSpec};
 
 /// What the pool is asked to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
