@@ -87,6 +87,8 @@ pub enum Error {
     Convert(#[from] ConvertError),
     #[error("the store is stopped after a failed write: {reason}")]
     StoreFailed { reason: String },
+    #[error("{message}")]
+    Stopped { message: String },
     #[error("internal error: {message}")]
     Internal { message: String },
 }
@@ -133,6 +135,7 @@ impl Error {
             Error::Drop { code, .. } => code,
             Error::Convert(e) => e.code(),
             Error::StoreFailed { .. } => "store_failed",
+            Error::Stopped { .. } => "stopped_at_once",
             Error::Internal { .. } => "internal_error",
         }
     }
@@ -153,7 +156,9 @@ impl Error {
             | Error::Corrupt { .. }
             | Error::UnsupportedSchema { .. }
             | Error::StoreFailed { .. } => exit::STORAGE,
-            Error::Internal { .. } | Error::InProgress { .. } => exit::FAILURE,
+            Error::Internal { .. } | Error::InProgress { .. } | Error::Stopped { .. } => {
+                exit::FAILURE
+            }
         }
     }
 

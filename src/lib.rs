@@ -28,7 +28,9 @@ pub mod ids;
 pub mod inbox;
 pub mod layout;
 pub mod logging;
+pub mod queue;
 pub mod store;
 pub mod sweeper;
+pub mod worker;
 
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 //! symlink targets alone, and finishes an expiry interrupted by a crash when restarted. Jobs are
 //! made final through the library (see tests/util), since no worker converts them here.
 
+#[path = "retention_util/mod.rs"]
 mod util;
 
 use std::time::Duration;

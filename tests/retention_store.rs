@@ -1,6 +1,7 @@
 //! Retention through the library with a fake clock: a real store in a temp dir, the real sweeper,
 //! time moved by hand. Checks what is left on disk after each pass.
 
+#[path = "retention_util/mod.rs"]
 mod util;
 
 use std::sync::Arc;

@@ -13,6 +13,7 @@ mod convert_cmd;
 mod jobs;
 mod retention_cmd;
 mod run_cmd;
+mod worker_cmd;
 
 use std::path::PathBuf;
 
@@ -77,6 +78,13 @@ pub enum Command {
     Pin(retention_cmd::PinArgs),
     /// End a job's exemption from retention
     Unpin(retention_cmd::PinArgs),
+    /// Queue a failed job again (the running daemon picks it up within workers.rescan)
+    Retry(worker_cmd::RetryArgs),
+    /// Cancel a queued or running job (a running conversion is killed)
+    Cancel(worker_cmd::CancelArgs),
+    /// Internal: one conversion inside the daemon's isolated child process
+    #[command(name = "__convert-child", hide = true)]
+    ConvertChild(worker_cmd::ChildCliArgs),
 }
 
 /// Settings shared by every command.
@@ -148,6 +156,9 @@ where
             Command::Sweep(a) => retention_cmd::sweep(&ctx, a),
             Command::Pin(a) => retention_cmd::pin(&ctx, a, true),
             Command::Unpin(a) => retention_cmd::pin(&ctx, a, false),
+            Command::Retry(a) => worker_cmd::retry(&ctx, a),
+            Command::Cancel(a) => worker_cmd::cancel(&ctx, a),
+            Command::ConvertChild(a) => worker_cmd::convert_child(&ctx, a),
         }
     });
     match result {
@@ -172,6 +183,8 @@ impl Command {
             Command::Config(a) => a.json,
             Command::Sweep(a) => a.json,
             Command::Pin(a) | Command::Unpin(a) => a.json,
+            Command::Retry(a) => a.json,
+            Command::Cancel(a) => a.json,
             _ => false,
         }
     }

@@ -80,6 +80,9 @@ pub struct WorkersConfig {
     pub backoff: Dur,
     /// Longest retry delay.
     pub backoff_max: Dur,
+    /// How often the daemon looks for queued jobs it does not know yet (`mdspool submit`,
+    /// `mdspool retry` while it runs); only manifests that changed since the last look are read.
+    pub rescan: Dur,
 }
 
 impl Default for WorkersConfig {
@@ -91,6 +94,7 @@ impl Default for WorkersConfig {
             max_attempts: 3,
             backoff: secs(5),
             backoff_max: secs(600),
+            rescan: secs(2),
         }
     }
 }
@@ -351,8 +355,11 @@ fn validate(c: &Config, origin: &Path) -> Result<()> {
     if c.convert.max_memory.0 < (64 << 20) {
         return fail("convert.max_memory must be at least 64MiB");
     }
-    if c.retention.sweep_interval.0.is_zero() || c.watch.rescan.0.is_zero() {
-        return fail("retention.sweep_interval and watch.rescan must be positive");
+    if c.retention.sweep_interval.0.is_zero()
+        || c.watch.rescan.0.is_zero()
+        || c.workers.rescan.0.is_zero()
+    {
+        return fail("retention.sweep_interval, watch.rescan and workers.rescan must be positive");
     }
     if matches!(c.watch.poll, Some(d) if d.0.is_zero()) {
         return fail("watch.poll must be positive");

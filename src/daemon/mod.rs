@@ -1,29 +1,41 @@
-//! The daemon: takes the host lock, recovers, starts the named threads (watcher, sweeper) and
-//! supervises them until a signal. First SIGTERM/SIGINT drains, a second stops at once. Every
-//! thread is joined before `run` returns.
+//! The daemon's supervisor: takes the host lock, runs recovery, starts the named threads
+//! (`dispatcher`, `worker-1..N`, `watcher`, `sweeper`, `rescanner`, `signals`) and reacts to their
+//! [`Event`]s until it stops. Every thread is joined before [`run`] returns.
+//!
+//! Stopping (docs/design.md, "Shutdown"): the first SIGTERM/SIGINT stops the watcher and the
+//! rescanner and tells the queue to hand out nothing more, lets the running attempts finish for up to
+//! `shutdown.grace`, then kills what still runs and puts those jobs back to `queued`; exit 0. A second
+//! signal kills the children at once and leaves their jobs `running` for the next start's recovery.
+//! A failed store (or a thread that fails) stops everything the same way, with an error. SIGHUP
+//! reloads the retry and conversion settings (`[workers]` but `count`, `[convert]`).
 
 pub mod recovery;
+pub mod scanner;
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use crossbeam_channel::{RecvTimeoutError, Sender};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 use crate::clock::SystemClock;
 use crate::config::Loaded;
 use crate::error::{Error, Result};
-use crate::ids::JobId;
 use crate::store::Store;
 use crate::store::lock::HostLock;
+use crate::worker::supervise::ChildSpec;
+use crate::worker::{Control, Mode, Settings, SharedSettings, WorkerCtx};
 
-/// Events the supervisor reacts to.
+/// What the supervisor reacts to.
 #[derive(Debug)]
 pub enum Event {
-    /// SIGTERM or SIGINT (`n`-th one received).
+    /// SIGTERM or SIGINT, the `n`-th one received.
     Signal { signal: i32, n: u32 },
+    /// SIGHUP: reload the configuration.
+    Reload,
     /// A thread ended (with its error, if any).
     ThreadExited { name: String, error: Option<String> },
 }
@@ -38,7 +50,11 @@ fn spawn(
     std::thread::Builder::new()
         .name(name.to_string())
         .spawn(move || {
-            let error = f().err().map(|e| e.to_string());
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            let error = match r {
+                Ok(r) => r.err().map(|e| e.to_string()),
+                Err(_) => Some("panicked".into()),
+            };
             if let Some(e) = &error {
                 tracing::error!(thread = %tname, error = %e, "thread failed");
             }
@@ -47,85 +63,246 @@ fn spawn(
         .map_err(|e| Error::internal(format!("cannot start thread {name}: {e}")))
 }
 
+/// Where the supervisor is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Serving,
+    /// Stopping: no new work; waiting for the workers.
+    Stopping,
+}
+
 pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
     let cfg = &loaded.config;
     let layout = loaded.layout();
     crate::fsx::create_dir_all_durable(&layout.locks_dir())?;
     let lock = HostLock::acquire(&layout)?;
+    let clock = Arc::new(SystemClock);
     let store = Arc::new(Store::open(
         layout.clone(),
-        Arc::new(SystemClock),
+        clock.clone(),
         cfg.retention.clone(),
     )?);
     if let Some(p) = pid_file {
         crate::fsx::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
     }
     let rec = recovery::recover(&store, cfg)?;
-    tracing::info!(root = %layout.root().display(), lock = %lock.path.display(), ?rec, "mdspool daemon started");
+    let (queue, dispatcher, jobs) = crate::queue::channel(cfg.workers.count, clock);
+    for (id, at) in &rec.queued {
+        queue.schedule(*id, *at);
+    }
+    tracing::info!(
+        root = %layout.root().display(),
+        lock = %lock.path.display(),
+        workers = cfg.workers.count,
+        temp_files = rec.temp_files,
+        ingests_finished = rec.ingests_finished,
+        ingests_pending = rec.ingests_pending,
+        requeued = rec.requeued,
+        queued = rec.queued.len(),
+        "mdspool daemon started"
+    );
 
     let (ev_tx, ev_rx) = crossbeam_channel::unbounded::<Event>();
-    let (stop_tx, stop_rx) = crossbeam_channel::unbounded::<()>();
-    let (job_tx, _job_rx): (Sender<JobId>, Receiver<JobId>) = crossbeam_channel::unbounded();
-
-    let mut signals = Signals::new([SIGTERM, SIGINT])
+    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP])
         .map_err(|e| Error::internal(format!("cannot install signal handlers: {e}")))?;
     let sig_handle = signals.handle();
     let sig_events = ev_tx.clone();
     let sig_thread = std::thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
-            for (i, signal) in signals.forever().enumerate() {
-                let n = i as u32 + 1;
-                if sig_events.send(Event::Signal { signal, n }).is_err() {
+            let mut n = 0;
+            for signal in signals.forever() {
+                let ev = if signal == SIGHUP {
+                    Event::Reload
+                } else {
+                    n += 1;
+                    Event::Signal { signal, n }
+                };
+                if sig_events.send(ev).is_err() {
                     break;
                 }
             }
         })
         .map_err(|e| Error::internal(format!("cannot start signal thread: {e}")))?;
 
-    let mut threads = Vec::new();
+    let mut threads: Vec<(String, JoinHandle<()>)> = Vec::new();
+    threads.push((
+        "dispatcher".into(),
+        spawn("dispatcher", &ev_tx, move || {
+            dispatcher.run();
+            Ok(())
+        })?,
+    ));
+    let control = Arc::new(Control::default());
+    let settings: SharedSettings = Arc::new(RwLock::new(Arc::new(Settings {
+        workers: cfg.workers.clone(),
+        convert: cfg.convert.clone(),
+    })));
+    let child = ChildSpec::this_binary()
+        .map_err(|e| Error::internal(format!("cannot find this program's path: {e}")))?;
+    let ctx = Arc::new(WorkerCtx {
+        store: store.clone(),
+        settings: settings.clone(),
+        control: control.clone(),
+        queue: queue.clone(),
+        jobs,
+        child,
+    });
+    let mut workers = 0;
+    for i in 1..=cfg.workers.count {
+        let name = format!("worker-{i}");
+        let c = ctx.clone();
+        threads.push((
+            name.clone(),
+            spawn(&name, &ev_tx, move || crate::worker::run_worker(&c))?,
+        ));
+        workers += 1;
+    }
+    drop(ctx);
+
+    // The watcher and the rescanner stop first (no new work); the sweeper last.
+    let (intake_stop, intake_stop_rx) = crossbeam_channel::unbounded::<()>();
+    let (sweep_stop, sweep_stop_rx) = crossbeam_channel::unbounded::<()>();
+    let submit_queue = queue.clone();
     let w = crate::inbox::WatcherCtx {
         store: store.clone(),
         cfg: cfg.watch.clone(),
-        submit: Box::new(move |id| {
-            let _ = job_tx.send(id);
-        }),
-        stop: stop_rx.clone(),
+        submit: Box::new(move |id| submit_queue.schedule(id, None)),
+        stop: intake_stop_rx.clone(),
     };
-    threads.push(spawn("watcher", &ev_tx, move || {
-        crate::inbox::run_watcher(w)
-    })?);
+    threads.push((
+        "watcher".into(),
+        spawn("watcher", &ev_tx, move || crate::inbox::run_watcher(w))?,
+    ));
+    let scan = scanner::Scanner::new(store.clone(), queue.clone());
+    let every = cfg.workers.rescan.0;
+    threads.push((
+        "rescanner".into(),
+        spawn("rescanner", &ev_tx, move || scan.run(every, intake_stop_rx))?,
+    ));
     let s = crate::sweeper::SweeperCtx {
         store: store.clone(),
         cfg: cfg.retention.clone(),
-        stop: stop_rx.clone(),
+        stop: sweep_stop_rx,
     };
-    threads.push(spawn("sweeper", &ev_tx, move || {
-        crate::sweeper::run_sweeper(s)
-    })?);
+    threads.push((
+        "sweeper".into(),
+        spawn("sweeper", &ev_tx, move || crate::sweeper::run_sweeper(s))?,
+    ));
 
-    let mut failed = None;
-    match ev_rx.recv() {
-        Ok(Event::Signal { signal, n }) => {
-            tracing::info!(signal, n, "signal received, shutting down");
+    let mut phase = Phase::Serving;
+    let mut deadline: Option<Instant> = None;
+    let mut failed: Option<String> = None;
+    let mut hard = false;
+    let mut intake_stop = Some(intake_stop);
+    let mut stop_intake = |control: &Control, mode: Mode| {
+        control.escalate(mode);
+        intake_stop.take();
+        queue.shutdown();
+    };
+    while !(phase == Phase::Stopping && workers == 0) {
+        let tick = deadline
+            .map(|d| d.saturating_duration_since(Instant::now()))
+            .unwrap_or(Duration::from_secs(1))
+            .min(Duration::from_secs(1));
+        match ev_rx.recv_timeout(tick) {
+            Ok(Event::Signal { signal, n }) if n == 1 && phase == Phase::Serving => {
+                let grace = cfg.shutdown.grace.0;
+                tracing::info!(
+                    signal,
+                    ?grace,
+                    "stopping: running jobs may finish within the grace period (signal again to stop at once)"
+                );
+                stop_intake(&control, Mode::Drain);
+                phase = Phase::Stopping;
+                deadline = Some(Instant::now() + grace);
+            }
+            Ok(Event::Signal { signal, n }) => {
+                tracing::warn!(
+                    signal,
+                    n,
+                    "stopping at once: running jobs stay `running` and are recovered at the next start"
+                );
+                stop_intake(&control, Mode::Hard);
+                phase = Phase::Stopping;
+                hard = true;
+            }
+            Ok(Event::Reload) => reload(loaded, &settings),
+            Ok(Event::ThreadExited { name, error }) => {
+                if name.starts_with("worker-") {
+                    workers -= 1;
+                }
+                if error.is_some() || phase == Phase::Serving {
+                    let why = error.unwrap_or_else(|| "ended unexpectedly".into());
+                    tracing::error!(thread = %name, error = %why, "stopping: a thread failed");
+                    failed.get_or_insert(format!("thread {name} stopped: {why}"));
+                    stop_intake(&control, Mode::Abort);
+                    phase = Phase::Stopping;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
         }
-        Ok(Event::ThreadExited { name, error }) => {
-            failed = Some(format!(
-                "thread {name} stopped: {}",
-                error.unwrap_or_default()
-            ));
+        if let Err(e) = store.check()
+            && failed.is_none()
+        {
+            tracing::error!(error = %e, "stopping: the store failed");
+            failed = Some(e.to_string());
+            stop_intake(&control, Mode::Abort);
+            phase = Phase::Stopping;
         }
-        Err(_) => {}
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            deadline = None;
+            if control.mode() == Mode::Drain {
+                tracing::warn!(
+                    "grace period over: killing running conversions, their jobs go back to queued"
+                );
+                control.escalate(Mode::Abort);
+            }
+        }
     }
-    drop(stop_tx);
-    for t in threads {
-        let _ = t.join();
+    drop(sweep_stop);
+    for (name, t) in threads {
+        if t.join().is_err() {
+            tracing::error!(thread = %name, "thread panicked");
+        }
     }
     sig_handle.close();
     let _ = sig_thread.join();
     drop(lock);
-    match failed {
-        Some(reason) => Err(Error::internal(reason)),
-        None => Ok(()),
+    store.check()?;
+    if let Some(reason) = failed {
+        return Err(Error::internal(reason));
+    }
+    if hard {
+        return Err(Error::Stopped {
+            message: "stopped at once by a second signal; jobs left running are recovered at the next start".into(),
+        });
+    }
+    tracing::info!("mdspool daemon stopped");
+    Ok(())
+}
+
+/// SIGHUP: re-reads the configuration file and the environment; applies `[workers]` (but `count`)
+/// and `[convert]` to the next attempts. Other sections need a restart; a bad file changes nothing.
+fn reload(loaded: &Loaded, settings: &SharedSettings) {
+    let sources = crate::config::Sources {
+        root: Some(loaded.config.root.clone()),
+        config_file: loaded.file.clone(),
+        env: std::env::vars().collect(),
+        flags: Vec::new(),
+    };
+    match crate::config::load(&sources) {
+        Ok(new) => {
+            let mut s = settings.write().unwrap_or_else(|e| e.into_inner());
+            let mut workers = new.config.workers;
+            workers.count = s.workers.count;
+            *s = Arc::new(Settings {
+                workers,
+                convert: new.config.convert,
+            });
+            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert]; other sections need a restart)");
+        }
+        Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
     }
 }

@@ -1,9 +1,15 @@
-//! Restart recovery, run before any worker starts: temp files from interrupted writes are removed,
-//! ingests interrupted after their job folder was built are finished, and jobs left `running` by a
-//! daemon that died go back to `queued` (their attempt count is kept).
+//! Restart recovery, run before any worker starts (see docs/design.md, "Recovery guarantees"):
+//! temp files from interrupted writes are removed, ingests interrupted after their job folder was
+//! built are finished (the others are handed to `inbox::recover_staged`), jobs left `running` by a
+//! daemon that died go back to `queued` (their attempt count is kept), and every queued job is
+//! returned in creation order, for the queue.
+
+use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::error::Result;
+use crate::failpoint;
+use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
 
 /// What recovery did, for the log and for tests.
@@ -13,6 +19,8 @@ pub struct Recovered {
     pub ingests_finished: usize,
     pub ingests_pending: usize,
     pub requeued: usize,
+    /// Every queued job, oldest first, with its `next_attempt_at`.
+    pub queued: Vec<(JobId, Option<DateTime<Utc>>)>,
 }
 
 pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
@@ -29,10 +37,26 @@ pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
             }
         }
     }
-    let (jobs, _) = store.list()?;
-    for m in jobs.iter().filter(|m| m.status == JobStatus::Running) {
-        store.transition(m.job_id, JobStatus::Queued, |_| {})?;
-        r.requeued += 1;
+    let (jobs, errors) = store.list()?;
+    for e in &errors {
+        tracing::warn!(error = %e, code = e.code(), "unreadable manifest left alone");
+    }
+    for m in jobs {
+        let queued = match m.status {
+            JobStatus::Running => {
+                // Only one daemon per host serves a root (the host lock), and none of our workers
+                // has started yet: nobody holds this job.
+                store.transition(m.job_id, JobStatus::Queued, |_| {})?;
+                failpoint::hit("recovery.after_requeue");
+                r.requeued += 1;
+                true
+            }
+            JobStatus::Queued => true,
+            _ => false,
+        };
+        if queued {
+            r.queued.push((m.job_id, m.next_attempt_at));
+        }
     }
     Ok(r)
 }

@@ -95,6 +95,21 @@ impl Store {
         to: JobStatus,
         f: impl FnOnce(&mut Manifest),
     ) -> Result<Manifest> {
+        self.transition_checked(id, to, |m| {
+            f(m);
+            Ok(())
+        })
+    }
+
+    /// Like [`Store::transition`], but `f` runs under the job lock after the state machine
+    /// allowed the change and may fail, which aborts the change (nothing is written). The worker
+    /// publishes `artifacts/output.md` inside `f`, so a job canceled under it never gets one.
+    pub fn transition_checked(
+        &self,
+        id: JobId,
+        to: JobStatus,
+        f: impl FnOnce(&mut Manifest) -> Result<()>,
+    ) -> Result<Manifest> {
         let now = self.now();
         let mut was_final = false;
         let m = self.update(id, |m| {
@@ -132,8 +147,7 @@ impl Store {
             if to != JobStatus::Failed {
                 m.error = None;
             }
-            f(m);
-            Ok(())
+            f(m)
         })?;
         if to.is_final() || was_final {
             self.write_receipt(&self.receipt_for(&m))?;

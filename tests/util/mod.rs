@@ -1,201 +1,249 @@
-//! Shared helpers of the integration tests: a temp storage root, running the real `mdspool` binary
-//! (one-shot commands and the daemon, killed when dropped), small PDFs, and driving jobs to a final
-//! state through the library while there is no worker pool to do it.
+//! Shared helpers of the integration tests: a temp storage root, the real `mdspool` binary run
+//! against it (commands and daemons), manifests read back, and process checks through /proc.
+//! Daemons are killed (by the pid the test started) when their handle is dropped.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::Arc;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use mdspool::clock::SystemClock;
-use mdspool::config::RetentionConfig;
-use mdspool::ids::JobId;
-use mdspool::layout::Layout;
-use mdspool::store::{JobStatus, Manifest, Store};
+use serde_json::Value;
 
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_mdspool")
+pub const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+
+/// A temp storage root with a `mdspool.toml`.
+pub struct Root {
+    pub dir: tempfile::TempDir,
+    pub root: PathBuf,
+    daemons: std::cell::Cell<u32>,
 }
 
-/// A temp dir holding a storage root (`<tmp>/root`) and room for files outside it.
-pub struct Root {
-    pub tmp: tempfile::TempDir,
-    pub layout: Layout,
+/// A minimal PDF-looking file whose test-converter behaviour is given by `directives`
+/// (see `src/worker/testconv.rs`).
+pub fn pdf(directives: &[&str]) -> Vec<u8> {
+    let mut b = b"%PDF-1.4\n".to_vec();
+    for d in directives {
+        b.extend_from_slice(format!("%mdspool-test: {d}\n").as_bytes());
+    }
+    b.extend_from_slice(b"%%EOF\n");
+    b
 }
 
 impl Root {
-    /// A new root whose `mdspool.toml` is `config`.
-    pub fn new(config: &str) -> Root {
-        let tmp = tempfile::tempdir().expect("tempdir");
-        let layout = Layout::new(tmp.path().join("root"));
-        std::fs::create_dir_all(layout.root()).unwrap();
-        std::fs::write(layout.config_file(), config).unwrap();
-        Root { tmp, layout }
-    }
-
-    pub fn path(&self) -> &Path {
-        self.layout.root()
-    }
-
-    /// A path in the temp dir, outside the root.
-    pub fn outside(&self, name: &str) -> PathBuf {
-        self.tmp.path().join(name)
-    }
-
-    /// `mdspool --root ROOT args...` with `env` added; waits for it.
-    pub fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        let mut c = Command::new(bin());
-        c.arg("--root").arg(self.path()).args(args);
-        c.env_remove("MDSPOOL_FAILPOINT");
-        for (k, v) in env {
-            c.env(k, v);
+    /// A root whose configuration is `toml` (the test converter is selected for every daemon).
+    pub fn new(toml: &str) -> Root {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("mdspool.toml"), toml).unwrap();
+        Root {
+            dir,
+            root,
+            daemons: std::cell::Cell::new(0),
         }
-        c.output().expect("run mdspool")
     }
 
-    /// Exit code of `mdspool --root ROOT args...` (`None`: killed by a signal).
-    pub fn code(&self, args: &[&str]) -> Option<i32> {
-        self.run(args, &[]).status.code()
-    }
-
-    /// Writes a small PDF outside the root and submits it with `key`; returns the job id.
-    pub fn submit(&self, name: &str, key: &str, extra: &[&str]) -> JobId {
-        let pdf = self.outside(name);
-        std::fs::write(&pdf, pdf_bytes(name)).unwrap();
-        let mut args = vec!["submit", pdf.to_str().unwrap(), "--key", key];
-        args.extend_from_slice(extra);
-        let out = self.run(&args, &[]);
-        assert!(out.status.success(), "submit failed: {out:?}");
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .parse()
-            .expect("job id")
-    }
-
-    /// The store, opened by this (test) process.
-    pub fn store(&self) -> Store {
-        Store::open(
-            self.layout.clone(),
-            Arc::new(SystemClock),
-            RetentionConfig::default(),
-        )
-        .expect("open store")
-    }
-
-    /// Drives job `id` to `to` (running, then `to`) through the library, as a worker would.
-    pub fn finish(&self, id: JobId, to: JobStatus) -> Manifest {
-        let s = self.store();
-        s.transition(id, JobStatus::Running, |_| {}).unwrap();
-        if to == JobStatus::Succeeded {
-            std::fs::write(self.layout.output_md(id), "# done\n").unwrap();
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new(BIN);
+        c.arg("--root").arg(&self.root);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("MDSPOOL_") || k == "CONVERTER_STORAGE_ROOT" {
+                c.env_remove(k);
+            }
         }
-        s.transition(id, to, |_| {}).unwrap()
+        c.env("MDSPOOL_TEST_CONVERTER", "1")
+            .env("RUST_BACKTRACE", "0");
+        c
     }
 
-    pub fn manifest(&self, id: JobId) -> Manifest {
-        self.store().load(id).expect("manifest")
+    pub fn mdspool(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().unwrap()
     }
 
-    /// Starts `mdspool run` on this root (stderr goes to `<tmp>/daemon-N.log`).
-    pub fn daemon(&self, env: &[(&str, &str)]) -> Daemon {
-        let n = std::fs::read_dir(self.tmp.path()).map_or(0, |d| d.count());
-        let log = self.outside(&format!("daemon-{n}.log"));
-        let mut c = Command::new(bin());
-        c.arg("--root").arg(self.path()).arg("run");
-        c.env_remove("MDSPOOL_FAILPOINT");
-        for (k, v) in env {
-            c.env(k, v);
+    /// `mdspool submit` of a test PDF named `name`, with key `key`; returns the job id.
+    pub fn submit(&self, name: &str, directives: &[&str], key: &str) -> String {
+        let src = self.dir.path().join(name);
+        std::fs::write(&src, pdf(directives)).unwrap();
+        let out = self.mdspool(&["submit", src.to_str().unwrap(), "--key", key]);
+        assert!(out.status.success(), "submit: {out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    }
+
+    pub fn job_dir(&self, id: &str) -> PathBuf {
+        self.root.join("jobs").join(id)
+    }
+
+    pub fn manifest(&self, id: &str) -> Value {
+        let p = self.job_dir(id).join("manifest.json");
+        serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
+    }
+
+    pub fn status(&self, id: &str) -> String {
+        self.manifest(id)["status"].as_str().unwrap().to_string()
+    }
+
+    pub fn error_code(&self, id: &str) -> String {
+        self.manifest(id)["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
+
+    pub fn attempts(&self, id: &str) -> u64 {
+        self.manifest(id)["attempts"].as_u64().unwrap()
+    }
+
+    pub fn run_log(&self, id: &str) -> String {
+        std::fs::read_to_string(self.job_dir(id).join("logs/run.log")).unwrap_or_default()
+    }
+
+    /// Names of the job folders.
+    pub fn job_dirs(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.root.join("jobs"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Every temp file (`.~NAME.XXXX.tmp`) anywhere under the root.
+    pub fn temp_debris(&self) -> Vec<PathBuf> {
+        fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(rd) = std::fs::read_dir(d) else { return };
+            for e in rd.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".~") && name.ends_with(".tmp") {
+                    out.push(e.path());
+                }
+                if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                    walk(&e.path(), out);
+                }
+            }
         }
+        let mut out = Vec::new();
+        walk(&self.root, &mut out);
+        out
+    }
+
+    /// Starts `mdspool run` with `args`; its stderr goes to a log file beside the root.
+    pub fn start(&self, args: &[&str], env: &[(&str, &str)]) -> Daemon {
+        let n = self.daemons.get() + 1;
+        self.daemons.set(n);
+        let log = self.dir.path().join(format!("daemon-{n}.log"));
+        let mut c = self.cmd();
+        c.arg("run").args(args).envs(env.iter().copied());
         c.stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap());
         Daemon {
-            child: c.spawn().expect("start daemon"),
+            child: c.spawn().unwrap(),
             log,
         }
     }
 }
 
-/// A running daemon, killed (by its pid) and reaped when dropped.
 pub struct Daemon {
     pub child: Child,
     pub log: PathBuf,
 }
 
 impl Daemon {
-    /// Waits up to `timeout` for the daemon to exit on its own; its exit code (`None`: signal).
-    pub fn wait_exit(&mut self, timeout: Duration) -> Option<Option<i32>> {
-        let end = Instant::now() + timeout;
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    pub fn signal(&self, sig: i32) {
+        // SAFETY: signals the process this test started.
+        unsafe {
+            libc::kill(self.pid(), sig);
+        }
+    }
+
+    /// Waits up to `limit` for the daemon to exit.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
+        let end = Instant::now() + limit;
         while Instant::now() < end {
-            if let Some(st) = self.child.try_wait().unwrap() {
-                return Some(st.code());
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return Some(s);
             }
-            std::thread::sleep(Duration::from_millis(50));
+            std::thread::sleep(Duration::from_millis(20));
         }
         None
     }
 
-    /// Waits until the daemon's log contains `text`.
-    pub fn wait_log(&self, text: &str, timeout: Duration) -> bool {
-        wait_until(timeout, || self.log_text().contains(text))
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
-    pub fn log_text(&self) -> String {
+    pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Pids of the conversion children this daemon runs now.
+    pub fn converters(&self) -> Vec<i32> {
+        children_of(self.pid())
+            .into_iter()
+            .filter(|p| cmdline(*p).contains("__convert-child"))
+            .collect()
     }
 }
 
 impl Drop for Daemon {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        if self.child.try_wait().ok().flatten().is_none() {
+            self.kill9();
+        }
     }
 }
 
-/// A tiny PDF whose bytes depend on `tag`.
-pub fn pdf_bytes(tag: &str) -> Vec<u8> {
-    format!(
-        "%PDF-1.4\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-    )
-    .into_bytes()
-}
-
-/// Polls `f` every 100 ms until it holds or `timeout` passes; returns whether it held.
-pub fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let end = Instant::now() + timeout;
-    loop {
+/// Polls `f` every 20ms until it holds; panics after `limit` with `what`.
+pub fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let end = Instant::now() + limit;
+    while Instant::now() < end {
         if f() {
-            return true;
+            return;
         }
-        if Instant::now() >= end {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(20));
     }
+    panic!("timed out after {limit:?} waiting for: {what}");
 }
 
-/// Admits `bytes` as a drop named `name` with `key` (scope `default`) through the library, as the
-/// inbox would after claiming it.
-pub fn admit(
-    store: &Store,
-    name: &str,
-    key: &str,
-    bytes: &[u8],
-    pinned: bool,
-) -> mdspool::store::Admission {
-    let id = JobId::new();
-    let entry = store.layout().staging_entry(id);
-    std::fs::create_dir_all(&entry).unwrap();
-    let pdf = entry.join(name);
-    std::fs::write(&pdf, bytes).unwrap();
-    let drop = mdspool::store::Drop {
-        id,
-        pdf,
-        name: name.to_string(),
-        key: Some(mdspool::ids::IdemKey::new("default", key).unwrap()),
-        pinned,
-        client: None,
-    };
-    store.admit(&drop).expect("admit")
+fn stat_fields(pid: i32) -> Option<Vec<String>> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may contain spaces: split after the last ')'.
+    let rest = &s[s.rfind(')')? + 2..];
+    Some(rest.split_whitespace().map(String::from).collect())
+}
+
+/// Live (not zombie) processes whose parent is `pid`.
+pub fn children_of(pid: i32) -> Vec<i32> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        if let Some(f) = stat_fields(p)
+            && f[1] == pid.to_string()
+            && f[0] != "Z"
+        {
+            v.push(p);
+        }
+    }
+    v
+}
+
+pub fn cmdline(pid: i32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+/// Is `pid` a running (not zombie) conversion child?
+pub fn converter_alive(pid: i32) -> bool {
+    match stat_fields(pid) {
+        Some(f) => f[0] != "Z" && cmdline(pid).contains("__convert-child"),
+        None => false,
+    }
 }

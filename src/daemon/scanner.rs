@@ -1,0 +1,76 @@
+//! The `rescanner` thread: every `workers.rescan` it looks for queued jobs that the queue was not
+//! told about: jobs added by `mdspool submit` or put back by `mdspool retry` while the daemon runs,
+//! or by another process sharing the root. Only manifests whose (inode, mtime, size) changed since
+//! the last look are read, so an idle store of thousands of jobs costs one `stat` per job.
+
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::Receiver;
+
+use crate::error::{Error, Result};
+use crate::ids::JobId;
+use crate::queue::QueueHandle;
+use crate::store::{JobStatus, Store};
+
+type Stamp = (u64, i64, i64, u64);
+
+pub struct Scanner {
+    store: Arc<Store>,
+    queue: QueueHandle,
+    seen: HashMap<JobId, Stamp>,
+}
+
+impl Scanner {
+    pub fn new(store: Arc<Store>, queue: QueueHandle) -> Scanner {
+        Scanner {
+            store,
+            queue,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// One look; returns how many jobs it scheduled.
+    pub fn scan(&mut self) -> Result<usize> {
+        self.store.check()?;
+        let mut seen = HashMap::new();
+        let mut n = 0;
+        for id in self.store.job_ids()? {
+            let path = self.store.layout().manifest(id);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue; // being created or swept
+            };
+            let stamp = (meta.ino(), meta.mtime(), meta.mtime_nsec(), meta.len());
+            seen.insert(id, stamp);
+            if self.seen.get(&id) == Some(&stamp) {
+                continue;
+            }
+            match self.store.load(id) {
+                Ok(m) if m.status == JobStatus::Queued => {
+                    self.queue.schedule(id, m.next_attempt_at);
+                    n += 1;
+                }
+                Ok(_) | Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => {}
+                Err(e) => {
+                    tracing::warn!(job = %id, error = %e, "cannot read manifest");
+                    seen.remove(&id); // try again next time
+                }
+            }
+        }
+        self.seen = seen;
+        Ok(n)
+    }
+
+    /// Body of the `rescanner` thread: scans every `every` until `stop` fires.
+    pub fn run(mut self, every: Duration, stop: Receiver<()>) -> Result<()> {
+        loop {
+            match stop.recv_timeout(every) {
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
+                _ => return Ok(()),
+            }
+            self.scan()?;
+        }
+    }
+}

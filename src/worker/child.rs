@@ -1,0 +1,153 @@
+//! The conversion child: `mdspool __convert-child`, started by a worker for one attempt of one job.
+//! Its limits (address space, CPU time, death with the daemon, own process group) were set by the
+//! worker between fork and exec (see `supervise.rs`). It converts `--input`, writes the Markdown to
+//! the fresh temp file `--output` (created exclusively, synced; the worker renames it into place),
+//! and reports one JSON line ([`ChildReport`]) on the descriptor that was its stdout. Anything the
+//! converter itself prints, on stdout or stderr, goes to stderr, which the worker copies into
+//! `logs/run.log`, so no library can corrupt the report.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::fd::FromRawFd;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::ConvertConfig;
+use crate::convert::{self, ConvertOptions, ConvertStats, Converter};
+use crate::error::exit;
+use crate::worker::testconv::{self, TestConverter};
+
+/// What the child tells the worker.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ChildReport {
+    pub converter: String,
+    pub converter_version: String,
+    pub ok: bool,
+    #[serde(default)]
+    pub stats: Option<ConvertStats>,
+    #[serde(default)]
+    pub output_bytes: Option<u64>,
+    /// The failure's stable code (`pdf_malformed`...).
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub permanent: bool,
+}
+
+/// Arguments of the hidden `__convert-child` subcommand.
+#[derive(Debug, Clone)]
+pub struct ChildArgs {
+    pub input: PathBuf,
+    pub output: PathBuf,
+    pub attempt: u32,
+    /// The daemon's `[convert]` settings for this attempt.
+    pub convert: ConvertConfig,
+}
+
+/// The converter this child uses: the testing converter when `MDSPOOL_TEST_CONVERTER` is set,
+/// else the built-in engine.
+pub fn select(cfg: &ConvertConfig, attempt: u32) -> Result<Box<dyn Converter>, String> {
+    if std::env::var_os(testconv::ENV).is_some_and(|v| !v.is_empty()) {
+        return Ok(Box::new(TestConverter { attempt }));
+    }
+    if let Some(cmd) = &cfg.command {
+        // The external converter (`convert::external`) is wired here once it is part of the build.
+        return Err(format!(
+            "convert.command {cmd:?} is set but this build has no external converter"
+        ));
+    }
+    Ok(Box::new(convert::Builtin))
+}
+
+fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
+    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
+    f.write_all(markdown.as_bytes())?;
+    f.sync_all()?;
+    Ok(markdown.len() as u64)
+}
+
+/// Body of `mdspool __convert-child`; returns the exit code (0 converted, 7 conversion failed).
+pub fn child_main(a: &ChildArgs) -> i32 {
+    // SAFETY: duplicating and redirecting our own standard descriptors; no other thread runs yet.
+    let report_fd = unsafe {
+        let fd = libc::dup(1);
+        libc::dup2(2, 1);
+        fd
+    };
+    let mut report_to = if report_fd >= 0 {
+        // SAFETY: `report_fd` is a fresh descriptor owned by nothing else.
+        Some(unsafe { File::from_raw_fd(report_fd) })
+    } else {
+        None
+    };
+    let report = convert_one(a);
+    let code = if report.ok {
+        exit::OK
+    } else {
+        exit::CONVERSION
+    };
+    let mut line = serde_json::to_vec(&report).unwrap_or_default();
+    line.push(b'\n');
+    if let Some(f) = report_to.as_mut() {
+        let _ = f.write_all(&line);
+    }
+    code
+}
+
+fn convert_one(a: &ChildArgs) -> ChildReport {
+    let cfg = &a.convert;
+    let mut r = ChildReport {
+        converter: String::new(),
+        converter_version: String::new(),
+        ok: false,
+        stats: None,
+        output_bytes: None,
+        code: None,
+        message: None,
+        permanent: false,
+    };
+    let engine = match select(cfg, a.attempt) {
+        Ok(e) => e,
+        Err(m) => {
+            r.code = Some("internal_error".into());
+            r.message = Some(m);
+            r.permanent = true;
+            return r;
+        }
+    };
+    r.converter = engine.name().to_string();
+    r.converter_version = engine.version();
+    eprintln!(
+        "converter {} {} on {} (attempt {})",
+        r.converter,
+        r.converter_version,
+        a.input.display(),
+        a.attempt
+    );
+    let opts = ConvertOptions {
+        page_breaks: cfg.page_breaks,
+        max_stream_bytes: cfg.max_stream.0,
+    };
+    match engine.convert(&a.input, &opts) {
+        Ok(out) => match write_output(&a.output, &out.markdown) {
+            Ok(n) => {
+                r.ok = true;
+                r.output_bytes = Some(n);
+                r.stats = Some(out.stats);
+            }
+            Err(e) => {
+                r.code = Some("io_error".into());
+                r.message = Some(format!("{}: {e}", a.output.display()));
+            }
+        },
+        Err(e) => {
+            r.code = Some(e.code().to_string());
+            r.message = Some(e.to_string());
+            r.permanent = e.is_permanent();
+        }
+    }
+    r
+}

@@ -1,0 +1,213 @@
+//! How an attempt ended, as the worker records it: the failure classes with their stable codes
+//! (`conversion_timeout`, `conversion_memory_limit`, `conversion_crashed`, `internal_error`, and the
+//! converter's own `pdf_malformed`, `pdf_encrypted`, `no_text_layer`...) and whether each is
+//! permanent (never retried) or transient (retried with backoff). See docs/design.md.
+
+use std::time::Duration;
+
+use crate::worker::child::ChildReport;
+
+/// A failed attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: String,
+    pub message: String,
+    /// Permanent failures are not retried.
+    pub permanent: bool,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>, permanent: bool) -> Failure {
+        Failure {
+            code: code.into(),
+            message: message.into(),
+            permanent,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// The Markdown is in the temp file `output`, synced.
+    Converted {
+        report: ChildReport,
+        elapsed: Duration,
+    },
+    Failed(Failure),
+    /// The manifest was changed to `canceled` (or the job vanished) while the child ran.
+    Canceled,
+    /// The daemon is stopping: the child was killed.
+    Interrupted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kill {
+    Timeout,
+    Canceled,
+    Interrupted,
+}
+
+/// How the child ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ended {
+    Exited(i32),
+    Signaled(i32),
+}
+
+fn last_line(tail: &str) -> &str {
+    tail.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+}
+
+fn memory_hint(tail: &str) -> bool {
+    [
+        "memory allocation of",
+        "out of memory",
+        "Cannot allocate memory",
+    ]
+    .iter()
+    .any(|h| tail.contains(h))
+}
+
+fn signal_name(sig: i32) -> String {
+    match sig {
+        libc::SIGKILL => "SIGKILL".into(),
+        libc::SIGSEGV => "SIGSEGV".into(),
+        libc::SIGABRT => "SIGABRT".into(),
+        libc::SIGBUS => "SIGBUS".into(),
+        libc::SIGXCPU => "SIGXCPU".into(),
+        n => format!("signal {n}"),
+    }
+}
+
+/// Maps how the child ended to an outcome (the failure classes of docs/design.md).
+pub(crate) fn classify(
+    ended: Ended,
+    report: Option<ChildReport>,
+    tail: &str,
+    killed: Option<Kill>,
+    timeout: Duration,
+    elapsed: Duration,
+) -> Outcome {
+    match killed {
+        Some(Kill::Canceled) => return Outcome::Canceled,
+        Some(Kill::Interrupted) => return Outcome::Interrupted,
+        Some(Kill::Timeout) => {
+            let msg = format!("conversion still running after {timeout:?} (convert.timeout)");
+            return Outcome::Failed(Failure::new("conversion_timeout", msg, false));
+        }
+        None => {}
+    }
+    match (ended, report) {
+        (Ended::Exited(0), Some(r)) if r.ok => Outcome::Converted { report: r, elapsed },
+        (_, Some(r)) if !r.ok => {
+            let code = r.code.unwrap_or_else(|| "internal_error".into());
+            let message = r.message.unwrap_or_default();
+            Outcome::Failed(Failure::new(&code, message, r.permanent))
+        }
+        (Ended::Signaled(libc::SIGXCPU), _) => {
+            let msg = "conversion used up its CPU-time limit (convert.timeout)";
+            Outcome::Failed(Failure::new("conversion_timeout", msg, false))
+        }
+        (Ended::Signaled(sig), _) if sig == libc::SIGKILL || memory_hint(tail) => {
+            let what = tail
+                .lines()
+                .find(|l| memory_hint(l))
+                .unwrap_or_else(|| last_line(tail));
+            let msg = format!(
+                "conversion child killed by {} after running out of memory (convert.max_memory): {}",
+                signal_name(sig),
+                what.trim()
+            );
+            Outcome::Failed(Failure::new("conversion_memory_limit", msg, true))
+        }
+        (Ended::Signaled(sig), _) => {
+            let msg = format!(
+                "conversion child died by {}: {}",
+                signal_name(sig),
+                last_line(tail)
+            );
+            Outcome::Failed(Failure::new("conversion_crashed", msg, false))
+        }
+        (Ended::Exited(code), _) => {
+            let msg = if tail.contains("panicked at") {
+                let mut lines = tail.lines().skip_while(|l| !l.contains("panicked at"));
+                let at = lines.next().unwrap_or_default().trim();
+                let payload = lines.next().unwrap_or_default().trim();
+                format!("converter panicked: {payload} ({at})")
+            } else {
+                let msg = format!(
+                    "conversion child exited with status {code} without a result: {}",
+                    last_line(tail)
+                );
+                return Outcome::Failed(Failure::new("internal_error", msg, false));
+            };
+            Outcome::Failed(Failure::new("conversion_crashed", msg, false))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(o: Outcome) -> (String, bool) {
+        match o {
+            Outcome::Failed(f) => (f.code, f.permanent),
+            other => panic!("not a failure: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn failure_classes() {
+        let t = Duration::from_secs(1);
+        let c = |e, tail: &str, k| code(classify(e, None, tail, k, t, t));
+        assert_eq!(
+            c(Ended::Exited(101), "thread 'main' panicked at x", None),
+            ("conversion_crashed".into(), false)
+        );
+        assert_eq!(
+            c(
+                Ended::Signaled(libc::SIGABRT),
+                "memory allocation of 16777216 bytes failed\n",
+                None
+            ),
+            ("conversion_memory_limit".into(), true)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGKILL), "", None),
+            ("conversion_memory_limit".into(), true)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGSEGV), "", None),
+            ("conversion_crashed".into(), false)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGKILL), "", Some(Kill::Timeout)),
+            ("conversion_timeout".into(), false)
+        );
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGXCPU), "", None),
+            ("conversion_timeout".into(), false)
+        );
+        let r = ChildReport {
+            converter: "test".into(),
+            converter_version: "1".into(),
+            ok: false,
+            stats: None,
+            output_bytes: None,
+            code: Some("no_text_layer".into()),
+            message: Some("scanned".into()),
+            permanent: true,
+        };
+        let o = classify(Ended::Exited(7), Some(r), "", None, t, t);
+        assert_eq!(code(o), ("no_text_layer".into(), true));
+        assert!(matches!(
+            classify(Ended::Signaled(9), None, "", Some(Kill::Canceled), t, t),
+            Outcome::Canceled
+        ));
+    }
+}

@@ -1,0 +1,344 @@
+//! The worker pool: each `worker-N` thread takes job ids from the queue, moves the job
+//! `queued -> running`, runs one attempt in an isolated child process (see [`supervise`]) and records
+//! the outcome: `succeeded` (output published under the job lock), `failed` (permanent, or out of
+//! attempts), or back to `queued` with `next_attempt_at` (transient: exponential backoff). Every id
+//! taken is handed back to the queue (`done`), whatever happened, so no slot ever leaks.
+
+pub mod child;
+pub mod classify;
+pub mod runlog;
+pub mod supervise;
+pub mod testconv;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use crossbeam_channel::Receiver;
+
+use crate::config::{ConvertConfig, WorkersConfig};
+use crate::error::{Error, Result};
+use crate::failpoint;
+use crate::fsx;
+use crate::ids::JobId;
+use crate::queue::QueueHandle;
+use crate::store::manifest::{ConverterInfo, JobError};
+use crate::store::{JobStatus, Manifest, Store};
+use classify::{Failure, Outcome};
+use runlog::RunLog;
+use supervise::{Attempt, ChildSpec};
+
+/// What the pool is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Mode {
+    /// Take and run jobs.
+    Run = 0,
+    /// Finish the running attempts, start no new one.
+    Drain = 1,
+    /// Kill the children, put their jobs back to `queued` (attempt not counted), stop.
+    Abort = 2,
+    /// Kill the children and stop at once; manifests stay `running` for the next start's recovery.
+    Hard = 3,
+}
+
+/// The pool's mode, shared by the supervisor and the workers.
+#[derive(Debug, Default)]
+pub struct Control(AtomicU8);
+
+impl Control {
+    pub fn mode(&self) -> Mode {
+        match self.0.load(Ordering::SeqCst) {
+            0 => Mode::Run,
+            1 => Mode::Drain,
+            2 => Mode::Abort,
+            _ => Mode::Hard,
+        }
+    }
+
+    /// Moves to `m` if it is further along than the current mode (modes never go back).
+    pub fn escalate(&self, m: Mode) {
+        self.0.fetch_max(m as u8, Ordering::SeqCst);
+    }
+}
+
+/// The settings a worker reads at the start of each attempt (SIGHUP may replace them).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub workers: WorkersConfig,
+    pub convert: ConvertConfig,
+}
+
+pub type SharedSettings = Arc<RwLock<Arc<Settings>>>;
+
+/// What every worker thread shares.
+pub struct WorkerCtx {
+    pub store: Arc<Store>,
+    pub settings: SharedSettings,
+    pub control: Arc<Control>,
+    pub queue: QueueHandle,
+    pub jobs: Receiver<JobId>,
+    pub child: ChildSpec,
+}
+
+/// Delay before attempt `attempts + 1`: `backoff * 2^(attempts-1)`, capped at `backoff_max`.
+pub fn backoff(w: &WorkersConfig, attempts: u32) -> Duration {
+    let factor = 2u32.saturating_pow(attempts.saturating_sub(1).min(31));
+    w.backoff.0.saturating_mul(factor).min(w.backoff_max.0)
+}
+
+/// Body of a `worker-N` thread: runs until the job channel closes. An error (the store failed) ends
+/// the thread and, through the supervisor, the daemon.
+pub fn run_worker(ctx: &WorkerCtx) -> Result<()> {
+    for id in ctx.jobs.iter() {
+        if ctx.control.mode() != Mode::Run {
+            ctx.queue.done(id, None); // stays queued on disk: the next start runs it
+            continue;
+        }
+        let mut retry_at = None;
+        let r = run_job(ctx, id, &mut retry_at);
+        ctx.queue.done(id, retry_at);
+        r?;
+    }
+    Ok(())
+}
+
+fn is_gone(e: &Error) -> bool {
+    matches!(e, Error::JobNotFound { .. } | Error::JobExpired { .. })
+}
+
+/// One job: nothing happens unless it is still `queued` and due.
+fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> Result<()> {
+    let store = &ctx.store;
+    store.check()?;
+    let m = match store.load(id) {
+        Ok(m) => m,
+        Err(e) if is_gone(&e) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    if m.status != JobStatus::Queued {
+        return Ok(());
+    }
+    if let Some(t) = m.next_attempt_at.filter(|t| *t > store.now()) {
+        *retry_at = Some(t);
+        return Ok(());
+    }
+    let m = match store.transition(id, JobStatus::Running, |_| {}) {
+        Ok(m) => m,
+        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    failpoint::hit("worker.after_running");
+    let settings = ctx
+        .settings
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let l = store.layout();
+    let max_log = settings.convert.max_log.0;
+    let log = fsx::create_dir_all_durable(&l.logs_dir(id))
+        .and_then(|_| fsx::create_dir_all_durable(&l.artifacts_dir(id)))
+        .and_then(|_| RunLog::open(&l.run_log(id), max_log));
+    let (log, prepared) = match log {
+        Ok(log) => (log, Ok(())),
+        Err(e) => (RunLog::sink(max_log), Err(e)),
+    };
+    let log = Arc::new(Mutex::new(log));
+    let say = |s: &str| log.lock().unwrap_or_else(|e| e.into_inner()).line(s);
+    say(&format!(
+        "attempt {} started (timeout {:?}, max_memory {} bytes)",
+        m.attempts, settings.convert.timeout.0, settings.convert.max_memory.0
+    ));
+    let output = temp_output(ctx, id, m.attempts);
+    let attempt = Attempt {
+        id,
+        attempt: m.attempts,
+        input: l.raw_input(id),
+        output: output.clone(),
+        convert: &settings.convert,
+        store,
+        control: &ctx.control,
+        log: log.clone(),
+    };
+    let outcome = if let Err(e) = prepared {
+        Outcome::Failed(Failure::new("internal_error", e.to_string(), false))
+    } else if l.raw_input(id).exists() {
+        supervise::run(&ctx.child, &attempt)
+    } else {
+        let msg = "raw/input.pdf is missing (removed by retention?)";
+        Outcome::Failed(Failure::new("internal_error", msg, true))
+    };
+    let r = record(ctx, &m, &settings, outcome, &output, &say, retry_at);
+    log.lock().unwrap_or_else(|e| e.into_inner()).sync();
+    if let Err(e) = fsx::remove_tree_nofollow(&output) {
+        tracing::warn!(job = %id, error = %e, "cannot remove temp output");
+    }
+    r
+}
+
+fn temp_output(ctx: &WorkerCtx, id: JobId, attempt: u32) -> PathBuf {
+    let nonce: u32 = rand_u32();
+    ctx.store
+        .layout()
+        .artifacts_dir(id)
+        .join(format!(".~output.md.{attempt}-{nonce:08x}.tmp"))
+}
+
+fn rand_u32() -> u32 {
+    let u = uuid::Uuid::new_v4();
+    u32::from_le_bytes(u.as_bytes()[..4].try_into().unwrap_or([0; 4]))
+}
+
+/// Writes the outcome of an attempt into the manifest.
+fn record(
+    ctx: &WorkerCtx,
+    m: &Manifest,
+    settings: &Settings,
+    outcome: Outcome,
+    output: &std::path::Path,
+    say: &dyn Fn(&str),
+    retry_at: &mut Option<DateTime<Utc>>,
+) -> Result<()> {
+    let store = &ctx.store;
+    let id = m.job_id;
+    let n = m.attempts;
+    let failure = match outcome {
+        Outcome::Converted { report, elapsed } => {
+            let stats = report.stats.clone().unwrap_or_default();
+            let target = store.layout().output_md(id);
+            let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
+                failpoint::hit("worker.before_publish");
+                store.guard(fsx::rename_durable(output, &target))?;
+                failpoint::hit("worker.after_publish");
+                m.converter = Some(ConverterInfo {
+                    name: report.converter.clone(),
+                    version: report.converter_version.clone(),
+                });
+                m.pages = Some(stats.pages);
+                m.output_bytes = report.output_bytes;
+                m.warnings = stats.warnings.clone();
+                let mut meta = serde_json::Map::new();
+                if let Some(t) = &stats.title {
+                    meta.insert("title".into(), t.clone().into());
+                }
+                if let Some(a) = &stats.author {
+                    meta.insert("author".into(), a.clone().into());
+                }
+                m.metadata = (!meta.is_empty()).then_some(serde_json::Value::Object(meta));
+                Ok(())
+            });
+            match r {
+                Ok(_) => {
+                    say(&format!(
+                        "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
+                        elapsed.as_secs_f64(),
+                        stats.pages,
+                        report.output_bytes.unwrap_or(0),
+                        report.converter,
+                        report.converter_version
+                    ));
+                    tracing::info!(job = %id, attempt = n, "job succeeded");
+                    return Ok(());
+                }
+                Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
+                    say(&format!(
+                        "attempt {n}: job canceled meanwhile; output discarded"
+                    ));
+                    return Ok(());
+                }
+                Err(e) => {
+                    store.check()?;
+                    Failure::new("internal_error", format!("cannot publish: {e}"), false)
+                }
+            }
+        }
+        Outcome::Failed(f) => f,
+        Outcome::Canceled => {
+            say(&format!("attempt {n} result: canceled, child killed"));
+            tracing::info!(job = %id, "job canceled while running");
+            return Ok(());
+        }
+        Outcome::Interrupted => {
+            say(&format!("attempt {n} result: interrupted by shutdown"));
+            if ctx.control.mode() == Mode::Abort && store.check().is_ok() {
+                let r = store.transition(id, JobStatus::Queued, |m| {
+                    m.attempts = m.attempts.saturating_sub(1);
+                });
+                if let Err(e) = r.map(drop).or_else(ignore_lost) {
+                    tracing::warn!(job = %id, error = %e, "cannot requeue interrupted job");
+                }
+            }
+            return Ok(());
+        }
+    };
+    let last = f_is_final(&failure, n, &settings.workers);
+    say(&format!(
+        "attempt {n} result: failed [{}] {}{}",
+        failure.code,
+        failure.message,
+        if last { "" } else { " (will retry)" }
+    ));
+    let err = JobError {
+        code: failure.code.clone(),
+        message: failure.message.clone(),
+    };
+    let r = if last {
+        tracing::warn!(job = %id, code = %failure.code, attempts = n, "job failed");
+        store.transition(id, JobStatus::Failed, |m| m.error = Some(err))
+    } else {
+        let at = store.now()
+            + chrono::Duration::from_std(backoff(&settings.workers, n))
+                .unwrap_or(chrono::Duration::MAX);
+        tracing::info!(job = %id, code = %failure.code, attempts = n, retry_at = %at, "attempt failed, will retry");
+        *retry_at = Some(at);
+        store.transition(id, JobStatus::Queued, |m| {
+            m.error = Some(err);
+            m.next_attempt_at = Some(at);
+        })
+    };
+    r.map(drop).or_else(ignore_lost)
+}
+
+fn f_is_final(f: &Failure, attempts: u32, w: &WorkersConfig) -> bool {
+    f.permanent || attempts >= w.max_attempts
+}
+
+/// A canceled or vanished job is not an error for the worker.
+fn ignore_lost(e: Error) -> Result<()> {
+    if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) {
+        Ok(())
+    } else {
+        Err(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Dur;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let w = WorkersConfig {
+            backoff: Dur(Duration::from_secs(5)),
+            backoff_max: Dur(Duration::from_secs(18)),
+            ..WorkersConfig::default()
+        };
+        let b: Vec<u64> = (1..=5).map(|n| backoff(&w, n).as_secs()).collect();
+        assert_eq!(b, vec![5, 10, 18, 18, 18]);
+        assert_eq!(backoff(&w, 400).as_secs(), 18);
+    }
+
+    #[test]
+    fn modes_only_escalate() {
+        let c = Control::default();
+        assert_eq!(c.mode(), Mode::Run);
+        c.escalate(Mode::Abort);
+        c.escalate(Mode::Drain);
+        assert_eq!(c.mode(), Mode::Abort);
+        c.escalate(Mode::Hard);
+        assert_eq!(c.mode(), Mode::Hard);
+    }
+}

@@ -1,0 +1,246 @@
+//! One attempt in an isolated child process: start `mdspool __convert-child` with its limits, copy
+//! its stderr into `run.log`, watch it (wall-clock timeout, cancellation in the manifest, daemon
+//! shutdown), kill its whole process group when needed, and turn how it ended into an [`Outcome`].
+//!
+//! Limits, set between fork and exec: its own process group (so a kill reaches anything it started),
+//! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one killed
+//! by SIGKILL), `RLIMIT_AS = convert.max_memory`, `RLIMIT_CPU` = the timeout plus one second (a
+//! backstop to the wall-clock timeout). How it ended is classified in `classify.rs`.
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::config::ConvertConfig;
+use crate::ids::JobId;
+use crate::store::{JobStatus, Store};
+use crate::worker::child::ChildReport;
+use crate::worker::classify::{Ended, Failure, Kill, Outcome, classify};
+use crate::worker::runlog::RunLog;
+use crate::worker::{Control, Mode};
+
+/// How to start the conversion child.
+#[derive(Debug, Clone)]
+pub struct ChildSpec {
+    /// This very binary (`/proc/self/exe`: still the running image after an upgrade replaced the
+    /// file).
+    pub exe: PathBuf,
+}
+
+impl ChildSpec {
+    pub fn this_binary() -> std::io::Result<ChildSpec> {
+        let proc = PathBuf::from("/proc/self/exe");
+        let exe = if proc.exists() {
+            proc
+        } else {
+            std::env::current_exe()?
+        };
+        Ok(ChildSpec { exe })
+    }
+}
+
+/// One attempt to run.
+pub struct Attempt<'a> {
+    pub id: JobId,
+    pub attempt: u32,
+    pub input: PathBuf,
+    /// Where the child writes the Markdown (a temp name in `artifacts/`).
+    pub output: PathBuf,
+    pub convert: &'a ConvertConfig,
+    pub store: &'a Store,
+    pub control: &'a Control,
+    pub log: Arc<Mutex<RunLog>>,
+}
+
+const POLL: Duration = Duration::from_millis(25);
+const MANIFEST_POLL: Duration = Duration::from_millis(300);
+const TAIL: usize = 8192;
+
+fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> {
+    let mut cmd = Command::new(&spec.exe);
+    // The child takes its conversion settings from `--settings` (what this attempt uses, after any
+    // SIGHUP), not from a configuration file that may have been edited since.
+    let settings = serde_json::to_string(&a.convert).unwrap_or_default();
+    cmd.env("MDSPOOL_CONFIG", "/dev/null")
+        .arg("__convert-child")
+        .arg("--settings")
+        .arg(settings)
+        .arg("--input")
+        .arg(&a.input)
+        .arg("--output")
+        .arg(&a.output)
+        .arg("--attempt")
+        .arg(a.attempt.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let parent = std::process::id() as libc::pid_t;
+    let mem = a.convert.max_memory.0 as libc::rlim_t;
+    let cpu = (a.convert.timeout.0.as_secs() + 1) as libc::rlim_t;
+    // SAFETY: only async-signal-safe system calls run between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            let sig = libc::SIGKILL as libc::c_ulong;
+            if libc::prctl(libc::PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // The daemon may have died before prctl: then no signal will ever come.
+            if libc::getppid() != parent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+            }
+            let rl = libc::rlimit {
+                rlim_cur: mem,
+                rlim_max: mem,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &rl) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let rl = libc::rlimit {
+                rlim_cur: cpu,
+                rlim_max: cpu + 2,
+            };
+            if libc::setrlimit(libc::RLIMIT_CPU, &rl) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}
+
+/// Has the child exited? Does not reap it, so its pid (= process group id) stays reserved until
+/// the group is killed.
+fn exited(pid: libc::pid_t) -> bool {
+    // SAFETY: waitid writes only into the zeroed siginfo it is given.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let rc = libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        );
+        if rc != 0 {
+            // EINTR: look again; ECHILD: it is gone already (reaped elsewhere).
+            return std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR);
+        }
+        info.si_pid() != 0
+    }
+}
+
+fn kill_group(pid: libc::pid_t) {
+    // SAFETY: signals the child's own process group (its pgid is its pid).
+    unsafe {
+        libc::kill(-pid, libc::SIGKILL);
+    }
+}
+
+/// Reaps the child; returns how it ended.
+fn reap(pid: libc::pid_t) -> Ended {
+    let mut status = 0;
+    loop {
+        // SAFETY: plain waitpid on our own child.
+        let rc = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if rc == pid {
+            break;
+        }
+        if rc < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+            return Ended::Exited(-1);
+        }
+    }
+    if libc::WIFSIGNALED(status) {
+        Ended::Signaled(libc::WTERMSIG(status))
+    } else {
+        Ended::Exited(libc::WEXITSTATUS(status))
+    }
+}
+
+/// Starts a thread that copies `r` into the run log (when given) and hands back the last bytes.
+fn drain(
+    mut r: impl Read + Send + 'static,
+    log: Option<Arc<Mutex<RunLog>>>,
+    keep: usize,
+) -> crossbeam_channel::Receiver<Vec<u8>> {
+    let (tx, rx) = crossbeam_channel::bounded(1);
+    let _ = std::thread::Builder::new()
+        .name("child-io".into())
+        .spawn(move || {
+            let mut tail = Vec::new();
+            let mut buf = vec![0u8; 16384];
+            while let Ok(n) = r.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Some(l) = &log {
+                    l.lock().unwrap_or_else(|e| e.into_inner()).write(&buf[..n]);
+                }
+                tail.extend_from_slice(&buf[..n]);
+                if tail.len() > keep {
+                    tail.drain(..tail.len() - keep);
+                }
+            }
+            let _ = tx.send(tail);
+        });
+    rx
+}
+
+/// Runs the attempt to its end.
+pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
+    let start = Instant::now();
+    let mut child = match spawn(spec, a) {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("cannot start the conversion child: {e}");
+            return Outcome::Failed(Failure::new("internal_error", msg, false));
+        }
+    };
+    let pid = child.id() as libc::pid_t;
+    let err = drain(
+        child.stderr.take().expect("piped"),
+        Some(a.log.clone()),
+        TAIL,
+    );
+    let out = drain(child.stdout.take().expect("piped"), None, 1 << 20);
+    let timeout = a.convert.timeout.0;
+    let deadline = start + timeout;
+    let mut next_check = start + MANIFEST_POLL;
+    let mut killed = None;
+    while !exited(pid) {
+        let now = Instant::now();
+        if now >= deadline {
+            killed = Some(Kill::Timeout);
+        } else if matches!(a.control.mode(), Mode::Abort | Mode::Hard) {
+            killed = Some(Kill::Interrupted);
+        } else if now >= next_check {
+            next_check = now + MANIFEST_POLL;
+            match a.store.load(a.id) {
+                Ok(m) if m.status == JobStatus::Canceled => killed = Some(Kill::Canceled),
+                Err(crate::Error::JobNotFound { .. } | crate::Error::JobExpired { .. }) => {
+                    killed = Some(Kill::Canceled)
+                }
+                _ => {}
+            }
+        }
+        if killed.is_some() {
+            break;
+        }
+        std::thread::sleep(POLL);
+    }
+    // Whatever happened, nothing the child started survives it.
+    kill_group(pid);
+    let ended = reap(pid);
+    let elapsed = start.elapsed();
+    let wait = Duration::from_secs(5);
+    let tail = err.recv_timeout(wait).unwrap_or_default();
+    let stdout = out.recv_timeout(wait).unwrap_or_default();
+    let report = String::from_utf8_lossy(&stdout)
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str::<ChildReport>(l).ok());
+    let tail = String::from_utf8_lossy(&tail).into_owned();
+    classify(ended, report, &tail, killed, timeout, elapsed)
+}

@@ -1,0 +1,162 @@
+//! A converter for testing the worker pool, never used in production: the conversion child selects
+//! it only when the environment variable `MDSPOOL_TEST_CONVERTER` is set (to anything non-empty).
+//! It does not parse PDFs; it obeys `%mdspool-test: DIRECTIVE` lines found in the input's bytes, so
+//! one daemon can run jobs that misbehave in different ways side by side:
+//!
+//! | directive        | behaviour                                                       |
+//! |------------------|-----------------------------------------------------------------|
+//! | (none)           | echo: `# NAME` and the size in bytes, 1 page                    |
+//! | `sleep:SECS`     | sleeps, then echoes                                             |
+//! | `panic`          | panics                                                          |
+//! | `panic-until:N`  | panics on attempts below N, then echoes                         |
+//! | `segv`           | dies by SIGSEGV                                                 |
+//! | `alloc`          | allocates (and touches) memory until the allocation fails       |
+//! | `spin`           | burns CPU forever                                               |
+//! | `stderr:BYTES`   | writes BYTES bytes to stderr, then echoes                       |
+//! | `stdout`         | prints to stdout (must not disturb the result channel), echoes  |
+//! | `needs:PATH`     | `pdf_malformed` (permanent) unless PATH exists, else echoes     |
+//! | `malformed`, `encrypted`, `no-text`, `io-error` | the matching `ConvertError`      |
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::convert::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, Converter};
+
+/// Environment variable that selects this converter in the conversion child.
+pub const ENV: &str = "MDSPOOL_TEST_CONVERTER";
+
+pub struct TestConverter {
+    /// The attempt number of the job (1 for the first run).
+    pub attempt: u32,
+}
+
+fn directives(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines()
+        .filter_map(|l| l.trim().strip_prefix("%mdspool-test:"))
+        .map(|d| d.trim().to_string())
+        .collect()
+}
+
+fn echo(input: &Path, size: usize) -> ConvertOutput {
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    ConvertOutput {
+        markdown: format!("# {name}\n\n{size} bytes\n"),
+        stats: ConvertStats {
+            pages: 1,
+            warnings: vec!["test converter".into()],
+            title: Some(name),
+            author: None,
+        },
+    }
+}
+
+impl Converter for TestConverter {
+    fn name(&self) -> &str {
+        "test"
+    }
+
+    fn version(&self) -> String {
+        "1".into()
+    }
+
+    fn convert(&self, input: &Path, _opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
+        let bytes = std::fs::read(input).map_err(|source| ConvertError::Io {
+            path: input.to_path_buf(),
+            source,
+        })?;
+        let path = input.to_path_buf();
+        for d in directives(&bytes) {
+            let (verb, arg) = d.split_once(':').unwrap_or((d.as_str(), ""));
+            let n: u64 = arg.trim().parse().unwrap_or(0);
+            match verb {
+                "sleep" => std::thread::sleep(Duration::from_secs(n)),
+                "panic" => panic!("test converter: panic directive"),
+                "panic-until" if u64::from(self.attempt) < n => {
+                    panic!("test converter: panic on attempt {}", self.attempt)
+                }
+                "segv" => {
+                    // SAFETY: restores the default action (the runtime's handler would ignore a
+                    // raised SIGSEGV) and raises it in our own process: it dies.
+                    unsafe {
+                        libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+                        libc::raise(libc::SIGSEGV);
+                    }
+                }
+                "alloc" => {
+                    let mut hog: Vec<Vec<u8>> = Vec::new();
+                    loop {
+                        hog.push(vec![1u8; 16 << 20]);
+                    }
+                }
+                "spin" => {
+                    let mut x = 0u64;
+                    loop {
+                        x = std::hint::black_box(x.wrapping_add(1));
+                    }
+                }
+                "stderr" => {
+                    let chunk = vec![b'e'; 4096];
+                    let mut left = n as usize;
+                    let mut err = std::io::stderr().lock();
+                    while left > 0 {
+                        let k = left.min(chunk.len());
+                        let _ = err.write_all(&chunk[..k]);
+                        left -= k;
+                    }
+                }
+                "needs" if !Path::new(arg.trim()).exists() => {
+                    return Err(ConvertError::Malformed {
+                        path,
+                        reason: format!("test directive: {} is missing", arg.trim()),
+                    });
+                }
+                "stdout" => println!("test converter: noise on stdout"),
+                "malformed" => {
+                    return Err(ConvertError::Malformed {
+                        path,
+                        reason: "test directive".into(),
+                    });
+                }
+                "encrypted" => return Err(ConvertError::Encrypted { path }),
+                "no-text" => return Err(ConvertError::NoTextLayer { path, pages: 1 }),
+                "io-error" => {
+                    return Err(ConvertError::Io {
+                        path,
+                        source: std::io::Error::other("test directive"),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Ok(echo(input, bytes.len()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_are_found_anywhere() {
+        let d = directives(b"%PDF-1.4\n%mdspool-test: sleep:2\nstuff\n  %mdspool-test:panic\n");
+        assert_eq!(d, vec!["sleep:2", "panic"]);
+    }
+
+    #[test]
+    fn echo_and_permanent_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.pdf");
+        std::fs::write(&p, b"%PDF-1.4\n").unwrap();
+        let c = TestConverter { attempt: 1 };
+        let out = c.convert(&p, &ConvertOptions::default()).unwrap();
+        assert_eq!(out.markdown, "# a.pdf\n\n9 bytes\n");
+        std::fs::write(&p, b"%PDF-1.4\n%mdspool-test: encrypted\n").unwrap();
+        let e = c.convert(&p, &ConvertOptions::default()).unwrap_err();
+        assert_eq!(e.code(), "pdf_encrypted");
+    }
+}
