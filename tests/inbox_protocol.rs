@@ -54,7 +54,10 @@ fn sidecar_forms_are_taken_at_once() {
     assert_eq!(m["pinned"], false);
 
     let key = format!("sha256-{}", sha256_hex(&c));
-    assert!(job_with_key(&root, &key).is_some(), "empty sidecar: content key");
+    assert!(
+        job_with_key(&root, &key).is_some(),
+        "empty sidecar: content key"
+    );
     wait_for("inbox and staging emptied", T, || {
         (names(&inbox).is_empty() && names(&root.join("state/staging")).is_empty()).then_some(())
     });
@@ -88,8 +91,14 @@ fn no_sidecar_drop_is_taken_after_settle_and_slow_writers_are_not_taken_early() 
         f.write_all(c1).unwrap();
         f2.write_all(c2).unwrap();
         std::thread::sleep(Duration::from_millis(400));
-        assert!(inbox.join("slow.pdf").exists(), "slow.pdf taken while written");
-        assert!(inbox.join("slow2.pdf").exists(), "slow2.pdf taken while written");
+        assert!(
+            inbox.join("slow.pdf").exists(),
+            "slow.pdf taken while written"
+        );
+        assert!(
+            inbox.join("slow2.pdf").exists(),
+            "slow2.pdf taken while written"
+        );
         assert_eq!(manifests(&root).len(), 1);
     }
     for c in &chunks2[chunks1.len()..] {
@@ -104,7 +113,9 @@ fn no_sidecar_drop_is_taken_after_settle_and_slow_writers_are_not_taken_early() 
         std::fs::read(root.join("jobs").join(id).join("raw/input.pdf")).unwrap(),
         full
     );
-    let m = wait_for("slow drop with sidecar", T, || job_with_key(&root, "slow-two"));
+    let m = wait_for("slow drop with sidecar", T, || {
+        job_with_key(&root, "slow-two")
+    });
     let id = m["job_id"].as_str().unwrap();
     assert_eq!(
         std::fs::read(root.join("jobs").join(id).join("raw/input.pdf")).unwrap(),
@@ -161,18 +172,29 @@ fn replay_after_restart_and_conflict() {
     drop_pdf(&inbox, "r-again.pdf", &bytes, Some("k-replay"));
     let r = wait_for("receipt of the replay", T, || read_json(&receipt));
     assert_eq!(r["job_id"], id.as_str());
-    wait_for("inbox emptied", T, || names(&inbox).is_empty().then_some(()));
+    wait_for("inbox emptied", T, || {
+        names(&inbox).is_empty().then_some(())
+    });
     assert_eq!(manifests(&root).len(), 2, "a replay creates no job");
     assert!(names(&root.join("rejected")).is_empty());
 
-    drop_pdf(&inbox, "other.pdf", &tiny_pdf("different"), Some("k-replay"));
+    drop_pdf(
+        &inbox,
+        "other.pdf",
+        &tiny_pdf("different"),
+        Some("k-replay"),
+    );
     let note = wait_for("conflict note", T, || rejection(&root, "other.pdf"));
     assert_eq!(note["code"], "idempotency_conflict");
     assert!(note["message"].as_str().unwrap().contains(&id));
     assert!(root.join("rejected/other.pdf").exists());
     assert!(root.join("rejected/other.pdf.idem").exists());
     let r = read_json(&receipt).unwrap();
-    assert_eq!(r["job_id"], id.as_str(), "a conflict leaves the receipt alone");
+    assert_eq!(
+        r["job_id"],
+        id.as_str(),
+        "a conflict leaves the receipt alone"
+    );
     assert_eq!(manifests(&root).len(), 2);
     d.stop();
 }
@@ -184,7 +206,10 @@ fn poll_mode_takes_drops() {
     let _d = Daemon::start(
         &root,
         &["--poll", "300ms"],
-        &[("MDSPOOL_WATCH_SETTLE", "500ms"), ("MDSPOOL_WATCH_RESCAN", "1h")],
+        &[
+            ("MDSPOOL_WATCH_SETTLE", "500ms"),
+            ("MDSPOOL_WATCH_RESCAN", "1h"),
+        ],
     );
     // Once this first drop is taken, the startup scan is over: the next ones come by polling.
     drop_pdf(&inbox, "first.pdf", &tiny_pdf("first"), Some("k-first"));
@@ -193,7 +218,9 @@ fn poll_mode_takes_drops() {
     drop_pdf(&inbox, "p.pdf", &tiny_pdf("poll"), Some("k-poll"));
     let bare = tiny_pdf("poll-bare");
     put(&inbox, "q.pdf", &bare);
-    wait_for("sidecar drop by polling", T, || job_with_key(&root, "k-poll"));
+    wait_for("sidecar drop by polling", T, || {
+        job_with_key(&root, "k-poll")
+    });
     let key = format!("sha256-{}", sha256_hex(&bare));
     wait_for("bare drop by polling", T, || job_with_key(&root, &key));
     assert!(names(&inbox).is_empty());
@@ -210,7 +237,9 @@ fn crash_between_claiming_the_pdf_and_its_sidecar_is_finished_by_recovery() {
     let _d = Daemon::start(&root, &[], &[]);
     let m = wait_for("recovered job", T, || job_with_key(&root, "k-crash"));
     assert_eq!(m["source"]["name"], "c.pdf");
-    wait_for("inbox emptied", T, || names(&inbox).is_empty().then_some(()));
+    wait_for("inbox emptied", T, || {
+        names(&inbox).is_empty().then_some(())
+    });
     wait_for("staging emptied", T, || {
         names(&root.join("state/staging")).is_empty().then_some(())
     });

@@ -149,8 +149,8 @@ pub fn parse_sidecar(path: &Path, bytes: &[u8]) -> Result<Sidecar> {
             ..Default::default()
         });
     }
-    let v: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| invalid(path, format!("invalid JSON: {e}")))?;
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| invalid(path, format!("invalid JSON: {e}")))?;
     let serde_json::Value::Object(mut obj) = v else {
         return Err(invalid(path, "JSON sidecar must be an object"));
     };
@@ -179,7 +179,9 @@ pub fn parse_sidecar(path: &Path, bytes: &[u8]) -> Result<Sidecar> {
         None
     } else {
         let v = serde_json::Value::Object(obj);
-        let len = serde_json::to_vec(&v).map(|b| b.len()).unwrap_or(usize::MAX);
+        let len = serde_json::to_vec(&v)
+            .map(|b| b.len())
+            .unwrap_or(usize::MAX);
         if len > MAX_CLIENT_META {
             return Err(invalid(
                 path,
@@ -195,9 +197,7 @@ pub fn parse_sidecar(path: &Path, bytes: &[u8]) -> Result<Sidecar> {
 pub fn read_sidecar(path: &Path) -> Result<Sidecar> {
     let f = open_safe(path)?;
     let mut bytes = Vec::new();
-    f.take(MAX_SIDECAR + 1)
-        .read_to_end(&mut bytes)
-        .at(path)?;
+    f.take(MAX_SIDECAR + 1).read_to_end(&mut bytes).at(path)?;
     if bytes.len() as u64 > MAX_SIDECAR {
         return Err(invalid(path, format!("larger than {MAX_SIDECAR} bytes")));
     }
@@ -214,8 +214,11 @@ mod tests {
 
     #[test]
     fn sidecar_forms() {
-        let s = parse_sidecar(p(), b"{\"key\":\"inv-1\",\"scope\":\"acme\",\"pin\":true,\"who\":\"me\"}")
-            .unwrap();
+        let s = parse_sidecar(
+            p(),
+            b"{\"key\":\"inv-1\",\"scope\":\"acme\",\"pin\":true,\"who\":\"me\"}",
+        )
+        .unwrap();
         assert_eq!(s.key, Some(IdemKey::new("acme", "inv-1").unwrap()));
         assert!(s.pin);
         assert_eq!(s.client, Some(serde_json::json!({"who": "me"})));
@@ -261,6 +264,9 @@ mod tests {
         let mut f = open_safe(&target).unwrap();
         assert_eq!(check_pdf(&mut f, &target, 100).unwrap(), 10);
         let mut f = open_safe(&target).unwrap();
-        assert_eq!(check_pdf(&mut f, &target, 5).unwrap_err().code(), "too_large");
+        assert_eq!(
+            check_pdf(&mut f, &target, 5).unwrap_err().code(),
+            "too_large"
+        );
     }
 }

@@ -68,9 +68,7 @@ fn stamp(m: &std::fs::Metadata) -> Stamp {
 }
 
 fn backoff(n: u32) -> Duration {
-    RETRY_MIN
-        .saturating_mul(1u32 << n.min(16))
-        .min(RETRY_MAX)
+    RETRY_MIN.saturating_mul(1u32 << n.min(16)).min(RETRY_MAX)
 }
 
 /// How the inbox is watched.
@@ -314,7 +312,8 @@ impl Loop {
         self.settling.retain(|p, _| p.symlink_metadata().is_ok());
         self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
         let now = Instant::now();
-        self.retry.retain(|p, (at, _)| *at > now || p.symlink_metadata().is_ok());
+        self.retry
+            .retain(|p, (at, _)| *at > now || p.symlink_metadata().is_ok());
     }
 
     fn hint(&mut self, paths: Vec<PathBuf>) {
@@ -480,7 +479,9 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
             next_rescan = Instant::now() + rescan_every;
         }
         lp.tick();
-        let wait = lp.next_wake(next_rescan).saturating_duration_since(Instant::now());
+        let wait = lp
+            .next_wake(next_rescan)
+            .saturating_duration_since(Instant::now());
         select! {
             recv(ctx.stop) -> _ => break Ok(()),
             recv(hint_rx) -> h => {

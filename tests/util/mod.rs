@@ -29,7 +29,10 @@ impl Daemon {
         let mut cmd = Command::new(BIN);
         cmd.arg("run").arg("--root").arg(root).args(args);
         for (k, _) in std::env::vars() {
-            if k.starts_with("MDSPOOL_") || k == "CONVERTER_STORAGE_ROOT" || k == "SIR_CONVERT_A_LOT_DATA_DIR" {
+            if k.starts_with("MDSPOOL_")
+                || k == "CONVERTER_STORAGE_ROOT"
+                || k == "SIR_CONVERT_A_LOT_DATA_DIR"
+            {
                 cmd.env_remove(k);
             }
         }
@@ -67,7 +70,11 @@ impl Daemon {
                 self.child = None;
                 return s;
             }
-            assert!(Instant::now() < deadline, "daemon did not exit\n{}", self.log_text());
+            assert!(
+                Instant::now() < deadline,
+                "daemon did not exit\n{}",
+                self.log_text()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -134,7 +141,10 @@ pub fn tiny_pdf(tag: &str) -> Vec<u8> {
         out.push_str(&format!("{} 0 obj\n{o}\nendobj\n", i + 1));
     }
     let xref = out.len();
-    out.push_str(&format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1));
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objs.len() + 1
+    ));
     for off in offsets {
         out.push_str(&format!("{off:010} 00000 n \n"));
     }
@@ -167,7 +177,11 @@ pub fn read_json(p: &Path) -> Option<serde_json::Value> {
 /// Every manifest under `jobs/`.
 pub fn manifests(root: &Path) -> Vec<serde_json::Value> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(root.join("jobs")).into_iter().flatten().flatten() {
+    for e in std::fs::read_dir(root.join("jobs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
         if let Some(m) = read_json(&e.path().join("manifest.json")) {
             out.push(m);
         }
