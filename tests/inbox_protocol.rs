@@ -245,3 +245,25 @@ fn crash_between_claiming_the_pdf_and_its_sidecar_is_finished_by_recovery() {
     });
     assert_eq!(manifests(&root).len(), 1);
 }
+
+#[test]
+fn a_sidecar_written_in_place_is_read_once_whole() {
+    let (_tmp, root) = setup();
+    let inbox = root.join("inbox");
+    let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "10m")]);
+    put(&inbox, "j.pdf", &tiny_pdf("in-place json"));
+    put(&inbox, "t.pdf", &tiny_pdf("in-place text"));
+    // Created empty first (as `open` + later `write` does), then half a JSON object, then whole.
+    let mut j = std::fs::File::create(inbox.join("j.pdf.idem")).unwrap();
+    let t = std::fs::File::create(inbox.join("t.pdf.idem")).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    j.write_all(br#"{"key": "in-pl"#).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    j.write_all(br#"ace-1"}"#).unwrap();
+    (&t).write_all(b"in-place-2\n").unwrap();
+    drop((j, t));
+    wait_for("json sidecar drop", T, || job_with_key(&root, "in-place-1"));
+    wait_for("text sidecar drop", T, || job_with_key(&root, "in-place-2"));
+    assert_eq!(manifests(&root).len(), 2);
+    assert!(names(&root.join("rejected")).is_empty());
+}

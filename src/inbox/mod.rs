@@ -3,8 +3,11 @@
 //! `state/staging/<id>/`, checked, and admitted into the store or moved to `rejected/` with its
 //! reason.
 
+mod events;
 pub mod fstype;
+mod ingest;
 pub mod names;
+pub mod settle;
 pub mod take;
 pub mod validate;
 mod watch;
@@ -18,8 +21,10 @@ use crate::error::Result;
 use crate::ids::JobId;
 use crate::store::Store;
 
+pub use events::NETWORK_POLL;
+pub use ingest::INGEST_THREADS;
 pub use take::Outcome;
-pub use watch::{INGEST_THREADS, NETWORK_POLL, ORPHAN_AGE};
+pub use watch::ORPHAN_AGE;
 
 /// What the watcher thread needs from the daemon.
 pub struct WatcherCtx {

@@ -13,161 +13,26 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, select};
-use notify::Watcher;
+use crossbeam_channel::{Sender, select};
 
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
 use crate::inbox::WatcherCtx;
-use crate::inbox::fstype;
+use crate::inbox::events::{Hint, start_notify};
+use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
 use crate::inbox::names::{Kind, Rules, sidecar_of};
-use crate::inbox::take::{Outcome, process_staged, take};
+use crate::inbox::settle::{SIDECAR_GRACE, Settling, Stamp, sidecar_pending};
+use crate::inbox::take::Outcome;
 use crate::store::Store;
 
-/// Threads that take drops concurrently.
-pub const INGEST_THREADS: usize = 4;
 /// A sidecar whose drop has not shown up for this long is moved to `rejected/` (`orphan_sidecar`).
 pub const ORPHAN_AGE: Duration = Duration::from_secs(3600);
-/// Poll interval used when the inbox is found on a network file system and `watch.poll` is unset.
-pub const NETWORK_POLL: Duration = Duration::from_secs(2);
 const RETRY_MIN: Duration = Duration::from_secs(1);
 const RETRY_MAX: Duration = Duration::from_secs(300);
 
-enum Hint {
-    Paths(Vec<PathBuf>),
-    Rescan,
-}
-
-enum Task {
-    Drop { dir: PathBuf, name: String },
-    Staged(JobId),
-}
-
-struct Done {
-    /// The inbox path (for `Task::Drop`).
-    path: Option<PathBuf>,
-    staged: Option<JobId>,
-    result: Result<Outcome>,
-}
-
-/// Size, mtime and inode as last seen, and since when.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    size: u64,
-    mtime: (i64, i64),
-    ino: u64,
-}
-
-fn stamp(m: &std::fs::Metadata) -> Stamp {
-    Stamp {
-        size: m.len(),
-        mtime: (m.mtime(), m.mtime_nsec()),
-        ino: m.ino(),
-    }
-}
-
 fn backoff(n: u32) -> Duration {
     RETRY_MIN.saturating_mul(1u32 << n.min(16)).min(RETRY_MAX)
-}
-
-/// How the inbox is watched.
-fn start_notify(inbox: &Path, cfg: &WatchConfig, tx: Sender<Hint>) -> Box<dyn Watcher + Send> {
-    let handler = move |res: notify::Result<notify::Event>| {
-        let hint = match res {
-            Ok(ev) if !ev.need_rescan() && !ev.paths.is_empty() => Hint::Paths(ev.paths),
-            Ok(_) | Err(_) => Hint::Rescan,
-        };
-        let _ = tx.send(hint);
-    };
-    let mode = match cfg.recursive {
-        true => notify::RecursiveMode::Recursive,
-        false => notify::RecursiveMode::NonRecursive,
-    };
-    let network = fstype::network_fs(inbox);
-    let poll = cfg.poll.map(|d| d.0).or(network.map(|_| NETWORK_POLL));
-    let native = match poll {
-        Some(_) => None,
-        None => match notify::recommended_watcher(handler.clone()) {
-            Ok(mut w) => match w.watch(inbox, mode) {
-                Ok(()) => Some(Box::new(w) as Box<dyn Watcher + Send>),
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot watch the inbox natively; polling");
-                    None
-                }
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "native file events unavailable; polling");
-                None
-            }
-        },
-    };
-    if let Some(w) = native {
-        tracing::info!(inbox = %inbox.display(), "watching the inbox (native events)");
-        return w;
-    }
-    let every = poll.unwrap_or(NETWORK_POLL);
-    let config = notify::Config::default()
-        .with_poll_interval(every)
-        .with_follow_symlinks(false);
-    let mut w = match notify::PollWatcher::new(handler, config) {
-        Ok(w) => w,
-        Err(e) => {
-            // Cannot happen in practice; the periodic rescan still takes every drop.
-            tracing::error!(error = %e, "cannot start the poll watcher; rescans only");
-            return Box::new(NullWatcher);
-        }
-    };
-    if let Err(e) = w.watch(inbox, mode) {
-        tracing::warn!(error = %e, "poll watcher cannot watch the inbox; rescans only");
-    }
-    tracing::info!(inbox = %inbox.display(), every = ?every, network = ?network, "watching the inbox (polling)");
-    Box::new(w)
-}
-
-struct NullWatcher;
-
-impl Watcher for NullWatcher {
-    fn new<F: notify::EventHandler>(_: F, _: notify::Config) -> notify::Result<Self> {
-        Ok(NullWatcher)
-    }
-    fn watch(&mut self, _: &Path, _: notify::RecursiveMode) -> notify::Result<()> {
-        Ok(())
-    }
-    fn unwatch(&mut self, _: &Path) -> notify::Result<()> {
-        Ok(())
-    }
-    fn kind() -> notify::WatcherKind {
-        notify::WatcherKind::NullWatcher
-    }
-}
-
-fn ingest_thread(store: Arc<Store>, cfg: WatchConfig, tasks: Receiver<Task>, done: Sender<Done>) {
-    for task in tasks {
-        let d = match task {
-            Task::Drop { dir, name } => {
-                let (staged, result) = match store.check() {
-                    Ok(()) => take(&store, &cfg, &dir, &name),
-                    Err(e) => (None, Err(e)),
-                };
-                Done {
-                    path: Some(dir.join(name)),
-                    staged,
-                    result,
-                }
-            }
-            Task::Staged(id) => Done {
-                path: None,
-                staged: Some(id),
-                result: store
-                    .check()
-                    .and_then(|()| process_staged(&store, &cfg, id, None)),
-            },
-        };
-        if done.send(d).is_err() {
-            break;
-        }
-    }
 }
 
 struct Loop {
@@ -177,7 +42,7 @@ struct Loop {
     inbox: PathBuf,
     tasks: Sender<Task>,
     /// PDFs without a sidecar, waiting to settle.
-    settling: HashMap<PathBuf, (Stamp, Instant)>,
+    settling: Settling,
     orphans: HashMap<PathBuf, Instant>,
     in_flight: HashSet<PathBuf>,
     retry: HashMap<PathBuf, (Instant, u32)>,
@@ -196,7 +61,7 @@ impl Loop {
         {
             return;
         }
-        self.settling.remove(&path);
+        self.settling.forget(&path);
         self.orphans.remove(&path);
         self.in_flight.insert(path);
         let _ = self.tasks.send(Task::Drop {
@@ -218,7 +83,7 @@ impl Loop {
         let meta = match std::fs::symlink_metadata(&path) {
             Ok(m) => m,
             Err(_) => {
-                self.settling.remove(&path);
+                self.settling.forget(&path);
                 self.orphans.remove(&path);
                 return;
             }
@@ -247,7 +112,7 @@ impl Loop {
             Kind::Pdf | Kind::Other => {
                 let has_sidecar = dir.join(sidecar_of(name)).symlink_metadata().is_ok();
                 if has_sidecar {
-                    return self.dispatch(dir, name);
+                    return self.consider_drop(dir, name, true);
                 }
                 if kind == Kind::Other {
                     return;
@@ -265,25 +130,25 @@ impl Loop {
     fn consider_drop(&mut self, dir: &Path, name: &str, sidecar: bool) {
         let path = dir.join(name);
         if sidecar {
-            return self.dispatch(dir, name);
+            let grace = self.cfg.settle.0.min(SIDECAR_GRACE);
+            match sidecar_pending(&dir.join(sidecar_of(name))) {
+                Some(st) if !self.settling.stable(&path, st, grace) => {}
+                _ => self.dispatch(dir, name),
+            }
+            return;
         }
         if self.cfg.require_sidecar {
             return;
         }
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            self.settling.remove(&path);
+            self.settling.forget(&path);
             return;
         };
-        let now = stamp(&meta);
-        match self.settling.get(&path) {
-            Some((s, since)) if *s == now => {
-                if since.elapsed() >= self.cfg.settle.0 {
-                    self.dispatch(dir, name);
-                }
-            }
-            _ => {
-                self.settling.insert(path, (now, Instant::now()));
-            }
+        if self
+            .settling
+            .stable(&path, Stamp::of(&meta), self.cfg.settle.0)
+        {
+            self.dispatch(dir, name);
         }
     }
 
@@ -309,7 +174,7 @@ impl Loop {
         let inbox = self.inbox.clone();
         self.scan_dir(&inbox, true);
         // Forget what vanished without an event.
-        self.settling.retain(|p, _| p.symlink_metadata().is_ok());
+        self.settling.retain(|p| p.symlink_metadata().is_ok());
         self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
         let now = Instant::now();
         self.retry
@@ -332,13 +197,7 @@ impl Loop {
 
     /// Re-checks settling drops whose time has come, and retries due failures.
     fn tick(&mut self) {
-        let settle = self.cfg.settle.0;
-        let due: Vec<PathBuf> = self
-            .settling
-            .iter()
-            .filter(|(_, (_, since))| since.elapsed() >= settle)
-            .map(|(p, _)| p.clone())
-            .collect();
+        let due = self.settling.due();
         let now = Instant::now();
         let retry: Vec<PathBuf> = self
             .retry
@@ -366,10 +225,9 @@ impl Loop {
 
     /// When the loop must wake up next at the latest.
     fn next_wake(&self, next_rescan: Instant) -> Instant {
-        let settle = self.cfg.settle.0;
         let mut t = next_rescan;
-        for (_, since) in self.settling.values() {
-            t = t.min(*since + settle);
+        if let Some(n) = self.settling.next() {
+            t = t.min(n);
         }
         for (at, _) in self.retry.values().chain(self.stuck.values()) {
             t = t.min(*at);
@@ -461,7 +319,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         cfg: ctx.cfg.clone(),
         inbox,
         tasks: task_tx,
-        settling: HashMap::new(),
+        settling: Settling::default(),
         orphans: HashMap::new(),
         in_flight: HashSet::new(),
         retry: HashMap::new(),
