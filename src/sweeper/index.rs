@@ -90,6 +90,7 @@ pub struct Index {
 }
 
 /// Reads a manifest with its stamp (stamp first: a write in between only causes a re-read).
+/// `None` for a job that is gone or cannot be read.
 fn load(store: &Store, id: JobId) -> Result<Option<Entry>> {
     let stamp = Stamp::of(&store.layout().manifest(id));
     match store.load(id) {
@@ -98,11 +99,11 @@ fn load(store: &Store, id: JobId) -> Result<Option<Entry>> {
             stamp,
         })),
         Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => Ok(None),
-        Err(e @ (Error::Corrupt { .. } | Error::UnsupportedSchema { .. })) => {
+        // Never removed while unreadable; tried again at the next pass.
+        Err(e) => {
             tracing::warn!(job_id = %id, error = %e, "sweeper skips a job it cannot read");
             Ok(None)
         }
-        Err(e) => Err(e),
     }
 }
 
