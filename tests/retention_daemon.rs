@@ -65,6 +65,10 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     assert_eq!(status_code(&r, a), Some(4));
     assert_eq!(json_error_code(&r, a), "job_expired");
     let k = IdemKey::new("default", "ka").unwrap();
+    // By key too: the tombstone remembers it.
+    let by_key = r.run(&["status", "--key", "ka", "--json"], &[]);
+    assert_eq!(by_key.status.code(), Some(4), "{by_key:?}");
+    assert!(String::from_utf8_lossy(&by_key.stdout).contains("job_expired"));
     assert!(!l.receipt(&k).exists());
     assert!(!l.idempotency_record(&k).exists());
     assert!(fs_names(&l.trash_dir()).is_empty());

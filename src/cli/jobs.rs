@@ -149,8 +149,22 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {
                         });
                     }
                     _ => {
-                        return Err(Error::JobNotFound {
-                            job_id: format!("(key {k})"),
+                        // An expired job's key is free again, but its tombstone remembers it.
+                        let expired = store
+                            .tombstones()?
+                            .into_iter()
+                            .filter(|t| t.scope == k.scope && t.key == k.key)
+                            .max_by_key(|t| t.expired_at);
+                        return Err(match expired {
+                            Some(t) => Error::JobExpired {
+                                job_id: t.job_id.to_string(),
+                                expired_at: t
+                                    .expired_at
+                                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                            },
+                            None => Error::JobNotFound {
+                                job_id: format!("(key {k})"),
+                            },
                         });
                     }
                 },
