@@ -1,0 +1,105 @@
+//! The built-in conversion pipeline: read pages, drop page furniture, order each page's lines for
+//! reading, cut them into blocks and write Markdown. Also decides the document-level outcomes
+//! (no text layer at all, every page unreadable, decompression cap).
+
+use std::path::Path;
+use std::sync::Once;
+
+use super::blocks::{Block, blocks_of_run};
+use super::layout::{drop_furniture, line_fragments, reading_order};
+use super::model::{Line, Rule};
+use super::reader::Document;
+use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, markdown};
+
+/// Most warnings recorded in the stats (one per unreadable page otherwise).
+const MAX_WARNINGS: usize = 20;
+
+static STREAM_CAP: Once = Once::new();
+
+/// The parser reads its decompression cap from the environment on every decode. Set it once per
+/// process, before the first parse, from the first caller's options.
+fn apply_stream_cap(max_stream_bytes: u64) {
+    STREAM_CAP.call_once(|| {
+        let mb = (max_stream_bytes / (1024 * 1024)).max(1);
+        if std::env::var_os("PDF_OXIDE_MAX_DECOMPRESS_MB").is_none() {
+            // SAFETY: runs once, before this process starts any parse (all conversions pass
+            // through this `Once` first, which blocks concurrent callers until it completes).
+            unsafe { std::env::set_var("PDF_OXIDE_MAX_DECOMPRESS_MB", mb.to_string()) };
+        }
+    });
+}
+
+pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
+    apply_stream_cap(opts.max_stream_bytes);
+    let doc = Document::open(path)?;
+    let mut stats = ConvertStats {
+        pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        ..Default::default()
+    };
+    if doc.pages == 0 {
+        return Err(ConvertError::Malformed {
+            path: path.to_path_buf(),
+            reason: "document has no pages".into(),
+        });
+    }
+    let mut pages: Vec<(f32, Vec<Line>)> = Vec::with_capacity(doc.pages);
+    let mut meta: Vec<(usize, f32, Vec<Rule>)> = Vec::with_capacity(doc.pages);
+    let mut failed = 0usize;
+    let mut last_err = None;
+    for i in 0..doc.pages {
+        match doc.page(path, i) {
+            Ok(page) => {
+                let lines = line_fragments(&page);
+                meta.push((page.number, page.width, page.rules));
+                pages.push((page.height, lines));
+            }
+            Err(e) => {
+                failed += 1;
+                if stats.warnings.len() < MAX_WARNINGS {
+                    stats.warnings.push(format!("page {}: {e}", i + 1));
+                }
+                if matches!(e, ConvertError::TooComplex { .. }) {
+                    return Err(e);
+                }
+                last_err = Some(e);
+            }
+        }
+    }
+    if failed == doc.pages {
+        return Err(last_err.unwrap_or(ConvertError::Malformed {
+            path: path.to_path_buf(),
+            reason: "no page could be read".into(),
+        }));
+    }
+    let chars: usize = pages
+        .iter()
+        .flat_map(|(_, l)| l)
+        .flat_map(|l| &l.spans)
+        .map(|s| s.text.trim().len())
+        .sum();
+    if chars == 0 {
+        return Err(ConvertError::NoTextLayer {
+            path: path.to_path_buf(),
+            pages: stats.pages,
+        });
+    }
+    drop_furniture(&mut pages);
+    let mut blocks: Vec<Block> = Vec::new();
+    for (k, ((_, lines), (number, width, rules))) in pages.into_iter().zip(meta).enumerate() {
+        if opts.page_breaks && k > 0 {
+            blocks.push(Block::PageBreak(number));
+        }
+        for run in reading_order(lines, width) {
+            blocks_of_run(run, &rules, &mut blocks);
+        }
+    }
+    if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
+        stats
+            .warnings
+            .push(format!("{failed} of {} page(s) could not be read", doc.pages));
+    }
+    let markdown = markdown::render(&blocks);
+    Ok(ConvertOutput { markdown, stats })
+}

@@ -1,0 +1,223 @@
+//! Geometry to reading order: spans are grouped into line fragments (same baseline, no wide gap),
+//! running headers/footers and page numbers are dropped, and two-column pages are read column by
+//! column (full-width parts such as titles and wide figures stay in place between column runs).
+
+use super::model::{Line, Page, Span, needs_space};
+
+/// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
+const FRAGMENT_GAP_EM: f32 = 1.1;
+
+/// Split the page's spans into line fragments, sorted top to bottom, left to right.
+pub(crate) fn line_fragments(page: &Page) -> Vec<Line> {
+    let mut spans: Vec<&Span> = page.spans.iter().collect();
+    spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
+    // Rows of spans sharing a baseline band.
+    let mut rows: Vec<(f32, f32, Vec<&Span>)> = Vec::new();
+    for s in spans {
+        let h = (s.bottom - s.top).max(0.5);
+        let mut placed = false;
+        // Only recent rows can overlap: rows are opened in top order.
+        for row in rows.iter_mut().rev().take(4) {
+            let rh = (row.1 - row.0).max(0.5);
+            let overlap = row.1.min(s.bottom) - row.0.max(s.top);
+            if overlap >= 0.5 * h.min(rh) {
+                row.2.push(s);
+                placed = true;
+                break;
+            }
+        }
+        if !placed {
+            rows.push((s.top, s.bottom, vec![s]));
+        }
+    }
+    let mut out = Vec::new();
+    for (_, _, mut row) in rows {
+        row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let mut cur: Vec<Span> = Vec::new();
+        let mut cur_x1 = f32::MIN;
+        for s in row {
+            if let Some(last) = cur.last() {
+                // Duplicate drawing (fake bold / shadow): same text at almost the same place.
+                if last.text == s.text && (last.x0 - s.x0).abs() < 1.5 && (last.top - s.top).abs() < 1.5
+                {
+                    continue;
+                }
+                let gap = s.x0 - cur_x1;
+                let em = last.size.max(s.size);
+                let marker = is_marker_text(&cur_text(&cur));
+                if gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em) {
+                    out.push(Line::from_spans(std::mem::take(&mut cur)));
+                    cur_x1 = f32::MIN;
+                }
+            }
+            cur_x1 = cur_x1.max(s.x1);
+            cur.push(s.clone());
+        }
+        if !cur.is_empty() {
+            out.push(Line::from_spans(cur));
+        }
+    }
+    out
+}
+
+fn cur_text(spans: &[Span]) -> String {
+    let mut t = String::new();
+    let mut px: Option<f32> = None;
+    for s in spans {
+        if let Some(p) = px {
+            if needs_space(&t, &s.text, s.x0 - p, s.size) {
+                t.push(' ');
+            }
+        }
+        t.push_str(&s.text);
+        px = Some(s.x1);
+    }
+    t
+}
+
+/// A list marker standing alone (bullet glyph, `1.`, `a)`, `(iv)`).
+pub(crate) fn is_marker_text(t: &str) -> bool {
+    let t = t.trim();
+    if t.is_empty() || t.chars().count() > 5 {
+        return false;
+    }
+    if t.chars().count() == 1 && super::blocks::is_bullet_char(t.chars().next().unwrap_or(' ')) {
+        return true;
+    }
+    let core = t.trim_start_matches('(');
+    let core = core
+        .strip_suffix('.')
+        .or_else(|| core.strip_suffix(')'))
+        .unwrap_or("");
+    !core.is_empty()
+        && (core.chars().all(|c| c.is_ascii_digit())
+            || (core.chars().count() == 1 && core.chars().all(|c| c.is_ascii_lowercase())))
+}
+
+/// Normalise a line for repetition tests: digits folded so "Page 3" matches "Page 4".
+fn furniture_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// A bare page number or "Page N (of M)".
+fn is_page_number(t: &str) -> bool {
+    let t = t.trim().trim_matches(|c| c == '-' || c == '–' || c == '|').trim();
+    let lower = t.to_lowercase();
+    let lower = lower
+        .strip_prefix("page")
+        .map(str::trim)
+        .unwrap_or(lower.as_str());
+    let mut parts = lower.split("of").map(str::trim);
+    let first = parts.next().unwrap_or("");
+    let roman = !first.is_empty() && first.len() <= 6 && first.chars().all(|c| "ivxlc".contains(c));
+    (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
+}
+
+/// Drop running headers/footers (same text near the top or bottom edge on many pages) and page numbers.
+pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
+    let n = pages.len();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (height, lines) in pages.iter() {
+        let mut seen = std::collections::HashSet::new();
+        for l in lines.iter().filter(|l| in_margin(l, *height)) {
+            let k = furniture_key(&l.text());
+            if !k.is_empty() && seen.insert(k.clone()) {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+    }
+    let min_repeats = if n >= 3 { (n as f32 * 0.5).ceil() as usize } else { n + 1 };
+    for (height, lines) in pages.iter_mut() {
+        let h = *height;
+        lines.retain(|l| {
+            if !in_margin(l, h) {
+                return true;
+            }
+            let t = l.text();
+            let repeated = counts.get(&furniture_key(&t)).copied().unwrap_or(0) >= min_repeats.max(2);
+            !(repeated || is_page_number(&t))
+        });
+    }
+}
+
+fn in_margin(l: &Line, height: f32) -> bool {
+    l.bottom < height * 0.09 || l.top > height * 0.91
+}
+
+/// Order fragments for reading: detect a two-column gutter and read each column run in turn.
+/// Returns runs of fragments; each run is read top to bottom.
+pub(crate) fn reading_order(lines: Vec<Line>, page_width: f32) -> Vec<Vec<Line>> {
+    match find_gutter(&lines, page_width) {
+        None => vec![lines],
+        Some(g) => {
+            let mut runs: Vec<Vec<Line>> = Vec::new();
+            let (mut left, mut right): (Vec<Line>, Vec<Line>) = (Vec::new(), Vec::new());
+            for l in lines {
+                if l.x0 < g && l.x1 > g {
+                    if !left.is_empty() || !right.is_empty() {
+                        runs.push(std::mem::take(&mut left));
+                        runs.push(std::mem::take(&mut right));
+                    }
+                    match runs.last_mut() {
+                        Some(last) if last.last().is_some_and(|p| p.x0 < g && p.x1 > g) => {
+                            last.push(l)
+                        }
+                        _ => runs.push(vec![l]),
+                    }
+                } else if l.x1 <= g {
+                    left.push(l);
+                } else {
+                    right.push(l);
+                }
+            }
+            runs.push(left);
+            runs.push(right);
+            runs.retain(|r| !r.is_empty());
+            runs
+        }
+    }
+}
+
+/// An x position that few fragments cross, with many full-width text lines on both sides.
+fn find_gutter(lines: &[Line], page_width: f32) -> Option<f32> {
+    if lines.len() < 8 || !(page_width.is_finite()) || page_width < 50.0 {
+        return None;
+    }
+    let w = page_width.min(5_000.0) as usize + 1;
+    let mut cross = vec![0i32; w + 1];
+    for l in lines {
+        let a = (l.x0.max(0.0) as usize).min(w);
+        let b = (l.x1.max(0.0) as usize).min(w);
+        if b > a + 1 {
+            cross[a + 1] += 1;
+            cross[b] -= 1;
+        }
+    }
+    let mut acc = 0;
+    let mut best: Option<(i32, usize)> = None;
+    let (lo, hi) = ((w as f32 * 0.3) as usize, (w as f32 * 0.7) as usize);
+    for (x, d) in cross.iter().enumerate().take(hi) {
+        acc += d;
+        if x >= lo && best.is_none_or(|(c, _)| acc < c) {
+            best = Some((acc, x));
+        }
+    }
+    let (crossing, gx) = best?;
+    let g = gx as f32;
+    if crossing as usize * 8 > lines.len() {
+        return None;
+    }
+    let side_ok = |side: &[&Line], width: f32| {
+        let full = side.iter().filter(|l| l.x1 - l.x0 >= 0.6 * width).count();
+        full >= 3 && full * 10 >= side.len() * 3
+    };
+    let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= g).collect();
+    let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
+    let lw = g - left.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+    let rw = right.iter().map(|l| l.x1).fold(f32::MIN, f32::max) - g;
+    (side_ok(&left, lw) && side_ok(&right, rw)).then_some(g)
+}

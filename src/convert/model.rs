@@ -1,0 +1,138 @@
+//! Plain geometry types shared by the layout stages, independent of the PDF parser. Coordinates are
+//! in points with the origin at the top-left of the page (y grows downwards).
+
+/// A run of text in one font at one position.
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub size: f32,
+    pub bold: bool,
+    pub italic: bool,
+    pub mono: bool,
+    pub link: Option<String>,
+}
+
+/// A horizontal or vertical ruling line (drawn segment or thin rectangle).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl Rule {
+    pub fn is_horizontal(&self) -> bool {
+        self.x1 - self.x0 >= self.bottom - self.top
+    }
+}
+
+/// One page as read from the PDF.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    pub number: usize,
+    pub width: f32,
+    pub height: f32,
+    pub spans: Vec<Span>,
+    pub rules: Vec<Rule>,
+}
+
+/// A line fragment: spans on one baseline without a wide horizontal gap between them.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub spans: Vec<Span>,
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    /// Dominant font size (by characters).
+    pub size: f32,
+}
+
+impl Line {
+    pub fn from_spans(spans: Vec<Span>) -> Line {
+        let mut l = Line {
+            x0: f32::MAX,
+            x1: f32::MIN,
+            top: f32::MAX,
+            bottom: f32::MIN,
+            size: 0.0,
+            spans,
+        };
+        let mut best = (0usize, 0.0f32);
+        let mut by_size: Vec<(f32, usize)> = Vec::new();
+        for s in &l.spans {
+            l.x0 = l.x0.min(s.x0);
+            l.x1 = l.x1.max(s.x1);
+            l.top = l.top.min(s.top);
+            l.bottom = l.bottom.max(s.bottom);
+            let n = s.text.chars().count();
+            match by_size.iter_mut().find(|(sz, _)| (sz - s.size).abs() < 0.25) {
+                Some(e) => e.1 += n,
+                None => by_size.push((s.size, n)),
+            }
+        }
+        for (sz, n) in by_size {
+            if n > best.0 {
+                best = (n, sz);
+            }
+        }
+        l.size = if best.1 > 0.0 { best.1 } else { 10.0 };
+        l
+    }
+
+    /// The text with single spaces where the glyph positions show a gap.
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        let mut prev_x1: Option<f32> = None;
+        for s in &self.spans {
+            if let Some(px) = prev_x1 {
+                if needs_space(&out, &s.text, s.x0 - px, s.size) {
+                    out.push(' ');
+                }
+            }
+            out.push_str(&s.text);
+            prev_x1 = Some(s.x1);
+        }
+        out.trim().to_string()
+    }
+
+    pub fn all_bold(&self) -> bool {
+        self.weighted(|s| s.bold) > 0.9
+    }
+    pub fn all_italic(&self) -> bool {
+        self.weighted(|s| s.italic) > 0.9
+    }
+    pub fn all_mono(&self) -> bool {
+        self.weighted(|s| s.mono) > 0.9
+    }
+
+    /// Share of non-space characters whose span satisfies `f`.
+    fn weighted(&self, f: impl Fn(&Span) -> bool) -> f32 {
+        let (mut yes, mut all) = (0usize, 0usize);
+        for s in &self.spans {
+            let n = s.text.chars().filter(|c| !c.is_whitespace()).count();
+            all += n;
+            if f(s) {
+                yes += n;
+            }
+        }
+        if all == 0 { 0.0 } else { yes as f32 / all as f32 }
+    }
+
+    pub fn height(&self) -> f32 {
+        (self.bottom - self.top).max(0.1)
+    }
+}
+
+/// Whether a space separates `prev` text from `next` text given the horizontal gap in points.
+pub(crate) fn needs_space(prev: &str, next: &str, gap: f32, size: f32) -> bool {
+    if prev.ends_with(char::is_whitespace) || next.starts_with(char::is_whitespace) {
+        return false;
+    }
+    gap > size * 0.15
+}

@@ -1,0 +1,268 @@
+//! The only place that talks to `pdf_oxide`: opens the document (empty user password for encrypted
+//! files), reads metadata, and turns each page's text spans, link annotations and ruling lines into the
+//! engine's own plain geometry types (top-down coordinates). Every call into the parser is wrapped in
+//! `catch_unwind`, so a parser panic on hostile input becomes a `Malformed` error, never a crash.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use pdf_oxide::PdfDocument;
+use pdf_oxide::annotations::LinkAction;
+use pdf_oxide::object::Object;
+
+use super::ConvertError;
+use super::model::{Page, Rule, Span};
+
+/// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
+const MAX_PAGES: usize = 20_000;
+/// Upper bound on spans kept per page; beyond this the page is noise (fuzzed or vector-text art).
+const MAX_SPANS_PER_PAGE: usize = 60_000;
+/// Upper bound on ruling-line segments kept per page.
+const MAX_RULES_PER_PAGE: usize = 4_000;
+
+/// An opened document plus what we know about it.
+pub(crate) struct Document {
+    doc: PdfDocument,
+    pub pages: usize,
+    pub title: Option<String>,
+    pub author: Option<String>,
+}
+
+fn malformed(path: &Path, reason: impl Into<String>) -> ConvertError {
+    ConvertError::Malformed {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Map a parser error to our stable error kinds.
+pub(crate) fn map_err(path: &Path, e: pdf_oxide::error::Error) -> ConvertError {
+    use pdf_oxide::error::Error as E;
+    let text = e.to_string();
+    match e {
+        E::EncryptedPdf => ConvertError::Encrypted {
+            path: path.to_path_buf(),
+        },
+        E::Io(source) => ConvertError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        E::RecursionLimitExceeded(_) => ConvertError::TooComplex {
+            path: path.to_path_buf(),
+            reason: text,
+        },
+        _ if text.contains("safety limit") || text.contains("decompression") => {
+            ConvertError::TooComplex {
+                path: path.to_path_buf(),
+                reason: text,
+            }
+        }
+        _ => malformed(path, text),
+    }
+}
+
+/// Run `f` and turn a panic inside the parser into a `Malformed` error.
+pub(crate) fn guarded<T>(
+    path: &Path,
+    what: &str,
+    f: impl FnOnce() -> Result<T, ConvertError>,
+) -> Result<T, ConvertError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(malformed(path, format!("parser panicked in {what}: {msg}")))
+        }
+    }
+}
+
+impl Document {
+    pub fn open(path: &Path) -> Result<Document, ConvertError> {
+        let data = std::fs::read(path).map_err(|source| ConvertError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        guarded(path, "open", || {
+            let doc = PdfDocument::from_bytes(data).map_err(|e| map_err(path, e))?;
+            if doc.is_encrypted() {
+                let ok = doc.authenticate(b"").map_err(|e| map_err(path, e))?;
+                if !ok || !doc.is_authenticated() {
+                    return Err(ConvertError::Encrypted {
+                        path: path.to_path_buf(),
+                    });
+                }
+            }
+            let pages = doc.page_count().map_err(|e| map_err(path, e))?;
+            if pages > MAX_PAGES {
+                return Err(ConvertError::TooComplex {
+                    path: path.to_path_buf(),
+                    reason: format!("{pages} pages (limit {MAX_PAGES})"),
+                });
+            }
+            let title = info_string(&doc, "Title");
+            let author = info_string(&doc, "Author");
+            Ok(Document {
+                doc,
+                pages,
+                title,
+                author,
+            })
+        })
+    }
+
+    /// Read one page. Errors on a single page are reported to the caller, which keeps going.
+    pub fn page(&self, path: &Path, index: usize) -> Result<Page, ConvertError> {
+        guarded(path, "page", || self.page_inner(path, index))
+    }
+
+    fn page_inner(&self, path: &Path, index: usize) -> Result<Page, ConvertError> {
+        let doc = &self.doc;
+        let (llx, lly, urx, ury) = doc
+            .get_page_media_box(index)
+            .unwrap_or((0.0, 0.0, 612.0, 792.0));
+        let (x_off, top) = (llx.min(urx), lly.max(ury));
+        let width = (urx - llx).abs().max(1.0);
+        let height = (ury - lly).abs().max(1.0);
+        let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
+        let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
+        for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
+            if s.artifact_type.is_some() || s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
+                continue;
+            }
+            let b = s.bbox;
+            if !(b.x.is_finite() && b.y.is_finite() && b.width.is_finite() && b.height.is_finite())
+            {
+                continue;
+            }
+            if s.text.trim().is_empty() {
+                continue;
+            }
+            let size = if s.font_size.is_finite() && s.font_size > 0.5 {
+                s.font_size.min(500.0)
+            } else {
+                b.height.abs().clamp(1.0, 500.0)
+            };
+            let name = s.font_name.to_ascii_lowercase();
+            spans.push(Span {
+                x0: b.x - x_off,
+                x1: b.x + b.width.abs() - x_off,
+                top: top - (b.y + b.height.abs()),
+                bottom: top - b.y,
+                size,
+                bold: s.font_weight.is_bold() || name.contains("bold") || name.contains("black"),
+                italic: s.is_italic || name.contains("italic") || name.contains("oblique"),
+                mono: s.is_monospace || is_mono_name(&name),
+                link: None,
+                text: s.text,
+            });
+        }
+        attach_links(doc, index, &mut spans, x_off, top);
+        let rules = read_rules(doc, index, x_off, top);
+        Ok(Page {
+            number: index + 1,
+            width,
+            height,
+            spans,
+            rules,
+        })
+    }
+
+    /// Whether the page carries any text at all (used for the scanned-document diagnosis).
+    pub fn has_text(&self, path: &Path, index: usize) -> bool {
+        guarded(path, "has_text", || {
+            Ok(self.doc.has_text_layer(index).unwrap_or(false))
+        })
+        .unwrap_or(false)
+    }
+}
+
+fn is_mono_name(name: &str) -> bool {
+    ["courier", "mono", "consol", "menlo", "inconsolata", "cmtt", "typewriter"]
+        .iter()
+        .any(|m| name.contains(m))
+}
+
+/// Attach the URI of each link annotation to the spans whose centre lies inside its rectangle.
+fn attach_links(doc: &PdfDocument, index: usize, spans: &mut [Span], x_off: f32, top: f32) {
+    let Ok(annots) = doc.get_annotations(index) else {
+        return;
+    };
+    for a in annots.iter().take(2_000) {
+        let (Some(LinkAction::Uri(uri)), Some(r)) = (&a.action, a.rect) else {
+            continue;
+        };
+        let uri = uri.trim();
+        if uri.is_empty() || uri.len() > 2_000 || uri.contains(char::is_whitespace) {
+            continue;
+        }
+        let (x0, x1) = (r[0].min(r[2]) as f32 - x_off, r[0].max(r[2]) as f32 - x_off);
+        let (t, b) = (top - r[1].max(r[3]) as f32, top - r[1].min(r[3]) as f32);
+        for s in spans.iter_mut() {
+            let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+            if cx >= x0 - 1.0 && cx <= x1 + 1.0 && cy >= t - 1.0 && cy <= b + 1.0 {
+                s.link = Some(uri.to_string());
+            }
+        }
+    }
+}
+
+/// Horizontal and vertical ruling lines (thin filled rectangles or stroked segments).
+fn read_rules(doc: &PdfDocument, index: usize, x_off: f32, top: f32) -> Vec<Rule> {
+    let Ok(paths) = doc.extract_paths(index) else {
+        return Vec::new();
+    };
+    let mut rules = Vec::new();
+    for p in paths.iter().take(MAX_RULES_PER_PAGE * 4) {
+        let b = p.bbox;
+        if !(b.x.is_finite() && b.y.is_finite() && b.width.is_finite() && b.height.is_finite()) {
+            continue;
+        }
+        let (w, h) = (b.width.abs(), b.height.abs());
+        let thin = 3.0;
+        if (h <= thin && w > 8.0) || (w <= thin && h > 8.0) {
+            rules.push(Rule {
+                x0: b.x - x_off,
+                x1: b.x + w - x_off,
+                top: top - (b.y + h),
+                bottom: top - b.y,
+            });
+        }
+        if rules.len() >= MAX_RULES_PER_PAGE {
+            break;
+        }
+    }
+    rules
+}
+
+/// A text entry of the document information dictionary (`/Title`, `/Author`).
+fn info_string(doc: &PdfDocument, key: &str) -> Option<String> {
+    let info = doc.trailer().as_dict()?.get("Info")?.clone();
+    let info = doc.resolve_object(&info).ok()?;
+    let val = info.as_dict()?.get(key)?.clone();
+    let val = doc.resolve_object(&val).ok()?;
+    let Object::String(bytes) = val else {
+        return None;
+    };
+    let s = decode_text_string(&bytes);
+    let s = s.trim().trim_matches('\0').trim();
+    (!s.is_empty() && s.len() < 1_000).then(|| s.to_string())
+}
+
+/// PDF text strings are UTF-16BE with a BOM, UTF-8 with a BOM, or PDFDocEncoding (~Latin-1).
+pub(crate) fn decode_text_string(b: &[u8]) -> String {
+    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    b.iter().map(|&c| c as char).collect()
+}
