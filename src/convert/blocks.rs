@@ -43,14 +43,14 @@ pub(crate) fn split_marker(text: &str) -> Option<(String, String)> {
     if rest.trim().is_empty() {
         return None;
     }
-    let core = head.trim_start_matches('(');
-    let core_num = core.strip_suffix('.').or_else(|| core.strip_suffix(')'))?;
+    let core_num = head.strip_suffix('.').or_else(|| head.strip_suffix(')'))?;
+    let close = if head.ends_with(')') { ')' } else { '.' };
     let numeric = !core_num.is_empty()
         && core_num.len() <= 3
         && core_num.chars().all(|c| c.is_ascii_digit());
     let letter = core_num.len() == 1 && core_num.chars().all(|c| c.is_ascii_lowercase());
     if numeric {
-        Some((format!("{core_num}."), rest.trim_start().to_string()))
+        Some((format!("{core_num}{close}"), rest.trim_start().to_string()))
     } else if letter {
         Some((format!("{core_num})"), rest.trim_start().to_string()))
     } else {
@@ -130,6 +130,10 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
         return true;
     }
     if prev.all_bold() != line.all_bold() && (prev.all_bold() || cur.len() == 1) {
+        return true;
+    }
+    // A lone italic line over roman text: a run-in heading.
+    if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80 {
         return true;
     }
     if prev.all_mono() != line.all_mono() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
-use super::layout::{drop_furniture, line_fragments, reading_order};
+use super::layout::{drop_furniture, page_lines, reading_order};
 use super::model::{Line, Rule};
 use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, markdown};
@@ -45,14 +45,14 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         });
     }
     let mut pages: Vec<(f32, Vec<Line>)> = Vec::with_capacity(doc.pages);
-    let mut meta: Vec<(usize, f32, Vec<Rule>)> = Vec::with_capacity(doc.pages);
+    let mut meta: Vec<(usize, Option<f32>, Vec<Rule>)> = Vec::with_capacity(doc.pages);
     let mut failed = 0usize;
     let mut last_err = None;
     for i in 0..doc.pages {
         match doc.page(path, i) {
             Ok(page) => {
-                let lines = line_fragments(&page);
-                meta.push((page.number, page.width, page.rules));
+                let (lines, gutter) = page_lines(&page);
+                meta.push((page.number, gutter, page.rules));
                 pages.push((page.height, lines));
             }
             Err(e) => {
@@ -86,12 +86,15 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         });
     }
     drop_furniture(&mut pages);
+    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+        debug_dump(&pages);
+    }
     let mut blocks: Vec<Block> = Vec::new();
-    for (k, ((_, lines), (number, width, rules))) in pages.into_iter().zip(meta).enumerate() {
+    for (k, ((_, lines), (number, gutter, rules))) in pages.into_iter().zip(meta).enumerate() {
         if opts.page_breaks && k > 0 {
             blocks.push(Block::PageBreak(number));
         }
-        for run in reading_order(lines, width) {
+        for run in reading_order(lines, gutter) {
             blocks_of_run(run, &rules, &mut blocks);
         }
     }
@@ -102,4 +105,24 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     }
     let markdown = markdown::render(&blocks);
     Ok(ConvertOutput { markdown, stats })
+}
+
+/// Print every line fragment with its geometry and style (set `MDSPOOL_CONVERT_DEBUG=1`).
+fn debug_dump(pages: &[(f32, Vec<Line>)]) {
+    for (p, (_, lines)) in pages.iter().enumerate() {
+        for l in lines {
+            eprintln!(
+                "p{} x{:.0}-{:.0} y{:.1}-{:.1} s{:.1}{}{} {}",
+                p + 1,
+                l.x0,
+                l.x1,
+                l.top,
+                l.bottom,
+                l.size,
+                if l.all_bold() { " B" } else { "" },
+                if l.all_mono() { " M" } else { "" },
+                l.text() + &format!(" {:?}", l.spans.iter().map(|s| s.font.as_str()).collect::<Vec<_>>())
+            );
+        }
+    }
 }

@@ -7,8 +7,20 @@ use super::model::{Line, Page, Span, needs_space};
 /// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
 const FRAGMENT_GAP_EM: f32 = 1.1;
 
-/// Split the page's spans into line fragments, sorted top to bottom, left to right.
-pub(crate) fn line_fragments(page: &Page) -> Vec<Line> {
+/// Split the page's spans into line fragments, sorted top to bottom, left to right, and find the
+/// page's column gutter if it has two columns.
+pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
+    if let Some(g) = span_gutter(page) {
+        let lines = line_fragments(page, Some(g));
+        if columns_ok(&lines, g) {
+            return (lines, Some(g));
+        }
+    }
+    (line_fragments(page, None), None)
+}
+
+/// Split the page's spans into line fragments, also at the gutter `g` when given.
+fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
     let mut spans: Vec<&Span> = page.spans.iter().collect();
     spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
     // Rows of spans sharing a baseline band.
@@ -45,7 +57,9 @@ pub(crate) fn line_fragments(page: &Page) -> Vec<Line> {
                 let gap = s.x0 - cur_x1;
                 let em = last.size.max(s.size);
                 let marker = is_marker_text(&cur_text(&cur));
-                if gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em) {
+                let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
+                let wide = gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
+                if wide || at_gutter {
                     out.push(Line::from_spans(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;
                 }
@@ -150,8 +164,8 @@ fn in_margin(l: &Line, height: f32) -> bool {
 
 /// Order fragments for reading: detect a two-column gutter and read each column run in turn.
 /// Returns runs of fragments; each run is read top to bottom.
-pub(crate) fn reading_order(lines: Vec<Line>, page_width: f32) -> Vec<Vec<Line>> {
-    match find_gutter(&lines, page_width) {
+pub(crate) fn reading_order(lines: Vec<Line>, gutter: Option<f32>) -> Vec<Vec<Line>> {
+    match gutter {
         None => vec![lines],
         Some(g) => {
             let mut runs: Vec<Vec<Line>> = Vec::new();
@@ -182,34 +196,50 @@ pub(crate) fn reading_order(lines: Vec<Line>, page_width: f32) -> Vec<Vec<Line>>
     }
 }
 
-/// An x position that few fragments cross, with many full-width text lines on both sides.
-fn find_gutter(lines: &[Line], page_width: f32) -> Option<f32> {
-    if lines.len() < 8 || !(page_width.is_finite()) || page_width < 50.0 {
+/// An x position in the middle of the page that few spans cross while many spans end just left of
+/// it and start just right of it.
+fn span_gutter(page: &Page) -> Option<f32> {
+    let width = page.width;
+    if page.spans.len() < 8 || !width.is_finite() || width < 50.0 {
         return None;
     }
-    let w = page_width.min(5_000.0) as usize + 1;
+    let w = width.min(5_000.0) as usize + 1;
     let mut cross = vec![0i32; w + 1];
-    for l in lines {
-        let a = (l.x0.max(0.0) as usize).min(w);
-        let b = (l.x1.max(0.0) as usize).min(w);
+    for s in &page.spans {
+        let a = (s.x0.max(0.0) as usize).min(w);
+        let b = (s.x1.max(0.0) as usize).min(w);
         if b > a + 1 {
             cross[a + 1] += 1;
             cross[b] -= 1;
         }
     }
     let mut acc = 0;
-    let mut best: Option<(i32, usize)> = None;
+    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x) of the widest minimum
     let (lo, hi) = ((w as f32 * 0.3) as usize, (w as f32 * 0.7) as usize);
     for (x, d) in cross.iter().enumerate().take(hi) {
         acc += d;
-        if x >= lo && best.is_none_or(|(c, _)| acc < c) {
-            best = Some((acc, x));
+        if x < lo {
+            continue;
+        }
+        match best {
+            Some((c, a, b)) if acc == c && b + 1 == x => best = Some((c, a, x)),
+            Some((c, _, _)) if acc >= c => {}
+            _ => best = Some((acc, x, x)),
         }
     }
-    let (crossing, gx) = best?;
-    let g = gx as f32;
-    if crossing as usize * 8 > lines.len() {
+    let (crossing, a, b) = best?;
+    // Few crossings, and a gap wider than a word space (rivers in one-column text are narrow).
+    if crossing as usize * 5 > page.spans.len() || b - a < 4 {
         return None;
+    }
+    Some((a + b) as f32 / 2.0)
+}
+
+/// Both sides of the gutter hold many lines that fill their column: two text columns, not a table.
+fn columns_ok(lines: &[Line], g: f32) -> bool {
+    let crossing = lines.iter().filter(|l| l.x0 < g && l.x1 > g).count();
+    if crossing * 4 > lines.len() {
+        return false;
     }
     let side_ok = |side: &[&Line], width: f32| {
         let full = side.iter().filter(|l| l.x1 - l.x0 >= 0.6 * width).count();
@@ -219,5 +249,5 @@ fn find_gutter(lines: &[Line], page_width: f32) -> Option<f32> {
     let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
     let lw = g - left.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
     let rw = right.iter().map(|l| l.x1).fold(f32::MIN, f32::max) - g;
-    (side_ok(&left, lw) && side_ok(&right, rw)).then_some(g)
+    side_ok(&left, lw) && side_ok(&right, rw)
 }

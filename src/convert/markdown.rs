@@ -51,6 +51,12 @@ fn heading_key(lines: &[Line], body: f32) -> Option<i32> {
     if bold && size >= body * 0.95 && n <= 100 && lines.len() <= 2 && !sentence {
         return Some(0); // bold at body size: lowest heading level
     }
+    let italic = lines.iter().all(Line::all_italic);
+    let titled = text.chars().next().is_some_and(char::is_uppercase);
+    let punct = text.ends_with(['.', ',', ';', ':']);
+    if italic && size >= body * 0.95 && n <= 60 && lines.len() == 1 && titled && !punct {
+        return Some(-1); // italic run-in heading at body size
+    }
     None
 }
 
@@ -117,7 +123,8 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 let depth = list_stack.len().saturating_sub(1).min(6);
                 let stripped = strip_marker(lines);
                 let text = reflow(&stripped, false);
-                let md_marker = if marker.ends_with('.') {
+                let numbered = marker.starts_with(|c: char| c.is_ascii_digit());
+                let md_marker = if numbered {
                     marker.clone()
                 } else if marker.ends_with(')') {
                     format!("- {marker}")
@@ -199,7 +206,7 @@ fn protect_line_start(t: &str) -> String {
         || t.starts_with('>')
         || t.starts_with("- ")
         || t.starts_with("+ ")
-        || split_marker(t).is_some_and(|(m, _)| m.ends_with('.'));
+        || split_marker(t).is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
     if starts_special {
         format!("\\{t}")
     } else {
@@ -214,7 +221,7 @@ fn tidy(s: &str) -> String {
     let mut blank = 0;
     for line in s.lines() {
         let is_item = line.trim_start().starts_with("- ")
-            || split_marker(line.trim_start()).is_some_and(|(m, _)| m.ends_with('.'));
+            || split_marker(line.trim_start()).is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
         if line.trim().is_empty() {
             blank += 1;
             if blank == 1 {

@@ -14,6 +14,7 @@ pub(crate) struct Span {
     pub italic: bool,
     pub mono: bool,
     pub link: Option<String>,
+    pub font: String,
 }
 
 /// A horizontal or vertical ruling line (drawn segment or thin rectangle).

@@ -146,17 +146,18 @@ impl Document {
             } else {
                 b.height.abs().clamp(1.0, 500.0)
             };
-            let name = s.font_name.to_ascii_lowercase();
+            let name = font_key(&s.font_name);
             spans.push(Span {
                 x0: b.x - x_off,
                 x1: b.x + b.width.abs() - x_off,
                 top: top - (b.y + b.height.abs()),
                 bottom: top - b.y,
                 size,
-                bold: s.font_weight.is_bold() || name.contains("bold") || name.contains("black"),
-                italic: s.is_italic || name.contains("italic") || name.contains("oblique"),
+                bold: s.font_weight.is_bold() || name_is_bold(&name),
+                italic: s.is_italic || name_is_italic(&name),
                 mono: s.is_monospace || is_mono_name(&name),
                 link: None,
+                font: s.font_name.clone(),
                 text: s.text,
             });
         }
@@ -180,8 +181,30 @@ impl Document {
     }
 }
 
+/// Font name without the subset prefix (`ABCDEF+`), lower case.
+fn font_key(name: &str) -> String {
+    let base = match name.split_once('+') {
+        Some((tag, rest)) if tag.len() == 6 => rest,
+        _ => name,
+    };
+    base.to_ascii_lowercase()
+}
+
+/// TeX font names (`cmbx10`, `sfbx1000`, `lmroman10-bold`) and the usual `Bold`/`Black` suffixes.
+fn name_is_bold(name: &str) -> bool {
+    let tex = ["cm", "sf", "lm", "ec", "tc"].iter().any(|p| name.starts_with(p));
+    ["bold", "black", "heavy", "semibd", "demi"].iter().any(|m| name.contains(m))
+        || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
+}
+
+fn name_is_italic(name: &str) -> bool {
+    let tex = ["cm", "sf", "lm", "ec", "tc"].iter().any(|p| name.starts_with(p));
+    ["italic", "oblique"].iter().any(|m| name.contains(m))
+        || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
+}
+
 fn is_mono_name(name: &str) -> bool {
-    ["courier", "mono", "consol", "menlo", "inconsolata", "cmtt", "typewriter"]
+    ["courier", "mono", "consol", "menlo", "inconsolata", "cmtt", "sftt", "typewriter"]
         .iter()
         .any(|m| name.contains(m))
 }
