@@ -20,8 +20,8 @@ pub(crate) fn is_bullet_char(c: char) -> bool {
     matches!(
         c,
         '•' | '◦' | '▪' | '▫' | '●' | '○' | '■' | '□' | '◆' | '◇' | '►' | '▶' | '➢' | '➤' | '✓' | '✔'
-            | '-' | '–' | '*' | '·' | '∙' | '⁃' | '\u{F0B7}' | '\u{F0A7}' | '\u{F076}' | '\u{F0D8}'
-    )
+            | '-' | '–' | '*' | '·' | '∙' | '⁃' | '☐' | '❑' | '❏' | '‣'
+    ) || ('\u{E000}'..='\u{F8FF}').contains(&c) // symbol-font bullets and check boxes
 }
 
 /// Split a leading list marker off a line's text: `("-", rest)` for bullets, `("3.", rest)` for
@@ -130,6 +130,10 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
         return true;
     }
     if prev.all_bold() != line.all_bold() && (prev.all_bold() || cur.len() == 1) {
+        return true;
+    }
+    // A short first line in another, not smaller font: a heading over its paragraph.
+    if cur.len() == 1 && prev.font != line.font && prev.size > line.size * 1.04 {
         return true;
     }
     // A lone italic line over roman text: a run-in heading.

@@ -10,9 +10,13 @@ const FRAGMENT_GAP_EM: f32 = 1.1;
 /// Split the page's spans into line fragments, sorted top to bottom, left to right, and find the
 /// page's column gutter if it has two columns.
 pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
-    if let Some(g) = span_gutter(page) {
+    let gutter = span_gutter(page);
+    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+        eprintln!("page {} width {:.0} gutter {gutter:?}", page.number, page.width);
+    }
+    if let Some((g, gw)) = gutter {
         let lines = line_fragments(page, Some(g));
-        if columns_ok(&lines, g) {
+        if columns_ok(&lines, g, gw >= 40.0) {
             return (lines, Some(g));
         }
     }
@@ -198,7 +202,7 @@ pub(crate) fn reading_order(lines: Vec<Line>, gutter: Option<f32>) -> Vec<Vec<Li
 
 /// An x position in the middle of the page that few spans cross while many spans end just left of
 /// it and start just right of it.
-fn span_gutter(page: &Page) -> Option<f32> {
+fn span_gutter(page: &Page) -> Option<(f32, f32)> {
     let width = page.width;
     if page.spans.len() < 8 || !width.is_finite() || width < 50.0 {
         return None;
@@ -232,22 +236,27 @@ fn span_gutter(page: &Page) -> Option<f32> {
     if crossing as usize * 5 > page.spans.len() || b - a < 4 {
         return None;
     }
-    Some((a + b) as f32 / 2.0)
+    Some(((a + b) as f32 / 2.0, (b - a) as f32))
 }
 
 /// Both sides of the gutter hold many lines that fill their column: two text columns, not a table.
-fn columns_ok(lines: &[Line], g: f32) -> bool {
+fn columns_ok(lines: &[Line], g: f32, wide: bool) -> bool {
     let crossing = lines.iter().filter(|l| l.x0 < g && l.x1 > g).count();
     if crossing * 4 > lines.len() {
         return false;
     }
     let side_ok = |side: &[&Line], width: f32| {
         let full = side.iter().filter(|l| l.x1 - l.x0 >= 0.6 * width).count();
-        full >= 3 && full * 10 >= side.len() * 3
+        full >= 3 && full * 5 >= side.len()
     };
     let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= g).collect();
     let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
-    let lw = g - left.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
-    let rw = right.iter().map(|l| l.x1).fold(f32::MIN, f32::max) - g;
-    side_ok(&left, lw) && side_ok(&right, rw)
+    let extent = |side: &[&Line]| {
+        side.iter().map(|l| l.x1).fold(f32::MIN, f32::max)
+            - side.iter().map(|l| l.x0).fold(f32::MAX, f32::min)
+    };
+    if wide && crossing == 0 && left.len() >= 5 && right.len() >= 5 {
+        return true; // a very wide empty gutter: page halves, whatever their content
+    }
+    side_ok(&left, extent(&left)) && side_ok(&right, extent(&right))
 }

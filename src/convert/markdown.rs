@@ -7,9 +7,10 @@ use super::model::Line;
 use super::tables;
 use super::text::{clean, reflow};
 
-/// The font size carrying most characters (rounded to half points).
-pub(crate) fn body_size(blocks: &[Block]) -> f32 {
+/// The font size (rounded to half points) and font name carrying most characters.
+pub(crate) fn body_style(blocks: &[Block]) -> (f32, String) {
     let mut hist: Vec<(i32, usize)> = Vec::new();
+    let mut fonts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for b in blocks {
         let lines = match b {
             Block::Para(l) | Block::Item { lines: l, .. } => l,
@@ -18,21 +19,25 @@ pub(crate) fn body_size(blocks: &[Block]) -> f32 {
         for l in lines {
             let key = (l.size * 2.0).round() as i32;
             let n = l.text().chars().count();
+            *fonts.entry(l.font.as_str()).or_default() += n;
             match hist.iter_mut().find(|e| e.0 == key) {
                 Some(e) => e.1 += n,
                 None => hist.push((key, n)),
             }
         }
     }
-    hist.iter()
+    let size = hist
+        .iter()
         .max_by_key(|e| e.1)
         .map(|e| e.0 as f32 / 2.0)
         .filter(|s| *s > 0.0)
-        .unwrap_or(10.0)
+        .unwrap_or(10.0);
+    let font = fonts.into_iter().max_by_key(|f| f.1).map(|f| f.0.to_string());
+    (size, font.unwrap_or_default())
 }
 
 /// Heading key of a paragraph block: `Some(size key)` when it looks like a heading.
-fn heading_key(lines: &[Line], body: f32) -> Option<i32> {
+fn heading_key(lines: &[Line], body: f32, body_font: &str) -> Option<i32> {
     if lines.is_empty() || lines.len() > 3 {
         return None;
     }
@@ -50,6 +55,10 @@ fn heading_key(lines: &[Line], body: f32) -> Option<i32> {
     }
     if bold && size >= body * 0.95 && n <= 100 && lines.len() <= 2 && !sentence {
         return Some(0); // bold at body size: lowest heading level
+    }
+    let other_font = lines.iter().all(|l| l.font != body_font);
+    if other_font && size >= body * 1.05 && lines.len() == 1 && n <= 80 && !sentence {
+        return Some((size * 2.0).round() as i32);
     }
     let italic = lines.iter().all(Line::all_italic);
     let titled = text.chars().next().is_some_and(char::is_uppercase);
@@ -69,12 +78,12 @@ fn starts_numbered(t: &str) -> bool {
 
 /// Render all blocks of the document.
 pub(crate) fn render(blocks: &[Block]) -> String {
-    let body = body_size(blocks);
+    let (body, body_font) = body_style(blocks);
     // Rank distinct heading sizes: largest -> level 1; bold body-size headings come last.
     let mut keys: Vec<i32> = blocks
         .iter()
         .filter_map(|b| match b {
-            Block::Para(l) => heading_key(l, body),
+            Block::Para(l) => heading_key(l, body, &body_font),
             _ => None,
         })
         .collect();
@@ -95,7 +104,7 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 out.push_str(&format!("<!-- page {n} -->\n\n"));
             }
             Block::Para(lines) => {
-                if let Some(k) = heading_key(lines, body) {
+                if let Some(k) = heading_key(lines, body, &body_font) {
                     let text = reflow(lines, true);
                     let text = text.trim_matches(|c: char| c == '#' || c.is_whitespace());
                     if !text.is_empty() {

@@ -52,6 +52,8 @@ pub(crate) struct Line {
     pub bottom: f32,
     /// Dominant font size (by characters).
     pub size: f32,
+    /// Dominant font name (by characters).
+    pub font: String,
 }
 
 impl Line {
@@ -62,8 +64,10 @@ impl Line {
             top: f32::MAX,
             bottom: f32::MIN,
             size: 0.0,
+            font: String::new(),
             spans,
         };
+        let mut fonts: Vec<(&str, usize)> = Vec::new();
         let mut best = (0usize, 0.0f32);
         let mut by_size: Vec<(f32, usize)> = Vec::new();
         for s in &l.spans {
@@ -72,6 +76,10 @@ impl Line {
             l.top = l.top.min(s.top);
             l.bottom = l.bottom.max(s.bottom);
             let n = s.text.chars().count();
+            match fonts.iter_mut().find(|(f, _)| *f == s.font) {
+                Some(e) => e.1 += n,
+                None => fonts.push((&s.font, n)),
+            }
             match by_size.iter_mut().find(|(sz, _)| (sz - s.size).abs() < 0.25) {
                 Some(e) => e.1 += n,
                 None => by_size.push((s.size, n)),
@@ -83,6 +91,8 @@ impl Line {
             }
         }
         l.size = if best.1 > 0.0 { best.1 } else { 10.0 };
+        let font = fonts.iter().max_by_key(|f| f.1).map(|f| f.0.to_string());
+        l.font = font.unwrap_or_default();
         l
     }
 
