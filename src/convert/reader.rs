@@ -147,6 +147,10 @@ impl Document {
                 b.height.abs().clamp(1.0, 500.0)
             };
             let name = font_key(&s.font_name);
+            let mut s = s;
+            if is_dingbat_font(&name) && !s.text.chars().any(char::is_alphanumeric) {
+                s.text = "•".to_string(); // check boxes and bullets drawn from a symbol font
+            }
             spans.push(Span {
                 x0: b.x - x_off,
                 x1: b.x + b.width.abs() - x_off,
@@ -201,6 +205,10 @@ fn name_is_italic(name: &str) -> bool {
     let tex = ["cm", "sf", "lm", "ec", "tc"].iter().any(|p| name.starts_with(p));
     ["italic", "oblique"].iter().any(|m| name.contains(m))
         || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
+}
+
+fn is_dingbat_font(name: &str) -> bool {
+    ["wingding", "dingbat", "webdings"].iter().any(|m| name.contains(m))
 }
 
 fn is_mono_name(name: &str) -> bool {
