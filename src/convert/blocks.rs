@@ -100,8 +100,18 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
         lines.push((merge_row(row), None));
     }
     let mut cur: Vec<Line> = Vec::new();
+    let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
     for (line, table) in lines {
+        let entry = if table.is_none() { toc_entry(&line.text()) } else { None };
+        match entry {
+            Some(row) => {
+                flush(&mut cur, out);
+                toc.push(row);
+                continue;
+            }
+            None => flush_toc(&mut toc, &mut cur, out),
+        }
         if let Some(ti) = table {
             flush(&mut cur, out);
             if let Some(t) = tables.get_mut(ti).and_then(Option::take) {
@@ -116,7 +126,35 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
         }
         cur.push(line);
     }
+    flush_toc(&mut toc, &mut cur, out);
     flush(&mut cur, out);
+}
+
+/// A table-of-contents line: title, dot leader, page number (arabic or roman).
+fn toc_entry(text: &str) -> Option<Vec<String>> {
+    let (head, page) = text.trim().rsplit_once(' ')?;
+    let page_ok = !page.is_empty()
+        && page.len() <= 6
+        && (page.chars().all(|c| c.is_ascii_digit()) || page.chars().all(|c| "ivxlc".contains(c)));
+    let title = head.trim_end_matches(['.', ' ', '…']);
+    let leader = head.len() - title.len();
+    if !page_ok || leader < 6 || head.matches('.').count() < 4 || title.is_empty() {
+        return None;
+    }
+    Some(vec![title.to_string(), page.to_string()])
+}
+
+/// Two or more contents lines in a row become a two-column table; a single one stays text.
+fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Block>) {
+    match toc.len() {
+        0 => {}
+        1 => {
+            let row = std::mem::take(toc).concat().join(" ");
+            cur.push(Line::from_spans(vec![super::model::Span::plain(row)]));
+            flush(cur, out);
+        }
+        _ => out.push(Block::Table(std::mem::take(toc))),
+    }
 }
 
 /// Whether `line` starts a new block after `prev` (the last line of the block `cur`).

@@ -17,6 +17,25 @@ pub(crate) struct Span {
     pub font: String,
 }
 
+impl Span {
+    /// Text without geometry or style (used for synthesised lines).
+    pub fn plain(text: String) -> Span {
+        Span {
+            text,
+            x0: 0.0,
+            x1: 0.0,
+            top: 0.0,
+            bottom: 0.0,
+            size: 10.0,
+            bold: false,
+            italic: false,
+            mono: false,
+            link: None,
+            font: String::new(),
+        }
+    }
+}
+
 /// A horizontal or vertical ruling line (drawn segment or thin rectangle).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rule {
