@@ -175,14 +175,6 @@ impl Document {
             rules,
         })
     }
-
-    /// Whether the page carries any text at all (used for the scanned-document diagnosis).
-    pub fn has_text(&self, path: &Path, index: usize) -> bool {
-        guarded(path, "has_text", || {
-            Ok(self.doc.has_text_layer(index).unwrap_or(false))
-        })
-        .unwrap_or(false)
-    }
 }
 
 /// Font name without the subset prefix (`ABCDEF+`), lower case.

@@ -4,9 +4,11 @@
 
 use super::model::{Line, needs_space};
 
-/// Expand typographic ligatures and drop characters that carry no text.
+/// Expand typographic ligatures and drop characters that carry no text. A soft hyphen at the very
+/// end is kept for the line-joining rule (`reflow` removes it).
 pub(crate) fn clean(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    let trailing_soft = s.trim_end().ends_with('\u{00AD}');
     for c in s.chars() {
         match c {
             '\u{FB00}' => out.push_str("ff"),
@@ -20,6 +22,10 @@ pub(crate) fn clean(s: &str) -> String {
             c if c.is_control() => {}
             c => out.push(c),
         }
+    }
+    if trailing_soft {
+        out.truncate(out.trim_end().len());
+        out.push('\u{00AD}');
     }
     out
 }
@@ -178,7 +184,7 @@ fn render(pieces: &[(String, Style)]) -> String {
         out.push_str(&body);
         out.push_str(trail);
     }
-    collapse_spaces(out.trim())
+    collapse_spaces(out.trim()).replace('\u{00AD}', "")
 }
 
 /// Escape characters that would otherwise start Markdown syntax inside running text.
