@@ -72,7 +72,10 @@ fn main() {
     for f in &files {
         let t = Instant::now();
         let mut cmd = Command::new(&exe);
-        cmd.arg("--child").arg(f).stdout(Stdio::piped()).stderr(Stdio::null());
+        cmd.arg("--child")
+            .arg(f)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
         // SAFETY: only async-signal-safe calls (setpgid, setrlimit) between fork and exec.
         unsafe {
             cmd.pre_exec(|| {
@@ -125,7 +128,12 @@ fn main() {
             Some(s) => {
                 // SIGABRT/SIGSEGV from a failed allocation under the address-space limit.
                 oom += 1;
-                bad.push(format!("killed ({:?} / signal {:?}): {}", s.code(), s.signal(), f.display()));
+                bad.push(format!(
+                    "killed ({:?} / signal {:?}): {}",
+                    s.code(),
+                    s.signal(),
+                    f.display()
+                ));
             }
         }
     }
@@ -141,7 +149,7 @@ fn main() {
     for b in &bad {
         println!("  {b}");
     }
-    times.sort_by(|a, b| b.0.cmp(&a.0));
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
     println!("slowest:");
     for (d, f) in times.iter().take(8) {
         println!("  {:.2}s {}", d.as_secs_f64(), f.display());

@@ -27,7 +27,11 @@ fn every_ground_truth_pdf_converts() {
                 .convert(&p, &ConvertOptions::default())
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             assert!(out.stats.pages >= 1);
-            assert!(out.markdown.split_whitespace().count() > 50, "{}", p.display());
+            assert!(
+                out.markdown.split_whitespace().count() > 50,
+                "{}",
+                p.display()
+            );
             n += 1;
         }
     }
@@ -53,14 +57,21 @@ fn multi_page_report_headings_in_order() {
         "The Rise of Personal Computers (1980s)",
         "The Modern Era (1990s - Present)",
     ];
-    assert_eq!(heads.get(..expected.len()), Some(&expected[..]), "{heads:?}");
+    assert_eq!(
+        heads.get(..expected.len()),
+        Some(&expected[..]),
+        "{heads:?}"
+    );
 }
 
 #[test]
 fn locked_docling_file_needs_its_password() {
     let Some(dir) = corpus() else { return };
     let e = Builtin
-        .convert(&dir.join("password_2206.01062_pg3.pdf"), &ConvertOptions::default())
+        .convert(
+            &dir.join("password_2206.01062_pg3.pdf"),
+            &ConvertOptions::default(),
+        )
         .unwrap_err();
     assert_eq!(e.code(), "pdf_encrypted");
 }

@@ -11,7 +11,9 @@ use mdspool::convert::{Builtin, ConvertError, ConvertOptions, Converter};
 use pdfwriter::{PageSpec, build, convert};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pdf").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/pdf")
+        .join(name)
 }
 
 #[test]
@@ -21,8 +23,7 @@ fn owner_password_only_files_convert() {
             .convert(&fixture(name), &ConvertOptions::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
-            out.markdown,
-            "# Secret Plans\n\nOnly the owner may print this file.\n",
+            out.markdown, "# Secret Plans\n\nOnly the owner may print this file.\n",
             "{name}"
         );
     }
@@ -42,9 +43,13 @@ fn scanned_like_pages_have_no_text_layer() {
     let mut p = PageSpec::default();
     p.filled_rect(50.0, 50.0, 500.0, 700.0);
     let q = PageSpec::default();
-    let err = convert(&build(&[p, q], None, None), &ConvertOptions::default()).expect_err("no text");
+    let err =
+        convert(&build(&[p, q], None, None), &ConvertOptions::default()).expect_err("no text");
     assert_eq!(err.code(), "no_text_layer");
-    assert!(matches!(err, ConvertError::NoTextLayer { pages: 2, .. }), "{err:?}");
+    assert!(
+        matches!(err, ConvertError::NoTextLayer { pages: 2, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -52,7 +57,9 @@ fn garbage_truncated_and_missing_input_fail_with_codes() {
     let dir = tempfile::tempdir().unwrap();
     let garbage = dir.path().join("garbage.pdf");
     std::fs::write(&garbage, b"this is not a PDF at all").unwrap();
-    let e = Builtin.convert(&garbage, &ConvertOptions::default()).unwrap_err();
+    let e = Builtin
+        .convert(&garbage, &ConvertOptions::default())
+        .unwrap_err();
     assert_eq!(e.code(), "pdf_malformed");
 
     // A valid file cut in half must end in a code (or convert what is left), never panic.
@@ -62,7 +69,10 @@ fn garbage_truncated_and_missing_input_fail_with_codes() {
     let truncated = dir.path().join("truncated.pdf");
     std::fs::write(&truncated, &full[..full.len() / 2]).unwrap();
     if let Err(e) = Builtin.convert(&truncated, &ConvertOptions::default()) {
-        assert!(["pdf_malformed", "no_text_layer"].contains(&e.code()), "{e}");
+        assert!(
+            ["pdf_malformed", "no_text_layer"].contains(&e.code()),
+            "{e}"
+        );
     }
 
     let e = Builtin
@@ -93,7 +103,12 @@ fn external_converter_reads_output_and_reports_failures() {
 
     // Writes to {output} directly.
     let direct = ExternalConverter::new(
-        vec!["sh".into(), "-c".into(), "echo direct > \"$0\"".into(), "{output}".into()],
+        vec![
+            "sh".into(),
+            "-c".into(),
+            "echo direct > \"$0\"".into(),
+            "{output}".into(),
+        ],
         Some("*.txt".into()),
     );
     assert_eq!(direct.convert(&input, &opts).unwrap().markdown, "direct\n");
@@ -107,5 +122,8 @@ fn external_converter_reads_output_and_reports_failures() {
     assert!(e.to_string().contains("boom"), "{e}");
 
     let nothing = ExternalConverter::new(vec!["true".into()], None);
-    assert_eq!(nothing.convert(&input, &opts).unwrap_err().code(), "external_converter_failed");
+    assert_eq!(
+        nothing.convert(&input, &opts).unwrap_err().code(),
+        "external_converter_failed"
+    );
 }

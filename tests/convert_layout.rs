@@ -22,7 +22,12 @@ fn heading_hierarchy_and_paragraphs() {
     let mut p = PageSpec::default();
     p.text(BOLD, 24.0, 72.0, 720.0, "Annual Report");
     p.text(BOLD, 16.0, 72.0, 680.0, "1 Introduction");
-    let y = body(&mut p, 72.0, 655.0, &["This report describes the year.", "It has two parts."]);
+    let y = body(
+        &mut p,
+        72.0,
+        655.0,
+        &["This report describes the year.", "It has two parts."],
+    );
     p.text(BOLD, 13.0, 72.0, y - 14.0, "1.1 Scope");
     body(&mut p, 72.0, y - 36.0, &["The scope is narrow."]);
     p.text(BOLD, 16.0, 72.0, 500.0, "2 Results");
@@ -44,7 +49,13 @@ fn heading_hierarchy_and_paragraphs() {
 #[test]
 fn two_columns_are_read_column_by_column() {
     let mut p = PageSpec::default();
-    p.text(BOLD, 18.0, 72.0, 740.0, "A Two Column Paper With A Long Title");
+    p.text(
+        BOLD,
+        18.0,
+        72.0,
+        740.0,
+        "A Two Column Paper With A Long Title",
+    );
     let left = [
         "Left column line one goes here and",
         "continues on the second line of the",
@@ -74,7 +85,13 @@ fn bullet_and_numbered_lists_with_nesting() {
     let mut p = PageSpec::default();
     body(&mut p, 72.0, 720.0, &["Shopping list:"]);
     p.text(REG, 10.0, 72.0, 700.0, "•");
-    p.text(REG, 10.0, 84.0, 700.0, "Apples from the market, the red kind that");
+    p.text(
+        REG,
+        10.0,
+        84.0,
+        700.0,
+        "Apples from the market, the red kind that",
+    );
     p.text(REG, 10.0, 84.0, 686.0, "keep well");
     p.text(REG, 10.0, 96.0, 672.0, "•");
     p.text(REG, 10.0, 108.0, 672.0, "Granny Smith");
@@ -114,7 +131,8 @@ fn aligned_columns_become_a_pipe_table() {
         p.text(font, 10.0, 200.0, y, r[1]);
         p.text(font, 10.0, 330.0, y, r[2]);
     }
-    p.line(70.0, 702.0, 400.0, 702.0).line(70.0, 640.0, 400.0, 640.0);
+    p.line(70.0, 702.0, 400.0, 702.0)
+        .line(70.0, 640.0, 400.0, 640.0);
     body(&mut p, 72.0, 610.0, &["That is all."]);
     assert_eq!(
         md_lines(&[p]),
@@ -147,7 +165,9 @@ fn hyphenation_ligatures_and_soft_hyphens() {
     );
     assert_eq!(
         md_lines(&[p]),
-        ["We are converting files with a well-known tool for COVID-19 data and the flow is interesting."]
+        [
+            "We are converting files with a well-known tool for COVID-19 data and the flow is interesting."
+        ]
     );
 }
 
@@ -164,7 +184,11 @@ fn running_headers_footers_and_page_numbers_are_dropped() {
         .collect();
     assert_eq!(
         md_lines(&pages),
-        ["Content of page 1.", "Content of page 2.", "Content of page 3."]
+        [
+            "Content of page 1.",
+            "Content of page 2.",
+            "Content of page 3."
+        ]
     );
 }
 
@@ -186,7 +210,8 @@ fn code_blocks_inline_styles_links_and_page_breaks() {
         page_breaks: true,
         ..Default::default()
     };
-    let out = convert(&build(&[p, q], Some("Test Title"), Some("Jane Doe")), &opts).expect("converts");
+    let out =
+        convert(&build(&[p, q], Some("Test Title"), Some("Jane Doe")), &opts).expect("converts");
     let lines: Vec<&str> = out.markdown.lines().filter(|l| !l.is_empty()).collect();
     assert_eq!(
         lines,

@@ -10,7 +10,11 @@ use super::tables;
 pub(crate) enum Block {
     Para(Vec<Line>),
     /// List item: marker x position, marker text (`-` for bullets, `3.` etc. for ordered), lines.
-    Item { x: f32, marker: String, lines: Vec<Line> },
+    Item {
+        x: f32,
+        marker: String,
+        lines: Vec<Line>,
+    },
     Code(Vec<Line>),
     Table(Vec<Vec<String>>),
     PageBreak(usize),
@@ -19,8 +23,31 @@ pub(crate) enum Block {
 pub(crate) fn is_bullet_char(c: char) -> bool {
     matches!(
         c,
-        '•' | '◦' | '▪' | '▫' | '●' | '○' | '■' | '□' | '◆' | '◇' | '►' | '▶' | '➢' | '➤' | '✓' | '✔'
-            | '-' | '–' | '*' | '·' | '∙' | '⁃' | '☐' | '❑' | '❏' | '‣'
+        '•' | '◦'
+            | '▪'
+            | '▫'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '►'
+            | '▶'
+            | '➢'
+            | '➤'
+            | '✓'
+            | '✔'
+            | '-'
+            | '–'
+            | '*'
+            | '·'
+            | '∙'
+            | '⁃'
+            | '☐'
+            | '❑'
+            | '❏'
+            | '‣'
     ) || ('\u{E000}'..='\u{F8FF}').contains(&c) // symbol-font bullets and check boxes
 }
 
@@ -45,9 +72,8 @@ pub(crate) fn split_marker(text: &str) -> Option<(String, String)> {
     }
     let core_num = head.strip_suffix('.').or_else(|| head.strip_suffix(')'))?;
     let close = if head.ends_with(')') { ')' } else { '.' };
-    let numeric = !core_num.is_empty()
-        && core_num.len() <= 3
-        && core_num.chars().all(|c| c.is_ascii_digit());
+    let numeric =
+        !core_num.is_empty() && core_num.len() <= 3 && core_num.chars().all(|c| c.is_ascii_digit());
     let letter = core_num.len() == 1 && core_num.chars().all(|c| c.is_ascii_lowercase());
     if numeric {
         Some((format!("{core_num}{close}"), rest.trim_start().to_string()))
@@ -77,7 +103,10 @@ fn rows(lines: Vec<Line>) -> Vec<Vec<Line>> {
 /// Merge the fragments of a row into one line (used when the row is not part of a table).
 fn merge_row(row: Vec<Line>) -> Line {
     if row.len() == 1 {
-        return row.into_iter().next().unwrap_or_else(|| Line::from_spans(Vec::new()));
+        return row
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Line::from_spans(Vec::new()));
     }
     Line::from_spans(row.into_iter().flat_map(|l| l.spans).collect())
 }
@@ -103,7 +132,11 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
     let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
     for (line, table) in lines {
-        let entry = if table.is_none() { toc_entry(&line.text()) } else { None };
+        let entry = if table.is_none() {
+            toc_entry(&line.text())
+        } else {
+            None
+        };
         match entry {
             Some(row) => {
                 flush(&mut cur, out);
@@ -119,10 +152,11 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
             }
             continue;
         }
-        if let Some(prev) = cur.last() {
-            if breaks_block(prev, &line, &cur) {
-                flush(&mut cur, out);
-            }
+        if cur
+            .last()
+            .is_some_and(|prev| breaks_block(prev, &line, &cur))
+        {
+            flush(&mut cur, out);
         }
         cur.push(line);
     }
@@ -175,7 +209,8 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
         return true;
     }
     // A lone italic line over roman text: a run-in heading.
-    if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80 {
+    if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80
+    {
         return true;
     }
     if prev.all_mono() != line.all_mono() {

@@ -99,9 +99,10 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         }
     }
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
-        stats
-            .warnings
-            .push(format!("{failed} of {} page(s) could not be read", doc.pages));
+        stats.warnings.push(format!(
+            "{failed} of {} page(s) could not be read",
+            doc.pages
+        ));
     }
     let markdown = markdown::render(&blocks);
     Ok(ConvertOutput { markdown, stats })
@@ -121,7 +122,11 @@ fn debug_dump(pages: &[(f32, Vec<Line>)]) {
                 l.size,
                 if l.all_bold() { " B" } else { "" },
                 if l.all_mono() { " M" } else { "" },
-                l.text() + &format!(" {:?}", l.spans.iter().map(|s| s.font.as_str()).collect::<Vec<_>>())
+                l.text()
+                    + &format!(
+                        " {:?}",
+                        l.spans.iter().map(|s| s.font.as_str()).collect::<Vec<_>>()
+                    )
             );
         }
     }

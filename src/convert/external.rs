@@ -72,14 +72,19 @@ impl Converter for ExternalConverter {
             }
             return Err(Self::fail(
                 input,
-                format!("{prog} exited with {}: {}", result.status, err[start..].trim()),
+                format!(
+                    "{prog} exited with {}: {}",
+                    result.status,
+                    err[start..].trim()
+                ),
             ));
         }
         let file = if uses_output {
             output
         } else {
-            find_output(outdir.path(), &self.output_pattern, 4)
-                .ok_or_else(|| Self::fail(input, format!("no file matching {}", self.output_pattern)))?
+            find_output(outdir.path(), &self.output_pattern, 4).ok_or_else(|| {
+                Self::fail(input, format!("no file matching {}", self.output_pattern))
+            })?
         };
         let markdown = std::fs::read_to_string(&file)
             .map_err(|e| Self::fail(input, format!("cannot read {}: {e}", file.display())))?;
@@ -137,7 +142,8 @@ pub(crate) fn glob_match(pattern: &str, name: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
 #[cfg(test)]

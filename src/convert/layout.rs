@@ -2,7 +2,7 @@
 //! running headers/footers and page numbers are dropped, and two-column pages are read column by
 //! column (full-width parts such as titles and wide figures stay in place between column runs).
 
-use super::model::{Line, Page, Span, needs_space};
+use super::model::{Line, Page, Span, join_spans};
 
 /// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
 const FRAGMENT_GAP_EM: f32 = 1.1;
@@ -12,7 +12,10 @@ const FRAGMENT_GAP_EM: f32 = 1.1;
 pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
     let gutter = span_gutter(page);
     if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
-        eprintln!("page {} width {:.0} gutter {gutter:?}", page.number, page.width);
+        eprintln!(
+            "page {} width {:.0} gutter {gutter:?}",
+            page.number, page.width
+        );
     }
     if let Some((g, gw)) = gutter {
         let lines = line_fragments(page, Some(g));
@@ -54,15 +57,18 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
         for s in row {
             if let Some(last) = cur.last() {
                 // Duplicate drawing (fake bold / shadow): same text at almost the same place.
-                if last.text == s.text && (last.x0 - s.x0).abs() < 1.5 && (last.top - s.top).abs() < 1.5
+                if last.text == s.text
+                    && (last.x0 - s.x0).abs() < 1.5
+                    && (last.top - s.top).abs() < 1.5
                 {
                     continue;
                 }
                 let gap = s.x0 - cur_x1;
                 let em = last.size.max(s.size);
-                let marker = is_marker_text(&cur_text(&cur));
+                let marker = is_marker_text(&join_spans(&cur));
                 let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
-                let wide = gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
+                let wide =
+                    gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
                 if wide || at_gutter {
                     out.push(Line::from_spans(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;
@@ -76,21 +82,6 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
         }
     }
     out
-}
-
-fn cur_text(spans: &[Span]) -> String {
-    let mut t = String::new();
-    let mut px: Option<f32> = None;
-    for s in spans {
-        if let Some(p) = px {
-            if needs_space(&t, &s.text, s.x0 - p, s.size) {
-                t.push(' ');
-            }
-        }
-        t.push_str(&s.text);
-        px = Some(s.x1);
-    }
-    t
 }
 
 /// A list marker standing alone (bullet glyph, `1.`, `a)`, `(iv)`).
@@ -123,7 +114,10 @@ fn furniture_key(t: &str) -> String {
 
 /// A bare page number or "Page N (of M)".
 fn is_page_number(t: &str) -> bool {
-    let t = t.trim().trim_matches(|c| c == '-' || c == '–' || c == '|').trim();
+    let t = t
+        .trim()
+        .trim_matches(|c| c == '-' || c == '–' || c == '|')
+        .trim();
     let lower = t.to_lowercase();
     let lower = lower
         .strip_prefix("page")
@@ -148,7 +142,11 @@ pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
             }
         }
     }
-    let min_repeats = if n >= 3 { (n as f32 * 0.5).ceil() as usize } else { n + 1 };
+    let min_repeats = if n >= 3 {
+        (n as f32 * 0.5).ceil() as usize
+    } else {
+        n + 1
+    };
     for (height, lines) in pages.iter_mut() {
         let h = *height;
         lines.retain(|l| {
@@ -156,7 +154,8 @@ pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
                 return true;
             }
             let t = l.text();
-            let repeated = counts.get(&furniture_key(&t)).copied().unwrap_or(0) >= min_repeats.max(2);
+            let repeated =
+                counts.get(&furniture_key(&t)).copied().unwrap_or(0) >= min_repeats.max(2);
             !(repeated || is_page_number(&t))
         });
     }

@@ -32,7 +32,10 @@ pub(crate) fn body_style(blocks: &[Block]) -> (f32, String) {
         .map(|e| e.0 as f32 / 2.0)
         .filter(|s| *s > 0.0)
         .unwrap_or(10.0);
-    let font = fonts.into_iter().max_by_key(|f| f.1).map(|f| f.0.to_string());
+    let font = fonts
+        .into_iter()
+        .max_by_key(|f| f.1)
+        .map(|f| f.0.to_string());
     (size, font.unwrap_or_default())
 }
 
@@ -184,7 +187,11 @@ fn strip_marker(lines: &[Line]) -> Vec<Line> {
     // Drop the marker's visible characters from the leading spans, then the space after it.
     let full = first.text();
     let head = full.chars().count().saturating_sub(rest.chars().count());
-    let mut to_drop = full.chars().take(head).filter(|c| !c.is_whitespace()).count();
+    let mut to_drop = full
+        .chars()
+        .take(head)
+        .filter(|c| !c.is_whitespace())
+        .count();
     let mut spans = Vec::new();
     for mut s in std::mem::take(&mut first.spans) {
         if to_drop > 0 {
@@ -230,7 +237,8 @@ fn tidy(s: &str) -> String {
     let mut blank = 0;
     for line in s.lines() {
         let is_item = line.trim_start().starts_with("- ")
-            || split_marker(line.trim_start()).is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
+            || split_marker(line.trim_start())
+                .is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
         if line.trim().is_empty() {
             blank += 1;
             if blank == 1 {

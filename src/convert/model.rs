@@ -99,7 +99,10 @@ impl Line {
                 Some(e) => e.1 += n,
                 None => fonts.push((&s.font, n)),
             }
-            match by_size.iter_mut().find(|(sz, _)| (sz - s.size).abs() < 0.25) {
+            match by_size
+                .iter_mut()
+                .find(|(sz, _)| (sz - s.size).abs() < 0.25)
+            {
                 Some(e) => e.1 += n,
                 None => by_size.push((s.size, n)),
             }
@@ -117,18 +120,7 @@ impl Line {
 
     /// The text with single spaces where the glyph positions show a gap.
     pub fn text(&self) -> String {
-        let mut out = String::new();
-        let mut prev_x1: Option<f32> = None;
-        for s in &self.spans {
-            if let Some(px) = prev_x1 {
-                if needs_space(&out, &s.text, s.x0 - px, s.size) {
-                    out.push(' ');
-                }
-            }
-            out.push_str(&s.text);
-            prev_x1 = Some(s.x1);
-        }
-        out.trim().to_string()
+        join_spans(&self.spans)
     }
 
     pub fn all_bold(&self) -> bool {
@@ -151,12 +143,30 @@ impl Line {
                 yes += n;
             }
         }
-        if all == 0 { 0.0 } else { yes as f32 / all as f32 }
+        if all == 0 {
+            0.0
+        } else {
+            yes as f32 / all as f32
+        }
     }
 
     pub fn height(&self) -> f32 {
         (self.bottom - self.top).max(0.1)
     }
+}
+
+/// Concatenate spans left to right, with a space where the glyph positions show a gap.
+pub(crate) fn join_spans(spans: &[Span]) -> String {
+    let mut out = String::new();
+    let mut prev_x1: Option<f32> = None;
+    for s in spans {
+        if prev_x1.is_some_and(|px| needs_space(&out, &s.text, s.x0 - px, s.size)) {
+            out.push(' ');
+        }
+        out.push_str(&s.text);
+        prev_x1 = Some(s.x1);
+    }
+    out.trim().to_string()
 }
 
 /// Whether a space separates `prev` text from `next` text given the horizontal gap in points.

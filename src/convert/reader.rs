@@ -188,25 +188,42 @@ fn font_key(name: &str) -> String {
 
 /// TeX font names (`cmbx10`, `sfbx1000`, `lmroman10-bold`) and the usual `Bold`/`Black` suffixes.
 fn name_is_bold(name: &str) -> bool {
-    let tex = ["cm", "sf", "lm", "ec", "tc"].iter().any(|p| name.starts_with(p));
-    ["bold", "black", "heavy", "semibd", "demi"].iter().any(|m| name.contains(m))
+    let tex = ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    ["bold", "black", "heavy", "semibd", "demi"]
+        .iter()
+        .any(|m| name.contains(m))
         || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
 }
 
 fn name_is_italic(name: &str) -> bool {
-    let tex = ["cm", "sf", "lm", "ec", "tc"].iter().any(|p| name.starts_with(p));
+    let tex = ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p));
     ["italic", "oblique"].iter().any(|m| name.contains(m))
         || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
 }
 
 fn is_dingbat_font(name: &str) -> bool {
-    ["wingding", "dingbat", "webdings"].iter().any(|m| name.contains(m))
+    ["wingding", "dingbat", "webdings"]
+        .iter()
+        .any(|m| name.contains(m))
 }
 
 fn is_mono_name(name: &str) -> bool {
-    ["courier", "mono", "consol", "menlo", "inconsolata", "cmtt", "sftt", "typewriter"]
-        .iter()
-        .any(|m| name.contains(m))
+    [
+        "courier",
+        "mono",
+        "consol",
+        "menlo",
+        "inconsolata",
+        "cmtt",
+        "sftt",
+        "typewriter",
+    ]
+    .iter()
+    .any(|m| name.contains(m))
 }
 
 /// Attach the URI of each link annotation to the spans whose centre lies inside its rectangle.

@@ -32,8 +32,9 @@ pub(crate) fn clean(s: &str) -> String {
 
 /// Prefixes whose hyphen is part of the word even when it falls at a line end.
 const KEEP_HYPHEN: &[&str] = &[
-    "self", "well", "non", "cross", "so", "all", "ill", "half", "quasi", "ex", "state", "high", "low",
-    "long", "short", "open", "multi", "real", "user", "end", "two", "three", "first", "second",
+    "self", "well", "non", "cross", "so", "all", "ill", "half", "quasi", "ex", "state", "high",
+    "low", "long", "short", "open", "multi", "real", "user", "end", "two", "three", "first",
+    "second",
 ];
 
 /// How the end of one line joins the start of the next: `None` = with a space, `Some(cut)` = glue
@@ -43,9 +44,7 @@ pub(crate) fn join_rule(prev: &str, next: &str) -> Option<usize> {
     if prev.ends_with('\u{00AD}') {
         return Some('\u{00AD}'.len_utf8());
     }
-    let hy = ['-', '\u{2010}']
-        .into_iter()
-        .find(|h| prev.ends_with(*h))?;
+    let hy = ['-', '\u{2010}'].into_iter().find(|h| prev.ends_with(*h))?;
     let stem = prev.strip_suffix(hy).unwrap_or(prev);
     let word: String = stem
         .chars()

@@ -45,7 +45,8 @@ impl PageSpec {
     }
 
     pub fn filled_rect(&mut self, x: f32, y: f32, w: f32, h: f32) -> &mut Self {
-        self.content.push_str(&format!("0.5 g {x} {y} {w} {h} re f\n"));
+        self.content
+            .push_str(&format!("0.5 g {x} {y} {w} {h} re f\n"));
         self
     }
 
@@ -61,8 +62,15 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
     objs.push("<< /Type /Catalog /Pages 2 0 R >>".into());
     objs.push(String::new()); // pages, filled below
     let enc = "<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [128 /fi /fl] >>";
-    for base in ["Helvetica", "Helvetica-Bold", "Courier", "Helvetica-Oblique"] {
-        objs.push(format!("<< /Type /Font /Subtype /Type1 /BaseFont /{base} /Encoding {enc} >>"));
+    for base in [
+        "Helvetica",
+        "Helvetica-Bold",
+        "Courier",
+        "Helvetica-Oblique",
+    ] {
+        objs.push(format!(
+            "<< /Type /Font /Subtype /Type1 /BaseFont /{base} /Encoding {enc} >>"
+        ));
     }
     let mut info = String::from("<< /Producer (mdspool tests)");
     if let Some(t) = title {
