@@ -50,7 +50,8 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     let mut last_err = None;
     for i in 0..doc.pages {
         match doc.page(path, i) {
-            Ok(page) => {
+            Ok(mut page) => {
+                page.mirror_if_rtl();
                 let (lines, gutter) = page_lines(&page);
                 meta.push((page.number, gutter, page.rules));
                 pages.push((page.height, lines));

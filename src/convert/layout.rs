@@ -70,7 +70,7 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
                 let wide =
                     gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
                 if wide || at_gutter {
-                    out.push(Line::from_spans(std::mem::take(&mut cur)));
+                    out.push(fragment(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;
                 }
             }
@@ -78,10 +78,24 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
             cur.push(s.clone());
         }
         if !cur.is_empty() {
-            out.push(Line::from_spans(cur));
+            out.push(fragment(cur));
         }
     }
     out
+}
+
+/// Build a fragment; a lone leading glyph in its own font, set off by a gap, is a bullet drawn
+/// from a symbol font (its Unicode mapping, often a letter such as `r` or `n`, is meaningless).
+fn fragment(mut spans: Vec<Span>) -> Line {
+    if let [first, second, ..] = spans.as_mut_slice() {
+        let t = first.text.trim();
+        let lone = t.chars().count() == 1 && !t.starts_with(|c: char| c.is_ascii_digit());
+        let gap = second.x0 - first.x1;
+        if lone && first.font != second.font && gap > 0.2 * second.size && gap < 3.0 * second.size {
+            first.text = "•".to_string();
+        }
+    }
+    Line::from_spans(spans)
 }
 
 /// A list marker standing alone (bullet glyph, `1.`, `a)`, `(iv)`).

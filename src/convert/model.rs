@@ -51,6 +51,31 @@ impl Rule {
     }
 }
 
+impl Page {
+    /// Mirror a right-to-left page horizontally so that the layout stages, which read left to
+    /// right, read it from its right edge. Span texts are in logical order already.
+    pub fn mirror_if_rtl(&mut self) {
+        let (mut rtl, mut ltr) = (0usize, 0usize);
+        for c in self.spans.iter().flat_map(|s| s.text.chars()) {
+            if is_rtl(c) {
+                rtl += 1;
+            } else if c.is_alphabetic() {
+                ltr += 1;
+            }
+        }
+        if rtl <= ltr {
+            return;
+        }
+        let w = self.width;
+        for s in &mut self.spans {
+            (s.x0, s.x1) = (w - s.x1, w - s.x0);
+        }
+        for r in &mut self.rules {
+            (r.x0, r.x1) = (w - r.x1, w - r.x0);
+        }
+    }
+}
+
 /// One page as read from the PDF.
 #[derive(Debug, Clone)]
 pub(crate) struct Page {
@@ -155,16 +180,29 @@ impl Line {
     }
 }
 
-/// Concatenate spans left to right, with a space where the glyph positions show a gap.
+pub(crate) fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Horizontal gap between two neighbouring spans in either reading direction.
+pub(crate) fn span_gap(prev: &Span, next: &Span) -> f32 {
+    if next.x0 >= prev.x0 {
+        next.x0 - prev.x1
+    } else {
+        prev.x0 - next.x1
+    }
+}
+
+/// Concatenate spans in line order, with a space where the glyph positions show a gap.
 pub(crate) fn join_spans(spans: &[Span]) -> String {
     let mut out = String::new();
-    let mut prev_x1: Option<f32> = None;
+    let mut prev: Option<&Span> = None;
     for s in spans {
-        if prev_x1.is_some_and(|px| needs_space(&out, &s.text, s.x0 - px, s.size)) {
+        if prev.is_some_and(|p| needs_space(&out, &s.text, span_gap(p, s), s.size)) {
             out.push(' ');
         }
         out.push_str(&s.text);
-        prev_x1 = Some(s.x1);
+        prev = Some(s);
     }
     out.trim().to_string()
 }

@@ -130,7 +130,7 @@ impl Document {
         let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
         let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
         for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
-            if s.artifact_type.is_some() || s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
+            if s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
                 continue;
             }
             let b = s.bbox;

@@ -2,7 +2,7 @@
 //! undone where the word clearly continues, and bold/italic/link spans written as Markdown inline
 //! markup while the lines of a block are re-flowed into one paragraph.
 
-use super::model::{Line, needs_space};
+use super::model::{Line, needs_space, span_gap};
 
 /// Expand typographic ligatures and drop characters that carry no text. A soft hyphen at the very
 /// end is kept for the line-joining rule (`reflow` removes it).
@@ -83,7 +83,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
     let mut prev_line_text = String::new();
     for line in lines {
         let mut first = true;
-        let mut prev_x1 = 0.0f32;
+        let mut prev: Option<&super::model::Span> = None;
         for s in &line.spans {
             let mut text = clean(&s.text);
             if first {
@@ -110,7 +110,9 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                         }
                     }
                 }
-            } else if needs_space(&prev_line_text, &text, s.x0 - prev_x1, s.size) {
+            } else if prev
+                .is_some_and(|p| needs_space(&prev_line_text, &text, span_gap(p, s), s.size))
+            {
                 " "
             } else {
                 ""
@@ -120,7 +122,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
             }
             prev_line_text.push_str(&text);
             push(&mut pieces, text, Some(style));
-            prev_x1 = s.x1;
+            prev = Some(s);
             first = false;
         }
         prev_line_text = prev_line_text.trim_end().to_string();
