@@ -90,7 +90,8 @@ fn rows(lines: Vec<Line>) -> Vec<Vec<Line>> {
     for l in lines {
         let joins = rows.last().and_then(|r| r.last()).is_some_and(|p| {
             let overlap = p.bottom.min(l.bottom) - p.top.max(l.top);
-            overlap >= 0.5 * p.height().min(l.height()) && l.x0 >= p.x1 - 1.0
+            let plain = p.table.is_none() && l.table.is_none();
+            plain && overlap >= 0.5 * p.height().min(l.height()) && l.x0 >= p.x1 - 1.0
         });
         match rows.last_mut() {
             Some(r) if joins => r.push(l),
@@ -131,7 +132,13 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
     let mut cur: Vec<Line> = Vec::new();
     let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
-    for (line, table) in lines {
+    for (mut line, table) in lines {
+        if let Some(cells) = line.table.take() {
+            flush_toc(&mut toc, &mut cur, out);
+            flush(&mut cur, out);
+            out.push(Block::Table(cells));
+            continue;
+        }
         let entry = if table.is_none() {
             toc_entry(&line.text())
         } else {

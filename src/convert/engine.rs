@@ -9,7 +9,7 @@ use super::blocks::{Block, blocks_of_run};
 use super::layout::{drop_furniture, page_lines, reading_order};
 use super::model::{Line, Rule};
 use super::reader::Document;
-use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, markdown};
+use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
 /// Most warnings recorded in the stats (one per unreadable page otherwise).
 const MAX_WARNINGS: usize = 20;
@@ -52,7 +52,12 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         match doc.page(path, i) {
             Ok(mut page) => {
                 page.mirror_if_rtl();
-                let (lines, gutter) = page_lines(&page);
+                let tables = grid::take_tables(&mut page);
+                let (mut lines, gutter) = page_lines(&page);
+                if !tables.is_empty() {
+                    lines.extend(tables.into_iter().map(Line::table));
+                    lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+                }
                 meta.push((page.number, gutter, page.rules));
                 pages.push((page.height, lines));
             }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 mod blocks;
 mod engine;
 pub mod external;
+mod grid;
 mod layout;
 mod markdown;
 mod model;

@@ -98,6 +98,8 @@ pub(crate) struct Line {
     pub size: f32,
     /// Dominant font name (by characters).
     pub font: String,
+    /// A ruled table cut out of the page, standing in its place in the reading order.
+    pub table: Option<Vec<Vec<String>>>,
 }
 
 impl Line {
@@ -109,6 +111,7 @@ impl Line {
             bottom: f32::MIN,
             size: 0.0,
             font: String::new(),
+            table: None,
             spans,
         };
         let mut fonts: Vec<(&str, usize)> = Vec::new();
@@ -141,6 +144,20 @@ impl Line {
         let font = fonts.iter().max_by_key(|f| f.1).map(|f| f.0.to_string());
         l.font = font.unwrap_or_default();
         l
+    }
+
+    /// A placeholder line standing for a ruled table.
+    pub fn table(t: super::grid::GridTable) -> Line {
+        Line {
+            spans: Vec::new(),
+            x0: t.x0,
+            x1: t.x1,
+            top: t.top,
+            bottom: t.bottom,
+            size: 0.0,
+            font: String::new(),
+            table: Some(t.cells),
+        }
     }
 
     /// The text with single spaces where the glyph positions show a gap.

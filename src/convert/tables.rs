@@ -18,7 +18,10 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < rows.len() {
-        if rows.get(i).is_none_or(|r| r.len() < 2) {
+        if rows
+            .get(i)
+            .is_none_or(|r| r.len() < 2 || r.iter().any(|l| l.table.is_some()))
+        {
             i += 1;
             continue;
         }
@@ -31,7 +34,7 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             };
             let gap = top(row) - bottom(prev);
             let h = row_height(prev).max(row_height(row));
-            if gap > 2.0 * h {
+            if gap > 2.0 * h || row.iter().any(|l| l.table.is_some()) {
                 break;
             }
             if row.len() >= 2 {
