@@ -230,3 +230,35 @@ fn code_blocks_inline_styles_links_and_page_breaks() {
     assert_eq!(out.stats.title.as_deref(), Some("Test Title"));
     assert_eq!(out.stats.author.as_deref(), Some("Jane Doe"));
 }
+
+#[test]
+fn ruled_grid_table_with_wrapped_cell() {
+    let mut p = PageSpec::default();
+    body(&mut p, 72.0, 720.0, &["The grid follows."]);
+    // Rows between y = 700, 680, 646, 626; columns between x = 70, 170, 330.
+    for y in [700.0, 680.0, 646.0, 626.0] {
+        p.line(70.0, y, 330.0, y);
+    }
+    for x in [70.0, 170.0, 330.0] {
+        p.line(x, 626.0, x, 700.0);
+    }
+    p.text(BOLD, 10.0, 75.0, 686.0, "Name");
+    p.text(BOLD, 10.0, 175.0, 686.0, "Notes");
+    p.text(REG, 10.0, 75.0, 666.0, "Alpha");
+    p.text(REG, 10.0, 175.0, 666.0, "first line of a");
+    p.text(REG, 10.0, 175.0, 652.0, "wrapped cell");
+    p.text(REG, 10.0, 75.0, 632.0, "Beta");
+    p.text(REG, 10.0, 175.0, 632.0, "short");
+    body(&mut p, 72.0, 600.0, &["After the grid."]);
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "The grid follows.",
+            "| Name | Notes |",
+            "| --- | --- |",
+            "| Alpha | first line of a wrapped cell |",
+            "| Beta | short |",
+            "After the grid.",
+        ]
+    );
+}
