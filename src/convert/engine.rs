@@ -14,6 +14,9 @@ use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, mar
 /// Most warnings recorded in the stats (one per unreadable page otherwise).
 const MAX_WARNINGS: usize = 20;
 
+/// Most threads used to read the pages of one document.
+const MAX_THREADS: usize = 4;
+
 static STREAM_CAP: Once = Once::new();
 
 /// The parser reads its decompression cap from the environment on every decode. Set it once per
@@ -48,18 +51,11 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     let mut meta: Vec<(usize, Option<f32>, Vec<Rule>)> = Vec::with_capacity(doc.pages);
     let mut failed = 0usize;
     let mut last_err = None;
-    for i in 0..doc.pages {
-        match doc.page(path, i) {
-            Ok(mut page) => {
-                page.mirror_if_rtl();
-                let tables = grid::take_tables(&mut page);
-                let (mut lines, gutter) = page_lines(&page);
-                if !tables.is_empty() {
-                    lines.extend(tables.into_iter().map(Line::table));
-                    lines.sort_by(|a, b| a.top.total_cmp(&b.top));
-                }
-                meta.push((page.number, gutter, page.rules));
-                pages.push((page.height, lines));
+    for (i, result) in read_pages(&doc, path).into_iter().enumerate() {
+        match result {
+            Ok(p) => {
+                meta.push((p.number, p.gutter, p.rules));
+                pages.push((p.height, p.lines));
             }
             Err(e) => {
                 failed += 1;
@@ -112,6 +108,78 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     }
     let markdown = markdown::render(&blocks);
     Ok(ConvertOutput { markdown, stats })
+}
+
+/// One page after layout analysis.
+struct PageLines {
+    number: usize,
+    height: f32,
+    gutter: Option<f32>,
+    rules: Vec<Rule>,
+    lines: Vec<Line>,
+}
+
+fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, ConvertError> {
+    let mut page = doc.page(path, i)?;
+    page.mirror_if_rtl();
+    let tables = grid::take_tables(&mut page);
+    let (mut lines, gutter) = page_lines(&page);
+    if !tables.is_empty() {
+        lines.extend(tables.into_iter().map(Line::table));
+        lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+    }
+    Ok(PageLines {
+        number: page.number,
+        height: page.height,
+        gutter,
+        rules: page.rules,
+        lines,
+    })
+}
+
+/// Read all pages, spread over a few threads (pages are independent), in page order.
+fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError>> {
+    let n = doc.pages;
+    let workers = std::thread::available_parallelism()
+        .map(|p| p.get())
+        .unwrap_or(1)
+        .clamp(1, MAX_THREADS)
+        .min(n);
+    if workers <= 1 {
+        return (0..n).map(|i| read_page(doc, path, i)).collect();
+    }
+    let mut slots: Vec<Option<Result<PageLines, ConvertError>>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    (w..n)
+                        .step_by(workers)
+                        .map(|i| (i, read_page(doc, path, i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panic in the layout code ends that worker; its pages stay unread (reported below).
+            for (i, r) in h.join().unwrap_or_default() {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| {
+            s.unwrap_or_else(|| {
+                Err(ConvertError::Malformed {
+                    path: path.to_path_buf(),
+                    reason: "page analysis failed".into(),
+                })
+            })
+        })
+        .collect()
 }
 
 /// Print every line fragment with its geometry and style (set `MDSPOOL_CONVERT_DEBUG=1`).

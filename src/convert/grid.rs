@@ -168,7 +168,9 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
 fn text_gaps(spans: &[&Span], x0: f32, x1: f32) -> Vec<f32> {
     let mut iv: Vec<(f32, f32)> = spans.iter().map(|s| (s.x0, s.x1)).collect();
     iv.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let size = spans.iter().map(|s| s.size).fold(0.0f32, f32::max).max(4.0);
+    let mut sizes: Vec<f32> = spans.iter().map(|s| s.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let size = 0.6 * sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(4.0);
     let mut cuts = Vec::new();
     let mut reach = x0;
     for (a, b) in iv {

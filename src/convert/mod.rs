@@ -112,6 +112,7 @@ impl Converter for Builtin {
         env!("CARGO_PKG_VERSION").to_string()
     }
     fn convert(&self, input: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
-        engine::convert(input, opts)
+        // Last line of defence: a panic anywhere in the engine becomes a `Malformed` error.
+        reader::guarded(input, "conversion", || engine::convert(input, opts))
     }
 }
