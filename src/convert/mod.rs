@@ -4,6 +4,17 @@
 
 use std::path::{Path, PathBuf};
 
+mod blocks;
+mod engine;
+pub mod external;
+mod grid;
+mod layout;
+mod markdown;
+mod model;
+mod reader;
+mod tables;
+mod text;
+
 /// Options shared by every converter.
 #[derive(Debug, Clone)]
 pub struct ConvertOptions {
@@ -89,7 +100,8 @@ pub trait Converter: Send + Sync {
     fn convert(&self, input: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError>;
 }
 
-/// The built-in engine (placeholder until the engine lands: plain text via pdf_oxide).
+/// The built-in engine: `pdf_oxide` for objects, fonts and text spans; layout analysis and the
+/// Markdown writer are ours (see `docs/conversion.md`).
 pub struct Builtin;
 
 impl Converter for Builtin {
@@ -99,10 +111,8 @@ impl Converter for Builtin {
     fn version(&self) -> String {
         env!("CARGO_PKG_VERSION").to_string()
     }
-    fn convert(&self, input: &Path, _opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
-        Err(ConvertError::Malformed {
-            path: input.to_path_buf(),
-            reason: "engine not built yet".into(),
-        })
+    fn convert(&self, input: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
+        // Last line of defence: a panic anywhere in the engine becomes a `Malformed` error.
+        reader::guarded(input, "conversion", || engine::convert(input, opts))
     }
 }

@@ -1,0 +1,48 @@
+//! Convert one PDF with the built-in engine from the command line, for trying the engine and for the
+//! corpus runner (which runs this in a child process per file).
+//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]`. Exit code 0 on success,
+//! 2 on a conversion error (its stable code is printed on stderr as `error: CODE: message`).
+
+use std::path::PathBuf;
+
+use mdspool::convert::{Builtin, ConvertOptions, Converter};
+
+fn main() {
+    let mut input: Option<PathBuf> = None;
+    let mut output: Option<PathBuf> = None;
+    let mut opts = ConvertOptions::default();
+    let mut stats = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "-o" => output = args.next().map(PathBuf::from),
+            "--page-breaks" => opts.page_breaks = true,
+            "--stats" => stats = true,
+            _ => input = Some(PathBuf::from(a)),
+        }
+    }
+    let Some(input) = input else {
+        eprintln!("usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]");
+        std::process::exit(64);
+    };
+    match Builtin.convert(&input, &opts) {
+        Ok(out) => {
+            if stats {
+                eprintln!("{}", serde_json::to_string(&out.stats).unwrap_or_default());
+            }
+            match output {
+                Some(p) => {
+                    if let Err(e) = std::fs::write(&p, out.markdown) {
+                        eprintln!("error: io_error: {}: {e}", p.display());
+                        std::process::exit(2);
+                    }
+                }
+                None => print!("{}", out.markdown),
+            }
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", e.code());
+            std::process::exit(2);
+        }
+    }
+}

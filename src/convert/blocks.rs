@@ -1,0 +1,261 @@
+//! Lines to blocks: a run of lines (one column, top to bottom) is cut into paragraphs, list items,
+//! code blocks, heading candidates and tables, using vertical spacing, indentation, list markers,
+//! font changes and column alignment.
+
+use super::model::Line;
+use super::tables;
+
+/// A structural unit before Markdown rendering.
+#[derive(Debug, Clone)]
+pub(crate) enum Block {
+    Para(Vec<Line>),
+    /// List item: marker x position, marker text (`-` for bullets, `3.` etc. for ordered), lines.
+    Item {
+        x: f32,
+        marker: String,
+        lines: Vec<Line>,
+    },
+    Code(Vec<Line>),
+    Table(Vec<Vec<String>>),
+    PageBreak(usize),
+}
+
+pub(crate) fn is_bullet_char(c: char) -> bool {
+    matches!(
+        c,
+        '•' | '◦'
+            | '▪'
+            | '▫'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '►'
+            | '▶'
+            | '➢'
+            | '➤'
+            | '✓'
+            | '✔'
+            | '-'
+            | '–'
+            | '*'
+            | '·'
+            | '∙'
+            | '⁃'
+            | '☐'
+            | '❑'
+            | '❏'
+            | '‣'
+    ) || ('\u{E000}'..='\u{F8FF}').contains(&c) // symbol-font bullets and check boxes
+}
+
+/// Split a leading list marker off a line's text: `("-", rest)` for bullets, `("3.", rest)` for
+/// numbers, `("a)", rest)` for letters.
+pub(crate) fn split_marker(text: &str) -> Option<(String, String)> {
+    let t = text.trim_start();
+    let mut chars = t.chars();
+    let first = chars.next()?;
+    if is_bullet_char(first) {
+        let rest = chars.as_str();
+        // "-" and "–" only count as bullets when followed by a space ("-5 °C" is not a list).
+        let spaced = rest.starts_with(char::is_whitespace);
+        if (matches!(first, '-' | '–' | '*') && !spaced) || rest.trim().is_empty() {
+            return None;
+        }
+        return Some(("-".into(), rest.trim_start().to_string()));
+    }
+    let (head, rest) = t.split_once(char::is_whitespace)?;
+    if rest.trim().is_empty() {
+        return None;
+    }
+    let core_num = head.strip_suffix('.').or_else(|| head.strip_suffix(')'))?;
+    let close = if head.ends_with(')') { ')' } else { '.' };
+    let numeric =
+        !core_num.is_empty() && core_num.len() <= 3 && core_num.chars().all(|c| c.is_ascii_digit());
+    let letter = core_num.len() == 1 && core_num.chars().all(|c| c.is_ascii_lowercase());
+    if numeric {
+        Some((format!("{core_num}{close}"), rest.trim_start().to_string()))
+    } else if letter {
+        Some((format!("{core_num})"), rest.trim_start().to_string()))
+    } else {
+        None
+    }
+}
+
+/// Group consecutive fragments sharing a baseline band into rows.
+fn rows(lines: Vec<Line>) -> Vec<Vec<Line>> {
+    let mut rows: Vec<Vec<Line>> = Vec::new();
+    for l in lines {
+        let joins = rows.last().and_then(|r| r.last()).is_some_and(|p| {
+            let overlap = p.bottom.min(l.bottom) - p.top.max(l.top);
+            let plain = p.table.is_none() && l.table.is_none();
+            plain && overlap >= 0.5 * p.height().min(l.height()) && l.x0 >= p.x1 - 1.0
+        });
+        match rows.last_mut() {
+            Some(r) if joins => r.push(l),
+            _ => rows.push(vec![l]),
+        }
+    }
+    rows
+}
+
+/// Merge the fragments of a row into one line (used when the row is not part of a table).
+fn merge_row(row: Vec<Line>) -> Line {
+    if row.len() == 1 {
+        return row
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| Line::from_spans(Vec::new()));
+    }
+    Line::from_spans(row.into_iter().flat_map(|l| l.spans).collect())
+}
+
+/// Cut one reading-order run into blocks.
+pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &mut Vec<Block>) {
+    let rows = rows(run);
+    let tables = tables::find_tables(&rows, rules);
+    let mut lines: Vec<(Line, Option<usize>)> = Vec::new(); // (line, table index starting here)
+    let mut skip_until = 0usize;
+    for (i, row) in rows.into_iter().enumerate() {
+        if i < skip_until {
+            continue;
+        }
+        if let Some((ti, t)) = tables.iter().enumerate().find(|(_, t)| t.start == i) {
+            skip_until = t.end;
+            lines.push((Line::from_spans(Vec::new()), Some(ti)));
+            continue;
+        }
+        lines.push((merge_row(row), None));
+    }
+    let mut cur: Vec<Line> = Vec::new();
+    let mut toc: Vec<Vec<String>> = Vec::new();
+    let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
+    for (mut line, table) in lines {
+        if let Some(cells) = line.table.take() {
+            flush_toc(&mut toc, &mut cur, out);
+            flush(&mut cur, out);
+            out.push(Block::Table(cells));
+            continue;
+        }
+        let entry = if table.is_none() {
+            toc_entry(&line.text())
+        } else {
+            None
+        };
+        match entry {
+            Some(row) => {
+                flush(&mut cur, out);
+                toc.push(row);
+                continue;
+            }
+            None => flush_toc(&mut toc, &mut cur, out),
+        }
+        if let Some(ti) = table {
+            flush(&mut cur, out);
+            if let Some(t) = tables.get_mut(ti).and_then(Option::take) {
+                out.push(Block::Table(t.cells));
+            }
+            continue;
+        }
+        if cur
+            .last()
+            .is_some_and(|prev| breaks_block(prev, &line, &cur))
+        {
+            flush(&mut cur, out);
+        }
+        cur.push(line);
+    }
+    flush_toc(&mut toc, &mut cur, out);
+    flush(&mut cur, out);
+}
+
+/// A table-of-contents line: title, dot leader, page number (arabic or roman).
+fn toc_entry(text: &str) -> Option<Vec<String>> {
+    let (head, page) = text.trim().rsplit_once(' ')?;
+    let page_ok = !page.is_empty()
+        && page.len() <= 6
+        && (page.chars().all(|c| c.is_ascii_digit()) || page.chars().all(|c| "ivxlc".contains(c)));
+    let title = head.trim_end_matches(['.', ' ', '…']);
+    let leader = head.len() - title.len();
+    if !page_ok || leader < 6 || head.matches('.').count() < 4 || title.is_empty() {
+        return None;
+    }
+    Some(vec![title.to_string(), page.to_string()])
+}
+
+/// Two or more contents lines in a row become a two-column table; a single one stays text.
+fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Block>) {
+    match toc.len() {
+        0 => {}
+        1 => {
+            let row = std::mem::take(toc).concat().join(" ");
+            cur.push(Line::from_spans(vec![super::model::Span::plain(row)]));
+            flush(cur, out);
+        }
+        _ => out.push(Block::Table(std::mem::take(toc))),
+    }
+}
+
+/// Whether `line` starts a new block after `prev` (the last line of the block `cur`).
+fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
+    let size = prev.size.max(line.size);
+    let gap = line.top - prev.bottom;
+    if gap > 0.75 * size || gap < -0.5 * size {
+        return true;
+    }
+    if (prev.size - line.size).abs() > 0.12 * size {
+        return true;
+    }
+    if prev.all_bold() != line.all_bold() && (prev.all_bold() || cur.len() == 1) {
+        return true;
+    }
+    // A short first line in another, not smaller font: a heading over its paragraph.
+    if cur.len() == 1 && prev.font != line.font && prev.size > line.size * 1.04 {
+        return true;
+    }
+    // A lone italic line over roman text: a run-in heading.
+    if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80
+    {
+        return true;
+    }
+    if prev.all_mono() != line.all_mono() {
+        return true;
+    }
+    let text = line.text();
+    if split_marker(&text).is_some() {
+        return true;
+    }
+    let first = cur.first().unwrap_or(prev);
+    let in_item = split_marker(&first.text()).is_some();
+    if in_item {
+        // A continuation line of a list item is indented past the marker.
+        return line.x0 < first.x0 + 0.5 * size;
+    }
+    // Paragraph ended with a short line and sentence punctuation.
+    let block_x1 = cur.iter().map(|l| l.x1).fold(prev.x1, f32::max);
+    let prev_text = prev.text();
+    let ends = prev_text.ends_with(['.', ':', '!', '?']);
+    if ends && prev.x1 < block_x1 - 4.0 * size && !line.all_mono() {
+        return true;
+    }
+    // First-line indent of a new paragraph.
+    cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
+}
+
+fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
+    if cur.is_empty() {
+        return;
+    }
+    let lines = std::mem::take(cur);
+    let first = lines.first().map(Line::text).unwrap_or_default();
+    if lines.iter().all(Line::all_mono) {
+        out.push(Block::Code(lines));
+    } else if let Some((marker, _)) = split_marker(&first) {
+        let x = lines.first().map(|l| l.x0).unwrap_or(0.0);
+        out.push(Block::Item { x, marker, lines });
+    } else {
+        out.push(Block::Para(lines));
+    }
+}

@@ -1,0 +1,207 @@
+//! The built-in conversion pipeline: read pages, drop page furniture, order each page's lines for
+//! reading, cut them into blocks and write Markdown. Also decides the document-level outcomes
+//! (no text layer at all, every page unreadable, decompression cap).
+
+use std::path::Path;
+use std::sync::Once;
+
+use super::blocks::{Block, blocks_of_run};
+use super::layout::{drop_furniture, page_lines, reading_order};
+use super::model::{Line, Rule};
+use super::reader::Document;
+use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
+
+/// Most warnings recorded in the stats (one per unreadable page otherwise).
+const MAX_WARNINGS: usize = 20;
+
+/// Most threads used to read the pages of one document.
+const MAX_THREADS: usize = 4;
+
+static STREAM_CAP: Once = Once::new();
+
+/// The parser reads its decompression cap from the environment on every decode. Set it once per
+/// process, before the first parse, from the first caller's options.
+fn apply_stream_cap(max_stream_bytes: u64) {
+    STREAM_CAP.call_once(|| {
+        let mb = (max_stream_bytes / (1024 * 1024)).max(1);
+        if std::env::var_os("PDF_OXIDE_MAX_DECOMPRESS_MB").is_none() {
+            // SAFETY: runs once, before this process starts any parse (all conversions pass
+            // through this `Once` first, which blocks concurrent callers until it completes).
+            unsafe { std::env::set_var("PDF_OXIDE_MAX_DECOMPRESS_MB", mb.to_string()) };
+        }
+    });
+}
+
+pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
+    apply_stream_cap(opts.max_stream_bytes);
+    let doc = Document::open(path)?;
+    let mut stats = ConvertStats {
+        pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        ..Default::default()
+    };
+    if doc.pages == 0 {
+        return Err(ConvertError::Malformed {
+            path: path.to_path_buf(),
+            reason: "document has no pages".into(),
+        });
+    }
+    let mut pages: Vec<(f32, Vec<Line>)> = Vec::with_capacity(doc.pages);
+    let mut meta: Vec<(usize, Option<f32>, Vec<Rule>)> = Vec::with_capacity(doc.pages);
+    let mut failed = 0usize;
+    let mut last_err = None;
+    for (i, result) in read_pages(&doc, path).into_iter().enumerate() {
+        match result {
+            Ok(p) => {
+                meta.push((p.number, p.gutter, p.rules));
+                pages.push((p.height, p.lines));
+            }
+            Err(e) => {
+                failed += 1;
+                if stats.warnings.len() < MAX_WARNINGS {
+                    stats.warnings.push(format!("page {}: {e}", i + 1));
+                }
+                if matches!(e, ConvertError::TooComplex { .. }) {
+                    return Err(e);
+                }
+                last_err = Some(e);
+            }
+        }
+    }
+    if failed == doc.pages {
+        return Err(last_err.unwrap_or(ConvertError::Malformed {
+            path: path.to_path_buf(),
+            reason: "no page could be read".into(),
+        }));
+    }
+    let chars: usize = pages
+        .iter()
+        .flat_map(|(_, l)| l)
+        .flat_map(|l| &l.spans)
+        .map(|s| s.text.trim().len())
+        .sum();
+    if chars == 0 {
+        return Err(ConvertError::NoTextLayer {
+            path: path.to_path_buf(),
+            pages: stats.pages,
+        });
+    }
+    drop_furniture(&mut pages);
+    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+        debug_dump(&pages);
+    }
+    let mut blocks: Vec<Block> = Vec::new();
+    for (k, ((_, lines), (number, gutter, rules))) in pages.into_iter().zip(meta).enumerate() {
+        if opts.page_breaks && k > 0 {
+            blocks.push(Block::PageBreak(number));
+        }
+        for run in reading_order(lines, gutter) {
+            blocks_of_run(run, &rules, &mut blocks);
+        }
+    }
+    if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
+        stats.warnings.push(format!(
+            "{failed} of {} page(s) could not be read",
+            doc.pages
+        ));
+    }
+    let markdown = markdown::render(&blocks);
+    Ok(ConvertOutput { markdown, stats })
+}
+
+/// One page after layout analysis.
+struct PageLines {
+    number: usize,
+    height: f32,
+    gutter: Option<f32>,
+    rules: Vec<Rule>,
+    lines: Vec<Line>,
+}
+
+fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, ConvertError> {
+    let mut page = doc.page(path, i)?;
+    page.mirror_if_rtl();
+    let tables = grid::take_tables(&mut page);
+    let (mut lines, gutter) = page_lines(&page);
+    if !tables.is_empty() {
+        lines.extend(tables.into_iter().map(Line::table));
+        lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+    }
+    Ok(PageLines {
+        number: page.number,
+        height: page.height,
+        gutter,
+        rules: page.rules,
+        lines,
+    })
+}
+
+/// Read all pages, spread over a few threads (pages are independent), in page order.
+fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError>> {
+    let n = doc.pages;
+    let workers = std::thread::available_parallelism()
+        .map(|p| p.get())
+        .unwrap_or(1)
+        .clamp(1, MAX_THREADS)
+        .min(n);
+    if workers <= 1 {
+        return (0..n).map(|i| read_page(doc, path, i)).collect();
+    }
+    let mut slots: Vec<Option<Result<PageLines, ConvertError>>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                scope.spawn(move || {
+                    (w..n)
+                        .step_by(workers)
+                        .map(|i| (i, read_page(doc, path, i)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // A panic in the layout code ends that worker; its pages stay unread (reported below).
+            for (i, r) in h.join().unwrap_or_default() {
+                if let Some(slot) = slots.get_mut(i) {
+                    *slot = Some(r);
+                }
+            }
+        }
+    });
+    slots
+        .into_iter()
+        .map(|s| {
+            s.unwrap_or_else(|| {
+                Err(ConvertError::Malformed {
+                    path: path.to_path_buf(),
+                    reason: "page analysis failed".into(),
+                })
+            })
+        })
+        .collect()
+}
+
+/// Print every line fragment with its geometry and style (set `MDSPOOL_CONVERT_DEBUG=1`).
+fn debug_dump(pages: &[(f32, Vec<Line>)]) {
+    for (p, (_, lines)) in pages.iter().enumerate() {
+        for l in lines {
+            eprintln!(
+                "p{} x{:.0}-{:.0} y{:.1}-{:.1} s{:.1}{}{} {}",
+                p + 1,
+                l.x0,
+                l.x1,
+                l.top,
+                l.bottom,
+                l.size,
+                if l.all_bold() { " B" } else { "" },
+                if l.all_mono() { " M" } else { "" },
+                l.text()
+                    + &format!(
+                        " {:?}",
+                        l.spans.iter().map(|s| s.font.as_str()).collect::<Vec<_>>()
+                    )
+            );
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Ruled tables: horizontal ruling lines that line up form a table frame; rows come from the
+//! horizontal rules (or from text lines when only top/header/bottom rules exist), columns from the
+//! vertical rules (or from vertical white gaps in the text). Each span inside the frame goes to the
+//! cell holding its centre. Frames that do not yield at least two rows and two filled columns are
+//! left alone, so boxed paragraphs stay text.
+
+use super::model::{Page, Rule, Span, join_spans};
+use super::text::{clean, collapse_spaces};
+
+/// A table cut out of the page: its frame and its cells (first row = header).
+pub(crate) struct GridTable {
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub cells: Vec<Vec<String>>,
+}
+
+/// Largest vertical distance between two consecutive rules of one table.
+const MAX_ROW_GAP: f32 = 150.0;
+const MAX_TABLES: usize = 50;
+const MAX_DIM: usize = 200;
+
+/// Find ruled tables, remove their spans from the page and return them.
+pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
+    let mut h: Vec<Rule> = page
+        .rules
+        .iter()
+        .copied()
+        .filter(Rule::is_horizontal)
+        .collect();
+    let v: Vec<Rule> = page
+        .rules
+        .iter()
+        .copied()
+        .filter(|r| !r.is_horizontal())
+        .collect();
+    h.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let mut groups: Vec<Vec<Rule>> = Vec::new();
+    for r in h {
+        let joins = groups.last().is_some_and(|g| {
+            let (gx0, gx1) = span_of(g);
+            let last = g.last().map(|l| l.top).unwrap_or(f32::MIN);
+            let overlap = gx1.min(r.x1) - gx0.max(r.x0);
+            overlap >= 0.5 * (r.x1 - r.x0).min(gx1 - gx0) && r.top - last <= MAX_ROW_GAP
+        });
+        match groups.last_mut() {
+            Some(g) if joins => g.push(r),
+            _ => groups.push(vec![r]),
+        }
+    }
+    let mut out = Vec::new();
+    for g in groups.into_iter().take(MAX_TABLES) {
+        if let Some(t) = build(&g, &v, &page.spans) {
+            page.spans.retain(|s| !inside(s, &t));
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn span_of(g: &[Rule]) -> (f32, f32) {
+    let x0 = g.iter().map(|r| r.x0).fold(f32::MAX, f32::min);
+    let x1 = g.iter().map(|r| r.x1).fold(f32::MIN, f32::max);
+    (x0, x1)
+}
+
+fn inside(s: &Span, t: &GridTable) -> bool {
+    let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+    cx >= t.x0 - 2.0 && cx <= t.x1 + 2.0 && cy >= t.top && cy <= t.bottom
+}
+
+/// Sorted positions with near-duplicates (within `tol`) merged.
+fn cluster(mut xs: Vec<f32>, tol: f32) -> Vec<f32> {
+    xs.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for x in xs {
+        match out.last() {
+            Some(l) if x - l <= tol => {}
+            _ => out.push(x),
+        }
+    }
+    out
+}
+
+fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
+    let (x0, x1) = span_of(g);
+    let ys = cluster(g.iter().map(|r| (r.top + r.bottom) / 2.0).collect(), 2.0);
+    let (top, bottom) = (*ys.first()?, *ys.last()?);
+    if ys.len() < 2 || bottom - top < 8.0 || x1 - x0 < 40.0 {
+        return None;
+    }
+    let frame = GridTable {
+        x0,
+        x1,
+        top,
+        bottom,
+        cells: Vec::new(),
+    };
+    let inner: Vec<&Span> = spans.iter().filter(|s| inside(s, &frame)).collect();
+    if inner.len() < 4 {
+        return None;
+    }
+    let vs: Vec<&Rule> = verticals
+        .iter()
+        .filter(|r| r.x0 > x0 + 2.0 && r.x1 < x1 - 2.0 && r.top < bottom && r.bottom > top)
+        .filter(|r| r.bottom - r.top >= 6.0)
+        .collect();
+    let mut cols = cluster(vs.iter().map(|r| (r.x0 + r.x1) / 2.0).collect(), 2.0);
+    if cols.is_empty() {
+        cols = text_gaps(&inner, x0, x1);
+    }
+    // Row boundaries: the rules, or every text line when the rules only frame header and body.
+    let row_cuts: Vec<f32> = if ys.len() >= 4 || !vs.is_empty() {
+        ys.clone()
+    } else {
+        let mut cuts = ys.clone();
+        cuts.extend(line_cuts(&inner));
+        cluster(cuts, 1.0)
+    };
+    let (ncols, nrows) = (cols.len() + 1, row_cuts.len().saturating_sub(1));
+    if ncols < 2 || nrows < 2 || ncols > MAX_DIM || nrows > MAX_DIM {
+        return None;
+    }
+    let mut grid: Vec<Vec<Vec<&Span>>> = vec![vec![Vec::new(); ncols]; nrows];
+    for s in &inner {
+        let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+        let c = cols.iter().filter(|x| cx > **x).count();
+        let r = row_cuts
+            .iter()
+            .filter(|y| cy > **y)
+            .count()
+            .saturating_sub(1);
+        if let Some(cell) = grid.get_mut(r).and_then(|row| row.get_mut(c)) {
+            cell.push(s);
+        }
+    }
+    let mut cells: Vec<Vec<String>> = grid
+        .into_iter()
+        .map(|row| row.into_iter().map(cell_text).collect::<Vec<String>>())
+        .filter(|row| row.iter().any(|c| !c.is_empty()))
+        .collect();
+    // Drop columns that are empty in every row (a rule drawn inside a cell).
+    let keep: Vec<bool> = (0..ncols)
+        .map(|c| {
+            cells
+                .iter()
+                .any(|r| r.get(c).is_some_and(|t| !t.is_empty()))
+        })
+        .collect();
+    for row in &mut cells {
+        let mut i = 0;
+        row.retain(|_| {
+            let k = keep.get(i).copied().unwrap_or(false);
+            i += 1;
+            k
+        });
+    }
+    let width = keep.iter().filter(|k| **k).count();
+    let filled = cells.iter().flatten().filter(|c| !c.is_empty()).count();
+    if width < 2 || cells.len() < 2 || filled * 10 < cells.len() * width * 4 {
+        return None;
+    }
+    Some(GridTable { cells, ..frame })
+}
+
+/// Column cuts at vertical white gaps at least one font size wide.
+fn text_gaps(spans: &[&Span], x0: f32, x1: f32) -> Vec<f32> {
+    let mut iv: Vec<(f32, f32)> = spans.iter().map(|s| (s.x0, s.x1)).collect();
+    iv.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut sizes: Vec<f32> = spans.iter().map(|s| s.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let size = 0.6 * sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(4.0);
+    let mut cuts = Vec::new();
+    let mut reach = x0;
+    for (a, b) in iv {
+        if a - reach >= size && reach > x0 {
+            cuts.push((a + reach) / 2.0);
+        }
+        reach = reach.max(b);
+    }
+    cuts.retain(|c| *c < x1);
+    cuts
+}
+
+/// Cuts between text lines (gaps in the vertical coverage of the spans).
+fn line_cuts(spans: &[&Span]) -> Vec<f32> {
+    let mut iv: Vec<(f32, f32)> = spans.iter().map(|s| (s.top, s.bottom)).collect();
+    iv.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut cuts = Vec::new();
+    let mut reach = f32::MIN;
+    for (a, b) in iv {
+        if reach > f32::MIN && a > reach {
+            cuts.push((a + reach) / 2.0);
+        }
+        reach = reach.max(b);
+    }
+    cuts
+}
+
+fn cell_text(mut spans: Vec<&Span>) -> String {
+    spans.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let mut lines: Vec<Vec<Span>> = Vec::new();
+    for s in spans {
+        let same = lines
+            .last()
+            .and_then(|l| l.first())
+            .is_some_and(|f| (s.top - f.top).abs() < 0.5 * f.size.min(s.size));
+        match lines.last_mut() {
+            Some(l) if same => l.push(s.clone()),
+            _ => lines.push(vec![s.clone()]),
+        }
+    }
+    let mut out = String::new();
+    for mut l in lines {
+        l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let t = clean(&join_spans(&l));
+        if t.trim().is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(t.trim());
+    }
+    collapse_spaces(&out.replace('|', "\\|"))
+}

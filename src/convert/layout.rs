@@ -1,0 +1,275 @@
+//! Geometry to reading order: spans are grouped into line fragments (same baseline, no wide gap),
+//! running headers/footers and page numbers are dropped, and two-column pages are read column by
+//! column (full-width parts such as titles and wide figures stay in place between column runs).
+
+use super::model::{Line, Page, Span, join_spans};
+
+/// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
+const FRAGMENT_GAP_EM: f32 = 1.1;
+
+/// Split the page's spans into line fragments, sorted top to bottom, left to right, and find the
+/// page's column gutter if it has two columns.
+pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
+    let gutter = span_gutter(page);
+    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+        eprintln!(
+            "page {} width {:.0} gutter {gutter:?}",
+            page.number, page.width
+        );
+    }
+    if let Some((g, gw)) = gutter {
+        let lines = line_fragments(page, Some(g));
+        if columns_ok(&lines, g, gw >= 40.0) {
+            return (lines, Some(g));
+        }
+    }
+    (line_fragments(page, None), None)
+}
+
+/// Split the page's spans into line fragments, also at the gutter `g` when given.
+fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
+    let mut spans: Vec<&Span> = page.spans.iter().collect();
+    spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
+    // Rows of spans sharing a baseline band.
+    let mut rows: Vec<(f32, f32, Vec<&Span>)> = Vec::new();
+    for s in spans {
+        let h = (s.bottom - s.top).max(0.5);
+        let mut placed = false;
+        // Only recent rows can overlap: rows are opened in top order.
+        for row in rows.iter_mut().rev().take(4) {
+            let rh = (row.1 - row.0).max(0.5);
+            let overlap = row.1.min(s.bottom) - row.0.max(s.top);
+            if overlap >= 0.5 * h.min(rh) {
+                row.2.push(s);
+                placed = true;
+                break;
+            }
+        }
+        if !placed {
+            rows.push((s.top, s.bottom, vec![s]));
+        }
+    }
+    let mut out = Vec::new();
+    for (_, _, mut row) in rows {
+        row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let mut cur: Vec<Span> = Vec::new();
+        let mut cur_x1 = f32::MIN;
+        for s in row {
+            if let Some(last) = cur.last() {
+                // Duplicate drawing (fake bold / shadow): same text at almost the same place.
+                if last.text == s.text
+                    && (last.x0 - s.x0).abs() < 1.5
+                    && (last.top - s.top).abs() < 1.5
+                {
+                    continue;
+                }
+                let gap = s.x0 - cur_x1;
+                let em = last.size.max(s.size);
+                let marker = is_marker_text(&join_spans(&cur));
+                let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
+                let wide =
+                    gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
+                if wide || at_gutter {
+                    out.push(fragment(std::mem::take(&mut cur)));
+                    cur_x1 = f32::MIN;
+                }
+            }
+            cur_x1 = cur_x1.max(s.x1);
+            cur.push(s.clone());
+        }
+        if !cur.is_empty() {
+            out.push(fragment(cur));
+        }
+    }
+    out
+}
+
+/// Build a fragment; a lone leading glyph in its own font, set off by a gap, is a bullet drawn
+/// from a symbol font (its Unicode mapping, often a letter such as `r` or `n`, is meaningless).
+fn fragment(mut spans: Vec<Span>) -> Line {
+    if let [first, second, ..] = spans.as_mut_slice() {
+        let t = first.text.trim();
+        let lone = t.chars().count() == 1 && !t.starts_with(|c: char| c.is_ascii_digit());
+        let gap = second.x0 - first.x1;
+        if lone && first.font != second.font && gap > 0.2 * second.size && gap < 3.0 * second.size {
+            first.text = "•".to_string();
+        }
+    }
+    Line::from_spans(spans)
+}
+
+/// A list marker standing alone (bullet glyph, `1.`, `a)`, `(iv)`).
+pub(crate) fn is_marker_text(t: &str) -> bool {
+    let t = t.trim();
+    if t.is_empty() || t.chars().count() > 5 {
+        return false;
+    }
+    if t.chars().count() == 1 && super::blocks::is_bullet_char(t.chars().next().unwrap_or(' ')) {
+        return true;
+    }
+    let core = t.trim_start_matches('(');
+    let core = core
+        .strip_suffix('.')
+        .or_else(|| core.strip_suffix(')'))
+        .unwrap_or("");
+    !core.is_empty()
+        && (core.chars().all(|c| c.is_ascii_digit())
+            || (core.chars().count() == 1 && core.chars().all(|c| c.is_ascii_lowercase())))
+}
+
+/// Normalise a line for repetition tests: digits folded so "Page 3" matches "Page 4".
+fn furniture_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// A bare page number or "Page N (of M)".
+fn is_page_number(t: &str) -> bool {
+    let t = t
+        .trim()
+        .trim_matches(|c| c == '-' || c == '–' || c == '|')
+        .trim();
+    let lower = t.to_lowercase();
+    let lower = lower
+        .strip_prefix("page")
+        .map(str::trim)
+        .unwrap_or(lower.as_str());
+    let mut parts = lower.split("of").map(str::trim);
+    let first = parts.next().unwrap_or("");
+    let roman = !first.is_empty() && first.len() <= 6 && first.chars().all(|c| "ivxlc".contains(c));
+    (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
+}
+
+/// Drop running headers/footers (same text near the top or bottom edge on many pages) and page numbers.
+pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
+    let n = pages.len();
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (height, lines) in pages.iter() {
+        let mut seen = std::collections::HashSet::new();
+        for l in lines.iter().filter(|l| in_margin(l, *height)) {
+            let k = furniture_key(&l.text());
+            if !k.is_empty() && seen.insert(k.clone()) {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+    }
+    let min_repeats = if n >= 3 {
+        (n as f32 * 0.5).ceil() as usize
+    } else {
+        n + 1
+    };
+    for (height, lines) in pages.iter_mut() {
+        let h = *height;
+        lines.retain(|l| {
+            if !in_margin(l, h) {
+                return true;
+            }
+            let t = l.text();
+            let repeated =
+                counts.get(&furniture_key(&t)).copied().unwrap_or(0) >= min_repeats.max(2);
+            !(repeated || is_page_number(&t))
+        });
+    }
+}
+
+fn in_margin(l: &Line, height: f32) -> bool {
+    l.bottom < height * 0.09 || l.top > height * 0.91
+}
+
+/// Order fragments for reading: detect a two-column gutter and read each column run in turn.
+/// Returns runs of fragments; each run is read top to bottom.
+pub(crate) fn reading_order(lines: Vec<Line>, gutter: Option<f32>) -> Vec<Vec<Line>> {
+    match gutter {
+        None => vec![lines],
+        Some(g) => {
+            let mut runs: Vec<Vec<Line>> = Vec::new();
+            let (mut left, mut right): (Vec<Line>, Vec<Line>) = (Vec::new(), Vec::new());
+            for l in lines {
+                if l.x0 < g && l.x1 > g {
+                    if !left.is_empty() || !right.is_empty() {
+                        runs.push(std::mem::take(&mut left));
+                        runs.push(std::mem::take(&mut right));
+                    }
+                    match runs.last_mut() {
+                        Some(last) if last.last().is_some_and(|p| p.x0 < g && p.x1 > g) => {
+                            last.push(l)
+                        }
+                        _ => runs.push(vec![l]),
+                    }
+                } else if l.x1 <= g {
+                    left.push(l);
+                } else {
+                    right.push(l);
+                }
+            }
+            runs.push(left);
+            runs.push(right);
+            runs.retain(|r| !r.is_empty());
+            runs
+        }
+    }
+}
+
+/// An x position in the middle of the page that few spans cross while many spans end just left of
+/// it and start just right of it.
+fn span_gutter(page: &Page) -> Option<(f32, f32)> {
+    let width = page.width;
+    if page.spans.len() < 8 || !width.is_finite() || width < 50.0 {
+        return None;
+    }
+    let w = width.min(5_000.0) as usize + 1;
+    let mut cross = vec![0i32; w + 1];
+    for s in &page.spans {
+        let a = (s.x0.max(0.0) as usize).min(w);
+        let b = (s.x1.max(0.0) as usize).min(w);
+        if b > a + 1 {
+            cross[a + 1] += 1;
+            cross[b] -= 1;
+        }
+    }
+    let mut acc = 0;
+    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x) of the widest minimum
+    let (lo, hi) = ((w as f32 * 0.3) as usize, (w as f32 * 0.7) as usize);
+    for (x, d) in cross.iter().enumerate().take(hi) {
+        acc += d;
+        if x < lo {
+            continue;
+        }
+        match best {
+            Some((c, a, b)) if acc == c && b + 1 == x => best = Some((c, a, x)),
+            Some((c, _, _)) if acc >= c => {}
+            _ => best = Some((acc, x, x)),
+        }
+    }
+    let (crossing, a, b) = best?;
+    // Few crossings, and a gap wider than a word space (rivers in one-column text are narrow).
+    if crossing as usize * 5 > page.spans.len() || b - a < 4 {
+        return None;
+    }
+    Some(((a + b) as f32 / 2.0, (b - a) as f32))
+}
+
+/// Both sides of the gutter hold many lines that fill their column: two text columns, not a table.
+fn columns_ok(lines: &[Line], g: f32, wide: bool) -> bool {
+    let crossing = lines.iter().filter(|l| l.x0 < g && l.x1 > g).count();
+    if crossing * 4 > lines.len() {
+        return false;
+    }
+    let side_ok = |side: &[&Line], width: f32| {
+        let full = side.iter().filter(|l| l.x1 - l.x0 >= 0.6 * width).count();
+        full >= 3 && full * 5 >= side.len()
+    };
+    let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= g).collect();
+    let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
+    let extent = |side: &[&Line]| {
+        side.iter().map(|l| l.x1).fold(f32::MIN, f32::max)
+            - side.iter().map(|l| l.x0).fold(f32::MAX, f32::min)
+    };
+    if wide && crossing == 0 && left.len() >= 5 && right.len() >= 5 {
+        return true; // a very wide empty gutter: page halves, whatever their content
+    }
+    side_ok(&left, extent(&left)) && side_ok(&right, extent(&right))
+}

@@ -1,0 +1,259 @@
+//! Blocks to Markdown for the whole document: the body font size is measured over all pages so
+//! headings get consistent levels (`#`..`###` by size rank), list items are nested by indentation,
+//! and paragraphs, code blocks and tables are written out.
+
+use super::blocks::{Block, split_marker};
+use super::model::Line;
+use super::tables;
+use super::text::{clean, reflow};
+
+/// The font size (rounded to half points) and font name carrying most characters.
+pub(crate) fn body_style(blocks: &[Block]) -> (f32, String) {
+    let mut hist: Vec<(i32, usize)> = Vec::new();
+    let mut fonts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for b in blocks {
+        let lines = match b {
+            Block::Para(l) | Block::Item { lines: l, .. } => l,
+            _ => continue,
+        };
+        for l in lines {
+            let key = (l.size * 2.0).round() as i32;
+            let n = l.text().chars().count();
+            *fonts.entry(l.font.as_str()).or_default() += n;
+            match hist.iter_mut().find(|e| e.0 == key) {
+                Some(e) => e.1 += n,
+                None => hist.push((key, n)),
+            }
+        }
+    }
+    let size = hist
+        .iter()
+        .max_by_key(|e| e.1)
+        .map(|e| e.0 as f32 / 2.0)
+        .filter(|s| *s > 0.0)
+        .unwrap_or(10.0);
+    let font = fonts
+        .into_iter()
+        .max_by_key(|f| f.1)
+        .map(|f| f.0.to_string());
+    (size, font.unwrap_or_default())
+}
+
+/// Heading key of a paragraph block: `Some(size key)` when it looks like a heading.
+fn heading_key(lines: &[Line], body: f32, body_font: &str) -> Option<i32> {
+    if lines.is_empty() || lines.len() > 3 {
+        return None;
+    }
+    let text: String = lines.iter().map(Line::text).collect::<Vec<_>>().join(" ");
+    let n = text.chars().count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if n > 160 || letters < 2 || letters * 2 < n.min(40) {
+        return None;
+    }
+    let size = lines.iter().map(|l| l.size).fold(0.0f32, f32::max);
+    let bold = lines.iter().all(Line::all_bold);
+    let sentence = text.ends_with('.') && !starts_numbered(&text);
+    if size >= body * 1.15 && !(sentence && n > 60) {
+        return Some((size * 2.0).round() as i32);
+    }
+    if bold && size >= body * 0.95 && n <= 100 && lines.len() <= 2 && !sentence {
+        return Some(0); // bold at body size: lowest heading level
+    }
+    let other_font = lines.iter().all(|l| l.font != body_font);
+    if other_font && size >= body * 1.05 && lines.len() == 1 && n <= 80 && !sentence {
+        return Some((size * 2.0).round() as i32);
+    }
+    let italic = lines.iter().all(Line::all_italic);
+    let titled = text.chars().next().is_some_and(char::is_uppercase);
+    let punct = text.ends_with(['.', ',', ';', ':']);
+    if italic && size >= body * 0.95 && n <= 60 && lines.len() == 1 && titled && !punct {
+        return Some(-1); // italic run-in heading at body size
+    }
+    None
+}
+
+fn starts_numbered(t: &str) -> bool {
+    let head = t.split_whitespace().next().unwrap_or("");
+    !head.is_empty()
+        && head.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && head.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Render all blocks of the document.
+pub(crate) fn render(blocks: &[Block]) -> String {
+    let (body, body_font) = body_style(blocks);
+    // Rank distinct heading sizes: largest -> level 1; bold body-size headings come last.
+    let mut keys: Vec<i32> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Para(l) => heading_key(l, body, &body_font),
+            _ => None,
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| b.cmp(a));
+    keys.dedup();
+    let level_of = |k: i32| -> usize {
+        let rank = keys.iter().position(|x| *x == k).unwrap_or(0);
+        (rank + 1).min(3)
+    };
+    let mut out = String::new();
+    let mut list_stack: Vec<f32> = Vec::new();
+    for b in blocks {
+        if !matches!(b, Block::Item { .. }) {
+            list_stack.clear();
+        }
+        match b {
+            Block::PageBreak(n) => {
+                out.push_str(&format!("<!-- page {n} -->\n\n"));
+            }
+            Block::Para(lines) => {
+                if let Some(k) = heading_key(lines, body, &body_font) {
+                    let text = reflow(lines, true);
+                    let text = text.trim_matches(|c: char| c == '#' || c.is_whitespace());
+                    if !text.is_empty() {
+                        out.push_str(&"#".repeat(level_of(k)));
+                        out.push(' ');
+                        out.push_str(text);
+                        out.push_str("\n\n");
+                    }
+                    continue;
+                }
+                let text = reflow(lines, false);
+                if !text.is_empty() {
+                    out.push_str(&protect_line_start(&text));
+                    out.push_str("\n\n");
+                }
+            }
+            Block::Item { x, marker, lines } => {
+                let size = lines.first().map(|l| l.size).unwrap_or(10.0);
+                while list_stack.last().is_some_and(|top| *x < top - 0.5 * size) {
+                    list_stack.pop();
+                }
+                if list_stack.last().is_none_or(|top| *x > top + 0.5 * size) {
+                    list_stack.push(*x);
+                }
+                let depth = list_stack.len().saturating_sub(1).min(6);
+                let stripped = strip_marker(lines);
+                let text = reflow(&stripped, false);
+                let numbered = marker.starts_with(|c: char| c.is_ascii_digit());
+                let md_marker = if numbered {
+                    marker.clone()
+                } else if marker.ends_with(')') {
+                    format!("- {marker}")
+                } else {
+                    "-".to_string()
+                };
+                out.push_str(&"  ".repeat(depth));
+                out.push_str(&md_marker);
+                out.push(' ');
+                out.push_str(&text);
+                out.push('\n');
+                // Blank line after the last item of a list.
+                continue;
+            }
+            Block::Code(lines) => {
+                let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+                out.push_str("```\n");
+                for l in lines {
+                    let cw = (l.size * 0.6).max(1.0);
+                    let indent = (((l.x0 - min_x) / cw).round() as usize).min(40);
+                    out.push_str(&" ".repeat(indent));
+                    out.push_str(&clean(&l.text()).replace("```", "'''"));
+                    out.push('\n');
+                }
+                out.push_str("```\n\n");
+            }
+            Block::Table(cells) => {
+                tables::render(cells, &mut out);
+                out.push('\n');
+            }
+        }
+        if out.ends_with('\n') && !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+    }
+    tidy(&out)
+}
+
+/// Remove the list marker from the start of an item's first line.
+fn strip_marker(lines: &[Line]) -> Vec<Line> {
+    let mut lines = lines.to_vec();
+    let Some(first) = lines.first_mut() else {
+        return lines;
+    };
+    let Some((_, rest)) = split_marker(&first.text()) else {
+        return lines;
+    };
+    // Drop the marker's visible characters from the leading spans, then the space after it.
+    let full = first.text();
+    let head = full.chars().count().saturating_sub(rest.chars().count());
+    let mut to_drop = full
+        .chars()
+        .take(head)
+        .filter(|c| !c.is_whitespace())
+        .count();
+    let mut spans = Vec::new();
+    for mut s in std::mem::take(&mut first.spans) {
+        if to_drop > 0 {
+            let mut kept = String::new();
+            for c in s.text.chars() {
+                if to_drop > 0 {
+                    if !c.is_whitespace() {
+                        to_drop -= 1;
+                    }
+                } else {
+                    kept.push(c);
+                }
+            }
+            s.text = kept.trim_start().to_string();
+            if s.text.is_empty() {
+                continue;
+            }
+        }
+        spans.push(s);
+    }
+    first.spans = spans;
+    lines
+}
+
+/// Keep running text from being read as Markdown syntax at the start of a line.
+fn protect_line_start(t: &str) -> String {
+    let starts_special = t.starts_with('#')
+        || t.starts_with('>')
+        || t.starts_with("- ")
+        || t.starts_with("+ ")
+        || split_marker(t).is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
+    if starts_special {
+        format!("\\{t}")
+    } else {
+        t.to_string()
+    }
+}
+
+/// Ensure lists are followed by a blank line and no more than one blank line appears in a row.
+fn tidy(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev_item = false;
+    let mut blank = 0;
+    for line in s.lines() {
+        let is_item = line.trim_start().starts_with("- ")
+            || split_marker(line.trim_start())
+                .is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank == 1 {
+                out.push('\n');
+            }
+            prev_item = false;
+            continue;
+        }
+        if prev_item && !is_item && blank == 0 {
+            out.push('\n');
+        }
+        blank = 0;
+        out.push_str(line);
+        out.push('\n');
+        prev_item = is_item;
+    }
+    out.trim().to_string() + "\n"
+}

@@ -1,0 +1,233 @@
+//! Plain geometry types shared by the layout stages, independent of the PDF parser. Coordinates are
+//! in points with the origin at the top-left of the page (y grows downwards).
+
+/// A run of text in one font at one position.
+#[derive(Debug, Clone)]
+pub(crate) struct Span {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub size: f32,
+    pub bold: bool,
+    pub italic: bool,
+    pub mono: bool,
+    pub link: Option<String>,
+    pub font: String,
+}
+
+impl Span {
+    /// Text without geometry or style (used for synthesised lines).
+    pub fn plain(text: String) -> Span {
+        Span {
+            text,
+            x0: 0.0,
+            x1: 0.0,
+            top: 0.0,
+            bottom: 0.0,
+            size: 10.0,
+            bold: false,
+            italic: false,
+            mono: false,
+            link: None,
+            font: String::new(),
+        }
+    }
+}
+
+/// A horizontal or vertical ruling line (drawn segment or thin rectangle).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rule {
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl Rule {
+    pub fn is_horizontal(&self) -> bool {
+        self.x1 - self.x0 >= self.bottom - self.top
+    }
+}
+
+impl Page {
+    /// Mirror a right-to-left page horizontally so that the layout stages, which read left to
+    /// right, read it from its right edge. Span texts are in logical order already.
+    pub fn mirror_if_rtl(&mut self) {
+        let (mut rtl, mut ltr) = (0usize, 0usize);
+        for c in self.spans.iter().flat_map(|s| s.text.chars()) {
+            if is_rtl(c) {
+                rtl += 1;
+            } else if c.is_alphabetic() {
+                ltr += 1;
+            }
+        }
+        if rtl <= ltr {
+            return;
+        }
+        let w = self.width;
+        for s in &mut self.spans {
+            (s.x0, s.x1) = (w - s.x1, w - s.x0);
+        }
+        for r in &mut self.rules {
+            (r.x0, r.x1) = (w - r.x1, w - r.x0);
+        }
+    }
+}
+
+/// One page as read from the PDF.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    pub number: usize,
+    pub width: f32,
+    pub height: f32,
+    pub spans: Vec<Span>,
+    pub rules: Vec<Rule>,
+}
+
+/// A line fragment: spans on one baseline without a wide horizontal gap between them.
+#[derive(Debug, Clone)]
+pub(crate) struct Line {
+    pub spans: Vec<Span>,
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    /// Dominant font size (by characters).
+    pub size: f32,
+    /// Dominant font name (by characters).
+    pub font: String,
+    /// A ruled table cut out of the page, standing in its place in the reading order.
+    pub table: Option<Vec<Vec<String>>>,
+}
+
+impl Line {
+    pub fn from_spans(spans: Vec<Span>) -> Line {
+        let mut l = Line {
+            x0: f32::MAX,
+            x1: f32::MIN,
+            top: f32::MAX,
+            bottom: f32::MIN,
+            size: 0.0,
+            font: String::new(),
+            table: None,
+            spans,
+        };
+        let mut fonts: Vec<(&str, usize)> = Vec::new();
+        let mut best = (0usize, 0.0f32);
+        let mut by_size: Vec<(f32, usize)> = Vec::new();
+        for s in &l.spans {
+            l.x0 = l.x0.min(s.x0);
+            l.x1 = l.x1.max(s.x1);
+            l.top = l.top.min(s.top);
+            l.bottom = l.bottom.max(s.bottom);
+            let n = s.text.chars().count();
+            match fonts.iter_mut().find(|(f, _)| *f == s.font) {
+                Some(e) => e.1 += n,
+                None => fonts.push((&s.font, n)),
+            }
+            match by_size
+                .iter_mut()
+                .find(|(sz, _)| (sz - s.size).abs() < 0.25)
+            {
+                Some(e) => e.1 += n,
+                None => by_size.push((s.size, n)),
+            }
+        }
+        for (sz, n) in by_size {
+            if n > best.0 {
+                best = (n, sz);
+            }
+        }
+        l.size = if best.1 > 0.0 { best.1 } else { 10.0 };
+        let font = fonts.iter().max_by_key(|f| f.1).map(|f| f.0.to_string());
+        l.font = font.unwrap_or_default();
+        l
+    }
+
+    /// A placeholder line standing for a ruled table.
+    pub fn table(t: super::grid::GridTable) -> Line {
+        Line {
+            spans: Vec::new(),
+            x0: t.x0,
+            x1: t.x1,
+            top: t.top,
+            bottom: t.bottom,
+            size: 0.0,
+            font: String::new(),
+            table: Some(t.cells),
+        }
+    }
+
+    /// The text with single spaces where the glyph positions show a gap.
+    pub fn text(&self) -> String {
+        join_spans(&self.spans)
+    }
+
+    pub fn all_bold(&self) -> bool {
+        self.weighted(|s| s.bold) > 0.9
+    }
+    pub fn all_italic(&self) -> bool {
+        self.weighted(|s| s.italic) > 0.9
+    }
+    pub fn all_mono(&self) -> bool {
+        self.weighted(|s| s.mono) > 0.9
+    }
+
+    /// Share of non-space characters whose span satisfies `f`.
+    fn weighted(&self, f: impl Fn(&Span) -> bool) -> f32 {
+        let (mut yes, mut all) = (0usize, 0usize);
+        for s in &self.spans {
+            let n = s.text.chars().filter(|c| !c.is_whitespace()).count();
+            all += n;
+            if f(s) {
+                yes += n;
+            }
+        }
+        if all == 0 {
+            0.0
+        } else {
+            yes as f32 / all as f32
+        }
+    }
+
+    pub fn height(&self) -> f32 {
+        (self.bottom - self.top).max(0.1)
+    }
+}
+
+pub(crate) fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
+/// Horizontal gap between two neighbouring spans in either reading direction.
+pub(crate) fn span_gap(prev: &Span, next: &Span) -> f32 {
+    if next.x0 >= prev.x0 {
+        next.x0 - prev.x1
+    } else {
+        prev.x0 - next.x1
+    }
+}
+
+/// Concatenate spans in line order, with a space where the glyph positions show a gap.
+pub(crate) fn join_spans(spans: &[Span]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Span> = None;
+    for s in spans {
+        if prev.is_some_and(|p| needs_space(&out, &s.text, span_gap(p, s), s.size)) {
+            out.push(' ');
+        }
+        out.push_str(&s.text);
+        prev = Some(s);
+    }
+    out.trim().to_string()
+}
+
+/// Whether a space separates `prev` text from `next` text given the horizontal gap in points.
+pub(crate) fn needs_space(prev: &str, next: &str, gap: f32, size: f32) -> bool {
+    if prev.ends_with(char::is_whitespace) || next.starts_with(char::is_whitespace) {
+        return false;
+    }
+    gap > size * 0.15
+}

@@ -1,0 +1,335 @@
+//! The only place that talks to `pdf_oxide`: opens the document (empty user password for encrypted
+//! files), reads metadata, and turns each page's text spans, link annotations and ruling lines into the
+//! engine's own plain geometry types (top-down coordinates). Every call into the parser is wrapped in
+//! `catch_unwind`, so a parser panic on hostile input becomes a `Malformed` error, never a crash.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use pdf_oxide::PdfDocument;
+use pdf_oxide::annotations::LinkAction;
+use pdf_oxide::object::Object;
+
+use super::ConvertError;
+use super::model::{Page, Rule, Span};
+
+/// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
+const MAX_PAGES: usize = 20_000;
+/// Upper bound on spans kept per page; beyond this the page is noise (fuzzed or vector-text art).
+const MAX_SPANS_PER_PAGE: usize = 60_000;
+/// Upper bound on ruling-line segments kept per page.
+const MAX_RULES_PER_PAGE: usize = 4_000;
+
+/// An opened document plus what we know about it.
+pub(crate) struct Document {
+    doc: PdfDocument,
+    pub pages: usize,
+    pub title: Option<String>,
+    pub author: Option<String>,
+}
+
+fn malformed(path: &Path, reason: impl Into<String>) -> ConvertError {
+    ConvertError::Malformed {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Map a parser error to our stable error kinds.
+pub(crate) fn map_err(path: &Path, e: pdf_oxide::error::Error) -> ConvertError {
+    use pdf_oxide::error::Error as E;
+    let text = e.to_string();
+    match e {
+        E::EncryptedPdf => ConvertError::Encrypted {
+            path: path.to_path_buf(),
+        },
+        E::Io(source) => ConvertError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        E::RecursionLimitExceeded(_) => ConvertError::TooComplex {
+            path: path.to_path_buf(),
+            reason: text,
+        },
+        _ if text.contains("safety limit") || text.contains("decompression") => {
+            ConvertError::TooComplex {
+                path: path.to_path_buf(),
+                reason: text,
+            }
+        }
+        _ => malformed(path, text),
+    }
+}
+
+/// Run `f` and turn a panic inside the parser into a `Malformed` error.
+pub(crate) fn guarded<T>(
+    path: &Path,
+    what: &str,
+    f: impl FnOnce() -> Result<T, ConvertError>,
+) -> Result<T, ConvertError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(malformed(path, format!("parser panicked in {what}: {msg}")))
+        }
+    }
+}
+
+impl Document {
+    pub fn open(path: &Path) -> Result<Document, ConvertError> {
+        let data = std::fs::read(path).map_err(|source| ConvertError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        guarded(path, "open", || {
+            let doc = PdfDocument::from_bytes(data).map_err(|e| map_err(path, e))?;
+            if doc.is_encrypted() {
+                let ok = doc.authenticate(b"").map_err(|e| map_err(path, e))?;
+                if !ok || !doc.is_authenticated() {
+                    return Err(ConvertError::Encrypted {
+                        path: path.to_path_buf(),
+                    });
+                }
+            }
+            let pages = doc.page_count().map_err(|e| map_err(path, e))?;
+            if pages > MAX_PAGES {
+                return Err(ConvertError::TooComplex {
+                    path: path.to_path_buf(),
+                    reason: format!("{pages} pages (limit {MAX_PAGES})"),
+                });
+            }
+            let title = info_string(&doc, "Title");
+            let author = info_string(&doc, "Author");
+            Ok(Document {
+                doc,
+                pages,
+                title,
+                author,
+            })
+        })
+    }
+
+    /// Read one page. Errors on a single page are reported to the caller, which keeps going.
+    pub fn page(&self, path: &Path, index: usize) -> Result<Page, ConvertError> {
+        guarded(path, "page", || self.page_inner(path, index))
+    }
+
+    fn page_inner(&self, path: &Path, index: usize) -> Result<Page, ConvertError> {
+        let doc = &self.doc;
+        let (llx, lly, urx, ury) = doc
+            .get_page_media_box(index)
+            .unwrap_or((0.0, 0.0, 612.0, 792.0));
+        let (x_off, top) = (llx.min(urx), lly.max(ury));
+        let width = (urx - llx).abs().max(1.0);
+        let height = (ury - lly).abs().max(1.0);
+        let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
+        let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
+        for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
+            if s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
+                continue;
+            }
+            let b = s.bbox;
+            if !(b.x.is_finite() && b.y.is_finite() && b.width.is_finite() && b.height.is_finite())
+            {
+                continue;
+            }
+            if s.text.trim().is_empty() {
+                continue;
+            }
+            let size = if s.font_size.is_finite() && s.font_size > 0.5 {
+                s.font_size.min(500.0)
+            } else {
+                b.height.abs().clamp(1.0, 500.0)
+            };
+            let name = font_key(&s.font_name);
+            let mut s = s;
+            if is_dingbat_font(&name) && !s.text.chars().any(char::is_alphanumeric) {
+                s.text = "•".to_string(); // check boxes and bullets drawn from a symbol font
+            }
+            spans.push(Span {
+                x0: b.x - x_off,
+                x1: b.x + b.width.abs() - x_off,
+                top: top - (b.y + b.height.abs()),
+                bottom: top - b.y,
+                size,
+                bold: s.font_weight.is_bold() || name_is_bold(&name),
+                italic: s.is_italic || name_is_italic(&name),
+                mono: s.is_monospace || is_mono_name(&name),
+                link: None,
+                font: s.font_name.clone(),
+                text: s.text,
+            });
+        }
+        attach_links(doc, index, &mut spans, x_off, top);
+        let rules = read_rules(doc, index, x_off, top);
+        Ok(Page {
+            number: index + 1,
+            width,
+            height,
+            spans,
+            rules,
+        })
+    }
+}
+
+/// Font name without the subset prefix (`ABCDEF+`), lower case.
+fn font_key(name: &str) -> String {
+    let base = match name.split_once('+') {
+        Some((tag, rest)) if tag.len() == 6 => rest,
+        _ => name,
+    };
+    base.to_ascii_lowercase()
+}
+
+/// TeX font names (`cmbx10`, `sfbx1000`, `lmroman10-bold`) and the usual `Bold`/`Black` suffixes.
+fn name_is_bold(name: &str) -> bool {
+    let tex = ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    ["bold", "black", "heavy", "semibd", "demi"]
+        .iter()
+        .any(|m| name.contains(m))
+        || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
+}
+
+fn name_is_italic(name: &str) -> bool {
+    let tex = ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    ["italic", "oblique"].iter().any(|m| name.contains(m))
+        || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
+}
+
+fn is_dingbat_font(name: &str) -> bool {
+    ["wingding", "dingbat", "webdings"]
+        .iter()
+        .any(|m| name.contains(m))
+}
+
+fn is_mono_name(name: &str) -> bool {
+    [
+        "courier",
+        "mono",
+        "consol",
+        "menlo",
+        "inconsolata",
+        "cmtt",
+        "sftt",
+        "typewriter",
+    ]
+    .iter()
+    .any(|m| name.contains(m))
+}
+
+/// Attach the URI of each link annotation to the spans whose centre lies inside its rectangle.
+fn attach_links(doc: &PdfDocument, index: usize, spans: &mut [Span], x_off: f32, top: f32) {
+    let Ok(annots) = doc.get_annotations(index) else {
+        return;
+    };
+    for a in annots.iter().take(2_000) {
+        let (Some(LinkAction::Uri(uri)), Some(r)) = (&a.action, a.rect) else {
+            continue;
+        };
+        let uri = uri.trim();
+        if uri.is_empty() || uri.len() > 2_000 || uri.contains(char::is_whitespace) {
+            continue;
+        }
+        let (x0, x1) = (r[0].min(r[2]) as f32 - x_off, r[0].max(r[2]) as f32 - x_off);
+        let (t, b) = (top - r[1].max(r[3]) as f32, top - r[1].min(r[3]) as f32);
+        for s in spans.iter_mut() {
+            let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+            if cx >= x0 - 1.0 && cx <= x1 + 1.0 && cy >= t - 1.0 && cy <= b + 1.0 {
+                s.link = Some(uri.to_string());
+            }
+        }
+    }
+}
+
+/// Horizontal and vertical ruling lines: stroked segments, thin filled rectangles, and the edges
+/// of stroked rectangles (cell borders).
+fn read_rules(doc: &PdfDocument, index: usize, x_off: f32, top: f32) -> Vec<Rule> {
+    use pdf_oxide::elements::PathOperation as Op;
+    let Ok(paths) = doc.extract_paths(index) else {
+        return Vec::new();
+    };
+    let mut rules = Vec::new();
+    let mut push = |x0: f32, y0: f32, x1: f32, y1: f32| {
+        let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
+        let ok = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
+        if ok
+            && ((h <= 3.0 && w > 8.0) || (w <= 3.0 && h > 6.0))
+            && rules.len() < MAX_RULES_PER_PAGE
+        {
+            rules.push(Rule {
+                x0: x0.min(x1) - x_off,
+                x1: x0.max(x1) - x_off,
+                top: top - y0.max(y1),
+                bottom: top - y0.min(y1),
+            });
+        }
+    };
+    for p in paths.iter().take(MAX_RULES_PER_PAGE * 4) {
+        let stroked = p.stroke_color.is_some();
+        let mut cur = (0.0f32, 0.0f32);
+        for op in p.operations.iter().take(10_000) {
+            match *op {
+                Op::MoveTo(x, y) => cur = (x, y),
+                Op::LineTo(x, y) => {
+                    if stroked {
+                        push(cur.0, cur.1, x, y);
+                    }
+                    cur = (x, y);
+                }
+                Op::Rectangle(x, y, w, h) => {
+                    let thin = w.abs() <= 3.0 || h.abs() <= 3.0;
+                    if thin {
+                        push(x, y + h / 2.0, x + w, y + h / 2.0);
+                        push(x + w / 2.0, y, x + w / 2.0, y + h);
+                    } else if stroked {
+                        push(x, y, x + w, y);
+                        push(x, y + h, x + w, y + h);
+                        push(x, y, x, y + h);
+                        push(x + w, y, x + w, y + h);
+                    }
+                }
+                Op::CurveTo(.., x, y) => cur = (x, y),
+                Op::ClosePath => {}
+            }
+        }
+    }
+    rules
+}
+
+/// A text entry of the document information dictionary (`/Title`, `/Author`).
+fn info_string(doc: &PdfDocument, key: &str) -> Option<String> {
+    let info = doc.trailer().as_dict()?.get("Info")?.clone();
+    let info = doc.resolve_object(&info).ok()?;
+    let val = info.as_dict()?.get(key)?.clone();
+    let val = doc.resolve_object(&val).ok()?;
+    let Object::String(bytes) = val else {
+        return None;
+    };
+    let s = decode_text_string(&bytes);
+    let s = s.trim().trim_matches('\0').trim();
+    (!s.is_empty() && s.len() < 1_000).then(|| s.to_string())
+}
+
+/// PDF text strings are UTF-16BE with a BOM, UTF-8 with a BOM, or PDFDocEncoding (~Latin-1).
+pub(crate) fn decode_text_string(b: &[u8]) -> String {
+    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        return String::from_utf16_lossy(&units);
+    }
+    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    b.iter().map(|&c| c as char).collect()
+}

@@ -1,0 +1,185 @@
+//! Table detection from aligned text columns (and ruling lines as supporting evidence). A table is a
+//! run of rows that split into the same set of column bands; wrapped cell lines are folded into the
+//! row above. When the evidence is weak nothing is emitted, so the text stays in reading order.
+
+use super::model::{Line, Rule};
+use super::text::{clean, collapse_spaces};
+
+pub(crate) struct Table {
+    pub start: usize,
+    pub end: usize,
+    pub cells: Vec<Vec<String>>,
+}
+
+/// Most columns a table may have (beyond this, it is more likely scattered text).
+const MAX_COLS: usize = 20;
+
+pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        if rows
+            .get(i)
+            .is_none_or(|r| r.len() < 2 || r.iter().any(|l| l.table.is_some()))
+        {
+            i += 1;
+            continue;
+        }
+        // Extend over rows with >= 2 fragments, tolerating single-fragment (wrapped) rows inside.
+        let mut j = i + 1;
+        let mut last_multi = i;
+        while j < rows.len() {
+            let (Some(prev), Some(row)) = (rows.get(j - 1), rows.get(j)) else {
+                break;
+            };
+            let gap = top(row) - bottom(prev);
+            let h = row_height(prev).max(row_height(row));
+            if gap > 2.0 * h || row.iter().any(|l| l.table.is_some()) {
+                break;
+            }
+            if row.len() >= 2 {
+                last_multi = j;
+            } else if j - last_multi > 2 {
+                break;
+            }
+            j += 1;
+        }
+        let end = last_multi + 1;
+        if let Some(t) = build(rows, i, end, rules) {
+            i = t.end;
+            out.push(t);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn top(row: &[Line]) -> f32 {
+    row.iter().map(|l| l.top).fold(f32::MAX, f32::min)
+}
+fn bottom(row: &[Line]) -> f32 {
+    row.iter().map(|l| l.bottom).fold(f32::MIN, f32::max)
+}
+fn row_height(row: &[Line]) -> f32 {
+    (bottom(row) - top(row)).max(1.0)
+}
+
+/// Try to read rows[start..end] as a table.
+fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option<Table> {
+    let slice = rows.get(start..end)?;
+    let multi = slice.iter().filter(|r| r.len() >= 2).count();
+    if multi < 2 {
+        return None;
+    }
+    // Column bands: union of the x-intervals of fragments in multi-fragment rows.
+    let mut iv: Vec<(f32, f32)> = slice
+        .iter()
+        .filter(|r| r.len() >= 2)
+        .flatten()
+        .map(|l| (l.x0, l.x1))
+        .collect();
+    iv.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut bands: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in iv {
+        match bands.last_mut() {
+            Some(last) if a <= last.1 + 1.0 => last.1 = last.1.max(b),
+            _ => bands.push((a, b)),
+        }
+    }
+    let ncols = bands.len();
+    if !(2..=MAX_COLS).contains(&ncols) {
+        return None;
+    }
+    let ruled = has_rules(rules, top(slice.first()?), bottom(slice.last()?));
+    // Need enough evidence: three aligned rows, or two with ruling lines around them.
+    if multi < 3 && !ruled {
+        return None;
+    }
+    // Cells that read like running prose in wide columns mean two text columns, not a table.
+    let width: f32 = bands.iter().map(|b| b.1 - b.0).sum();
+    let span = bands.last()?.1 - bands.first()?.0;
+    if width > 0.9 * span {
+        return None;
+    }
+    let mut cells: Vec<Vec<String>> = Vec::new();
+    let mut prev_bottom = f32::MIN;
+    for row in slice {
+        let mut r = vec![String::new(); ncols];
+        for l in row {
+            let c = band_of(&bands, l).unwrap_or(0);
+            if let Some(cell) = r.get_mut(c) {
+                if !cell.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(&cell_text(l));
+            }
+        }
+        // A single fragment close below the previous row continues a wrapped cell.
+        let continues = row.len() == 1 && top(row) - prev_bottom < 0.6 * row_height(row);
+        match cells.last_mut() {
+            Some(last) if continues => {
+                for (dst, src) in last.iter_mut().zip(r) {
+                    if !src.is_empty() {
+                        if !dst.is_empty() {
+                            dst.push(' ');
+                        }
+                        dst.push_str(&src);
+                    }
+                }
+            }
+            _ => cells.push(r),
+        }
+        prev_bottom = bottom(row);
+    }
+    // Mostly empty grid = not a table.
+    let filled = cells.iter().flatten().filter(|c| !c.is_empty()).count();
+    if filled * 2 < cells.len() * ncols || cells.len() < 2 {
+        return None;
+    }
+    Some(Table { start, end, cells })
+}
+
+fn band_of(bands: &[(f32, f32)], l: &Line) -> Option<usize> {
+    let cx = (l.x0 + l.x1) / 2.0;
+    bands
+        .iter()
+        .position(|b| cx >= b.0 - 1.0 && cx <= b.1 + 1.0)
+        .or_else(|| bands.iter().position(|b| l.x0 < b.1 && l.x1 > b.0))
+}
+
+fn cell_text(l: &Line) -> String {
+    collapse_spaces(&clean(&l.text()).replace('|', "\\|"))
+}
+
+fn has_rules(rules: &[Rule], top: f32, bottom: f32) -> bool {
+    rules
+        .iter()
+        .filter(|r| r.is_horizontal() && r.top >= top - 20.0 && r.bottom <= bottom + 20.0)
+        .count()
+        >= 2
+}
+
+/// Render a table as a GitHub pipe table; the first row is the header.
+pub(crate) fn render(cells: &[Vec<String>], out: &mut String) {
+    let ncols = cells.iter().map(Vec::len).max().unwrap_or(0);
+    if ncols == 0 {
+        return;
+    }
+    for (i, row) in cells.iter().enumerate() {
+        out.push('|');
+        for c in 0..ncols {
+            out.push(' ');
+            out.push_str(row.get(c).map(String::as_str).unwrap_or(""));
+            out.push_str(" |");
+        }
+        out.push('\n');
+        if i == 0 {
+            out.push('|');
+            for _ in 0..ncols {
+                out.push_str(" --- |");
+            }
+            out.push('\n');
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! Text clean-up and inline Markdown: ligatures expanded, soft hyphens removed, line-end hyphenation
+//! undone where the word clearly continues, and bold/italic/link spans written as Markdown inline
+//! markup while the lines of a block are re-flowed into one paragraph.
+
+use super::model::{Line, needs_space, span_gap};
+
+/// Expand typographic ligatures and drop characters that carry no text. A soft hyphen at the very
+/// end is kept for the line-joining rule (`reflow` removes it).
+pub(crate) fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let trailing_soft = s.trim_end().ends_with('\u{00AD}');
+    for c in s.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            '\u{00AD}' | '\u{200B}' | '\u{FEFF}' | '\u{0000}' => {}
+            '\u{00A0}' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    if trailing_soft {
+        out.truncate(out.trim_end().len());
+        out.push('\u{00AD}');
+    }
+    out
+}
+
+/// Prefixes whose hyphen is part of the word even when it falls at a line end.
+const KEEP_HYPHEN: &[&str] = &[
+    "self", "well", "non", "cross", "so", "all", "ill", "half", "quasi", "ex", "state", "high",
+    "low", "long", "short", "open", "multi", "real", "user", "end", "two", "three", "first",
+    "second",
+];
+
+/// How the end of one line joins the start of the next: `None` = with a space, `Some(cut)` = glue
+/// the words together after removing `cut` trailing bytes (a hyphen) from the first line.
+pub(crate) fn join_rule(prev: &str, next: &str) -> Option<usize> {
+    let next_first = next.chars().next()?;
+    if prev.ends_with('\u{00AD}') {
+        return Some('\u{00AD}'.len_utf8());
+    }
+    let hy = ['-', '\u{2010}'].into_iter().find(|h| prev.ends_with(*h))?;
+    let stem = prev.strip_suffix(hy).unwrap_or(prev);
+    let word: String = stem
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if word.is_empty() {
+        return None; // "-" after a digit or symbol: keep as is, join with a space
+    }
+    if !next_first.is_lowercase() {
+        return Some(0); // "COVID-" + "19", "Rust-" + "Based": real hyphen, no space
+    }
+    let before = stem.chars().rev().nth(word.chars().count());
+    let compound = before.is_some_and(|c| c == '-' || c == '/');
+    if compound || KEEP_HYPHEN.contains(&word.to_lowercase().as_str()) {
+        return Some(0);
+    }
+    Some(hy.len_utf8())
+}
+
+/// Inline style of a piece of text.
+#[derive(Clone, PartialEq, Default)]
+struct Style {
+    bold: bool,
+    italic: bool,
+    code: bool,
+    link: Option<String>,
+}
+
+/// Re-flow lines into one paragraph with inline markup. `plain` disables bold/italic (headings).
+pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
+    let mut pieces: Vec<(String, Style)> = Vec::new();
+    let mut prev_line_text = String::new();
+    for line in lines {
+        let mut first = true;
+        let mut prev: Option<&super::model::Span> = None;
+        for s in &line.spans {
+            let mut text = clean(&s.text);
+            if first {
+                text = text.trim_start().to_string();
+            }
+            if text.is_empty() {
+                continue;
+            }
+            let style = Style {
+                bold: !plain && s.bold,
+                italic: !plain && s.italic,
+                code: !plain && s.mono,
+                link: s.link.clone(),
+            };
+            let sep = if first {
+                if pieces.is_empty() {
+                    ""
+                } else {
+                    match join_rule(prev_line_text.trim_end(), &text) {
+                        None => " ",
+                        Some(cut) => {
+                            trim_last(&mut pieces, cut);
+                            ""
+                        }
+                    }
+                }
+            } else if prev
+                .is_some_and(|p| needs_space(&prev_line_text, &text, span_gap(p, s), s.size))
+            {
+                " "
+            } else {
+                ""
+            };
+            if !sep.is_empty() {
+                push(&mut pieces, sep.to_string(), None);
+            }
+            prev_line_text.push_str(&text);
+            push(&mut pieces, text, Some(style));
+            prev = Some(s);
+            first = false;
+        }
+        prev_line_text = prev_line_text.trim_end().to_string();
+    }
+    render(&pieces)
+}
+
+fn trim_last(pieces: &mut [(String, Style)], cut: usize) {
+    if let Some((t, _)) = pieces.last_mut() {
+        let trimmed = t.trim_end().len();
+        t.truncate(trimmed);
+        let keep = t.len().saturating_sub(cut);
+        if t.is_char_boundary(keep) {
+            t.truncate(keep);
+        }
+    }
+}
+
+/// Append text; a separator (`style == None`) inherits the previous piece's style.
+fn push(pieces: &mut Vec<(String, Style)>, text: String, style: Option<Style>) {
+    let style = match style {
+        Some(s) => s,
+        None => pieces.last().map(|p| p.1.clone()).unwrap_or_default(),
+    };
+    match pieces.last_mut() {
+        Some(last) if last.1 == style => last.0.push_str(&text),
+        _ => pieces.push((text, style)),
+    }
+}
+
+fn render(pieces: &[(String, Style)]) -> String {
+    let mut out = String::new();
+    for (text, st) in pieces {
+        let core = text.trim();
+        if core.is_empty() {
+            out.push_str(text);
+            continue;
+        }
+        let lead = &text[..text.len() - text.trim_start().len()];
+        let trail = &text[text.trim_end().len()..];
+        let mut body = if st.code {
+            format!("`{}`", core.replace('`', "'"))
+        } else {
+            escape(core)
+        };
+        let has_word = core.chars().any(|c| c.is_alphanumeric());
+        if has_word && !st.code {
+            if st.bold && st.italic {
+                body = format!("***{body}***");
+            } else if st.bold {
+                body = format!("**{body}**");
+            } else if st.italic {
+                body = format!("*{body}*");
+            }
+        }
+        if let Some(uri) = &st.link {
+            body = format!("[{body}]({})", uri.replace(' ', "%20").replace(')', "%29"));
+        }
+        out.push_str(lead);
+        out.push_str(&body);
+        out.push_str(trail);
+    }
+    collapse_spaces(out.trim()).replace('\u{00AD}', "")
+}
+
+/// Escape characters that would otherwise start Markdown syntax inside running text.
+pub(crate) fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '*' | '_' | '`' | '<' | '[' | ']') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub(crate) fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c == ' ' {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}

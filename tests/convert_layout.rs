@@ -1,0 +1,264 @@
+//! Layout tests on small PDFs generated here: headings, two columns, lists, tables, hyphenation,
+//! ligatures, running headers/footers, code, links, metadata and page breaks. Each compares exact
+//! Markdown lines.
+
+#[path = "convert_support/pdfwriter.rs"]
+mod pdfwriter;
+
+use mdspool::convert::ConvertOptions;
+use pdfwriter::{BOLD, ITAL, MONO, PageSpec, REG, build, convert, md_lines};
+
+/// Body text lines starting at `y`, 14 pt apart.
+fn body(p: &mut PageSpec, x: f32, mut y: f32, lines: &[&str]) -> f32 {
+    for l in lines {
+        p.text(REG, 10.0, x, y, l);
+        y -= 14.0;
+    }
+    y
+}
+
+#[test]
+fn heading_hierarchy_and_paragraphs() {
+    let mut p = PageSpec::default();
+    p.text(BOLD, 24.0, 72.0, 720.0, "Annual Report");
+    p.text(BOLD, 16.0, 72.0, 680.0, "1 Introduction");
+    let y = body(
+        &mut p,
+        72.0,
+        655.0,
+        &["This report describes the year.", "It has two parts."],
+    );
+    p.text(BOLD, 13.0, 72.0, y - 14.0, "1.1 Scope");
+    body(&mut p, 72.0, y - 36.0, &["The scope is narrow."]);
+    p.text(BOLD, 16.0, 72.0, 500.0, "2 Results");
+    body(&mut p, 72.0, 475.0, &["Results were good."]);
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "# Annual Report",
+            "## 1 Introduction",
+            "This report describes the year. It has two parts.",
+            "### 1.1 Scope",
+            "The scope is narrow.",
+            "## 2 Results",
+            "Results were good.",
+        ]
+    );
+}
+
+#[test]
+fn two_columns_are_read_column_by_column() {
+    let mut p = PageSpec::default();
+    p.text(
+        BOLD,
+        18.0,
+        72.0,
+        740.0,
+        "A Two Column Paper With A Long Title",
+    );
+    let left = [
+        "Left column line one goes here and",
+        "continues on the second line of the",
+        "left column until the third line and",
+        "ends on the fourth line right here.",
+    ];
+    let right = [
+        "Right column starts with its first",
+        "line and goes on to the second line",
+        "which is followed by the third line",
+        "and finally the fourth line closes.",
+    ];
+    body(&mut p, 72.0, 700.0, &left);
+    body(&mut p, 320.0, 700.0, &right);
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "# A Two Column Paper With A Long Title",
+            &left.join(" "),
+            &right.join(" "),
+        ]
+    );
+}
+
+#[test]
+fn bullet_and_numbered_lists_with_nesting() {
+    let mut p = PageSpec::default();
+    body(&mut p, 72.0, 720.0, &["Shopping list:"]);
+    p.text(REG, 10.0, 72.0, 700.0, "•");
+    p.text(
+        REG,
+        10.0,
+        84.0,
+        700.0,
+        "Apples from the market, the red kind that",
+    );
+    p.text(REG, 10.0, 84.0, 686.0, "keep well");
+    p.text(REG, 10.0, 96.0, 672.0, "•");
+    p.text(REG, 10.0, 108.0, 672.0, "Granny Smith");
+    p.text(REG, 10.0, 72.0, 658.0, "•");
+    p.text(REG, 10.0, 84.0, 658.0, "Pears");
+    body(&mut p, 72.0, 630.0, &["Steps:"]);
+    p.text(REG, 10.0, 72.0, 610.0, "1. Wash the fruit.");
+    p.text(REG, 10.0, 72.0, 596.0, "2. Cut it.");
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "Shopping list:",
+            "- Apples from the market, the red kind that keep well",
+            "  - Granny Smith",
+            "- Pears",
+            "Steps:",
+            "1. Wash the fruit.",
+            "2. Cut it.",
+        ]
+    );
+}
+
+#[test]
+fn aligned_columns_become_a_pipe_table() {
+    let mut p = PageSpec::default();
+    body(&mut p, 72.0, 720.0, &["Prices are listed below."]);
+    let rows = [
+        ["Item", "Colour", "Price"],
+        ["Apple", "Red", "1.20"],
+        ["Banana", "Yellow", "0.50"],
+        ["Plum", "Purple", "2.00"],
+    ];
+    for (i, r) in rows.iter().enumerate() {
+        let y = 690.0 - 16.0 * i as f32;
+        let font = if i == 0 { BOLD } else { REG };
+        p.text(font, 10.0, 72.0, y, r[0]);
+        p.text(font, 10.0, 200.0, y, r[1]);
+        p.text(font, 10.0, 330.0, y, r[2]);
+    }
+    p.line(70.0, 702.0, 400.0, 702.0)
+        .line(70.0, 640.0, 400.0, 640.0);
+    body(&mut p, 72.0, 610.0, &["That is all."]);
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "Prices are listed below.",
+            "| Item | Colour | Price |",
+            "| --- | --- | --- |",
+            "| Apple | Red | 1.20 |",
+            "| Banana | Yellow | 0.50 |",
+            "| Plum | Purple | 2.00 |",
+            "That is all.",
+        ]
+    );
+}
+
+#[test]
+fn hyphenation_ligatures_and_soft_hyphens() {
+    let mut p = PageSpec::default();
+    body(
+        &mut p,
+        72.0,
+        720.0,
+        &[
+            "We are convert-",
+            "ing ﬁles with a well-",
+            "known tool for COVID-",
+            "19 data and the ﬂow is inter\u{AD}",
+            "esting.",
+        ],
+    );
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "We are converting files with a well-known tool for COVID-19 data and the flow is interesting."
+        ]
+    );
+}
+
+#[test]
+fn running_headers_footers_and_page_numbers_are_dropped() {
+    let pages: Vec<PageSpec> = (1..=3)
+        .map(|n| {
+            let mut p = PageSpec::default();
+            p.text(REG, 8.0, 72.0, 770.0, "ACME Corp. Confidential");
+            body(&mut p, 72.0, 700.0, &[&format!("Content of page {n}.")]);
+            p.text(REG, 8.0, 300.0, 30.0, &n.to_string());
+            p
+        })
+        .collect();
+    assert_eq!(
+        md_lines(&pages),
+        [
+            "Content of page 1.",
+            "Content of page 2.",
+            "Content of page 3."
+        ]
+    );
+}
+
+#[test]
+fn code_blocks_inline_styles_links_and_page_breaks() {
+    let mut p = PageSpec::default();
+    p.text(REG, 10.0, 72.0, 720.0, "Run this");
+    p.text(BOLD, 10.0, 114.0, 720.0, "now");
+    p.text(REG, 10.0, 136.0, 720.0, "or see");
+    p.text(ITAL, 10.0, 170.0, 720.0, "the docs");
+    p.text(REG, 10.0, 212.0, 720.0, "at example.org.");
+    p.link([210.0, 715.0, 290.0, 730.0], "https://example.org/docs");
+    p.text(MONO, 10.0, 72.0, 690.0, "fn main() {");
+    p.text(MONO, 10.0, 96.0, 678.0, "println!(\"hi\");");
+    p.text(MONO, 10.0, 72.0, 666.0, "}");
+    let mut q = PageSpec::default();
+    body(&mut q, 72.0, 720.0, &["Second page."]);
+    let opts = ConvertOptions {
+        page_breaks: true,
+        ..Default::default()
+    };
+    let out =
+        convert(&build(&[p, q], Some("Test Title"), Some("Jane Doe")), &opts).expect("converts");
+    let lines: Vec<&str> = out.markdown.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines,
+        [
+            "Run this **now** or see *the docs* [at example.org.](https://example.org/docs)",
+            "```",
+            "fn main() {",
+            "    println!(\"hi\");",
+            "}",
+            "```",
+            "<!-- page 2 -->",
+            "Second page.",
+        ]
+    );
+    assert_eq!(out.stats.pages, 2);
+    assert_eq!(out.stats.title.as_deref(), Some("Test Title"));
+    assert_eq!(out.stats.author.as_deref(), Some("Jane Doe"));
+}
+
+#[test]
+fn ruled_grid_table_with_wrapped_cell() {
+    let mut p = PageSpec::default();
+    body(&mut p, 72.0, 720.0, &["The grid follows."]);
+    // Rows between y = 700, 680, 646, 626; columns between x = 70, 170, 330.
+    for y in [700.0, 680.0, 646.0, 626.0] {
+        p.line(70.0, y, 330.0, y);
+    }
+    for x in [70.0, 170.0, 330.0] {
+        p.line(x, 626.0, x, 700.0);
+    }
+    p.text(BOLD, 10.0, 75.0, 686.0, "Name");
+    p.text(BOLD, 10.0, 175.0, 686.0, "Notes");
+    p.text(REG, 10.0, 75.0, 666.0, "Alpha");
+    p.text(REG, 10.0, 175.0, 666.0, "first line of a");
+    p.text(REG, 10.0, 175.0, 652.0, "wrapped cell");
+    p.text(REG, 10.0, 75.0, 632.0, "Beta");
+    p.text(REG, 10.0, 175.0, 632.0, "short");
+    body(&mut p, 72.0, 600.0, &["After the grid."]);
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "The grid follows.",
+            "| Name | Notes |",
+            "| --- | --- |",
+            "| Alpha | first line of a wrapped cell |",
+            "| Beta | short |",
+            "After the grid.",
+        ]
+    );
+}

@@ -1,0 +1,158 @@
+//! A tiny PDF writer for the conversion tests: base-14 fonts (Helvetica, Helvetica-Bold, Courier,
+//! Helvetica-Oblique) in WinAnsi encoding with `fi`/`fl` ligature glyphs at codes 128/129, text at
+//! explicit positions, ruling lines, URI link annotations and an Info dictionary.
+
+#![allow(dead_code)]
+
+/// Font resource names: regular, bold, monospace, italic.
+pub const REG: &str = "F1";
+pub const BOLD: &str = "F2";
+pub const MONO: &str = "F3";
+pub const ITAL: &str = "F4";
+
+#[derive(Default)]
+pub struct PageSpec {
+    content: String,
+    links: Vec<([f32; 4], String)>,
+}
+
+impl PageSpec {
+    /// Text with its baseline at (x, y) in PDF coordinates (origin bottom-left, 612 x 792 page).
+    pub fn text(&mut self, font: &str, size: f32, x: f32, y: f32, s: &str) -> &mut Self {
+        let mut esc = String::new();
+        for c in s.chars() {
+            match c {
+                '(' | ')' | '\\' => {
+                    esc.push('\\');
+                    esc.push(c);
+                }
+                'ﬁ' => esc.push_str("\\200"),
+                'ﬂ' => esc.push_str("\\201"),
+                '•' => esc.push_str("\\225"),
+                '\u{AD}' => esc.push_str("\\255"),
+                c => esc.push(c),
+            }
+        }
+        self.content
+            .push_str(&format!("BT /{font} {size} Tf {x} {y} Td ({esc}) Tj ET\n"));
+        self
+    }
+
+    pub fn line(&mut self, x0: f32, y0: f32, x1: f32, y1: f32) -> &mut Self {
+        self.content
+            .push_str(&format!("0.5 w {x0} {y0} m {x1} {y1} l S\n"));
+        self
+    }
+
+    pub fn filled_rect(&mut self, x: f32, y: f32, w: f32, h: f32) -> &mut Self {
+        self.content
+            .push_str(&format!("0.5 g {x} {y} {w} {h} re f\n"));
+        self
+    }
+
+    pub fn link(&mut self, rect: [f32; 4], uri: &str) -> &mut Self {
+        self.links.push((rect, uri.to_string()));
+        self
+    }
+}
+
+/// Build a complete PDF file.
+pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> Vec<u8> {
+    let mut objs: Vec<String> = Vec::new(); // object n is objs[n - 1]
+    objs.push("<< /Type /Catalog /Pages 2 0 R >>".into());
+    objs.push(String::new()); // pages, filled below
+    let enc = "<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [128 /fi /fl] >>";
+    for base in [
+        "Helvetica",
+        "Helvetica-Bold",
+        "Courier",
+        "Helvetica-Oblique",
+    ] {
+        objs.push(format!(
+            "<< /Type /Font /Subtype /Type1 /BaseFont /{base} /Encoding {enc} >>"
+        ));
+    }
+    let mut info = String::from("<< /Producer (mdspool tests)");
+    if let Some(t) = title {
+        info.push_str(&format!(" /Title ({t})"));
+    }
+    if let Some(a) = author {
+        info.push_str(&format!(" /Author ({a})"));
+    }
+    info.push_str(" >>");
+    objs.push(info); // 7
+    let mut kids = Vec::new();
+    for p in pages {
+        let content_id = objs.len() + 1;
+        objs.push(format!(
+            "<< /Length {} >>\nstream\n{}endstream",
+            p.content.len(),
+            p.content
+        ));
+        let mut annots = Vec::new();
+        for (r, uri) in &p.links {
+            annots.push(objs.len() + 1);
+            objs.push(format!(
+                "<< /Type /Annot /Subtype /Link /Rect [{} {} {} {}] /Border [0 0 0] /A << /S /URI /URI ({uri}) >> >>",
+                r[0], r[1], r[2], r[3]
+            ));
+        }
+        let annots = if annots.is_empty() {
+            String::new()
+        } else {
+            let refs: Vec<String> = annots.iter().map(|a| format!("{a} 0 R")).collect();
+            format!(" /Annots [{}]", refs.join(" "))
+        };
+        kids.push(objs.len() + 1);
+        objs.push(format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R /F4 6 0 R >> >> /Contents {content_id} 0 R{annots} >>"
+        ));
+    }
+    let refs: Vec<String> = kids.iter().map(|k| format!("{k} 0 R")).collect();
+    objs[1] = format!(
+        "<< /Type /Pages /Kids [{}] /Count {} >>",
+        refs.join(" "),
+        kids.len()
+    );
+    let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Write the PDF to a temporary file and convert it.
+pub fn convert(
+    pdf: &[u8],
+    opts: &mdspool::convert::ConvertOptions,
+) -> Result<mdspool::convert::ConvertOutput, mdspool::convert::ConvertError> {
+    use mdspool::convert::Converter;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("in.pdf");
+    std::fs::write(&path, pdf).expect("write pdf");
+    mdspool::convert::Builtin.convert(&path, opts)
+}
+
+/// Convert with default options and return the Markdown's non-empty lines.
+pub fn md_lines(pages: &[PageSpec]) -> Vec<String> {
+    let out = convert(&build(pages, None, None), &Default::default()).expect("converts");
+    out.markdown
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_string)
+        .collect()
+}
