@@ -327,6 +327,9 @@ pub fn load(src: &Sources) -> Result<Loaded> {
         (None, Some(_)) => return Err(Error::config(&origin, "`root` must be a string")),
         (None, None) => PathBuf::from(DEFAULT_ROOT),
     };
+    // Absolute from here on: watchers report absolute paths, and children run elsewhere.
+    config.root = std::path::absolute(&config.root)
+        .map_err(|e| Error::config(&config.root, format!("cannot resolve the root: {e}")))?;
     validate(&config, &origin)?;
     Ok(Loaded { config, file })
 }
