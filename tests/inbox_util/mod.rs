@@ -210,7 +210,10 @@ pub fn names(dir: &Path) -> Vec<String> {
 
 /// The note `rejected/NAME.error.json` of a refused drop named `name`.
 pub fn rejection(root: &Path, name: &str) -> Option<serde_json::Value> {
-    read_json(&root.join("rejected").join(format!("{name}.error.json")))
+    // The note is written first, then the file is moved beside it: complete once both are there.
+    let rejected = root.join("rejected");
+    rejected.join(name).symlink_metadata().ok()?;
+    read_json(&rejected.join(format!("{name}.error.json")))
 }
 
 /// Every regular file under `dir`, recursively, not following symlinks.
