@@ -247,3 +247,8 @@ pub fn converter_alive(pid: i32) -> bool {
         None => false,
     }
 }
+
+/// Is `pid` a running (not zombie) process?
+pub fn process_alive(pid: i32) -> bool {
+    stat_fields(pid).is_some_and(|f| f[0] != "Z")
+}
