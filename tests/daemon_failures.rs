@@ -170,6 +170,7 @@ fn timeout_kills_what_the_converter_started() {
         .parse()
         .unwrap();
     assert!(pid > 0, "{log}");
+    let _cleanup = util::KillOnDrop(pid);
     wait_until(Duration::from_secs(10), "grandchild gone", || {
         !util::process_alive(pid)
     });

@@ -252,3 +252,18 @@ pub fn converter_alive(pid: i32) -> bool {
 pub fn process_alive(pid: i32) -> bool {
     stat_fields(pid).is_some_and(|f| f[0] != "Z")
 }
+
+/// Kills `pid` (a process a test started, directly or through the daemon) when dropped, if it
+/// still runs: a failing test leaves nothing behind.
+pub struct KillOnDrop(pub i32);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if process_alive(self.0) {
+            // SAFETY: signals one process by its pid.
+            unsafe {
+                libc::kill(self.0, libc::SIGKILL);
+            }
+        }
+    }
+}
