@@ -5,7 +5,7 @@ mod util;
 
 use std::time::Duration;
 
-use util::{Root, converter_alive, wait_until};
+use util::pool::{Root, converter_alive, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -140,7 +140,7 @@ fn sighup_reloads_conversion_settings() {
     let empty = r.dir.path().join("empty.toml");
     std::fs::write(&empty, "").unwrap();
     let pdf = r.dir.path().join("last.pdf");
-    std::fs::write(&pdf, util::pdf(&[])).unwrap();
+    std::fs::write(&pdf, util::pool::pdf(&[])).unwrap();
     let out = r
         .cmd()
         .args(["--config", empty.to_str().unwrap(), "submit"])

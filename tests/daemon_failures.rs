@@ -6,7 +6,7 @@ mod util;
 
 use std::time::Duration;
 
-use util::{Root, wait_until};
+use util::pool::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -170,9 +170,9 @@ fn timeout_kills_what_the_converter_started() {
         .parse()
         .unwrap();
     assert!(pid > 0, "{log}");
-    let _cleanup = util::KillOnDrop(pid);
+    let _cleanup = util::pool::KillOnDrop(pid);
     wait_until(Duration::from_secs(10), "grandchild gone", || {
-        !util::process_alive(pid)
+        !util::pool::process_alive(pid)
     });
     d.signal(libc::SIGTERM);
     assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
