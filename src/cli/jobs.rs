@@ -1,7 +1,7 @@
 //! `mdspool submit`, `status` and `list`: the job commands that read or add to the store directly.
 //! They need no running daemon and are safe beside one.
 
-use std::io::Read;
+use std::io::Seek;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -57,13 +57,6 @@ pub struct ListArgs {
     pub json: bool,
 }
 
-fn looks_like_pdf(path: &std::path::Path) -> Result<bool> {
-    let mut head = [0u8; 1024];
-    let mut f = std::fs::File::open(path).at(path)?;
-    let n = f.read(&mut head).at(path)?;
-    Ok(head[..n].windows(5).any(|w| w == b"%PDF-"))
-}
-
 pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     let key = match &a.key {
         Some(k) => Some(IdemKey::new(&a.scope, k)?),
@@ -72,13 +65,9 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
             None
         }
     };
-    if !looks_like_pdf(&a.pdf)? {
-        return Err(Error::Drop {
-            path: a.pdf.clone(),
-            code: "not_a_pdf",
-            message: "no %PDF- header in the first 1024 bytes".into(),
-        });
-    }
+    // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
+    let mut src = std::fs::File::open(&a.pdf).at(&a.pdf)?;
+    crate::inbox::validate::check_pdf(&mut src, &a.pdf, ctx.loaded.config.watch.max_size.0)?;
     let store = ctx.open_store()?;
     let id = JobId::new();
     let entry = store.layout().staging_entry(id);
@@ -89,7 +78,18 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input.pdf".into());
     let staged = entry.join(&name);
-    std::fs::copy(&a.pdf, &staged).at(&staged)?;
+    // Copied under a temp name first: a copy cut short (full disk, crash) is never taken for a drop.
+    let partial = entry.join(format!(".~{name}.submit.tmp"));
+    let copied = src
+        .seek(std::io::SeekFrom::Start(0))
+        .at(&a.pdf)
+        .and_then(|_| std::fs::File::create_new(&partial).at(&partial))
+        .and_then(|mut dst| std::io::copy(&mut src, &mut dst).at(&partial))
+        .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
+    if let Err(e) = copied {
+        let _ = store.remove_staging(id);
+        return Err(e);
+    }
     let drop = Drop {
         id,
         pdf: staged,

@@ -11,6 +11,7 @@ macro_rules! say {
 mod config_cmd;
 mod convert_cmd;
 mod jobs;
+mod retention_cmd;
 mod run_cmd;
 mod worker_cmd;
 
@@ -71,6 +72,12 @@ pub enum Command {
     Config(config_cmd::ConfigArgs),
     /// Convert one PDF to Markdown in this process, with the daemon's engine
     Convert(convert_cmd::ConvertArgs),
+    /// Apply retention now, once, and print what was removed (safe beside a running daemon)
+    Sweep(retention_cmd::SweepArgs),
+    /// Exempt a job from retention
+    Pin(retention_cmd::PinArgs),
+    /// End a job's exemption from retention
+    Unpin(retention_cmd::PinArgs),
     /// Queue a failed job again (the running daemon picks it up within workers.rescan)
     Retry(worker_cmd::RetryArgs),
     /// Cancel a queued or running job (a running conversion is killed)
@@ -146,6 +153,9 @@ where
             Command::List(a) => jobs::list(&ctx, a),
             Command::Config(a) => config_cmd::run(&ctx, a),
             Command::Convert(a) => convert_cmd::run(&ctx, a),
+            Command::Sweep(a) => retention_cmd::sweep(&ctx, a),
+            Command::Pin(a) => retention_cmd::pin(&ctx, a, true),
+            Command::Unpin(a) => retention_cmd::pin(&ctx, a, false),
             Command::Retry(a) => worker_cmd::retry(&ctx, a),
             Command::Cancel(a) => worker_cmd::cancel(&ctx, a),
             Command::ConvertChild(a) => worker_cmd::convert_child(&ctx, a),
@@ -171,6 +181,8 @@ impl Command {
             Command::Status(a) => a.json,
             Command::List(a) => a.json,
             Command::Config(a) => a.json,
+            Command::Sweep(a) => a.json,
+            Command::Pin(a) | Command::Unpin(a) => a.json,
             Command::Retry(a) => a.json,
             Command::Cancel(a) => a.json,
             _ => false,

@@ -1,5 +1,16 @@
-//! The front door: the inbox watcher and the drop protocol. (Being built: the watcher currently
-//! takes nothing.)
+//! The front door: the inbox watcher and the drop protocol (docs/protocol.md). A drop is
+//! `NAME.pdf` plus an optional sidecar `NAME.pdf.idem` written last; it is claimed by rename into
+//! `state/staging/<id>/`, checked, and admitted into the store or moved to `rejected/` with its
+//! reason.
+
+mod events;
+pub mod fstype;
+mod ingest;
+pub mod names;
+pub mod settle;
+pub mod take;
+pub mod validate;
+mod watch;
 
 use std::sync::Arc;
 
@@ -9,6 +20,11 @@ use crate::config::WatchConfig;
 use crate::error::Result;
 use crate::ids::JobId;
 use crate::store::Store;
+
+pub use events::NETWORK_POLL;
+pub use ingest::INGEST_THREADS;
+pub use take::Outcome;
+pub use watch::ORPHAN_AGE;
 
 /// What the watcher thread needs from the daemon.
 pub struct WatcherCtx {
@@ -20,15 +36,19 @@ pub struct WatcherCtx {
     pub stop: Receiver<()>,
 }
 
-/// Runs the watcher until `ctx.stop` fires.
+/// Runs the watcher until `ctx.stop` fires. Returns an error when the store has failed (no drop
+/// is taken after that); a bad drop never stops it.
 pub fn run_watcher(ctx: WatcherCtx) -> Result<()> {
-    let _ = ctx.stop.recv();
-    Ok(())
+    watch::run(ctx)
 }
 
-/// Finishes or rolls back the ingest left in staging entry `id` by a crash (its job folder was not
-/// built yet). Called by recovery before the watcher starts.
+/// Finishes the ingest left in staging entry `id` by a crash (its job folder was not built yet):
+/// the drop is checked and admitted or rejected as if it had just been claimed; a sidecar still in
+/// the inbox is claimed with it; an empty entry is removed. A job created here is `queued` in the
+/// store (the caller queues queued jobs at startup).
 pub fn recover_staged(store: &Store, cfg: &WatchConfig, id: JobId) -> Result<()> {
-    let _ = (store, cfg, id);
+    let inbox = store.layout().inbox();
+    let outcome = take::process_staged(store, cfg, id, Some(&inbox))?;
+    tracing::info!(staging = %id, ?outcome, "interrupted ingest recovered");
     Ok(())
 }

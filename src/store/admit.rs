@@ -83,7 +83,17 @@ impl Store {
         if let Some(done) = self.resume_staged(d.id)? {
             return Ok(done);
         }
-        let (fp, size) = fingerprint(&d.pdf)?;
+        let entry = self.layout.staging_entry(d.id);
+        let job = entry.join("job");
+        let raw = job.join("raw").join("input.pdf");
+        // After a crash between moving the PDF into the job and writing its manifest, the bytes
+        // are already at `raw`.
+        let src = if !d.pdf.exists() && raw.exists() {
+            &raw
+        } else {
+            &d.pdf
+        };
+        let (fp, size) = fingerprint(src)?;
         let key = match &d.key {
             Some(k) => k.clone(),
             None => IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?,
@@ -136,14 +146,13 @@ impl Store {
         let mut m = Manifest::new(d.id, idem, source, now);
         m.pinned = d.pinned;
         m.client = d.client.clone();
-        let entry = self.layout.staging_entry(d.id);
-        let job = entry.join("job");
         for sub in ["raw", "artifacts", "logs"] {
             fsx::create_dir_all_durable(&job.join(sub))?;
         }
-        let raw = job.join("raw").join("input.pdf");
-        std::fs::rename(&d.pdf, &raw).at(&d.pdf)?;
-        fsx::fsync_dir(&job.join("raw"))?;
+        if src != &raw {
+            std::fs::rename(src, &raw).at(src)?;
+            fsx::fsync_dir(&job.join("raw"))?;
+        }
         self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
         failpoint::hit("admit.before_publish");
         self.resume_staged(d.id)?

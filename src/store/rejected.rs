@@ -35,10 +35,8 @@ impl Store {
     pub fn rejected_name(&self, name: &str, tag: &str) -> PathBuf {
         let dir = self.layout.rejected_dir();
         let plain = dir.join(name);
-        let taken = |p: &Path| {
-            p.symlink_metadata().is_ok()
-                || PathBuf::from(format!("{}{NOTE_SUFFIX}", p.display())).exists()
-        };
+        // A note without its file is reused: a quarantine interrupted between the two.
+        let taken = |p: &Path| p.symlink_metadata().is_ok();
         if !taken(&plain) {
             return plain;
         }

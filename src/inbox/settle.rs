@@ -1,0 +1,140 @@
+//! Deciding when a drop is complete. With its sidecar present it is (the protocol writes the
+//! sidecar last), once the sidecar itself reads whole: an empty or unparsable sidecar gets a short
+//! grace to be finished (a client writing it in place). Without a sidecar, a PDF is complete once
+//! its size, mtime and inode have stayed the same for `watch.settle`.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::inbox::validate::{MAX_SIDECAR, open_safe, parse_sidecar};
+
+/// Longest wait for an empty or unparsable sidecar to become whole (shorter when `watch.settle` is).
+pub const SIDECAR_GRACE: Duration = Duration::from_secs(1);
+
+/// What identifies one state of a file: size, mtime and inode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    size: u64,
+    mtime: (i64, i64),
+    ino: u64,
+}
+
+impl Stamp {
+    pub fn of(m: &std::fs::Metadata) -> Stamp {
+        Stamp {
+            size: m.len(),
+            mtime: (m.mtime(), m.mtime_nsec()),
+            ino: m.ino(),
+        }
+    }
+}
+
+/// `None`: the sidecar at `path` can be used now. `Some(stamp)`: it is empty or does not parse
+/// yet; wait until it has kept this stamp for the grace.
+pub fn sidecar_pending(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.nlink() > 1 || meta.len() > MAX_SIDECAR {
+        return None; // refused when taken
+    }
+    let stamp = Stamp::of(&meta);
+    if meta.len() == 0 {
+        return Some(stamp);
+    }
+    let mut bytes = Vec::new();
+    let read = open_safe(path).and_then(|f| {
+        f.take(MAX_SIDECAR)
+            .read_to_end(&mut bytes)
+            .map_err(|e| crate::error::Error::io(path, e))
+    });
+    match read {
+        Ok(_) if parse_sidecar(path, &bytes).is_ok() => None,
+        Ok(_) => Some(stamp),
+        Err(_) => None,
+    }
+}
+
+/// Drops waiting to be complete: path -> (stamp, since, how long it must hold).
+#[derive(Default)]
+pub struct Settling {
+    map: HashMap<PathBuf, (Stamp, Instant, Duration)>,
+}
+
+impl Settling {
+    /// Records `stamp` for `path`; true once it has held for `wait`.
+    pub fn stable(&mut self, path: &Path, stamp: Stamp, wait: Duration) -> bool {
+        match self.map.get(path) {
+            Some((s, since, _)) if *s == stamp => since.elapsed() >= wait,
+            _ => {
+                self.map
+                    .insert(path.to_path_buf(), (stamp, Instant::now(), wait));
+                wait.is_zero()
+            }
+        }
+    }
+
+    pub fn forget(&mut self, path: &Path) {
+        self.map.remove(path);
+    }
+
+    /// Forgets the paths for which `keep` is false.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
+        self.map.retain(|p, _| keep(p));
+    }
+
+    /// Paths whose wait is over (to look at again).
+    pub fn due(&self) -> Vec<PathBuf> {
+        self.map
+            .iter()
+            .filter(|(_, (_, since, wait))| since.elapsed() >= *wait)
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// The earliest end of a wait.
+    pub fn next(&self) -> Option<Instant> {
+        self.map
+            .values()
+            .map(|(_, since, wait)| *since + *wait)
+            .min()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sidecars_are_pending_until_they_parse() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.pdf.idem");
+        std::fs::write(&p, b"").unwrap();
+        assert!(sidecar_pending(&p).is_some());
+        std::fs::write(&p, b"{\"key\": \"a").unwrap();
+        assert!(sidecar_pending(&p).is_some());
+        std::fs::write(&p, b"{\"key\": \"a\"}").unwrap();
+        assert!(sidecar_pending(&p).is_none());
+        std::fs::write(&p, b"plain-key").unwrap();
+        assert!(sidecar_pending(&p).is_none());
+    }
+
+    #[test]
+    fn stable_after_wait_and_reset_on_change() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.pdf");
+        std::fs::write(&p, b"1").unwrap();
+        let mut s = Settling::default();
+        let st = Stamp::of(&std::fs::metadata(&p).unwrap());
+        let w = Duration::from_millis(50);
+        assert!(!s.stable(&p, st, w));
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(s.due(), vec![p.clone()]);
+        std::fs::write(&p, b"12").unwrap();
+        let st2 = Stamp::of(&std::fs::metadata(&p).unwrap());
+        assert!(!s.stable(&p, st2, w), "a change restarts the wait");
+        std::thread::sleep(Duration::from_millis(60));
+        assert!(s.stable(&p, st2, w));
+    }
+}

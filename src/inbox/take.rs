@@ -1,0 +1,184 @@
+//! Taking one drop: claim it by renaming it out of the inbox into `state/staging/<id>/` (the PDF
+//! first, then its sidecar), check it, then admit it into the store or move it to `rejected/` with
+//! its reason. The claim is what makes a drop taken exactly once: of two racing takers, the loser's
+//! rename fails with ENOENT and it walks away. Every step after the claim works on the staging
+//! entry only, so recovery after a crash runs the very same code ([`process_staged`]).
+//!
+//! The claim itself is not fsynced: until admission creates the idempotency record (durably), a
+//! drop that reappears in the inbox after a power cut is simply taken again, and after it, a
+//! reappearing drop is a replay of the same key and bytes, which creates nothing.
+
+use std::io::ErrorKind;
+use std::path::Path;
+
+use crate::config::WatchConfig;
+use crate::error::{Error, IoContext, Result};
+use crate::failpoint;
+use crate::fsx;
+use crate::ids::JobId;
+use crate::inbox::names::{RESERVED, SIDECAR_SUFFIX, sidecar_of};
+use crate::inbox::validate::{check_pdf, open_safe, read_sidecar, refuse};
+use crate::store::{Admission, Drop, Store};
+
+/// What became of a drop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A new job, to be queued.
+    Created(JobId),
+    /// Same key and bytes as an existing job: its receipt was rewritten, nothing was created.
+    Replayed(JobId),
+    /// The key names another job with other bytes: the drop is in `rejected/`.
+    Conflict(JobId),
+    /// Refused with this code: the drop is in `rejected/` beside `NAME.error.json`.
+    Rejected(&'static str),
+    /// Someone else took it first (or it vanished).
+    Gone,
+}
+
+fn is_sidecar_name(name: &str) -> bool {
+    name.len() > SIDECAR_SUFFIX.len()
+        && name.is_char_boundary(name.len() - SIDECAR_SUFFIX.len())
+        && name[name.len() - SIDECAR_SUFFIX.len()..].eq_ignore_ascii_case(SIDECAR_SUFFIX)
+}
+
+/// Claims `dir/name` into a new staging entry. `Ok(None)`: it was gone (taken by someone else).
+pub fn claim(store: &Store, dir: &Path, name: &str) -> Result<Option<JobId>> {
+    if name == RESERVED {
+        return Ok(None);
+    }
+    let id = JobId::new();
+    let entry = store.layout().staging_entry(id);
+    std::fs::create_dir(&entry).at(&entry)?;
+    failpoint::hit("inbox.after_mkdir");
+    let from = dir.join(name);
+    match std::fs::rename(&from, entry.join(name)) {
+        Ok(()) => {
+            failpoint::hit("inbox.after_claim");
+            Ok(Some(id))
+        }
+        Err(e) => {
+            let _ = std::fs::remove_dir(&entry);
+            match e.kind() {
+                ErrorKind::NotFound => Ok(None),
+                _ => Err(Error::io(from, e)),
+            }
+        }
+    }
+}
+
+/// Claims and takes the drop `dir/name`. Returns the staging id (if the claim succeeded) beside
+/// the outcome, so that a failure after the claim can be retried on the staging entry.
+pub fn take(
+    store: &Store,
+    cfg: &WatchConfig,
+    dir: &Path,
+    name: &str,
+) -> (Option<JobId>, Result<Outcome>) {
+    match claim(store, dir, name) {
+        Ok(None) => (None, Ok(Outcome::Gone)),
+        Ok(Some(id)) => (Some(id), process_staged(store, cfg, id, Some(dir))),
+        Err(e) => (None, Err(e)),
+    }
+}
+
+/// Is this error a refusal of the drop (rather than a failure to handle it)?
+fn is_refusal(e: &Error) -> bool {
+    matches!(e, Error::Drop { .. } | Error::InvalidKey { .. })
+}
+
+/// Checks and admits (or rejects) the drop claimed into staging entry `id`. `origin` is the folder
+/// it came from: a sidecar still there (crash between the two renames of the claim) is claimed too.
+pub fn process_staged(
+    store: &Store,
+    cfg: &WatchConfig,
+    id: JobId,
+    origin: Option<&Path>,
+) -> Result<Outcome> {
+    let entry = store.layout().staging_entry(id);
+    let names: Vec<String> = fsx::list_names(&entry)?
+        .into_iter()
+        .filter(|n| n != RESERVED && !fsx::is_temp_name(n))
+        .collect();
+    let mut main = names.iter().find(|n| !is_sidecar_name(n)).cloned();
+    if main.is_none() {
+        // Interrupted inside admission after the PDF went into job/raw/: put it back.
+        let raw = entry.join(RESERVED).join("raw").join("input.pdf");
+        if raw.symlink_metadata().is_ok() {
+            let name = names
+                .iter()
+                .find(|n| is_sidecar_name(n))
+                .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
+                .unwrap_or_else(|| "input.pdf".into());
+            std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
+            fsx::remove_tree_nofollow(&entry.join(RESERVED))?;
+            main = Some(name);
+        }
+    }
+    let Some(name) = main else {
+        let Some(sc) = names.first() else {
+            store.remove_staging(id)?;
+            return Ok(Outcome::Gone);
+        };
+        let d = Drop {
+            id,
+            pdf: entry.join(sc),
+            name: sc.clone(),
+            key: None,
+            pinned: false,
+            client: None,
+        };
+        let err = refuse(
+            &entry.join(sc),
+            "orphan_sidecar",
+            "a sidecar whose drop never arrived",
+        );
+        store.reject_staged(&d, &err, None)?;
+        return Ok(Outcome::Rejected("orphan_sidecar"));
+    };
+    let sc_name = sidecar_of(&name);
+    let sc_path = entry.join(&sc_name);
+    if let Some(dir) = origin
+        && sc_path.symlink_metadata().is_err()
+    {
+        match std::fs::rename(dir.join(&sc_name), &sc_path) {
+            Ok(()) => failpoint::hit("inbox.after_claim_sidecar"),
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(dir.join(&sc_name), e)),
+        }
+    }
+    let mut d = Drop {
+        id,
+        pdf: entry.join(&name),
+        name,
+        key: None,
+        pinned: false,
+        client: None,
+    };
+    if sc_path.symlink_metadata().is_ok() {
+        match read_sidecar(&sc_path) {
+            Ok(s) => {
+                d.key = s.key;
+                d.pinned = s.pin;
+                d.client = s.client;
+            }
+            Err(e) if is_refusal(&e) => return reject(store, &d, e),
+            Err(e) => return Err(e),
+        }
+    }
+    let checked = open_safe(&d.pdf).and_then(|mut f| check_pdf(&mut f, &d.pdf, cfg.max_size.0));
+    match checked {
+        Ok(_) => {}
+        Err(e) if is_refusal(&e) => return reject(store, &d, e),
+        Err(e) => return Err(e),
+    }
+    Ok(match store.admit(&d)? {
+        Admission::Created(m) => Outcome::Created(m.job_id),
+        Admission::Replayed(m) => Outcome::Replayed(m.job_id),
+        Admission::Conflict { existing, .. } => Outcome::Conflict(existing),
+    })
+}
+
+fn reject(store: &Store, d: &Drop, e: Error) -> Result<Outcome> {
+    store.reject_staged(d, &e, d.key.as_ref())?;
+    Ok(Outcome::Rejected(e.code()))
+}

@@ -1,0 +1,386 @@
+//! The watcher loop. Events (inotify, or notify's `PollWatcher` on network file systems and with
+//! `watch.poll`) are only hints: the directory listing is the truth. The inbox is listed in full at
+//! startup, every `watch.rescan`, and at once when notify reports an overflow or an error.
+//!
+//! A PDF whose sidecar is present is taken at once; one without is taken once its size, mtime and
+//! inode have stayed the same for `watch.settle`. Takes run on a few ingest threads, because each
+//! costs several fsyncs and concurrent fsyncs share journal commits. The loop thread alone decides
+//! what to take (a path is never handed out twice at once) and alone reports new jobs.
+
+use std::collections::{HashMap, HashSet};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Sender, select};
+
+use crate::config::WatchConfig;
+use crate::error::{Error, Result};
+use crate::ids::JobId;
+use crate::inbox::WatcherCtx;
+use crate::inbox::events::{Hint, start_notify};
+use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
+use crate::inbox::names::{Kind, Rules, sidecar_of};
+use crate::inbox::settle::{SIDECAR_GRACE, Settling, Stamp, sidecar_pending};
+use crate::inbox::take::Outcome;
+use crate::store::Store;
+
+/// A sidecar whose drop has not shown up for this long is moved to `rejected/` (`orphan_sidecar`).
+pub const ORPHAN_AGE: Duration = Duration::from_secs(3600);
+const RETRY_MIN: Duration = Duration::from_secs(1);
+const RETRY_MAX: Duration = Duration::from_secs(300);
+
+fn backoff(n: u32) -> Duration {
+    RETRY_MIN.saturating_mul(1u32 << n.min(16)).min(RETRY_MAX)
+}
+
+struct Loop {
+    store: Arc<Store>,
+    cfg: WatchConfig,
+    rules: Rules,
+    inbox: PathBuf,
+    tasks: Sender<Task>,
+    /// PDFs without a sidecar, waiting to settle.
+    settling: Settling,
+    orphans: HashMap<PathBuf, Instant>,
+    in_flight: HashSet<PathBuf>,
+    retry: HashMap<PathBuf, (Instant, u32)>,
+    stuck: HashMap<JobId, (Instant, u32)>,
+    stuck_in_flight: HashSet<JobId>,
+}
+
+impl Loop {
+    fn dispatch(&mut self, dir: &Path, name: &str) {
+        let path = dir.join(name);
+        if self.in_flight.contains(&path) {
+            return;
+        }
+        if let Some((at, _)) = self.retry.get(&path)
+            && *at > Instant::now()
+        {
+            return;
+        }
+        self.settling.forget(&path);
+        self.orphans.remove(&path);
+        self.in_flight.insert(path);
+        let _ = self.tasks.send(Task::Drop {
+            dir: dir.to_path_buf(),
+            name: name.to_string(),
+        });
+    }
+
+    /// Looks at one entry of the inbox (or of a sub-folder) and takes it, tracks it or leaves it.
+    fn consider(&mut self, dir: &Path, name: &str, scanning: bool) {
+        let path = dir.join(name);
+        if self.in_flight.contains(&path) {
+            return;
+        }
+        let kind = self.rules.kind(name);
+        if kind == Kind::Ignored {
+            return;
+        }
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(m) => m,
+            Err(_) => {
+                self.settling.forget(&path);
+                self.orphans.remove(&path);
+                return;
+            }
+        };
+        if meta.is_dir() {
+            if self.cfg.recursive {
+                self.scan_dir(&path, scanning);
+            }
+            return;
+        }
+        if !meta.is_file() {
+            // Symlink, FIFO, socket, device: never opened, moved aside as `unsafe_entry`.
+            return self.dispatch(dir, name);
+        }
+        match kind {
+            Kind::Sidecar { companion } => {
+                let companion_meta = dir.join(&companion).symlink_metadata();
+                if companion_meta.is_ok_and(|m| !m.is_dir()) {
+                    return self.consider_drop(dir, &companion, true);
+                }
+                let first = *self.orphans.entry(path).or_insert_with(Instant::now);
+                if first.elapsed() >= ORPHAN_AGE {
+                    self.dispatch(dir, name);
+                }
+            }
+            Kind::Pdf | Kind::Other => {
+                let has_sidecar = dir.join(sidecar_of(name)).symlink_metadata().is_ok();
+                if has_sidecar {
+                    return self.consider_drop(dir, name, true);
+                }
+                if kind == Kind::Other {
+                    return;
+                }
+                if meta.nlink() > 1 {
+                    return self.dispatch(dir, name); // refused as `unsafe_entry`
+                }
+                self.consider_drop(dir, name, false);
+            }
+            Kind::Ignored => {}
+        }
+    }
+
+    /// A drop whose name is known to be a drop: `sidecar` says its sidecar exists.
+    fn consider_drop(&mut self, dir: &Path, name: &str, sidecar: bool) {
+        let path = dir.join(name);
+        if sidecar {
+            let grace = self.cfg.settle.0.min(SIDECAR_GRACE);
+            match sidecar_pending(&dir.join(sidecar_of(name))) {
+                Some(st) if !self.settling.stable(&path, st, grace) => {}
+                _ => self.dispatch(dir, name),
+            }
+            return;
+        }
+        if self.cfg.require_sidecar {
+            return;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            self.settling.forget(&path);
+            return;
+        };
+        if self
+            .settling
+            .stable(&path, Stamp::of(&meta), self.cfg.settle.0)
+        {
+            self.dispatch(dir, name);
+        }
+    }
+
+    fn scan_dir(&mut self, dir: &Path, scanning: bool) {
+        let entries = match crate::fsx::list_names(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "cannot list");
+                return;
+            }
+        };
+        for name in entries {
+            self.consider(dir, &name, scanning);
+        }
+    }
+
+    fn rescan(&mut self) {
+        if !self.inbox.is_dir()
+            && let Err(e) = crate::fsx::create_dir_all_durable(&self.inbox)
+        {
+            tracing::warn!(error = %e, "cannot recreate the inbox");
+        }
+        let inbox = self.inbox.clone();
+        self.scan_dir(&inbox, true);
+        // Forget what vanished without an event.
+        self.settling.retain(|p| p.symlink_metadata().is_ok());
+        self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
+        let now = Instant::now();
+        self.retry
+            .retain(|p, (at, _)| *at > now || p.symlink_metadata().is_ok());
+    }
+
+    fn hint(&mut self, paths: Vec<PathBuf>) {
+        for p in paths {
+            let (Some(dir), Some(name)) = (p.parent(), p.file_name()) else {
+                continue;
+            };
+            let inside = dir == self.inbox || (self.cfg.recursive && dir.starts_with(&self.inbox));
+            if inside {
+                let name = name.to_string_lossy().into_owned();
+                let dir = dir.to_path_buf();
+                self.consider(&dir, &name, false);
+            }
+        }
+    }
+
+    /// Re-checks settling drops whose time has come, and retries due failures.
+    fn tick(&mut self) {
+        let due = self.settling.due();
+        let now = Instant::now();
+        let retry: Vec<PathBuf> = self
+            .retry
+            .iter()
+            .filter(|(_, (at, _))| *at <= now)
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in due.into_iter().chain(retry) {
+            if let (Some(dir), Some(name)) = (p.parent(), p.file_name()) {
+                let (dir, name) = (dir.to_path_buf(), name.to_string_lossy().into_owned());
+                self.consider(&dir, &name, false);
+            }
+        }
+        let stuck: Vec<JobId> = self
+            .stuck
+            .iter()
+            .filter(|(id, (at, _))| *at <= now && !self.stuck_in_flight.contains(id))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stuck {
+            self.stuck_in_flight.insert(id);
+            let _ = self.tasks.send(Task::Staged(id));
+        }
+    }
+
+    /// When the loop must wake up next at the latest.
+    fn next_wake(&self, next_rescan: Instant) -> Instant {
+        let mut t = next_rescan;
+        if let Some(n) = self.settling.next() {
+            t = t.min(n);
+        }
+        for (at, _) in self.retry.values().chain(self.stuck.values()) {
+            t = t.min(*at);
+        }
+        t
+    }
+
+    /// Handles a finished take; returns the new job to report.
+    fn done(&mut self, d: Done) -> Option<JobId> {
+        if let Some(p) = &d.path {
+            self.in_flight.remove(p);
+        }
+        if let Some(id) = d.staged {
+            self.stuck_in_flight.remove(&id);
+        }
+        let what = d
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .or(d.staged.map(|id| format!("staging entry {id}")))
+            .unwrap_or_default();
+        match d.result {
+            Ok(outcome) => {
+                if let Some(p) = &d.path {
+                    self.retry.remove(p);
+                }
+                if let Some(id) = d.staged {
+                    self.stuck.remove(&id);
+                }
+                match outcome {
+                    Outcome::Created(id) => {
+                        tracing::info!(drop = %what, job = %id, "drop taken");
+                        return Some(id);
+                    }
+                    Outcome::Replayed(id) => {
+                        tracing::info!(drop = %what, job = %id, "drop replays an existing job")
+                    }
+                    Outcome::Conflict(id) => {
+                        tracing::warn!(drop = %what, job = %id, "drop refused: idempotency_conflict")
+                    }
+                    Outcome::Rejected(code) => {
+                        tracing::warn!(drop = %what, code, "drop refused")
+                    }
+                    Outcome::Gone => tracing::debug!(drop = %what, "drop gone before it was taken"),
+                }
+            }
+            Err(e) => {
+                tracing::warn!(drop = %what, error = %e, code = e.code(), "cannot take drop; will retry");
+                let now = Instant::now();
+                match (d.staged, &d.path) {
+                    (Some(id), _) => {
+                        let n = self.stuck.get(&id).map(|(_, n)| n + 1).unwrap_or(0);
+                        self.stuck.insert(id, (now + backoff(n), n));
+                    }
+                    (None, Some(p)) => {
+                        let n = self.retry.get(p).map(|(_, n)| n + 1).unwrap_or(0);
+                        self.retry.insert(p.clone(), (now + backoff(n), n));
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The loop of [`crate::inbox::run_watcher`].
+pub fn run(ctx: WatcherCtx) -> Result<()> {
+    let inbox = ctx.store.layout().inbox();
+    crate::fsx::create_dir_all_durable(&inbox)?;
+    let (hint_tx, hint_rx) = crossbeam_channel::unbounded::<Hint>();
+    let watcher = start_notify(&inbox, &ctx.cfg, hint_tx);
+    let (task_tx, task_rx) = crossbeam_channel::unbounded::<Task>();
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done>();
+    let mut workers = Vec::new();
+    for i in 0..INGEST_THREADS {
+        let (store, cfg) = (ctx.store.clone(), ctx.cfg.clone());
+        let (rx, tx) = (task_rx.clone(), done_tx.clone());
+        let h = std::thread::Builder::new()
+            .name(format!("ingest-{i}"))
+            .spawn(move || ingest_thread(store, cfg, rx, tx))
+            .map_err(|e| Error::internal(format!("cannot start ingest thread: {e}")))?;
+        workers.push(h);
+    }
+    drop(done_tx);
+    let mut lp = Loop {
+        store: ctx.store.clone(),
+        rules: Rules::new(&ctx.cfg.ignore),
+        cfg: ctx.cfg.clone(),
+        inbox,
+        tasks: task_tx,
+        settling: Settling::default(),
+        orphans: HashMap::new(),
+        in_flight: HashSet::new(),
+        retry: HashMap::new(),
+        stuck: HashMap::new(),
+        stuck_in_flight: HashSet::new(),
+    };
+    let rescan_every = ctx.cfg.rescan.0;
+    let mut next_rescan = Instant::now();
+    let result = loop {
+        if let Err(e) = lp.store.check() {
+            break Err(e);
+        }
+        if Instant::now() >= next_rescan {
+            lp.rescan();
+            next_rescan = Instant::now() + rescan_every;
+        }
+        lp.tick();
+        let wait = lp
+            .next_wake(next_rescan)
+            .saturating_duration_since(Instant::now());
+        select! {
+            recv(ctx.stop) -> _ => break Ok(()),
+            recv(hint_rx) -> h => {
+                let mut rescan = false;
+                let mut paths = Vec::new();
+                for h in h.into_iter().chain(hint_rx.try_iter()) {
+                    match h {
+                        Hint::Rescan => rescan = true,
+                        Hint::Paths(p) => paths.extend(p),
+                    }
+                }
+                if rescan {
+                    next_rescan = Instant::now();
+                } else {
+                    paths.sort();
+                    paths.dedup();
+                    lp.hint(paths);
+                }
+            }
+            recv(done_rx) -> d => {
+                for d in d.into_iter().chain(done_rx.try_iter()) {
+                    if let Some(id) = lp.done(d) {
+                        (ctx.submit)(id);
+                    }
+                }
+            }
+            default(wait.max(Duration::from_millis(1))) => {}
+        }
+    };
+    drop(watcher);
+    // Takes under way finish (each is bounded); what was not started stays in the inbox.
+    let pending: Vec<Task> = task_rx.try_iter().collect();
+    drop(pending);
+    drop(lp.tasks);
+    for h in workers {
+        let _ = h.join();
+    }
+    for d in done_rx.try_iter() {
+        if let Ok(Outcome::Created(id)) = d.result {
+            (ctx.submit)(id);
+        }
+    }
+    result
+}

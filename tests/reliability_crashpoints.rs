@@ -1,0 +1,150 @@
+//! Crash points: the process aborts at each durable step of admission (`MDSPOOL_FAILPOINT`), then a
+//! daemon starts on the same root and recovers. After recovery the invariants hold: the drop became
+//! exactly one job with a parsable manifest and its bytes, a receipt points to it, nothing is left in
+//! staging, no temp file remains, and the same drop again is a replay of that job.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+
+fn mdspool(root: &Path, args: &[&str], failpoint: Option<&str>) -> Output {
+    let mut c = Command::new(BIN);
+    c.arg("--root").arg(root).args(args);
+    match failpoint {
+        Some(f) => c.env("MDSPOOL_FAILPOINT", f),
+        None => c.env_remove("MDSPOOL_FAILPOINT"),
+    };
+    c.output().unwrap()
+}
+
+/// Starts a daemon, waits until staging is empty, stops it.
+fn recover(root: &Path) {
+    let mut d = Command::new(BIN)
+        .args(["--root", root.to_str().unwrap(), "run", "--workers", "1"])
+        .env_remove("MDSPOOL_FAILPOINT")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let staging = root.join("state/staging");
+    loop {
+        let left = std::fs::read_dir(&staging).map(|r| r.count()).unwrap_or(0);
+        if left == 0 || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // SAFETY: signalling the child we started.
+    unsafe { libc::kill(d.id() as i32, libc::SIGTERM) };
+    let _ = d.wait();
+}
+
+fn no_temp_files(root: &Path) {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(
+                !mdspool::fsx::is_temp_name(&name),
+                "temp file left: {}",
+                e.path().display()
+            );
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+}
+
+fn crash_and_recover(point: &str) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let pdf = tmp.path().join("doc.pdf");
+    std::fs::write(&pdf, format!("%PDF-1.4\n% crash at {point}\n%%EOF\n")).unwrap();
+    let args = ["submit", pdf.to_str().unwrap(), "--key", "crash"];
+    let o = mdspool(&root, &args, Some(point));
+    assert_eq!(
+        o.status.code(),
+        None,
+        "{point}: the process should have aborted: {o:?}"
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("crash point"),
+        "{point}"
+    );
+
+    recover(&root);
+
+    let jobs: Vec<_> = std::fs::read_dir(root.join("jobs")).unwrap().collect();
+    assert_eq!(jobs.len(), 1, "{point}: expected exactly one job");
+    let receipt: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("receipts/default/crash.json")).unwrap())
+            .unwrap_or_else(|e| panic!("{point}: receipt: {e}"));
+    let id = receipt["job_id"].as_str().unwrap().to_string();
+    let mpath = root.join("jobs").join(&id).join("manifest.json");
+    let m = mdspool::store::Manifest::parse(&mpath, &std::fs::read(&mpath).unwrap()).unwrap();
+    assert_eq!(m.idempotency.key, "crash");
+    assert_eq!(
+        std::fs::read(root.join("jobs").join(&id).join("raw/input.pdf")).unwrap(),
+        std::fs::read(&pdf).unwrap(),
+        "{point}: the client's bytes"
+    );
+    assert_eq!(
+        std::fs::read_dir(root.join("state/staging"))
+            .unwrap()
+            .count(),
+        0
+    );
+    no_temp_files(&root);
+    let again = mdspool(&root, &args, None);
+    assert!(again.status.success(), "{point}: {again:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        id,
+        "{point}: replay"
+    );
+    assert_eq!(std::fs::read_dir(root.join("jobs")).unwrap().count(), 1);
+}
+
+#[test]
+fn crash_before_the_record() {
+    crash_and_recover("admit.before_record");
+}
+
+#[test]
+fn crash_while_writing_the_record() {
+    crash_and_recover("fsx.after_write_temp:1");
+}
+
+#[test]
+fn crash_after_the_record() {
+    crash_and_recover("admit.after_record");
+}
+
+#[test]
+fn crash_while_writing_the_manifest() {
+    crash_and_recover("fsx.before_rename:1");
+}
+
+#[test]
+fn crash_before_publishing_the_job() {
+    crash_and_recover("admit.before_publish");
+}
+
+#[test]
+fn crash_after_publishing_the_job() {
+    crash_and_recover("admit.after_publish");
+}
+
+#[test]
+fn crash_while_writing_the_receipt() {
+    crash_and_recover("fsx.before_rename:2");
+}
+
+#[test]
+fn crash_after_the_receipt() {
+    crash_and_recover("admit.after_receipt");
+}

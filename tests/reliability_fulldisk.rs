@@ -1,0 +1,127 @@
+//! A full disk: the root lives on a small tmpfs. Admissions that do not fit fail with
+//! `storage_full` (exit 8) and leave every manifest, record and receipt whole; once space returns,
+//! work goes on without any repair.
+//!
+//! Needs root (to mount tmpfs); skips with a message otherwise.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Result<Tmpfs, String> {
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            return Err("not root".into());
+        }
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let o = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !o.status.success() {
+            return Err(String::from_utf8_lossy(&o.stderr).into_owned());
+        }
+        Ok(Tmpfs(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+fn submit(root: &Path, file: &Path, key: &str) -> Output {
+    Command::new(BIN)
+        .args(["--root", root.to_str().unwrap(), "submit"])
+        .arg(file)
+        .args(["--key", key, "--json"])
+        .output()
+        .unwrap()
+}
+
+fn all_json_parses(dir: &Path) -> usize {
+    let mut n = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".json") && !mdspool::fsx::is_temp_name(&name) {
+                let bytes = std::fs::read(&p).unwrap();
+                serde_json::from_slice::<serde_json::Value>(&bytes)
+                    .unwrap_or_else(|e| panic!("{}: truncated or torn: {e}", p.display()));
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn a_full_disk_fails_cleanly_and_work_resumes_when_space_returns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fs = match Tmpfs::mount(&tmp.path().join("mnt"), "6m") {
+        Ok(fs) => fs,
+        Err(why) => {
+            eprintln!("SKIP full-disk test: {why}");
+            return;
+        }
+    };
+    let root = fs.0.join("root");
+    // Space that can be given back later.
+    let filler = fs.0.join("filler");
+    std::fs::write(&filler, vec![0u8; 2 << 20]).unwrap();
+
+    let src = tmp.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let mut full = None;
+    for i in 0..40 {
+        let f = src.join(format!("big{i}.pdf"));
+        let mut body = format!("%PDF-1.4\n% {i}\n").into_bytes();
+        body.resize(700 << 10, b'x');
+        std::fs::write(&f, &body).unwrap();
+        let o = submit(&root, &f, &format!("big{i}"));
+        if !o.status.success() {
+            full = Some((i, o));
+            break;
+        }
+    }
+    let (at, o) = full.expect("the disk never filled up");
+    assert_eq!(o.status.code(), Some(8), "{o:?}");
+    let err: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(err["error"]["code"], "storage_full", "{err}");
+    let staged = std::fs::read_dir(root.join("state/staging"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        staged, 0,
+        "a failed admission left a partial drop in staging"
+    );
+    let records = all_json_parses(&root);
+    assert!(records >= 2 * at, "{records} records for {at} jobs");
+
+    // Space returns: the next drop goes through, nothing needs repair.
+    std::fs::remove_file(&filler).unwrap();
+    let f = src.join("after.pdf");
+    std::fs::write(&f, b"%PDF-1.4\n% after\n%%EOF\n").unwrap();
+    let o = submit(&root, &f, "after");
+    assert!(o.status.success(), "{o:?}");
+    all_json_parses(&root);
+    let list = Command::new(BIN)
+        .args(["--root", root.to_str().unwrap(), "list", "--json"])
+        .output()
+        .unwrap();
+    assert!(list.status.success());
+    let jobs: Vec<serde_json::Value> = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(jobs.len(), at + 1, "every admitted job is listed once");
+    eprintln!("disk full at drop {at}; {records} records intact; resumed after freeing space");
+}
