@@ -2,6 +2,10 @@
 //! daemon starts on the same root and recovers. After recovery the invariants hold: the drop became
 //! exactly one job with a parsable manifest and its bytes, a receipt points to it, nothing is left in
 //! staging, no temp file remains, and the same drop again is a replay of that job.
+//!
+//! `mdspool submit` writes, in order: the sidecar (`fsx` write 1), the idempotency record (write 2,
+//! exclusive), the manifest (write 3) and the receipt (write 4); `fsx.before_rename:N` counts only
+//! the atomic replacements (sidecar 1, manifest 2, receipt 3).
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -116,7 +120,7 @@ fn crash_before_the_record() {
 
 #[test]
 fn crash_while_writing_the_record() {
-    crash_and_recover("fsx.after_write_temp:1");
+    crash_and_recover("fsx.after_write_temp:2");
 }
 
 #[test]
@@ -126,7 +130,7 @@ fn crash_after_the_record() {
 
 #[test]
 fn crash_while_writing_the_manifest() {
-    crash_and_recover("fsx.before_rename:1");
+    crash_and_recover("fsx.before_rename:2");
 }
 
 #[test]
@@ -141,7 +145,7 @@ fn crash_after_publishing_the_job() {
 
 #[test]
 fn crash_while_writing_the_receipt() {
-    crash_and_recover("fsx.before_rename:2");
+    crash_and_recover("fsx.before_rename:3");
 }
 
 #[test]

@@ -78,6 +78,16 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input.pdf".into());
     let staged = entry.join(&name);
+    // The key travels in a sidecar, as with an inbox drop, so that recovery admits an interrupted
+    // submission under the same key.
+    if let Some(k) = &key {
+        let sidecar = serde_json::json!({"key": k.key, "scope": k.scope, "pin": a.pin});
+        let path = entry.join(format!("{name}.idem"));
+        if let Err(e) = fsx::write_atomic(&path, sidecar.to_string().as_bytes()) {
+            let _ = store.remove_staging(id);
+            return Err(e);
+        }
+    }
     // Copied under a temp name first: a copy cut short (full disk, crash) is never taken for a drop.
     let partial = entry.join(format!(".~{name}.submit.tmp"));
     let copied = src
