@@ -5,7 +5,7 @@ mod util;
 
 use std::time::Duration;
 
-use util::{Root, converter_alive, wait_until};
+use util::pool::{Root, converter_alive, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -140,7 +140,7 @@ fn sighup_reloads_conversion_settings() {
     let empty = r.dir.path().join("empty.toml");
     std::fs::write(&empty, "").unwrap();
     let pdf = r.dir.path().join("last.pdf");
-    std::fs::write(&pdf, util::pdf(&[])).unwrap();
+    std::fs::write(&pdf, util::pool::pdf(&[])).unwrap();
     let out = r
         .cmd()
         .args(["--config", empty.to_str().unwrap(), "submit"])
@@ -152,6 +152,40 @@ fn sighup_reloads_conversion_settings() {
     wait_until(Duration::from_secs(30), "still serving", || {
         r.status(&last) == "succeeded"
     });
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+}
+
+/// Writes `name` into `dir` under a hidden name first, then renames it (a complete drop).
+fn put(dir: &std::path::Path, name: &str, bytes: &[u8]) {
+    let tmp = dir.join(format!(".{name}.part"));
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, dir.join(name)).unwrap();
+}
+
+// Guarantee G8: a drop the watcher admits is scheduled and converted; its receipt ends
+// `succeeded` and points to the Markdown.
+#[test]
+fn a_drop_into_the_inbox_is_converted() {
+    let r = Root::new(CONFIG);
+    let mut d = r.start(&[], &[]);
+    let inbox = r.root.join("inbox");
+    wait_until(Duration::from_secs(30), "daemon up", || {
+        d.log().contains("watching the inbox")
+    });
+    put(&inbox, "doc.pdf", &util::pool::pdf(&[]));
+    put(&inbox, "doc.pdf.idem", br#"{"key": "drop-1"}"#);
+    let receipt = r.root.join("receipts/default/drop-1.json");
+    let read = || -> Option<serde_json::Value> {
+        serde_json::from_slice(&std::fs::read(&receipt).ok()?).ok()
+    };
+    wait_until(Duration::from_secs(30), "receipt says succeeded", || {
+        read().is_some_and(|v| v["status"] == "succeeded")
+    });
+    let id = read().unwrap()["job_id"].as_str().unwrap().to_string();
+    let md = std::fs::read_to_string(r.job_dir(&id).join("artifacts/output.md")).unwrap();
+    assert!(md.starts_with("# input.pdf\n"), "{md}");
+    assert_eq!(r.manifest(&id)["source"]["name"], "doc.pdf");
     d.signal(libc::SIGTERM);
     assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
 }

@@ -13,7 +13,7 @@ use mdspool::config::RetentionConfig;
 use mdspool::ids::{IdemKey, JobId};
 use mdspool::layout::Layout;
 use mdspool::store::{Drop, JobStatus, Store};
-use util::{Root, converter_alive, wait_until};
+use util::pool::{Root, converter_alive, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -136,7 +136,7 @@ fn add_job(store: &Store, dir: &std::path::Path, i: usize) -> JobId {
     let entry = store.layout().staging_entry(id);
     std::fs::create_dir_all(&entry).unwrap();
     let pdf: PathBuf = entry.join(format!("n{i}.pdf"));
-    std::fs::write(&pdf, util::pdf(&[])).unwrap();
+    std::fs::write(&pdf, util::pool::pdf(&[])).unwrap();
     let _ = dir;
     let d = Drop {
         id,

@@ -6,7 +6,7 @@ mod util;
 
 use std::time::Duration;
 
-use util::{Root, wait_until};
+use util::pool::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -150,4 +150,30 @@ fn backoff_is_recorded_in_the_manifest() {
         "not run before next_attempt_at: {m:#}"
     );
     assert_eq!(m["attempts"], 1);
+}
+
+// Guarantee G5: on timeout the whole process group of the conversion is killed, including the
+// processes the converter started.
+#[test]
+fn timeout_kills_what_the_converter_started() {
+    let r = Root::new(&CONFIG.replace("max_attempts = 2", "max_attempts = 1"));
+    let id = r.submit("gc.pdf", &["grandchild"], "gc");
+    let mut d = r.start(&[], &[]);
+    wait_until(Duration::from_secs(30), "job failed", || finished(&r, &id));
+    assert_eq!(r.error_code(&id), "conversion_timeout");
+    let log = r.run_log(&id);
+    let pid: i32 = log
+        .lines()
+        .find_map(|l| l.strip_prefix("grandchild pid "))
+        .expect("the grandchild's pid is in run.log")
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pid > 0, "{log}");
+    let _cleanup = util::pool::KillOnDrop(pid);
+    wait_until(Duration::from_secs(10), "grandchild gone", || {
+        !util::pool::process_alive(pid)
+    });
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
 }

@@ -6,7 +6,7 @@ mod util;
 
 use std::time::{Duration, Instant};
 
-use util::{Root, converter_alive, wait_until};
+use util::pool::{Root, converter_alive, wait_until};
 
 fn config(grace: &str) -> String {
     format!(

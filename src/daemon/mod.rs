@@ -85,6 +85,10 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
     if let Some(p) = pid_file {
         crate::fsx::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
     }
+    // Handlers first: a signal during a long recovery is acted on once it is done, instead of
+    // killing the process half-way (which would be safe, but wasteful).
+    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP])
+        .map_err(|e| Error::internal(format!("cannot install signal handlers: {e}")))?;
     let rec = recovery::recover(&store, cfg)?;
     let (queue, dispatcher, jobs) = crate::queue::channel(cfg.workers.count, clock);
     for (id, at) in &rec.queued {
@@ -103,8 +107,6 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
     );
 
     let (ev_tx, ev_rx) = crossbeam_channel::unbounded::<Event>();
-    let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP])
-        .map_err(|e| Error::internal(format!("cannot install signal handlers: {e}")))?;
     let sig_handle = signals.handle();
     let sig_events = ev_tx.clone();
     let sig_thread = std::thread::Builder::new()

@@ -74,3 +74,47 @@ impl Scanner {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::SystemClock;
+    use crate::config::RetentionConfig;
+    use crate::layout::Layout;
+    use crate::store::Drop;
+
+    #[test]
+    fn schedules_queued_jobs_and_rereads_only_changed_manifests() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(
+            Store::open(
+                Layout::new(dir.path()),
+                Arc::new(SystemClock),
+                RetentionConfig::default(),
+            )
+            .unwrap(),
+        );
+        let id = JobId::new();
+        let entry = store.layout().staging_entry(id);
+        std::fs::create_dir_all(&entry).unwrap();
+        std::fs::write(entry.join("a.pdf"), b"%PDF-1.4\n").unwrap();
+        let d = Drop {
+            id,
+            pdf: entry.join("a.pdf"),
+            name: "a.pdf".into(),
+            key: None,
+            pinned: false,
+            client: None,
+        };
+        store.admit(&d).unwrap();
+        let (q, _dispatcher, _rx) = crate::queue::channel(1, Arc::new(SystemClock));
+        let mut s = Scanner::new(store.clone(), q);
+        assert_eq!(s.scan().unwrap(), 1);
+        assert_eq!(s.scan().unwrap(), 0, "unchanged manifest is not read again");
+        store.transition(id, JobStatus::Running, |_| {}).unwrap();
+        assert_eq!(s.scan().unwrap(), 0, "running jobs are not scheduled");
+        store.transition(id, JobStatus::Failed, |_| {}).unwrap();
+        store.transition(id, JobStatus::Queued, |_| {}).unwrap();
+        assert_eq!(s.scan().unwrap(), 1, "a retried job is found");
+    }
+}

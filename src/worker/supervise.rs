@@ -55,6 +55,8 @@ pub struct Attempt<'a> {
     pub log: Arc<Mutex<RunLog>>,
 }
 
+/// The child is polled often at first (most conversions are short), then every 25 ms.
+const POLL_FIRST: Duration = Duration::from_micros(500);
 const POLL: Duration = Duration::from_millis(25);
 const MANIFEST_POLL: Duration = Duration::from_millis(300);
 const TAIL: usize = 8192;
@@ -208,6 +210,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
     let timeout = a.convert.timeout.0;
     let deadline = start + timeout;
     let mut next_check = start + MANIFEST_POLL;
+    let mut pause = POLL_FIRST;
     let mut killed = None;
     while !exited(pid) {
         let now = Instant::now();
@@ -228,7 +231,8 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
         if killed.is_some() {
             break;
         }
-        std::thread::sleep(POLL);
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(POLL);
     }
     // Whatever happened, nothing the child started survives it.
     kill_group(pid);

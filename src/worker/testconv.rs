@@ -14,6 +14,7 @@
 //! | `spin`           | burns CPU forever                                               |
 //! | `stderr:BYTES`   | writes BYTES bytes to stderr, then echoes                       |
 //! | `stdout`         | prints to stdout (must not disturb the result channel), echoes  |
+//! | `grandchild`     | starts `sleep 300` (pid on stderr), then sleeps 300 s itself    |
 //! | `needs:PATH`     | `pdf_malformed` (permanent) unless PATH exists, else echoes     |
 //! | `malformed`, `encrypted`, `no-text`, `io-error` | the matching `ConvertError`      |
 
@@ -114,6 +115,12 @@ impl Converter for TestConverter {
                         path,
                         reason: format!("test directive: {} is missing", arg.trim()),
                     });
+                }
+                "grandchild" => {
+                    let c = std::process::Command::new("sleep").arg("300").spawn();
+                    let pid = c.as_ref().map(|c| c.id()).unwrap_or(0);
+                    eprintln!("grandchild pid {pid}");
+                    std::thread::sleep(Duration::from_secs(300));
                 }
                 "stdout" => println!("test converter: noise on stdout"),
                 "malformed" => {
