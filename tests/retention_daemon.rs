@@ -43,8 +43,10 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     assert_eq!(r.code(&["pin", &later.to_string()]), Some(0));
     let l = &r.layout;
 
+    // The file goes first, then `raw_removed_at` is recorded.
     assert!(
-        wait_until(LONG, || !l.raw_input(a).exists()),
+        wait_until(LONG, || !l.raw_input(a).exists()
+            && r.manifest(a).raw_removed_at.is_some()),
         "raw of {a} never removed\n{}",
         d.log_text()
     );
@@ -57,14 +59,17 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     assert!(r.manifest(a).raw_removed_at.is_some());
     assert_eq!(status_code(&r, a), Some(0));
 
+    let k = IdemKey::new("default", "ka").unwrap();
+    // The folder goes to the trash first; the record, the receipt and the trash entry follow.
     assert!(
-        wait_until(LONG, || !l.job_dir(a).exists()),
+        wait_until(LONG, || !l.job_dir(a).exists()
+            && !l.idempotency_record(&k).exists()
+            && fs_names(&l.trash_dir()).is_empty()),
         "{a} never expired\n{}",
         d.log_text()
     );
     assert_eq!(status_code(&r, a), Some(4));
     assert_eq!(json_error_code(&r, a), "job_expired");
-    let k = IdemKey::new("default", "ka").unwrap();
     // By key too: the tombstone remembers it.
     let by_key = r.run(&["status", "--key", "ka", "--json"], &[]);
     assert_eq!(by_key.status.code(), Some(4), "{by_key:?}");

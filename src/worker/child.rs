@@ -54,10 +54,10 @@ pub fn select(cfg: &ConvertConfig, attempt: u32) -> Result<Box<dyn Converter>, S
         return Ok(Box::new(TestConverter { attempt }));
     }
     if let Some(cmd) = &cfg.command {
-        // The external converter (`convert::external`) is wired here once it is part of the build.
-        return Err(format!(
-            "convert.command {cmd:?} is set but this build has no external converter"
-        ));
+        return Ok(Box::new(convert::external::ExternalConverter::new(
+            cmd.clone(),
+            cfg.output.clone(),
+        )));
     }
     Ok(Box::new(convert::Builtin))
 }
