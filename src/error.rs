@@ -97,9 +97,15 @@ impl Error {
     /// Wraps an I/O error with the path it concerns; ENOSPC and EDQUOT become `storage_full`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         let path = path.into();
-        match source.raw_os_error() {
-            Some(libc::ENOSPC) | Some(libc::EDQUOT) => Error::StorageFull { path, source },
-            _ => Error::Io { path, source },
+        // By kind, not only by errno: wrappers such as tempfile's keep the kind but not the errno.
+        let full = matches!(source.raw_os_error(), Some(libc::ENOSPC | libc::EDQUOT))
+            || matches!(
+                source.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            );
+        match full {
+            true => Error::StorageFull { path, source },
+            false => Error::Io { path, source },
         }
     }
 

@@ -125,3 +125,128 @@ fn a_full_disk_fails_cleanly_and_work_resumes_when_space_returns() {
     assert_eq!(jobs.len(), at + 1, "every admitted job is listed once");
     eprintln!("disk full at drop {at}; {records} records intact; resumed after freeing space");
 }
+
+fn fill(path: &Path) {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path).unwrap();
+    let chunk = vec![0u8; 4096];
+    while f.write_all(&chunk).is_ok() {}
+    let _ = f.sync_all();
+}
+
+fn read_json(p: &Path) -> Option<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(p).ok()?).ok()
+}
+
+fn wait(what: &str, secs: u64, log: &Path, mut f: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while !f() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out: {what}\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The daemon on a full disk: a conversion whose output cannot be written and a drop that cannot
+/// be admitted both wait with `storage_full` (no attempt budget is used up, nothing is torn, the
+/// daemon stays up), and both complete by themselves once space returns.
+#[test]
+fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fs = match Tmpfs::mount(&tmp.path().join("mnt"), "8m") {
+        Ok(fs) => fs,
+        Err(why) => {
+            eprintln!("SKIP full-disk daemon test: {why}");
+            return;
+        }
+    };
+    let root = fs.0.join("root");
+    let inbox = root.join("inbox");
+    let log = tmp.path().join("daemon.log");
+    std::fs::create_dir_all(&inbox).unwrap();
+    std::fs::write(
+        root.join("mdspool.toml"),
+        "[watch]\nsettle = \"300ms\"\nrescan = \"1s\"\n[workers]\ncount = 1\nmax_attempts = 2\nbackoff = \"300ms\"\nbackoff_max = \"1s\"\n",
+    )
+    .unwrap();
+    let mut daemon = Command::new(BIN)
+        .args(["--root", root.to_str().unwrap(), "run"])
+        .env("MDSPOOL_TEST_CONVERTER", "1")
+        .env_remove("MDSPOOL_FAILPOINT")
+        .env("NO_COLOR", "1")
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    struct Kill<'a>(&'a mut std::process::Child);
+    impl Drop for Kill<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let guard = Kill(&mut daemon);
+
+    // Drop A converts slowly; drop B waits under temp names to be dropped once the disk is full.
+    std::fs::write(
+        inbox.join(".a.part"),
+        b"%PDF-1.4\n%mdspool-test: sleep:2\n%%EOF\n",
+    )
+    .unwrap();
+    std::fs::rename(inbox.join(".a.part"), inbox.join("a.pdf")).unwrap();
+    std::fs::write(inbox.join("a.pdf.idem"), "key-a").unwrap();
+    std::fs::write(inbox.join(".b.part"), b"%PDF-1.4\n% b\n%%EOF\n").unwrap();
+    std::fs::write(inbox.join(".b.idem.part"), "key-b").unwrap();
+    let receipt_a = root.join("receipts/default/key-a.json");
+    let receipt_b = root.join("receipts/default/key-b.json");
+    let manifest_of = |receipt: &Path| -> Option<serde_json::Value> {
+        let r = read_json(receipt)?;
+        read_json(&root.join(r["manifest"].as_str()?))
+    };
+    wait("a running", 30, &log, || {
+        manifest_of(&receipt_a).is_some_and(|m| m["status"] == "running")
+    });
+
+    let filler = fs.0.join("filler");
+    fill(&filler);
+    std::fs::rename(inbox.join(".b.part"), inbox.join("b.pdf")).unwrap();
+    std::fs::rename(inbox.join(".b.idem.part"), inbox.join("b.pdf.idem")).unwrap();
+    // A's output cannot be written, nor can its manifest say so: the daemon postpones it with
+    // storage_full (its manifest still says running, as after a crash) and uses up no attempt.
+    wait("a postponed with storage_full", 30, &log, || {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        text.contains("code=storage_full") && text.contains("job postponed")
+    });
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert!(
+        guard.0.try_wait().unwrap().is_none(),
+        "the daemon must stay up"
+    );
+    let m = manifest_of(&receipt_a).unwrap();
+    assert_ne!(
+        m["status"], "failed",
+        "a full disk used up the attempts: {m}"
+    );
+    assert!(
+        !receipt_b.exists(),
+        "b cannot have been admitted on a full disk"
+    );
+    all_json_parses(&root);
+
+    std::fs::remove_file(&filler).unwrap();
+    wait("both converted once space returned", 60, &log, || {
+        manifest_of(&receipt_a).is_some_and(|m| m["status"] == "succeeded")
+            && manifest_of(&receipt_b).is_some_and(|m| m["status"] == "succeeded")
+    });
+    all_json_parses(&root);
+    assert_eq!(
+        std::fs::read_dir(root.join("state/staging"))
+            .unwrap()
+            .count(),
+        0
+    );
+    assert_eq!(std::fs::read_dir(&inbox).unwrap().count(), 0);
+    drop(guard);
+}

@@ -139,8 +139,9 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
                 r.stats = Some(out.stats);
             }
             Err(e) => {
-                r.code = Some("io_error".into());
-                r.message = Some(format!("{}: {e}", a.output.display()));
+                let e = crate::error::Error::io(&a.output, e);
+                r.code = Some(e.code().into()); // storage_full or io_error: both transient
+                r.message = Some(e.to_string());
             }
         },
         Err(e) => {

@@ -99,8 +99,25 @@ pub fn run_worker(ctx: &WorkerCtx) -> Result<()> {
         }
         let mut retry_at = None;
         let r = run_job(ctx, id, &mut retry_at);
-        ctx.queue.done(id, retry_at);
-        r?;
+        match r {
+            // A full disk is waited out: the job stays as it is on disk and comes back later.
+            Err(e @ Error::StorageFull { .. }) => {
+                let w = ctx
+                    .settings
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .workers
+                    .clone();
+                let at = ctx.store.now()
+                    + chrono::Duration::from_std(w.backoff.0).unwrap_or(chrono::Duration::MAX);
+                tracing::warn!(job = %id, error = %e, code = e.code(), retry_at = %at, "storage full; job postponed");
+                ctx.queue.done(id, Some(at));
+            }
+            r => {
+                ctx.queue.done(id, retry_at);
+                r?;
+            }
+        }
     }
     Ok(())
 }
@@ -118,9 +135,20 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         Err(e) if is_gone(&e) => return Ok(()),
         Err(e) => return Err(e),
     };
-    if m.status != JobStatus::Queued {
-        return Ok(());
-    }
+    // `running` here can only be an attempt of this daemon whose outcome could not be written
+    // (a full disk): the queue never hands out a job another worker holds, and recovery requeued
+    // every job an earlier daemon left running. Requeue it, then go on as for any queued job.
+    let m = match m.status {
+        JobStatus::Running => match store.transition(id, JobStatus::Queued, |_| {}) {
+            Ok(m) => m,
+            Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        },
+        JobStatus::Queued => m,
+        _ => return Ok(()),
+    };
     if let Some(t) = m.next_attempt_at.filter(|t| *t > store.now()) {
         *retry_at = Some(t);
         return Ok(());
@@ -301,8 +329,9 @@ fn record(
     r.map(drop).or_else(ignore_lost)
 }
 
+/// A full disk never uses up the attempts: the job waits for space however long it takes.
 fn f_is_final(f: &Failure, attempts: u32, w: &WorkersConfig) -> bool {
-    f.permanent || attempts >= w.max_attempts
+    f.permanent || (attempts >= w.max_attempts && f.code != "storage_full")
 }
 
 /// A canceled or vanished job is not an error for the worker.
