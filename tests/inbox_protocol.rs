@@ -267,3 +267,32 @@ fn a_sidecar_written_in_place_is_read_once_whole() {
     assert_eq!(manifests(&root).len(), 2);
     assert!(names(&root.join("rejected")).is_empty());
 }
+
+#[test]
+fn events_are_used_with_a_relative_root() {
+    let (tmp, _) = setup();
+    // No periodic rescan during the test: only events can make these drops be taken quickly.
+    let d = Daemon::start_in(
+        Some(tmp.path()),
+        std::path::Path::new("rel"),
+        &[],
+        &[
+            ("MDSPOOL_WATCH_SETTLE", "300ms"),
+            ("MDSPOOL_WATCH_RESCAN", "1h"),
+        ],
+    );
+    let root = d.root.clone();
+    let inbox = root.join("inbox");
+    wait_for("watcher up", T, || {
+        d.log_text().contains("watching the inbox").then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(200)); // startup scan over
+    drop_pdf(&inbox, "r.pdf", &tiny_pdf("relative"), Some("k-rel"));
+    let bare = tiny_pdf("relative-bare");
+    drop_pdf(&inbox, "m.pdf", &bare, Some(""));
+    wait_for("drop taken by events", T, || job_with_key(&root, "k-rel"));
+    let key = format!("sha256-{}", sha256_hex(&bare));
+    wait_for("marker drop taken by events", T, || {
+        job_with_key(&root, &key)
+    });
+}

@@ -71,6 +71,10 @@ fn refused_drops_carry_their_code() {
     assert_eq!(r["error"]["code"], "not_a_pdf");
     let r = read_json(&root.join("receipts/default/k-big.json")).unwrap();
     assert_eq!(r["error"]["code"], "too_large");
+    // So does a drop without a key refused for its content: under its content key.
+    let key = format!("sha256-{}", sha256_hex(b"plain text, no sidecar"));
+    let r = read_json(&root.join(format!("receipts/default/{key}.json"))).unwrap();
+    assert_eq!(r["error"]["code"], "not_a_pdf");
     let note = rejection(&root, "text.pdf").unwrap();
     assert_eq!(note["key"], "k-text");
     assert!(note["at"].is_string() && note["message"].is_string());

@@ -15,9 +15,10 @@ use crate::config::WatchConfig;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
 use crate::fsx;
-use crate::ids::JobId;
+use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::inbox::names::{RESERVED, SIDECAR_SUFFIX, sidecar_of};
 use crate::inbox::validate::{check_pdf, open_safe, read_sidecar, refuse};
+use crate::store::admit::fingerprint;
 use crate::store::{Admission, Drop, Store};
 
 /// What became of a drop.
@@ -168,7 +169,15 @@ pub fn process_staged(
     let checked = open_safe(&d.pdf).and_then(|mut f| check_pdf(&mut f, &d.pdf, cfg.max_size.0));
     match checked {
         Ok(_) => {}
-        Err(e) if is_refusal(&e) => return reject(store, &d, e),
+        Err(e) if is_refusal(&e) => {
+            // A small regular file refused for its content still gets the receipt of its content
+            // key, so that a client that dropped it without a key can find out why.
+            if d.key.is_none() && matches!(e.code(), "not_a_pdf" | "empty_file") {
+                let (fp, _) = fingerprint(&d.pdf)?;
+                d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
+            }
+            return reject(store, &d, e);
+        }
         Err(e) => return Err(e),
     }
     Ok(match store.admit(&d)? {

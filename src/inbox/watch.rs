@@ -40,6 +40,8 @@ struct Loop {
     cfg: WatchConfig,
     rules: Rules,
     inbox: PathBuf,
+    /// Other spellings of the inbox path that events may use (absolute, canonical).
+    aliases: Vec<PathBuf>,
     tasks: Sender<Task>,
     /// PDFs without a sidecar, waiting to settle.
     settling: Settling,
@@ -183,6 +185,12 @@ impl Loop {
 
     fn hint(&mut self, paths: Vec<PathBuf>) {
         for p in paths {
+            // Events name paths under the inbox as notify spells it: bring them back to ours.
+            let p = self
+                .aliases
+                .iter()
+                .find_map(|a| p.strip_prefix(a).ok().map(|rel| self.inbox.join(rel)))
+                .unwrap_or(p);
             let (Some(dir), Some(name)) = (p.parent(), p.file_name()) else {
                 continue;
             };
@@ -294,6 +302,18 @@ impl Loop {
     }
 }
 
+fn aliases(inbox: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        v.push(cwd.join(inbox));
+    }
+    if let Ok(c) = inbox.canonicalize() {
+        v.push(c);
+    }
+    v.retain(|a| a != inbox);
+    v
+}
+
 /// The loop of [`crate::inbox::run_watcher`].
 pub fn run(ctx: WatcherCtx) -> Result<()> {
     let inbox = ctx.store.layout().inbox();
@@ -317,6 +337,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         store: ctx.store.clone(),
         rules: Rules::new(&ctx.cfg.ignore),
         cfg: ctx.cfg.clone(),
+        aliases: aliases(&inbox),
         inbox,
         tasks: task_tx,
         settling: Settling::default(),

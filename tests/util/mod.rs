@@ -19,14 +19,30 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `mdspool run --root ROOT ARGS...` with `env` (on top of a cleaned environment).
     pub fn start(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Daemon {
-        std::fs::create_dir_all(root).unwrap();
+        Daemon::start_in(None, root, args, env)
+    }
+
+    /// Like [`Daemon::start`], run from `cwd` (so that a relative `root` is relative to it).
+    pub fn start_in(
+        cwd: Option<&Path>,
+        root: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Daemon {
+        let abs = cwd
+            .map(|c| c.join(root))
+            .unwrap_or_else(|| root.to_path_buf());
+        std::fs::create_dir_all(&abs).unwrap();
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let log = root
+        let log = abs
             .parent()
             .unwrap()
             .join(format!("daemon-{}-{n}.log", std::process::id()));
         let mut cmd = Command::new(BIN);
+        if let Some(c) = cwd {
+            cmd.current_dir(c);
+        }
         cmd.arg("run").arg("--root").arg(root).args(args);
         for (k, _) in std::env::vars() {
             if k.starts_with("MDSPOOL_")
@@ -47,7 +63,7 @@ impl Daemon {
         let child = cmd.spawn().expect("start mdspool run");
         Daemon {
             child: Some(child),
-            root: root.to_path_buf(),
+            root: abs,
             log,
         }
     }
