@@ -296,3 +296,48 @@ fn events_are_used_with_a_relative_root() {
         job_with_key(&root, &key)
     });
 }
+
+#[test]
+fn a_failed_store_stops_the_watcher_and_recovery_finishes_the_drop() {
+    let (_tmp, root) = setup();
+    let inbox = root.join("inbox");
+    let mut d = Daemon::start(&root, &[], &[]);
+    wait_for("watcher up", T, || {
+        d.log_text().contains("watching the inbox").then_some(())
+    });
+    // A file where the idempotency records of scope `sf` must go: the record write fails.
+    std::fs::write(root.join("state/idempotency/sf"), b"in the way").unwrap();
+    drop_pdf(
+        &inbox,
+        "f.pdf",
+        &tiny_pdf("store failure"),
+        Some(r#"{"key": "k-sf", "scope": "sf"}"#),
+    );
+    let status = d.wait_exit(T);
+    assert!(!status.success(), "the daemon stops when its store fails");
+    assert!(
+        d.log_text().contains("store write failed"),
+        "{}",
+        d.log_text()
+    );
+    assert!(
+        d.log_text().contains("thread watcher stopped"),
+        "{}",
+        d.log_text()
+    );
+    assert!(manifests(&root).is_empty());
+    assert!(
+        names(&root.join("rejected")).is_empty(),
+        "not the drop's fault"
+    );
+    assert_eq!(
+        names(&root.join("state/staging")).len(),
+        1,
+        "claimed, kept in staging"
+    );
+
+    std::fs::remove_file(root.join("state/idempotency/sf")).unwrap();
+    let _d = Daemon::start(&root, &[], &[]);
+    let m = wait_for("job after recovery", T, || job_with_key(&root, "k-sf"));
+    assert_eq!(m["source"]["name"], "f.pdf");
+}

@@ -191,3 +191,7 @@ fn reject(store: &Store, d: &Drop, e: Error) -> Result<Outcome> {
     store.reject_staged(d, &e, d.key.as_ref())?;
     Ok(Outcome::Rejected(e.code()))
 }
+
+#[cfg(test)]
+#[path = "take_tests.rs"]
+mod tests;
