@@ -91,7 +91,15 @@ fn latency(base: &Path, label: &str, poll: Option<Duration>, n: usize) -> Vec<f6
     let inbox = root.join("inbox");
     std::thread::sleep(Duration::from_millis(200)); // startup scan over
     let mut out = Vec::with_capacity(n);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     for i in 0..n {
+        if let Some(p) = poll {
+            // Drop at a random phase of the poll cycle, as real clients do.
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            std::thread::sleep(p.mul_f64((seed % 1000) as f64 / 1000.0));
+        }
         let name = format!("lat-{i:05}.pdf");
         put(&inbox, &name, &pdf(&name));
         let mut f = std::fs::File::create(inbox.join(format!(".{name}.idem.part"))).unwrap();

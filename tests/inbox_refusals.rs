@@ -10,11 +10,11 @@ use util::*;
 const T: Duration = Duration::from_secs(30);
 
 fn code_of(root: &std::path::Path, name: &str) -> String {
-    let note = wait_for(&format!("rejection of {name}"), T, || rejection(root, name));
-    assert!(
-        root.join("rejected").join(name).symlink_metadata().is_ok(),
-        "{name} itself moved to rejected/"
-    );
+    // The note is written first, then the drop itself is moved beside it.
+    let note = wait_for(&format!("rejection of {name}"), T, || {
+        let moved = root.join("rejected").join(name).symlink_metadata().is_ok();
+        rejection(root, name).filter(|_| moved)
+    });
     note["code"].as_str().unwrap().to_string()
 }
 

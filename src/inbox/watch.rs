@@ -2,13 +2,12 @@
 //! `watch.poll`) are only hints: the directory listing is the truth. The inbox is listed in full at
 //! startup, every `watch.rescan`, and at once when notify reports an overflow or an error.
 //!
-//! A PDF whose sidecar is present is taken at once; one without is taken once its size, mtime and
-//! inode have stayed the same for `watch.settle`. Takes run on a few ingest threads, because each
+//! A PDF whose sidecar is present is taken at once; one without is taken once its size, mtime, ctime
+//! and inode have stayed the same for `watch.settle`. Takes run on a few ingest threads, because each
 //! costs several fsyncs and concurrent fsyncs share journal commits. The loop thread alone decides
 //! what to take (a path is never handed out twice at once) and alone reports new jobs.
 
 use std::collections::{HashMap, HashSet};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -118,9 +117,6 @@ impl Loop {
                 }
                 if kind == Kind::Other {
                     return;
-                }
-                if meta.nlink() > 1 {
-                    return self.dispatch(dir, name); // refused as `unsafe_entry`
                 }
                 self.consider_drop(dir, name, false);
             }
