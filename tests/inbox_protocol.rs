@@ -33,7 +33,10 @@ fn sidecar_forms_are_taken_at_once() {
     drop_pdf(&inbox, "B.PDF", &tiny_pdf("plain"), Some("inv-2\n"));
     let c = tiny_pdf("marker");
     drop_pdf(&inbox, "c.pdf", &c, Some(""));
-    wait_for("3 jobs", T, || (manifests(&root).len() == 3).then_some(()));
+    wait_for("3 jobs, admissions finished", T, || {
+        let done = names(&root.join("state/staging")).is_empty() && names(&inbox).is_empty();
+        (manifests(&root).len() == 3 && done).then_some(())
+    });
 
     let m = job_with_key(&root, "inv-1").unwrap();
     assert_eq!(m["idempotency"]["scope"], "acme");
@@ -184,11 +187,13 @@ fn replay_after_restart_and_conflict() {
         &tiny_pdf("different"),
         Some("k-replay"),
     );
-    let note = wait_for("conflict note", T, || rejection(&root, "other.pdf"));
+    let note = wait_rejected(&root, "other.pdf", T);
     assert_eq!(note["code"], "idempotency_conflict");
     assert!(note["message"].as_str().unwrap().contains(&id));
     assert!(root.join("rejected/other.pdf").exists());
-    assert!(root.join("rejected/other.pdf.idem").exists());
+    wait_for("sidecar beside it", T, || {
+        root.join("rejected/other.pdf.idem").exists().then_some(())
+    });
     let r = read_json(&receipt).unwrap();
     assert_eq!(
         r["job_id"],

@@ -10,11 +10,7 @@ use util::*;
 const T: Duration = Duration::from_secs(30);
 
 fn code_of(root: &std::path::Path, name: &str) -> String {
-    // The note is written first, then the drop itself is moved beside it.
-    let note = wait_for(&format!("rejection of {name}"), T, || {
-        let moved = root.join("rejected").join(name).symlink_metadata().is_ok();
-        rejection(root, name).filter(|_| moved)
-    });
+    let note = wait_rejected(root, name, T);
     note["code"].as_str().unwrap().to_string()
 }
 
@@ -63,17 +59,27 @@ fn refused_drops_carry_their_code() {
     assert_eq!(code_of(&root, "report.docx"), "not_a_pdf");
 
     // The sidecar travels with its drop.
-    assert!(root.join("rejected/badjson.pdf.idem").exists());
-    assert!(root.join("rejected/text.pdf.idem").exists());
+    for f in ["badjson.pdf.idem", "text.pdf.idem"] {
+        wait_for(f, T, || {
+            root.join("rejected").join(f).exists().then_some(())
+        });
+    }
     // A refusal whose key is valid answers the client in its receipt.
-    let r = read_json(&root.join("receipts/default/k-text.json")).unwrap();
+    // (The receipt is written after the move.)
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join("receipts/default/k-text.json"))
+    });
     assert_eq!(r["status"], "rejected");
     assert_eq!(r["error"]["code"], "not_a_pdf");
-    let r = read_json(&root.join("receipts/default/k-big.json")).unwrap();
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join("receipts/default/k-big.json"))
+    });
     assert_eq!(r["error"]["code"], "too_large");
     // So does a drop without a key refused for its content: under its content key.
     let key = format!("sha256-{}", sha256_hex(b"plain text, no sidecar"));
-    let r = read_json(&root.join(format!("receipts/default/{key}.json"))).unwrap();
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join(format!("receipts/default/{key}.json")))
+    });
     assert_eq!(r["error"]["code"], "not_a_pdf");
     let note = rejection(&root, "text.pdf").unwrap();
     assert_eq!(note["key"], "k-text");
@@ -116,7 +122,9 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     assert_eq!(code_of(&root, "link2.pdf"), "unsafe_entry");
     assert_eq!(code_of(&root, "dirlink"), "unsafe_entry");
     assert_eq!(code_of(&root, "hard.pdf"), "unsafe_entry");
-    let r = read_json(&root.join("receipts/default/k-link.json")).unwrap();
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join("receipts/default/k-link.json"))
+    });
     assert_eq!(r["error"]["code"], "unsafe_entry");
 
     // The watcher is alive and well.

@@ -229,6 +229,15 @@ pub fn rejection(root: &Path, name: &str) -> Option<serde_json::Value> {
     read_json(&root.join("rejected").join(format!("{name}.error.json")))
 }
 
+/// Waits until `rejected/NAME` and its note are both there (the note is written first, then the
+/// drop is moved beside it) and returns the note.
+pub fn wait_rejected(root: &Path, name: &str, timeout: Duration) -> serde_json::Value {
+    wait_for(&format!("rejection of {name}"), timeout, || {
+        let moved = root.join("rejected").join(name).symlink_metadata().is_ok();
+        rejection(root, name).filter(|_| moved)
+    })
+}
+
 /// Every regular file under `dir`, recursively, not following symlinks.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
