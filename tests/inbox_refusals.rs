@@ -115,6 +115,9 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     std::os::unix::fs::symlink(outside.join("secret.pdf"), inbox.join("link2.pdf")).unwrap();
     std::fs::write(inbox.join("link2.pdf.idem"), "k-link").unwrap();
     std::os::unix::fs::symlink(&outside, inbox.join("dirlink")).unwrap();
+    // A sidecar that is a symlink to the secret: the drop is refused, the link never read.
+    std::fs::write(inbox.join("sc.pdf"), tiny_pdf("sidecar link")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.pdf"), inbox.join("sc.pdf.idem")).unwrap();
     std::fs::hard_link(outside.join("linked.pdf"), inbox.join("hard.pdf")).unwrap();
 
     assert_eq!(code_of(&root, "pipe.pdf"), "unsafe_entry");
@@ -122,6 +125,7 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     assert_eq!(code_of(&root, "link2.pdf"), "unsafe_entry");
     assert_eq!(code_of(&root, "dirlink"), "unsafe_entry");
     assert_eq!(code_of(&root, "hard.pdf"), "unsafe_entry");
+    assert_eq!(code_of(&root, "sc.pdf"), "unsafe_entry");
     let r = wait_for("receipt", T, || {
         read_json(&root.join("receipts/default/k-link.json"))
     });

@@ -17,7 +17,7 @@ use crate::failpoint;
 use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::inbox::names::{RESERVED, SIDECAR_SUFFIX, sidecar_of};
-use crate::inbox::validate::{check_pdf, open_safe, read_sidecar, refuse};
+use crate::inbox::validate::{check_pdf, check_safe_meta, open_safe, read_sidecar, refuse};
 use crate::store::admit::fingerprint;
 use crate::store::{Admission, Drop, Store};
 
@@ -128,13 +128,18 @@ pub fn process_staged(
             pinned: false,
             client: None,
         };
-        let err = refuse(
-            &entry.join(sc),
-            "orphan_sidecar",
-            "a sidecar whose drop never arrived",
-        );
-        store.reject_staged(&d, &err, None)?;
-        return Ok(Outcome::Rejected("orphan_sidecar"));
+        // Never read either way; an unsafe one says so.
+        let err = std::fs::symlink_metadata(&d.pdf)
+            .ok()
+            .and_then(|m| check_safe_meta(&d.pdf, &m).err())
+            .unwrap_or_else(|| {
+                refuse(
+                    &d.pdf,
+                    "orphan_sidecar",
+                    "a sidecar whose drop never arrived",
+                )
+            });
+        return reject(store, &d, err);
     };
     let sc_name = sidecar_of(&name);
     let sc_path = entry.join(&sc_name);

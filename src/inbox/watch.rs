@@ -72,7 +72,7 @@ impl Loop {
     }
 
     /// Looks at one entry of the inbox (or of a sub-folder) and takes it, tracks it or leaves it.
-    fn consider(&mut self, dir: &Path, name: &str, scanning: bool) {
+    fn consider(&mut self, dir: &Path, name: &str) {
         let path = dir.join(name);
         if self.in_flight.contains(&path) {
             return;
@@ -91,20 +91,23 @@ impl Loop {
         };
         if meta.is_dir() {
             if self.cfg.recursive {
-                self.scan_dir(&path, scanning);
+                self.scan_dir(&path);
             }
             return;
+        }
+        if let Kind::Sidecar { companion } = &kind {
+            let companion_meta = dir.join(companion).symlink_metadata();
+            if companion_meta.is_ok_and(|m| !m.is_dir()) {
+                // Taken with its drop (and refused with it when the sidecar is unsafe).
+                return self.consider_drop(dir, companion, true);
+            }
         }
         if !meta.is_file() {
             // Symlink, FIFO, socket, device: never opened, moved aside as `unsafe_entry`.
             return self.dispatch(dir, name);
         }
         match kind {
-            Kind::Sidecar { companion } => {
-                let companion_meta = dir.join(&companion).symlink_metadata();
-                if companion_meta.is_ok_and(|m| !m.is_dir()) {
-                    return self.consider_drop(dir, &companion, true);
-                }
+            Kind::Sidecar { .. } => {
                 let first = *self.orphans.entry(path).or_insert_with(Instant::now);
                 if first.elapsed() >= ORPHAN_AGE {
                     self.dispatch(dir, name);
@@ -150,7 +153,7 @@ impl Loop {
         }
     }
 
-    fn scan_dir(&mut self, dir: &Path, scanning: bool) {
+    fn scan_dir(&mut self, dir: &Path) {
         let entries = match crate::fsx::list_names(dir) {
             Ok(e) => e,
             Err(e) => {
@@ -159,7 +162,7 @@ impl Loop {
             }
         };
         for name in entries {
-            self.consider(dir, &name, scanning);
+            self.consider(dir, &name);
         }
     }
 
@@ -170,7 +173,7 @@ impl Loop {
             tracing::warn!(error = %e, "cannot recreate the inbox");
         }
         let inbox = self.inbox.clone();
-        self.scan_dir(&inbox, true);
+        self.scan_dir(&inbox);
         // Forget what vanished without an event.
         self.settling.retain(|p| p.symlink_metadata().is_ok());
         self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
@@ -194,7 +197,7 @@ impl Loop {
             if inside {
                 let name = name.to_string_lossy().into_owned();
                 let dir = dir.to_path_buf();
-                self.consider(&dir, &name, false);
+                self.consider(&dir, &name);
             }
         }
     }
@@ -212,7 +215,7 @@ impl Loop {
         for p in due.into_iter().chain(retry) {
             if let (Some(dir), Some(name)) = (p.parent(), p.file_name()) {
                 let (dir, name) = (dir.to_path_buf(), name.to_string_lossy().into_owned());
-                self.consider(&dir, &name, false);
+                self.consider(&dir, &name);
             }
         }
         let stuck: Vec<JobId> = self
