@@ -82,6 +82,17 @@ impl Settling {
         self.map.remove(path);
     }
 
+    /// Forgets `path` if its wait is over (it was looked at again and not re-armed).
+    pub fn forget_if_due(&mut self, path: &Path) {
+        if self
+            .map
+            .get(path)
+            .is_some_and(|(_, since, wait)| since.elapsed() >= *wait)
+        {
+            self.map.remove(path);
+        }
+    }
+
     /// Forgets the paths for which `keep` is false.
     pub fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
         self.map.retain(|p, _| keep(p));

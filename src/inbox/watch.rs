@@ -21,19 +21,13 @@ use crate::inbox::WatcherCtx;
 use crate::inbox::events::{Hint, start_notify};
 use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
 use crate::inbox::names::{Kind, Rules, sidecar_of};
+use crate::inbox::retry::Retries;
 use crate::inbox::settle::{SIDECAR_GRACE, Settling, Stamp, sidecar_pending};
 use crate::inbox::take::Outcome;
 use crate::store::Store;
 
 /// A sidecar whose drop has not shown up for this long is moved to `rejected/` (`orphan_sidecar`).
 pub const ORPHAN_AGE: Duration = Duration::from_secs(3600);
-const RETRY_MIN: Duration = Duration::from_secs(1);
-const RETRY_MAX: Duration = Duration::from_secs(300);
-
-fn backoff(n: u32) -> Duration {
-    RETRY_MIN.saturating_mul(1u32 << n.min(16)).min(RETRY_MAX)
-}
-
 struct Loop {
     store: Arc<Store>,
     cfg: WatchConfig,
@@ -46,23 +40,23 @@ struct Loop {
     settling: Settling,
     orphans: HashMap<PathBuf, Instant>,
     in_flight: HashSet<PathBuf>,
-    retry: HashMap<PathBuf, (Instant, u32)>,
-    stuck: HashMap<JobId, (Instant, u32)>,
+    retry: Retries<PathBuf>,
+    /// Staging entries whose take failed after the claim.
+    stuck: Retries<JobId>,
     stuck_in_flight: HashSet<JobId>,
 }
 
 impl Loop {
     fn dispatch(&mut self, dir: &Path, name: &str) {
         let path = dir.join(name);
+        // Whatever happens next, this wait is over (nothing must stay due and spin the loop).
+        self.settling.forget(&path);
         if self.in_flight.contains(&path) {
             return;
         }
-        if let Some((at, _)) = self.retry.get(&path)
-            && *at > Instant::now()
-        {
+        if self.retry.blocked(&path) {
             return;
         }
-        self.settling.forget(&path);
         self.orphans.remove(&path);
         self.in_flight.insert(path);
         let _ = self.tasks.send(Task::Drop {
@@ -130,6 +124,9 @@ impl Loop {
     /// A drop whose name is known to be a drop: `sidecar` says its sidecar exists.
     fn consider_drop(&mut self, dir: &Path, name: &str, sidecar: bool) {
         let path = dir.join(name);
+        if self.in_flight.contains(&path) {
+            return self.settling.forget(&path);
+        }
         if sidecar {
             let grace = self.cfg.settle.0.min(SIDECAR_GRACE);
             match sidecar_pending(&dir.join(sidecar_of(name))) {
@@ -179,7 +176,7 @@ impl Loop {
         self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
         let now = Instant::now();
         self.retry
-            .retain(|p, (at, _)| *at > now || p.symlink_metadata().is_ok());
+            .retain(|p, at| at > now || p.symlink_metadata().is_ok());
     }
 
     fn hint(&mut self, paths: Vec<PathBuf>) {
@@ -205,26 +202,24 @@ impl Loop {
     /// Re-checks settling drops whose time has come, and retries due failures.
     fn tick(&mut self) {
         let due = self.settling.due();
-        let now = Instant::now();
-        let retry: Vec<PathBuf> = self
-            .retry
-            .iter()
-            .filter(|(_, (at, _))| *at <= now)
-            .map(|(p, _)| p.clone())
-            .collect();
-        for p in due.into_iter().chain(retry) {
+        let retry = self.retry.due(|p| self.in_flight.contains(p));
+        for p in due.iter().chain(&retry) {
             if let (Some(dir), Some(name)) = (p.parent(), p.file_name()) {
                 let (dir, name) = (dir.to_path_buf(), name.to_string_lossy().into_owned());
                 self.consider(&dir, &name);
             }
         }
-        let stuck: Vec<JobId> = self
-            .stuck
-            .iter()
-            .filter(|(id, (at, _))| *at <= now && !self.stuck_in_flight.contains(id))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in stuck {
+        // What is still due now was not taken (gone, ignored, waiting for something else): drop
+        // the wait, so that nothing due spins the loop. A later event or rescan looks again.
+        for p in &due {
+            self.settling.forget_if_due(p);
+        }
+        for p in retry {
+            if !self.in_flight.contains(&p) {
+                self.retry.forget(&p);
+            }
+        }
+        for id in self.stuck.due(|id| self.stuck_in_flight.contains(id)) {
             self.stuck_in_flight.insert(id);
             let _ = self.tasks.send(Task::Staged(id));
         }
@@ -232,14 +227,16 @@ impl Loop {
 
     /// When the loop must wake up next at the latest.
     fn next_wake(&self, next_rescan: Instant) -> Instant {
-        let mut t = next_rescan;
-        if let Some(n) = self.settling.next() {
-            t = t.min(n);
-        }
-        for (at, _) in self.retry.values().chain(self.stuck.values()) {
-            t = t.min(*at);
-        }
-        t
+        [
+            Some(next_rescan),
+            self.settling.next(),
+            self.retry.next(|p| self.in_flight.contains(p)),
+            self.stuck.next(|id| self.stuck_in_flight.contains(id)),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(next_rescan)
     }
 
     /// Handles a finished take; returns the new job to report.
@@ -259,10 +256,10 @@ impl Loop {
         match d.result {
             Ok(outcome) => {
                 if let Some(p) = &d.path {
-                    self.retry.remove(p);
+                    self.retry.succeeded(p);
                 }
                 if let Some(id) = d.staged {
-                    self.stuck.remove(&id);
+                    self.stuck.succeeded(&id);
                 }
                 match outcome {
                     Outcome::Created(id) => {
@@ -283,16 +280,9 @@ impl Loop {
             }
             Err(e) => {
                 tracing::warn!(drop = %what, error = %e, code = e.code(), "cannot take drop; will retry");
-                let now = Instant::now();
                 match (d.staged, &d.path) {
-                    (Some(id), _) => {
-                        let n = self.stuck.get(&id).map(|(_, n)| n + 1).unwrap_or(0);
-                        self.stuck.insert(id, (now + backoff(n), n));
-                    }
-                    (None, Some(p)) => {
-                        let n = self.retry.get(p).map(|(_, n)| n + 1).unwrap_or(0);
-                        self.retry.insert(p.clone(), (now + backoff(n), n));
-                    }
+                    (Some(id), _) => self.stuck.failed(&id),
+                    (None, Some(p)) => self.retry.failed(p),
                     (None, None) => {}
                 }
             }
@@ -342,8 +332,8 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         settling: Settling::default(),
         orphans: HashMap::new(),
         in_flight: HashSet::new(),
-        retry: HashMap::new(),
-        stuck: HashMap::new(),
+        retry: Retries::default(),
+        stuck: Retries::default(),
         stuck_in_flight: HashSet::new(),
     };
     let rescan_every = ctx.cfg.rescan.0;
