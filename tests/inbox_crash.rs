@@ -41,7 +41,11 @@ fn a_crash_at_any_step_of_a_take_is_finished_at_restart() {
         let mut d = Daemon::start(&root, &[], &[("MDSPOOL_FAILPOINT", point)]);
         let status = d.wait_exit(T);
         assert!(!status.success(), "{point}: the daemon stopped");
-        assert!(d.log_text().contains("crash point"), "{point}: {}", d.log_text());
+        assert!(
+            d.log_text().contains("crash point"),
+            "{point}: {}",
+            d.log_text()
+        );
         let d = Daemon::start(&root, &[], &[]);
         let m = wait_for(point, T, || job_with_key(&root, "k-crash"));
         wait_for(point, T, || {

@@ -346,3 +346,26 @@ fn a_failed_store_stops_the_watcher_and_recovery_finishes_the_drop() {
     let m = wait_for("job after recovery", T, || job_with_key(&root, "k-sf"));
     assert_eq!(m["source"]["name"], "f.pdf");
 }
+
+#[test]
+fn a_name_reused_while_its_previous_drop_is_being_taken_is_taken_too() {
+    let (_tmp, root) = setup();
+    let inbox = root.join("inbox");
+    // No periodic rescan: only events (and a second look after each take) can find these.
+    let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_RESCAN", "1h")]);
+    for i in 0..20 {
+        // As soon as the previous drop was claimed (usually while it is still being admitted).
+        wait_for("claim", T, || {
+            let free = !inbox.join("same.pdf").exists() && !inbox.join("same.pdf.idem").exists();
+            free.then_some(())
+        });
+        let key = format!("k-same-{i}");
+        drop_pdf(&inbox, "same.pdf", &tiny_pdf(&key), Some(&key));
+    }
+    wait_for("20 jobs", T, || {
+        (manifests(&root).len() == 20).then_some(())
+    });
+    for i in 0..20 {
+        assert!(job_with_key(&root, &format!("k-same-{i}")).is_some());
+    }
+}

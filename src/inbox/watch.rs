@@ -18,7 +18,7 @@ use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
 use crate::inbox::WatcherCtx;
-use crate::inbox::events::{Hint, start_notify};
+use crate::inbox::events::{Hint, aliases, start_notify};
 use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
 use crate::inbox::names::{Kind, Rules, sidecar_of};
 use crate::inbox::retry::Retries;
@@ -264,6 +264,7 @@ impl Loop {
                 match outcome {
                     Outcome::Created(id) => {
                         tracing::info!(drop = %what, job = %id, "drop taken");
+                        self.look_again(d.path.as_deref());
                         return Some(id);
                     }
                     Outcome::Replayed(id) => {
@@ -287,20 +288,21 @@ impl Loop {
                 }
             }
         }
+        self.look_again(d.path.as_deref());
         None
     }
-}
 
-fn aliases(inbox: &Path) -> Vec<PathBuf> {
-    let mut v = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        v.push(cwd.join(inbox));
+    /// A new drop of the same name may have arrived while this one was being taken (its events
+    /// were skipped as in flight): look at the path once more.
+    fn look_again(&mut self, path: Option<&Path>) {
+        if let Some(p) = path
+            && let (Some(dir), Some(name)) = (p.parent(), p.file_name())
+            && p.symlink_metadata().is_ok()
+        {
+            let (dir, name) = (dir.to_path_buf(), name.to_string_lossy().into_owned());
+            self.consider(&dir, &name);
+        }
     }
-    if let Ok(c) = inbox.canonicalize() {
-        v.push(c);
-    }
-    v.retain(|a| a != inbox);
-    v
 }
 
 /// The loop of [`crate::inbox::run_watcher`].
