@@ -13,7 +13,8 @@ use crate::ids::JobId;
 use crate::inbox::take::{Outcome, process_staged, take};
 use crate::store::Store;
 
-/// Threads that take drops concurrently.
+/// Threads that take drops concurrently. Measured with `bench_ingest` (1,000-drop bursts on this
+/// VM's disk): 1 thread 57 drops/s, 4 threads 220-270, 8 threads 255, 16 threads 215.
 pub const INGEST_THREADS: usize = 4;
 
 pub enum Task {
