@@ -34,7 +34,10 @@ fn sidecar_forms_are_taken_at_once() {
     drop_pdf(&inbox, "B.PDF", &tiny_pdf("plain"), Some("inv-2\n"));
     let c = tiny_pdf("marker");
     drop_pdf(&inbox, "c.pdf", &c, Some(""));
-    wait_for("3 jobs", T, || (manifests(&root).len() == 3).then_some(()));
+    wait_for("3 jobs, admissions finished", T, || {
+        let done = names(&root.join("state/staging")).is_empty() && names(&inbox).is_empty();
+        (manifests(&root).len() == 3 && done).then_some(())
+    });
 
     let m = job_with_key(&root, "inv-1").unwrap();
     assert_eq!(m["idempotency"]["scope"], "acme");
@@ -185,11 +188,13 @@ fn replay_after_restart_and_conflict() {
         &tiny_pdf("different"),
         Some("k-replay"),
     );
-    let note = wait_for("conflict note", T, || rejection(&root, "other.pdf"));
+    let note = wait_rejected(&root, "other.pdf", T);
     assert_eq!(note["code"], "idempotency_conflict");
     assert!(note["message"].as_str().unwrap().contains(&id));
     assert!(root.join("rejected/other.pdf").exists());
-    assert!(root.join("rejected/other.pdf.idem").exists());
+    wait_for("sidecar beside it", T, || {
+        root.join("rejected/other.pdf.idem").exists().then_some(())
+    });
     let r = read_json(&receipt).unwrap();
     assert_eq!(
         r["job_id"],
@@ -267,4 +272,101 @@ fn a_sidecar_written_in_place_is_read_once_whole() {
     wait_for("text sidecar drop", T, || job_with_key(&root, "in-place-2"));
     assert_eq!(manifests(&root).len(), 2);
     assert!(names(&root.join("rejected")).is_empty());
+}
+
+#[test]
+fn events_are_used_with_a_relative_root() {
+    let (tmp, _) = setup();
+    // No periodic rescan during the test: only events can make these drops be taken quickly.
+    let d = Daemon::start_in(
+        Some(tmp.path()),
+        std::path::Path::new("rel"),
+        &[],
+        &[
+            ("MDSPOOL_WATCH_SETTLE", "300ms"),
+            ("MDSPOOL_WATCH_RESCAN", "1h"),
+        ],
+    );
+    let root = d.root.clone();
+    let inbox = root.join("inbox");
+    wait_for("watcher up", T, || {
+        d.log_text().contains("watching the inbox").then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(200)); // startup scan over
+    drop_pdf(&inbox, "r.pdf", &tiny_pdf("relative"), Some("k-rel"));
+    let bare = tiny_pdf("relative-bare");
+    drop_pdf(&inbox, "m.pdf", &bare, Some(""));
+    wait_for("drop taken by events", T, || job_with_key(&root, "k-rel"));
+    let key = format!("sha256-{}", sha256_hex(&bare));
+    wait_for("marker drop taken by events", T, || {
+        job_with_key(&root, &key)
+    });
+}
+
+#[test]
+fn a_failed_store_stops_the_watcher_and_recovery_finishes_the_drop() {
+    let (_tmp, root) = setup();
+    let inbox = root.join("inbox");
+    let mut d = Daemon::start(&root, &[], &[]);
+    wait_for("watcher up", T, || {
+        d.log_text().contains("watching the inbox").then_some(())
+    });
+    // A file where the idempotency records of scope `sf` must go: the record write fails.
+    std::fs::write(root.join("state/idempotency/sf"), b"in the way").unwrap();
+    drop_pdf(
+        &inbox,
+        "f.pdf",
+        &tiny_pdf("store failure"),
+        Some(r#"{"key": "k-sf", "scope": "sf"}"#),
+    );
+    let status = d.wait_exit(T);
+    assert!(!status.success(), "the daemon stops when its store fails");
+    assert!(
+        d.log_text().contains("store write failed"),
+        "{}",
+        d.log_text()
+    );
+    assert!(
+        d.log_text().contains("thread watcher stopped"),
+        "{}",
+        d.log_text()
+    );
+    assert!(manifests(&root).is_empty());
+    assert!(
+        names(&root.join("rejected")).is_empty(),
+        "not the drop's fault"
+    );
+    assert_eq!(
+        names(&root.join("state/staging")).len(),
+        1,
+        "claimed, kept in staging"
+    );
+
+    std::fs::remove_file(root.join("state/idempotency/sf")).unwrap();
+    let _d = Daemon::start(&root, &[], &[]);
+    let m = wait_for("job after recovery", T, || job_with_key(&root, "k-sf"));
+    assert_eq!(m["source"]["name"], "f.pdf");
+}
+
+#[test]
+fn a_name_reused_while_its_previous_drop_is_being_taken_is_taken_too() {
+    let (_tmp, root) = setup();
+    let inbox = root.join("inbox");
+    // No periodic rescan: only events (and a second look after each take) can find these.
+    let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_RESCAN", "1h")]);
+    for i in 0..20 {
+        // As soon as the previous drop was claimed (usually while it is still being admitted).
+        wait_for("claim", T, || {
+            let free = !inbox.join("same.pdf").exists() && !inbox.join("same.pdf.idem").exists();
+            free.then_some(())
+        });
+        let key = format!("k-same-{i}");
+        drop_pdf(&inbox, "same.pdf", &tiny_pdf(&key), Some(&key));
+    }
+    wait_for("20 jobs", T, || {
+        (manifests(&root).len() == 20).then_some(())
+    });
+    for i in 0..20 {
+        assert!(job_with_key(&root, &format!("k-same-{i}")).is_some());
+    }
 }

@@ -11,11 +11,7 @@ use util::*;
 const T: Duration = Duration::from_secs(30);
 
 fn code_of(root: &std::path::Path, name: &str) -> String {
-    let note = wait_for(&format!("rejection of {name}"), T, || rejection(root, name));
-    assert!(
-        root.join("rejected").join(name).symlink_metadata().is_ok(),
-        "{name} itself moved to rejected/"
-    );
+    let note = wait_rejected(root, name, T);
     note["code"].as_str().unwrap().to_string()
 }
 
@@ -64,14 +60,28 @@ fn refused_drops_carry_their_code() {
     assert_eq!(code_of(&root, "report.docx"), "not_a_pdf");
 
     // The sidecar travels with its drop.
-    assert!(root.join("rejected/badjson.pdf.idem").exists());
-    assert!(root.join("rejected/text.pdf.idem").exists());
+    for f in ["badjson.pdf.idem", "text.pdf.idem"] {
+        wait_for(f, T, || {
+            root.join("rejected").join(f).exists().then_some(())
+        });
+    }
     // A refusal whose key is valid answers the client in its receipt.
-    let r = read_json(&root.join("receipts/default/k-text.json")).unwrap();
+    // (The receipt is written after the move.)
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join("receipts/default/k-text.json"))
+    });
     assert_eq!(r["status"], "rejected");
     assert_eq!(r["error"]["code"], "not_a_pdf");
-    let r = read_json(&root.join("receipts/default/k-big.json")).unwrap();
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join("receipts/default/k-big.json"))
+    });
     assert_eq!(r["error"]["code"], "too_large");
+    // So does a drop without a key refused for its content: under its content key.
+    let key = format!("sha256-{}", sha256_hex(b"plain text, no sidecar"));
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join(format!("receipts/default/{key}.json")))
+    });
+    assert_eq!(r["error"]["code"], "not_a_pdf");
     let note = rejection(&root, "text.pdf").unwrap();
     assert_eq!(note["key"], "k-text");
     assert!(note["at"].is_string() && note["message"].is_string());
@@ -106,6 +116,9 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     std::os::unix::fs::symlink(outside.join("secret.pdf"), inbox.join("link2.pdf")).unwrap();
     std::fs::write(inbox.join("link2.pdf.idem"), "k-link").unwrap();
     std::os::unix::fs::symlink(&outside, inbox.join("dirlink")).unwrap();
+    // A sidecar that is a symlink to the secret: the drop is refused, the link never read.
+    std::fs::write(inbox.join("sc.pdf"), tiny_pdf("sidecar link")).unwrap();
+    std::os::unix::fs::symlink(outside.join("secret.pdf"), inbox.join("sc.pdf.idem")).unwrap();
     std::fs::hard_link(outside.join("linked.pdf"), inbox.join("hard.pdf")).unwrap();
 
     assert_eq!(code_of(&root, "pipe.pdf"), "unsafe_entry");
@@ -113,7 +126,10 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     assert_eq!(code_of(&root, "link2.pdf"), "unsafe_entry");
     assert_eq!(code_of(&root, "dirlink"), "unsafe_entry");
     assert_eq!(code_of(&root, "hard.pdf"), "unsafe_entry");
-    let r = read_json(&root.join("receipts/default/k-link.json")).unwrap();
+    assert_eq!(code_of(&root, "sc.pdf"), "unsafe_entry");
+    let r = wait_for("receipt", T, || {
+        read_json(&root.join("receipts/default/k-link.json"))
+    });
     assert_eq!(r["error"]["code"], "unsafe_entry");
 
     // The watcher is alive and well.

@@ -66,7 +66,15 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         }
     };
     // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
-    let mut src = std::fs::File::open(&a.pdf).at(&a.pdf)?;
+    let mut src = {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO named on the command line is refused, not waited on.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&a.pdf)
+            .at(&a.pdf)?
+    };
     crate::inbox::validate::check_pdf(&mut src, &a.pdf, ctx.loaded.config.watch.max_size.0)?;
     let store = ctx.open_store()?;
     let id = JobId::new();

@@ -90,3 +90,16 @@ impl Watcher for NullWatcher {
         notify::WatcherKind::NullWatcher
     }
 }
+
+/// Other spellings of the inbox path that events may use (absolute, canonical).
+pub fn aliases(inbox: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    if let Ok(cwd) = std::env::current_dir() {
+        v.push(cwd.join(inbox));
+    }
+    if let Ok(c) = inbox.canonicalize() {
+        v.push(c);
+    }
+    v.retain(|a| a != inbox);
+    v
+}

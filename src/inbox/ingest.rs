@@ -8,12 +8,13 @@ use std::sync::Arc;
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::config::WatchConfig;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::JobId;
 use crate::inbox::take::{Outcome, process_staged, take};
 use crate::store::Store;
 
-/// Threads that take drops concurrently.
+/// Threads that take drops concurrently. Measured with `bench_ingest` (1,000-drop bursts on this
+/// VM's disk): 1 thread 57 drops/s, 4 threads 220-270, 8 threads 255, 16 threads 215.
 pub const INGEST_THREADS: usize = 4;
 
 pub enum Task {
@@ -35,28 +36,41 @@ pub fn ingest_thread(
     done: Sender<Done>,
 ) {
     for task in tasks {
-        let d = match task {
-            Task::Drop { dir, name } => {
-                let (staged, result) = match store.check() {
-                    Ok(()) => take(&store, &cfg, &dir, &name),
-                    Err(e) => (None, Err(e)),
-                };
-                Done {
-                    path: Some(dir.join(name)),
-                    staged,
-                    result,
-                }
-            }
-            Task::Staged(id) => Done {
-                path: None,
-                staged: Some(id),
-                result: store
-                    .check()
-                    .and_then(|()| process_staged(&store, &cfg, id, None)),
-            },
-        };
+        let d = run_task(&store, &cfg, task);
         if done.send(d).is_err() {
             break;
         }
+    }
+}
+
+/// Runs one task; a panic (a bug) becomes an error of this drop instead of killing the thread.
+fn run_task(store: &Store, cfg: &WatchConfig, task: Task) -> Done {
+    let (path, staged) = match &task {
+        Task::Drop { dir, name } => (Some(dir.join(name)), None),
+        Task::Staged(id) => (None, Some(*id)),
+    };
+    let run = std::panic::AssertUnwindSafe(|| match task {
+        Task::Drop { dir, name } => match store.check() {
+            Ok(()) => take(store, cfg, &dir, &name),
+            Err(e) => (None, Err(e)),
+        },
+        Task::Staged(id) => (
+            Some(id),
+            store
+                .check()
+                .and_then(|()| process_staged(store, cfg, id, None)),
+        ),
+    });
+    match std::panic::catch_unwind(run) {
+        Ok((claimed, result)) => Done {
+            path,
+            staged: claimed.or(staged),
+            result,
+        },
+        Err(_) => Done {
+            path,
+            staged,
+            result: Err(Error::internal("panic while taking a drop")),
+        },
     }
 }

@@ -7,6 +7,7 @@ mod events;
 pub mod fstype;
 mod ingest;
 pub mod names;
+mod retry;
 pub mod settle;
 pub mod take;
 pub mod validate;

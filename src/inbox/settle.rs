@@ -1,7 +1,7 @@
 //! Deciding when a drop is complete. With its sidecar present it is (the protocol writes the
 //! sidecar last), once the sidecar itself reads whole: an empty or unparsable sidecar gets a short
 //! grace to be finished (a client writing it in place). Without a sidecar, a PDF is complete once
-//! its size, mtime and inode have stayed the same for `watch.settle`.
+//! its size, mtime, ctime and inode have stayed the same for `watch.settle`.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -14,11 +14,13 @@ use crate::inbox::validate::{MAX_SIDECAR, open_safe, parse_sidecar};
 /// Longest wait for an empty or unparsable sidecar to become whole (shorter when `watch.settle` is).
 pub const SIDECAR_GRACE: Duration = Duration::from_secs(1);
 
-/// What identifies one state of a file: size, mtime and inode.
+/// What identifies one state of a file: size, mtime, ctime (any change of its metadata, the link
+/// count included) and inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
     size: u64,
     mtime: (i64, i64),
+    ctime: (i64, i64),
     ino: u64,
 }
 
@@ -27,6 +29,7 @@ impl Stamp {
         Stamp {
             size: m.len(),
             mtime: (m.mtime(), m.mtime_nsec()),
+            ctime: (m.ctime(), m.ctime_nsec()),
             ino: m.ino(),
         }
     }
@@ -77,6 +80,17 @@ impl Settling {
 
     pub fn forget(&mut self, path: &Path) {
         self.map.remove(path);
+    }
+
+    /// Forgets `path` if its wait is over (it was looked at again and not re-armed).
+    pub fn forget_if_due(&mut self, path: &Path) {
+        if self
+            .map
+            .get(path)
+            .is_some_and(|(_, since, wait)| since.elapsed() >= *wait)
+        {
+            self.map.remove(path);
+        }
     }
 
     /// Forgets the paths for which `keep` is false.

@@ -15,9 +15,10 @@ use crate::config::WatchConfig;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
 use crate::fsx;
-use crate::ids::JobId;
+use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::inbox::names::{RESERVED, SIDECAR_SUFFIX, sidecar_of};
-use crate::inbox::validate::{check_pdf, open_safe, read_sidecar, refuse};
+use crate::inbox::validate::{check_pdf, check_safe_meta, open_safe, read_sidecar, refuse};
+use crate::store::admit::fingerprint;
 use crate::store::{Admission, Drop, Store};
 
 /// What became of a drop.
@@ -127,13 +128,18 @@ pub fn process_staged(
             pinned: false,
             client: None,
         };
-        let err = refuse(
-            &entry.join(sc),
-            "orphan_sidecar",
-            "a sidecar whose drop never arrived",
-        );
-        store.reject_staged(&d, &err, None)?;
-        return Ok(Outcome::Rejected("orphan_sidecar"));
+        // Never read either way; an unsafe one says so.
+        let err = std::fs::symlink_metadata(&d.pdf)
+            .ok()
+            .and_then(|m| check_safe_meta(&d.pdf, &m).err())
+            .unwrap_or_else(|| {
+                refuse(
+                    &d.pdf,
+                    "orphan_sidecar",
+                    "a sidecar whose drop never arrived",
+                )
+            });
+        return reject(store, &d, err);
     };
     let sc_name = sidecar_of(&name);
     let sc_path = entry.join(&sc_name);
@@ -168,7 +174,15 @@ pub fn process_staged(
     let checked = open_safe(&d.pdf).and_then(|mut f| check_pdf(&mut f, &d.pdf, cfg.max_size.0));
     match checked {
         Ok(_) => {}
-        Err(e) if is_refusal(&e) => return reject(store, &d, e),
+        Err(e) if is_refusal(&e) => {
+            // A small regular file refused for its content still gets the receipt of its content
+            // key, so that a client that dropped it without a key can find out why.
+            if d.key.is_none() && matches!(e.code(), "not_a_pdf" | "empty_file") {
+                let (fp, _) = fingerprint(&d.pdf)?;
+                d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
+            }
+            return reject(store, &d, e);
+        }
         Err(e) => return Err(e),
     }
     Ok(match store.admit(&d)? {
@@ -182,3 +196,7 @@ fn reject(store: &Store, d: &Drop, e: Error) -> Result<Outcome> {
     store.reject_staged(d, &e, d.key.as_ref())?;
     Ok(Outcome::Rejected(e.code()))
 }
+
+#[cfg(test)]
+#[path = "take_tests.rs"]
+mod tests;

@@ -2,13 +2,12 @@
 //! `watch.poll`) are only hints: the directory listing is the truth. The inbox is listed in full at
 //! startup, every `watch.rescan`, and at once when notify reports an overflow or an error.
 //!
-//! A PDF whose sidecar is present is taken at once; one without is taken once its size, mtime and
-//! inode have stayed the same for `watch.settle`. Takes run on a few ingest threads, because each
+//! A PDF whose sidecar is present is taken at once; one without is taken once its size, mtime, ctime
+//! and inode have stayed the same for `watch.settle`. Takes run on a few ingest threads, because each
 //! costs several fsyncs and concurrent fsyncs share journal commits. The loop thread alone decides
 //! what to take (a path is never handed out twice at once) and alone reports new jobs.
 
 use std::collections::{HashMap, HashSet};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,49 +18,45 @@ use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
 use crate::inbox::WatcherCtx;
-use crate::inbox::events::{Hint, start_notify};
+use crate::inbox::events::{Hint, aliases, start_notify};
 use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
 use crate::inbox::names::{Kind, Rules, sidecar_of};
+use crate::inbox::retry::Retries;
 use crate::inbox::settle::{SIDECAR_GRACE, Settling, Stamp, sidecar_pending};
 use crate::inbox::take::Outcome;
 use crate::store::Store;
 
 /// A sidecar whose drop has not shown up for this long is moved to `rejected/` (`orphan_sidecar`).
 pub const ORPHAN_AGE: Duration = Duration::from_secs(3600);
-const RETRY_MIN: Duration = Duration::from_secs(1);
-const RETRY_MAX: Duration = Duration::from_secs(300);
-
-fn backoff(n: u32) -> Duration {
-    RETRY_MIN.saturating_mul(1u32 << n.min(16)).min(RETRY_MAX)
-}
-
 struct Loop {
     store: Arc<Store>,
     cfg: WatchConfig,
     rules: Rules,
     inbox: PathBuf,
+    /// Other spellings of the inbox path that events may use (absolute, canonical).
+    aliases: Vec<PathBuf>,
     tasks: Sender<Task>,
     /// PDFs without a sidecar, waiting to settle.
     settling: Settling,
     orphans: HashMap<PathBuf, Instant>,
     in_flight: HashSet<PathBuf>,
-    retry: HashMap<PathBuf, (Instant, u32)>,
-    stuck: HashMap<JobId, (Instant, u32)>,
+    retry: Retries<PathBuf>,
+    /// Staging entries whose take failed after the claim.
+    stuck: Retries<JobId>,
     stuck_in_flight: HashSet<JobId>,
 }
 
 impl Loop {
     fn dispatch(&mut self, dir: &Path, name: &str) {
         let path = dir.join(name);
+        // Whatever happens next, this wait is over (nothing must stay due and spin the loop).
+        self.settling.forget(&path);
         if self.in_flight.contains(&path) {
             return;
         }
-        if let Some((at, _)) = self.retry.get(&path)
-            && *at > Instant::now()
-        {
+        if self.retry.blocked(&path) {
             return;
         }
-        self.settling.forget(&path);
         self.orphans.remove(&path);
         self.in_flight.insert(path);
         let _ = self.tasks.send(Task::Drop {
@@ -71,7 +66,7 @@ impl Loop {
     }
 
     /// Looks at one entry of the inbox (or of a sub-folder) and takes it, tracks it or leaves it.
-    fn consider(&mut self, dir: &Path, name: &str, scanning: bool) {
+    fn consider(&mut self, dir: &Path, name: &str) {
         let path = dir.join(name);
         if self.in_flight.contains(&path) {
             return;
@@ -90,20 +85,23 @@ impl Loop {
         };
         if meta.is_dir() {
             if self.cfg.recursive {
-                self.scan_dir(&path, scanning);
+                self.scan_dir(&path);
             }
             return;
+        }
+        if let Kind::Sidecar { companion } = &kind {
+            let companion_meta = dir.join(companion).symlink_metadata();
+            if companion_meta.is_ok_and(|m| !m.is_dir()) {
+                // Taken with its drop (and refused with it when the sidecar is unsafe).
+                return self.consider_drop(dir, companion, true);
+            }
         }
         if !meta.is_file() {
             // Symlink, FIFO, socket, device: never opened, moved aside as `unsafe_entry`.
             return self.dispatch(dir, name);
         }
         match kind {
-            Kind::Sidecar { companion } => {
-                let companion_meta = dir.join(&companion).symlink_metadata();
-                if companion_meta.is_ok_and(|m| !m.is_dir()) {
-                    return self.consider_drop(dir, &companion, true);
-                }
+            Kind::Sidecar { .. } => {
                 let first = *self.orphans.entry(path).or_insert_with(Instant::now);
                 if first.elapsed() >= ORPHAN_AGE {
                     self.dispatch(dir, name);
@@ -117,9 +115,6 @@ impl Loop {
                 if kind == Kind::Other {
                     return;
                 }
-                if meta.nlink() > 1 {
-                    return self.dispatch(dir, name); // refused as `unsafe_entry`
-                }
                 self.consider_drop(dir, name, false);
             }
             Kind::Ignored => {}
@@ -129,6 +124,9 @@ impl Loop {
     /// A drop whose name is known to be a drop: `sidecar` says its sidecar exists.
     fn consider_drop(&mut self, dir: &Path, name: &str, sidecar: bool) {
         let path = dir.join(name);
+        if self.in_flight.contains(&path) {
+            return self.settling.forget(&path);
+        }
         if sidecar {
             let grace = self.cfg.settle.0.min(SIDECAR_GRACE);
             match sidecar_pending(&dir.join(sidecar_of(name))) {
@@ -152,7 +150,7 @@ impl Loop {
         }
     }
 
-    fn scan_dir(&mut self, dir: &Path, scanning: bool) {
+    fn scan_dir(&mut self, dir: &Path) {
         let entries = match crate::fsx::list_names(dir) {
             Ok(e) => e,
             Err(e) => {
@@ -161,7 +159,7 @@ impl Loop {
             }
         };
         for name in entries {
-            self.consider(dir, &name, scanning);
+            self.consider(dir, &name);
         }
     }
 
@@ -172,17 +170,23 @@ impl Loop {
             tracing::warn!(error = %e, "cannot recreate the inbox");
         }
         let inbox = self.inbox.clone();
-        self.scan_dir(&inbox, true);
+        self.scan_dir(&inbox);
         // Forget what vanished without an event.
         self.settling.retain(|p| p.symlink_metadata().is_ok());
         self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
         let now = Instant::now();
         self.retry
-            .retain(|p, (at, _)| *at > now || p.symlink_metadata().is_ok());
+            .retain(|p, at| at > now || p.symlink_metadata().is_ok());
     }
 
     fn hint(&mut self, paths: Vec<PathBuf>) {
         for p in paths {
+            // Events name paths under the inbox as notify spells it: bring them back to ours.
+            let p = self
+                .aliases
+                .iter()
+                .find_map(|a| p.strip_prefix(a).ok().map(|rel| self.inbox.join(rel)))
+                .unwrap_or(p);
             let (Some(dir), Some(name)) = (p.parent(), p.file_name()) else {
                 continue;
             };
@@ -190,7 +194,7 @@ impl Loop {
             if inside {
                 let name = name.to_string_lossy().into_owned();
                 let dir = dir.to_path_buf();
-                self.consider(&dir, &name, false);
+                self.consider(&dir, &name);
             }
         }
     }
@@ -198,26 +202,24 @@ impl Loop {
     /// Re-checks settling drops whose time has come, and retries due failures.
     fn tick(&mut self) {
         let due = self.settling.due();
-        let now = Instant::now();
-        let retry: Vec<PathBuf> = self
-            .retry
-            .iter()
-            .filter(|(_, (at, _))| *at <= now)
-            .map(|(p, _)| p.clone())
-            .collect();
-        for p in due.into_iter().chain(retry) {
+        let retry = self.retry.due(|p| self.in_flight.contains(p));
+        for p in due.iter().chain(&retry) {
             if let (Some(dir), Some(name)) = (p.parent(), p.file_name()) {
                 let (dir, name) = (dir.to_path_buf(), name.to_string_lossy().into_owned());
-                self.consider(&dir, &name, false);
+                self.consider(&dir, &name);
             }
         }
-        let stuck: Vec<JobId> = self
-            .stuck
-            .iter()
-            .filter(|(id, (at, _))| *at <= now && !self.stuck_in_flight.contains(id))
-            .map(|(id, _)| *id)
-            .collect();
-        for id in stuck {
+        // What is still due now was not taken (gone, ignored, waiting for something else): drop
+        // the wait, so that nothing due spins the loop. A later event or rescan looks again.
+        for p in &due {
+            self.settling.forget_if_due(p);
+        }
+        for p in retry {
+            if !self.in_flight.contains(&p) {
+                self.retry.forget(&p);
+            }
+        }
+        for id in self.stuck.due(|id| self.stuck_in_flight.contains(id)) {
             self.stuck_in_flight.insert(id);
             let _ = self.tasks.send(Task::Staged(id));
         }
@@ -225,14 +227,16 @@ impl Loop {
 
     /// When the loop must wake up next at the latest.
     fn next_wake(&self, next_rescan: Instant) -> Instant {
-        let mut t = next_rescan;
-        if let Some(n) = self.settling.next() {
-            t = t.min(n);
-        }
-        for (at, _) in self.retry.values().chain(self.stuck.values()) {
-            t = t.min(*at);
-        }
-        t
+        [
+            Some(next_rescan),
+            self.settling.next(),
+            self.retry.next(|p| self.in_flight.contains(p)),
+            self.stuck.next(|id| self.stuck_in_flight.contains(id)),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(next_rescan)
     }
 
     /// Handles a finished take; returns the new job to report.
@@ -252,14 +256,15 @@ impl Loop {
         match d.result {
             Ok(outcome) => {
                 if let Some(p) = &d.path {
-                    self.retry.remove(p);
+                    self.retry.succeeded(p);
                 }
                 if let Some(id) = d.staged {
-                    self.stuck.remove(&id);
+                    self.stuck.succeeded(&id);
                 }
                 match outcome {
                     Outcome::Created(id) => {
                         tracing::info!(drop = %what, job = %id, "drop taken");
+                        self.look_again(d.path.as_deref());
                         return Some(id);
                     }
                     Outcome::Replayed(id) => {
@@ -276,21 +281,27 @@ impl Loop {
             }
             Err(e) => {
                 tracing::warn!(drop = %what, error = %e, code = e.code(), "cannot take drop; will retry");
-                let now = Instant::now();
                 match (d.staged, &d.path) {
-                    (Some(id), _) => {
-                        let n = self.stuck.get(&id).map(|(_, n)| n + 1).unwrap_or(0);
-                        self.stuck.insert(id, (now + backoff(n), n));
-                    }
-                    (None, Some(p)) => {
-                        let n = self.retry.get(p).map(|(_, n)| n + 1).unwrap_or(0);
-                        self.retry.insert(p.clone(), (now + backoff(n), n));
-                    }
+                    (Some(id), _) => self.stuck.failed(&id),
+                    (None, Some(p)) => self.retry.failed(p),
                     (None, None) => {}
                 }
             }
         }
+        self.look_again(d.path.as_deref());
         None
+    }
+
+    /// A new drop of the same name may have arrived while this one was being taken (its events
+    /// were skipped as in flight): look at the path once more.
+    fn look_again(&mut self, path: Option<&Path>) {
+        if let Some(p) = path
+            && let (Some(dir), Some(name)) = (p.parent(), p.file_name())
+            && p.symlink_metadata().is_ok()
+        {
+            let (dir, name) = (dir.to_path_buf(), name.to_string_lossy().into_owned());
+            self.consider(&dir, &name);
+        }
     }
 }
 
@@ -317,13 +328,14 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         store: ctx.store.clone(),
         rules: Rules::new(&ctx.cfg.ignore),
         cfg: ctx.cfg.clone(),
+        aliases: aliases(&inbox),
         inbox,
         tasks: task_tx,
         settling: Settling::default(),
         orphans: HashMap::new(),
         in_flight: HashSet::new(),
-        retry: HashMap::new(),
-        stuck: HashMap::new(),
+        retry: Retries::default(),
+        stuck: Retries::default(),
         stuck_in_flight: HashSet::new(),
     };
     let rescan_every = ctx.cfg.rescan.0;

@@ -19,14 +19,30 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `mdspool run --root ROOT ARGS...` with `env` (on top of a cleaned environment).
     pub fn start(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Daemon {
-        std::fs::create_dir_all(root).unwrap();
+        Daemon::start_in(None, root, args, env)
+    }
+
+    /// Like [`Daemon::start`], run from `cwd` (so that a relative `root` is relative to it).
+    pub fn start_in(
+        cwd: Option<&Path>,
+        root: &Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Daemon {
+        let abs = cwd
+            .map(|c| c.join(root))
+            .unwrap_or_else(|| root.to_path_buf());
+        std::fs::create_dir_all(&abs).unwrap();
         static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let log = root
+        let log = abs
             .parent()
             .unwrap()
             .join(format!("daemon-{}-{n}.log", std::process::id()));
         let mut cmd = Command::new(BIN);
+        if let Some(c) = cwd {
+            cmd.current_dir(c);
+        }
         cmd.arg("run").arg("--root").arg(root).args(args);
         for (k, _) in std::env::vars() {
             if k.starts_with("MDSPOOL_")
@@ -47,7 +63,7 @@ impl Daemon {
         let child = cmd.spawn().expect("start mdspool run");
         Daemon {
             child: Some(child),
-            root: root.to_path_buf(),
+            root: abs,
             log,
         }
     }
@@ -210,10 +226,16 @@ pub fn names(dir: &Path) -> Vec<String> {
 
 /// The note `rejected/NAME.error.json` of a refused drop named `name`.
 pub fn rejection(root: &Path, name: &str) -> Option<serde_json::Value> {
-    // The note is written first, then the file is moved beside it: complete once both are there.
-    let rejected = root.join("rejected");
-    rejected.join(name).symlink_metadata().ok()?;
-    read_json(&rejected.join(format!("{name}.error.json")))
+    read_json(&root.join("rejected").join(format!("{name}.error.json")))
+}
+
+/// Waits until `rejected/NAME` and its note are both there (the note is written first, then the
+/// drop is moved beside it) and returns the note.
+pub fn wait_rejected(root: &Path, name: &str, timeout: Duration) -> serde_json::Value {
+    wait_for(&format!("rejection of {name}"), timeout, || {
+        let moved = root.join("rejected").join(name).symlink_metadata().is_ok();
+        rejection(root, name).filter(|_| moved)
+    })
 }
 
 /// Every regular file under `dir`, recursively, not following symlinks.
