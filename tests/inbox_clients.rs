@@ -38,7 +38,9 @@ fn drop_sh_and_drop_py_get_their_receipts() {
     let out = sh(&[root_s, good.to_str().unwrap(), "k-sh", "clients"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(r["status"], "queued");
+    // The first receipt acknowledges the job; by then the workers may already have converted it.
+    let status = r["status"].as_str().unwrap();
+    assert!(["queued", "running", "succeeded"].contains(&status), "{r}");
     let m = job_with_key(&root, "k-sh").unwrap();
     assert_eq!(m["job_id"], r["job_id"]);
     assert_eq!(m["idempotency"]["scope"], "clients");
