@@ -165,6 +165,16 @@ impl Document {
                 text: s.text,
             });
         }
+        if spans.is_empty() {
+            // The parser drops a content stream that hits the decompression cap without an error;
+            // decoding it once more tells a bomb from a page that has no text.
+            if let Err(e) = doc.get_page_content_data(index) {
+                let e = map_err(path, e);
+                if matches!(e, ConvertError::TooComplex { .. }) {
+                    return Err(e);
+                }
+            }
+        }
         attach_links(doc, index, &mut spans, x_off, top);
         let rules = read_rules(doc, index, x_off, top);
         Ok(Page {
