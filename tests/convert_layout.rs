@@ -262,3 +262,40 @@ fn ruled_grid_table_with_wrapped_cell() {
         ]
     );
 }
+
+#[test]
+fn numbered_bold_headings_and_paragraphs_across_pages() {
+    let mut p = PageSpec::default();
+    p.text(BOLD, 12.0, 72.0, 720.0, "1. Definitions");
+    body(
+        &mut p,
+        72.0,
+        700.0,
+        &[
+            "Words in this agreement have the meaning",
+            "given to them in the",
+        ],
+    );
+    let mut q = PageSpec::default();
+    body(
+        &mut q,
+        72.0,
+        720.0,
+        &[
+            "glossary at the end.",
+            "A second paragraph that is long enough to fill its line.",
+        ],
+    );
+    q.text(BOLD, 12.0, 72.0, 680.0, "2. Scope");
+    body(&mut q, 72.0, 660.0, &["Everything."]);
+    assert_eq!(
+        md_lines(&[p, q]),
+        [
+            "# 1. Definitions",
+            "Words in this agreement have the meaning given to them in the glossary at the end.",
+            "A second paragraph that is long enough to fill its line.",
+            "# 2. Scope",
+            "Everything.",
+        ]
+    );
+}

@@ -129,6 +129,8 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
         }
         lines.push((merge_row(row), None));
     }
+    // Right edge of the column: a line ending well short of it ends its paragraph.
+    let col_x1 = lines.iter().map(|(l, _)| l.x1).fold(f32::MIN, f32::max);
     let mut cur: Vec<Line> = Vec::new();
     let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
@@ -161,7 +163,7 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
         }
         if cur
             .last()
-            .is_some_and(|prev| breaks_block(prev, &line, &cur))
+            .is_some_and(|prev| breaks_block(prev, &line, &cur, col_x1))
         {
             flush(&mut cur, out);
         }
@@ -199,7 +201,7 @@ fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Bloc
 }
 
 /// Whether `line` starts a new block after `prev` (the last line of the block `cur`).
-fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
+fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     let size = prev.size.max(line.size);
     let gap = line.top - prev.bottom;
     if gap > 0.75 * size || gap < -0.5 * size {
@@ -234,10 +236,9 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
         return line.x0 < first.x0 + 0.5 * size;
     }
     // Paragraph ended with a short line and sentence punctuation.
-    let block_x1 = cur.iter().map(|l| l.x1).fold(prev.x1, f32::max);
     let prev_text = prev.text();
     let ends = prev_text.ends_with(['.', ':', '!', '?']);
-    if ends && prev.x1 < block_x1 - 4.0 * size && !line.all_mono() {
+    if ends && prev.x1 < col_x1 - 4.0 * size && !line.all_mono() {
         return true;
     }
     // First-line indent of a new paragraph.

@@ -97,7 +97,9 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             blocks.push(Block::PageBreak(number));
         }
         for run in reading_order(lines, gutter) {
+            let boundary = blocks.len();
             blocks_of_run(run, &rules, &mut blocks);
+            join_split_paragraph(&mut blocks, boundary);
         }
     }
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
@@ -108,6 +110,30 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     }
     let markdown = markdown::render(&blocks);
     Ok(ConvertOutput { markdown, stats })
+}
+
+/// A paragraph cut by a column or page end continues in the next run when the first part does
+/// not end a sentence and the second starts in lower case: join them.
+fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
+    let (Some(Block::Para(a)), Some(Block::Para(b))) = (
+        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
+        blocks.get(boundary),
+    ) else {
+        return;
+    };
+    let (Some(last), Some(first)) = (a.last(), b.first()) else {
+        return;
+    };
+    let ends = last.text().ends_with(['.', '!', '?', ':', ';']);
+    let lower = first.text().starts_with(char::is_lowercase);
+    if ends || !lower || (last.size - first.size).abs() > 0.5 || a.len() < 2 {
+        return;
+    }
+    if let (Block::Para(b), Some(Block::Para(a))) =
+        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
+    {
+        a.extend(b);
+    }
 }
 
 /// One page after layout analysis.

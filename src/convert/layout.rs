@@ -149,13 +149,19 @@ pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
     let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (height, lines) in pages.iter() {
         let mut seen = std::collections::HashSet::new();
-        for l in lines.iter().filter(|l| in_margin(l, *height)) {
+        for l in lines.iter().filter(|l| in_margin(l, *height, 0.09)) {
             let k = furniture_key(&l.text());
             if !k.is_empty() && seen.insert(k.clone()) {
                 *counts.entry(k).or_default() += 1;
             }
         }
     }
+    let mut sizes: Vec<f32> = pages
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|l| l.size))
+        .collect();
+    sizes.sort_by(f32::total_cmp);
+    let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let min_repeats = if n >= 3 {
         (n as f32 * 0.5).ceil() as usize
     } else {
@@ -164,19 +170,23 @@ pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
     for (height, lines) in pages.iter_mut() {
         let h = *height;
         lines.retain(|l| {
-            if !in_margin(l, h) {
+            if !in_margin(l, h, 0.15) {
                 return true;
             }
             let t = l.text();
-            let repeated =
-                counts.get(&furniture_key(&t)).copied().unwrap_or(0) >= min_repeats.max(2);
-            !(repeated || is_page_number(&t))
+            let key = furniture_key(&t);
+            let repeated = counts.get(&key).copied().unwrap_or(0) >= min_repeats.max(2);
+            // Page numbers are set small; a large lone number is a chapter number.
+            let page_number = is_page_number(&t) && l.size <= typical * 1.3;
+            !((repeated && in_margin(l, h, 0.09)) || page_number)
         });
     }
 }
 
-fn in_margin(l: &Line, height: f32) -> bool {
-    l.bottom < height * 0.09 || l.top > height * 0.91
+/// Whether the line lies in the top or bottom `share` of the page.
+fn in_margin(l: &Line, height: f32, share: f32) -> bool {
+    let mid = (l.top + l.bottom) / 2.0;
+    mid < height * share || mid > height * (1.0 - share)
 }
 
 /// Order fragments for reading: detect a two-column gutter and read each column run in turn.

@@ -72,6 +72,20 @@ fn heading_key(lines: &[Line], body: f32, body_font: &str) -> Option<i32> {
     None
 }
 
+/// A one-line "numbered list item" set in bold or large type is a numbered heading ("1. Scope").
+fn numbered_heading(lines: &[Line], body: f32, body_font: &str) -> bool {
+    let [line] = lines else {
+        return false;
+    };
+    let text = line.text();
+    let styled = line.all_bold() || line.size >= body * 1.15;
+    styled
+        && text.chars().count() <= 80
+        && !text.ends_with(['.', ':', ';', ','])
+        && text.starts_with(|c: char| c.is_ascii_digit())
+        && heading_key(lines, body, body_font).is_some()
+}
+
 fn starts_numbered(t: &str) -> bool {
     let head = t.split_whitespace().next().unwrap_or("");
     !head.is_empty()
@@ -123,6 +137,12 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                     out.push_str(&protect_line_start(&text));
                     out.push_str("\n\n");
                 }
+            }
+            Block::Item { lines, .. } if numbered_heading(lines, body, &body_font) => {
+                let text = reflow(lines, true);
+                let level = heading_key(lines, body, &body_font).map_or(3, level_of);
+                out.push_str(&format!("{} {text}\n\n", "#".repeat(level)));
+                continue;
             }
             Block::Item { x, marker, lines } => {
                 let size = lines.first().map(|l| l.size).unwrap_or(10.0);

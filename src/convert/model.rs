@@ -215,7 +215,7 @@ pub(crate) fn join_spans(spans: &[Span]) -> String {
     let mut out = String::new();
     let mut prev: Option<&Span> = None;
     for s in spans {
-        if prev.is_some_and(|p| needs_space(&out, &s.text, span_gap(p, s), s.size)) {
+        if prev.is_some_and(|p| needs_space(&out, p, s)) {
             out.push(' ');
         }
         out.push_str(&s.text);
@@ -224,10 +224,13 @@ pub(crate) fn join_spans(spans: &[Span]) -> String {
     out.trim().to_string()
 }
 
-/// Whether a space separates `prev` text from `next` text given the horizontal gap in points.
-pub(crate) fn needs_space(prev: &str, next: &str, gap: f32, size: f32) -> bool {
-    if prev.ends_with(char::is_whitespace) || next.starts_with(char::is_whitespace) {
+/// Whether a space separates the text so far (`prev_text`, ending with span `prev`) from `next`,
+/// judged by the gap between the spans: a fraction of the font size, more for monospace fonts
+/// whose glyph advances are wide.
+pub(crate) fn needs_space(prev_text: &str, prev: &Span, next: &Span) -> bool {
+    if prev_text.ends_with(char::is_whitespace) || next.text.starts_with(char::is_whitespace) {
         return false;
     }
-    gap > size * 0.15
+    let share = if prev.mono && next.mono { 0.3 } else { 0.15 };
+    span_gap(prev, next) > next.size * share
 }

@@ -2,7 +2,7 @@
 //! undone where the word clearly continues, and bold/italic/link spans written as Markdown inline
 //! markup while the lines of a block are re-flowed into one paragraph.
 
-use super::model::{Line, needs_space, span_gap};
+use super::model::{Line, needs_space};
 
 /// Expand typographic ligatures and drop characters that carry no text. A soft hyphen at the very
 /// end is kept for the line-joining rule (`reflow` removes it).
@@ -110,9 +110,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                         }
                     }
                 }
-            } else if prev
-                .is_some_and(|p| needs_space(&prev_line_text, &text, span_gap(p, s), s.size))
-            {
+            } else if prev.is_some_and(|p| needs_space(&prev_line_text, p, s)) {
                 " "
             } else {
                 ""
