@@ -236,8 +236,12 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
         let a = (s.x0.max(0.0) as usize).min(w);
         let b = (s.x1.max(0.0) as usize).min(w);
         if b > a + 1 {
-            cross[a + 1] += 1;
-            cross[b] -= 1;
+            if let Some(c) = cross.get_mut(a + 1) {
+                *c += 1;
+            }
+            if let Some(c) = cross.get_mut(b) {
+                *c -= 1;
+            }
         }
     }
     let mut acc = 0;
