@@ -244,21 +244,41 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
             }
         }
     }
+    // Runs of equal crossing count at least 4 pt wide (narrower ones are rivers between words in
+    // one-column text); keep the lowest count, and among those the widest run.
     let mut acc = 0;
-    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x) of the widest minimum
+    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x)
+    let mut run: Option<(i32, usize, usize)> = None;
     let (lo, hi) = ((w as f32 * 0.3) as usize, (w as f32 * 0.7) as usize);
+    let better = |r: (i32, usize, usize), b: Option<(i32, usize, usize)>| {
+        r.2 - r.1 >= 4 && b.is_none_or(|b| r.0 < b.0 || (r.0 == b.0 && r.2 - r.1 > b.2 - b.1))
+    };
     for (x, d) in cross.iter().enumerate().take(hi) {
         acc += d;
         if x < lo {
             continue;
         }
-        match best {
-            Some((c, a, b)) if acc == c && b + 1 == x => best = Some((c, a, x)),
-            Some((c, _, _)) if acc >= c => {}
-            _ => best = Some((acc, x, x)),
-        }
+        run = match run {
+            Some((c, a, _)) if c == acc => Some((c, a, x)),
+            Some(r) => {
+                if better(r, best) {
+                    best = Some(r);
+                }
+                Some((acc, x, x))
+            }
+            None => Some((acc, x, x)),
+        };
+    }
+    if let Some(r) = run.filter(|r| better(*r, best)) {
+        best = Some(r);
     }
     let (crossing, a, b) = best?;
+    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+        eprintln!(
+            "gutter candidate crossing {crossing} of {} spans, x {a}..{b}",
+            page.spans.len()
+        );
+    }
     // Few crossings, and a gap wider than a word space (rivers in one-column text are narrow).
     if crossing as usize * 5 > page.spans.len() || b - a < 4 {
         return None;

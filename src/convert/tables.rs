@@ -91,6 +91,11 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if !(2..=MAX_COLS).contains(&ncols) {
         return None;
     }
+    // Aligned monospace text is code (comments lined up after statements), not a table.
+    let frags: Vec<&Line> = slice.iter().flatten().collect();
+    if frags.iter().filter(|l| l.all_mono()).count() * 5 >= frags.len() * 4 {
+        return None;
+    }
     let ruled = has_rules(rules, top(slice.first()?), bottom(slice.last()?));
     // Need enough evidence: three aligned rows, or two with ruling lines around them.
     if multi < 3 && !ruled {
