@@ -51,7 +51,9 @@ pub(crate) fn map_err(path: &Path, e: pdf_oxide::error::Error) -> ConvertError {
             path: path.to_path_buf(),
             reason: text,
         },
-        _ if text.contains("safety limit") || text.contains("decompression") => {
+        _ if text.contains("safety limit")
+            || text.to_lowercase().contains("decompression bomb") =>
+        {
             ConvertError::TooComplex {
                 path: path.to_path_buf(),
                 reason: text,
