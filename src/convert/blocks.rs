@@ -260,3 +260,25 @@ fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
         out.push(Block::Para(lines));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split_marker;
+
+    fn m(t: &str) -> Option<(String, String)> {
+        split_marker(t)
+    }
+
+    #[test]
+    fn list_markers() {
+        assert_eq!(m("• Apples"), Some(("-".into(), "Apples".into())));
+        assert_eq!(m("- Pears"), Some(("-".into(), "Pears".into())));
+        assert_eq!(m("12. Step"), Some(("12.".into(), "Step".into())));
+        assert_eq!(m("3) Step"), Some(("3)".into(), "Step".into())));
+        assert_eq!(m("b) Option"), Some(("b)".into(), "Option".into())));
+        assert_eq!(m("-5 degrees"), None);
+        assert_eq!(m("2014. A year"), None);
+        assert_eq!(m("(1) heading"), None);
+        assert_eq!(m("•"), None);
+    }
+}

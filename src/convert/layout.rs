@@ -307,3 +307,18 @@ fn columns_ok(lines: &[Line], g: f32, wide: bool) -> bool {
     }
     side_ok(&left, extent(&left)) && side_ok(&right, extent(&right))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_number;
+
+    #[test]
+    fn page_numbers() {
+        for t in ["7", "- 7 -", "Page 3", "page 3 of 12", "xiv", "| 12 |"] {
+            assert!(is_page_number(t), "{t}");
+        }
+        for t in ["7 apples", "Chapter 3", "2.1", "Introduction", ""] {
+            assert!(!is_page_number(t), "{t}");
+        }
+    }
+}

@@ -214,3 +214,30 @@ pub(crate) fn collapse_spaces(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{clean, join_rule};
+
+    #[test]
+    fn line_end_hyphens() {
+        assert_eq!(join_rule("we are convert-", "ing files"), Some(1));
+        assert_eq!(join_rule("a well-", "known tool"), Some(0));
+        assert_eq!(join_rule("state-of-the-", "art"), Some(0));
+        assert_eq!(join_rule("COVID-", "19 cases"), Some(0));
+        assert_eq!(join_rule("Rust-", "Based"), Some(0));
+        assert_eq!(join_rule("pages 3 -", "5"), None);
+        assert_eq!(join_rule("plain end", "next"), None);
+        assert_eq!(join_rule("inter\u{AD}", "esting"), Some(2));
+    }
+
+    #[test]
+    fn ligatures_and_invisible_characters() {
+        assert_eq!(
+            clean("\u{FB01}nd \u{FB02}ow o\u{FB03}ce e\u{FB00}ort"),
+            "find flow office effort"
+        );
+        assert_eq!(clean("soft\u{AD}ware\u{200B}"), "software");
+        assert_eq!(clean("hy\u{AD}"), "hy\u{AD}");
+    }
+}
