@@ -88,7 +88,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         });
     }
     drop_furniture(&mut pages);
-    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+    if super::model::debug() {
         debug_dump(&pages);
     }
     let mut blocks: Vec<Block> = Vec::new();

@@ -11,7 +11,7 @@ const FRAGMENT_GAP_EM: f32 = 1.1;
 /// page's column gutter if it has two columns.
 pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
     let gutter = span_gutter(page);
-    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+    if super::model::debug() {
         eprintln!(
             "page {} width {:.0} gutter {gutter:?}",
             page.number, page.width
@@ -273,7 +273,7 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
         best = Some(r);
     }
     let (crossing, a, b) = best?;
-    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+    if super::model::debug() {
         eprintln!(
             "gutter candidate crossing {crossing} of {} spans, x {a}..{b}",
             page.spans.len()

@@ -1,6 +1,12 @@
 //! Plain geometry types shared by the layout stages, independent of the PDF parser. Coordinates are
 //! in points with the origin at the top-left of the page (y grows downwards).
 
+/// Whether `MDSPOOL_CONVERT_DEBUG` asks for layout traces on stderr (read once per process).
+pub(crate) fn debug() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some())
+}
+
 /// A run of text in one font at one position.
 #[derive(Debug, Clone)]
 pub(crate) struct Span {
