@@ -245,13 +245,26 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
 }
 
+/// Monospaced lines are code only when they read like it: code punctuation on at least every other
+/// line, or indentation. Titles and contents pages set in a typewriter face stay text.
+fn code_like(lines: &[Line]) -> bool {
+    let punct = lines
+        .iter()
+        .map(|l| l.text())
+        .filter(|t| t.contains("--") || t.chars().any(|c| "{}()[];=<>/\\#*+|&$@_`~^%".contains(c)))
+        .count();
+    let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+    let indented = lines.iter().any(|l| l.x0 > min_x + l.size);
+    punct * 2 >= lines.len() || (indented && lines.len() >= 3)
+}
+
 fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
     if cur.is_empty() {
         return;
     }
     let lines = std::mem::take(cur);
     let first = lines.first().map(Line::text).unwrap_or_default();
-    if lines.iter().all(Line::all_mono) {
+    if lines.iter().all(Line::all_mono) && code_like(&lines) {
         out.push(Block::Code(lines));
     } else if let Some((marker, _)) = split_marker(&first) {
         let x = lines.first().map(|l| l.x0).unwrap_or(0.0);

@@ -87,6 +87,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             pages: stats.pages,
         });
     }
+    plain_if_mostly_mono(&mut pages);
     drop_furniture(&mut pages);
     if super::model::debug() {
         debug_dump(&pages);
@@ -110,6 +111,27 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     }
     let markdown = markdown::render(&blocks);
     Ok(ConvertOutput { markdown, stats })
+}
+
+/// When most of the text is set in a monospaced font, monospace marks the body, not code.
+fn plain_if_mostly_mono(pages: &mut [(f32, Vec<Line>)]) {
+    let (mut mono, mut all) = (0usize, 0usize);
+    for s in pages.iter().flat_map(|(_, l)| l).flat_map(|l| &l.spans) {
+        let n = s.text.len();
+        all += n;
+        if s.mono {
+            mono += n;
+        }
+    }
+    if mono * 2 > all {
+        for s in pages
+            .iter_mut()
+            .flat_map(|(_, l)| l)
+            .flat_map(|l| &mut l.spans)
+        {
+            s.mono = false;
+        }
+    }
 }
 
 /// A paragraph cut by a column or page end continues in the next run when the first part does
