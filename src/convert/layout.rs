@@ -4,6 +4,12 @@
 
 use super::model::{Line, Page, Span, join_spans};
 
+/// Shares of the page height, at the top and bottom, where running headers and footers are looked
+/// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
+const FURNITURE_MARGIN: f32 = 0.12;
+const FOLDED_MARGIN: f32 = 0.09;
+const PAGE_NUMBER_MARGIN: f32 = 0.15;
+
 /// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
 const FRAGMENT_GAP_EM: f32 = 1.1;
 
@@ -143,16 +149,30 @@ fn is_page_number(t: &str) -> bool {
     (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
 }
 
-/// Drop running headers/footers (same text near the top or bottom edge on many pages) and page numbers.
+/// Drop running headers/footers and page numbers. A line is furniture when its text recurs on at
+/// least half of the pages (three or more pages) near the top or bottom edge: exactly within the
+/// outer 12 % of the page, or with digits folded ("Page 3" = "Page 4") within the outer 9 %.
 pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
+    use std::collections::{HashMap, HashSet};
     let n = pages.len();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    let mut folded: HashMap<String, usize> = HashMap::new();
     for (height, lines) in pages.iter() {
-        let mut seen = std::collections::HashSet::new();
-        for l in lines.iter().filter(|l| in_margin(l, *height, 0.09)) {
-            let k = furniture_key(&l.text());
-            if !k.is_empty() && seen.insert(k.clone()) {
-                *counts.entry(k).or_default() += 1;
+        let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
+        for l in lines
+            .iter()
+            .filter(|l| in_margin(l, *height, FURNITURE_MARGIN))
+        {
+            let t = l.text();
+            let e = exact_key(&t);
+            if !e.is_empty() && seen_e.insert(e.clone()) {
+                *exact.entry(e).or_default() += 1;
+            }
+            if in_margin(l, *height, FOLDED_MARGIN) {
+                let f = furniture_key(&t);
+                if !f.is_empty() && seen_f.insert(f.clone()) {
+                    *folded.entry(f).or_default() += 1;
+                }
             }
         }
     }
@@ -162,25 +182,31 @@ pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
         .collect();
     sizes.sort_by(f32::total_cmp);
     let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
-    let min_repeats = if n >= 3 {
-        (n as f32 * 0.5).ceil() as usize
-    } else {
-        n + 1
-    };
+    let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
     for (height, lines) in pages.iter_mut() {
         let h = *height;
         lines.retain(|l| {
-            if !in_margin(l, h, 0.15) {
+            if !in_margin(l, h, PAGE_NUMBER_MARGIN) {
                 return true;
             }
             let t = l.text();
-            let key = furniture_key(&t);
-            let repeated = counts.get(&key).copied().unwrap_or(0) >= min_repeats.max(2);
+            let count = |m: &HashMap<String, usize>, k: String| m.get(&k).copied().unwrap_or(0);
+            let repeated = (in_margin(l, h, FURNITURE_MARGIN)
+                && count(&exact, exact_key(&t)) >= min_repeats)
+                || (in_margin(l, h, FOLDED_MARGIN)
+                    && count(&folded, furniture_key(&t)) >= min_repeats);
             // Page numbers are set small; a large lone number is a chapter number.
             let page_number = is_page_number(&t) && l.size <= typical * 1.3;
-            !((repeated && in_margin(l, h, 0.09)) || page_number)
+            !(repeated || page_number)
         });
     }
+}
+
+fn exact_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// Whether the line lies in the top or bottom `share` of the page.

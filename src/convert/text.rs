@@ -30,11 +30,19 @@ pub(crate) fn clean(s: &str) -> String {
     out
 }
 
-/// Prefixes whose hyphen is part of the word even when it falls at a line end.
+/// Prefixes whose hyphen is part of the word even when it falls at a line end ("well-known"),
+/// unless what follows is a bare suffix ("high-er", "state-ment", "open-ing").
 const KEEP_HYPHEN: &[&str] = &[
-    "self", "well", "non", "cross", "so", "all", "ill", "half", "quasi", "ex", "state", "high",
-    "low", "long", "short", "open", "multi", "real", "user", "end", "two", "three", "first",
-    "second",
+    "self", "well", "non", "cross", "all", "half", "quasi", "state", "high", "low", "long",
+    "short", "open", "multi", "real", "user", "end", "two", "three", "first",
+];
+
+/// Endings that only ever continue a word.
+const SUFFIXES: &[&str] = &[
+    "ing", "ings", "ed", "er", "ers", "est", "ly", "tion", "tions", "ment", "ments", "ness", "ity",
+    "ities", "ize", "ized", "izes", "ous", "al", "ally", "ance", "ence", "able", "ible", "ful",
+    "less", "ism", "ist", "ists", "ship", "ate", "ated", "ates", "ative", "ive", "ic", "ical",
+    "ary", "ory",
 ];
 
 /// How the end of one line joins the start of the next: `None` = with a space, `Some(cut)` = glue
@@ -62,7 +70,9 @@ pub(crate) fn join_rule(prev: &str, next: &str) -> Option<usize> {
     }
     let before = stem.chars().rev().nth(word.chars().count());
     let compound = before.is_some_and(|c| c == '-' || c == '/');
-    if compound || KEEP_HYPHEN.contains(&word.to_lowercase().as_str()) {
+    let next_word: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+    let suffix = SUFFIXES.contains(&next_word.to_lowercase().as_str());
+    if compound || (KEEP_HYPHEN.contains(&word.to_lowercase().as_str()) && !suffix) {
         return Some(0);
     }
     Some(hy.len_utf8())
@@ -226,6 +236,9 @@ mod tests {
         assert_eq!(join_rule("state-of-the-", "art"), Some(0));
         assert_eq!(join_rule("COVID-", "19 cases"), Some(0));
         assert_eq!(join_rule("Rust-", "Based"), Some(0));
+        assert_eq!(join_rule("Ex-", "isting systems"), Some(1));
+        assert_eq!(join_rule("a high-", "er rate"), Some(1));
+        assert_eq!(join_rule("a high-", "level view"), Some(0));
         assert_eq!(join_rule("pages 3 -", "5"), None);
         assert_eq!(join_rule("plain end", "next"), None);
         assert_eq!(join_rule("inter\u{AD}", "esting"), Some(2));
