@@ -299,3 +299,22 @@ fn numbered_bold_headings_and_paragraphs_across_pages() {
         ]
     );
 }
+
+#[test]
+fn a_page_holding_only_a_ruled_table_has_text() {
+    let mut p = PageSpec::default();
+    for y in [700.0, 684.0, 668.0] {
+        p.line(70.0, y, 300.0, y);
+    }
+    for x in [70.0, 180.0, 300.0] {
+        p.line(x, 668.0, x, 700.0);
+    }
+    p.text(BOLD, 10.0, 75.0, 689.0, "Key");
+    p.text(BOLD, 10.0, 185.0, 689.0, "Value");
+    p.text(REG, 10.0, 75.0, 673.0, "alpha");
+    p.text(REG, 10.0, 185.0, 673.0, "1");
+    assert_eq!(
+        md_lines(&[p]),
+        ["| Key | Value |", "| --- | --- |", "| alpha | 1 |"]
+    );
+}

@@ -7,7 +7,7 @@ use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
 use super::layout::{drop_furniture, page_lines, reading_order};
-use super::model::{Line, Rule};
+use super::model::{Line, PageLayout};
 use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
@@ -47,16 +47,12 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             reason: "document has no pages".into(),
         });
     }
-    let mut pages: Vec<(f32, Vec<Line>)> = Vec::with_capacity(doc.pages);
-    let mut meta: Vec<(usize, Option<f32>, Vec<Rule>)> = Vec::with_capacity(doc.pages);
+    let mut pages: Vec<PageLayout> = Vec::with_capacity(doc.pages);
     let mut failed = 0usize;
     let mut last_err = None;
     for (i, result) in read_pages(&doc, path).into_iter().enumerate() {
         match result {
-            Ok(p) => {
-                meta.push((p.number, p.gutter, p.rules));
-                pages.push((p.height, p.lines));
-            }
+            Ok(p) => pages.push(p),
             Err(e) => {
                 failed += 1;
                 if stats.warnings.len() < MAX_WARNINGS {
@@ -75,13 +71,11 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             reason: "no page could be read".into(),
         }));
     }
-    let chars: usize = pages
+    let has_text = pages
         .iter()
-        .flat_map(|(_, l)| l)
-        .flat_map(|l| &l.spans)
-        .map(|s| s.text.trim().len())
-        .sum();
-    if chars == 0 {
+        .flat_map(|p| &p.lines)
+        .any(|l| l.table.is_some() || l.spans.iter().any(|s| !s.text.trim().is_empty()));
+    if !has_text {
         return Err(ConvertError::NoTextLayer {
             path: path.to_path_buf(),
             pages: stats.pages,
@@ -93,13 +87,13 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         debug_dump(&pages);
     }
     let mut blocks: Vec<Block> = Vec::new();
-    for (k, ((_, lines), (number, gutter, rules))) in pages.into_iter().zip(meta).enumerate() {
+    for (k, page) in pages.into_iter().enumerate() {
         if opts.page_breaks && k > 0 {
-            blocks.push(Block::PageBreak(number));
+            blocks.push(Block::PageBreak(page.number));
         }
-        for run in reading_order(lines, gutter) {
+        for run in reading_order(page.lines, page.gutter) {
             let boundary = blocks.len();
-            blocks_of_run(run, &rules, &mut blocks);
+            blocks_of_run(run, &page.rules, &mut blocks);
             join_split_paragraph(&mut blocks, boundary);
         }
     }
@@ -114,9 +108,9 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
 }
 
 /// When most of the text is set in a monospaced font, monospace marks the body, not code.
-fn plain_if_mostly_mono(pages: &mut [(f32, Vec<Line>)]) {
+fn plain_if_mostly_mono(pages: &mut [PageLayout]) {
     let (mut mono, mut all) = (0usize, 0usize);
-    for s in pages.iter().flat_map(|(_, l)| l).flat_map(|l| &l.spans) {
+    for s in pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
         let n = s.text.len();
         all += n;
         if s.mono {
@@ -126,7 +120,7 @@ fn plain_if_mostly_mono(pages: &mut [(f32, Vec<Line>)]) {
     if mono * 2 > all {
         for s in pages
             .iter_mut()
-            .flat_map(|(_, l)| l)
+            .flat_map(|p| &mut p.lines)
             .flat_map(|l| &mut l.spans)
         {
             s.mono = false;
@@ -158,16 +152,7 @@ fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
     }
 }
 
-/// One page after layout analysis.
-struct PageLines {
-    number: usize,
-    height: f32,
-    gutter: Option<f32>,
-    rules: Vec<Rule>,
-    lines: Vec<Line>,
-}
-
-fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, ConvertError> {
+fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, ConvertError> {
     let mut page = doc.page(path, i)?;
     page.mirror_if_rtl();
     let tables = grid::take_tables(&mut page);
@@ -176,7 +161,7 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, Convert
         lines.extend(tables.into_iter().map(Line::table));
         lines.sort_by(|a, b| a.top.total_cmp(&b.top));
     }
-    Ok(PageLines {
+    Ok(PageLayout {
         number: page.number,
         height: page.height,
         gutter,
@@ -188,7 +173,7 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, Convert
 /// Read all pages, spread over a few threads (pages are independent), in page order.
 /// `MDSPOOL_CONVERT_THREADS` sets the thread count (default 1: measured faster here, as the
 /// parser serialises on shared caches and the daemon already converts files in parallel).
-fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError>> {
+fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLayout, ConvertError>> {
     let n = doc.pages;
     let workers = std::env::var("MDSPOOL_CONVERT_THREADS")
         .ok()
@@ -199,7 +184,7 @@ fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError
     if workers <= 1 {
         return (0..n).map(|i| read_page(doc, path, i)).collect();
     }
-    let mut slots: Vec<Option<Result<PageLines, ConvertError>>> = (0..n).map(|_| None).collect();
+    let mut slots: Vec<Option<Result<PageLayout, ConvertError>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
@@ -234,12 +219,12 @@ fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError
 }
 
 /// Print every line fragment with its geometry and style (set `MDSPOOL_CONVERT_DEBUG=1`).
-fn debug_dump(pages: &[(f32, Vec<Line>)]) {
-    for (p, (_, lines)) in pages.iter().enumerate() {
-        for l in lines {
+fn debug_dump(pages: &[PageLayout]) {
+    for page in pages {
+        for l in &page.lines {
             eprintln!(
                 "p{} x{:.0}-{:.0} y{:.1}-{:.1} s{:.1}{}{} {}",
-                p + 1,
+                page.number,
                 l.x0,
                 l.x1,
                 l.top,

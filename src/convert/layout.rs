@@ -2,7 +2,7 @@
 //! running headers/footers and page numbers are dropped, and two-column pages are read column by
 //! column (full-width parts such as titles and wide figures stay in place between column runs).
 
-use super::model::{Line, Page, Span, join_spans};
+use super::model::{Line, Page, PageLayout, Span, join_spans};
 
 /// Shares of the page height, at the top and bottom, where running headers and footers are looked
 /// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
@@ -152,23 +152,25 @@ fn is_page_number(t: &str) -> bool {
 /// Drop running headers/footers and page numbers. A line is furniture when its text recurs on at
 /// least half of the pages (three or more pages) near the top or bottom edge: exactly within the
 /// outer 12 % of the page, or with digits folded ("Page 3" = "Page 4") within the outer 9 %.
-pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
+pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     use std::collections::{HashMap, HashSet};
     let n = pages.len();
     let mut exact: HashMap<String, usize> = HashMap::new();
     let mut folded: HashMap<String, usize> = HashMap::new();
-    for (height, lines) in pages.iter() {
+    for page in pages.iter() {
+        let height = page.height;
         let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
-        for l in lines
+        for l in page
+            .lines
             .iter()
-            .filter(|l| in_margin(l, *height, FURNITURE_MARGIN))
+            .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
         {
             let t = l.text();
             let e = exact_key(&t);
             if !e.is_empty() && seen_e.insert(e.clone()) {
                 *exact.entry(e).or_default() += 1;
             }
-            if in_margin(l, *height, FOLDED_MARGIN) {
+            if in_margin(l, height, FOLDED_MARGIN) {
                 let f = furniture_key(&t);
                 if !f.is_empty() && seen_f.insert(f.clone()) {
                     *folded.entry(f).or_default() += 1;
@@ -178,14 +180,14 @@ pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
     }
     let mut sizes: Vec<f32> = pages
         .iter()
-        .flat_map(|(_, l)| l.iter().map(|l| l.size))
+        .flat_map(|p| p.lines.iter().map(|l| l.size))
         .collect();
     sizes.sort_by(f32::total_cmp);
     let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
-    for (height, lines) in pages.iter_mut() {
-        let h = *height;
-        lines.retain(|l| {
+    for page in pages.iter_mut() {
+        let h = page.height;
+        page.lines.retain(|l| {
             if !in_margin(l, h, PAGE_NUMBER_MARGIN) {
                 return true;
             }

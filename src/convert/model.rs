@@ -92,6 +92,16 @@ pub(crate) struct Page {
     pub rules: Vec<Rule>,
 }
 
+/// One page after layout analysis: its lines (including ruled-table placeholders) and geometry.
+#[derive(Debug)]
+pub(crate) struct PageLayout {
+    pub number: usize,
+    pub height: f32,
+    pub gutter: Option<f32>,
+    pub rules: Vec<Rule>,
+    pub lines: Vec<Line>,
+}
+
 /// A line fragment: spans on one baseline without a wide horizontal gap between them.
 #[derive(Debug, Clone)]
 pub(crate) struct Line {
