@@ -101,6 +101,9 @@ pub(crate) fn render(blocks: &[Block]) -> String {
         .iter()
         .filter_map(|b| match b {
             Block::Para(l) => heading_key(l, body, &body_font),
+            Block::Item { lines, .. } if numbered_heading(lines, body, &body_font) => {
+                heading_key(lines, body, &body_font)
+            }
             _ => None,
         })
         .collect();
@@ -111,7 +114,8 @@ pub(crate) fn render(blocks: &[Block]) -> String {
         (rank + 1).min(3)
     };
     let mut out = String::new();
-    let mut list_stack: Vec<f32> = Vec::new();
+    // Open list levels: marker x position and the indentation of that level's item text.
+    let mut list_stack: Vec<(f32, usize)> = Vec::new();
     for b in blocks {
         if !matches!(b, Block::Item { .. }) {
             list_stack.clear();
@@ -146,15 +150,9 @@ pub(crate) fn render(blocks: &[Block]) -> String {
             }
             Block::Item { x, marker, lines } => {
                 let size = lines.first().map(|l| l.size).unwrap_or(10.0);
-                while list_stack.last().is_some_and(|top| *x < top - 0.5 * size) {
+                while list_stack.last().is_some_and(|top| *x < top.0 - 0.5 * size) {
                     list_stack.pop();
                 }
-                if list_stack.last().is_none_or(|top| *x > top + 0.5 * size) {
-                    list_stack.push(*x);
-                }
-                let depth = list_stack.len().saturating_sub(1).min(6);
-                let stripped = strip_marker(lines);
-                let text = reflow(&stripped, false);
                 let numbered = marker.starts_with(|c: char| c.is_ascii_digit());
                 let md_marker = if numbered {
                     marker.clone()
@@ -163,12 +161,19 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 } else {
                     "-".to_string()
                 };
-                out.push_str(&"  ".repeat(depth));
+                // A sibling replaces the level's entry (its marker may be wider: "9." then "10.").
+                let deeper = list_stack.last().is_none_or(|top| *x > top.0 + 0.5 * size);
+                if !deeper {
+                    list_stack.pop();
+                }
+                let indent = list_stack.last().map_or(0, |top| top.1).min(24);
+                list_stack.push((*x, indent + md_marker.chars().count() + 1));
+                let text = reflow(&strip_marker(lines), false);
+                out.push_str(&" ".repeat(indent));
                 out.push_str(&md_marker);
                 out.push(' ');
                 out.push_str(&text);
                 out.push('\n');
-                // Blank line after the last item of a list.
                 continue;
             }
             Block::Code(lines) => {
