@@ -318,3 +318,19 @@ fn a_page_holding_only_a_ruled_table_has_text() {
         ["| Key | Value |", "| --- | --- |", "| alpha | 1 |"]
     );
 }
+
+#[test]
+fn bullets_nested_under_numbered_items_indent_past_the_number() {
+    let mut p = PageSpec::default();
+    p.text(REG, 10.0, 72.0, 720.0, "9. Prepare the dough.");
+    p.text(REG, 10.0, 90.0, 706.0, "• Use cold butter.");
+    p.text(REG, 10.0, 72.0, 692.0, "10. Bake it.");
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "9. Prepare the dough.",
+            "   - Use cold butter.",
+            "10. Bake it."
+        ]
+    );
+}
