@@ -153,7 +153,7 @@ impl Document {
             if is_dingbat_font(&name) && !s.text.chars().any(char::is_alphanumeric) {
                 s.text = "•".to_string(); // check boxes and bullets drawn from a symbol font
             }
-            spans.push(Span {
+            let span = Span {
                 x0: b.x - x_off,
                 x1: b.x + b.width.abs() - x_off,
                 top: top - (b.y + b.height.abs()),
@@ -164,8 +164,16 @@ impl Document {
                 mono: s.is_monospace || is_mono_name(&name),
                 link: None,
                 font: s.font_name.clone(),
-                text: s.text,
-            });
+                text: String::new(),
+            };
+            split_at_wide_advances(
+                span,
+                &s.text,
+                &s.char_x_offsets,
+                &s.char_widths,
+                x_off,
+                &mut spans,
+            );
         }
         if spans.is_empty() {
             // The parser drops a content stream that hits the decompression cap without an error;
@@ -215,6 +223,64 @@ fn name_is_italic(name: &str) -> bool {
         .any(|p| name.starts_with(p));
     ["italic", "oblique"].iter().any(|m| name.contains(m))
         || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
+}
+
+/// Push `span` with `text`, cut into pieces wherever one glyph's advance is far wider than a glyph
+/// (the parser folds a positioning jump into the advance, so "X" in two table columns arrives as one
+/// span "XX" 100 pt wide). Needs per-glyph positions; without them the span stays whole.
+fn split_at_wide_advances(
+    span: Span,
+    text: &str,
+    offsets: &[f32],
+    widths: &[f32],
+    x_off: f32,
+    out: &mut Vec<Span>,
+) {
+    let n = text.chars().count();
+    let wide = 2.5 * span.size;
+    if offsets.len() != n || widths.len() != n || !widths.iter().any(|w| *w > wide) {
+        out.push(Span {
+            text: text.to_string(),
+            ..span
+        });
+        return;
+    }
+    let mut piece = String::new();
+    let mut start: Option<f32> = None;
+    for ((c, x), w) in text.chars().zip(offsets).zip(widths) {
+        if !(x.is_finite() && w.is_finite()) {
+            continue;
+        }
+        if !c.is_whitespace() {
+            start.get_or_insert(*x);
+            piece.push(c);
+        }
+        if *w > wide || c.is_whitespace() && *w > 0.6 * span.size {
+            if let Some(x0) = start.take() {
+                let x1 = if c.is_whitespace() {
+                    *x
+                } else {
+                    x + w.min(0.7 * span.size)
+                };
+                out.push(Span {
+                    text: std::mem::take(&mut piece),
+                    x0: x0 - x_off,
+                    x1: x1 - x_off,
+                    ..span.clone()
+                });
+            }
+        } else if c.is_whitespace() {
+            piece.push(c);
+        }
+    }
+    if let Some(x0) = start {
+        out.push(Span {
+            text: piece.trim_end().to_string(),
+            x0: x0 - x_off,
+            x1: span.x1,
+            ..span
+        });
+    }
 }
 
 fn is_dingbat_font(name: &str) -> bool {
