@@ -245,7 +245,8 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
 }
 
-/// Monospaced lines are code only when they read like it: code punctuation on at least every other
+/// Monospaced lines (two or more; a single one stays inline code) are a code block only when they
+/// read like it: code punctuation on at least every other
 /// line, or indentation. Titles and contents pages set in a typewriter face stay text.
 fn code_like(lines: &[Line]) -> bool {
     let punct = lines
@@ -264,7 +265,7 @@ fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
     }
     let lines = std::mem::take(cur);
     let first = lines.first().map(Line::text).unwrap_or_default();
-    if lines.iter().all(Line::all_mono) && code_like(&lines) {
+    if lines.len() >= 2 && lines.iter().all(Line::all_mono) && code_like(&lines) {
         out.push(Block::Code(lines));
     } else if let Some((marker, _)) = split_marker(&first) {
         let x = lines.first().map(|l| l.x0).unwrap_or(0.0);
