@@ -150,8 +150,9 @@ impl Document {
             };
             let name = font_key(&s.font_name);
             let mut s = s;
-            if is_dingbat_font(&name) && !s.text.chars().any(char::is_alphanumeric) {
-                s.text = "•".to_string(); // check boxes and bullets drawn from a symbol font
+            if is_dingbat_font(&name) {
+                // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols.
+                s.text = "•".to_string();
             }
             let span = Span {
                 x0: b.x - x_off,
