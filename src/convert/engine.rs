@@ -81,7 +81,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             pages: stats.pages,
         });
     }
-    plain_if_mostly_mono(&mut pages);
+    clear_majority_styles(&mut pages);
     drop_furniture(&mut pages);
     if super::model::debug() {
         debug_dump(&pages);
@@ -107,24 +107,30 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     Ok(ConvertOutput { markdown, stats })
 }
 
-/// When most of the text is set in a monospaced font, monospace marks the body, not code.
-fn plain_if_mostly_mono(pages: &mut [PageLayout]) {
-    let (mut mono, mut all) = (0usize, 0usize);
+/// A style carried by (nearly) all of the text marks the body, not emphasis or code (a book set in
+/// a typewriter face, or a font the parser reports as bold throughout): clear it everywhere.
+fn clear_majority_styles(pages: &mut [PageLayout]) {
+    let (mut all, mut mono, mut bold, mut italic) = (0usize, 0usize, 0usize, 0usize);
     for s in pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
         let n = s.text.len();
         all += n;
-        if s.mono {
-            mono += n;
-        }
+        mono += if s.mono { n } else { 0 };
+        bold += if s.bold { n } else { 0 };
+        italic += if s.italic { n } else { 0 };
     }
-    if mono * 2 > all {
-        for s in pages
-            .iter_mut()
-            .flat_map(|p| &mut p.lines)
-            .flat_map(|l| &mut l.spans)
-        {
-            s.mono = false;
-        }
+    // Monospace over half the text is a typewriter body; bold or italic only when nearly all of it.
+    let (mono, bold, italic) = (mono * 2 > all, bold * 5 > all * 4, italic * 5 > all * 4);
+    if !(mono || bold || italic) {
+        return;
+    }
+    for s in pages
+        .iter_mut()
+        .flat_map(|p| &mut p.lines)
+        .flat_map(|l| &mut l.spans)
+    {
+        s.mono &= !mono;
+        s.bold &= !bold;
+        s.italic &= !italic;
     }
 }
 

@@ -25,7 +25,7 @@ pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
     }
     if let Some((g, gw)) = gutter {
         let lines = line_fragments(page, Some(g));
-        if columns_ok(&lines, g, gw >= 40.0) {
+        if columns_ok(&lines, g, gw >= 40.0, page.width) {
             return (lines, Some(g));
         }
     }
@@ -314,26 +314,30 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
     Some(((a + b) as f32 / 2.0, (b - a) as f32))
 }
 
-/// Both sides of the gutter hold many lines that fill their column: two text columns, not a table.
-fn columns_ok(lines: &[Line], g: f32, wide: bool) -> bool {
+/// Both sides of the gutter are text columns: each at least a fifth of the page wide, holding at
+/// least three lines of words that fill 60 % of the column (dot leaders and numbers do not count).
+fn columns_ok(lines: &[Line], g: f32, wide: bool, page_width: f32) -> bool {
     let crossing = lines.iter().filter(|l| l.x0 < g && l.x1 > g).count();
     if crossing * 4 > lines.len() {
         return false;
     }
-    let side_ok = |side: &[&Line], width: f32| {
-        let full = side.iter().filter(|l| l.x1 - l.x0 >= 0.6 * width).count();
-        full >= 3 && full * 5 >= side.len()
-    };
     let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= g).collect();
     let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
-    let extent = |side: &[&Line]| {
-        side.iter().map(|l| l.x1).fold(f32::MIN, f32::max)
-            - side.iter().map(|l| l.x0).fold(f32::MAX, f32::min)
-    };
     if wide && crossing == 0 && left.len() >= 5 && right.len() >= 5 {
         return true; // a very wide empty gutter: page halves, whatever their content
     }
-    side_ok(&left, extent(&left)) && side_ok(&right, extent(&right))
+    let side_ok = |side: &[&Line]| {
+        let x0 = side.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+        let x1 = side.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+        let width = x1 - x0;
+        let full = side
+            .iter()
+            .filter(|l| l.x1 - l.x0 >= 0.6 * width)
+            .filter(|l| l.text().chars().filter(|c| c.is_alphabetic()).count() >= 10)
+            .count();
+        width >= 0.2 * page_width && full >= 3 && full * 5 >= side.len()
+    };
+    side_ok(&left) && side_ok(&right)
 }
 
 #[cfg(test)]
