@@ -88,10 +88,17 @@ impl Converter for ExternalConverter {
         };
         let markdown = std::fs::read_to_string(&file)
             .map_err(|e| Self::fail(input, format!("cannot read {}: {e}", file.display())))?;
-        Ok(ConvertOutput {
-            markdown,
-            stats: ConvertStats::default(),
-        })
+        // Page count and metadata from our own reader, when it can open the file.
+        let stats = match super::reader::Document::open(input) {
+            Ok(doc) => ConvertStats {
+                pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
+                title: doc.title,
+                author: doc.author,
+                ..Default::default()
+            },
+            Err(_) => ConvertStats::default(),
+        };
+        Ok(ConvertOutput { markdown, stats })
     }
 }
 
