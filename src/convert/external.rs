@@ -1,6 +1,6 @@
 //! A converter that delegates to an external command (for example `marker_single`), for documents
-//! the built-in engine reads poorly. The command template's placeholders are filled in, the command
-//! runs in a fresh temporary directory, and the Markdown is read back from the named output file or
+//! the built-in engine reads poorly. The command template's placeholders are filled in (`{outdir}` is a
+//! fresh temporary directory), the command runs, and the Markdown is read back from the named output file or
 //! the first file in the output directory matching a glob-like pattern (default `*.md`). No time limit
 //! here: the daemon runs every conversion in a child process with its own limits.
 
