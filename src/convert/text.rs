@@ -34,7 +34,7 @@ pub(crate) fn clean(s: &str) -> String {
 /// unless what follows is a bare suffix ("high-er", "state-ment", "open-ing").
 const KEEP_HYPHEN: &[&str] = &[
     "self", "well", "non", "cross", "all", "half", "quasi", "state", "high", "low", "long",
-    "short", "open", "multi", "real", "user", "end", "two", "three", "first",
+    "short", "open", "real", "user", "end", "two", "three", "first",
 ];
 
 /// Endings that only ever continue a word.
