@@ -243,16 +243,21 @@ fn strip_marker(lines: &[Line]) -> Vec<Line> {
 
 /// Keep running text from being read as Markdown syntax at the start of a line.
 fn protect_line_start(t: &str) -> String {
-    let starts_special = t.starts_with('#')
-        || t.starts_with('>')
-        || t.starts_with("- ")
-        || t.starts_with("+ ")
-        || split_marker(t).is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
-    if starts_special {
-        format!("\\{t}")
-    } else {
-        t.to_string()
+    let symbol =
+        t.starts_with('#') || t.starts_with('>') || t.starts_with("- ") || t.starts_with("+ ");
+    if symbol {
+        return format!("\\{t}");
     }
+    // "12. text" would start an ordered list: escape the number's period or parenthesis.
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if let (true, Some(num), Some(rest)) = (
+        digits > 0 && split_marker(t).is_some(),
+        t.get(..digits),
+        t.get(digits..),
+    ) {
+        return format!("{num}\\{rest}");
+    }
+    t.to_string()
 }
 
 /// Ensure lists are followed by a blank line and no more than one blank line appears in a row.
@@ -281,4 +286,19 @@ fn tidy(s: &str) -> String {
         prev_item = is_item;
     }
     out.trim().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::protect_line_start;
+    use crate::convert::text::escape;
+
+    #[test]
+    fn running_text_is_not_read_as_markup() {
+        assert_eq!(protect_line_start("# not a heading"), "\\# not a heading");
+        assert_eq!(protect_line_start("2014. A year"), "2014. A year");
+        assert_eq!(protect_line_start("12. not a list"), "12\\. not a list");
+        assert_eq!(protect_line_start("plain"), "plain");
+        assert_eq!(escape(r"a*b_c\d [e]"), r"a\*b\_c\\d \[e\]");
+    }
 }

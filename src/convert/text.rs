@@ -200,7 +200,7 @@ fn render(pieces: &[(String, Style)]) -> String {
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '*' | '_' | '`' | '<' | '[' | ']') {
+        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '[' | ']') {
             out.push('\\');
         }
         out.push(c);
