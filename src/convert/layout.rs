@@ -2,7 +2,7 @@
 //! running headers/footers and page numbers are dropped, and two-column pages are read column by
 //! column (full-width parts such as titles and wide figures stay in place between column runs).
 
-use super::model::{Line, Page, PageLayout, Span, join_spans};
+use super::model::{Line, Page, PageLayout, Span};
 
 /// Shares of the page height, at the top and bottom, where running headers and footers are looked
 /// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
@@ -71,10 +71,10 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
                 }
                 let gap = s.x0 - cur_x1;
                 let em = last.size.max(s.size);
-                let marker = is_marker_text(&join_spans(&cur));
+                // A lone list marker keeps its item text even across a wide gap.
+                let marker = cur.len() == 1 && is_marker_text(&last.text);
                 let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
-                let wide =
-                    gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
+                let wide = gap > FRAGMENT_GAP_EM * em && !(marker && gap < 6.0 * em);
                 if wide || at_gutter {
                     out.push(fragment(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;

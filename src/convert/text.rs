@@ -90,7 +90,9 @@ struct Style {
 /// Re-flow lines into one paragraph with inline markup. `plain` disables bold/italic (headings).
 pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
     let mut pieces: Vec<(String, Style)> = Vec::new();
-    let mut prev_line_text = String::new();
+    // Text of the previous line (for the hyphenation rule) and of the current line so far.
+    let mut prev_line = String::new();
+    let mut cur_line = String::new();
     for line in lines {
         let mut first = true;
         let mut prev: Option<&super::model::Span> = None;
@@ -112,7 +114,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                 if pieces.is_empty() {
                     ""
                 } else {
-                    match join_rule(prev_line_text.trim_end(), &text) {
+                    match join_rule(prev_line.trim_end(), &text) {
                         None => " ",
                         Some(cut) => {
                             trim_last(&mut pieces, cut);
@@ -120,7 +122,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                         }
                     }
                 }
-            } else if prev.is_some_and(|p| needs_space(&prev_line_text, p, s)) {
+            } else if prev.is_some_and(|p| needs_space(&cur_line, p, s)) {
                 " "
             } else {
                 ""
@@ -128,12 +130,14 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
             if !sep.is_empty() {
                 push(&mut pieces, sep.to_string(), None);
             }
-            prev_line_text.push_str(&text);
+            cur_line.push_str(&text);
             push(&mut pieces, text, Some(style));
             prev = Some(s);
             first = false;
         }
-        prev_line_text = prev_line_text.trim_end().to_string();
+        if !cur_line.is_empty() {
+            prev_line = std::mem::take(&mut cur_line);
+        }
     }
     render(&pieces)
 }
