@@ -24,7 +24,7 @@ fn child(file: &Path) -> ! {
             std::process::exit(0)
         }
         Ok(Err(e)) => {
-            println!("{}", e.code());
+            println!("{}\t{e}", e.code());
             std::process::exit(EXIT_FAILED)
         }
         Err(_) => std::process::exit(EXIT_PANIC),
@@ -65,7 +65,7 @@ fn main() {
     files.sort();
     let exe = std::env::current_exe().expect("own executable path");
     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
-    let (mut ok, mut panics, mut timeouts, mut oom) = (0, 0, 0, 0);
+    let (mut ok, mut panics, mut timeouts, mut oom, mut caught) = (0, 0, 0, 0, 0);
     let mut times: Vec<(Duration, PathBuf)> = Vec::new();
     let mut bad: Vec<String> = Vec::new();
     let started = Instant::now();
@@ -119,7 +119,15 @@ fn main() {
             }
             Some(s) if s.success() => ok += 1,
             Some(s) if s.code() == Some(EXIT_FAILED) => {
-                *codes.entry(out.trim().to_string()).or_default() += 1;
+                let (code, msg) = out.trim().split_once('\t').unwrap_or((out.trim(), ""));
+                *codes.entry(code.to_string()).or_default() += 1;
+                if msg.contains("panicked") {
+                    caught += 1;
+                    bad.push(format!(
+                        "panic caught inside the engine: {}: {msg}",
+                        f.display()
+                    ));
+                }
             }
             Some(s) if s.code() == Some(EXIT_PANIC) => {
                 panics += 1;
@@ -139,7 +147,7 @@ fn main() {
     }
     let failed: usize = codes.values().sum();
     println!(
-        "files {} in {:.1}s: converted {ok}, failed-by-code {failed}, panics {panics}, timeouts {timeouts}, memory kills/aborts {oom}",
+        "files {} in {:.1}s: converted {ok}, failed-by-code {failed} (of which panics caught and mapped to pdf_malformed: {caught}), uncaught panics {panics}, timeouts {timeouts}, memory kills/aborts {oom}",
         files.len(),
         started.elapsed().as_secs_f64()
     );

@@ -37,7 +37,11 @@ fn main() {
                         std::process::exit(2);
                     }
                 }
-                None => print!("{}", out.markdown),
+                None => {
+                    use std::io::Write;
+                    // A closed pipe (`| head`) is not an error worth a panic.
+                    let _ = std::io::stdout().write_all(out.markdown.as_bytes());
+                }
             }
         }
         Err(e) => {

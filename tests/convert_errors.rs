@@ -99,6 +99,7 @@ fn external_converter_reads_output_and_reports_failures() {
     );
     let out = ok.convert(&input, &opts).expect("external converts");
     assert_eq!(out.markdown, "# From owner_only_rc4.pdf\n");
+    assert_eq!(out.stats.pages, 1);
     assert_eq!(ok.name(), "external");
 
     // Writes to {output} directly.

@@ -262,3 +262,75 @@ fn ruled_grid_table_with_wrapped_cell() {
         ]
     );
 }
+
+#[test]
+fn numbered_bold_headings_and_paragraphs_across_pages() {
+    let mut p = PageSpec::default();
+    p.text(BOLD, 12.0, 72.0, 720.0, "1. Definitions");
+    body(
+        &mut p,
+        72.0,
+        700.0,
+        &[
+            "Words in this agreement have the meaning",
+            "given to them in the",
+        ],
+    );
+    let mut q = PageSpec::default();
+    body(
+        &mut q,
+        72.0,
+        720.0,
+        &[
+            "glossary at the end.",
+            "A second paragraph that is long enough to fill its line.",
+        ],
+    );
+    q.text(BOLD, 12.0, 72.0, 680.0, "2. Scope");
+    body(&mut q, 72.0, 660.0, &["Everything."]);
+    assert_eq!(
+        md_lines(&[p, q]),
+        [
+            "# 1. Definitions",
+            "Words in this agreement have the meaning given to them in the glossary at the end.",
+            "A second paragraph that is long enough to fill its line.",
+            "# 2. Scope",
+            "Everything.",
+        ]
+    );
+}
+
+#[test]
+fn a_page_holding_only_a_ruled_table_has_text() {
+    let mut p = PageSpec::default();
+    for y in [700.0, 684.0, 668.0] {
+        p.line(70.0, y, 300.0, y);
+    }
+    for x in [70.0, 180.0, 300.0] {
+        p.line(x, 668.0, x, 700.0);
+    }
+    p.text(BOLD, 10.0, 75.0, 689.0, "Key");
+    p.text(BOLD, 10.0, 185.0, 689.0, "Value");
+    p.text(REG, 10.0, 75.0, 673.0, "alpha");
+    p.text(REG, 10.0, 185.0, 673.0, "1");
+    assert_eq!(
+        md_lines(&[p]),
+        ["| Key | Value |", "| --- | --- |", "| alpha | 1 |"]
+    );
+}
+
+#[test]
+fn bullets_nested_under_numbered_items_indent_past_the_number() {
+    let mut p = PageSpec::default();
+    p.text(REG, 10.0, 72.0, 720.0, "9. Prepare the dough.");
+    p.text(REG, 10.0, 90.0, 706.0, "• Use cold butter.");
+    p.text(REG, 10.0, 72.0, 692.0, "10. Bake it.");
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            "9. Prepare the dough.",
+            "   - Use cold butter.",
+            "10. Bake it."
+        ]
+    );
+}

@@ -129,6 +129,8 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
         }
         lines.push((merge_row(row), None));
     }
+    // Right edge of the column: a line ending well short of it ends its paragraph.
+    let col_x1 = lines.iter().map(|(l, _)| l.x1).fold(f32::MIN, f32::max);
     let mut cur: Vec<Line> = Vec::new();
     let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
@@ -161,7 +163,7 @@ pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &
         }
         if cur
             .last()
-            .is_some_and(|prev| breaks_block(prev, &line, &cur))
+            .is_some_and(|prev| breaks_block(prev, &line, &cur, col_x1))
         {
             flush(&mut cur, out);
         }
@@ -199,7 +201,7 @@ fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Bloc
 }
 
 /// Whether `line` starts a new block after `prev` (the last line of the block `cur`).
-fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
+fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     let size = prev.size.max(line.size);
     let gap = line.top - prev.bottom;
     if gap > 0.75 * size || gap < -0.5 * size {
@@ -234,14 +236,27 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line]) -> bool {
         return line.x0 < first.x0 + 0.5 * size;
     }
     // Paragraph ended with a short line and sentence punctuation.
-    let block_x1 = cur.iter().map(|l| l.x1).fold(prev.x1, f32::max);
     let prev_text = prev.text();
     let ends = prev_text.ends_with(['.', ':', '!', '?']);
-    if ends && prev.x1 < block_x1 - 4.0 * size && !line.all_mono() {
+    if ends && prev.x1 < col_x1 - 4.0 * size && !line.all_mono() {
         return true;
     }
     // First-line indent of a new paragraph.
     cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
+}
+
+/// Monospaced lines (two or more; a single one stays inline code) are a code block only when they
+/// read like it: code punctuation on at least every other
+/// line, or indentation. Titles and contents pages set in a typewriter face stay text.
+fn code_like(lines: &[Line]) -> bool {
+    let punct = lines
+        .iter()
+        .map(|l| l.text())
+        .filter(|t| t.contains("--") || t.chars().any(|c| "{}()[];=<>/\\#*+|&$@_`~^%".contains(c)))
+        .count();
+    let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+    let indented = lines.iter().any(|l| l.x0 > min_x + l.size);
+    punct * 2 >= lines.len() || (indented && lines.len() >= 3)
 }
 
 fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
@@ -250,12 +265,34 @@ fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
     }
     let lines = std::mem::take(cur);
     let first = lines.first().map(Line::text).unwrap_or_default();
-    if lines.iter().all(Line::all_mono) {
+    if lines.len() >= 2 && lines.iter().all(Line::all_mono) && code_like(&lines) {
         out.push(Block::Code(lines));
     } else if let Some((marker, _)) = split_marker(&first) {
         let x = lines.first().map(|l| l.x0).unwrap_or(0.0);
         out.push(Block::Item { x, marker, lines });
     } else {
         out.push(Block::Para(lines));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_marker;
+
+    fn m(t: &str) -> Option<(String, String)> {
+        split_marker(t)
+    }
+
+    #[test]
+    fn list_markers() {
+        assert_eq!(m("• Apples"), Some(("-".into(), "Apples".into())));
+        assert_eq!(m("- Pears"), Some(("-".into(), "Pears".into())));
+        assert_eq!(m("12. Step"), Some(("12.".into(), "Step".into())));
+        assert_eq!(m("3) Step"), Some(("3)".into(), "Step".into())));
+        assert_eq!(m("b) Option"), Some(("b)".into(), "Option".into())));
+        assert_eq!(m("-5 degrees"), None);
+        assert_eq!(m("2014. A year"), None);
+        assert_eq!(m("(1) heading"), None);
+        assert_eq!(m("•"), None);
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
 use super::layout::{drop_furniture, page_lines, reading_order};
-use super::model::{Line, Rule};
+use super::model::{Line, PageLayout};
 use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
@@ -47,16 +47,12 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             reason: "document has no pages".into(),
         });
     }
-    let mut pages: Vec<(f32, Vec<Line>)> = Vec::with_capacity(doc.pages);
-    let mut meta: Vec<(usize, Option<f32>, Vec<Rule>)> = Vec::with_capacity(doc.pages);
+    let mut pages: Vec<PageLayout> = Vec::with_capacity(doc.pages);
     let mut failed = 0usize;
     let mut last_err = None;
     for (i, result) in read_pages(&doc, path).into_iter().enumerate() {
         match result {
-            Ok(p) => {
-                meta.push((p.number, p.gutter, p.rules));
-                pages.push((p.height, p.lines));
-            }
+            Ok(p) => pages.push(p),
             Err(e) => {
                 failed += 1;
                 if stats.warnings.len() < MAX_WARNINGS {
@@ -75,29 +71,30 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             reason: "no page could be read".into(),
         }));
     }
-    let chars: usize = pages
+    let has_text = pages
         .iter()
-        .flat_map(|(_, l)| l)
-        .flat_map(|l| &l.spans)
-        .map(|s| s.text.trim().len())
-        .sum();
-    if chars == 0 {
+        .flat_map(|p| &p.lines)
+        .any(|l| l.table.is_some() || l.spans.iter().any(|s| !s.text.trim().is_empty()));
+    if !has_text {
         return Err(ConvertError::NoTextLayer {
             path: path.to_path_buf(),
             pages: stats.pages,
         });
     }
+    clear_majority_styles(&mut pages);
     drop_furniture(&mut pages);
-    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+    if super::model::debug() {
         debug_dump(&pages);
     }
     let mut blocks: Vec<Block> = Vec::new();
-    for (k, ((_, lines), (number, gutter, rules))) in pages.into_iter().zip(meta).enumerate() {
+    for (k, page) in pages.into_iter().enumerate() {
         if opts.page_breaks && k > 0 {
-            blocks.push(Block::PageBreak(number));
+            blocks.push(Block::PageBreak(page.number));
         }
-        for run in reading_order(lines, gutter) {
-            blocks_of_run(run, &rules, &mut blocks);
+        for run in reading_order(page.lines, page.gutter) {
+            let boundary = blocks.len();
+            blocks_of_run(run, &page.rules, &mut blocks);
+            join_split_paragraph(&mut blocks, boundary);
         }
     }
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
@@ -110,16 +107,58 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     Ok(ConvertOutput { markdown, stats })
 }
 
-/// One page after layout analysis.
-struct PageLines {
-    number: usize,
-    height: f32,
-    gutter: Option<f32>,
-    rules: Vec<Rule>,
-    lines: Vec<Line>,
+/// A style carried by (nearly) all of the text marks the body, not emphasis or code (a book set in
+/// a typewriter face, or a font the parser reports as bold throughout): clear it everywhere.
+fn clear_majority_styles(pages: &mut [PageLayout]) {
+    let (mut all, mut mono, mut bold, mut italic) = (0usize, 0usize, 0usize, 0usize);
+    for s in pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans) {
+        let n = s.text.len();
+        all += n;
+        mono += if s.mono { n } else { 0 };
+        bold += if s.bold { n } else { 0 };
+        italic += if s.italic { n } else { 0 };
+    }
+    // Monospace over half the text is a typewriter body; bold or italic only when nearly all of it.
+    let (mono, bold, italic) = (mono * 2 > all, bold * 5 > all * 4, italic * 5 > all * 4);
+    if !(mono || bold || italic) {
+        return;
+    }
+    for s in pages
+        .iter_mut()
+        .flat_map(|p| &mut p.lines)
+        .flat_map(|l| &mut l.spans)
+    {
+        s.mono &= !mono;
+        s.bold &= !bold;
+        s.italic &= !italic;
+    }
 }
 
-fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, ConvertError> {
+/// A paragraph cut by a column or page end continues in the next run when the first part does
+/// not end a sentence and the second starts in lower case: join them.
+fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
+    let (Some(Block::Para(a)), Some(Block::Para(b))) = (
+        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
+        blocks.get(boundary),
+    ) else {
+        return;
+    };
+    let (Some(last), Some(first)) = (a.last(), b.first()) else {
+        return;
+    };
+    let ends = last.text().ends_with(['.', '!', '?', ':', ';']);
+    let lower = first.text().starts_with(char::is_lowercase);
+    if ends || !lower || (last.size - first.size).abs() > 0.5 || a.len() < 2 {
+        return;
+    }
+    if let (Block::Para(b), Some(Block::Para(a))) =
+        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
+    {
+        a.extend(b);
+    }
+}
+
+fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, ConvertError> {
     let mut page = doc.page(path, i)?;
     page.mirror_if_rtl();
     let tables = grid::take_tables(&mut page);
@@ -128,7 +167,7 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, Convert
         lines.extend(tables.into_iter().map(Line::table));
         lines.sort_by(|a, b| a.top.total_cmp(&b.top));
     }
-    Ok(PageLines {
+    Ok(PageLayout {
         number: page.number,
         height: page.height,
         gutter,
@@ -138,17 +177,20 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLines, Convert
 }
 
 /// Read all pages, spread over a few threads (pages are independent), in page order.
-fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError>> {
+/// `MDSPOOL_CONVERT_THREADS` sets the thread count (default 1: measured faster here, as the
+/// parser serialises on shared caches and the daemon already converts files in parallel).
+fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLayout, ConvertError>> {
     let n = doc.pages;
-    let workers = std::thread::available_parallelism()
-        .map(|p| p.get())
+    let workers = std::env::var("MDSPOOL_CONVERT_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(1)
         .clamp(1, MAX_THREADS)
         .min(n);
     if workers <= 1 {
         return (0..n).map(|i| read_page(doc, path, i)).collect();
     }
-    let mut slots: Vec<Option<Result<PageLines, ConvertError>>> = (0..n).map(|_| None).collect();
+    let mut slots: Vec<Option<Result<PageLayout, ConvertError>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
@@ -183,12 +225,12 @@ fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLines, ConvertError
 }
 
 /// Print every line fragment with its geometry and style (set `MDSPOOL_CONVERT_DEBUG=1`).
-fn debug_dump(pages: &[(f32, Vec<Line>)]) {
-    for (p, (_, lines)) in pages.iter().enumerate() {
-        for l in lines {
+fn debug_dump(pages: &[PageLayout]) {
+    for page in pages {
+        for l in &page.lines {
             eprintln!(
                 "p{} x{:.0}-{:.0} y{:.1}-{:.1} s{:.1}{}{} {}",
-                p + 1,
+                page.number,
                 l.x0,
                 l.x1,
                 l.top,

@@ -1,7 +1,8 @@
 //! A converter that delegates to an external command (for example `marker_single`), for documents
-//! the built-in engine reads poorly. The command template's placeholders are filled in, the command
-//! runs in a fresh temporary directory, and the Markdown is read back from the named output file or
-//! the first file in the output directory matching a glob-like pattern (default `*.md`).
+//! the built-in engine reads poorly. The command template's placeholders are filled in (`{outdir}` is a
+//! fresh temporary directory), the command runs, and the Markdown is read back from the named output file or
+//! the first file in the output directory matching a glob-like pattern (default `*.md`). No time limit
+//! here: the daemon runs every conversion in a child process with its own limits.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -104,10 +105,17 @@ impl Converter for ExternalConverter {
         };
         let markdown = std::fs::read_to_string(&file)
             .map_err(|e| Self::fail(input, format!("cannot read {}: {e}", file.display())))?;
-        Ok(ConvertOutput {
-            markdown,
-            stats: ConvertStats::default(),
-        })
+        // Page count and metadata from our own reader, when it can open the file.
+        let stats = match super::reader::Document::open(input) {
+            Ok(doc) => ConvertStats {
+                pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
+                title: doc.title,
+                author: doc.author,
+                ..Default::default()
+            },
+            Err(_) => ConvertStats::default(),
+        };
+        Ok(ConvertOutput { markdown, stats })
     }
 }
 

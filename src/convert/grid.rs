@@ -85,7 +85,13 @@ fn cluster(mut xs: Vec<f32>, tol: f32) -> Vec<f32> {
 
 fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     let (x0, x1) = span_of(g);
-    let ys = cluster(g.iter().map(|r| (r.top + r.bottom) / 2.0).collect(), 2.0);
+    // Row separators: rules across most of the table (partial rules group header cells).
+    let full: Vec<f32> = g
+        .iter()
+        .filter(|r| r.x1 - r.x0 >= 0.6 * (x1 - x0))
+        .map(|r| (r.top + r.bottom) / 2.0)
+        .collect();
+    let ys = cluster(full, 2.0);
     let (top, bottom) = (*ys.first()?, *ys.last()?);
     if ys.len() < 2 || bottom - top < 8.0 || x1 - x0 < 40.0 {
         return None;
@@ -111,11 +117,17 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
         cols = text_gaps(&inner, x0, x1);
     }
     // Row boundaries: the rules, or every text line when the rules only frame header and body.
+    // With three rules (top, below the header, bottom) the header band stays one row.
     let row_cuts: Vec<f32> = if ys.len() >= 4 || !vs.is_empty() {
         ys.clone()
     } else {
+        let body_from = if ys.len() == 3 {
+            ys.get(1).copied().unwrap_or(top)
+        } else {
+            top
+        };
         let mut cuts = ys.clone();
-        cuts.extend(line_cuts(&inner));
+        cuts.extend(line_cuts(&inner).into_iter().filter(|y| *y > body_from));
         cluster(cuts, 1.0)
     };
     let (ncols, nrows) = (cols.len() + 1, row_cuts.len().saturating_sub(1));

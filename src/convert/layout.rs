@@ -2,7 +2,13 @@
 //! running headers/footers and page numbers are dropped, and two-column pages are read column by
 //! column (full-width parts such as titles and wide figures stay in place between column runs).
 
-use super::model::{Line, Page, Span, join_spans};
+use super::model::{Line, Page, PageLayout, Span};
+
+/// Shares of the page height, at the top and bottom, where running headers and footers are looked
+/// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
+const FURNITURE_MARGIN: f32 = 0.12;
+const FOLDED_MARGIN: f32 = 0.09;
+const PAGE_NUMBER_MARGIN: f32 = 0.15;
 
 /// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
 const FRAGMENT_GAP_EM: f32 = 1.1;
@@ -11,7 +17,7 @@ const FRAGMENT_GAP_EM: f32 = 1.1;
 /// page's column gutter if it has two columns.
 pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
     let gutter = span_gutter(page);
-    if std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some() {
+    if super::model::debug() {
         eprintln!(
             "page {} width {:.0} gutter {gutter:?}",
             page.number, page.width
@@ -19,7 +25,7 @@ pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
     }
     if let Some((g, gw)) = gutter {
         let lines = line_fragments(page, Some(g));
-        if columns_ok(&lines, g, gw >= 40.0) {
+        if columns_ok(&lines, g, gw >= 40.0, page.width) {
             return (lines, Some(g));
         }
     }
@@ -65,10 +71,10 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
                 }
                 let gap = s.x0 - cur_x1;
                 let em = last.size.max(s.size);
-                let marker = is_marker_text(&join_spans(&cur));
+                // A lone list marker keeps its item text even across a wide gap.
+                let marker = cur.len() == 1 && is_marker_text(&last.text);
                 let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
-                let wide =
-                    gap > FRAGMENT_GAP_EM * em && !(marker && cur.len() == 1 && gap < 6.0 * em);
+                let wide = gap > FRAGMENT_GAP_EM * em && !(marker && gap < 6.0 * em);
                 if wide || at_gutter {
                     out.push(fragment(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;
@@ -143,40 +149,72 @@ fn is_page_number(t: &str) -> bool {
     (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
 }
 
-/// Drop running headers/footers (same text near the top or bottom edge on many pages) and page numbers.
-pub(crate) fn drop_furniture(pages: &mut [(f32, Vec<Line>)]) {
+/// Drop running headers/footers and page numbers. A line is furniture when its text recurs on at
+/// least half of the pages (three or more pages) near the top or bottom edge: exactly within the
+/// outer 12 % of the page, or with digits folded ("Page 3" = "Page 4") within the outer 9 %.
+pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
+    use std::collections::{HashMap, HashSet};
     let n = pages.len();
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (height, lines) in pages.iter() {
-        let mut seen = std::collections::HashSet::new();
-        for l in lines.iter().filter(|l| in_margin(l, *height)) {
-            let k = furniture_key(&l.text());
-            if !k.is_empty() && seen.insert(k.clone()) {
-                *counts.entry(k).or_default() += 1;
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    let mut folded: HashMap<String, usize> = HashMap::new();
+    for page in pages.iter() {
+        let height = page.height;
+        let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
+        for l in page
+            .lines
+            .iter()
+            .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
+        {
+            let t = l.text();
+            let e = exact_key(&t);
+            if !e.is_empty() && seen_e.insert(e.clone()) {
+                *exact.entry(e).or_default() += 1;
+            }
+            if in_margin(l, height, FOLDED_MARGIN) {
+                let f = furniture_key(&t);
+                if !f.is_empty() && seen_f.insert(f.clone()) {
+                    *folded.entry(f).or_default() += 1;
+                }
             }
         }
     }
-    let min_repeats = if n >= 3 {
-        (n as f32 * 0.5).ceil() as usize
-    } else {
-        n + 1
-    };
-    for (height, lines) in pages.iter_mut() {
-        let h = *height;
-        lines.retain(|l| {
-            if !in_margin(l, h) {
+    let mut sizes: Vec<f32> = pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| l.size))
+        .collect();
+    sizes.sort_by(f32::total_cmp);
+    let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
+    let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
+    for page in pages.iter_mut() {
+        let h = page.height;
+        page.lines.retain(|l| {
+            if !in_margin(l, h, PAGE_NUMBER_MARGIN) {
                 return true;
             }
             let t = l.text();
-            let repeated =
-                counts.get(&furniture_key(&t)).copied().unwrap_or(0) >= min_repeats.max(2);
-            !(repeated || is_page_number(&t))
+            let count = |m: &HashMap<String, usize>, k: String| m.get(&k).copied().unwrap_or(0);
+            let repeated = (in_margin(l, h, FURNITURE_MARGIN)
+                && count(&exact, exact_key(&t)) >= min_repeats)
+                || (in_margin(l, h, FOLDED_MARGIN)
+                    && count(&folded, furniture_key(&t)) >= min_repeats);
+            // Page numbers are set small; a large lone number is a chapter number.
+            let page_number = is_page_number(&t) && l.size <= typical * 1.3;
+            !(repeated || page_number)
         });
     }
 }
 
-fn in_margin(l: &Line, height: f32) -> bool {
-    l.bottom < height * 0.09 || l.top > height * 0.91
+fn exact_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Whether the line lies in the top or bottom `share` of the page.
+fn in_margin(l: &Line, height: f32, share: f32) -> bool {
+    let mid = (l.top + l.bottom) / 2.0;
+    mid < height * share || mid > height * (1.0 - share)
 }
 
 /// Order fragments for reading: detect a two-column gutter and read each column run in turn.
@@ -226,25 +264,49 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
         let a = (s.x0.max(0.0) as usize).min(w);
         let b = (s.x1.max(0.0) as usize).min(w);
         if b > a + 1 {
-            cross[a + 1] += 1;
-            cross[b] -= 1;
+            if let Some(c) = cross.get_mut(a + 1) {
+                *c += 1;
+            }
+            if let Some(c) = cross.get_mut(b) {
+                *c -= 1;
+            }
         }
     }
+    // Runs of equal crossing count at least 4 pt wide (narrower ones are rivers between words in
+    // one-column text); keep the lowest count, and among those the widest run.
     let mut acc = 0;
-    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x) of the widest minimum
+    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x)
+    let mut run: Option<(i32, usize, usize)> = None;
     let (lo, hi) = ((w as f32 * 0.3) as usize, (w as f32 * 0.7) as usize);
+    let better = |r: (i32, usize, usize), b: Option<(i32, usize, usize)>| {
+        r.2 - r.1 >= 4 && b.is_none_or(|b| r.0 < b.0 || (r.0 == b.0 && r.2 - r.1 > b.2 - b.1))
+    };
     for (x, d) in cross.iter().enumerate().take(hi) {
         acc += d;
         if x < lo {
             continue;
         }
-        match best {
-            Some((c, a, b)) if acc == c && b + 1 == x => best = Some((c, a, x)),
-            Some((c, _, _)) if acc >= c => {}
-            _ => best = Some((acc, x, x)),
-        }
+        run = match run {
+            Some((c, a, _)) if c == acc => Some((c, a, x)),
+            Some(r) => {
+                if better(r, best) {
+                    best = Some(r);
+                }
+                Some((acc, x, x))
+            }
+            None => Some((acc, x, x)),
+        };
+    }
+    if let Some(r) = run.filter(|r| better(*r, best)) {
+        best = Some(r);
     }
     let (crossing, a, b) = best?;
+    if super::model::debug() {
+        eprintln!(
+            "gutter candidate crossing {crossing} of {} spans, x {a}..{b}",
+            page.spans.len()
+        );
+    }
     // Few crossings, and a gap wider than a word space (rivers in one-column text are narrow).
     if crossing as usize * 5 > page.spans.len() || b - a < 4 {
         return None;
@@ -252,24 +314,43 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
     Some(((a + b) as f32 / 2.0, (b - a) as f32))
 }
 
-/// Both sides of the gutter hold many lines that fill their column: two text columns, not a table.
-fn columns_ok(lines: &[Line], g: f32, wide: bool) -> bool {
+/// Both sides of the gutter are text columns: each at least a fifth of the page wide, holding at
+/// least three lines of words that fill 60 % of the column (dot leaders and numbers do not count).
+fn columns_ok(lines: &[Line], g: f32, wide: bool, page_width: f32) -> bool {
     let crossing = lines.iter().filter(|l| l.x0 < g && l.x1 > g).count();
     if crossing * 4 > lines.len() {
         return false;
     }
-    let side_ok = |side: &[&Line], width: f32| {
-        let full = side.iter().filter(|l| l.x1 - l.x0 >= 0.6 * width).count();
-        full >= 3 && full * 5 >= side.len()
-    };
     let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= g).collect();
     let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
-    let extent = |side: &[&Line]| {
-        side.iter().map(|l| l.x1).fold(f32::MIN, f32::max)
-            - side.iter().map(|l| l.x0).fold(f32::MAX, f32::min)
-    };
     if wide && crossing == 0 && left.len() >= 5 && right.len() >= 5 {
         return true; // a very wide empty gutter: page halves, whatever their content
     }
-    side_ok(&left, extent(&left)) && side_ok(&right, extent(&right))
+    let side_ok = |side: &[&Line]| {
+        let x0 = side.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+        let x1 = side.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+        let width = x1 - x0;
+        let full = side
+            .iter()
+            .filter(|l| l.x1 - l.x0 >= 0.6 * width)
+            .filter(|l| l.text().chars().filter(|c| c.is_alphabetic()).count() >= 10)
+            .count();
+        width >= 0.2 * page_width && full >= 3 && full * 5 >= side.len()
+    };
+    side_ok(&left) && side_ok(&right)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_number;
+
+    #[test]
+    fn page_numbers() {
+        for t in ["7", "- 7 -", "Page 3", "page 3 of 12", "xiv", "| 12 |"] {
+            assert!(is_page_number(t), "{t}");
+        }
+        for t in ["7 apples", "Chapter 3", "2.1", "Introduction", ""] {
+            assert!(!is_page_number(t), "{t}");
+        }
+    }
 }

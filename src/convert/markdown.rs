@@ -72,6 +72,20 @@ fn heading_key(lines: &[Line], body: f32, body_font: &str) -> Option<i32> {
     None
 }
 
+/// A one-line "numbered list item" set in bold or large type is a numbered heading ("1. Scope").
+fn numbered_heading(lines: &[Line], body: f32, body_font: &str) -> bool {
+    let [line] = lines else {
+        return false;
+    };
+    let text = line.text();
+    let styled = line.all_bold() || line.size >= body * 1.15;
+    styled
+        && text.chars().count() <= 80
+        && !text.ends_with(['.', ':', ';', ','])
+        && text.starts_with(|c: char| c.is_ascii_digit())
+        && heading_key(lines, body, body_font).is_some()
+}
+
 fn starts_numbered(t: &str) -> bool {
     let head = t.split_whitespace().next().unwrap_or("");
     !head.is_empty()
@@ -87,6 +101,9 @@ pub(crate) fn render(blocks: &[Block]) -> String {
         .iter()
         .filter_map(|b| match b {
             Block::Para(l) => heading_key(l, body, &body_font),
+            Block::Item { lines, .. } if numbered_heading(lines, body, &body_font) => {
+                heading_key(lines, body, &body_font)
+            }
             _ => None,
         })
         .collect();
@@ -97,7 +114,8 @@ pub(crate) fn render(blocks: &[Block]) -> String {
         (rank + 1).min(3)
     };
     let mut out = String::new();
-    let mut list_stack: Vec<f32> = Vec::new();
+    // Open list levels: marker x position and the indentation of that level's item text.
+    let mut list_stack: Vec<(f32, usize)> = Vec::new();
     for b in blocks {
         if !matches!(b, Block::Item { .. }) {
             list_stack.clear();
@@ -124,17 +142,17 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                     out.push_str("\n\n");
                 }
             }
+            Block::Item { lines, .. } if numbered_heading(lines, body, &body_font) => {
+                let text = reflow(lines, true);
+                let level = heading_key(lines, body, &body_font).map_or(3, level_of);
+                out.push_str(&format!("{} {text}\n\n", "#".repeat(level)));
+                continue;
+            }
             Block::Item { x, marker, lines } => {
                 let size = lines.first().map(|l| l.size).unwrap_or(10.0);
-                while list_stack.last().is_some_and(|top| *x < top - 0.5 * size) {
+                while list_stack.last().is_some_and(|top| *x < top.0 - 0.5 * size) {
                     list_stack.pop();
                 }
-                if list_stack.last().is_none_or(|top| *x > top + 0.5 * size) {
-                    list_stack.push(*x);
-                }
-                let depth = list_stack.len().saturating_sub(1).min(6);
-                let stripped = strip_marker(lines);
-                let text = reflow(&stripped, false);
                 let numbered = marker.starts_with(|c: char| c.is_ascii_digit());
                 let md_marker = if numbered {
                     marker.clone()
@@ -143,12 +161,19 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 } else {
                     "-".to_string()
                 };
-                out.push_str(&"  ".repeat(depth));
+                // A sibling replaces the level's entry (its marker may be wider: "9." then "10.").
+                let deeper = list_stack.last().is_none_or(|top| *x > top.0 + 0.5 * size);
+                if !deeper {
+                    list_stack.pop();
+                }
+                let indent = list_stack.last().map_or(0, |top| top.1).min(24);
+                list_stack.push((*x, indent + md_marker.chars().count() + 1));
+                let text = reflow(&strip_marker(lines), false);
+                out.push_str(&" ".repeat(indent));
                 out.push_str(&md_marker);
                 out.push(' ');
                 out.push_str(&text);
                 out.push('\n');
-                // Blank line after the last item of a list.
                 continue;
             }
             Block::Code(lines) => {
@@ -218,16 +243,21 @@ fn strip_marker(lines: &[Line]) -> Vec<Line> {
 
 /// Keep running text from being read as Markdown syntax at the start of a line.
 fn protect_line_start(t: &str) -> String {
-    let starts_special = t.starts_with('#')
-        || t.starts_with('>')
-        || t.starts_with("- ")
-        || t.starts_with("+ ")
-        || split_marker(t).is_some_and(|(m, _)| m.starts_with(|c: char| c.is_ascii_digit()));
-    if starts_special {
-        format!("\\{t}")
-    } else {
-        t.to_string()
+    let symbol =
+        t.starts_with('#') || t.starts_with('>') || t.starts_with("- ") || t.starts_with("+ ");
+    if symbol {
+        return format!("\\{t}");
     }
+    // "12. text" would start an ordered list: escape the number's period or parenthesis.
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if let (true, Some(num), Some(rest)) = (
+        digits > 0 && split_marker(t).is_some(),
+        t.get(..digits),
+        t.get(digits..),
+    ) {
+        return format!("{num}\\{rest}");
+    }
+    t.to_string()
 }
 
 /// Ensure lists are followed by a blank line and no more than one blank line appears in a row.
@@ -256,4 +286,19 @@ fn tidy(s: &str) -> String {
         prev_item = is_item;
     }
     out.trim().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::protect_line_start;
+    use crate::convert::text::escape;
+
+    #[test]
+    fn running_text_is_not_read_as_markup() {
+        assert_eq!(protect_line_start("# not a heading"), "\\# not a heading");
+        assert_eq!(protect_line_start("2014. A year"), "2014. A year");
+        assert_eq!(protect_line_start("12. not a list"), "12\\. not a list");
+        assert_eq!(protect_line_start("plain"), "plain");
+        assert_eq!(escape(r"a*b_c\d [e]"), r"a\*b\_c\\d \[e\]");
+    }
 }

@@ -1,6 +1,12 @@
 //! Plain geometry types shared by the layout stages, independent of the PDF parser. Coordinates are
 //! in points with the origin at the top-left of the page (y grows downwards).
 
+/// Whether `MDSPOOL_CONVERT_DEBUG` asks for layout traces on stderr (read once per process).
+pub(crate) fn debug() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some())
+}
+
 /// A run of text in one font at one position.
 #[derive(Debug, Clone)]
 pub(crate) struct Span {
@@ -84,6 +90,16 @@ pub(crate) struct Page {
     pub height: f32,
     pub spans: Vec<Span>,
     pub rules: Vec<Rule>,
+}
+
+/// One page after layout analysis: its lines (including ruled-table placeholders) and geometry.
+#[derive(Debug)]
+pub(crate) struct PageLayout {
+    pub number: usize,
+    pub height: f32,
+    pub gutter: Option<f32>,
+    pub rules: Vec<Rule>,
+    pub lines: Vec<Line>,
 }
 
 /// A line fragment: spans on one baseline without a wide horizontal gap between them.
@@ -215,7 +231,7 @@ pub(crate) fn join_spans(spans: &[Span]) -> String {
     let mut out = String::new();
     let mut prev: Option<&Span> = None;
     for s in spans {
-        if prev.is_some_and(|p| needs_space(&out, &s.text, span_gap(p, s), s.size)) {
+        if prev.is_some_and(|p| needs_space(&out, p, s)) {
             out.push(' ');
         }
         out.push_str(&s.text);
@@ -224,10 +240,13 @@ pub(crate) fn join_spans(spans: &[Span]) -> String {
     out.trim().to_string()
 }
 
-/// Whether a space separates `prev` text from `next` text given the horizontal gap in points.
-pub(crate) fn needs_space(prev: &str, next: &str, gap: f32, size: f32) -> bool {
-    if prev.ends_with(char::is_whitespace) || next.starts_with(char::is_whitespace) {
+/// Whether a space separates the text so far (`prev_text`, ending with span `prev`) from `next`,
+/// judged by the gap between the spans: a fraction of the font size, more for monospace fonts
+/// whose glyph advances are wide.
+pub(crate) fn needs_space(prev_text: &str, prev: &Span, next: &Span) -> bool {
+    if prev_text.ends_with(char::is_whitespace) || next.text.starts_with(char::is_whitespace) {
         return false;
     }
-    gap > size * 0.15
+    let share = if prev.mono && next.mono { 0.3 } else { 0.15 };
+    span_gap(prev, next) > next.size * share
 }

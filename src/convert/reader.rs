@@ -51,7 +51,9 @@ pub(crate) fn map_err(path: &Path, e: pdf_oxide::error::Error) -> ConvertError {
             path: path.to_path_buf(),
             reason: text,
         },
-        _ if text.contains("safety limit") || text.contains("decompression") => {
+        _ if text.contains("safety limit")
+            || text.to_lowercase().contains("decompression bomb") =>
+        {
             ConvertError::TooComplex {
                 path: path.to_path_buf(),
                 reason: text,
@@ -148,10 +150,11 @@ impl Document {
             };
             let name = font_key(&s.font_name);
             let mut s = s;
-            if is_dingbat_font(&name) && !s.text.chars().any(char::is_alphanumeric) {
-                s.text = "•".to_string(); // check boxes and bullets drawn from a symbol font
+            if is_dingbat_font(&name) {
+                // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols.
+                s.text = "•".to_string();
             }
-            spans.push(Span {
+            let span = Span {
                 x0: b.x - x_off,
                 x1: b.x + b.width.abs() - x_off,
                 top: top - (b.y + b.height.abs()),
@@ -162,8 +165,26 @@ impl Document {
                 mono: s.is_monospace || is_mono_name(&name),
                 link: None,
                 font: s.font_name.clone(),
-                text: s.text,
-            });
+                text: String::new(),
+            };
+            split_at_wide_advances(
+                span,
+                &s.text,
+                &s.char_x_offsets,
+                &s.char_widths,
+                x_off,
+                &mut spans,
+            );
+        }
+        if spans.is_empty() {
+            // The parser drops a content stream that hits the decompression cap without an error;
+            // decoding it once more tells a bomb from a page that has no text.
+            if let Err(e) = doc.get_page_content_data(index) {
+                let e = map_err(path, e);
+                if matches!(e, ConvertError::TooComplex { .. }) {
+                    return Err(e);
+                }
+            }
         }
         attach_links(doc, index, &mut spans, x_off, top);
         let rules = read_rules(doc, index, x_off, top);
@@ -203,6 +224,64 @@ fn name_is_italic(name: &str) -> bool {
         .any(|p| name.starts_with(p));
     ["italic", "oblique"].iter().any(|m| name.contains(m))
         || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
+}
+
+/// Push `span` with `text`, cut into pieces wherever one glyph's advance is far wider than a glyph
+/// (the parser folds a positioning jump into the advance, so "X" in two table columns arrives as one
+/// span "XX" 100 pt wide). Needs per-glyph positions; without them the span stays whole.
+fn split_at_wide_advances(
+    span: Span,
+    text: &str,
+    offsets: &[f32],
+    widths: &[f32],
+    x_off: f32,
+    out: &mut Vec<Span>,
+) {
+    let n = text.chars().count();
+    let wide = 2.5 * span.size;
+    if offsets.len() != n || widths.len() != n || !widths.iter().any(|w| *w > wide) {
+        out.push(Span {
+            text: text.to_string(),
+            ..span
+        });
+        return;
+    }
+    let mut piece = String::new();
+    let mut start: Option<f32> = None;
+    for ((c, x), w) in text.chars().zip(offsets).zip(widths) {
+        if !(x.is_finite() && w.is_finite()) {
+            continue;
+        }
+        if !c.is_whitespace() {
+            start.get_or_insert(*x);
+            piece.push(c);
+        }
+        if *w > wide || c.is_whitespace() && *w > 0.6 * span.size {
+            if let Some(x0) = start.take() {
+                let x1 = if c.is_whitespace() {
+                    *x
+                } else {
+                    x + w.min(0.7 * span.size)
+                };
+                out.push(Span {
+                    text: std::mem::take(&mut piece),
+                    x0: x0 - x_off,
+                    x1: x1 - x_off,
+                    ..span.clone()
+                });
+            }
+        } else if c.is_whitespace() {
+            piece.push(c);
+        }
+    }
+    if let Some(x0) = start {
+        out.push(Span {
+            text: piece.trim_end().to_string(),
+            x0: x0 - x_off,
+            x1: span.x1,
+            ..span
+        });
+    }
 }
 
 fn is_dingbat_font(name: &str) -> bool {
@@ -324,7 +403,8 @@ pub(crate) fn decode_text_string(b: &[u8]) -> String {
     if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
         let units: Vec<u16> = rest
             .chunks_exact(2)
-            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .filter_map(|c| <[u8; 2]>::try_from(c).ok())
+            .map(u16::from_be_bytes)
             .collect();
         return String::from_utf16_lossy(&units);
     }

@@ -11,6 +11,9 @@ pub(crate) struct Table {
     pub cells: Vec<Vec<String>>,
 }
 
+/// Longest run of candidate rows retried from each of its rows after a failed attempt.
+const MAX_RETRY_RUN: usize = 60;
+
 /// Most columns a table may have (beyond this, it is more likely scattered text).
 const MAX_COLS: usize = 20;
 
@@ -48,6 +51,8 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
         if let Some(t) = build(rows, i, end, rules) {
             i = t.end;
             out.push(t);
+        } else if end - i > MAX_RETRY_RUN {
+            i = end; // long runs are not retried row by row (keeps the search linear)
         } else {
             i += 1;
         }
@@ -89,6 +94,11 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     }
     let ncols = bands.len();
     if !(2..=MAX_COLS).contains(&ncols) {
+        return None;
+    }
+    // Aligned monospace text is code (comments lined up after statements), not a table.
+    let frags: Vec<&Line> = slice.iter().flatten().collect();
+    if frags.iter().filter(|l| l.all_mono()).count() * 5 >= frags.len() * 4 {
         return None;
     }
     let ruled = has_rules(rules, top(slice.first()?), bottom(slice.last()?));

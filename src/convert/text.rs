@@ -2,7 +2,7 @@
 //! undone where the word clearly continues, and bold/italic/link spans written as Markdown inline
 //! markup while the lines of a block are re-flowed into one paragraph.
 
-use super::model::{Line, needs_space, span_gap};
+use super::model::{Line, needs_space};
 
 /// Expand typographic ligatures and drop characters that carry no text. A soft hyphen at the very
 /// end is kept for the line-joining rule (`reflow` removes it).
@@ -30,11 +30,19 @@ pub(crate) fn clean(s: &str) -> String {
     out
 }
 
-/// Prefixes whose hyphen is part of the word even when it falls at a line end.
+/// Prefixes whose hyphen is part of the word even when it falls at a line end ("well-known"),
+/// unless what follows is a bare suffix ("high-er", "state-ment", "open-ing").
 const KEEP_HYPHEN: &[&str] = &[
-    "self", "well", "non", "cross", "so", "all", "ill", "half", "quasi", "ex", "state", "high",
-    "low", "long", "short", "open", "multi", "real", "user", "end", "two", "three", "first",
-    "second",
+    "self", "well", "non", "cross", "all", "half", "quasi", "state", "high", "low", "long",
+    "short", "open", "real", "user", "end", "two", "three", "first",
+];
+
+/// Endings that only ever continue a word.
+const SUFFIXES: &[&str] = &[
+    "ing", "ings", "ed", "er", "ers", "est", "ly", "tion", "tions", "ment", "ments", "ness", "ity",
+    "ities", "ize", "ized", "izes", "ous", "al", "ally", "ance", "ence", "able", "ible", "ful",
+    "less", "ism", "ist", "ists", "ship", "ate", "ated", "ates", "ative", "ive", "ic", "ical",
+    "ary", "ory",
 ];
 
 /// How the end of one line joins the start of the next: `None` = with a space, `Some(cut)` = glue
@@ -62,7 +70,9 @@ pub(crate) fn join_rule(prev: &str, next: &str) -> Option<usize> {
     }
     let before = stem.chars().rev().nth(word.chars().count());
     let compound = before.is_some_and(|c| c == '-' || c == '/');
-    if compound || KEEP_HYPHEN.contains(&word.to_lowercase().as_str()) {
+    let next_word: String = next.chars().take_while(|c| c.is_alphabetic()).collect();
+    let suffix = SUFFIXES.contains(&next_word.to_lowercase().as_str());
+    if compound || (KEEP_HYPHEN.contains(&word.to_lowercase().as_str()) && !suffix) {
         return Some(0);
     }
     Some(hy.len_utf8())
@@ -80,7 +90,9 @@ struct Style {
 /// Re-flow lines into one paragraph with inline markup. `plain` disables bold/italic (headings).
 pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
     let mut pieces: Vec<(String, Style)> = Vec::new();
-    let mut prev_line_text = String::new();
+    // Text of the previous line (for the hyphenation rule) and of the current line so far.
+    let mut prev_line = String::new();
+    let mut cur_line = String::new();
     for line in lines {
         let mut first = true;
         let mut prev: Option<&super::model::Span> = None;
@@ -102,7 +114,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                 if pieces.is_empty() {
                     ""
                 } else {
-                    match join_rule(prev_line_text.trim_end(), &text) {
+                    match join_rule(prev_line.trim_end(), &text) {
                         None => " ",
                         Some(cut) => {
                             trim_last(&mut pieces, cut);
@@ -110,9 +122,7 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                         }
                     }
                 }
-            } else if prev
-                .is_some_and(|p| needs_space(&prev_line_text, &text, span_gap(p, s), s.size))
-            {
+            } else if prev.is_some_and(|p| needs_space(&cur_line, p, s)) {
                 " "
             } else {
                 ""
@@ -120,12 +130,14 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
             if !sep.is_empty() {
                 push(&mut pieces, sep.to_string(), None);
             }
-            prev_line_text.push_str(&text);
+            cur_line.push_str(&text);
             push(&mut pieces, text, Some(style));
             prev = Some(s);
             first = false;
         }
-        prev_line_text = prev_line_text.trim_end().to_string();
+        if !cur_line.is_empty() {
+            prev_line = std::mem::take(&mut cur_line);
+        }
     }
     render(&pieces)
 }
@@ -192,7 +204,7 @@ fn render(pieces: &[(String, Style)]) -> String {
 pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '*' | '_' | '`' | '<' | '[' | ']') {
+        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '[' | ']') {
             out.push('\\');
         }
         out.push(c);
@@ -215,4 +227,34 @@ pub(crate) fn collapse_spaces(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clean, join_rule};
+
+    #[test]
+    fn line_end_hyphens() {
+        assert_eq!(join_rule("we are convert-", "ing files"), Some(1));
+        assert_eq!(join_rule("a well-", "known tool"), Some(0));
+        assert_eq!(join_rule("state-of-the-", "art"), Some(0));
+        assert_eq!(join_rule("COVID-", "19 cases"), Some(0));
+        assert_eq!(join_rule("Rust-", "Based"), Some(0));
+        assert_eq!(join_rule("Ex-", "isting systems"), Some(1));
+        assert_eq!(join_rule("a high-", "er rate"), Some(1));
+        assert_eq!(join_rule("a high-", "level view"), Some(0));
+        assert_eq!(join_rule("pages 3 -", "5"), None);
+        assert_eq!(join_rule("plain end", "next"), None);
+        assert_eq!(join_rule("inter\u{AD}", "esting"), Some(2));
+    }
+
+    #[test]
+    fn ligatures_and_invisible_characters() {
+        assert_eq!(
+            clean("\u{FB01}nd \u{FB02}ow o\u{FB03}ce e\u{FB00}ort"),
+            "find flow office effort"
+        );
+        assert_eq!(clean("soft\u{AD}ware\u{200B}"), "software");
+        assert_eq!(clean("hy\u{AD}"), "hy\u{AD}");
+    }
 }
