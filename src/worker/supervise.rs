@@ -66,7 +66,10 @@ fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> 
     // The child takes its conversion settings from `--settings` (what this attempt uses, after any
     // SIGHUP), not from a configuration file that may have been edited since.
     let settings = serde_json::to_string(&a.convert).unwrap_or_default();
+    // The PDF parser reads its decompression cap from its environment: set it from the start.
+    let cap_mb = (a.convert.max_stream.0 / (1024 * 1024)).max(1);
     cmd.env("MDSPOOL_CONFIG", "/dev/null")
+        .env("PDF_OXIDE_MAX_DECOMPRESS_MB", cap_mb.to_string())
         .arg("__convert-child")
         .arg("--settings")
         .arg(settings)
