@@ -13,6 +13,7 @@
 //! <root>/state/tombstones/<id>.json
 //! <root>/state/staging/<id>/          drops being ingested
 //! <root>/state/trash/<id>/            job folders being deleted
+//! <root>/state/wake                   touched when work is queued from outside the daemon
 //! <root>/state/locks/<host>.lock      one daemon per host
 //! ```
 
@@ -150,6 +151,11 @@ impl Layout {
     /// Where a job folder is moved before it is deleted (mark, then delete).
     pub fn trash_entry(&self, id: JobId) -> PathBuf {
         self.trash_dir().join(id.to_string())
+    }
+
+    /// Touched by commands that queue work (`submit`, `retry`) so a running daemon looks at once.
+    pub fn wake_file(&self) -> PathBuf {
+        self.state_dir().join("wake")
     }
 
     pub fn locks_dir(&self) -> PathBuf {

@@ -116,7 +116,9 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         pinned: a.pin,
         client: None,
     };
-    match store.admit(&drop)? {
+    let admitted = store.admit(&drop)?;
+    store.nudge();
+    match admitted {
         Admission::Created(m) | Admission::Replayed(m) => {
             if a.json {
                 print_json(&m);

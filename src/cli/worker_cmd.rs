@@ -53,6 +53,7 @@ pub fn retry(ctx: &Ctx, a: RetryArgs) -> Result<i32> {
         m.next_attempt_at = None;
         m.error = None;
     })?;
+    store.nudge();
     if a.json {
         print_json(&m);
     } else {

@@ -1,7 +1,9 @@
 //! The `rescanner` thread: every `workers.rescan` it looks for queued jobs that the queue was not
 //! told about: jobs added by `mdspool submit` or put back by `mdspool retry` while the daemon runs,
 //! or by another process sharing the root. Only manifests whose (inode, mtime, size) changed since
-//! the last look are read, so an idle store of thousands of jobs costs one `stat` per job.
+//! the last look are read. Commands that queue work touch `state/wake`: a look happens when it
+//! changed, or every `FULL_EVERY` ticks in any case (work queued by other means), so an idle store
+//! costs one `stat` per tick, and one per job only on a full look.
 
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
@@ -16,6 +18,13 @@ use crate::queue::QueueHandle;
 use crate::store::{JobStatus, Store};
 
 type Stamp = (u64, i64, i64, u64);
+
+/// A full look every this many ticks even when `state/wake` did not change.
+const FULL_EVERY: u32 = 15;
+
+fn stamp(meta: &std::fs::Metadata) -> Stamp {
+    (meta.ino(), meta.mtime(), meta.mtime_nsec(), meta.len())
+}
 
 pub struct Scanner {
     store: Arc<Store>,
@@ -42,7 +51,7 @@ impl Scanner {
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue; // being created or swept
             };
-            let stamp = (meta.ino(), meta.mtime(), meta.mtime_nsec(), meta.len());
+            let stamp = stamp(&meta);
             seen.insert(id, stamp);
             if self.seen.get(&id) == Some(&stamp) {
                 continue;
@@ -65,12 +74,22 @@ impl Scanner {
 
     /// Body of the `rescanner` thread: scans every `every` until `stop` fires.
     pub fn run(mut self, every: Duration, stop: Receiver<()>) -> Result<()> {
+        let wake = self.store.layout().wake_file();
+        let wake_stamp = || std::fs::metadata(&wake).ok().map(|m| stamp(&m));
+        let mut last_wake = wake_stamp();
+        let mut ticks = 0u32;
         loop {
             match stop.recv_timeout(every) {
                 Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
                 _ => return Ok(()),
             }
-            self.scan()?;
+            ticks += 1;
+            let now = wake_stamp();
+            if now != last_wake || ticks >= FULL_EVERY {
+                last_wake = now;
+                ticks = 0;
+                self.scan()?;
+            }
         }
     }
 }

@@ -117,6 +117,21 @@ impl Store {
         self.guard(fsx::write_atomic(path, bytes))
     }
 
+    /// Tells a running daemon that work was queued from outside it (a hint, not a record: its loss
+    /// only delays the job until the daemon's next full scan).
+    pub fn nudge(&self) {
+        let path = self.layout.wake_file();
+        let touched = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+        if let Err(e) = touched {
+            tracing::debug!(error = %e, path = %path.display(), "cannot touch the wake file");
+        }
+    }
+
     /// Removes temp files left by an interrupted write anywhere in the store; returns how many.
     pub fn remove_temp_files(&self) -> Result<usize> {
         let l = &self.layout;
