@@ -56,6 +56,12 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
         }
     }
     let mut out = Vec::new();
+    let finish = |mut cur: Vec<Span>| {
+        if page.rtl {
+            super::bidi::order_ltr_spans(&mut cur, |s| s.text.as_str());
+        }
+        fragment(cur)
+    };
     for (_, _, mut row) in rows {
         row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let mut cur: Vec<Span> = Vec::new();
@@ -76,7 +82,7 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
                 let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
                 let wide = gap > FRAGMENT_GAP_EM * em && !(marker && gap < 6.0 * em);
                 if wide || at_gutter {
-                    out.push(fragment(std::mem::take(&mut cur)));
+                    out.push(finish(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;
                 }
             }
@@ -84,7 +90,7 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
             cur.push(s.clone());
         }
         if !cur.is_empty() {
-            out.push(fragment(cur));
+            out.push(finish(cur));
         }
     }
     out

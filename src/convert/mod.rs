@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod bidi;
 mod blocks;
 mod engine;
 pub mod external;

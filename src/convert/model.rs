@@ -59,7 +59,8 @@ impl Rule {
 
 impl Page {
     /// Mirror a right-to-left page horizontally so that the layout stages, which read left to
-    /// right, read it from its right edge. Span texts are in logical order already.
+    /// right, read it from its right edge. Span texts are in logical order already (right-to-left
+    /// spans drawn in visual order are put in logical order by the reader).
     pub fn mirror_if_rtl(&mut self) {
         let (mut rtl, mut ltr) = (0usize, 0usize);
         for c in self.spans.iter().flat_map(|s| s.text.chars()) {
@@ -72,6 +73,7 @@ impl Page {
         if rtl <= ltr {
             return;
         }
+        self.rtl = true;
         let w = self.width;
         for s in &mut self.spans {
             (s.x0, s.x1) = (w - s.x1, w - s.x0);
@@ -90,6 +92,8 @@ pub(crate) struct Page {
     pub height: f32,
     pub spans: Vec<Span>,
     pub rules: Vec<Rule>,
+    /// Mirrored as a right-to-left page.
+    pub rtl: bool,
 }
 
 /// One page after layout analysis: its lines (including ruled-table placeholders) and geometry.

@@ -1,6 +1,8 @@
 //! A tiny PDF writer for the conversion tests: base-14 fonts (Helvetica, Helvetica-Bold, Courier,
 //! Helvetica-Oblique) in WinAnsi encoding with `fi`/`fl` ligature glyphs at codes 128/129, text at
-//! explicit positions, ruling lines, URI link annotations and an Info dictionary.
+//! explicit positions, ruling lines, URI link annotations and an Info dictionary. Font `HEB` is
+//! Helvetica whose ToUnicode map reads the capitals `A`..`Z` as the Hebrew letters U+05D0..U+05E9
+//! (the glyphs drawn are Latin capitals; only the text layer matters here).
 
 #![allow(dead_code)]
 
@@ -9,6 +11,7 @@ pub const REG: &str = "F1";
 pub const BOLD: &str = "F2";
 pub const MONO: &str = "F3";
 pub const ITAL: &str = "F4";
+pub const HEB: &str = "F5";
 
 #[derive(Default)]
 pub struct PageSpec {
@@ -81,6 +84,19 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
     }
     info.push_str(" >>");
     objs.push(info); // 7
+    objs.push(
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /ToUnicode 9 0 R >>"
+            .to_string(),
+    ); // 8
+    let cmap = "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+        /CMapName /Heb def\n/CMapType 2 def\n\
+        1 begincodespacerange\n<00> <FF>\nendcodespacerange\n\
+        3 beginbfrange\n<20> <40> <0020>\n<41> <5A> <05D0>\n<5B> <7E> <005B>\nendbfrange\n\
+        endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
+    objs.push(format!(
+        "<< /Length {} >>\nstream\n{cmap}endstream",
+        cmap.len()
+    )); // 9
     let mut kids = Vec::new();
     for p in pages {
         let content_id = objs.len() + 1;
@@ -105,7 +121,7 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
         };
         kids.push(objs.len() + 1);
         objs.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R /F4 6 0 R >> >> /Contents {content_id} 0 R{annots} >>"
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R /F4 6 0 R /F5 8 0 R >> >> /Contents {content_id} 0 R{annots} >>"
         ));
     }
     let refs: Vec<String> = kids.iter().map(|k| format!("{k} 0 R")).collect();
