@@ -4,7 +4,8 @@
 //!
 //! 1. fsync the PDF and fingerprint it (sha256);
 //! 2. create the idempotency record exclusively (the race between processes is decided here);
-//! 3. build `staging/<id>/job/` (raw/input.pdf by rename, manifest.json) and rename it to `jobs/<id>`;
+//! 3. build `staging/<id>/job/` (manifest.json, then raw/input.pdf by rename) and rename it to
+//!    `jobs/<id>`;
 //! 4. write the receipt; 5. remove the staging entry.
 //!
 //! A receipt is written only once everything it points to is durable.
@@ -149,11 +150,14 @@ impl Store {
         for sub in ["raw", "artifacts", "logs"] {
             fsx::create_dir_all_durable(&job.join(sub))?;
         }
+        // The manifest first, then the bytes: until they move, the drop keeps its own name in the
+        // staging entry, so a crash in between never loses the name the client gave it.
+        self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
+        failpoint::hit("admit.after_manifest");
         if src != &raw {
             std::fs::rename(src, &raw).at(src)?;
             fsx::fsync_dir(&job.join("raw"))?;
         }
-        self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
         failpoint::hit("admit.before_publish");
         self.resume_staged(d.id)?
             .ok_or_else(|| Error::internal(format!("staged job {} vanished", d.id)))
@@ -196,7 +200,8 @@ impl Store {
         let entry = self.layout.staging_entry(id);
         let built = entry.join("job");
         let target = self.layout.job_dir(id);
-        if built.join("manifest.json").exists() && !target.exists() {
+        let complete = built.join("manifest.json").exists() && built.join("raw/input.pdf").exists();
+        if complete && !target.exists() {
             self.guard(fsx::rename_durable(&built, &target))?;
             failpoint::hit("admit.after_publish");
         }
