@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoContext, Result};
+use crate::failpoint;
 use crate::fsx;
 use crate::ids::IdemKey;
 use crate::store::Store;
@@ -66,6 +67,26 @@ impl Store {
     ) -> Result<PathBuf> {
         let now = self.now();
         let target = self.rejected_name(name, tag);
+        // The receipt goes first: once the files are out of the staging entry, a crash would leave
+        // recovery nothing to redo, and the client would never get its receipt. Before them, a crash
+        // only means that recovery refuses the drop again (same checks, same receipt).
+        let conflict = matches!(err, Error::IdempotencyConflict { .. });
+        if let (Some(k), false) = (key, conflict) {
+            self.write_receipt(&Receipt {
+                job_id: None,
+                status: "rejected".into(),
+                scope: k.scope.clone(),
+                key: k.key.clone(),
+                manifest: None,
+                output: None,
+                error: Some(JobError {
+                    code: err.code().into(),
+                    message: err.to_string(),
+                }),
+                updated_at: now,
+            })?;
+            failpoint::hit("reject.after_receipt");
+        }
         let note = RejectionNote {
             code: err.code().to_string(),
             message: err.to_string(),
@@ -77,6 +98,7 @@ impl Store {
         let mut bytes = serde_json::to_vec_pretty(&note).unwrap_or_default();
         bytes.push(b'\n');
         self.write(&note_path, &bytes)?;
+        failpoint::hit("reject.after_note");
         let base = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -97,24 +119,9 @@ impl Store {
                 target.with_file_name(format!("{base}{suffix}"))
             };
             std::fs::rename(f, &to).at(f)?;
+            failpoint::hit("reject.after_move");
         }
         fsx::fsync_dir(&self.layout.rejected_dir())?;
-        let conflict = matches!(err, Error::IdempotencyConflict { .. });
-        if let (Some(k), false) = (key, conflict) {
-            self.write_receipt(&Receipt {
-                job_id: None,
-                status: "rejected".into(),
-                scope: k.scope.clone(),
-                key: k.key.clone(),
-                manifest: None,
-                output: None,
-                error: Some(JobError {
-                    code: err.code().into(),
-                    message: err.to_string(),
-                }),
-                updated_at: now,
-            })?;
-        }
         Ok(target)
     }
 
