@@ -19,6 +19,7 @@ pub struct Recovered {
     pub ingests_finished: usize,
     pub ingests_pending: usize,
     pub requeued: usize,
+    pub receipts_repaired: usize,
     /// Every queued job, oldest first, with its `next_attempt_at`.
     pub queued: Vec<(JobId, Option<DateTime<Utc>>)>,
 }
@@ -52,7 +53,13 @@ pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
                 true
             }
             JobStatus::Queued => true,
-            _ => false,
+            _ => {
+                // A crash between a final manifest and its receipt.
+                if store.repair_receipt(&m)? {
+                    r.receipts_repaired += 1;
+                }
+                false
+            }
         };
         if queued {
             r.queued.push((m.job_id, m.next_attempt_at));

@@ -114,8 +114,8 @@ impl Store {
             }
             if self.record_is_live(existing.job_id)? {
                 if existing.fingerprint == fp {
-                    let m = self.wait_for_job(existing.job_id)?;
-                    self.write_receipt(&self.receipt_for(&m))?;
+                    self.wait_for_job(existing.job_id)?;
+                    let m = self.refresh_receipt(existing.job_id)?;
                     self.remove_staging(d.id)?;
                     return Ok(Admission::Replayed(m));
                 }
@@ -208,9 +208,8 @@ impl Store {
         if !target.exists() {
             return Ok(None);
         }
-        let m = self.load(id)?;
+        let m = self.refresh_receipt(id)?;
         self.notify(&m);
-        self.write_receipt(&self.receipt_for(&m))?;
         failpoint::hit("admit.after_receipt");
         self.remove_staging(id)?;
         Ok(Some(Admission::Created(m)))

@@ -130,6 +130,34 @@ impl Store {
         self.write(&path, &json(r))
     }
 
+    /// Rewrites the receipt of job `id` from its manifest, read under the job lock: a writer that
+    /// read the manifest earlier (a replay, an admission racing a worker) can never leave a stale
+    /// status behind a newer one.
+    pub fn refresh_receipt(&self, id: JobId) -> Result<Manifest> {
+        self.with_job_lock(id, || {
+            let m = self.load(id)?;
+            self.write_receipt(&self.receipt_for(&m))?;
+            Ok(m)
+        })
+    }
+
+    /// Recovery: a crash between a final manifest and its receipt left the receipt behind. Rewrites
+    /// it when it is missing or describes this job otherwise than its manifest; a receipt that names
+    /// another job or a refusal is left alone. Returns whether it wrote.
+    pub fn repair_receipt(&self, m: &Manifest) -> Result<bool> {
+        let k = IdemKey::new(&m.idempotency.scope, &m.idempotency.key)?;
+        let want = self.receipt_for(m);
+        let stale = match self.read_receipt(&k) {
+            Ok(None) | Err(Error::Corrupt { .. }) => true,
+            Ok(Some(r)) => r.job_id == Some(m.job_id) && r != want,
+            Err(e) => return Err(e),
+        };
+        if stale {
+            self.write_receipt(&want)?;
+        }
+        Ok(stale)
+    }
+
     /// The receipt that describes `m` as it is now.
     pub fn receipt_for(&self, m: &Manifest) -> Receipt {
         let l = &self.layout;
