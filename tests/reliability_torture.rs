@@ -1,0 +1,171 @@
+//! kill -9 torture: a client drops a stream of PDFs into the inbox (good ones, not-PDFs, empty files,
+//! replays of a key with the same bytes, conflicts with other bytes, drops without a sidecar) while
+//! the daemon (`mdspool run --workers 2`, test converter) is SIGKILLed and restarted at random
+//! moments. After every kill: no conversion child outlived the daemon, nothing the client dropped
+//! vanished, no key has two jobs, every receipt points to a readable manifest. At the end the daemon
+//! drains (SIGTERM, exit 0) and every drop is accounted for exactly (see `torture_util/check.rs`).
+//!
+//! `MDSPOOL_TORTURE_SECS` (default 75) sets how long the kills go on, `MDSPOOL_TORTURE_SEED` the
+//! seed, `MDSPOOL_TORTURE_KEEP=1` keeps the root of a failed run.
+//!
+//! Guarantees G3 (recovery), G5 (no orphans) and G8 (no lost work) of docs/design.md, and the
+//! invariants of docs/reliability.md.
+
+#[path = "torture_util/mod.rs"]
+mod tutil;
+mod util;
+
+use std::time::{Duration, Instant};
+
+use tutil::{Driver, Rng, check, orphans_after};
+use util::{Root, wait_until};
+
+const CONFIG: &str = r#"
+[watch]
+settle = "200ms"
+rescan = "500ms"
+[workers]
+count = 2
+max_attempts = 3
+backoff = "100ms"
+backoff_max = "400ms"
+rescan = "300ms"
+[convert]
+timeout = "30s"
+[shutdown]
+grace = "30s"
+"#;
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// Fails the test with the context a human needs; keeps the root when asked to.
+fn fail(r: Root, what: &str, log: &str) -> ! {
+    let tail: String = log
+        .lines()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n");
+    let root = r.root.display().to_string();
+    if std::env::var_os("MDSPOOL_TORTURE_KEEP").is_some() {
+        std::mem::forget(r);
+    }
+    panic!("{what}\nroot: {root}\nlast daemon log:\n{tail}");
+}
+
+/// Is the inbox drained and every job final?
+fn settled(r: &Root) -> bool {
+    let empty = |sub: &str| {
+        std::fs::read_dir(r.root.join(sub))
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(true)
+    };
+    empty("inbox")
+        && empty("state/staging")
+        && check::manifests(&r.root)
+            .map(|jobs| jobs.iter().all(|m| m.status.is_final()))
+            .unwrap_or(false)
+}
+
+#[test]
+fn sigkill_torture_loses_and_duplicates_nothing() {
+    let secs = env_u64("MDSPOOL_TORTURE_SECS").unwrap_or(75);
+    let seed = env_u64("MDSPOOL_TORTURE_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+    });
+    eprintln!("torture: seed={seed} secs={secs}");
+    let r = Root::new(CONFIG);
+    let inbox = r.root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    let driver = Driver::start(inbox, seed, 120);
+    let (mut kills, mut kills_mid_conversion, mut children_killed) = (0u64, 0u64, 0usize);
+    let end = Instant::now() + Duration::from_secs(secs);
+    let mut last_log = String::new();
+    while Instant::now() < end {
+        let mut d = r.start(&["--workers", "2"], &[]);
+        std::thread::sleep(rng.millis(150, 1500));
+        if let Ok(Some(st)) = d.child.try_wait() {
+            let log = d.log();
+            fail(
+                r,
+                &format!("daemon exited on its own ({st}) after {kills} kills"),
+                &log,
+            );
+        }
+        let children = d.converters();
+        d.kill9();
+        kills += 1;
+        if !children.is_empty() {
+            kills_mid_conversion += 1;
+            children_killed += children.len();
+        }
+        last_log = d.log();
+        // G5: the conversion children die with their daemon (PR_SET_PDEATHSIG).
+        let orphans = orphans_after(&r.root, Duration::from_secs(10));
+        if !orphans.is_empty() {
+            fail(
+                r,
+                &format!("orphan conversion children {orphans:?}"),
+                &last_log,
+            );
+        }
+        let ledger = driver.snapshot();
+        if let Err(e) = check::midway(&r.root, &ledger) {
+            fail(r, &format!("after kill {kills}: {e}"), &last_log);
+        }
+    }
+    let ledger = driver.finish();
+    let mut d = r.start(&["--workers", "2"], &[]);
+    let drained = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_until(
+            Duration::from_secs(300),
+            "inbox drained, every job final",
+            || settled(&r),
+        )
+    }));
+    if drained.is_err() {
+        let log = d.log();
+        d.kill9();
+        fail(r, "the drain did not finish", &log);
+    }
+    d.signal(libc::SIGTERM);
+    let st = d.wait_exit(Duration::from_secs(60));
+    let log = d.log();
+    if !st.is_some_and(|s| s.success()) {
+        fail(r, &format!("clean stop failed: {st:?}"), &log);
+    }
+    let debris = check::debris(&r.root);
+    if !debris.is_empty() {
+        fail(r, &format!("debris after a clean finish: {debris:?}"), &log);
+    }
+    let t = match check::finished(&r.root, &ledger) {
+        Ok(t) => t,
+        Err(e) => fail(r, &e, &log),
+    };
+    assert!(t.jobs > 0 && kills > 0, "the run did something: {t:?}");
+    let _ = last_log;
+    let rejected: usize = t.refused.values().sum::<usize>() + t.conflicts;
+    println!(
+        "torture summary: seed={seed} secs={secs} kills={kills} kills_mid_conversion={kills_mid_conversion} \
+         children_killed={children_killed} orphans=0 drops={} jobs={} succeeded={} failed={} replays={} \
+         rejected={rejected} (conflicts={} {:?}) lost={} duplicates={}",
+        t.drops,
+        t.jobs,
+        t.succeeded,
+        t.failed,
+        t.replays,
+        t.conflicts,
+        t.refused,
+        t.lost,
+        t.duplicates
+    );
+}
