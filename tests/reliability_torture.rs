@@ -6,7 +6,8 @@
 //! drains (SIGTERM, exit 0) and every drop is accounted for exactly (see `torture_util/check.rs`).
 //!
 //! `MDSPOOL_TORTURE_SECS` (default 75) sets how long the kills go on, `MDSPOOL_TORTURE_SEED` the
-//! seed, `MDSPOOL_TORTURE_KEEP=1` keeps the root of a failed run.
+//! seed, `MDSPOOL_TORTURE_KEEP=1` keeps the root of a failed run, `MDSPOOL_TORTURE_BIN` runs another
+//! copy of the binary (so that a long run is not disturbed by a rebuild).
 //!
 //! Guarantees G3 (recovery), G5 (no orphans) and G8 (no lost work) of docs/design.md, and the
 //! invariants of docs/reliability.md.
@@ -18,7 +19,7 @@ mod util;
 use std::time::{Duration, Instant};
 
 use tutil::{Driver, Rng, check, orphans_after};
-use util::{Root, wait_until};
+use util::{Daemon, Root, wait_until};
 
 const CONFIG: &str = r#"
 [watch]
@@ -58,6 +59,32 @@ fn fail(r: Root, what: &str, log: &str) -> ! {
     panic!("{what}\nroot: {root}\nlast daemon log:\n{tail}");
 }
 
+/// `mdspool run --workers 2` on the root, like `Root::start`, from `MDSPOOL_TORTURE_BIN` if set.
+fn start(r: &Root, n: u64) -> Daemon {
+    let Some(bin) = std::env::var_os("MDSPOOL_TORTURE_BIN") else {
+        return r.start(&["--workers", "2"], &[]);
+    };
+    let log = r.dir.path().join(format!("torture-daemon-{n}.log"));
+    let mut c = r.cmd();
+    let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = c.get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect();
+    c = std::process::Command::new(bin);
+    c.args(args).args(["run", "--workers", "2"]);
+    for (k, v) in envs {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap());
+    Daemon {
+        child: c.spawn().unwrap(),
+        log,
+    }
+}
+
 /// Is the inbox drained and every job final?
 fn settled(r: &Root) -> bool {
     let empty = |sub: &str| {
@@ -91,7 +118,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     let end = Instant::now() + Duration::from_secs(secs);
     let mut last_log = String::new();
     while Instant::now() < end {
-        let mut d = r.start(&["--workers", "2"], &[]);
+        let mut d = start(&r, kills);
         std::thread::sleep(rng.millis(150, 1500));
         if let Ok(Some(st)) = d.child.try_wait() {
             let log = d.log();
@@ -124,7 +151,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
         }
     }
     let ledger = driver.finish();
-    let mut d = r.start(&["--workers", "2"], &[]);
+    let mut d = start(&r, kills + 1);
     let drained = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         wait_until(
             Duration::from_secs(300),
