@@ -147,6 +147,10 @@ impl Store {
         let mut m = Manifest::new(d.id, idem, source, now);
         m.pinned = d.pinned;
         m.client = d.client.clone();
+        if src != &raw && job.symlink_metadata().is_ok() {
+            // Left by an interrupted build (at most folders, a manifest, a temp file): start over.
+            fsx::remove_tree_nofollow(&job)?;
+        }
         for sub in ["raw", "artifacts", "logs"] {
             fsx::create_dir_all_durable(&job.join(sub))?;
         }
