@@ -141,19 +141,24 @@ impl Store {
         })
     }
 
-    /// Recovery: a crash between a final manifest and its receipt left the receipt behind. Rewrites
-    /// it when it is missing or describes this job otherwise than its manifest; a receipt that names
-    /// another job or a refusal is left alone. Returns whether it wrote.
+    /// Recovery: a crash between a manifest and its receipt (a job that became final, or was
+    /// retried) left the receipt behind. Rewrites it when it gives this job another status than its
+    /// manifest, or when a final job has none; a receipt that names another job or a refusal, or
+    /// that cannot be read, is left alone.
+    /// Returns whether it wrote.
     pub fn repair_receipt(&self, m: &Manifest) -> Result<bool> {
         let k = IdemKey::new(&m.idempotency.scope, &m.idempotency.key)?;
-        let want = self.receipt_for(m);
         let stale = match self.read_receipt(&k) {
-            Ok(None) | Err(Error::Corrupt { .. }) => true,
-            Ok(Some(r)) => r.job_id == Some(m.job_id) && r != want,
-            Err(e) => return Err(e),
+            Ok(None) => m.status.is_final(),
+            Ok(Some(r)) => r.job_id == Some(m.job_id) && r.status != m.status.as_str(),
+            Err(e) => {
+                // Not ours to judge: the next write of this receipt reports it (store_failed).
+                tracing::warn!(job = %m.job_id, error = %e, "receipt left alone");
+                false
+            }
         };
         if stale {
-            self.write_receipt(&want)?;
+            self.write_receipt(&self.receipt_for(m))?;
         }
         Ok(stale)
     }
