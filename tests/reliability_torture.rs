@@ -67,7 +67,10 @@ fn start(r: &Root, n: u64) -> Daemon {
     let log = r.dir.path().join(format!("torture-daemon-{n}.log"));
     let mut c = r.cmd();
     let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
-    let envs: Vec<_> = c.get_envs().map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned()))).collect();
+    let envs: Vec<_> = c
+        .get_envs()
+        .map(|(k, v)| (k.to_owned(), v.map(|v| v.to_owned())))
+        .collect();
     c = std::process::Command::new(bin);
     c.args(args).args(["run", "--workers", "2"]);
     for (k, v) in envs {
