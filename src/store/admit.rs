@@ -189,7 +189,7 @@ impl Store {
     }
 
     /// Is the job named by an idempotency record alive (a folder or an ingest under way)?
-    fn record_is_live(&self, id: JobId) -> Result<bool> {
+    pub(crate) fn record_is_live(&self, id: JobId) -> Result<bool> {
         let l = &self.layout;
         if l.job_dir(id).exists() || l.staging_entry(id).exists() {
             return Ok(true);

@@ -1,7 +1,8 @@
 //! `rejected/`: where refused drops go, each beside `NAME.error.json` saying why
 //! (`{"code", "message", "at", "key"}`). Nothing a client dropped is deleted without a trace. A
-//! refused drop whose key is valid also gets a receipt with `"status": "rejected"`, except a
-//! conflict, which must never touch the receipt of the job that owns the key.
+//! refused drop whose key is valid also gets a receipt with `"status": "rejected"`, unless a job
+//! owns the key (a conflict, or a bad drop reusing the key of a job): the receipt of the job that
+//! owns the key is never touched.
 
 use std::path::{Path, PathBuf};
 
@@ -71,7 +72,9 @@ impl Store {
         // recovery nothing to redo, and the client would never get its receipt. Before them, a crash
         // only means that recovery refuses the drop again (same checks, same receipt).
         let conflict = matches!(err, Error::IdempotencyConflict { .. });
-        if let (Some(k), false) = (key, conflict) {
+        if let (Some(k), false) = (key, conflict)
+            && !self.key_is_owned(k)?
+        {
             self.write_receipt(&Receipt {
                 job_id: None,
                 status: "rejected".into(),
@@ -123,6 +126,15 @@ impl Store {
         }
         fsx::fsync_dir(&self.layout.rejected_dir())?;
         Ok(target)
+    }
+
+    /// Does a live job own key `k`? Then its receipt is the job's, and a refused drop that reuses
+    /// the key must not replace it (as for a conflict).
+    fn key_is_owned(&self, k: &IdemKey) -> Result<bool> {
+        match self.read_record(k)? {
+            Some(rec) => self.record_is_live(rec.job_id),
+            None => Ok(false),
+        }
     }
 
     /// Quarantines every file of a staging entry (the PDF first), then removes the entry.
