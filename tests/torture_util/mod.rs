@@ -237,6 +237,19 @@ fn one_drop(inbox: &Path, rng: &mut Rng, n: u64, past: &[DropRec]) -> DropRec {
                     Expect::Job(None),
                 )
             }
+            52..=54 if !admitted.is_empty() => {
+                // A bad drop reusing the key of a job: refused, the job's receipt untouched.
+                let o = admitted[rng.below(admitted.len() as u64) as usize];
+                let (b, code) = match rng.below(2) {
+                    0 => (
+                        format!("not a PDF either, drop {n}\n").into_bytes(),
+                        "not_a_pdf",
+                    ),
+                    _ => (Vec::new(), "empty_file"),
+                };
+                let (scope, key) = (o.scope.clone(), o.key.clone());
+                (b, scope, key, true, "bad_owned", Expect::Refused(code))
+            }
             _ => {
                 let directive = match rng.below(100) {
                     0..=9 => Some("sleep:1"),
