@@ -118,6 +118,9 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     let mut rng = Rng::new(seed ^ 0x5eed);
     let driver = Driver::start(inbox, seed, 120);
     let (mut kills, mut kills_mid_conversion, mut children_killed) = (0u64, 0u64, 0usize);
+    // Children found by the /proc scan of the orphan check while their daemon lived: shows that
+    // the scan sees them at all.
+    let mut scanned = 0usize;
     let end = Instant::now() + Duration::from_secs(secs);
     let mut last_log = String::new();
     while Instant::now() < end {
@@ -132,6 +135,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
             );
         }
         let children = d.converters();
+        scanned += tutil::converters_under(&r.root).len();
         d.kill9();
         kills += 1;
         if !children.is_empty() {
@@ -182,6 +186,10 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
         Err(e) => fail(r, &e, &log),
     };
     assert!(t.jobs > 0 && kills > 0, "the run did something: {t:?}");
+    assert!(
+        children_killed == 0 || scanned > 0,
+        "the orphan scan never saw a conversion child"
+    );
     let _ = last_log;
     let rejected: usize = t.refused.values().sum::<usize>() + t.conflicts;
     println!(
