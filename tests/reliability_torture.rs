@@ -1,5 +1,6 @@
 //! kill -9 torture: a client drops a stream of PDFs into the inbox (good ones, not-PDFs, empty files,
-//! replays of a key with the same bytes, conflicts with other bytes, drops without a sidecar) while
+//! replays of a key with the same bytes, conflicts with other bytes, bad drops reusing the key of a
+//! job, drops without a sidecar) while
 //! the daemon (`mdspool run --workers 2`, test converter) is SIGKILLed and restarted at random
 //! moments. After every kill: no conversion child outlived the daemon, nothing the client dropped
 //! vanished, no key has two jobs, every receipt points to a readable manifest. At the end the daemon
