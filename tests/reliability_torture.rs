@@ -20,7 +20,7 @@ mod util;
 use std::time::{Duration, Instant};
 
 use tutil::{Driver, Rng, check, orphans_after};
-use util::{Daemon, Root, wait_until};
+use util::{Daemon, Root};
 
 const CONFIG: &str = r#"
 [watch]
@@ -89,18 +89,17 @@ fn start(r: &Root, n: u64) -> Daemon {
     }
 }
 
-/// Is the inbox drained and every job final?
-fn settled(r: &Root) -> bool {
+/// Is the inbox drained and every job final? And how many jobs are final (progress)?
+fn settled(r: &Root) -> (bool, usize) {
     let empty = |sub: &str| {
         std::fs::read_dir(r.root.join(sub))
             .map(|mut d| d.next().is_none())
             .unwrap_or(true)
     };
-    empty("inbox")
-        && empty("state/staging")
-        && check::manifests(&r.root)
-            .map(|jobs| jobs.iter().all(|m| m.status.is_final()))
-            .unwrap_or(false)
+    let jobs = check::manifests(&r.root).unwrap_or_default();
+    let finals = jobs.iter().filter(|m| m.status.is_final()).count();
+    let done = empty("inbox") && empty("state/staging") && finals == jobs.len();
+    (done, finals)
 }
 
 #[test]
@@ -117,7 +116,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     let inbox = r.root.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
     let mut rng = Rng::new(seed ^ 0x5eed);
-    let driver = Driver::start(inbox, seed, 120);
+    let driver = Driver::start(inbox, seed, 200);
     let (mut kills, mut kills_mid_conversion, mut children_killed) = (0u64, 0u64, 0usize);
     // Children found by the /proc scan of the orphan check while their daemon lived: shows that
     // the scan sees them at all.
@@ -126,7 +125,16 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     let mut last_log = String::new();
     while Instant::now() < end {
         let mut d = start(&r, kills);
-        std::thread::sleep(rng.millis(150, 1500));
+        // Half the kills at any moment (during recovery too), half once the daemon serves.
+        if rng.below(2) == 0 {
+            std::thread::sleep(rng.millis(50, 1500));
+        } else {
+            let up = Instant::now() + Duration::from_secs(60);
+            while !d.log().contains("daemon started") && Instant::now() < up {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            std::thread::sleep(rng.millis(100, 1500));
+        }
         if let Ok(Some(st)) = d.child.try_wait() {
             let log = d.log();
             fail(
@@ -154,20 +162,30 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
             );
         }
         let ledger = driver.snapshot();
-        if let Err(e) = check::midway(&r.root, &ledger) {
-            fail(r, &format!("after kill {kills}: {e}"), &last_log);
+        match check::midway(&r.root, &ledger) {
+            Ok(pending) => driver
+                .backlog
+                .store(pending, std::sync::atomic::Ordering::SeqCst),
+            Err(e) => fail(r, &format!("after kill {kills}: {e}"), &last_log),
         }
     }
     let ledger = driver.finish();
     let mut d = start(&r, kills + 1);
-    let drained = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        wait_until(
-            Duration::from_secs(300),
-            "inbox drained, every job final",
-            || settled(&r),
-        )
-    }));
-    if drained.is_err() {
+    // Drained: inbox and staging empty, every job final; it fails if nothing moves for 120 s.
+    let (mut last, mut moved) = (None, Instant::now());
+    let drained = loop {
+        let (done, finals) = settled(&r);
+        if done {
+            break true;
+        }
+        if last != Some(finals) {
+            (last, moved) = (Some(finals), Instant::now());
+        } else if moved.elapsed() > Duration::from_secs(120) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    if !drained {
         let log = d.log();
         d.kill9();
         fail(r, "the drain did not finish", &log);

@@ -141,8 +141,9 @@ fn staging(root: &Path) -> (HashSet<String>, HashSet<String>) {
     (ns, shas)
 }
 
-/// Invariants of the tree a killed daemon left, for the drops the client had completed.
-pub fn midway(root: &Path, ledger: &[DropRec]) -> Result<(), String> {
+/// Invariants of the tree a killed daemon left, for the drops the client had completed. Returns
+/// how many jobs are not final yet.
+pub fn midway(root: &Path, ledger: &[DropRec]) -> Result<usize, String> {
     let jobs = manifests(root)?;
     let keyed = by_key(&jobs)?;
     receipts_point_to_jobs(root, &keyed)?;
@@ -170,7 +171,7 @@ pub fn midway(root: &Path, ledger: &[DropRec]) -> Result<(), String> {
             ));
         }
     }
-    Ok(())
+    Ok(jobs.iter().filter(|m| !m.status.is_final()).count())
 }
 
 /// Temp files, staging or trash entries, and drops left in the inbox.

@@ -7,7 +7,7 @@
 pub mod check;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -92,9 +92,17 @@ pub fn drop_file(dir: &Path, name: &str, bytes: &[u8], sidecar: Option<&str>) {
     }
 }
 
+/// See [`Driver::backlog`].
+pub const MAX_BACKLOG: usize = 150;
+pub const MAX_INBOX: usize = 40;
+
 /// The client: a thread dropping a mixed stream into the inbox until told to stop.
 pub struct Driver {
     pub ledger: Arc<Mutex<Vec<DropRec>>>,
+    /// Jobs not final yet, as last counted by the test: the client waits while it is above
+    /// [`MAX_BACKLOG`] (or the inbox holds more than [`MAX_INBOX`] entries), so that the store stays
+    /// small enough for a daemon killed every second to make progress.
+    pub backlog: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
@@ -117,11 +125,17 @@ impl Driver {
     pub fn start(inbox: PathBuf, seed: u64, pause_ms: u64) -> Driver {
         let ledger = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let (l, s) = (ledger.clone(), stop.clone());
+        let backlog = Arc::new(AtomicUsize::new(0));
+        let (l, s, b) = (ledger.clone(), stop.clone(), backlog.clone());
         let handle = std::thread::spawn(move || {
             let mut rng = Rng::new(seed);
             let mut n = 0u64;
             while !s.load(Ordering::SeqCst) {
+                let inbox_len = std::fs::read_dir(&inbox).map(|d| d.count()).unwrap_or(0);
+                if b.load(Ordering::SeqCst) > MAX_BACKLOG || inbox_len > MAX_INBOX {
+                    std::thread::sleep(Duration::from_millis(50));
+                    continue;
+                }
                 n += 1;
                 let rec = one_drop(&inbox, &mut rng, n, &l.lock().unwrap());
                 l.lock().unwrap().push(rec);
@@ -130,6 +144,7 @@ impl Driver {
         });
         Driver {
             ledger,
+            backlog,
             stop,
             handle: Some(handle),
         }
