@@ -3,8 +3,10 @@
 //! when the property does not hold; any panic or abort inside the code under test is a finding.
 #![allow(dead_code)]
 
+use std::cell::Cell;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Once;
 
 use mdspool::convert::{Builtin, ConvertOptions, Converter};
 use mdspool::inbox::names::{Rules, glob_match};
@@ -45,8 +47,42 @@ pub fn manifest(data: &[u8]) {
     }
 }
 
-/// The PDF engine (through a temp file, as the conversion child runs it) and the PDF library
-/// under it never panic on hostile bytes.
+thread_local! {
+    static CONTAINED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, catching a panic (`None`), as the engine must around the PDF library: a panic there
+/// is contained (not reported by the fuzzer); an abort, a stack overflow, running out of memory or
+/// time is not, and is a finding. With `MDSPOOL_FUZZ_PANICS=FILE`, the location of each contained
+/// panic is appended to FILE (to list the library's panic sites).
+pub fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        let log = std::env::var_os("MDSPOOL_FUZZ_PANICS");
+        std::panic::set_hook(Box::new(move |info| {
+            if !CONTAINED.with(Cell::get) {
+                return previous(info);
+            }
+            if let (Some(path), Some(loc)) = (&log, info.location()) {
+                let line = format!("{}:{}\n", loc.file(), loc.line());
+                let f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path);
+                let _ = f.and_then(|mut f| f.write_all(line.as_bytes()));
+            }
+        }));
+    });
+    CONTAINED.with(|c| c.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINED.with(|c| c.set(false));
+    r.ok()
+}
+
+/// The PDF engine (through a temp file, as the conversion child runs it) never panics on hostile
+/// bytes; the PDF library under it may panic (contained, see [`contained`]) but never abort, hang
+/// or exhaust memory.
 pub fn convert(data: &[u8]) {
     let mut f = tempfile::NamedTempFile::new().expect("temp file");
     f.write_all(data).expect("write");
@@ -55,10 +91,12 @@ pub fn convert(data: &[u8]) {
         ..ConvertOptions::default()
     };
     let _ = Builtin.convert(f.path(), &opts);
-    if let Ok(doc) = pdf_oxide::PdfDocument::from_bytes(data.to_vec()) {
-        let pages = doc.page_count().unwrap_or(0).min(4);
-        for i in 0..pages {
-            let _ = doc.extract_text(i);
+    contained(|| {
+        if let Ok(doc) = pdf_oxide::PdfDocument::from_bytes(data.to_vec()) {
+            let pages = doc.page_count().unwrap_or(0).min(4);
+            for i in 0..pages {
+                let _ = doc.extract_text(i);
+            }
         }
-    }
+    });
 }
