@@ -3,7 +3,7 @@
 //! when the property does not hold; any panic or abort inside the code under test is a finding.
 #![allow(dead_code)]
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Once;
@@ -49,12 +49,14 @@ pub fn manifest(data: &[u8]) {
 
 thread_local! {
     static CONTAINED: Cell<bool> = const { Cell::new(false) };
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs `f`, catching a panic (`None`), as the engine must around the PDF library: a panic there
 /// is contained (not reported by the fuzzer); an abort, a stack overflow, running out of memory or
-/// time is not, and is a finding. With `MDSPOOL_FUZZ_PANICS=FILE`, the location of each contained
-/// panic is appended to FILE (to list the library's panic sites).
+/// time is not, and is a finding. With `MDSPOOL_FUZZ_PANICS=DIR`, the location of each contained
+/// panic is appended to `DIR/sites.log`, and the first input that reached a site is kept as
+/// `DIR/FILE-LINE.pdf` (to list the library's panic sites and keep one input for each).
 pub fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
@@ -64,13 +66,26 @@ pub fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
             if !CONTAINED.with(Cell::get) {
                 return previous(info);
             }
-            if let (Some(path), Some(loc)) = (&log, info.location()) {
+            if let (Some(dir), Some(loc)) = (&log, info.location()) {
+                let dir = Path::new(dir);
                 let line = format!("{}:{}\n", loc.file(), loc.line());
-                let f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path);
-                let _ = f.and_then(|mut f| f.write_all(line.as_bytes()));
+                let open = |p: &Path, new: bool| {
+                    let mut o = std::fs::OpenOptions::new();
+                    o.write(true);
+                    if new {
+                        o.create_new(true);
+                    } else {
+                        o.create(true).append(true);
+                    }
+                    o.open(p)
+                };
+                let _ = open(&dir.join("sites.log"), false)
+                    .and_then(|mut f| f.write_all(line.as_bytes()));
+                let file = Path::new(loc.file()).file_stem().unwrap_or_default();
+                let keep = dir.join(format!("{}-{}.pdf", file.to_string_lossy(), loc.line()));
+                if let Ok(mut f) = open(&keep, true) {
+                    let _ = INPUT.with(|i| f.write_all(&i.borrow()));
+                }
             }
         }));
     });
@@ -91,6 +106,7 @@ pub fn convert(data: &[u8]) {
         ..ConvertOptions::default()
     };
     let _ = Builtin.convert(f.path(), &opts);
+    INPUT.with(|i| *i.borrow_mut() = data.to_vec());
     contained(|| {
         if let Ok(doc) = pdf_oxide::PdfDocument::from_bytes(data.to_vec()) {
             let pages = doc.page_count().unwrap_or(0).min(4);
