@@ -89,6 +89,15 @@ fn start(r: &Root, n: u64) -> Daemon {
     }
 }
 
+/// Waits until the daemon says it started (its signal handlers are installed then).
+fn wait_started(d: &Daemon) {
+    let up = Instant::now() + Duration::from_secs(120);
+    while !d.log().contains("daemon started") {
+        assert!(Instant::now() < up, "daemon did not start: {}", d.log());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Is the inbox drained and every job final? And how many jobs are final (progress)?
 fn settled(r: &Root) -> (bool, usize) {
     let empty = |sub: &str| {
@@ -129,10 +138,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
         if rng.below(2) == 0 {
             std::thread::sleep(rng.millis(50, 1500));
         } else {
-            let up = Instant::now() + Duration::from_secs(60);
-            while !d.log().contains("daemon started") && Instant::now() < up {
-                std::thread::sleep(Duration::from_millis(10));
-            }
+            wait_started(&d);
             std::thread::sleep(rng.millis(100, 1500));
         }
         if let Ok(Some(st)) = d.child.try_wait() {
@@ -171,6 +177,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     }
     let ledger = driver.finish();
     let mut d = start(&r, kills + 1);
+    wait_started(&d);
     // Drained: inbox and staging empty, every job final; it fails if nothing moves for 120 s.
     let (mut last, mut moved) = (None, Instant::now());
     let drained = loop {
@@ -224,5 +231,136 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
         t.refused,
         t.lost,
         t.duplicates
+    );
+}
+
+/// The stable codes a failed job may carry (docs/design.md, "Failure classes").
+const CODES: &[&str] = &[
+    "pdf_malformed",
+    "pdf_encrypted",
+    "no_text_layer",
+    "pdf_too_complex",
+    "conversion_memory_limit",
+    "conversion_timeout",
+    "conversion_crashed",
+    "io_error",
+    "internal_error",
+];
+
+/// Hostile PDFs (the fuzzing seeds, the inputs the fuzzer found, and the smallest files of the
+/// pdf.js corpus when `../shared/corpus` is there) converted by the built-in engine, not the test
+/// converter, while the daemon is SIGKILLed a few times: every drop ends as one job, `succeeded`
+/// or `failed` with a stable code, no child outlives its daemon, the daemon drains and exits 0.
+#[test]
+fn hostile_pdfs_through_the_builtin_engine_under_kills() {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for d in ["fuzz/seeds/convert", "tests/fixtures/fuzz/convert"] {
+        for e in std::fs::read_dir(crate_dir.join(d)).unwrap().flatten() {
+            if !e.file_name().to_string_lossy().starts_with('.') {
+                files.push(e.path());
+            }
+        }
+    }
+    let pdfjs = crate_dir.join("../shared/corpus/pdfjs");
+    match std::fs::read_dir(&pdfjs) {
+        Ok(rd) => {
+            let mut small: Vec<(u64, std::path::PathBuf)> = rd
+                .flatten()
+                .filter_map(|e| Some((e.metadata().ok()?.len(), e.path())))
+                .filter(|(len, p)| {
+                    *len > 0 && *len < 20_000 && p.extension().is_some_and(|x| x == "pdf")
+                })
+                .collect();
+            small.sort();
+            files.extend(small.into_iter().take(40).map(|(_, p)| p));
+        }
+        Err(_) => eprintln!("skipping the pdf.js files: {} is absent", pdfjs.display()),
+    }
+    let r = Root::new(CONFIG);
+    let inbox = r.root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let mut ledger = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let bytes = std::fs::read(f).unwrap();
+        let (name, key) = (format!("h{i}.pdf"), format!("h{i}"));
+        tutil::drop_file(
+            &inbox,
+            &name,
+            &bytes,
+            Some(&format!("{{\"key\": \"{key}\"}}")),
+        );
+        ledger.push(tutil::DropRec {
+            name,
+            scope: "default".into(),
+            key,
+            sha: tutil::sha256_hex(&bytes),
+            len: bytes.len(),
+            expect: tutil::Expect::Job(None),
+            kind: "hostile",
+        });
+    }
+    let real = [("MDSPOOL_TEST_CONVERTER", "")];
+    let mut rng = Rng::new(7);
+    for kill in 0..5 {
+        let mut d = r.start(&["--workers", "2"], &real);
+        std::thread::sleep(rng.millis(300, 1500));
+        d.kill9();
+        let orphans = orphans_after(&r.root, Duration::from_secs(10));
+        assert!(orphans.is_empty(), "kill {kill}: orphans {orphans:?}");
+        if let Err(e) = check::midway(&r.root, &ledger) {
+            panic!("after kill {kill}: {e}\n{}", d.log());
+        }
+    }
+    let mut d = r.start(&["--workers", "2"], &real);
+    wait_started(&d);
+    let end = Instant::now() + Duration::from_secs(600);
+    while !settled(&r).0 {
+        assert!(Instant::now() < end, "drain: {}", d.log());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    d.signal(libc::SIGTERM);
+    let st = d.wait_exit(Duration::from_secs(60));
+    assert!(st.is_some_and(|s| s.success()), "{st:?}: {}", d.log());
+    assert!(
+        check::debris(&r.root).is_empty(),
+        "{:?}",
+        check::debris(&r.root)
+    );
+    let jobs = check::manifests(&r.root).unwrap();
+    let mut outcome: std::collections::BTreeMap<String, usize> = Default::default();
+    // A file the inbox refuses (no `%PDF-` in its first KiB...) is in rejected/ with its note.
+    for e in std::fs::read_dir(r.root.join("rejected"))
+        .unwrap()
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(stem) = name.strip_suffix(".error.json") {
+            assert!(r.root.join("rejected").join(stem).exists(), "{stem}");
+            let note: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(e.path()).unwrap()).unwrap();
+            let code = note["code"].as_str().unwrap_or("?");
+            *outcome.entry(format!("rejected {code}")).or_default() += 1;
+        }
+    }
+    let refused: usize = outcome.values().sum();
+    assert_eq!(
+        jobs.len() + refused,
+        ledger.len(),
+        "one job or refusal per drop"
+    );
+    for m in &jobs {
+        let what = match (m.status, &m.error) {
+            (mdspool::store::JobStatus::Succeeded, _) => "succeeded".to_string(),
+            (mdspool::store::JobStatus::Failed, Some(e)) if CODES.contains(&e.code.as_str()) => {
+                e.code.clone()
+            }
+            other => panic!("job {} ended {other:?}", m.job_id),
+        };
+        *outcome.entry(what).or_default() += 1;
+    }
+    println!(
+        "hostile summary: files={} outcomes={outcome:?}",
+        ledger.len()
     );
 }
