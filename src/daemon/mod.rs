@@ -102,6 +102,7 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
         ingests_finished = rec.ingests_finished,
         ingests_pending = rec.ingests_pending,
         requeued = rec.requeued,
+        receipts_repaired = rec.receipts_repaired,
         queued = rec.queued.len(),
         "mdspool daemon started"
     );

@@ -19,6 +19,7 @@ pub struct Recovered {
     pub ingests_finished: usize,
     pub ingests_pending: usize,
     pub requeued: usize,
+    pub receipts_repaired: usize,
     /// Every queued job, oldest first, with its `next_attempt_at`.
     pub queued: Vec<(JobId, Option<DateTime<Utc>>)>,
 }
@@ -42,19 +43,22 @@ pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
         tracing::warn!(error = %e, code = e.code(), "unreadable manifest left alone");
     }
     for m in jobs {
-        let queued = match m.status {
+        let m = match m.status {
             JobStatus::Running => {
                 // Only one daemon per host serves a root (the host lock), and none of our workers
                 // has started yet: nobody holds this job.
-                store.transition(m.job_id, JobStatus::Queued, |_| {})?;
+                let m = store.transition(m.job_id, JobStatus::Queued, |_| {})?;
                 failpoint::hit("recovery.after_requeue");
                 r.requeued += 1;
-                true
+                m
             }
-            JobStatus::Queued => true,
-            _ => false,
+            _ => m,
         };
-        if queued {
+        // A crash between a manifest and its receipt (a job that became final, or was retried).
+        if store.repair_receipt(&m)? {
+            r.receipts_repaired += 1;
+        }
+        if m.status == JobStatus::Queued {
             r.queued.push((m.job_id, m.next_attempt_at));
         }
     }

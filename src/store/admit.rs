@@ -4,7 +4,8 @@
 //!
 //! 1. fsync the PDF and fingerprint it (sha256);
 //! 2. create the idempotency record exclusively (the race between processes is decided here);
-//! 3. build `staging/<id>/job/` (raw/input.pdf by rename, manifest.json) and rename it to `jobs/<id>`;
+//! 3. build `staging/<id>/job/` (manifest.json, then raw/input.pdf by rename) and rename it to
+//!    `jobs/<id>`;
 //! 4. write the receipt; 5. remove the staging entry.
 //!
 //! A receipt is written only once everything it points to is durable.
@@ -113,8 +114,8 @@ impl Store {
             }
             if self.record_is_live(existing.job_id)? {
                 if existing.fingerprint == fp {
-                    let m = self.wait_for_job(existing.job_id)?;
-                    self.write_receipt(&self.receipt_for(&m))?;
+                    self.wait_for_job(existing.job_id)?;
+                    let m = self.refresh_receipt(existing.job_id)?;
                     self.remove_staging(d.id)?;
                     return Ok(Admission::Replayed(m));
                 }
@@ -146,14 +147,21 @@ impl Store {
         let mut m = Manifest::new(d.id, idem, source, now);
         m.pinned = d.pinned;
         m.client = d.client.clone();
+        if src != &raw && job.symlink_metadata().is_ok() {
+            // Left by an interrupted build (at most folders, a manifest, a temp file): start over.
+            fsx::remove_tree_nofollow(&job)?;
+        }
         for sub in ["raw", "artifacts", "logs"] {
             fsx::create_dir_all_durable(&job.join(sub))?;
         }
+        // The manifest first, then the bytes: until they move, the drop keeps its own name in the
+        // staging entry, so a crash in between never loses the name the client gave it.
+        self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
+        failpoint::hit("admit.after_manifest");
         if src != &raw {
             std::fs::rename(src, &raw).at(src)?;
             fsx::fsync_dir(&job.join("raw"))?;
         }
-        self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
         failpoint::hit("admit.before_publish");
         self.resume_staged(d.id)?
             .ok_or_else(|| Error::internal(format!("staged job {} vanished", d.id)))
@@ -181,7 +189,7 @@ impl Store {
     }
 
     /// Is the job named by an idempotency record alive (a folder or an ingest under way)?
-    fn record_is_live(&self, id: JobId) -> Result<bool> {
+    pub(crate) fn record_is_live(&self, id: JobId) -> Result<bool> {
         let l = &self.layout;
         if l.job_dir(id).exists() || l.staging_entry(id).exists() {
             return Ok(true);
@@ -196,16 +204,16 @@ impl Store {
         let entry = self.layout.staging_entry(id);
         let built = entry.join("job");
         let target = self.layout.job_dir(id);
-        if built.join("manifest.json").exists() && !target.exists() {
+        let complete = built.join("manifest.json").exists() && built.join("raw/input.pdf").exists();
+        if complete && !target.exists() {
             self.guard(fsx::rename_durable(&built, &target))?;
             failpoint::hit("admit.after_publish");
         }
         if !target.exists() {
             return Ok(None);
         }
-        let m = self.load(id)?;
+        let m = self.refresh_receipt(id)?;
         self.notify(&m);
-        self.write_receipt(&self.receipt_for(&m))?;
         failpoint::hit("admit.after_receipt");
         self.remove_staging(id)?;
         Ok(Some(Admission::Created(m)))

@@ -10,6 +10,7 @@ use std::io;
 use chrono::Duration as ChronoDuration;
 
 use crate::error::{Error, Result};
+use crate::failpoint;
 use crate::fsx;
 use crate::ids::JobId;
 use crate::store::Store;
@@ -150,6 +151,7 @@ impl Store {
             f(m)
         })?;
         if to.is_final() || was_final {
+            failpoint::hit("store.before_receipt");
             self.write_receipt(&self.receipt_for(&m))?;
         }
         Ok(m)

@@ -130,6 +130,39 @@ impl Store {
         self.write(&path, &json(r))
     }
 
+    /// Rewrites the receipt of job `id` from its manifest, read under the job lock: a writer that
+    /// read the manifest earlier (a replay, an admission racing a worker) can never leave a stale
+    /// status behind a newer one.
+    pub fn refresh_receipt(&self, id: JobId) -> Result<Manifest> {
+        self.with_job_lock(id, || {
+            let m = self.load(id)?;
+            self.write_receipt(&self.receipt_for(&m))?;
+            Ok(m)
+        })
+    }
+
+    /// Recovery: a crash between a manifest and its receipt (a job that became final, or was
+    /// retried) left the receipt behind. Rewrites it when it gives this job another status than its
+    /// manifest, or when a final job has none; a receipt that names another job or a refusal, or
+    /// that cannot be read, is left alone.
+    /// Returns whether it wrote.
+    pub fn repair_receipt(&self, m: &Manifest) -> Result<bool> {
+        let k = IdemKey::new(&m.idempotency.scope, &m.idempotency.key)?;
+        let stale = match self.read_receipt(&k) {
+            Ok(None) => m.status.is_final(),
+            Ok(Some(r)) => r.job_id == Some(m.job_id) && r.status != m.status.as_str(),
+            Err(e) => {
+                // Not ours to judge: the next write of this receipt reports it (store_failed).
+                tracing::warn!(job = %m.job_id, error = %e, "receipt left alone");
+                false
+            }
+        };
+        if stale {
+            self.write_receipt(&self.receipt_for(m))?;
+        }
+        Ok(stale)
+    }
+
     /// The receipt that describes `m` as it is now.
     pub fn receipt_for(&self, m: &Manifest) -> Receipt {
         let l = &self.layout;

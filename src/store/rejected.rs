@@ -1,7 +1,8 @@
 //! `rejected/`: where refused drops go, each beside `NAME.error.json` saying why
 //! (`{"code", "message", "at", "key"}`). Nothing a client dropped is deleted without a trace. A
-//! refused drop whose key is valid also gets a receipt with `"status": "rejected"`, except a
-//! conflict, which must never touch the receipt of the job that owns the key.
+//! refused drop whose key is valid also gets a receipt with `"status": "rejected"`, unless a job
+//! owns the key (a conflict, or a bad drop reusing the key of a job): the receipt of the job that
+//! owns the key is never touched.
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, IoContext, Result};
+use crate::failpoint;
 use crate::fsx;
 use crate::ids::IdemKey;
 use crate::store::Store;
@@ -66,6 +68,28 @@ impl Store {
     ) -> Result<PathBuf> {
         let now = self.now();
         let target = self.rejected_name(name, tag);
+        // The receipt goes first: once the files are out of the staging entry, a crash would leave
+        // recovery nothing to redo, and the client would never get its receipt. Before them, a crash
+        // only means that recovery refuses the drop again (same checks, same receipt).
+        let conflict = matches!(err, Error::IdempotencyConflict { .. });
+        if let (Some(k), false) = (key, conflict)
+            && !self.key_is_owned(k)?
+        {
+            self.write_receipt(&Receipt {
+                job_id: None,
+                status: "rejected".into(),
+                scope: k.scope.clone(),
+                key: k.key.clone(),
+                manifest: None,
+                output: None,
+                error: Some(JobError {
+                    code: err.code().into(),
+                    message: err.to_string(),
+                }),
+                updated_at: now,
+            })?;
+            failpoint::hit("reject.after_receipt");
+        }
         let note = RejectionNote {
             code: err.code().to_string(),
             message: err.to_string(),
@@ -77,6 +101,7 @@ impl Store {
         let mut bytes = serde_json::to_vec_pretty(&note).unwrap_or_default();
         bytes.push(b'\n');
         self.write(&note_path, &bytes)?;
+        failpoint::hit("reject.after_note");
         let base = target
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -97,25 +122,19 @@ impl Store {
                 target.with_file_name(format!("{base}{suffix}"))
             };
             std::fs::rename(f, &to).at(f)?;
+            failpoint::hit("reject.after_move");
         }
         fsx::fsync_dir(&self.layout.rejected_dir())?;
-        let conflict = matches!(err, Error::IdempotencyConflict { .. });
-        if let (Some(k), false) = (key, conflict) {
-            self.write_receipt(&Receipt {
-                job_id: None,
-                status: "rejected".into(),
-                scope: k.scope.clone(),
-                key: k.key.clone(),
-                manifest: None,
-                output: None,
-                error: Some(JobError {
-                    code: err.code().into(),
-                    message: err.to_string(),
-                }),
-                updated_at: now,
-            })?;
-        }
         Ok(target)
+    }
+
+    /// Does a live job own key `k`? Then its receipt is the job's, and a refused drop that reuses
+    /// the key must not replace it (as for a conflict).
+    fn key_is_owned(&self, k: &IdemKey) -> Result<bool> {
+        match self.read_record(k)? {
+            Some(rec) => self.record_is_live(rec.job_id),
+            None => Ok(false),
+        }
     }
 
     /// Quarantines every file of a staging entry (the PDF first), then removes the entry.

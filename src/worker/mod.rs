@@ -326,6 +326,9 @@ fn record(
             m.next_attempt_at = Some(at);
         })
     };
+    if !last && r.is_ok() {
+        failpoint::hit("worker.after_retry_scheduled");
+    }
     r.map(drop).or_else(ignore_lost)
 }
 
