@@ -20,7 +20,7 @@ mod util;
 use std::time::{Duration, Instant};
 
 use tutil::{Driver, Rng, check, orphans_after};
-use util::{Daemon, Root};
+use util::pool::{Daemon, Root};
 
 const CONFIG: &str = r#"
 [watch]

@@ -17,7 +17,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
-use util::{Root, pdf, wait_until};
+use util::pool::{Root, pdf, wait_until};
 
 const CONFIG: &str = r#"
 [watch]
