@@ -33,7 +33,8 @@ def pages_of(pdf, python):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--engine", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "examples", "convert_one"))
-    ap.add_argument("--python", default="/work/venv-bench/bin/python")
+    ap.add_argument("--python", default=os.environ.get("MDSPOOL_BENCH_PYTHON", sys.executable),
+                    help="python with pymupdf4llm installed (default: $MDSPOOL_BENCH_PYTHON, else this one)")
     ap.add_argument("--keep", help="directory to keep outputs in")
     ap.add_argument("--repeat", type=int, default=7, help="timing rounds for the fast tools (median reported)")
     args = ap.parse_args()
