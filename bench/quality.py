@@ -4,7 +4,7 @@ corpus (ground truth NAME.md beside NAME.pdf), scored with ../shared/bench/score
 
 Usage (from the crate root):
   cargo build --release --example convert_one
-  python3 bench/quality.py [--engine target/release/examples/convert_one] [--python /work/venv-bench/bin/python]
+  python3 bench/quality.py [--engine target/release/examples/convert_one] [--python PYTHON_WITH_PYMUPDF4LLM]
 Each tool is skipped with a message when it is missing. Prints per-document scores and a summary table
 (mean of each metric over the documents where the metric applies, pages/s over the whole run)."""
 import argparse, json, os, resource, shutil, subprocess, sys, tempfile, time
