@@ -7,6 +7,8 @@
 //! exclusive), the manifest (write 3) and the receipt (write 4); `fsx.before_rename:N` counts only
 //! the atomic replacements (sidecar 1, manifest 2, receipt 3).
 
+mod util;
+
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -46,21 +48,8 @@ fn recover(root: &Path) {
 }
 
 fn no_temp_files(root: &Path) {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            assert!(
-                !mdspool::fsx::is_temp_name(&name),
-                "temp file left: {}",
-                e.path().display()
-            );
-            if e.file_type().unwrap().is_dir() {
-                stack.push(e.path());
-            }
-        }
-    }
+    let left = util::pool::temp_files_under(root);
+    assert!(left.is_empty(), "temp files left: {left:?}");
 }
 
 fn crash_and_recover(point: &str) {

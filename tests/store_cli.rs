@@ -2,6 +2,8 @@
 //! wrote them, conflicts change nothing, racing submitters make one job, `status` exit codes, and
 //! one daemon per root and host.
 
+mod util;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
@@ -117,21 +119,8 @@ fn a_job_created_by_one_process_is_read_back_by_another() {
 }
 
 fn assert_no_temp_files(root: &Path) {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let name = e.file_name().to_string_lossy().into_owned();
-            assert!(
-                !mdspool::fsx::is_temp_name(&name),
-                "temp file left: {}",
-                e.path().display()
-            );
-            if e.file_type().unwrap().is_dir() {
-                stack.push(e.path());
-            }
-        }
-    }
+    let left = util::pool::temp_files_under(root);
+    assert!(left.is_empty(), "temp files left: {left:?}");
 }
 
 #[test]

@@ -108,21 +108,7 @@ impl Root {
 
     /// Every temp file (`.~NAME.XXXX.tmp`) anywhere under the root.
     pub fn temp_debris(&self) -> Vec<PathBuf> {
-        fn walk(d: &Path, out: &mut Vec<PathBuf>) {
-            let Ok(rd) = std::fs::read_dir(d) else { return };
-            for e in rd.flatten() {
-                let name = e.file_name().to_string_lossy().into_owned();
-                if name.starts_with(".~") && name.ends_with(".tmp") {
-                    out.push(e.path());
-                }
-                if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-                    walk(&e.path(), out);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.root, &mut out);
-        out
+        temp_files_under(&self.root)
     }
 
     /// Starts `mdspool run` with `args`; its stderr goes to a log file beside the root.
@@ -265,4 +251,24 @@ impl Drop for KillOnDrop {
             }
         }
     }
+}
+
+/// Every temp file (`.~NAME.XXXX.tmp`, see `mdspool::fsx::is_temp_name`) under `dir`, recursively.
+pub fn temp_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            if mdspool::fsx::is_temp_name(&e.file_name().to_string_lossy()) {
+                out.push(e.path());
+            }
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(e.path());
+            }
+        }
+    }
+    out
 }
