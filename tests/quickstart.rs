@@ -2,6 +2,8 @@
 //! `./mdspool-data`, relative to the working directory, created on first use), a PDF dropped with
 //! its sidecar as docs/protocol.md says, and the Markdown read back from where the receipt points.
 
+mod util;
+
 #[path = "convert_support/pdfwriter.rs"]
 mod pdfwriter;
 
@@ -10,14 +12,7 @@ use std::time::{Duration, Instant};
 
 use pdfwriter::{BOLD, PageSpec, REG};
 
-struct Daemon(std::process::Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use util::pool::ChildGuard as Daemon;
 
 #[test]
 fn default_root_drop_to_markdown() {

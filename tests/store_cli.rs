@@ -305,15 +305,7 @@ fn status_exit_codes_found_not_found_expired_usage() {
     );
 }
 
-/// Kills the child when dropped, so a failing test leaves no daemon behind.
-struct Daemon(std::process::Child);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use util::pool::ChildGuard as Daemon;
 
 #[test]
 fn a_second_daemon_on_a_locked_root_is_refused() {

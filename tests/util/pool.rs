@@ -272,3 +272,13 @@ pub fn temp_files_under(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// A child process a test started, killed and reaped when dropped.
+pub struct ChildGuard(pub Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
