@@ -58,6 +58,31 @@ thread_local! {
 /// panic is appended to `DIR/sites.log`, and the first input that reached a site is kept as
 /// `DIR/FILE-LINE.pdf` (to list the library's panic sites and keep one input for each).
 pub fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
+    install_hook();
+    CONTAINED.with(|c| c.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    CONTAINED.with(|c| c.set(false));
+    r.ok()
+}
+
+/// Runs `f`, which must contain its own panics (as the engine does around the PDF library): a
+/// panic it catches is not a finding, but one that escapes it still is (it unwinds out of here to
+/// the fuzzer, which reports it). Without this, the fuzzer's panic hook would abort at the panic
+/// itself, before the engine's `catch_unwind` could contain it.
+pub fn self_contained<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CONTAINED.with(|c| c.set(false));
+        }
+    }
+    install_hook();
+    CONTAINED.with(|c| c.set(true));
+    let _reset = Reset;
+    f()
+}
+
+fn install_hook() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -89,10 +114,6 @@ pub fn contained<T>(f: impl FnOnce() -> T) -> Option<T> {
             }
         }));
     });
-    CONTAINED.with(|c| c.set(true));
-    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    CONTAINED.with(|c| c.set(false));
-    r.ok()
 }
 
 /// The PDF engine (through a temp file, as the conversion child runs it) never panics on hostile
@@ -105,8 +126,8 @@ pub fn convert(data: &[u8]) {
         max_stream_bytes: 16 << 20,
         ..ConvertOptions::default()
     };
-    let _ = Builtin.convert(f.path(), &opts);
     INPUT.with(|i| *i.borrow_mut() = data.to_vec());
+    let _ = self_contained(|| Builtin.convert(f.path(), &opts));
     contained(|| {
         if let Ok(doc) = pdf_oxide::PdfDocument::from_bytes(data.to_vec()) {
             let pages = doc.page_count().unwrap_or(0).min(4);
