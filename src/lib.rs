@@ -19,7 +19,7 @@
 pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod convert;
+pub use mdspool_convert as convert;
 pub mod daemon;
 pub mod error;
 pub mod failpoint;

@@ -4,7 +4,7 @@
 
 mod util;
 
-#[path = "convert_support/pdfwriter.rs"]
+#[path = "../crates/mdspool-convert/tests/support/pdfwriter.rs"]
 mod pdfwriter;
 
 use std::process::{Command, Stdio};

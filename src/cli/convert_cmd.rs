@@ -30,6 +30,7 @@ pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     let opts = ConvertOptions {
         page_breaks: a.page_breaks || cfg.page_breaks,
         max_stream_bytes: cfg.max_stream.0,
+        ..ConvertOptions::default()
     };
     let engine = convert::Builtin;
     let out = engine.convert(&a.input, &opts)?;

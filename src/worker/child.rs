@@ -130,6 +130,7 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
     let opts = ConvertOptions {
         page_breaks: cfg.page_breaks,
         max_stream_bytes: cfg.max_stream.0,
+        ..ConvertOptions::default()
     };
     match engine.convert(&a.input, &opts) {
         Ok(out) => match write_output(&a.output, &out.markdown) {

@@ -7,7 +7,7 @@ use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
 use super::layout::{drop_furniture, page_lines, reading_order};
-use super::model::{Line, PageLayout};
+use super::model::PageLayout;
 use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
@@ -19,8 +19,10 @@ const MAX_THREADS: usize = 4;
 
 static STREAM_CAP: Once = Once::new();
 
-/// The parser reads its decompression cap from the environment on every decode. Set it once per
-/// process, before the first parse, from the first caller's options.
+/// The parser reads its decompression cap only from the environment (`PDF_OXIDE_MAX_DECOMPRESS_MB`,
+/// on every decode; it has no per-document setting). Set it once per process, before the first
+/// parse, from the first caller's options, unless the caller's environment already sets it (the
+/// daemon's conversion child gets it from its parent, so there this never writes).
 fn apply_stream_cap(max_stream_bytes: u64) {
     STREAM_CAP.call_once(|| {
         let mb = (max_stream_bytes / (1024 * 1024)).max(1);
@@ -50,7 +52,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     let mut pages: Vec<PageLayout> = Vec::with_capacity(doc.pages);
     let mut failed = 0usize;
     let mut last_err = None;
-    for (i, result) in read_pages(&doc, path).into_iter().enumerate() {
+    for (i, result) in read_pages(&doc, path, opts.threads).into_iter().enumerate() {
         match result {
             Ok(p) => pages.push(p),
             Err(e) => {
@@ -164,7 +166,7 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, Conver
     let tables = grid::take_tables(&mut page);
     let (mut lines, gutter) = page_lines(&page);
     if !tables.is_empty() {
-        lines.extend(tables.into_iter().map(Line::table));
+        lines.extend(tables.into_iter().map(grid::GridTable::into_line));
         lines.sort_by(|a, b| a.top.total_cmp(&b.top));
     }
     Ok(PageLayout {
@@ -176,17 +178,14 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, Conver
     })
 }
 
-/// Read all pages, spread over a few threads (pages are independent), in page order.
-/// `MDSPOOL_CONVERT_THREADS` sets the thread count (default 1: measured faster here, as the
-/// parser serialises on shared caches and the daemon already converts files in parallel).
-fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLayout, ConvertError>> {
+/// Read all pages, spread over `threads` threads (pages are independent), in page order.
+fn read_pages(
+    doc: &Document,
+    path: &Path,
+    threads: usize,
+) -> Vec<Result<PageLayout, ConvertError>> {
     let n = doc.pages;
-    let workers = std::env::var("MDSPOOL_CONVERT_THREADS")
-        .ok()
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(1)
-        .clamp(1, MAX_THREADS)
-        .min(n);
+    let workers = threads.clamp(1, MAX_THREADS).min(n);
     if workers <= 1 {
         return (0..n).map(|i| read_page(doc, path, i)).collect();
     }
@@ -224,11 +223,11 @@ fn read_pages(doc: &Document, path: &Path) -> Vec<Result<PageLayout, ConvertErro
         .collect()
 }
 
-/// Print every line fragment with its geometry and style (set `MDSPOOL_CONVERT_DEBUG=1`).
+/// Trace every line fragment with its geometry and style (`RUST_LOG=mdspool_convert=trace`).
 fn debug_dump(pages: &[PageLayout]) {
     for page in pages {
         for l in &page.lines {
-            eprintln!(
+            tracing::trace!(
                 "p{} x{:.0}-{:.0} y{:.1}-{:.1} s{:.1}{}{} {}",
                 page.number,
                 l.x0,

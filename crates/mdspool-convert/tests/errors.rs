@@ -1,13 +1,13 @@
 //! Outcome tests: encrypted files (owner-password-only converts, user password is `pdf_encrypted`),
 //! pages without any text (`no_text_layer`), broken and missing input, and the external converter.
 
-#[path = "convert_support/pdfwriter.rs"]
+#[path = "support/pdfwriter.rs"]
 mod pdfwriter;
 
 use std::path::{Path, PathBuf};
 
-use mdspool::convert::external::ExternalConverter;
-use mdspool::convert::{Builtin, ConvertError, ConvertOptions, Converter};
+use mdspool_convert::external::ExternalConverter;
+use mdspool_convert::{Builtin, ConvertError, ConvertOptions, Converter};
 use pdfwriter::{PageSpec, build, convert};
 
 fn fixture(name: &str) -> PathBuf {

@@ -154,13 +154,13 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
 /// Write the PDF to a temporary file and convert it.
 pub fn convert(
     pdf: &[u8],
-    opts: &mdspool::convert::ConvertOptions,
-) -> Result<mdspool::convert::ConvertOutput, mdspool::convert::ConvertError> {
-    use mdspool::convert::Converter;
+    opts: &mdspool_convert::ConvertOptions,
+) -> Result<mdspool_convert::ConvertOutput, mdspool_convert::ConvertError> {
+    use mdspool_convert::Converter;
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("in.pdf");
     std::fs::write(&path, pdf).expect("write pdf");
-    mdspool::convert::Builtin.convert(&path, opts)
+    mdspool_convert::Builtin.convert(&path, opts)
 }
 
 /// Convert with default options and return the Markdown's non-empty lines.

@@ -18,9 +18,10 @@ const FRAGMENT_GAP_EM: f32 = 1.1;
 pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
     let gutter = span_gutter(page);
     if super::model::debug() {
-        eprintln!(
+        tracing::trace!(
             "page {} width {:.0} gutter {gutter:?}",
-            page.number, page.width
+            page.number,
+            page.width
         );
     }
     if let Some((g, gw)) = gutter {
@@ -308,7 +309,7 @@ fn span_gutter(page: &Page) -> Option<(f32, f32)> {
     }
     let (crossing, a, b) = best?;
     if super::model::debug() {
-        eprintln!(
+        tracing::trace!(
             "gutter candidate crossing {crossing} of {} spans, x {a}..{b}",
             page.spans.len()
         );

@@ -2,10 +2,10 @@
 //! ligatures, running headers/footers, code, links, metadata and page breaks. Each compares exact
 //! Markdown lines.
 
-#[path = "convert_support/pdfwriter.rs"]
+#[path = "support/pdfwriter.rs"]
 mod pdfwriter;
 
-use mdspool::convert::ConvertOptions;
+use mdspool_convert::ConvertOptions;
 use pdfwriter::{BOLD, ITAL, MONO, PageSpec, REG, build, convert, md_lines};
 
 /// Body text lines starting at `y`, 14 pt apart.

@@ -4,7 +4,7 @@
 //! cell holding its centre. Frames that do not yield at least two rows and two filled columns are
 //! left alone, so boxed paragraphs stay text.
 
-use super::model::{Page, Rule, Span, join_spans};
+use super::model::{Line, Page, Rule, Span, join_spans};
 use super::text::{clean, collapse_spaces};
 
 /// A table cut out of the page: its frame and its cells (first row = header).
@@ -14,6 +14,22 @@ pub(crate) struct GridTable {
     pub top: f32,
     pub bottom: f32,
     pub cells: Vec<Vec<String>>,
+}
+
+impl GridTable {
+    /// A placeholder line standing for the table in the page's reading order.
+    pub fn into_line(self) -> Line {
+        Line {
+            spans: Vec::new(),
+            x0: self.x0,
+            x1: self.x1,
+            top: self.top,
+            bottom: self.bottom,
+            size: 0.0,
+            font: String::new(),
+            table: Some(self.cells),
+        }
+    }
 }
 
 /// Largest vertical distance between two consecutive rules of one table.

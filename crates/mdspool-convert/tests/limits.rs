@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use mdspool::convert::{Builtin, ConvertOptions, Converter};
+use mdspool_convert::{Builtin, ConvertOptions, Converter};
 
 #[test]
 fn stream_over_the_cap_is_too_complex() {

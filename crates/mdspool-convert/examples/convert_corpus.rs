@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mdspool::convert::{Builtin, ConvertOptions, Converter};
+use mdspool_convert::{Builtin, ConvertOptions, Converter};
 
 const MEMORY_LIMIT: u64 = 1 << 30;
 /// Exit code of a child whose conversion panicked (the panic was not caught inside the engine).

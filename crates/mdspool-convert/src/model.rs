@@ -1,10 +1,10 @@
 //! Plain geometry types shared by the layout stages, independent of the PDF parser. Coordinates are
 //! in points with the origin at the top-left of the page (y grows downwards).
 
-/// Whether `MDSPOOL_CONVERT_DEBUG` asks for layout traces on stderr (read once per process).
+/// Whether layout traces are wanted: `tracing` at TRACE level for this crate
+/// (`RUST_LOG=mdspool_convert=trace`). Checked before building a trace that costs work.
 pub(crate) fn debug() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("MDSPOOL_CONVERT_DEBUG").is_some())
+    tracing::enabled!(tracing::Level::TRACE)
 }
 
 /// A run of text in one font at one position.
@@ -164,20 +164,6 @@ impl Line {
         let font = fonts.iter().max_by_key(|f| f.1).map(|f| f.0.to_string());
         l.font = font.unwrap_or_default();
         l
-    }
-
-    /// A placeholder line standing for a ruled table.
-    pub fn table(t: super::grid::GridTable) -> Line {
-        Line {
-            spans: Vec::new(),
-            x0: t.x0,
-            x1: t.x1,
-            top: t.top,
-            bottom: t.bottom,
-            size: 0.0,
-            font: String::new(),
-            table: Some(t.cells),
-        }
     }
 
     /// The text with single spaces where the glyph positions show a gap.

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use mdspool::convert::{Builtin, ConvertOptions, Converter};
+use mdspool_convert::{Builtin, ConvertOptions, Converter};
 
 fn main() {
     let mut input: Option<PathBuf> = None;

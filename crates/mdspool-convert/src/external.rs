@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, Converter};
+use super::{ConvertError, ConvertOptions, ConvertOutput, Converter};
 
 /// How much of the command's stderr goes into the error message.
 const STDERR_TAIL: usize = 2_000;
@@ -106,15 +106,7 @@ impl Converter for ExternalConverter {
         let markdown = std::fs::read_to_string(&file)
             .map_err(|e| Self::fail(input, format!("cannot read {}: {e}", file.display())))?;
         // Page count and metadata from our own reader, when it can open the file.
-        let stats = match super::reader::Document::open(input) {
-            Ok(doc) => ConvertStats {
-                pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
-                title: doc.title,
-                author: doc.author,
-                ..Default::default()
-            },
-            Err(_) => ConvertStats::default(),
-        };
+        let stats = super::metadata(input).unwrap_or_default();
         Ok(ConvertOutput { markdown, stats })
     }
 }

@@ -2,7 +2,7 @@
 //! drawn in visual order, as one string or word by word in either stream order, with numbers and
 //! Latin words inside, come out in logical order.
 
-#[path = "convert_support/pdfwriter.rs"]
+#[path = "support/pdfwriter.rs"]
 mod pdfwriter;
 
 use pdfwriter::{HEB, PageSpec, md_lines};

@@ -21,8 +21,12 @@ mod text;
 pub struct ConvertOptions {
     /// Insert a page separator (`<!-- page N -->` line) between pages.
     pub page_breaks: bool,
-    /// Upper bound for the decompressed size of any single stream, in bytes.
+    /// Upper bound for the decompressed size of any single stream, in bytes. Process-wide: the
+    /// first conversion of a process fixes it (see `docs/conversion.md`).
     pub max_stream_bytes: u64,
+    /// Threads that read the pages of one document (1 = sequential, at most 4). Sequential is the
+    /// default: the parser serialises on shared caches, and the daemon converts files in parallel.
+    pub threads: usize,
 }
 
 impl Default for ConvertOptions {
@@ -30,6 +34,7 @@ impl Default for ConvertOptions {
         ConvertOptions {
             page_breaks: false,
             max_stream_bytes: 256 * 1024 * 1024,
+            threads: 1,
         }
     }
 }
@@ -90,6 +95,18 @@ impl ConvertError {
     pub fn is_permanent(&self) -> bool {
         !matches!(self, ConvertError::Io { .. })
     }
+}
+
+/// Page count, `/Title` and `/Author` of a PDF, without converting it (for converters that produce
+/// the Markdown some other way, and for callers that want to look before they convert).
+pub fn metadata(input: &Path) -> Result<ConvertStats, ConvertError> {
+    let doc = reader::Document::open(input)?;
+    Ok(ConvertStats {
+        pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
+        title: doc.title,
+        author: doc.author,
+        ..Default::default()
+    })
 }
 
 /// A PDF -> Markdown converter.

@@ -291,7 +291,7 @@ fn tidy(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::protect_line_start;
-    use crate::convert::text::escape;
+    use crate::text::escape;
 
     #[test]
     fn running_text_is_not_read_as_markup() {
