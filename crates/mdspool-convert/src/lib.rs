@@ -78,22 +78,87 @@ pub enum ConvertError {
     External { path: PathBuf, reason: String },
 }
 
+/// The stable machine codes of conversion failures: the same strings go into manifests and `--json`
+/// output (serialized snake_case, as [`ConvertCode::as_str`] spells them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConvertCode {
+    PdfMalformed,
+    PdfEncrypted,
+    NoTextLayer,
+    PdfTooComplex,
+    IoError,
+    ExternalConverterFailed,
+}
+
+impl ConvertCode {
+    /// Every code, for tables and tests.
+    pub const ALL: [ConvertCode; 6] = [
+        ConvertCode::PdfMalformed,
+        ConvertCode::PdfEncrypted,
+        ConvertCode::NoTextLayer,
+        ConvertCode::PdfTooComplex,
+        ConvertCode::IoError,
+        ConvertCode::ExternalConverterFailed,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConvertCode::PdfMalformed => "pdf_malformed",
+            ConvertCode::PdfEncrypted => "pdf_encrypted",
+            ConvertCode::NoTextLayer => "no_text_layer",
+            ConvertCode::PdfTooComplex => "pdf_too_complex",
+            ConvertCode::IoError => "io_error",
+            ConvertCode::ExternalConverterFailed => "external_converter_failed",
+        }
+    }
+
+    /// Permanent failures are not retried: the same bytes fail the same way again.
+    pub fn is_permanent(self) -> bool {
+        self != ConvertCode::IoError
+    }
+}
+
+impl std::fmt::Display for ConvertCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl ConvertError {
     /// Stable machine code.
-    pub fn code(&self) -> &'static str {
+    pub fn kind(&self) -> ConvertCode {
         match self {
-            ConvertError::Malformed { .. } => "pdf_malformed",
-            ConvertError::Encrypted { .. } => "pdf_encrypted",
-            ConvertError::NoTextLayer { .. } => "no_text_layer",
-            ConvertError::TooComplex { .. } => "pdf_too_complex",
-            ConvertError::Io { .. } => "io_error",
-            ConvertError::External { .. } => "external_converter_failed",
+            ConvertError::Malformed { .. } => ConvertCode::PdfMalformed,
+            ConvertError::Encrypted { .. } => ConvertCode::PdfEncrypted,
+            ConvertError::NoTextLayer { .. } => ConvertCode::NoTextLayer,
+            ConvertError::TooComplex { .. } => ConvertCode::PdfTooComplex,
+            ConvertError::Io { .. } => ConvertCode::IoError,
+            ConvertError::External { .. } => ConvertCode::ExternalConverterFailed,
         }
+    }
+
+    /// Stable machine code, as text (`kind().as_str()`).
+    pub fn code(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// Permanent failures are not retried by the worker pool.
     pub fn is_permanent(&self) -> bool {
-        !matches!(self, ConvertError::Io { .. })
+        self.kind().is_permanent()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConvertCode;
+
+    #[test]
+    fn codes_serialize_as_their_text() {
+        for c in ConvertCode::ALL {
+            let json = serde_json::to_string(&c).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
     }
 }
 
