@@ -149,19 +149,6 @@ impl ConvertError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::ConvertCode;
-
-    #[test]
-    fn codes_serialize_as_their_text() {
-        for c in ConvertCode::ALL {
-            let json = serde_json::to_string(&c).unwrap_or_default();
-            assert_eq!(json, format!("\"{}\"", c.as_str()));
-        }
-    }
-}
-
 /// Page count, `/Title` and `/Author` of a PDF, without converting it (for converters that produce
 /// the Markdown some other way, and for callers that want to look before they convert).
 pub fn metadata(input: &Path) -> Result<ConvertStats, ConvertError> {
@@ -197,5 +184,18 @@ impl Converter for Builtin {
     fn convert(&self, input: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
         // Last line of defence: a panic anywhere in the engine becomes a `Malformed` error.
         reader::guarded(input, "conversion", || engine::convert(input, opts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ConvertCode;
+
+    #[test]
+    fn codes_serialize_as_their_text() {
+        for c in ConvertCode::ALL {
+            let json = serde_json::to_string(&c).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+        }
     }
 }
