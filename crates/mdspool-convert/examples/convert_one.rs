@@ -2,12 +2,22 @@
 //! corpus runner (which runs this in a child process per file).
 //! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]`. Exit code 0 on success,
 //! 2 on a conversion error (its stable code is printed on stderr as `error: CODE: message`).
+//! `RUST_LOG=mdspool_convert=trace` prints the layout traces (line fragments, gutters) on stderr.
 
 use std::path::PathBuf;
 
 use mdspool_convert::{Builtin, ConvertOptions, Converter};
 
 fn main() {
+    // Layout traces on stderr with `RUST_LOG=mdspool_convert=trace`.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .without_time()
+            .with_target(false)
+            .init();
+    }
     let mut input: Option<PathBuf> = None;
     let mut output: Option<PathBuf> = None;
     let mut opts = ConvertOptions::default();

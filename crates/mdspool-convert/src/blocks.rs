@@ -91,7 +91,9 @@ fn rows(lines: Vec<Line>) -> Vec<Vec<Line>> {
         let joins = rows.last().and_then(|r| r.last()).is_some_and(|p| {
             let overlap = p.bottom.min(l.bottom) - p.top.max(l.top);
             let plain = p.table.is_none() && l.table.is_none();
-            plain && overlap >= 0.5 * p.height().min(l.height()) && l.x0 >= p.x1 - 1.0
+            // A title set far larger than the text beside it is not part of that text's row.
+            let similar = (p.size - l.size).abs() <= 0.35 * p.size.max(l.size);
+            plain && similar && overlap >= 0.5 * p.height().min(l.height()) && l.x0 >= p.x1 - 1.0
         });
         match rows.last_mut() {
             Some(r) if joins => r.push(l),

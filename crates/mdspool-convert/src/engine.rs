@@ -93,7 +93,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         if opts.page_breaks && k > 0 {
             blocks.push(Block::PageBreak(page.number));
         }
-        for run in reading_order(page.lines, page.gutter) {
+        for run in reading_order(page.lines, &page.regions) {
             let boundary = blocks.len();
             blocks_of_run(run, &page.rules, &mut blocks);
             join_split_paragraph(&mut blocks, boundary);
@@ -164,7 +164,7 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, Conver
     let mut page = doc.page(path, i)?;
     page.mirror_if_rtl();
     let tables = grid::take_tables(&mut page);
-    let (mut lines, gutter) = page_lines(&page);
+    let (mut lines, regions) = page_lines(&page);
     if !tables.is_empty() {
         lines.extend(tables.into_iter().map(grid::GridTable::into_line));
         lines.sort_by(|a, b| a.top.total_cmp(&b.top));
@@ -172,7 +172,7 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, Conver
     Ok(PageLayout {
         number: page.number,
         height: page.height,
-        gutter,
+        regions,
         rules: page.rules,
         lines,
     })

@@ -1,8 +1,9 @@
-//! Geometry to reading order: spans are grouped into line fragments (same baseline, no wide gap),
-//! running headers/footers and page numbers are dropped, and two-column pages are read column by
-//! column (full-width parts such as titles and wide figures stay in place between column runs).
+//! Geometry to reading order: the page is cut into regions (`regions.rs`: bands at full-width parts,
+//! columns within bands), each region's spans are grouped into line fragments (same baseline, no wide
+//! gap), running headers/footers and page numbers are dropped, and the regions are read in turn.
 
 use super::model::{Line, Page, PageLayout, Span};
+use super::regions::{Region, region_of};
 
 /// Shares of the page height, at the top and bottom, where running headers and footers are looked
 /// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
@@ -13,29 +14,43 @@ const PAGE_NUMBER_MARGIN: f32 = 0.15;
 /// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
 const FRAGMENT_GAP_EM: f32 = 1.1;
 
-/// Split the page's spans into line fragments, sorted top to bottom, left to right, and find the
-/// page's column gutter if it has two columns.
-pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Option<f32>) {
-    let gutter = span_gutter(page);
+/// Cut the page into regions (bands and columns, in reading order) and split each region's spans
+/// into line fragments; the fragments come region by region, top to bottom, left to right.
+pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Vec<Region>) {
     if super::model::debug() {
-        tracing::trace!(
-            "page {} width {:.0} gutter {gutter:?}",
-            page.number,
-            page.width
-        );
-    }
-    if let Some((g, gw)) = gutter {
-        let lines = line_fragments(page, Some(g));
-        if columns_ok(&lines, g, gw >= 40.0, page.width) {
-            return (lines, Some(g));
+        for s in &page.spans {
+            tracing::trace!(
+                "span p{} x{:.1}-{:.1} y{:.1} s{:.1} {:?}",
+                page.number,
+                s.x0,
+                s.x1,
+                s.top,
+                s.size,
+                s.text
+            );
         }
     }
-    (line_fragments(page, None), None)
+    let regions = super::regions::regions(&page.spans, &page.rules);
+    if super::model::debug() {
+        tracing::trace!("page {} regions {regions:?}", page.number);
+    }
+    let mut parts: Vec<Vec<&Span>> = vec![Vec::new(); regions.len()];
+    for s in &page.spans {
+        let r = region_of(&regions, (s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+        if let Some(p) = parts.get_mut(r) {
+            p.push(s);
+        }
+    }
+    // Region by region, each in row order (a row's fragments stay together, left to right).
+    let lines: Vec<Line> = parts
+        .into_iter()
+        .flat_map(|spans| line_fragments(spans, page.rtl))
+        .collect();
+    (lines, regions)
 }
 
-/// Split the page's spans into line fragments, also at the gutter `g` when given.
-fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
-    let mut spans: Vec<&Span> = page.spans.iter().collect();
+/// Split spans into line fragments: same baseline band, no wide gap.
+fn line_fragments(mut spans: Vec<&Span>, rtl: bool) -> Vec<Line> {
     spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
     // Rows of spans sharing a baseline band.
     let mut rows: Vec<(f32, f32, Vec<&Span>)> = Vec::new();
@@ -58,7 +73,7 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
     }
     let mut out = Vec::new();
     let finish = |mut cur: Vec<Span>| {
-        if page.rtl {
+        if rtl {
             super::bidi::order_ltr_spans(&mut cur, |s| s.text.as_str());
         }
         fragment(cur)
@@ -80,9 +95,8 @@ fn line_fragments(page: &Page, gutter: Option<f32>) -> Vec<Line> {
                 let em = last.size.max(s.size);
                 // A lone list marker keeps its item text even across a wide gap.
                 let marker = cur.len() == 1 && is_marker_text(&last.text);
-                let at_gutter = gutter.is_some_and(|g| cur_x1 <= g + 0.5 && s.x0 >= g - 0.5);
                 let wide = gap > FRAGMENT_GAP_EM * em && !(marker && gap < 6.0 * em);
-                if wide || at_gutter {
+                if wide {
                     out.push(finish(std::mem::take(&mut cur)));
                     cur_x1 = f32::MIN;
                 }
@@ -224,127 +238,18 @@ fn in_margin(l: &Line, height: f32, share: f32) -> bool {
     mid < height * share || mid > height * (1.0 - share)
 }
 
-/// Order fragments for reading: detect a two-column gutter and read each column run in turn.
-/// Returns runs of fragments; each run is read top to bottom.
-pub(crate) fn reading_order(lines: Vec<Line>, gutter: Option<f32>) -> Vec<Vec<Line>> {
-    match gutter {
-        None => vec![lines],
-        Some(g) => {
-            let mut runs: Vec<Vec<Line>> = Vec::new();
-            let (mut left, mut right): (Vec<Line>, Vec<Line>) = (Vec::new(), Vec::new());
-            for l in lines {
-                if l.x0 < g && l.x1 > g {
-                    if !left.is_empty() || !right.is_empty() {
-                        runs.push(std::mem::take(&mut left));
-                        runs.push(std::mem::take(&mut right));
-                    }
-                    match runs.last_mut() {
-                        Some(last) if last.last().is_some_and(|p| p.x0 < g && p.x1 > g) => {
-                            last.push(l)
-                        }
-                        _ => runs.push(vec![l]),
-                    }
-                } else if l.x1 <= g {
-                    left.push(l);
-                } else {
-                    right.push(l);
-                }
-            }
-            runs.push(left);
-            runs.push(right);
-            runs.retain(|r| !r.is_empty());
-            runs
+/// Order fragments for reading: one run per region, in the regions' order, each read top to bottom.
+/// A line (or ruled-table placeholder) goes to the region holding its centre.
+pub(crate) fn reading_order(lines: Vec<Line>, regions: &[Region]) -> Vec<Vec<Line>> {
+    let mut runs: Vec<Vec<Line>> = vec![Vec::new(); regions.len().max(1)];
+    for l in lines {
+        let r = region_of(regions, (l.x0 + l.x1) / 2.0, (l.top + l.bottom) / 2.0);
+        if let Some(run) = runs.get_mut(r) {
+            run.push(l);
         }
     }
-}
-
-/// An x position in the middle of the page that few spans cross while many spans end just left of
-/// it and start just right of it.
-fn span_gutter(page: &Page) -> Option<(f32, f32)> {
-    let width = page.width;
-    if page.spans.len() < 8 || !width.is_finite() || width < 50.0 {
-        return None;
-    }
-    let w = width.min(5_000.0) as usize + 1;
-    let mut cross = vec![0i32; w + 1];
-    for s in &page.spans {
-        let a = (s.x0.max(0.0) as usize).min(w);
-        let b = (s.x1.max(0.0) as usize).min(w);
-        if b > a + 1 {
-            if let Some(c) = cross.get_mut(a + 1) {
-                *c += 1;
-            }
-            if let Some(c) = cross.get_mut(b) {
-                *c -= 1;
-            }
-        }
-    }
-    // Runs of equal crossing count at least 4 pt wide (narrower ones are rivers between words in
-    // one-column text); keep the lowest count, and among those the widest run.
-    let mut acc = 0;
-    let mut best: Option<(i32, usize, usize)> = None; // (crossing, first x, last x)
-    let mut run: Option<(i32, usize, usize)> = None;
-    let (lo, hi) = ((w as f32 * 0.3) as usize, (w as f32 * 0.7) as usize);
-    let better = |r: (i32, usize, usize), b: Option<(i32, usize, usize)>| {
-        r.2 - r.1 >= 4 && b.is_none_or(|b| r.0 < b.0 || (r.0 == b.0 && r.2 - r.1 > b.2 - b.1))
-    };
-    for (x, d) in cross.iter().enumerate().take(hi) {
-        acc += d;
-        if x < lo {
-            continue;
-        }
-        run = match run {
-            Some((c, a, _)) if c == acc => Some((c, a, x)),
-            Some(r) => {
-                if better(r, best) {
-                    best = Some(r);
-                }
-                Some((acc, x, x))
-            }
-            None => Some((acc, x, x)),
-        };
-    }
-    if let Some(r) = run.filter(|r| better(*r, best)) {
-        best = Some(r);
-    }
-    let (crossing, a, b) = best?;
-    if super::model::debug() {
-        tracing::trace!(
-            "gutter candidate crossing {crossing} of {} spans, x {a}..{b}",
-            page.spans.len()
-        );
-    }
-    // Few crossings, and a gap wider than a word space (rivers in one-column text are narrow).
-    if crossing as usize * 5 > page.spans.len() || b - a < 4 {
-        return None;
-    }
-    Some(((a + b) as f32 / 2.0, (b - a) as f32))
-}
-
-/// Both sides of the gutter are text columns: each at least a fifth of the page wide, holding at
-/// least three lines of words that fill 60 % of the column (dot leaders and numbers do not count).
-fn columns_ok(lines: &[Line], g: f32, wide: bool, page_width: f32) -> bool {
-    let crossing = lines.iter().filter(|l| l.x0 < g && l.x1 > g).count();
-    if crossing * 4 > lines.len() {
-        return false;
-    }
-    let left: Vec<&Line> = lines.iter().filter(|l| l.x1 <= g).collect();
-    let right: Vec<&Line> = lines.iter().filter(|l| l.x0 >= g).collect();
-    if wide && crossing == 0 && left.len() >= 5 && right.len() >= 5 {
-        return true; // a very wide empty gutter: page halves, whatever their content
-    }
-    let side_ok = |side: &[&Line]| {
-        let x0 = side.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
-        let x1 = side.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
-        let width = x1 - x0;
-        let full = side
-            .iter()
-            .filter(|l| l.x1 - l.x0 >= 0.6 * width)
-            .filter(|l| l.text().chars().filter(|c| c.is_alphabetic()).count() >= 10)
-            .count();
-        width >= 0.2 * page_width && full >= 3 && full * 5 >= side.len()
-    };
-    side_ok(&left) && side_ok(&right)
+    runs.retain(|r| !r.is_empty());
+    runs
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod layout;
 mod markdown;
 mod model;
 mod reader;
+mod regions;
 mod tables;
 mod text;
 

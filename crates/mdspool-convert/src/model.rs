@@ -101,7 +101,8 @@ pub(crate) struct Page {
 pub(crate) struct PageLayout {
     pub number: usize,
     pub height: f32,
-    pub gutter: Option<f32>,
+    /// Bands and columns in reading order.
+    pub regions: Vec<super::regions::Region>,
     pub rules: Vec<Rule>,
     pub lines: Vec<Line>,
 }

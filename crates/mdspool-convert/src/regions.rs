@@ -1,0 +1,402 @@
+//! Region-first page layout: a page is cut into horizontal bands at full-width elements (a title, an
+//! abstract, a wide figure or table, a rule of text across the page), and each band is searched for a
+//! column gutter: a vertical strip of white space that every text row of the band leaves free, with
+//! real text on both sides. A band with a gutter is split into its two sides, and each side is searched
+//! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
+//! rectangular regions in reading order; every span belongs to the region holding its centre.
+
+use super::model::{Rule, Span};
+
+/// A rectangle of the page read as one run, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Region {
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+}
+
+impl Region {
+    fn contains(&self, x: f32, y: f32) -> bool {
+        x >= self.x0 && x < self.x1 && y >= self.top && y < self.bottom
+    }
+}
+
+/// How deep sides are searched again for further gutters (2 = up to four columns across).
+const MAX_DEPTH: usize = 2;
+/// A gutter is at least this many font sizes wide (justified word spaces stay below ~0.6 em).
+const MIN_GUTTER_EM: f32 = 0.8;
+/// Below this width (in font sizes) a gutter needs a longer band to count (rivers of word spaces).
+const NARROW_GUTTER_EM: f32 = 1.5;
+/// A gap this wide (in font sizes) inside one side of a row separates table cells, not words.
+const CELL_GAP_EM: f32 = 1.1;
+/// A gap this wide (in font sizes) in the middle splits a band into halves even without prose.
+const HALVES_GAP_EM: f32 = 4.0;
+/// The gutter's centre lies in the middle of the text: not within this share of either edge.
+const EDGE_SHARE: f32 = 0.18;
+
+/// The regions of a page in reading order. Spans of rotated text are not here (the reader drops them).
+/// Horizontal ruling lines count as full-width elements too (a rule across a gutter ends the band: the
+/// rows of a bordered table are not columns of text).
+pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
+    let whole = Region {
+        x0: f32::MIN,
+        x1: f32::MAX,
+        top: f32::MIN,
+        bottom: f32::MAX,
+    };
+    let x0 = spans.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
+    let x1 = spans.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
+    // Text boxes without trailing blanks (a span's box often includes its closing space), and the
+    // long horizontal rules as text-less boxes.
+    let mut boxes: Vec<Span> = spans
+        .iter()
+        .map(|s| {
+            let n = s.text.chars().count().max(1) as f32;
+            let trailing = (s.text.len() - s.text.trim_end().len()) as f32;
+            Span {
+                x1: s.x1 - (s.x1 - s.x0) * trailing / n,
+                ..s.clone()
+            }
+        })
+        .collect();
+    boxes.extend(
+        rules
+            .iter()
+            .filter(|r| r.is_horizontal() && r.x1 - r.x0 >= 0.3 * (x1 - x0))
+            .map(|r| Span {
+                x0: r.x0,
+                x1: r.x1,
+                top: r.top,
+                bottom: r.bottom.max(r.top + 0.5),
+                ..Span::plain(String::new())
+            }),
+    );
+    let refs: Vec<&Span> = boxes.iter().collect();
+    let mut out = Vec::new();
+    split(&refs, whole, 0, &mut out);
+    if out.is_empty() {
+        out.push(Region {
+            x0: f32::MIN,
+            x1: f32::MAX,
+            top: f32::MIN,
+            bottom: f32::MAX,
+        });
+    }
+    out
+}
+
+/// Index of the region holding the point, else the nearest one (by centre distance).
+pub(crate) fn region_of(regions: &[Region], x: f32, y: f32) -> usize {
+    if let Some(i) = regions.iter().position(|r| r.contains(x, y)) {
+        return i;
+    }
+    let dist = |r: &Region| {
+        let dx = if x < r.x0 {
+            r.x0 - x
+        } else {
+            (x - r.x1).max(0.0)
+        };
+        let dy = if y < r.top {
+            r.top - y
+        } else {
+            (y - r.bottom).max(0.0)
+        };
+        dx + dy
+    };
+    regions
+        .iter()
+        .enumerate()
+        .min_by(|a, b| dist(a.1).total_cmp(&dist(b.1)))
+        .map_or(0, |(i, _)| i)
+}
+
+/// A horizontal band of rows: first row, end row (exclusive), and its column gap if it has one.
+type Band = (usize, usize, Option<(f32, f32)>);
+
+/// One text row: spans sharing a baseline band, with its vertical extent and font size.
+struct Row<'a> {
+    top: f32,
+    bottom: f32,
+    size: f32,
+    spans: Vec<&'a Span>,
+}
+
+/// Group spans into rows. A glyph taller than two lines (a drop cap) counts only with the line its
+/// top stands on, so it does not merge the lines it spans.
+fn rows<'a>(spans: &[&'a Span]) -> Vec<Row<'a>> {
+    let mut heights: Vec<f32> = spans.iter().map(|s| (s.bottom - s.top).max(0.5)).collect();
+    heights.sort_by(f32::total_cmp);
+    let typical = heights.get(heights.len() / 2).copied().unwrap_or(10.0);
+    let mut sorted: Vec<&Span> = spans.to_vec();
+    sorted.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
+    let mut rows: Vec<Row> = Vec::new();
+    for s in sorted {
+        let bottom = if s.bottom - s.top > 2.2 * typical {
+            s.top + typical
+        } else {
+            s.bottom
+        };
+        let h = (bottom - s.top).max(0.5);
+        let found = rows.iter_mut().rev().take(4).find(|r| {
+            let rh = (r.bottom - r.top).max(0.5);
+            r.bottom.min(bottom) - r.top.max(s.top) >= 0.5 * h.min(rh)
+        });
+        match found {
+            Some(r) => {
+                r.spans.push(s);
+                r.size = r.size.max(s.size);
+            }
+            None => rows.push(Row {
+                top: s.top,
+                bottom,
+                size: s.size,
+                spans: vec![s],
+            }),
+        }
+    }
+    rows
+}
+
+/// Free horizontal intervals of a row inside `[lo, hi]`, at least `min` wide.
+fn free(row: &Row, lo: f32, hi: f32, min: f32) -> Vec<(f32, f32)> {
+    let mut cover: Vec<(f32, f32)> = row.spans.iter().map(|s| (s.x0, s.x1)).collect();
+    cover.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut x = f32::MIN;
+    for (a, b) in cover {
+        if a > x && a.min(hi) - x.max(lo) >= min {
+            out.push((x.max(lo), a.min(hi)));
+        }
+        x = x.max(b);
+    }
+    if hi - x.max(lo) >= min {
+        out.push((x.max(lo), hi));
+    }
+    out
+}
+
+fn intersect(a: &[(f32, f32)], b: &[(f32, f32)], min: f32) -> Vec<(f32, f32)> {
+    let mut out = Vec::new();
+    for &(a0, a1) in a {
+        for &(b0, b1) in b {
+            let (x0, x1) = (a0.max(b0), a1.min(b1));
+            if x1 - x0 >= min {
+                out.push((x0, x1));
+            }
+        }
+    }
+    out
+}
+
+/// Cut the spans of `area` into bands and columns; push the regions in reading order.
+fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
+    let rows = rows(spans);
+    if rows.is_empty() {
+        return;
+    }
+    let mut sizes: Vec<f32> = spans.iter().map(|s| s.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let em = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0);
+    let x0 = spans.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
+    let x1 = spans.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
+    let (lo, hi) = (x0 + EDGE_SHARE * (x1 - x0), x1 - EDGE_SHARE * (x1 - x0));
+    let min = MIN_GUTTER_EM * em;
+    // Bands: (first row, end row, gutter) in top-down order; single-column rows have no gutter.
+    let mut bands: Vec<Band> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let mut gaps = free(&rows[i], lo, hi, min);
+        let mut j = i + 1;
+        while j < rows.len() && !gaps.is_empty() {
+            let next = intersect(&gaps, &free(&rows[j], lo, hi, min), min);
+            if next.is_empty() {
+                break;
+            }
+            gaps = next;
+            j += 1;
+        }
+        // The longest run from row i that reads as two columns (halving the run when the whole
+        // does not: a column band followed by rows that only happen to leave the gap free).
+        let mut gutter = None;
+        while gutter.is_none() && j >= i + 3 {
+            gutter = gaps
+                .iter()
+                .copied()
+                .filter(|g| columns_ok(&rows[i..j], *g, em))
+                .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+            if gutter.is_none() {
+                j = i + (j - i) / 2;
+            }
+        }
+        match gutter {
+            Some(g) => {
+                // A column band right under one with the same gutter continues it (nothing
+                // full-width stands between them).
+                match bands.last_mut() {
+                    Some((_, end, Some(prev))) if prev.0.max(g.0) < prev.1.min(g.1) => {
+                        *prev = (prev.0.max(g.0), prev.1.min(g.1));
+                        *end = j;
+                    }
+                    _ => bands.push((i, j, Some(g))),
+                }
+                i = j;
+            }
+            None => {
+                match bands.last_mut() {
+                    Some(last) if last.2.is_none() => last.1 = i + 1,
+                    _ => bands.push((i, i + 1, None)),
+                }
+                i += 1;
+            }
+        }
+    }
+    let n = bands.len();
+    for (k, &(a, b, gutter)) in bands.iter().enumerate() {
+        // Bands meet halfway between their rows, so every point of the area falls in one.
+        let top = if k == 0 {
+            area.top
+        } else {
+            (rows[a - 1].bottom + rows[a].top) / 2.0
+        };
+        let bottom = if k + 1 == n {
+            area.bottom
+        } else {
+            (rows[b - 1].bottom + rows[b].top) / 2.0
+        };
+        let band = Region {
+            top,
+            bottom,
+            ..area
+        };
+        let Some((g0, g1)) = gutter else {
+            out.push(band);
+            continue;
+        };
+        let mid = (g0 + g1) / 2.0;
+        let left = Region { x1: mid, ..band };
+        let right = Region { x0: mid, ..band };
+        for side in [left, right] {
+            let inside: Vec<&Span> = rows[a..b]
+                .iter()
+                .flat_map(|r| r.spans.iter().copied())
+                .filter(|s| side.contains((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0))
+                .collect();
+            if depth + 1 < MAX_DEPTH && !inside.is_empty() {
+                split(&inside, side, depth + 1, out);
+            } else {
+                out.push(side);
+            }
+        }
+    }
+}
+
+/// Whether the rows read as two text columns on either side of the gap `g`: enough rows, and on each
+/// side at least two rows of words that fill most of that side (lists, labels and table cells do not).
+fn columns_ok(rows: &[Row], g: (f32, f32), em: f32) -> bool {
+    let width = g.1 - g.0;
+    let need = if width < NARROW_GUTTER_EM * em { 5 } else { 3 };
+    if rows.len() < need {
+        return false;
+    }
+    let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
+    let right: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x0 >= g.1)).collect();
+    let (l_ok, l_full) = side(&left, em);
+    let (r_ok, r_full) = side(&right, em);
+    if !(l_ok && r_ok) {
+        return halves(&left, &right, g, em);
+    }
+    // Rows with words on both sides where neither side is a full line of prose are table rows
+    // that happen to leave the gap free: a band with many of them is a wide table, not columns.
+    let (mut both, mut cells) = (0usize, 0usize);
+    for (k, (l, r)) in left.iter().zip(&right).enumerate() {
+        if l.is_some() && r.is_some() {
+            both += 1;
+            cells += usize::from(!l_full[k] && !r_full[k]);
+        }
+    }
+    cells < 3 || cells * 4 <= both
+}
+
+/// Two independent halves whatever their content (a two-page spread, two forms side by side): a very
+/// wide gap in the middle, five rows or more on each side, and rows that mostly do not line up across
+/// the gap (the rows of a table do).
+fn halves(left: &[Option<Part>], right: &[Option<Part>], g: (f32, f32), em: f32) -> bool {
+    let x0 = left.iter().flatten().map(|p| p.x0).fold(f32::MAX, f32::min);
+    let x1 = right
+        .iter()
+        .flatten()
+        .map(|p| p.x1)
+        .fold(f32::MIN, f32::max);
+    let mid = (g.0 + g.1) / 2.0;
+    let central = mid > x0 + 0.4 * (x1 - x0) && mid < x0 + 0.6 * (x1 - x0);
+    let (l, r) = (
+        left.iter().flatten().count(),
+        right.iter().flatten().count(),
+    );
+    let both = left
+        .iter()
+        .zip(right)
+        .filter(|(a, b)| a.is_some() && b.is_some())
+        .count();
+    g.1 - g.0 >= HALVES_GAP_EM * em && central && l >= 5 && r >= 5 && both * 5 <= 3 * l.min(r)
+}
+
+/// What one row holds on one side of a gap.
+struct Part {
+    x0: f32,
+    x1: f32,
+    letters: usize,
+    words: usize,
+    /// Split by a gap as wide as between table cells.
+    cells: bool,
+}
+
+fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
+    let mut mine: Vec<&Span> = row
+        .spans
+        .iter()
+        .copied()
+        .filter(|s| !s.text.is_empty() && on_side(s))
+        .collect();
+    mine.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let x0 = mine.first()?.x0;
+    Some(Part {
+        x0,
+        x1: mine.iter().map(|s| s.x1).fold(f32::MIN, f32::max),
+        letters: mine
+            .iter()
+            .map(|s| s.text.chars().filter(|c| c.is_alphabetic()).count())
+            .sum(),
+        words: mine.iter().map(|s| s.text.split_whitespace().count()).sum(),
+        cells: mine
+            .windows(2)
+            .any(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size)),
+    })
+}
+
+/// Whether one side is a text column (at least 6 em wide, a third of its rows or more full lines of
+/// words), and which rows are full lines: most of the side's width, words, no cell gap.
+fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
+    let x0 = parts
+        .iter()
+        .flatten()
+        .map(|p| p.x0)
+        .fold(f32::MAX, f32::min);
+    let x1 = parts
+        .iter()
+        .flatten()
+        .map(|p| p.x1)
+        .fold(f32::MIN, f32::max);
+    let full: Vec<bool> = parts
+        .iter()
+        .map(|p| {
+            p.as_ref().is_some_and(|p| {
+                p.x1 - p.x0 >= 0.6 * (x1 - x0) && p.letters >= 10 && p.words >= 3 && !p.cells
+            })
+        })
+        .collect();
+    let n_full = full.iter().filter(|f| **f).count();
+    let n = parts.iter().flatten().count();
+    (x1 - x0 >= 6.0 * em && n_full >= 2 && n_full * 3 >= n, full)
+}
