@@ -14,6 +14,7 @@ mod markdown;
 mod model;
 mod reader;
 mod regions;
+mod shapes;
 mod tables;
 mod text;
 

@@ -12,7 +12,7 @@ use pdf_oxide::object::Object;
 
 use super::ConvertError;
 use super::bidi;
-use super::model::{Page, Rule, Span};
+use super::model::{Page, Span};
 
 /// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
 const MAX_PAGES: usize = 20_000;
@@ -21,8 +21,6 @@ const MAX_SPANS_PER_PAGE: usize = 60_000;
 /// Upper bound on the characters of one baseline searched when reading a right-to-left span from
 /// its glyph positions (beyond it the span keeps the parser's text).
 const MAX_CHARS_PER_BASELINE: usize = 5_000;
-/// Upper bound on ruling-line segments kept per page.
-const MAX_RULES_PER_PAGE: usize = 4_000;
 
 /// An opened document plus what we know about it.
 pub(crate) struct Document {
@@ -212,7 +210,8 @@ impl Document {
             }
         }
         attach_links(doc, index, &mut spans, x_off, top);
-        let rules = read_rules(doc, index, x_off, top);
+        let (rules, bullets) = super::shapes::read_shapes(doc, index, x_off, top, &spans);
+        spans.extend(bullets);
         Ok(Page {
             number: index + 1,
             width,
@@ -480,61 +479,6 @@ fn attach_links(doc: &PdfDocument, index: usize, spans: &mut [Span], x_off: f32,
             }
         }
     }
-}
-
-/// Horizontal and vertical ruling lines: stroked segments, thin filled rectangles, and the edges
-/// of stroked rectangles (cell borders).
-fn read_rules(doc: &PdfDocument, index: usize, x_off: f32, top: f32) -> Vec<Rule> {
-    use pdf_oxide::elements::PathOperation as Op;
-    let Ok(paths) = doc.extract_paths(index) else {
-        return Vec::new();
-    };
-    let mut rules = Vec::new();
-    let mut push = |x0: f32, y0: f32, x1: f32, y1: f32| {
-        let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
-        let ok = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
-        if ok
-            && ((h <= 3.0 && w > 8.0) || (w <= 3.0 && h > 6.0))
-            && rules.len() < MAX_RULES_PER_PAGE
-        {
-            rules.push(Rule {
-                x0: x0.min(x1) - x_off,
-                x1: x0.max(x1) - x_off,
-                top: top - y0.max(y1),
-                bottom: top - y0.min(y1),
-            });
-        }
-    };
-    for p in paths.iter().take(MAX_RULES_PER_PAGE * 4) {
-        let stroked = p.stroke_color.is_some();
-        let mut cur = (0.0f32, 0.0f32);
-        for op in p.operations.iter().take(10_000) {
-            match *op {
-                Op::MoveTo(x, y) => cur = (x, y),
-                Op::LineTo(x, y) => {
-                    if stroked {
-                        push(cur.0, cur.1, x, y);
-                    }
-                    cur = (x, y);
-                }
-                Op::Rectangle(x, y, w, h) => {
-                    let thin = w.abs() <= 3.0 || h.abs() <= 3.0;
-                    if thin {
-                        push(x, y + h / 2.0, x + w, y + h / 2.0);
-                        push(x + w / 2.0, y, x + w / 2.0, y + h);
-                    } else if stroked {
-                        push(x, y, x + w, y);
-                        push(x, y + h, x + w, y + h);
-                        push(x, y, x, y + h);
-                        push(x + w, y, x + w, y + h);
-                    }
-                }
-                Op::CurveTo(.., x, y) => cur = (x, y),
-                Op::ClosePath => {}
-            }
-        }
-    }
-    rules
 }
 
 /// A text entry of the document information dictionary (`/Title`, `/Author`).
