@@ -2,7 +2,8 @@
 //! run of rows that split into the same set of column bands; wrapped cell lines are folded into the
 //! row above. When the evidence is weak nothing is emitted, so the text stays in reading order.
 
-use super::model::{Line, Rule};
+use super::layout::is_marker_text;
+use super::model::{Line, Rule, Span, join_spans};
 use super::text::{clean, collapse_spaces};
 
 pub(crate) struct Table {
@@ -17,13 +18,36 @@ const MAX_RETRY_RUN: usize = 60;
 /// Most columns a table may have (beyond this, it is more likely scattered text).
 const MAX_COLS: usize = 20;
 
+/// A gap between two spans of one row this wide (in font sizes) can separate table cells; narrower
+/// gaps are word spaces (justified text stays below ~0.6 em).
+const CELL_GAP_EM: f32 = 0.8;
+
+/// Cells of a row: clusters of spans separated by gaps of at least `CELL_GAP_EM`.
+fn cell_count(row: &[Line]) -> usize {
+    let mut spans: Vec<&Span> = row.iter().flat_map(|l| &l.spans).collect();
+    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    // A list marker and its item text are one cell.
+    if row.len() == 1 && spans.first().is_some_and(|s| is_marker_text(&s.text)) {
+        return 1;
+    }
+    let mut n = usize::from(!spans.is_empty());
+    let mut x1 = f32::MIN;
+    for s in spans {
+        if x1 > f32::MIN && s.x0 - x1 >= CELL_GAP_EM * s.size {
+            n += 1;
+        }
+        x1 = x1.max(s.x1);
+    }
+    n.max(row.len())
+}
+
 pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < rows.len() {
         if rows
             .get(i)
-            .is_none_or(|r| r.len() < 2 || r.iter().any(|l| l.table.is_some()))
+            .is_none_or(|r| cell_count(r) < 2 || r.iter().any(|l| l.table.is_some()))
         {
             i += 1;
             continue;
@@ -40,7 +64,7 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             if gap > 2.0 * h || row.iter().any(|l| l.table.is_some()) {
                 break;
             }
-            if row.len() >= 2 {
+            if cell_count(row) >= 2 {
                 last_multi = j;
             } else if j - last_multi > 2 {
                 break;
@@ -73,16 +97,18 @@ fn row_height(row: &[Line]) -> f32 {
 /// Try to read rows[start..end] as a table.
 fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option<Table> {
     let slice = rows.get(start..end)?;
-    let multi = slice.iter().filter(|r| r.len() >= 2).count();
+    let multi = slice.iter().filter(|r| cell_count(r) >= 2).count();
     if multi < 2 {
         return None;
     }
-    // Column bands: union of the x-intervals of fragments in multi-fragment rows.
+    // Column bands: union of the x-intervals of the spans of multi-cell rows (word gaps fall at
+    // different places from row to row and close up; the gaps between columns stay open).
     let mut iv: Vec<(f32, f32)> = slice
         .iter()
-        .filter(|r| r.len() >= 2)
+        .filter(|r| cell_count(r) >= 2)
         .flatten()
-        .map(|l| (l.x0, l.x1))
+        .flat_map(|l| &l.spans)
+        .map(|s| (s.x0, s.x1 - trailing_blank(s)))
         .collect();
     iv.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut bands: Vec<(f32, f32)> = Vec::new();
@@ -106,27 +132,25 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if multi < 3 && !ruled {
         return None;
     }
-    // Cells that read like running prose in wide columns mean two text columns, not a table.
-    let width: f32 = bands.iter().map(|b| b.1 - b.0).sum();
-    let span = bands.last()?.1 - bands.first()?.0;
-    if width > 0.9 * span {
+    // Columns must be set apart by more than word spaces: a gap between two column bands at
+    // least a cell gap somewhere (text columns were already told apart by the region layout).
+    let em = frags.iter().map(|l| l.size).fold(0.0f32, f32::max).max(1.0);
+    if bands.windows(2).all(|w| w[1].0 - w[0].1 < CELL_GAP_EM * em) {
         return None;
     }
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut prev_bottom = f32::MIN;
     for row in slice {
-        let mut r = vec![String::new(); ncols];
-        for l in row {
-            let c = band_of(&bands, l).unwrap_or(0);
-            if let Some(cell) = r.get_mut(c) {
-                if !cell.is_empty() {
-                    cell.push(' ');
-                }
-                cell.push_str(&cell_text(l));
+        let mut parts: Vec<Vec<Span>> = vec![Vec::new(); ncols];
+        for s in row.iter().flat_map(|l| &l.spans) {
+            let c = band_of(&bands, s.x0, s.x1 - trailing_blank(s)).unwrap_or(0);
+            if let Some(p) = parts.get_mut(c) {
+                p.push(s.clone());
             }
         }
+        let r: Vec<String> = parts.iter().map(|p| cell_text(p)).collect();
         // A single fragment close below the previous row continues a wrapped cell.
-        let continues = row.len() == 1 && top(row) - prev_bottom < 0.6 * row_height(row);
+        let continues = cell_count(row) == 1 && top(row) - prev_bottom < 0.6 * row_height(row);
         match cells.last_mut() {
             Some(last) if continues => {
                 for (dst, src) in last.iter_mut().zip(r) {
@@ -150,16 +174,28 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     Some(Table { start, end, cells })
 }
 
-fn band_of(bands: &[(f32, f32)], l: &Line) -> Option<usize> {
-    let cx = (l.x0 + l.x1) / 2.0;
+fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> Option<usize> {
+    let cx = (x0 + x1) / 2.0;
     bands
         .iter()
         .position(|b| cx >= b.0 - 1.0 && cx <= b.1 + 1.0)
-        .or_else(|| bands.iter().position(|b| l.x0 < b.1 && l.x1 > b.0))
+        .or_else(|| bands.iter().position(|b| x0 < b.1 && x1 > b.0))
 }
 
-fn cell_text(l: &Line) -> String {
-    collapse_spaces(&clean(&l.text()).replace('|', "\\|"))
+/// The width of the blanks a span's box includes at its end.
+fn trailing_blank(s: &Span) -> f32 {
+    let n = s.text.chars().count().max(1) as f32;
+    let blanks = s
+        .text
+        .chars()
+        .rev()
+        .take_while(|c| c.is_whitespace())
+        .count() as f32;
+    (s.x1 - s.x0) * blanks / n
+}
+
+fn cell_text(spans: &[Span]) -> String {
+    collapse_spaces(&clean(&join_spans(spans)).replace('|', "\\|"))
 }
 
 fn has_rules(rules: &[Rule], top: f32, bottom: f32) -> bool {
