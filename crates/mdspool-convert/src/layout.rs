@@ -116,7 +116,16 @@ fn line_fragments(mut spans: Vec<&Span>, rtl: bool) -> Vec<Line> {
 fn fragment(mut spans: Vec<Span>) -> Line {
     if let [first, second, ..] = spans.as_mut_slice() {
         let t = first.text.trim();
-        let lone = t.chars().count() == 1 && !t.starts_with(|c: char| c.is_ascii_digit());
+        // A letter in a text font at the text's size is a word ("t is in seconds", a math
+        // variable in italics); a symbol font's letters, or a letter set at another size, are
+        // made-up bullets.
+        let symbol_font = ["symbol", "dingbat", "wingding", "zapf", "webdings"]
+            .iter()
+            .any(|m| first.font.to_ascii_lowercase().contains(m));
+        let resized = (first.size - second.size).abs() > 0.15 * second.size;
+        let lone = t.chars().count() == 1
+            && !t.starts_with(|c: char| c.is_ascii_digit())
+            && (symbol_font || resized || !t.starts_with(char::is_alphanumeric));
         let gap = second.x0 - first.x1;
         if lone && first.font != second.font && gap > 0.2 * second.size && gap < 3.0 * second.size {
             first.text = "•".to_string();

@@ -17,6 +17,7 @@ mod regions;
 mod shapes;
 mod tables;
 mod text;
+mod words;
 
 /// Options shared by every converter.
 #[derive(Debug, Clone)]

@@ -13,6 +13,7 @@ use pdf_oxide::object::Object;
 use super::ConvertError;
 use super::bidi;
 use super::model::{Page, Span};
+use super::words::{self, LinkRect};
 
 /// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
 const MAX_PAGES: usize = 20_000;
@@ -134,6 +135,8 @@ impl Document {
         let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
         let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
         let mut glyphs: Option<PageGlyphs> = None;
+        // Spans with usable glyph positions get their word spaces decided again (`words.rs`).
+        let mut shown: Vec<words::Shown> = Vec::new();
         // On a right-to-left page every span holding right-to-left letters is read from the right
         // (a Latin word drawn with a neighbouring Arabic letter); elsewhere only mostly-RTL spans.
         let rtl_page = bidi::mostly_rtl_texts(raw.iter().map(|s| s.text.as_str()));
@@ -190,6 +193,19 @@ impl Document {
                     continue;
                 }
             }
+            if !rtl_span
+                && let Some(glyphs) =
+                    words::glyphs_of(&s.text, &s.char_x_offsets, &s.char_widths, x_off)
+            {
+                shown.push(words::Shown {
+                    span: Span {
+                        text: s.text.clone(),
+                        ..span
+                    },
+                    glyphs,
+                });
+                continue;
+            }
             split_at_wide_advances(
                 span,
                 &s.text,
@@ -199,6 +215,8 @@ impl Document {
                 &mut spans,
             );
         }
+        let links = link_rects(doc, index, x_off, top);
+        words::respace(shown, &links, &mut spans);
         if spans.is_empty() {
             // The parser drops a content stream that hits the decompression cap without an error;
             // decoding it once more tells a bomb from a page that has no text.
@@ -209,7 +227,7 @@ impl Document {
                 }
             }
         }
-        attach_links(doc, index, &mut spans, x_off, top);
+        attach_links(&mut spans, &links);
         let (rules, bullets) = super::shapes::read_shapes(doc, index, x_off, top, &spans);
         spans.extend(bullets);
         Ok(Page {
@@ -457,11 +475,12 @@ fn is_mono_name(name: &str) -> bool {
     .any(|m| name.contains(m))
 }
 
-/// Attach the URI of each link annotation to the spans whose centre lies inside its rectangle.
-fn attach_links(doc: &PdfDocument, index: usize, spans: &mut [Span], x_off: f32, top: f32) {
+/// The page's URI link annotations, as rectangles in page coordinates.
+fn link_rects(doc: &PdfDocument, index: usize, x_off: f32, top: f32) -> Vec<LinkRect> {
     let Ok(annots) = doc.get_annotations(index) else {
-        return;
+        return Vec::new();
     };
+    let mut out = Vec::new();
     for a in annots.iter().take(2_000) {
         let (Some(LinkAction::Uri(uri)), Some(r)) = (&a.action, a.rect) else {
             continue;
@@ -470,13 +489,23 @@ fn attach_links(doc: &PdfDocument, index: usize, spans: &mut [Span], x_off: f32,
         if uri.is_empty() || uri.len() > 2_000 || uri.contains(char::is_whitespace) {
             continue;
         }
-        let (x0, x1) = (r[0].min(r[2]) as f32 - x_off, r[0].max(r[2]) as f32 - x_off);
-        let (t, b) = (top - r[1].max(r[3]) as f32, top - r[1].min(r[3]) as f32);
-        for s in spans.iter_mut() {
-            let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
-            if cx >= x0 - 1.0 && cx <= x1 + 1.0 && cy >= t - 1.0 && cy <= b + 1.0 {
-                s.link = Some(uri.to_string());
-            }
+        out.push(LinkRect {
+            x0: r[0].min(r[2]) as f32 - x_off,
+            x1: r[0].max(r[2]) as f32 - x_off,
+            top: top - r[1].max(r[3]) as f32,
+            bottom: top - r[1].min(r[3]) as f32,
+            uri: uri.to_string(),
+        });
+    }
+    out
+}
+
+/// Attach the URI of each link to the spans whose centre lies inside its rectangle.
+fn attach_links(spans: &mut [Span], links: &[LinkRect]) {
+    for s in spans.iter_mut() {
+        let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+        if let Some(l) = links.iter().rev().find(|l| l.contains(cx, cy)) {
+            s.link = Some(l.uri.clone());
         }
     }
 }

@@ -1,0 +1,327 @@
+//! Word spaces from glyph positions. The parser's spans decide spaces by its own rules and sometimes
+//! put a word's first glyph at the end of the previous span ("improvest" + "he"), glue words whose gap
+//! is a repositioning rather than a space glyph (one show operator per word, tight kerning), or split a
+//! word at a kerning step ("Inv oice"). Here consecutive spans of one font on one baseline are pooled
+//! into runs, their glyphs ordered by position, and spaces decided again from the gap between glyphs,
+//! measured against the font size and the run's usual letter spacing, the same way inside and between
+//! the parser's spans. Runs are cut into separate spans at gaps as wide as between table cells.
+
+use super::model::Span;
+
+/// A gap this much wider than the run's usual letter gap (in font sizes) is a word space.
+const WORD_GAP_EM: f32 = 0.1;
+/// A space glyph whose gap (from the glyph before to the glyph after) is below this is no word space.
+const MIN_SPACE_EM: f32 = 0.05;
+/// A gap this wide (in font sizes) ends the span: cells, tab stops and columns stay apart.
+const SPLIT_GAP_EM: f32 = 0.5;
+
+/// A link annotation's rectangle (page coordinates) and target.
+pub(crate) struct LinkRect {
+    pub x0: f32,
+    pub x1: f32,
+    pub top: f32,
+    pub bottom: f32,
+    pub uri: String,
+}
+
+impl LinkRect {
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        x >= self.x0 - 1.0 && x <= self.x1 + 1.0 && y >= self.top - 1.0 && y <= self.bottom + 1.0
+    }
+}
+
+/// Words of a font the parser must have found before its widths can be judged unreliable.
+const MIN_EVIDENCE_WORDS: usize = 20;
+
+/// One glyph: its character and horizontal extent (page coordinates, left to right).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Glyph {
+    pub c: char,
+    pub x0: f32,
+    pub x1: f32,
+    /// Follows a ligature the parser expanded into letters of equal made-up widths ("fi" drawn as
+    /// one glyph): the gap before this glyph is not measurable, so it never makes a space.
+    pub after_ligature: bool,
+}
+
+/// A span as read, with its glyphs when the parser gave usable per-glyph positions.
+pub(crate) struct Shown {
+    pub span: Span,
+    pub glyphs: Vec<Glyph>,
+}
+
+/// Per-glyph positions of a span, or `None` when the parser's offsets and widths do not match its
+/// text or are unusable (then the span keeps the parser's text).
+pub(crate) fn glyphs_of(
+    text: &str,
+    offsets: &[f32],
+    widths: &[f32],
+    x_off: f32,
+) -> Option<Vec<Glyph>> {
+    let n = text.chars().count();
+    if n == 0 || offsets.len() != n || widths.len() != n {
+        return None;
+    }
+    let mut glyphs: Vec<Glyph> = text
+        .chars()
+        .zip(offsets.iter().zip(widths))
+        .map(|(c, (x, w))| Glyph {
+            c,
+            x0: x - x_off,
+            x1: x + w.max(0.0) - x_off,
+            after_ligature: false,
+        })
+        .collect();
+    for k in 2..glyphs.len() {
+        let (a, b) = (glyphs[k - 2], glyphs[k - 1]);
+        let split = a.c == 'f'
+            && matches!(b.c, 'f' | 'i' | 'l')
+            && ((a.x1 - a.x0) - (b.x1 - b.x0)).abs() < 0.01
+            && (b.x0 - a.x1).abs() < 0.01;
+        if split && let Some(g) = glyphs.get_mut(k) {
+            g.after_ligature = true;
+        }
+    }
+    let usable = glyphs.iter().all(|g| g.x0.is_finite() && g.x1.is_finite());
+    let sized = glyphs
+        .iter()
+        .filter(|g| !g.c.is_whitespace() && g.x1 > g.x0)
+        .count();
+    let visible = glyphs.iter().filter(|g| !g.c.is_whitespace()).count();
+    (usable && sized * 2 > visible).then_some(glyphs)
+}
+
+/// Pool consecutive spans of one font and size on one baseline into runs and rebuild their text.
+/// Spans are also cut where a link starts or ends, so a link covers its own words only.
+pub(crate) fn respace(mut shown: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
+    narrow_to_ink(&mut shown);
+    let distrusted = distrusted_fonts(&shown);
+    let mut run: Vec<Shown> = Vec::new();
+    for s in shown {
+        if distrusted.contains(&s.span.font) {
+            out.push(s.span);
+            continue;
+        }
+        let joins = run.last().is_some_and(|p| same_run(&p.span, &s.span));
+        if !joins && !run.is_empty() {
+            emit(std::mem::take(&mut run), links, out);
+        }
+        run.push(s);
+    }
+    if !run.is_empty() {
+        emit(run, links, out);
+    }
+}
+
+/// The parser's glyph widths are advances, and include character spacing (`Tc`), which some producers
+/// use to set word gaps ("s" and "t" of "improves the" drawn as one string with 3.5 pt between
+/// letters). A glyph's own width is its median advance on the page in its font and size.
+fn narrow_to_ink(shown: &mut [Shown]) {
+    use std::collections::HashMap;
+    let key = |s: &Span, c: char| (s.font.clone(), s.size.to_bits(), c);
+    let mut widths: HashMap<(String, u32, char), Vec<f32>> = HashMap::new();
+    for s in shown.iter() {
+        for g in &s.glyphs {
+            widths
+                .entry(key(&s.span, g.c))
+                .or_default()
+                .push(g.x1 - g.x0);
+        }
+    }
+    // The median: letter spacing widens a few advances, kerning narrows a few.
+    let ink: HashMap<(String, u32, char), f32> = widths
+        .into_iter()
+        .map(|(k, mut v)| {
+            v.sort_by(f32::total_cmp);
+            let m = v.get(v.len() / 2).copied().unwrap_or(0.0);
+            (k, m)
+        })
+        .collect();
+    for s in shown.iter_mut() {
+        let span = &s.span;
+        for g in &mut s.glyphs {
+            if let Some(w) = ink.get(&key(span, g.c)) {
+                g.x1 = g.x0 + w.max(0.0);
+            }
+        }
+    }
+}
+
+/// Fonts whose glyph widths do not fit their positions (a width table read wrong would put spaces
+/// inside words): re-spaced alone, their spans gain more than one space per five words the parser
+/// found (judged on fonts with enough words to tell). Their spans keep the parser's text.
+fn distrusted_fonts(shown: &[Shown]) -> std::collections::HashSet<String> {
+    use std::collections::HashMap;
+    let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
+    for s in shown {
+        let mut alone = Vec::new();
+        emit(
+            vec![Shown {
+                span: s.span.clone(),
+                glyphs: s.glyphs.clone(),
+            }],
+            &[],
+            &mut alone,
+        );
+        let ours: usize = alone
+            .iter()
+            .map(|a| a.text.split_whitespace().count())
+            .sum();
+        let theirs = s.span.text.split_whitespace().count();
+        let t = tally.entry(s.span.font.as_str()).or_default();
+        t.0 += ours.saturating_sub(theirs);
+        t.1 += theirs;
+    }
+    tally
+        .into_iter()
+        .filter(|(_, (added, words))| *words >= MIN_EVIDENCE_WORDS && added * 5 > *words)
+        .map(|(f, _)| f.to_string())
+        .collect()
+}
+
+fn same_run(a: &Span, b: &Span) -> bool {
+    let size = a.size.max(b.size);
+    a.font == b.font
+        && (a.size - b.size).abs() < 0.05 * size
+        && (a.bottom - b.bottom).abs() < 0.2 * size
+        && b.x0 >= a.x0
+        && b.x0 - a.x1 < SPLIT_GAP_EM * size
+}
+
+fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
+    let Some(first) = run.first() else { return };
+    let style = first.span.clone();
+    let size = style.size.max(1.0);
+    let (top, bottom) = run.iter().fold((f32::MAX, f32::MIN), |(t, b), s| {
+        (t.min(s.span.top), b.max(s.span.bottom))
+    });
+    let mut glyphs: Vec<Glyph> = run.into_iter().flat_map(|s| s.glyphs).collect();
+    glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    // The run's usual gap between letters (tracking, kerning), from glyph pairs with no space glyph.
+    let mut gaps: Vec<f32> = Vec::new();
+    let mut prev: Option<&Glyph> = None;
+    for g in &glyphs {
+        if g.c.is_whitespace() {
+            prev = None;
+            continue;
+        }
+        if let Some(p) = prev {
+            gaps.push(g.x0 - p.x1);
+        }
+        prev = Some(g);
+    }
+    gaps.sort_by(f32::total_cmp);
+    let usual = gaps
+        .get(gaps.len() / 2)
+        .copied()
+        .unwrap_or(0.0)
+        .clamp(0.0, 0.1 * size);
+    let word_gap = usual + WORD_GAP_EM * size;
+    let mut text = String::new();
+    let (mut x0, mut x1) = (f32::MAX, f32::MIN);
+    let mut last: Option<Glyph> = None;
+    let mut spaced = false;
+    let mut flush = |text: &mut String, x0: &mut f32, x1: &mut f32| {
+        let t = text.trim_end().to_string();
+        if !t.is_empty() {
+            out.push(Span {
+                text: t,
+                x0: *x0,
+                x1: *x1,
+                top,
+                bottom,
+                ..style.clone()
+            });
+        }
+        text.clear();
+        *x0 = f32::MAX;
+        *x1 = f32::MIN;
+    };
+    let mid = (top + bottom) / 2.0;
+    let link_of = |g: &Glyph| {
+        links
+            .iter()
+            .rposition(|l| l.contains((g.x0 + g.x1) / 2.0, mid))
+    };
+    let mut link = None;
+    for g in glyphs {
+        if g.c.is_whitespace() {
+            spaced = true;
+            continue;
+        }
+        let here = if links.is_empty() { None } else { link_of(&g) };
+        if let Some(p) = last {
+            let gap = if g.after_ligature { 0.0 } else { g.x0 - p.x1 };
+            let space = gap > word_gap || (spaced && gap > MIN_SPACE_EM * size);
+            if gap >= SPLIT_GAP_EM * size || here != link {
+                flush(&mut text, &mut x0, &mut x1);
+            } else if space {
+                text.push(' ');
+            }
+        }
+        link = here;
+        text.push(g.c);
+        x0 = x0.min(g.x0);
+        x1 = x1.max(g.x1);
+        last = Some(g);
+        spaced = false;
+    }
+    flush(&mut text, &mut x0, &mut x1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Glyph, Shown, respace};
+    use crate::model::Span;
+
+    /// A span of `text` in a 10 pt font whose glyphs are 5 pt wide, placed at `xs`.
+    fn shown(text: &str, xs: &[f32]) -> Shown {
+        let glyphs: Vec<Glyph> = text
+            .chars()
+            .zip(xs)
+            .map(|(c, x)| Glyph {
+                c,
+                x0: *x,
+                x1: x + 5.0,
+                after_ligature: false,
+            })
+            .collect();
+        let span = Span {
+            x0: xs.first().copied().unwrap_or(0.0),
+            x1: xs.last().copied().unwrap_or(0.0) + 5.0,
+            top: 0.0,
+            bottom: 10.0,
+            font: "F".into(),
+            ..Span::plain(text.to_string())
+        };
+        Shown { span, glyphs }
+    }
+
+    fn texts(v: Vec<Shown>) -> Vec<String> {
+        let mut out = Vec::new();
+        respace(v, &[], &mut out);
+        out.into_iter().map(|s| s.text).collect()
+    }
+
+    #[test]
+    fn word_gaps_without_space_glyphs_become_spaces() {
+        // "use the": letters touch, the words are 1.3 pt apart (0.13 em: tight justified text).
+        let xs = [0.0, 5.0, 10.0, 16.3, 21.3, 26.3];
+        assert_eq!(texts(vec![shown("usethe", &xs)]), ["use the"]);
+    }
+
+    #[test]
+    fn a_glyph_at_the_end_of_the_wrong_span_goes_with_its_word() {
+        // The parser gave "improvest" + "he": the "t" stands right before "he", after a word gap.
+        let a = shown("ovest", &[0.0, 5.0, 10.0, 15.0, 23.0]);
+        let b = shown("he", &[28.0, 33.0]);
+        assert_eq!(texts(vec![a, b]), ["oves the"]);
+    }
+
+    #[test]
+    fn a_space_glyph_with_no_gap_is_no_word_space_and_wide_gaps_split() {
+        // "Inv oice": the space glyph sits inside a kerning step; "12" stands 20 pt further on.
+        let xs = [0.0, 5.0, 10.0, 15.0, 15.2, 20.2, 25.2, 30.2, 55.2, 60.2];
+        assert_eq!(texts(vec![shown("Inv oice12", &xs)]), ["Invoice", "12"]);
+    }
+}
