@@ -496,7 +496,7 @@ def tex_table(block, caps):
     n = len(header)
     long_ = len(rows) > 20
     small = n > 5 or caps.name == "latex2"
-    lines = [r"{\small\setlength{\tabcolsep}{4pt}"] if small else []
+    lines = [r"{\scriptsize\setlength{\tabcolsep}{4pt}" if n >= 8 else r"{\small\setlength{\tabcolsep}{4pt}"] if small else []
     spec = ("|" + "|".join(aligns) + "|") if style == "ruled" else "".join(aligns)
     top, mid, bot, sep = {"ruled": (r"\hline", r"\hline", "", r" \hline"),
                           "booktabs": (r"\toprule", r"\midrule", r"\bottomrule", ""),
@@ -880,6 +880,8 @@ def to_groff(doc, caps):
             _, style, header, rows, aligns = b
             long_ = len(rows) > 20
             opts = {"ruled": "allbox", "booktabs": "box", "plain": ""}[style]
+            if len(header) > 5:
+                R += [".ps -2", ".vs -2"]
             R += [".TS" + (" H" if long_ else ""), f"center {opts} tab(@);".replace("  ", " "),
                   " ".join("c" for _ in header), " ".join(aligns) + "."]
             R.append("@".join("\\fB" + roff(c) + "\\fP" for c in header))
@@ -889,6 +891,8 @@ def to_groff(doc, caps):
                 R.append(".TH")
             R += ["@".join(roff_line(c) for c in r_) for r_ in rows]
             R.append(".TE")
+            if len(header) > 5:
+                R += [".ps", ".vs"]
         elif b[0] == "code":
             R += [".DS L", ".ft CW", ".nf"] + [roff_line(l) for l in b[1]] + [".fi", ".ft", ".DE"]
     return "\n".join(R) + "\n"
