@@ -764,7 +764,8 @@ def to_typst(doc, caps, index):
          '#show heading.where(level: 1): set align(center)', '#show heading.where(level: 1): set text(size: 17pt)',
          '= ' + typ(doc["title"]), '#align(center)[#emph[' + typ(doc["author"]) + ']]', '']
     if doc["abstract"]:
-        T += ['#pad(x: 2em)[#text(size: 9.5pt)[*Abstract.* ' + typ_inline(doc["abstract"]) + ']]', '']
+        T += ['#align(center)[#text(size: 10pt, weight: "bold")[Abstract]]', '',
+              '#pad(x: 2em)[#text(size: 9.5pt)[' + typ_inline(doc["abstract"]) + ']]', '']
     for b in doc["blocks"]:
         if b[0] == "h":
             _, level, num, text = b
