@@ -1027,7 +1027,9 @@ def main():
     pages = sum(r["pages"] or 0 for r in ok)
     man_path = os.path.join(args.out, "manifest.json")
     with open(man_path, "w", encoding="utf-8") as f:
-        json.dump({"seed": args.seed, "count": args.count, "size": args.size,
+        json.dump({"seed": args.seed, "count": args.count, "size": args.size, "jobs": args.jobs,
+                   "wall_seconds": round(wall, 1), "cpus": os.cpu_count(),
+                   "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
                    "command": "python3 bench/corpus/generate.py " + " ".join(sys.argv[1:]),
                    "documents": [{k: v for k, v in r.items() if k != "seconds"} for r in ok]}, f, indent=1, sort_keys=True)
         f.write("\n")
