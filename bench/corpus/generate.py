@@ -291,7 +291,8 @@ class Gen:
                      f"    for {c} in items:", f"        if {c}.size > limit:", f"            continue",
                      f"        total += {c}.weight", f"    return total"]
         elif kind == 1:
-            lines = [f"# {self.pick(ADJS)} {a} settings", f"[{a}]", f"name = \"{b}\"",
+            # an INI-style snippet: a '#' comment at a line start would count as a heading in score.py
+            lines = [f"; {self.pick(ADJS)} {a} settings", f"[{a}]", f"name = \"{b}\"",
                      f"size = {r.randint(1, 4096)}", f"ratio = {r.uniform(0, 1):.2f}", f"[{b}.{c}]", f"enabled = true"]
         else:
             lines = [f"$ {a} --{b} {r.randint(1, 64)} input.dat", f"{b}: {r.randint(10, 999)} records read",
