@@ -102,8 +102,11 @@ class Tools:
             dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
                                    capture_output=True, text=True).stdout.strip()
             built = datetime.datetime.fromtimestamp(os.path.getmtime(args.engine), datetime.timezone.utc)
+            src = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", "src", "examples", "Cargo.toml",
+                                  "Cargo.lock"], capture_output=True, text=True).stdout.strip()
             self.versions["mdspool"] = (f"convert_one at {args.engine} (built {built:%Y-%m-%d %H:%M} UTC), "
-                                        f"checkout {rev}{' with local changes' if dirty else ''}")
+                                        f"checkout {rev}{' with local changes' if dirty else ''}, whose engine "
+                                        f"source last changed in commit {src}")
         else:
             self.skipped.append(f"mdspool: {args.engine} not built (cargo build --release --example convert_one)")
         if "pymupdf4llm" in args.tools:
@@ -403,10 +406,11 @@ def main():
                       f"- files at 1.000: {sum(1 for x in rec if x >= 0.9995)}; at 0.95 or more: {sum(1 for x in rec if x >= 0.95)}; "
                       f"below 0.8: {len(low)}",
                       f"- mdspool status on these files: " + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r[3] for r in rows).items())), ""]
+                al = ["l", "r", "r", "l"]
                 R += ["Files below 0.8:", ""] + md_table(["file", "pdftotext words", "recall", "mdspool"],
-                                                         [[r[0], r[1], f"{r[2]:.3f}", r[3]] for r in low]) + [""]
+                                                         [[r[0], r[1], f"{r[2]:.3f}", r[3]] for r in low], al) + [""]
                 R += ["<details><summary>All files</summary>", ""] + md_table(
-                    ["file", "pdftotext words", "recall", "mdspool"], [[r[0], r[1], f"{r[2]:.3f}", r[3]] for r in sorted(rows)]) + ["", "</details>", ""]
+                    ["file", "pdftotext words", "recall", "mdspool"], [[r[0], r[1], f"{r[2]:.3f}", r[3]] for r in sorted(rows)], al) + ["", "</details>", ""]
                 with open(os.path.join(out_root, "fidelity.tsv"), "w", encoding="utf-8") as f:
                     for r in sorted(rows):
                         f.write(f"{r[0]}\t{r[1]}\t{r[2]:.4f}\t{r[3]}\n")
