@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
-use super::layout::{drop_furniture, page_lines, reading_order};
+use super::furniture::drop_furniture;
+use super::layout::{page_lines, reading_order};
 use super::model::PageLayout;
 use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};

@@ -2,14 +2,8 @@
 //! columns within bands), each region's spans are grouped into line fragments (same baseline, no wide
 //! gap), running headers/footers and page numbers are dropped, and the regions are read in turn.
 
-use super::model::{Line, Page, PageLayout, Span};
+use super::model::{Line, Page, Span};
 use super::regions::{Region, region_of};
-
-/// Shares of the page height, at the top and bottom, where running headers and footers are looked
-/// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
-const FURNITURE_MARGIN: f32 = 0.12;
-const FOLDED_MARGIN: f32 = 0.09;
-const PAGE_NUMBER_MARGIN: f32 = 0.15;
 
 /// A gap wider than this many font sizes splits a baseline into separate fragments (columns, cells).
 const FRAGMENT_GAP_EM: f32 = 1.1;
@@ -153,100 +147,6 @@ pub(crate) fn is_marker_text(t: &str) -> bool {
             || (core.chars().count() == 1 && core.chars().all(|c| c.is_ascii_lowercase())))
 }
 
-/// Normalise a line for repetition tests: digits folded so "Page 3" matches "Page 4".
-fn furniture_key(t: &str) -> String {
-    t.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect::<String>()
-        .to_lowercase()
-}
-
-/// A bare page number or "Page N (of M)".
-fn is_page_number(t: &str) -> bool {
-    let t = t
-        .trim()
-        .trim_matches(|c| c == '-' || c == '–' || c == '|')
-        .trim();
-    let lower = t.to_lowercase();
-    let lower = lower
-        .strip_prefix("page")
-        .map(str::trim)
-        .unwrap_or(lower.as_str());
-    let mut parts = lower.split("of").map(str::trim);
-    let first = parts.next().unwrap_or("");
-    let roman = !first.is_empty() && first.len() <= 6 && first.chars().all(|c| "ivxlc".contains(c));
-    (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
-}
-
-/// Drop running headers/footers and page numbers. A line is furniture when its text recurs on at
-/// least half of the pages (three or more pages) near the top or bottom edge: exactly within the
-/// outer 12 % of the page, or with digits folded ("Page 3" = "Page 4") within the outer 9 %.
-pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
-    use std::collections::{HashMap, HashSet};
-    let n = pages.len();
-    let mut exact: HashMap<String, usize> = HashMap::new();
-    let mut folded: HashMap<String, usize> = HashMap::new();
-    for page in pages.iter() {
-        let height = page.height;
-        let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
-        for l in page
-            .lines
-            .iter()
-            .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
-        {
-            let t = l.text();
-            let e = exact_key(&t);
-            if !e.is_empty() && seen_e.insert(e.clone()) {
-                *exact.entry(e).or_default() += 1;
-            }
-            if in_margin(l, height, FOLDED_MARGIN) {
-                let f = furniture_key(&t);
-                if !f.is_empty() && seen_f.insert(f.clone()) {
-                    *folded.entry(f).or_default() += 1;
-                }
-            }
-        }
-    }
-    let mut sizes: Vec<f32> = pages
-        .iter()
-        .flat_map(|p| p.lines.iter().map(|l| l.size))
-        .collect();
-    sizes.sort_by(f32::total_cmp);
-    let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
-    let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
-    for page in pages.iter_mut() {
-        let h = page.height;
-        page.lines.retain(|l| {
-            if !in_margin(l, h, PAGE_NUMBER_MARGIN) {
-                return true;
-            }
-            let t = l.text();
-            let count = |m: &HashMap<String, usize>, k: String| m.get(&k).copied().unwrap_or(0);
-            let repeated = (in_margin(l, h, FURNITURE_MARGIN)
-                && count(&exact, exact_key(&t)) >= min_repeats)
-                || (in_margin(l, h, FOLDED_MARGIN)
-                    && count(&folded, furniture_key(&t)) >= min_repeats);
-            // Page numbers are set small; a large lone number is a chapter number.
-            let page_number = is_page_number(&t) && l.size <= typical * 1.3;
-            !(repeated || page_number)
-        });
-    }
-}
-
-fn exact_key(t: &str) -> String {
-    t.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-/// Whether the line lies in the top or bottom `share` of the page.
-fn in_margin(l: &Line, height: f32, share: f32) -> bool {
-    let mid = (l.top + l.bottom) / 2.0;
-    mid < height * share || mid > height * (1.0 - share)
-}
-
 /// Order fragments for reading: one run per region, in the regions' order, each read top to bottom.
 /// A line (or ruled-table placeholder) goes to the region holding its centre.
 pub(crate) fn reading_order(lines: Vec<Line>, regions: &[Region]) -> Vec<Vec<Line>> {
@@ -259,19 +159,4 @@ pub(crate) fn reading_order(lines: Vec<Line>, regions: &[Region]) -> Vec<Vec<Lin
     }
     runs.retain(|r| !r.is_empty());
     runs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_page_number;
-
-    #[test]
-    fn page_numbers() {
-        for t in ["7", "- 7 -", "Page 3", "page 3 of 12", "xiv", "| 12 |"] {
-            assert!(is_page_number(t), "{t}");
-        }
-        for t in ["7 apples", "Chapter 3", "2.1", "Introduction", ""] {
-            assert!(!is_page_number(t), "{t}");
-        }
-    }
 }

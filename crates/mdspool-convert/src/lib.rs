@@ -8,6 +8,7 @@ mod bidi;
 mod blocks;
 mod engine;
 pub mod external;
+mod furniture;
 mod grid;
 mod layout;
 mod markdown;

@@ -1,0 +1,271 @@
+//! Page furniture: running headers and footers, page numbers and the like are dropped before the
+//! reading order is built. On documents of three pages or more, repetition finds them (the same text,
+//! or the same with digits folded, near the same edge on half the pages). Short documents cannot show
+//! repetition, so there a line must also stand apart in the outer band of the page: repeated on both
+//! pages of a two-page file, or reading like furniture on any page (page numbers, "Page N of M",
+//! "Downloaded from ...", "Volume N | Issue M", dates, "Technical note N"). A line beside a dropped one
+//! in the same band goes with it, so a running header's other half never becomes a heading.
+
+use super::model::{Line, PageLayout};
+
+/// Shares of the page height, at the top and bottom, where running headers and footers are looked
+/// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
+const FURNITURE_MARGIN: f32 = 0.12;
+const FOLDED_MARGIN: f32 = 0.09;
+const PAGE_NUMBER_MARGIN: f32 = 0.15;
+/// Share of the page height, at the top and bottom, where isolated furniture of short documents is
+/// looked for.
+const SHORT_DOC_MARGIN: f32 = 0.09;
+
+/// Normalise a line for repetition tests: digits folded so "Page 3" matches "Page 4".
+fn furniture_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// A bare page number or "Page N (of M)".
+fn is_page_number(t: &str) -> bool {
+    let t = t
+        .trim()
+        .trim_matches(|c| c == '-' || c == '–' || c == '|')
+        .trim();
+    let lower = t.to_lowercase();
+    let lower = lower
+        .strip_prefix("page")
+        .map(str::trim)
+        .unwrap_or(lower.as_str());
+    let mut parts = lower.split("of").map(str::trim);
+    let first = parts.next().unwrap_or("");
+    let roman = !first.is_empty() && first.len() <= 6 && first.chars().all(|c| "ivxlc".contains(c));
+    (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
+}
+
+/// Drop running headers/footers and page numbers. A line is furniture when its text recurs on at
+/// least half of the pages (three or more pages) near the top or bottom edge: exactly within the
+/// outer 12 % of the page, or with digits folded ("Page 3" = "Page 4") within the outer 9 %.
+pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
+    use std::collections::{HashMap, HashSet};
+    let n = pages.len();
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    let mut folded: HashMap<String, usize> = HashMap::new();
+    for page in pages.iter() {
+        let height = page.height;
+        let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
+        for l in page
+            .lines
+            .iter()
+            .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
+        {
+            let t = l.text();
+            let e = exact_key(&t);
+            if !e.is_empty() && seen_e.insert(e.clone()) {
+                *exact.entry(e).or_default() += 1;
+            }
+            if in_margin(l, height, FOLDED_MARGIN) {
+                let f = furniture_key(&t);
+                if !f.is_empty() && seen_f.insert(f.clone()) {
+                    *folded.entry(f).or_default() += 1;
+                }
+            }
+        }
+    }
+    let mut sizes: Vec<f32> = pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| l.size))
+        .collect();
+    sizes.sort_by(f32::total_cmp);
+    let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
+    let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
+    for page in pages.iter_mut() {
+        let h = page.height;
+        let alone: Vec<bool> = page
+            .lines
+            .iter()
+            .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines))
+            .collect();
+        let furniture: Vec<bool> = page
+            .lines
+            .iter()
+            .zip(&alone)
+            .map(|(l, &alone)| {
+                if !in_margin(l, h, PAGE_NUMBER_MARGIN) {
+                    return false;
+                }
+                let t = l.text();
+                let count = |m: &HashMap<String, usize>, k: String| m.get(&k).copied().unwrap_or(0);
+                let repeated = (in_margin(l, h, FURNITURE_MARGIN)
+                    && count(&exact, exact_key(&t)) >= min_repeats)
+                    || (in_margin(l, h, FOLDED_MARGIN)
+                        && count(&folded, furniture_key(&t)) >= min_repeats);
+                // Page numbers are set small; a large lone number is a chapter number.
+                let small = l.size <= typical * 1.3;
+                let page_number = is_page_number(&t) && small;
+                // Short documents: on both pages of a two-page file, or furniture by its wording.
+                let both_pages = n == 2 && count(&folded, furniture_key(&t)) >= 2;
+                let short = n <= 2 && alone && small && (both_pages || reads_as_furniture(&t));
+                repeated || page_number || short
+            })
+            .collect();
+        // What shares a baseline with dropped furniture in the outer band goes with it.
+        let bands: Vec<(f32, f32)> = page
+            .lines
+            .iter()
+            .zip(&furniture)
+            .filter(|(l, f)| **f && in_margin(l, h, SHORT_DOC_MARGIN))
+            .map(|(l, _)| (l.top, l.bottom))
+            .collect();
+        let mut k = 0;
+        page.lines.retain(|l| {
+            let drop = furniture.get(k).copied().unwrap_or(false)
+                || (alone.get(k).copied().unwrap_or(false)
+                    && bands
+                        .iter()
+                        .any(|b| b.1.min(l.bottom) - b.0.max(l.top) > 0.5 * l.height()));
+            k += 1;
+            !drop
+        });
+    }
+}
+
+/// No other line within one line height above or below (lines on the same baseline do not count).
+fn isolated(l: &Line, lines: &[Line]) -> bool {
+    let h = l.height();
+    lines.iter().all(|o| {
+        let same_row = o.bottom.min(l.bottom) - o.top.max(l.top) > 0.5 * h.min(o.height());
+        same_row || o.top > l.bottom + h || o.bottom < l.top - h
+    })
+}
+
+/// Wording of running heads and feet: page numbers, "Page N of M", "Downloaded from ...", "Volume N |
+/// Issue M", dates, and a short label ending in a number ("Technical note 541", "Part 3").
+fn reads_as_furniture(t: &str) -> bool {
+    let lower = t.trim().to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    if is_page_number(&lower) || lower.starts_with("downloaded from") || lower.starts_with("doi:") {
+        return true;
+    }
+    let has = |w: &str| {
+        words
+            .iter()
+            .any(|x| x.trim_matches(|c: char| !c.is_alphanumeric()) == w)
+    };
+    let numbered = |i: usize| {
+        words.get(i + 1).is_some_and(|n| {
+            n.trim_matches(|c: char| !c.is_alphanumeric())
+                .chars()
+                .all(|c| c.is_ascii_digit())
+        })
+    };
+    let vol_issue = words.iter().enumerate().any(|(i, w)| {
+        matches!(w.trim_end_matches('.'), "volume" | "vol" | "issue" | "no") && numbered(i)
+    });
+    if vol_issue && (has("issue") || has("volume") || has("vol")) {
+        return true;
+    }
+    if is_date(&words) {
+        return true;
+    }
+    // A short label ending in a number.
+    let last_num = words
+        .last()
+        .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
+    last_num
+        && (2..=3).contains(&words.len())
+        && words
+            .iter()
+            .rev()
+            .skip(1)
+            .all(|w| w.chars().all(char::is_alphabetic))
+}
+
+/// A date alone: "30 November 2026", "November 30, 2026", "2026-11-30", "30.11.2026".
+fn is_date(words: &[&str]) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let year = |w: &str| {
+        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
+        w.len() == 4 && w.chars().all(|c| c.is_ascii_digit())
+    };
+    let numeric = |w: &str| {
+        let parts: Vec<&str> = w.split(['-', '.', '/']).collect();
+        parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    };
+    match words {
+        [w] => numeric(w),
+        [a, b, c] => {
+            let month = |w: &str| MONTHS.contains(&w.trim_matches(|c: char| !c.is_alphabetic()));
+            (month(a) || month(b)) && year(c)
+        }
+        _ => false,
+    }
+}
+
+fn exact_key(t: &str) -> String {
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// Whether the line lies in the top or bottom `share` of the page.
+fn in_margin(l: &Line, height: f32, share: f32) -> bool {
+    let mid = (l.top + l.bottom) / 2.0;
+    mid < height * share || mid > height * (1.0 - share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_page_number, reads_as_furniture};
+
+    #[test]
+    fn furniture_wording() {
+        for t in [
+            "Technical note 541",
+            "Page 2 of 2",
+            "Downloaded from example.org on 3 May",
+            "Volume 12 | Issue 3",
+            "30 November 2026",
+            "November 30, 2026",
+            "2026-11-30",
+            "xiv",
+        ] {
+            assert!(reads_as_furniture(t), "{t}");
+        }
+        for t in [
+            "Introduction",
+            "The value is 3",
+            "Results and discussion 2024 figures",
+            "Table 2: Costs",
+        ] {
+            assert!(!reads_as_furniture(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn page_numbers() {
+        for t in ["7", "- 7 -", "Page 3", "page 3 of 12", "xiv", "| 12 |"] {
+            assert!(is_page_number(t), "{t}");
+        }
+        for t in ["7 apples", "Chapter 3", "2.1", "Introduction", ""] {
+            assert!(!is_page_number(t), "{t}");
+        }
+    }
+}
