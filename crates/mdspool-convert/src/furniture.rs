@@ -84,7 +84,7 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
         let alone: Vec<bool> = page
             .lines
             .iter()
-            .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines))
+            .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines, h))
             .collect();
         let furniture: Vec<bool> = page
             .lines
@@ -130,12 +130,15 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     }
 }
 
-/// No other line within one line height above or below (lines on the same baseline do not count).
-fn isolated(l: &Line, lines: &[Line]) -> bool {
+/// No other line within one line height above or below, except lines on the same baseline and other
+/// furniture-like lines of the outer band (a footer over a page number).
+fn isolated(l: &Line, lines: &[Line], page_height: f32) -> bool {
     let h = l.height();
     lines.iter().all(|o| {
         let same_row = o.bottom.min(l.bottom) - o.top.max(l.top) > 0.5 * h.min(o.height());
-        same_row || o.top > l.bottom + h || o.bottom < l.top - h
+        let furniture =
+            in_margin(o, page_height, SHORT_DOC_MARGIN) && reads_as_furniture(&o.text());
+        same_row || furniture || o.top > l.bottom + h || o.bottom < l.top - h
     })
 }
 

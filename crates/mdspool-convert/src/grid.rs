@@ -107,7 +107,31 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
         .filter(|r| r.x1 - r.x0 >= 0.6 * (x1 - x0))
         .map(|r| (r.top + r.bottom) / 2.0)
         .collect();
-    let ys = cluster(full, 2.0);
+    let mut ys = cluster(full, 2.0);
+    // With vertical rules, an edge band between two rules that no vertical rule crosses lies outside
+    // the table (a footer rule or a header rule lined up with the table's edges)...
+    let crossed = |a: f32, b: f32| {
+        let mid = (a + b) / 2.0;
+        verticals
+            .iter()
+            .any(|r| r.x0 >= x0 - 2.0 && r.x1 <= x1 + 2.0 && r.top < mid && r.bottom > mid)
+    };
+    let mut rows: Vec<f32> = ys
+        .windows(2)
+        .filter(|w| crossed(w[0], w[1]))
+        .map(|w| w[1] - w[0])
+        .collect();
+    rows.sort_by(f32::total_cmp);
+    if let Some(&row) = rows.get(rows.len() / 2) {
+        // ... and is much taller than the table's rows.
+        let outside = |a: f32, b: f32| !crossed(a, b) && b - a > 3.0 * row;
+        while ys.len() >= 2 && outside(ys[ys.len() - 2], ys[ys.len() - 1]) {
+            ys.pop();
+        }
+        while ys.len() >= 2 && outside(ys[0], ys[1]) {
+            ys.remove(0);
+        }
+    }
     let (top, bottom) = (*ys.first()?, *ys.last()?);
     if ys.len() < 2 || bottom - top < 8.0 || x1 - x0 < 40.0 {
         return None;
@@ -187,6 +211,16 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     let width = keep.iter().filter(|k| **k).count();
     let filled = cells.iter().flatten().filter(|c| !c.is_empty()).count();
     if width < 2 || cells.len() < 2 || filled * 10 < cells.len() * width * 4 {
+        return None;
+    }
+    // Without vertical rules, a frame of running prose (a page between a header rule and a footer
+    // rule, a boxed paragraph) is no table: cells of more than fifteen words in a quarter of them.
+    let prose = cells
+        .iter()
+        .flatten()
+        .filter(|c| c.split_whitespace().count() > 15)
+        .count();
+    if vs.is_empty() && prose * 4 > filled {
         return None;
     }
     Some(GridTable { cells, ..frame })

@@ -171,6 +171,15 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if filled * 2 < cells.len() * ncols || cells.len() < 2 {
         return None;
     }
+    // Cells of running prose (more than fifteen words in a quarter of them) are text beside text.
+    let prose = cells
+        .iter()
+        .flatten()
+        .filter(|c| c.split_whitespace().count() > 15)
+        .count();
+    if prose * 4 > filled {
+        return None;
+    }
     Some(Table { start, end, cells })
 }
 
