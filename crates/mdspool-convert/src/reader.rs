@@ -169,7 +169,7 @@ impl Document {
                 top: top - (b.y + b.height.abs()),
                 bottom: top - b.y,
                 size,
-                bold: s.font_weight.is_bold() || name_is_bold(&name),
+                bold: name_is_bold(&name) || (s.font_weight.is_bold() && !name_is_regular(&name)),
                 italic: s.is_italic || name_is_italic(&name),
                 mono: s.is_monospace || is_mono_name(&name),
                 link: None,
@@ -386,6 +386,15 @@ fn name_is_bold(name: &str) -> bool {
         .iter()
         .any(|m| name.contains(m))
         || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
+}
+
+/// A font name that states a regular weight ("Times-Roman", "NimbusRomNo9L-Regu", "Arial-Book"):
+/// it overrides a descriptor whose weight reads bold (some producers write one for every font).
+fn name_is_regular(name: &str) -> bool {
+    let style = name.rsplit(['-', ',', '_']).next().unwrap_or("");
+    ["roman", "regu", "book", "light", "normal"]
+        .iter()
+        .any(|m| style.starts_with(m))
 }
 
 fn name_is_italic(name: &str) -> bool {
