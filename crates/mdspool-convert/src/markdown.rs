@@ -64,7 +64,7 @@ fn heading_key(lines: &[Line], body: f32, body_font: &str) -> Option<i32> {
         return Some((size * 2.0).round() as i32);
     }
     let italic = lines.iter().all(Line::all_italic);
-    let titled = text.chars().next().is_some_and(char::is_uppercase);
+    let titled = text.chars().next().is_some_and(char::is_uppercase) || starts_numbered(&text);
     let punct = text.ends_with(['.', ',', ';', ':']);
     if italic && size >= body * 0.95 && n <= 60 && lines.len() == 1 && titled && !punct {
         return Some(-1); // italic run-in heading at body size

@@ -61,7 +61,10 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             };
             let gap = top(row) - bottom(prev);
             let h = row_height(prev).max(row_height(row));
-            if gap > 2.0 * h || row.iter().any(|l| l.table.is_some()) {
+            // A row in another type size (a heading over or under the table) is not part of it.
+            let size = |r: &[Line]| r.iter().map(|l| l.size).fold(0.0f32, f32::max);
+            let resized = (size(row) - size(prev)).abs() > 0.15 * size(row).max(size(prev));
+            if gap > 2.0 * h || resized || row.iter().any(|l| l.table.is_some()) {
                 break;
             }
             if cell_count(row) >= 2 {
