@@ -64,7 +64,10 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             // A row in another type size (a heading over or under the table) is not part of it.
             let size = |r: &[Line]| r.iter().map(|l| l.size).fold(0.0f32, f32::max);
             let resized = (size(row) - size(prev)).abs() > 0.15 * size(row).max(size(prev));
-            if gap > 2.0 * h || resized || row.iter().any(|l| l.table.is_some()) {
+            // Bold after the body has begun: a heading under the table, not a header row.
+            let bold = |r: &[Line]| r.iter().all(Line::all_bold);
+            let heading = j > i + 1 && bold(row) && !bold(prev);
+            if gap > 2.0 * h || resized || heading || row.iter().any(|l| l.table.is_some()) {
                 break;
             }
             if cell_count(row) >= 2 {
