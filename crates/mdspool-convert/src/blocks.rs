@@ -48,6 +48,16 @@ pub(crate) fn is_bullet_char(c: char) -> bool {
             | '❑'
             | '❏'
             | '‣'
+            | '∗'
+            | '⋆'
+            | '⋄'
+            | '♦'
+            | '◾'
+            | '◽'
+            | '⦁'
+            | '❖'
+            | '➔'
+            | '➜'
     ) || ('\u{E000}'..='\u{F8FF}').contains(&c) // symbol-font bullets and check boxes
 }
 
