@@ -3,8 +3,9 @@
 //! measured in the same run on the same inputs: the same (test) converter called in-process, and
 //! the bare conversion child started once per job, one after the other.
 //!
-//! `cargo build --release && cargo run --release --example bench_pool -- [JOBS] [WORKERS]`
-//! (the `mdspool` binary must be built beside the example).
+//! `cargo build --release --features test-hooks && cargo run --release --features test-hooks
+//! --example bench_pool -- [JOBS] [WORKERS]` (the `mdspool` binary, with the test converter, must
+//! be built beside the example).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

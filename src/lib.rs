@@ -14,10 +14,11 @@
 //! ```
 //!
 //! [`layout`] builds every path; [`fsx`] does every durable write; [`error::Error`] carries every
-//! failure with a stable code.
+//! failure with a stable [`code::Code`].
 
 pub mod cli;
 pub mod clock;
+pub mod code;
 pub mod config;
 pub use mdspool_convert as convert;
 pub mod daemon;
@@ -33,4 +34,5 @@ pub mod store;
 pub mod sweeper;
 pub mod worker;
 
+pub use code::Code;
 pub use error::{Error, Result};

@@ -353,7 +353,7 @@ fn hostile_pdfs_through_the_builtin_engine_under_kills() {
         let what = match (m.status, &m.error) {
             (mdspool::store::JobStatus::Succeeded, _) => "succeeded".to_string(),
             (mdspool::store::JobStatus::Failed, Some(e)) if CODES.contains(&e.code.as_str()) => {
-                e.code.clone()
+                e.code.to_string()
             }
             other => panic!("job {} ended {other:?}", m.job_id),
         };

@@ -312,7 +312,7 @@ fn a_rejected_drop_removal_killed_midway_is_finished() {
     std::fs::write(&side, b"{}").unwrap();
     let err = mdspool::Error::Drop {
         path: pdf.clone(),
-        code: "not_a_pdf",
+        code: mdspool::Code::NotAPdf,
         message: "no header".into(),
     };
     let k = IdemKey::new("default", "bad").unwrap();

@@ -243,7 +243,7 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
     std::fs::write(&side, b"{\"key\": \"bad\"}").unwrap();
     let err = mdspool::Error::Drop {
         path: pdf.clone(),
-        code: "not_a_pdf",
+        code: mdspool::Code::NotAPdf,
         message: "no header".into(),
     };
     let k = e.key("bad");
@@ -257,7 +257,7 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
     );
     assert_eq!(
         e.store.read_receipt(&k).unwrap().unwrap().status,
-        "rejected"
+        mdspool::store::records::ReceiptStatus::Rejected
     );
     let s = e.sweeper();
     e.advance(7 * D - 1);

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::{Ctx, print_json};
+use crate::code::Code;
 use crate::error::{Error, IoContext, Result, exit};
 use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::store::manifest::{JobStatus, Manifest};
+use crate::store::records::ReceiptStatus;
 use crate::store::{Admission, Drop};
 
 #[derive(Debug, Args)]
@@ -147,14 +149,14 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {
             match store.read_record(&k)? {
                 Some(rec) => store.load(rec.job_id)?,
                 None => match store.read_receipt(&k)? {
-                    Some(r) if r.status == "rejected" => {
+                    Some(r) if r.status == ReceiptStatus::Rejected => {
                         let err = r.error.unwrap_or(crate::store::manifest::JobError {
-                            code: "rejected".into(),
+                            code: Code::DropRejected,
                             message: "the drop was refused".into(),
                         });
                         return Err(Error::Drop {
                             path: store.layout().receipt(&k),
-                            code: "drop_rejected",
+                            code: Code::DropRejected,
                             message: format!("{}: {}", err.code, err.message),
                         });
                     }

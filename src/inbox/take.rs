@@ -11,6 +11,7 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
+use crate::code::Code;
 use crate::config::WatchConfig;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
@@ -31,7 +32,7 @@ pub enum Outcome {
     /// The key names another job with other bytes: the drop is in `rejected/`.
     Conflict(JobId),
     /// Refused with this code: the drop is in `rejected/` beside `NAME.error.json`.
-    Rejected(&'static str),
+    Rejected(Code),
     /// Someone else took it first (or it vanished).
     Gone,
 }
@@ -135,7 +136,7 @@ pub fn process_staged(
             .unwrap_or_else(|| {
                 refuse(
                     &d.pdf,
-                    "orphan_sidecar",
+                    Code::OrphanSidecar,
                     "a sidecar whose drop never arrived",
                 )
             });
@@ -177,7 +178,7 @@ pub fn process_staged(
         Err(e) if is_refusal(&e) => {
             // A small regular file refused for its content still gets the receipt of its content
             // key, so that a client that dropped it without a key can find out why.
-            if d.key.is_none() && matches!(e.code(), "not_a_pdf" | "empty_file") {
+            if d.key.is_none() && matches!(e.code(), Code::NotAPdf | Code::EmptyFile) {
                 let (fp, _) = fingerprint(&d.pdf)?;
                 d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
             }

@@ -87,7 +87,7 @@ fn recovery_finishes_every_interrupted_claim() {
     std::fs::create_dir(l.staging_entry(id)).unwrap();
     std::fs::write(l.staging_entry(id).join("d.pdf.idem"), "k-d").unwrap();
     let out = process_staged(&s, &cfg, id, Some(&l.inbox())).unwrap();
-    assert_eq!(out, Outcome::Rejected("orphan_sidecar"));
+    assert_eq!(out, Outcome::Rejected(Code::OrphanSidecar));
     assert_eq!(note_code(&s, "d.pdf.idem"), "orphan_sidecar");
     assert!(l.rejected_dir().join("d.pdf.idem").exists());
     assert!(s.staged_ids().unwrap().is_empty());

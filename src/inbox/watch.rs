@@ -274,13 +274,13 @@ impl Loop {
                         tracing::warn!(drop = %what, job = %id, "drop refused: idempotency_conflict")
                     }
                     Outcome::Rejected(code) => {
-                        tracing::warn!(drop = %what, code, "drop refused")
+                        tracing::warn!(drop = %what, code = %code, "drop refused")
                     }
                     Outcome::Gone => tracing::debug!(drop = %what, "drop gone before it was taken"),
                 }
             }
             Err(e) => {
-                tracing::warn!(drop = %what, error = %e, code = e.code(), "cannot take drop; will retry");
+                tracing::warn!(drop = %what, error = %e, code = %e.code(), "cannot take drop; will retry");
                 match (d.staged, &d.path) {
                     (Some(id), _) => self.stuck.failed(&id),
                     (None, Some(p)) => self.retry.failed(p),

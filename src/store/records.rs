@@ -29,7 +29,7 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<JobId>,
     /// A job status, or `rejected` for a drop that was refused.
-    pub status: String,
+    pub status: ReceiptStatus,
     pub scope: String,
     pub key: String,
     /// Path of the manifest, relative to the root.
@@ -41,6 +41,49 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<JobError>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The `status` of a receipt: a job's status, or `rejected` for a drop that was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReceiptStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Canceled,
+    Rejected,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Queued => "queued",
+            ReceiptStatus::Running => "running",
+            ReceiptStatus::Succeeded => "succeeded",
+            ReceiptStatus::Failed => "failed",
+            ReceiptStatus::Canceled => "canceled",
+            ReceiptStatus::Rejected => "rejected",
+        }
+    }
+}
+
+impl From<JobStatus> for ReceiptStatus {
+    fn from(s: JobStatus) -> ReceiptStatus {
+        match s {
+            JobStatus::Queued => ReceiptStatus::Queued,
+            JobStatus::Running => ReceiptStatus::Running,
+            JobStatus::Succeeded => ReceiptStatus::Succeeded,
+            JobStatus::Failed => ReceiptStatus::Failed,
+            JobStatus::Canceled => ReceiptStatus::Canceled,
+        }
+    }
+}
+
+impl std::fmt::Display for ReceiptStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `state/tombstones/<id>.json`: an expired job.
@@ -150,7 +193,7 @@ impl Store {
         let k = IdemKey::new(&m.idempotency.scope, &m.idempotency.key)?;
         let stale = match self.read_receipt(&k) {
             Ok(None) => m.status.is_final(),
-            Ok(Some(r)) => r.job_id == Some(m.job_id) && r.status != m.status.as_str(),
+            Ok(Some(r)) => r.job_id == Some(m.job_id) && r.status != m.status.into(),
             Err(e) => {
                 // Not ours to judge: the next write of this receipt reports it (store_failed).
                 tracing::warn!(job = %m.job_id, error = %e, "receipt left alone");
@@ -168,7 +211,7 @@ impl Store {
         let l = &self.layout;
         Receipt {
             job_id: Some(m.job_id),
-            status: m.status.as_str().to_string(),
+            status: m.status.into(),
             scope: m.idempotency.scope.clone(),
             key: m.idempotency.key.clone(),
             manifest: Some(l.relative(&l.manifest(m.job_id))),

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::code::Code;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
 use crate::fsx;
@@ -16,12 +17,12 @@ use crate::ids::IdemKey;
 use crate::store::Store;
 use crate::store::admit::Drop;
 use crate::store::manifest::JobError;
-use crate::store::records::Receipt;
+use crate::store::records::{Receipt, ReceiptStatus};
 
 /// The content of `rejected/NAME.error.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RejectionNote {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub at: DateTime<Utc>,
     pub key: Option<String>,
@@ -77,13 +78,13 @@ impl Store {
         {
             self.write_receipt(&Receipt {
                 job_id: None,
-                status: "rejected".into(),
+                status: ReceiptStatus::Rejected,
                 scope: k.scope.clone(),
                 key: k.key.clone(),
                 manifest: None,
                 output: None,
                 error: Some(JobError {
-                    code: err.code().into(),
+                    code: err.code(),
                     message: err.to_string(),
                 }),
                 updated_at: now,
@@ -91,7 +92,7 @@ impl Store {
             failpoint::hit("reject.after_receipt");
         }
         let note = RejectionNote {
-            code: err.code().to_string(),
+            code: err.code(),
             message: err.to_string(),
             at: now,
             key: key.map(|k| k.key.clone()),

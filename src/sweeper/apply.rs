@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::failpoint;
 use crate::fsx;
 use crate::ids::{IdemKey, JobId};
-use crate::store::records::Tombstone;
+use crate::store::records::{ReceiptStatus, Tombstone};
 use crate::store::rejected::{NOTE_SUFFIX, RejectionNote};
 use crate::store::{Manifest, Store};
 use crate::sweeper::policy::{JobDeadline, Policy, expire_due, raw_due};
@@ -213,7 +213,7 @@ pub fn remove_rejected(store: &Store, note: &str) -> Result<Outcome> {
         && let Ok(k) = IdemKey::new(n.scope.as_deref().unwrap_or(crate::ids::DEFAULT_SCOPE), key)
         && let Some(r) = store.read_receipt(&k)?
         && r.job_id.is_none()
-        && r.status == "rejected"
+        && r.status == ReceiptStatus::Rejected
         && r.updated_at <= n.at
     {
         let path = store.layout().receipt(&k);

@@ -6,8 +6,10 @@
 
 pub mod child;
 pub mod classify;
+pub mod converter;
 pub mod runlog;
 pub mod supervise;
+#[cfg(feature = "test-hooks")]
 pub mod testconv;
 
 use std::path::PathBuf;
@@ -18,6 +20,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use crossbeam_channel::Receiver;
 
+use crate::code::Code;
 use crate::config::{ConvertConfig, WorkersConfig};
 use crate::error::{Error, Result};
 use crate::failpoint;
@@ -110,7 +113,7 @@ pub fn run_worker(ctx: &WorkerCtx) -> Result<()> {
                     .clone();
                 let at = ctx.store.now()
                     + chrono::Duration::from_std(w.backoff.0).unwrap_or(chrono::Duration::MAX);
-                tracing::warn!(job = %id, error = %e, code = e.code(), retry_at = %at, "storage full; job postponed");
+                tracing::warn!(job = %id, error = %e, code = %e.code(), retry_at = %at, "storage full; job postponed");
                 ctx.queue.done(id, Some(at));
             }
             r => {
@@ -191,12 +194,12 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         log: log.clone(),
     };
     let outcome = if let Err(e) = prepared {
-        Outcome::Failed(Failure::new("internal_error", e.to_string(), false))
+        Outcome::Failed(Failure::new(Code::InternalError, e.to_string(), false))
     } else if l.raw_input(id).exists() {
         supervise::run(&ctx.child, &attempt)
     } else {
         let msg = "raw/input.pdf is missing (removed by retention?)";
-        Outcome::Failed(Failure::new("internal_error", msg, true))
+        Outcome::Failed(Failure::new(Code::InternalError, msg, true))
     };
     let r = record(ctx, &m, &settings, outcome, &output, &say, retry_at);
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
@@ -278,7 +281,7 @@ fn record(
                 }
                 Err(e) => {
                     store.check()?;
-                    Failure::new("internal_error", format!("cannot publish: {e}"), false)
+                    Failure::new(Code::InternalError, format!("cannot publish: {e}"), false)
                 }
             }
         }
@@ -309,7 +312,7 @@ fn record(
         if last { "" } else { " (will retry)" }
     ));
     let err = JobError {
-        code: failure.code.clone(),
+        code: failure.code,
         message: failure.message.clone(),
     };
     let r = if last {
@@ -334,7 +337,7 @@ fn record(
 
 /// A full disk never uses up the attempts: the job waits for space however long it takes.
 fn f_is_final(f: &Failure, attempts: u32, w: &WorkersConfig) -> bool {
-    f.permanent || (attempts >= w.max_attempts && f.code != "storage_full")
+    f.permanent || (attempts >= w.max_attempts && f.code != Code::StorageFull)
 }
 
 /// A canceled or vanished job is not an error for the worker.

@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::code::Code;
 use crate::config::ConvertConfig;
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
@@ -200,7 +201,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("cannot start the conversion child: {e}");
-            return Outcome::Failed(Failure::new("internal_error", msg, false));
+            return Outcome::Failed(Failure::new(Code::InternalError, msg, false));
         }
     };
     let pid = child.id() as libc::pid_t;
