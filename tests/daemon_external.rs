@@ -1,11 +1,11 @@
 //! `[convert] command = [...]`: the daemon runs an external converter (for sites with their own
 //! tools) in the isolated child, takes its Markdown, and records its failures with their code.
 
-mod util;
+mod support;
 
 use std::time::Duration;
 
-use util::pool::{Root, wait_until};
+use support::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -48,7 +48,7 @@ fn an_external_command_converts_and_its_failures_are_recorded() {
 fn mdspool_convert_uses_the_configured_command() {
     let r = Root::new(CONFIG);
     let src = r.dir.path().join("one.pdf");
-    std::fs::write(&src, util::pool::pdf(&[])).unwrap();
+    std::fs::write(&src, support::pdf("", &[])).unwrap();
     let size = std::fs::metadata(&src).unwrap().len();
     let out = r
         .cmd()
@@ -63,7 +63,7 @@ fn mdspool_convert_uses_the_configured_command() {
     );
 
     let bad = r.dir.path().join("bad.pdf");
-    std::fs::write(&bad, util::pool::pdf(&["fail-me"])).unwrap();
+    std::fs::write(&bad, support::pdf("", &["fail-me"])).unwrap();
     let out = r
         .cmd()
         .env("MDSPOOL_TEST_CONVERTER", "")

@@ -6,10 +6,12 @@
 //! The release build shares the target directory with the test build (`target/release/`), so only
 //! this package and the engine are compiled again when they changed.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const TEST_BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+use support::BIN as TEST_BIN;
 
 /// Builds the release binary with default features and returns its path.
 fn release_binary() -> PathBuf {
@@ -53,14 +55,8 @@ fn release_binary() -> PathBuf {
 }
 
 fn run(bin: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(bin);
-    c.args(args)
-        .env_remove("MDSPOOL_TEST_CONVERTER")
-        .env_remove("MDSPOOL_FAILPOINT")
-        .env("RUST_BACKTRACE", "0");
-    for (k, v) in env {
-        c.env(k, v);
-    }
+    let mut c = support::command_for(bin);
+    c.args(args).envs(env.iter().copied());
     c.output().expect("run mdspool")
 }
 
