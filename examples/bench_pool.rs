@@ -17,7 +17,7 @@ use mdspool::config::{ConvertConfig, RetentionConfig};
 use mdspool::convert::{ConvertOptions, Converter};
 use mdspool::ids::{IdemKey, JobId};
 use mdspool::layout::Layout;
-use mdspool::store::{Drop, JobStatus, Store};
+use mdspool::store::{JobStatus, StagedDrop, Store};
 use mdspool::worker::testconv::TestConverter;
 
 fn arg(n: usize, default: usize) -> usize {
@@ -33,7 +33,7 @@ fn add_job(store: &Store, i: usize) -> JobId {
     std::fs::create_dir_all(&entry).unwrap();
     let pdf = entry.join("doc.pdf");
     std::fs::write(&pdf, format!("%PDF-1.4\n% job {i}\n%%EOF\n")).unwrap();
-    let d = Drop {
+    let d = StagedDrop {
         id,
         pdf,
         name: "doc.pdf".into(),

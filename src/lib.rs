@@ -13,7 +13,7 @@
 //!   daemon   threads, signals, recovery, ordered shutdown
 //! ```
 //!
-//! [`layout`] builds every path; [`fsx`] does every durable write; [`error::Error`] carries every
+//! [`layout`] builds every path; [`durable`] does every durable write; [`error::Error`] carries every
 //! failure with a stable [`code::Code`].
 
 pub mod cli;
@@ -22,9 +22,9 @@ pub mod code;
 pub mod config;
 pub use mdspool_convert as convert;
 pub mod daemon;
+pub mod durable;
 pub mod error;
 pub mod failpoint;
-pub mod fsx;
 pub mod ids;
 pub mod inbox;
 pub mod layout;

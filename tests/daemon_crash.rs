@@ -12,7 +12,7 @@ use mdspool::clock::SystemClock;
 use mdspool::config::RetentionConfig;
 use mdspool::ids::{IdemKey, JobId};
 use mdspool::layout::Layout;
-use mdspool::store::{Drop, JobStatus, Store};
+use mdspool::store::{JobStatus, StagedDrop, Store};
 use support::proc::converter_alive;
 use support::{Root, wait_until};
 
@@ -139,7 +139,7 @@ fn add_job(store: &Store, dir: &std::path::Path, i: usize) -> JobId {
     let pdf: PathBuf = entry.join(format!("n{i}.pdf"));
     std::fs::write(&pdf, support::pdf("", &[])).unwrap();
     let _ = dir;
-    let d = Drop {
+    let d = StagedDrop {
         id,
         pdf,
         name: format!("n{i}.pdf"),

@@ -20,9 +20,9 @@ const POINTS: &[&str] = &[
     "admit.before_publish",
     "admit.after_publish",
     "admit.after_receipt",
-    "fsx.after_write_temp:1",
-    "fsx.after_write_temp:3",
-    "fsx.before_rename:2",
+    "durable.after_write_temp:1",
+    "durable.after_write_temp:3",
+    "durable.before_rename:2",
 ];
 
 #[test]

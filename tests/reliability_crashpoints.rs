@@ -3,8 +3,8 @@
 //! exactly one job with a parsable manifest and its bytes, a receipt points to it, nothing is left in
 //! staging, no temp file remains, and the same drop again is a replay of that job.
 //!
-//! `mdspool submit` writes, in order: the sidecar (`fsx` write 1), the idempotency record (write 2,
-//! exclusive), the manifest (write 3) and the receipt (write 4); `fsx.before_rename:N` counts only
+//! `mdspool submit` writes, in order: the sidecar (`durable` write 1), the idempotency record (write 2,
+//! exclusive), the manifest (write 3) and the receipt (write 4); `durable.before_rename:N` counts only
 //! the atomic replacements (sidecar 1, manifest 2, receipt 3).
 
 mod support;
@@ -96,7 +96,7 @@ fn crash_before_the_record() {
 
 #[test]
 fn crash_while_writing_the_record() {
-    crash_and_recover("fsx.after_write_temp:2");
+    crash_and_recover("durable.after_write_temp:2");
 }
 
 #[test]
@@ -106,7 +106,7 @@ fn crash_after_the_record() {
 
 #[test]
 fn crash_while_writing_the_manifest() {
-    crash_and_recover("fsx.before_rename:2");
+    crash_and_recover("durable.before_rename:2");
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn crash_after_publishing_the_job() {
 
 #[test]
 fn crash_while_writing_the_receipt() {
-    crash_and_recover("fsx.before_rename:3");
+    crash_and_recover("durable.before_rename:3");
 }
 
 #[test]

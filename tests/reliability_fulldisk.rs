@@ -53,7 +53,7 @@ fn all_json_parses(dir: &Path) -> usize {
     let mut n = 0;
     for (p, t) in walk(dir) {
         let name = p.file_name().unwrap_or_default().to_string_lossy();
-        if !t.is_dir() && name.ends_with(".json") && !mdspool::fsx::is_temp_name(&name) {
+        if !t.is_dir() && name.ends_with(".json") && !mdspool::durable::is_temp_name(&name) {
             let bytes = std::fs::read(&p).unwrap();
             serde_json::from_slice::<serde_json::Value>(&bytes)
                 .unwrap_or_else(|e| panic!("{}: truncated or torn: {e}", p.display()));

@@ -150,7 +150,7 @@ fn every_receipt_written_before_a_power_cut_points_to_an_intact_job() {
     for e in std::fs::read_dir(&receipts).unwrap() {
         let path = e.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if mdspool::fsx::is_temp_name(&name) {
+        if mdspool::durable::is_temp_name(&name) {
             continue;
         }
         let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap())

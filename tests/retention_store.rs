@@ -251,7 +251,7 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
         .unwrap();
     let rej = e.l().rejected_dir();
     assert_eq!(
-        mdspool::fsx::list_names(&rej).unwrap(),
+        mdspool::durable::list_names(&rej).unwrap(),
         vec!["bad.pdf", "bad.pdf.error.json", "bad.pdf.idem"]
     );
     assert_eq!(
@@ -266,7 +266,7 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
         done(&s),
         vec![("remove_rejected".into(), "bad.pdf.error.json".into())]
     );
-    assert!(mdspool::fsx::list_names(&rej).unwrap().is_empty());
+    assert!(mdspool::durable::list_names(&rej).unwrap().is_empty());
     assert!(e.store.read_receipt(&k).unwrap().is_none());
 }
 

@@ -221,7 +221,7 @@ fn eight_racing_threads_make_exactly_one_job() {
                 let staged = entry.join("t.pdf");
                 std::fs::copy(&f, &staged).unwrap();
                 barrier.wait();
-                let drop = mdspool::store::Drop {
+                let drop = mdspool::store::StagedDrop {
                     id,
                     pdf: staged,
                     name: "t.pdf".into(),

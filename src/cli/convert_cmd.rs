@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::Ctx;
+use crate::durable;
 use crate::error::{IoContext, Result, exit};
-use crate::fsx;
 use crate::worker::converter;
 
 #[derive(Debug, Args)]
@@ -33,7 +33,7 @@ pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     let engine = converter::select(cfg, 1);
     let out = engine.convert(&a.input, &opts)?;
     match &a.output {
-        Some(p) => fsx::write_atomic(p, out.markdown.as_bytes())?,
+        Some(p) => durable::write_atomic(p, out.markdown.as_bytes())?,
         None => {
             use std::io::Write;
             let mut so = std::io::stdout().lock();

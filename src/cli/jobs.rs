@@ -8,12 +8,12 @@ use clap::Args;
 
 use crate::cli::{Ctx, print_json};
 use crate::code::Code;
+use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
-use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::store::manifest::{JobStatus, Manifest};
 use crate::store::records::ReceiptStatus;
-use crate::store::{Admission, Drop};
+use crate::store::{Admission, StagedDrop};
 
 #[derive(Debug, Args)]
 pub struct SubmitArgs {
@@ -81,7 +81,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     let store = ctx.open_store()?;
     let id = JobId::new();
     let entry = store.layout().staging_entry(id);
-    fsx::create_dir_all_durable(&entry)?;
+    durable::create_dir_all_durable(&entry)?;
     let name = a
         .pdf
         .file_name()
@@ -93,7 +93,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     if let Some(k) = &key {
         let sidecar = serde_json::json!({"key": k.key, "scope": k.scope, "pin": a.pin});
         let path = entry.join(format!("{name}.idem"));
-        if let Err(e) = fsx::write_atomic(&path, sidecar.to_string().as_bytes()) {
+        if let Err(e) = durable::write_atomic(&path, sidecar.to_string().as_bytes()) {
             let _ = store.remove_staging(id);
             return Err(e);
         }
@@ -110,7 +110,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         let _ = store.remove_staging(id);
         return Err(e);
     }
-    let drop = Drop {
+    let drop = StagedDrop {
         id,
         pdf: staged,
         name,

@@ -74,7 +74,7 @@ enum Phase {
 pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
     let cfg = &loaded.config;
     let layout = loaded.layout();
-    crate::fsx::create_dir_all_durable(&layout.locks_dir())?;
+    crate::durable::create_dir_all_durable(&layout.locks_dir())?;
     let lock = HostLock::acquire(&layout)?;
     let clock = Arc::new(SystemClock);
     let store = Arc::new(Store::open(
@@ -83,7 +83,7 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
         cfg.retention.clone(),
     )?);
     if let Some(p) = pid_file {
-        crate::fsx::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
+        crate::durable::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
     }
     // Handlers first: a signal during a long recovery is acted on once it is done, instead of
     // killing the process half-way (which would be safe, but wasteful).

@@ -13,18 +13,18 @@ use std::path::Path;
 
 use crate::code::Code;
 use crate::config::WatchConfig;
+use crate::durable;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::inbox::names::{RESERVED, SIDECAR_SUFFIX, sidecar_of};
 use crate::inbox::validate::{check_pdf, check_safe_meta, open_safe, read_sidecar, refuse};
 use crate::store::admit::fingerprint;
-use crate::store::{Admission, Drop, Store};
+use crate::store::{Admission, StagedDrop, Store};
 
 /// What became of a drop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum TakeOutcome {
     /// A new job, to be queued.
     Created(JobId),
     /// Same key and bytes as an existing job: its receipt was rewritten, nothing was created.
@@ -75,9 +75,9 @@ pub fn take(
     cfg: &WatchConfig,
     dir: &Path,
     name: &str,
-) -> (Option<JobId>, Result<Outcome>) {
+) -> (Option<JobId>, Result<TakeOutcome>) {
     match claim(store, dir, name) {
-        Ok(None) => (None, Ok(Outcome::Gone)),
+        Ok(None) => (None, Ok(TakeOutcome::Gone)),
         Ok(Some(id)) => (Some(id), process_staged(store, cfg, id, Some(dir))),
         Err(e) => (None, Err(e)),
     }
@@ -95,11 +95,11 @@ pub fn process_staged(
     cfg: &WatchConfig,
     id: JobId,
     origin: Option<&Path>,
-) -> Result<Outcome> {
+) -> Result<TakeOutcome> {
     let entry = store.layout().staging_entry(id);
-    let names: Vec<String> = fsx::list_names(&entry)?
+    let names: Vec<String> = durable::list_names(&entry)?
         .into_iter()
-        .filter(|n| n != RESERVED && !fsx::is_temp_name(n))
+        .filter(|n| n != RESERVED && !durable::is_temp_name(n))
         .collect();
     let mut main = names.iter().find(|n| !is_sidecar_name(n)).cloned();
     if main.is_none() {
@@ -112,16 +112,16 @@ pub fn process_staged(
                 .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
                 .unwrap_or_else(|| "input.pdf".into());
             std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
-            fsx::remove_tree_nofollow(&entry.join(RESERVED))?;
+            durable::remove_tree_nofollow(&entry.join(RESERVED))?;
             main = Some(name);
         }
     }
     let Some(name) = main else {
         let Some(sc) = names.first() else {
             store.remove_staging(id)?;
-            return Ok(Outcome::Gone);
+            return Ok(TakeOutcome::Gone);
         };
-        let d = Drop {
+        let d = StagedDrop {
             id,
             pdf: entry.join(sc),
             name: sc.clone(),
@@ -153,7 +153,7 @@ pub fn process_staged(
             Err(e) => return Err(Error::io(dir.join(&sc_name), e)),
         }
     }
-    let mut d = Drop {
+    let mut d = StagedDrop {
         id,
         pdf: entry.join(&name),
         name,
@@ -187,15 +187,15 @@ pub fn process_staged(
         Err(e) => return Err(e),
     }
     Ok(match store.admit(&d)? {
-        Admission::Created(m) => Outcome::Created(m.job_id),
-        Admission::Replayed(m) => Outcome::Replayed(m.job_id),
-        Admission::Conflict { existing, .. } => Outcome::Conflict(existing),
+        Admission::Created(m) => TakeOutcome::Created(m.job_id),
+        Admission::Replayed(m) => TakeOutcome::Replayed(m.job_id),
+        Admission::Conflict { existing, .. } => TakeOutcome::Conflict(existing),
     })
 }
 
-fn reject(store: &Store, d: &Drop, e: Error) -> Result<Outcome> {
+fn reject(store: &Store, d: &StagedDrop, e: Error) -> Result<TakeOutcome> {
     store.reject_staged(d, &e, d.key.as_ref())?;
-    Ok(Outcome::Rejected(e.code()))
+    Ok(TakeOutcome::Rejected(e.code()))
 }
 
 #[cfg(test)]

@@ -7,8 +7,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
+use crate::durable;
 use crate::error::{Error, Result};
-use crate::fsx;
 use crate::ids::{IdemKey, JobId};
 use crate::store::Store;
 use crate::store::manifest::{JobError, JobStatus, Manifest};
@@ -104,7 +104,7 @@ fn parse<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
 }
 
 fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
-    match fsx::read_optional(path)? {
+    match durable::read_optional(path)? {
         Some(b) => parse(path, &b).map(Some),
         None => Ok(None),
     }
@@ -123,8 +123,8 @@ impl Store {
         let path = self.layout.idempotency_record(&k);
         self.check()?;
         loop {
-            fsx::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
-            if self.guard(fsx::create_exclusive(&path, &json(rec)))? {
+            durable::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
+            if self.guard(durable::create_exclusive(&path, &json(rec)))? {
                 return Ok(None);
             }
             match read::<IdemRecord>(&path)? {
@@ -145,8 +145,8 @@ impl Store {
         let aside = path.with_file_name(format!(".~{}.{job_id}.retired.tmp", k.key));
         match std::fs::rename(&path, &aside) {
             Ok(()) => {
-                fsx::remove_tree_nofollow(&aside)?;
-                fsx::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
+                durable::remove_tree_nofollow(&aside)?;
+                durable::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -169,7 +169,7 @@ impl Store {
     pub fn write_receipt(&self, r: &Receipt) -> Result<()> {
         let k = IdemKey::new(&r.scope, &r.key)?;
         let path = self.layout.receipt(&k);
-        fsx::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
+        durable::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
         self.write(&path, &json(r))
     }
 
@@ -227,8 +227,8 @@ impl Store {
         if let Some(r) = read::<Receipt>(&path)?
             && r.job_id == Some(job_id)
         {
-            fsx::remove_tree_nofollow(&path)?;
-            fsx::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
+            durable::remove_tree_nofollow(&path)?;
+            durable::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
         }
         Ok(())
     }
@@ -242,15 +242,15 @@ impl Store {
     }
 
     pub fn remove_tombstone(&self, id: JobId) -> Result<()> {
-        fsx::remove_tree_nofollow(&self.layout.tombstone(id))
+        durable::remove_tree_nofollow(&self.layout.tombstone(id))
     }
 
     /// Every tombstone (unreadable ones are skipped with a warning).
     pub fn tombstones(&self) -> Result<Vec<Tombstone>> {
         let dir = self.layout.tombstones_dir();
         let mut out = Vec::new();
-        for name in fsx::list_names(&dir)? {
-            if fsx::is_temp_name(&name) || !name.ends_with(".json") {
+        for name in durable::list_names(&dir)? {
+            if durable::is_temp_name(&name) || !name.ends_with(".json") {
                 continue;
             }
             match read::<Tombstone>(&dir.join(&name)) {

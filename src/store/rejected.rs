@@ -10,12 +10,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
+use crate::durable;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::IdemKey;
 use crate::store::Store;
-use crate::store::admit::Drop;
+use crate::store::admit::StagedDrop;
 use crate::store::manifest::JobError;
 use crate::store::records::{Receipt, ReceiptStatus};
 
@@ -125,7 +125,7 @@ impl Store {
             std::fs::rename(f, &to).at(f)?;
             failpoint::hit("reject.after_move");
         }
-        fsx::fsync_dir(&self.layout.rejected_dir())?;
+        durable::fsync_dir(&self.layout.rejected_dir())?;
         Ok(target)
     }
 
@@ -139,10 +139,15 @@ impl Store {
     }
 
     /// Quarantines every file of a staging entry (the PDF first), then removes the entry.
-    pub fn reject_staged(&self, d: &Drop, err: &Error, key: Option<&IdemKey>) -> Result<PathBuf> {
+    pub fn reject_staged(
+        &self,
+        d: &StagedDrop,
+        err: &Error,
+        key: Option<&IdemKey>,
+    ) -> Result<PathBuf> {
         let entry = self.layout.staging_entry(d.id);
         let mut files = vec![d.pdf.clone()];
-        for name in fsx::list_names(&entry)? {
+        for name in durable::list_names(&entry)? {
             let p = entry.join(&name);
             if p != d.pdf && name != "job" {
                 files.push(p);

@@ -28,7 +28,7 @@ impl Failure {
 }
 
 #[derive(Debug)]
-pub enum Outcome {
+pub enum AttemptOutcome {
     /// The Markdown is in the temp file `output`, synced.
     Converted {
         report: ChildReport,
@@ -92,26 +92,26 @@ pub(crate) fn classify(
     killed: Option<Kill>,
     timeout: Duration,
     elapsed: Duration,
-) -> Outcome {
+) -> AttemptOutcome {
     match killed {
-        Some(Kill::Canceled) => return Outcome::Canceled,
-        Some(Kill::Interrupted) => return Outcome::Interrupted,
+        Some(Kill::Canceled) => return AttemptOutcome::Canceled,
+        Some(Kill::Interrupted) => return AttemptOutcome::Interrupted,
         Some(Kill::Timeout) => {
             let msg = format!("conversion still running after {timeout:?} (convert.timeout)");
-            return Outcome::Failed(Failure::new(Code::ConversionTimeout, msg, false));
+            return AttemptOutcome::Failed(Failure::new(Code::ConversionTimeout, msg, false));
         }
         None => {}
     }
     match (ended, report) {
-        (Ended::Exited(0), Some(r)) if r.ok => Outcome::Converted { report: r, elapsed },
+        (Ended::Exited(0), Some(r)) if r.ok => AttemptOutcome::Converted { report: r, elapsed },
         (_, Some(r)) if !r.ok => {
             let code = r.code.unwrap_or(Code::InternalError);
             let message = r.message.unwrap_or_default();
-            Outcome::Failed(Failure::new(code, message, r.permanent))
+            AttemptOutcome::Failed(Failure::new(code, message, r.permanent))
         }
         (Ended::Signaled(libc::SIGXCPU), _) => {
             let msg = "conversion used up its CPU-time limit (convert.timeout)";
-            Outcome::Failed(Failure::new(Code::ConversionTimeout, msg, false))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionTimeout, msg, false))
         }
         (Ended::Signaled(sig), _) if sig == libc::SIGKILL || memory_hint(tail) => {
             let what = tail
@@ -123,7 +123,7 @@ pub(crate) fn classify(
                 signal_name(sig),
                 what.trim()
             );
-            Outcome::Failed(Failure::new(Code::ConversionMemoryLimit, msg, true))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionMemoryLimit, msg, true))
         }
         (Ended::Signaled(sig), _) => {
             let msg = format!(
@@ -131,7 +131,7 @@ pub(crate) fn classify(
                 signal_name(sig),
                 last_line(tail)
             );
-            Outcome::Failed(Failure::new(Code::ConversionCrashed, msg, false))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionCrashed, msg, false))
         }
         (Ended::Exited(code), _) => {
             let msg = if tail.contains("panicked at") {
@@ -144,9 +144,9 @@ pub(crate) fn classify(
                     "conversion child exited with status {code} without a result: {}",
                     last_line(tail)
                 );
-                return Outcome::Failed(Failure::new(Code::InternalError, msg, false));
+                return AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, false));
             };
-            Outcome::Failed(Failure::new(Code::ConversionCrashed, msg, false))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionCrashed, msg, false))
         }
     }
 }
@@ -156,9 +156,9 @@ mod tests {
     use super::*;
     use crate::convert::ConvertCode;
 
-    fn code(o: Outcome) -> (Code, bool) {
+    fn code(o: AttemptOutcome) -> (Code, bool) {
         match o {
-            Outcome::Failed(f) => (f.code, f.permanent),
+            AttemptOutcome::Failed(f) => (f.code, f.permanent),
             other => panic!("not a failure: {other:?}"),
         }
     }
@@ -209,7 +209,7 @@ mod tests {
         assert_eq!(code(o), (Code::Convert(ConvertCode::NoTextLayer), true));
         assert!(matches!(
             classify(Ended::Signaled(9), None, "", Some(Kill::Canceled), t, t),
-            Outcome::Canceled
+            AttemptOutcome::Canceled
         ));
     }
 }

@@ -22,14 +22,14 @@ use crossbeam_channel::Receiver;
 
 use crate::code::Code;
 use crate::config::{ConvertConfig, WorkersConfig};
+use crate::durable;
 use crate::error::{Error, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::manifest::{ConverterInfo, JobError};
 use crate::store::{JobStatus, Manifest, Store};
-use classify::{Failure, Outcome};
+use classify::{AttemptOutcome, Failure};
 use runlog::RunLog;
 use supervise::{Attempt, ChildSpec};
 
@@ -169,8 +169,8 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         .clone();
     let l = store.layout();
     let max_log = settings.convert.max_log.0;
-    let log = fsx::create_dir_all_durable(&l.logs_dir(id))
-        .and_then(|_| fsx::create_dir_all_durable(&l.artifacts_dir(id)))
+    let log = durable::create_dir_all_durable(&l.logs_dir(id))
+        .and_then(|_| durable::create_dir_all_durable(&l.artifacts_dir(id)))
         .and_then(|_| RunLog::open(&l.run_log(id), max_log));
     let (log, prepared) = match log {
         Ok(log) => (log, Ok(())),
@@ -194,16 +194,16 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         log: log.clone(),
     };
     let outcome = if let Err(e) = prepared {
-        Outcome::Failed(Failure::new(Code::InternalError, e.to_string(), false))
+        AttemptOutcome::Failed(Failure::new(Code::InternalError, e.to_string(), false))
     } else if l.raw_input(id).exists() {
         supervise::run(&ctx.child, &attempt)
     } else {
         let msg = "raw/input.pdf is missing (removed by retention?)";
-        Outcome::Failed(Failure::new(Code::InternalError, msg, true))
+        AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, true))
     };
     let r = record(ctx, &m, &settings, outcome, &output, &say, retry_at);
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
-    if let Err(e) = fsx::remove_tree_nofollow(&output) {
+    if let Err(e) = durable::remove_tree_nofollow(&output) {
         tracing::warn!(job = %id, error = %e, "cannot remove temp output");
     }
     r
@@ -227,7 +227,7 @@ fn record(
     ctx: &WorkerCtx,
     m: &Manifest,
     settings: &Settings,
-    outcome: Outcome,
+    outcome: AttemptOutcome,
     output: &std::path::Path,
     say: &dyn Fn(&str),
     retry_at: &mut Option<DateTime<Utc>>,
@@ -236,12 +236,12 @@ fn record(
     let id = m.job_id;
     let n = m.attempts;
     let failure = match outcome {
-        Outcome::Converted { report, elapsed } => {
+        AttemptOutcome::Converted { report, elapsed } => {
             let stats = report.stats.clone().unwrap_or_default();
             let target = store.layout().output_md(id);
             let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
                 failpoint::hit("worker.before_publish");
-                store.guard(fsx::rename_durable(output, &target))?;
+                store.guard(durable::rename_durable(output, &target))?;
                 failpoint::hit("worker.after_publish");
                 m.converter = Some(ConverterInfo {
                     name: report.converter.clone(),
@@ -285,13 +285,13 @@ fn record(
                 }
             }
         }
-        Outcome::Failed(f) => f,
-        Outcome::Canceled => {
+        AttemptOutcome::Failed(f) => f,
+        AttemptOutcome::Canceled => {
             say(&format!("attempt {n} result: canceled, child killed"));
             tracing::info!(job = %id, "job canceled while running");
             return Ok(());
         }
-        Outcome::Interrupted => {
+        AttemptOutcome::Interrupted => {
             say(&format!("attempt {n} result: interrupted by shutdown"));
             if ctx.control.mode() == Mode::Abort && store.check().is_ok() {
                 let r = store.transition(id, JobStatus::Queued, |m| {

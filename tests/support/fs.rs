@@ -30,14 +30,14 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Every temp file (`.~NAME.XXXX.tmp`, see `mdspool::fsx::is_temp_name`) under `dir`.
+/// Every temp file (`.~NAME.XXXX.tmp`, see `mdspool::durable::is_temp_name`) under `dir`.
 pub fn temp_files_under(dir: &Path) -> Vec<PathBuf> {
     walk(dir)
         .into_iter()
         .map(|(p, _)| p)
         .filter(|p| {
             p.file_name()
-                .is_some_and(|n| mdspool::fsx::is_temp_name(&n.to_string_lossy()))
+                .is_some_and(|n| mdspool::durable::is_temp_name(&n.to_string_lossy()))
         })
         .collect()
 }

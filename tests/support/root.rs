@@ -197,7 +197,7 @@ pub fn admit(store: &Store, name: &str, key: &str, bytes: &[u8], pinned: bool) -
     std::fs::create_dir_all(&entry).unwrap();
     let pdf = entry.join(name);
     std::fs::write(&pdf, bytes).unwrap();
-    let drop = mdspool::store::Drop {
+    let drop = mdspool::store::StagedDrop {
         id,
         pdf,
         name: name.to_string(),
