@@ -101,58 +101,16 @@ pub fn process_staged(
         .into_iter()
         .filter(|n| n != RESERVED && !durable::is_temp_name(n))
         .collect();
-    let mut main = names.iter().find(|n| !is_sidecar_name(n)).cloned();
-    if main.is_none() {
-        // Interrupted inside admission after the PDF went into job/raw/: put it back.
-        let raw = entry.join(RESERVED).join("raw").join("input.pdf");
-        if raw.symlink_metadata().is_ok() {
-            let name = names
-                .iter()
-                .find(|n| is_sidecar_name(n))
-                .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
-                .unwrap_or_else(|| "input.pdf".into());
-            std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
-            durable::remove_tree_nofollow(&entry.join(RESERVED))?;
-            main = Some(name);
-        }
-    }
-    let Some(name) = main else {
-        let Some(sc) = names.first() else {
-            store.remove_staging(id)?;
-            return Ok(TakeOutcome::Gone);
+    let Some(name) = main_file(&entry, &names)? else {
+        return match names.first() {
+            Some(sc) => reject_orphan(store, id, &entry, sc),
+            None => {
+                store.remove_staging(id)?;
+                Ok(TakeOutcome::Gone)
+            }
         };
-        let d = StagedDrop {
-            id,
-            pdf: entry.join(sc),
-            name: sc.clone(),
-            key: None,
-            pinned: false,
-            client: None,
-        };
-        // Never read either way; an unsafe one says so.
-        let err = std::fs::symlink_metadata(&d.pdf)
-            .ok()
-            .and_then(|m| check_safe_meta(&d.pdf, &m).err())
-            .unwrap_or_else(|| {
-                refuse(
-                    &d.pdf,
-                    Code::OrphanSidecar,
-                    "a sidecar whose drop never arrived",
-                )
-            });
-        return reject(store, &d, err);
     };
-    let sc_name = sidecar_of(&name);
-    let sc_path = entry.join(&sc_name);
-    if let Some(dir) = origin
-        && sc_path.symlink_metadata().is_err()
-    {
-        match std::fs::rename(dir.join(&sc_name), &sc_path) {
-            Ok(()) => failpoint::hit("inbox.after_claim_sidecar"),
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(dir.join(&sc_name), e)),
-        }
-    }
+    let sc_path = claim_sidecar(&entry, &name, origin)?;
     let mut d = StagedDrop {
         id,
         pdf: entry.join(&name),
@@ -191,6 +149,67 @@ pub fn process_staged(
         Admission::Replayed(m) => TakeOutcome::Replayed(m.job_id),
         Admission::Conflict { existing, .. } => TakeOutcome::Conflict(existing),
     })
+}
+
+/// The name of the drop in staging entry `entry` (holding `names`). Interrupted inside admission
+/// after the PDF went into the job's `raw/`, it is put back first. `None`: there is no drop.
+fn main_file(entry: &Path, names: &[String]) -> Result<Option<String>> {
+    if let Some(main) = names.iter().find(|n| !is_sidecar_name(n)) {
+        return Ok(Some(main.clone()));
+    }
+    let raw = entry.join(RESERVED).join("raw").join("input.pdf");
+    if raw.symlink_metadata().is_err() {
+        return Ok(None);
+    }
+    let name = names
+        .iter()
+        .find(|n| is_sidecar_name(n))
+        .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
+        .unwrap_or_else(|| "input.pdf".into());
+    std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
+    durable::remove_tree_nofollow(&entry.join(RESERVED))?;
+    Ok(Some(name))
+}
+
+/// A sidecar (`sc`) alone in its staging entry: refused as `orphan_sidecar`, or as unsafe.
+fn reject_orphan(store: &Store, id: JobId, entry: &Path, sc: &str) -> Result<TakeOutcome> {
+    let d = StagedDrop {
+        id,
+        pdf: entry.join(sc),
+        name: sc.to_string(),
+        key: None,
+        pinned: false,
+        client: None,
+    };
+    // Never read either way; an unsafe one says so.
+    let err = std::fs::symlink_metadata(&d.pdf)
+        .ok()
+        .and_then(|m| check_safe_meta(&d.pdf, &m).err())
+        .unwrap_or_else(|| {
+            refuse(
+                &d.pdf,
+                Code::OrphanSidecar,
+                "a sidecar whose drop never arrived",
+            )
+        });
+    reject(store, &d, err)
+}
+
+/// The path of the sidecar of drop `name` in `entry`. One still in `origin` (a crash between the
+/// two renames of the claim) is claimed first.
+fn claim_sidecar(entry: &Path, name: &str, origin: Option<&Path>) -> Result<std::path::PathBuf> {
+    let sc_name = sidecar_of(name);
+    let sc_path = entry.join(&sc_name);
+    if let Some(dir) = origin
+        && sc_path.symlink_metadata().is_err()
+    {
+        match std::fs::rename(dir.join(&sc_name), &sc_path) {
+            Ok(()) => failpoint::hit("inbox.after_claim_sidecar"),
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(dir.join(&sc_name), e)),
+        }
+    }
+    Ok(sc_path)
 }
 
 fn reject(store: &Store, d: &StagedDrop, e: Error) -> Result<TakeOutcome> {

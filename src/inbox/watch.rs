@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Sender, select};
 
+use crate::code::Code;
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
@@ -271,7 +272,7 @@ impl Loop {
                         tracing::info!(drop = %what, job = %id, "drop replays an existing job")
                     }
                     TakeOutcome::Conflict(id) => {
-                        tracing::warn!(drop = %what, job = %id, "drop refused: idempotency_conflict")
+                        tracing::warn!(drop = %what, job = %id, code = %Code::IdempotencyConflict, "drop refused")
                     }
                     TakeOutcome::Rejected(code) => {
                         tracing::warn!(drop = %what, code = %code, "drop refused")

@@ -29,6 +29,7 @@ use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::manifest::{ConverterInfo, JobError};
 use crate::store::{JobStatus, Manifest, Store};
+use child::ChildReport;
 use classify::{AttemptOutcome, Failure};
 use runlog::RunLog;
 use supervise::{Attempt, ChildSpec};
@@ -237,52 +238,9 @@ fn record(
     let n = m.attempts;
     let failure = match outcome {
         AttemptOutcome::Converted { report, elapsed } => {
-            let stats = report.stats.clone().unwrap_or_default();
-            let target = store.layout().output_md(id);
-            let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
-                failpoint::hit("worker.before_publish");
-                store.guard(durable::rename_durable(output, &target))?;
-                failpoint::hit("worker.after_publish");
-                m.converter = Some(ConverterInfo {
-                    name: report.converter.clone(),
-                    version: report.converter_version.clone(),
-                });
-                m.pages = Some(stats.pages);
-                m.output_bytes = report.output_bytes;
-                m.warnings = stats.warnings.clone();
-                let mut meta = serde_json::Map::new();
-                if let Some(t) = &stats.title {
-                    meta.insert("title".into(), t.clone().into());
-                }
-                if let Some(a) = &stats.author {
-                    meta.insert("author".into(), a.clone().into());
-                }
-                m.metadata = (!meta.is_empty()).then_some(serde_json::Value::Object(meta));
-                Ok(())
-            });
-            match r {
-                Ok(_) => {
-                    say(&format!(
-                        "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
-                        elapsed.as_secs_f64(),
-                        stats.pages,
-                        report.output_bytes.unwrap_or(0),
-                        report.converter,
-                        report.converter_version
-                    ));
-                    tracing::info!(job = %id, attempt = n, "job succeeded");
-                    return Ok(());
-                }
-                Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
-                    say(&format!(
-                        "attempt {n}: job canceled meanwhile; output discarded"
-                    ));
-                    return Ok(());
-                }
-                Err(e) => {
-                    store.check()?;
-                    Failure::new(Code::InternalError, format!("cannot publish: {e}"), false)
-                }
+            match publish(store, id, n, &report, elapsed, output, say)? {
+                Some(f) => f,
+                None => return Ok(()),
             }
         }
         AttemptOutcome::Failed(f) => f,
@@ -304,6 +262,85 @@ fn record(
             return Ok(());
         }
     };
+    record_failure(store, id, n, settings, failure, say, retry_at)
+}
+
+/// `running -> succeeded`: moves the Markdown into place under the job lock and records what the
+/// converter reported. `None` when done (or the job was canceled meanwhile: the output is
+/// discarded); the failure when the output could not be published.
+fn publish(
+    store: &Store,
+    id: JobId,
+    n: u32,
+    report: &ChildReport,
+    elapsed: Duration,
+    output: &std::path::Path,
+    say: &dyn Fn(&str),
+) -> Result<Option<Failure>> {
+    let stats = report.stats.clone().unwrap_or_default();
+    let target = store.layout().output_md(id);
+    let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
+        failpoint::hit("worker.before_publish");
+        store.guard(durable::rename_durable(output, &target))?;
+        failpoint::hit("worker.after_publish");
+        m.converter = Some(ConverterInfo {
+            name: report.converter.clone(),
+            version: report.converter_version.clone(),
+        });
+        m.pages = Some(stats.pages);
+        m.output_bytes = report.output_bytes;
+        m.warnings = stats.warnings.clone();
+        let mut meta = serde_json::Map::new();
+        if let Some(t) = &stats.title {
+            meta.insert("title".into(), t.clone().into());
+        }
+        if let Some(a) = &stats.author {
+            meta.insert("author".into(), a.clone().into());
+        }
+        m.metadata = (!meta.is_empty()).then_some(serde_json::Value::Object(meta));
+        Ok(())
+    });
+    match r {
+        Ok(_) => {
+            say(&format!(
+                "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
+                elapsed.as_secs_f64(),
+                stats.pages,
+                report.output_bytes.unwrap_or(0),
+                report.converter,
+                report.converter_version
+            ));
+            tracing::info!(job = %id, attempt = n, "job succeeded");
+            Ok(None)
+        }
+        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
+            say(&format!(
+                "attempt {n}: job canceled meanwhile; output discarded"
+            ));
+            Ok(None)
+        }
+        Err(e) => {
+            store.check()?;
+            Ok(Some(Failure::new(
+                Code::InternalError,
+                format!("cannot publish: {e}"),
+                false,
+            )))
+        }
+    }
+}
+
+/// A failed attempt: `failed` when it was the last one (permanent, or out of attempts), else back
+/// to `queued` with `next_attempt_at` after the backoff.
+fn record_failure(
+    store: &Store,
+    id: JobId,
+    n: u32,
+    settings: &Settings,
+    failure: Failure,
+    say: &dyn Fn(&str),
+    retry_at: &mut Option<DateTime<Utc>>,
+) -> Result<()> {
     let last = f_is_final(&failure, n, &settings.workers);
     say(&format!(
         "attempt {n} result: failed [{}] {}{}",
