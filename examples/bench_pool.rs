@@ -3,8 +3,9 @@
 //! measured in the same run on the same inputs: the same (test) converter called in-process, and
 //! the bare conversion child started once per job, one after the other.
 //!
-//! `cargo build --release && cargo run --release --example bench_pool -- [JOBS] [WORKERS]`
-//! (the `mdspool` binary must be built beside the example).
+//! `cargo build --release --features test-hooks && cargo run --release --features test-hooks
+//! --example bench_pool -- [JOBS] [WORKERS]` (the `mdspool` binary, with the test converter, must
+//! be built beside the example).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -16,7 +17,7 @@ use mdspool::config::{ConvertConfig, RetentionConfig};
 use mdspool::convert::{ConvertOptions, Converter};
 use mdspool::ids::{IdemKey, JobId};
 use mdspool::layout::Layout;
-use mdspool::store::{Drop, JobStatus, Store};
+use mdspool::store::{JobStatus, StagedDrop, Store};
 use mdspool::worker::testconv::TestConverter;
 
 fn arg(n: usize, default: usize) -> usize {
@@ -32,7 +33,7 @@ fn add_job(store: &Store, i: usize) -> JobId {
     std::fs::create_dir_all(&entry).unwrap();
     let pdf = entry.join("doc.pdf");
     std::fs::write(&pdf, format!("%PDF-1.4\n% job {i}\n%%EOF\n")).unwrap();
-    let d = Drop {
+    let d = StagedDrop {
         id,
         pdf,
         name: "doc.pdf".into(),

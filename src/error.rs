@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+use crate::code::Code;
 use crate::convert::ConvertError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -80,7 +81,7 @@ pub enum Error {
     #[error("{path}: {message}")]
     Drop {
         path: PathBuf,
-        code: &'static str,
+        code: Code,
         message: String,
     },
     #[error(transparent)]
@@ -123,26 +124,26 @@ impl Error {
     }
 
     /// The stable machine code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::Io { .. } => "io_error",
-            Error::StorageFull { .. } => "storage_full",
-            Error::Corrupt { .. } => "record_corrupt",
-            Error::UnsupportedSchema { .. } => "schema_unsupported",
-            Error::JobNotFound { .. } => "job_not_found",
-            Error::JobExpired { .. } => "job_expired",
-            Error::InvalidJobId { .. } => "invalid_job_id",
-            Error::InvalidKey { .. } => "invalid_idempotency_key",
-            Error::IdempotencyConflict { .. } => "idempotency_conflict",
-            Error::InvalidTransition { .. } => "invalid_transition",
-            Error::InProgress { .. } => "ingest_in_progress",
-            Error::Locked { .. } => "root_locked",
-            Error::Config { .. } => "config_invalid",
-            Error::Drop { code, .. } => code,
-            Error::Convert(e) => e.code(),
-            Error::StoreFailed { .. } => "store_failed",
-            Error::Stopped { .. } => "stopped_at_once",
-            Error::Internal { .. } => "internal_error",
+            Error::Io { .. } => Code::IO_ERROR,
+            Error::StorageFull { .. } => Code::StorageFull,
+            Error::Corrupt { .. } => Code::RecordCorrupt,
+            Error::UnsupportedSchema { .. } => Code::SchemaUnsupported,
+            Error::JobNotFound { .. } => Code::JobNotFound,
+            Error::JobExpired { .. } => Code::JobExpired,
+            Error::InvalidJobId { .. } => Code::InvalidJobId,
+            Error::InvalidKey { .. } => Code::InvalidIdempotencyKey,
+            Error::IdempotencyConflict { .. } => Code::IdempotencyConflict,
+            Error::InvalidTransition { .. } => Code::InvalidTransition,
+            Error::InProgress { .. } => Code::IngestInProgress,
+            Error::Locked { .. } => Code::RootLocked,
+            Error::Config { .. } => Code::ConfigInvalid,
+            Error::Drop { code, .. } => *code,
+            Error::Convert(e) => Code::Convert(e.kind()),
+            Error::StoreFailed { .. } => Code::StoreFailed,
+            Error::Stopped { .. } => Code::StoppedAtOnce,
+            Error::Internal { .. } => Code::InternalError,
         }
     }
 

@@ -118,7 +118,7 @@ mod tests {
             "../x",
         ] {
             let err = validate_name("key", bad).unwrap_err();
-            assert_eq!(err.code(), "invalid_idempotency_key", "{bad}");
+            assert_eq!(err.code(), crate::Code::InvalidIdempotencyKey, "{bad}");
         }
     }
 

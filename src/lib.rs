@@ -13,24 +13,26 @@
 //!   daemon   threads, signals, recovery, ordered shutdown
 //! ```
 //!
-//! [`layout`] builds every path; [`fsx`] does every durable write; [`error::Error`] carries every
-//! failure with a stable code.
+//! [`layout`] builds every path; [`durable`] does every durable write; [`error::Error`] carries every
+//! failure with a stable [`code::Code`].
 
 pub mod cli;
 pub mod clock;
+pub mod code;
 pub mod config;
 pub use mdspool_convert as convert;
-pub mod daemon;
+pub(crate) mod daemon;
+pub mod durable;
 pub mod error;
-pub mod failpoint;
-pub mod fsx;
+pub(crate) mod failpoint;
 pub mod ids;
 pub mod inbox;
 pub mod layout;
-pub mod logging;
-pub mod queue;
+pub(crate) mod logging;
+pub(crate) mod queue;
 pub mod store;
 pub mod sweeper;
 pub mod worker;
 
+pub use code::Code;
 pub use error::{Error, Result};

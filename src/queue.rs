@@ -133,11 +133,6 @@ impl Dispatcher {
         IDLE
     }
 
-    /// Ids waiting (ready or delayed), not counting those handed to workers.
-    pub fn pending(&self) -> usize {
-        self.ready.len() + self.delayed.len()
-    }
-
     /// Runs until [`QueueMsg::Shutdown`] or until every [`QueueHandle`] is gone.
     pub fn run(mut self) {
         loop {

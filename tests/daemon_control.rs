@@ -1,11 +1,13 @@
 //! `mdspool retry` and `mdspool cancel` beside a running daemon, jobs submitted while it runs, and
 //! a store that fails under it.
 
-mod util;
+mod support;
 
 use std::time::Duration;
 
-use util::pool::{Root, converter_alive, wait_until};
+use support::fs::put;
+use support::proc::converter_alive;
+use support::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -100,8 +102,8 @@ fn a_failed_store_write_stops_the_daemon() {
     std::fs::create_dir_all(receipt.join("blocker")).unwrap();
     let mut d = r.start(&[], &[]);
     let st = d.wait_exit(Duration::from_secs(30)).expect("daemon stops");
-    assert_eq!(st.code(), Some(8), "{}", d.log());
-    assert!(d.log().contains("store_failed"), "{}", d.log());
+    assert_eq!(st.code(), Some(8), "{}", d.log_text());
+    assert!(d.log_text().contains("store_failed"), "{}", d.log_text());
     // `b` was not started after the failure.
     assert_eq!(r.status(&b), "queued");
     assert_eq!(r.attempts(&b), 0);
@@ -123,7 +125,7 @@ fn sighup_reloads_conversion_settings() {
     std::fs::write(r.root.join("mdspool.toml"), toml).unwrap();
     d.signal(libc::SIGHUP);
     wait_until(Duration::from_secs(10), "reloaded", || {
-        d.log().contains("configuration reloaded")
+        d.log_text().contains("configuration reloaded")
     });
     let slow = r.submit("slow.pdf", &["sleep:30"], "slow");
     wait_until(Duration::from_secs(30), "slow job failed", || {
@@ -134,13 +136,13 @@ fn sighup_reloads_conversion_settings() {
     std::fs::write(r.root.join("mdspool.toml"), "[[[ not toml").unwrap();
     d.signal(libc::SIGHUP);
     wait_until(Duration::from_secs(10), "refused", || {
-        d.log().contains("configuration not reloaded")
+        d.log_text().contains("configuration not reloaded")
     });
     // (The CLI reads the root's config file too: give it another one.)
     let empty = r.dir.path().join("empty.toml");
     std::fs::write(&empty, "").unwrap();
     let pdf = r.dir.path().join("last.pdf");
-    std::fs::write(&pdf, util::pool::pdf(&[])).unwrap();
+    std::fs::write(&pdf, support::pdf("", &[])).unwrap();
     let out = r
         .cmd()
         .args(["--config", empty.to_str().unwrap(), "submit"])
@@ -156,13 +158,6 @@ fn sighup_reloads_conversion_settings() {
     assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
 }
 
-/// Writes `name` into `dir` under a hidden name first, then renames it (a complete drop).
-fn put(dir: &std::path::Path, name: &str, bytes: &[u8]) {
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).unwrap();
-    std::fs::rename(&tmp, dir.join(name)).unwrap();
-}
-
 // Guarantee G8: a drop the watcher admits is scheduled and converted; its receipt ends
 // `succeeded` and points to the Markdown.
 #[test]
@@ -171,9 +166,9 @@ fn a_drop_into_the_inbox_is_converted() {
     let mut d = r.start(&[], &[]);
     let inbox = r.root.join("inbox");
     wait_until(Duration::from_secs(30), "daemon up", || {
-        d.log().contains("watching the inbox")
+        d.log_text().contains("watching the inbox")
     });
-    put(&inbox, "doc.pdf", &util::pool::pdf(&[]));
+    put(&inbox, "doc.pdf", &support::pdf("", &[]));
     put(&inbox, "doc.pdf.idem", br#"{"key": "drop-1"}"#);
     let receipt = r.root.join("receipts/default/drop-1.json");
     let read = || -> Option<serde_json::Value> {

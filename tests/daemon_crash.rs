@@ -2,7 +2,7 @@
 //! steps (crash points). After a restart every job ends `succeeded` exactly once, no job folder is
 //! duplicated, no temp file is left, and no conversion child outlived the daemon.
 
-mod util;
+mod support;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,8 +12,9 @@ use mdspool::clock::SystemClock;
 use mdspool::config::RetentionConfig;
 use mdspool::ids::{IdemKey, JobId};
 use mdspool::layout::Layout;
-use mdspool::store::{Drop, JobStatus, Store};
-use util::pool::{Root, converter_alive, wait_until};
+use mdspool::store::{JobStatus, StagedDrop, Store};
+use support::proc::converter_alive;
+use support::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -66,7 +67,7 @@ fn sigkill_while_jobs_run_then_restart_finishes_each_job_once() {
         d.converters().len() == 3
     });
     let children = d.converters();
-    d.kill9();
+    d.kill();
     // G5: PR_SET_PDEATHSIG takes the children down with the daemon.
     wait_until(Duration::from_secs(10), "children gone", || {
         children.iter().all(|p| !converter_alive(*p))
@@ -87,7 +88,7 @@ fn sigkill_while_jobs_run_then_restart_finishes_each_job_once() {
     }
     d.signal(libc::SIGTERM);
     let st = d.wait_exit(Duration::from_secs(30)).expect("daemon exits");
-    assert!(st.success(), "{}", d.log());
+    assert!(st.success(), "{}", d.log_text());
     assert_all_succeeded_once(&r, &ids);
 }
 
@@ -109,8 +110,8 @@ fn crash_around_output_publication_is_recovered() {
         let st = d
             .wait_exit(Duration::from_secs(30))
             .expect("crash point reached");
-        assert!(!st.success(), "{point}: {}", d.log());
-        assert!(d.log().contains(point), "{}", d.log());
+        assert!(!st.success(), "{point}: {}", d.log_text());
+        assert!(d.log_text().contains(point), "{}", d.log_text());
         assert!(
             ids.iter().any(|id| r.status(id) == "running"),
             "{point}: a job was left running"
@@ -136,9 +137,9 @@ fn add_job(store: &Store, dir: &std::path::Path, i: usize) -> JobId {
     let entry = store.layout().staging_entry(id);
     std::fs::create_dir_all(&entry).unwrap();
     let pdf: PathBuf = entry.join(format!("n{i}.pdf"));
-    std::fs::write(&pdf, util::pool::pdf(&[])).unwrap();
+    std::fs::write(&pdf, support::pdf("", &[])).unwrap();
     let _ = dir;
-    let d = Drop {
+    let d = StagedDrop {
         id,
         pdf,
         name: format!("n{i}.pdf"),

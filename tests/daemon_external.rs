@@ -1,11 +1,11 @@
 //! `[convert] command = [...]`: the daemon runs an external converter (for sites with their own
 //! tools) in the isolated child, takes its Markdown, and records its failures with their code.
 
-mod util;
+mod support;
 
 use std::time::Duration;
 
-use util::pool::{Root, wait_until};
+use support::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -40,4 +40,37 @@ fn an_external_command_converts_and_its_failures_are_recorded() {
         "{m}"
     );
     assert!(!r.job_dir(&bad).join("artifacts/output.md").exists());
+}
+
+/// `mdspool convert` chooses the converter as the daemon's child does: with `[convert] command`
+/// set, it runs the command, not the built-in engine.
+#[test]
+fn mdspool_convert_uses_the_configured_command() {
+    let r = Root::new(CONFIG);
+    let src = r.dir.path().join("one.pdf");
+    std::fs::write(&src, support::pdf("", &[])).unwrap();
+    let size = std::fs::metadata(&src).unwrap().len();
+    let out = r
+        .cmd()
+        .env("MDSPOOL_TEST_CONVERTER", "")
+        .args(["convert", src.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("# External\n\n{size} bytes\n")
+    );
+
+    let bad = r.dir.path().join("bad.pdf");
+    std::fs::write(&bad, support::pdf("", &["fail-me"])).unwrap();
+    let out = r
+        .cmd()
+        .env("MDSPOOL_TEST_CONVERTER", "")
+        .args(["convert", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(7), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("external_converter_failed"), "{err}");
 }

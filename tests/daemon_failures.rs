@@ -2,11 +2,11 @@
 //! fail cleanly each fail only their own job, with the right stable code, while the other jobs
 //! complete; transient failures are retried with backoff and the attempt count shows it.
 
-mod util;
+mod support;
 
 use std::time::Duration;
 
-use util::pool::{Root, wait_until};
+use support::{Root, wait_until};
 
 const CONFIG: &str = r#"
 [workers]
@@ -59,7 +59,7 @@ fn misbehaving_conversions_fail_only_their_own_job() {
     ];
     for (id, status, code, attempts) in expect {
         let m = r.manifest(id);
-        assert_eq!(m["status"], status, "{id}: {m:#}\n{}", d.log());
+        assert_eq!(m["status"], status, "{id}: {m:#}\n{}", d.log_text());
         assert_eq!(r.error_code(id), code, "{id}: {m:#}");
         assert_eq!(r.attempts(id), attempts, "{id}: {m:#}");
         let out = r.job_dir(id).join("artifacts/output.md");
@@ -170,9 +170,9 @@ fn timeout_kills_what_the_converter_started() {
         .parse()
         .unwrap();
     assert!(pid > 0, "{log}");
-    let _cleanup = util::pool::KillOnDrop(pid);
+    let _cleanup = support::proc::KillOnDrop(pid);
     wait_until(Duration::from_secs(10), "grandchild gone", || {
-        !util::pool::process_alive(pid)
+        !support::proc::process_alive(pid)
     });
     d.signal(libc::SIGTERM);
     assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());

@@ -2,11 +2,12 @@
 //! nothing new starts, exit 0), past the grace period the children are killed and their jobs go
 //! back to `queued`; a second signal stops at once and the next start recovers.
 
-mod util;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use util::pool::{Root, converter_alive, wait_until};
+use support::proc::converter_alive;
+use support::{Root, wait_until};
 
 fn config(grace: &str) -> String {
     format!(
@@ -36,7 +37,7 @@ fn sigterm_drains_running_jobs_and_exits_zero() {
     });
     d.signal(libc::SIGTERM);
     let st = d.wait_exit(Duration::from_secs(60)).expect("daemon exits");
-    assert!(st.success(), "{}", d.log());
+    assert!(st.success(), "{}", d.log_text());
     assert_eq!(r.status(&a), "succeeded");
     assert_eq!(r.status(&b), "succeeded");
     // Nothing new started after the signal.
@@ -61,7 +62,7 @@ fn past_the_grace_period_running_jobs_are_requeued() {
     let st = d.wait_exit(Duration::from_secs(60)).expect("daemon exits");
     // Well before the 100 s conversion could have finished.
     assert!(t.elapsed() < Duration::from_secs(60));
-    assert!(st.success(), "{}", d.log());
+    assert!(st.success(), "{}", d.log_text());
     let m = r.manifest(&slow);
     assert_eq!(m["status"], "queued", "{m:#}");
     assert_eq!(m["attempts"], 0, "{m:#}");
@@ -87,7 +88,7 @@ fn second_signal_stops_at_once_and_restart_recovers() {
     std::thread::sleep(Duration::from_millis(300));
     d.signal(libc::SIGINT);
     let st = d.wait_exit(Duration::from_secs(30)).expect("daemon exits");
-    assert_eq!(st.code(), Some(1), "{}", d.log());
+    assert_eq!(st.code(), Some(1), "{}", d.log_text());
     wait_until(Duration::from_secs(10), "child gone", || {
         !converter_alive(child)
     });

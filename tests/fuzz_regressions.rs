@@ -1,10 +1,11 @@
 //! Replays, on stable and without cargo-fuzz, every input of the fuzzing seed corpora
 //! (`fuzz/seeds/<target>/`) and every input a fuzzer found (`tests/fixtures/fuzz/<target>/`,
 //! minimized crash inputs kept as regressions) through the same checks as the fuzz targets
-//! (`tests/torture_util/fuzz_checks.rs`). See docs/reliability.md, "Fuzzing".
+//! (`tests/support/fuzz_checks.rs`). See docs/reliability.md, "Fuzzing".
 
-#[path = "torture_util/fuzz_checks.rs"]
-mod checks;
+mod support;
+
+use support::fuzz_checks as checks;
 
 use std::path::{Path, PathBuf};
 

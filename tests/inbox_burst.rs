@@ -2,13 +2,13 @@
 //! exactly one job, none is lost, none is taken twice, the watcher never stalls. Each take costs
 //! several fsyncs, so this runs for minutes on a slow disk; its duration is printed.
 
-#[path = "inbox_util/mod.rs"]
-mod util;
+mod support;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use util::*;
+use support::fs::*;
+use support::{Daemon, pdf, wait_until};
 
 const DROPS: usize = 5000;
 
@@ -24,11 +24,11 @@ fn a_burst_of_5000_drops_is_taken_completely_once() {
         let name = format!("burst-{i:05}.pdf");
         // Every tenth without a sidecar: those take the settle path.
         let sidecar = (i % 10 != 0).then(|| format!("k-{i:05}"));
-        drop_pdf(&inbox, &name, &tiny_pdf(&name), sidecar.as_deref());
+        drop_pdf(&inbox, &name, &pdf(&name, &[]), sidecar.as_deref());
     }
     let written = start.elapsed();
     let mut last = (0usize, Instant::now());
-    wait_for("all drops taken", Duration::from_secs(1800), || {
+    wait_until(Duration::from_secs(1800), "all drops taken", || {
         let n = std::fs::read_dir(root.join("jobs")).unwrap().count();
         if n != last.0 {
             last = (n, Instant::now());
@@ -41,7 +41,7 @@ fn a_burst_of_5000_drops_is_taken_completely_once() {
         (n >= DROPS).then_some(())
     });
     let taken = start.elapsed();
-    wait_for("inbox and staging emptied", Duration::from_secs(60), || {
+    wait_until(Duration::from_secs(60), "inbox and staging emptied", || {
         (names(&inbox).is_empty() && names(&root.join("state/staging")).is_empty()).then_some(())
     });
     let emptied = start.elapsed();

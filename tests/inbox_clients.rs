@@ -1,13 +1,13 @@
 //! The client examples of docs/protocol.md (examples/drop.sh, examples/drop.py) against the real
 //! daemon: they drop, wait for the receipt and exit with its outcome.
 
-#[path = "inbox_util/mod.rs"]
-mod util;
+mod support;
 
 use std::path::Path;
 use std::process::Command;
 
-use util::*;
+use support::fs::*;
+use support::{Daemon, pdf};
 
 fn example(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -22,7 +22,7 @@ fn drop_sh_and_drop_py_get_their_receipts() {
     std::fs::create_dir_all(root.join("inbox")).unwrap();
     let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "10m")]);
     let good = tmp.path().join("good.pdf");
-    std::fs::write(&good, tiny_pdf("client")).unwrap();
+    std::fs::write(&good, pdf("client", &[])).unwrap();
     let bad = tmp.path().join("bad.pdf");
     std::fs::write(&bad, b"not a pdf at all").unwrap();
 
@@ -64,7 +64,7 @@ fn drop_sh_and_drop_py_get_their_receipts() {
             .unwrap()
     };
     let good2 = tmp.path().join("good2.pdf");
-    std::fs::write(&good2, tiny_pdf("python")).unwrap();
+    std::fs::write(&good2, pdf("python", &[])).unwrap();
     let out = py(&[
         "--key",
         "k-py",

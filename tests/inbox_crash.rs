@@ -2,12 +2,12 @@
 //! next start: exactly one job with the drop's key and bytes, nothing left in the inbox or in
 //! staging, nothing rejected.
 
-#[path = "inbox_util/mod.rs"]
-mod util;
+mod support;
 
 use std::time::Duration;
 
-use util::*;
+use support::fs::*;
+use support::{Daemon, pdf, wait_until};
 
 const T: Duration = Duration::from_secs(30);
 
@@ -20,9 +20,9 @@ const POINTS: &[&str] = &[
     "admit.before_publish",
     "admit.after_publish",
     "admit.after_receipt",
-    "fsx.after_write_temp:1",
-    "fsx.after_write_temp:3",
-    "fsx.before_rename:2",
+    "durable.after_write_temp:1",
+    "durable.after_write_temp:3",
+    "durable.before_rename:2",
 ];
 
 #[test]
@@ -32,7 +32,7 @@ fn a_crash_at_any_step_of_a_take_is_finished_at_restart() {
         let root = tmp.path().join("root");
         let inbox = root.join("inbox");
         std::fs::create_dir_all(&inbox).unwrap();
-        let bytes = tiny_pdf(point);
+        let bytes = pdf(point, &[]);
         drop_pdf(
             &inbox,
             "c.pdf",
@@ -40,7 +40,7 @@ fn a_crash_at_any_step_of_a_take_is_finished_at_restart() {
             Some(r#"{"key": "k-crash", "scope": "s"}"#),
         );
         let mut d = Daemon::start(&root, &[], &[("MDSPOOL_FAILPOINT", point)]);
-        let status = d.wait_exit(T);
+        let status = d.wait_exit(T).expect("the daemon exits");
         assert!(!status.success(), "{point}: the daemon stopped");
         assert!(
             d.log_text().contains("crash point"),
@@ -48,8 +48,8 @@ fn a_crash_at_any_step_of_a_take_is_finished_at_restart() {
             d.log_text()
         );
         let d = Daemon::start(&root, &[], &[]);
-        let m = wait_for(point, T, || job_with_key(&root, "k-crash"));
-        wait_for(point, T, || {
+        let m = wait_until(T, point, || job_with_key(&root, "k-crash"));
+        wait_until(T, point, || {
             let receipt = read_json(&root.join("receipts/s/k-crash.json"));
             let clean = names(&inbox).is_empty() && names(&root.join("state/staging")).is_empty();
             (clean && receipt.is_some_and(|r| r["job_id"] == m["job_id"])).then_some(())

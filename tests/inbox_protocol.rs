@@ -1,13 +1,13 @@
 //! The drop protocol end to end, against the real daemon: sidecar forms, settling, slow writers,
 //! replays across restarts, conflicts, polling mode and drops made while the daemon was down.
 
-#[path = "inbox_util/mod.rs"]
-mod util;
+mod support;
 
 use std::io::Write;
 use std::time::Duration;
 
-use util::*;
+use support::fs::*;
+use support::{Daemon, pdf, wait_until};
 
 const T: Duration = Duration::from_secs(30);
 
@@ -24,17 +24,17 @@ fn sidecar_forms_are_taken_at_once() {
     // A settle far longer than the deadline: only the sidecar can make these drops be taken.
     let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "10m")]);
     let inbox = root.join("inbox");
-    let a = tiny_pdf("json");
+    let a = pdf("json", &[]);
     drop_pdf(
         &inbox,
         "a.pdf",
         &a,
         Some(r#"{"key": "inv-1", "scope": "acme", "pin": true, "customer": "c42"}"#),
     );
-    drop_pdf(&inbox, "B.PDF", &tiny_pdf("plain"), Some("inv-2\n"));
-    let c = tiny_pdf("marker");
+    drop_pdf(&inbox, "B.PDF", &pdf("plain", &[]), Some("inv-2\n"));
+    let c = pdf("marker", &[]);
     drop_pdf(&inbox, "c.pdf", &c, Some(""));
-    wait_for("3 jobs, admissions finished", T, || {
+    wait_until(T, "3 jobs, admissions finished", || {
         let done = names(&root.join("state/staging")).is_empty() && names(&inbox).is_empty();
         (manifests(&root).len() == 3 && done).then_some(())
     });
@@ -62,7 +62,7 @@ fn sidecar_forms_are_taken_at_once() {
         job_with_key(&root, &key).is_some(),
         "empty sidecar: content key"
     );
-    wait_for("inbox and staging emptied", T, || {
+    wait_until(T, "inbox and staging emptied", || {
         (names(&inbox).is_empty() && names(&root.join("state/staging")).is_empty()).then_some(())
     });
     assert!(names(&root.join("rejected")).is_empty());
@@ -74,14 +74,14 @@ fn no_sidecar_drop_is_taken_after_settle_and_slow_writers_are_not_taken_early() 
     let inbox = root.join("inbox");
     let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "1500ms")]);
 
-    let plain = tiny_pdf("settled");
+    let plain = pdf("settled", &[]);
     put(&inbox, "plain.pdf", &plain);
     let key = format!("sha256-{}", sha256_hex(&plain));
-    let m = wait_for("settled drop", T, || job_with_key(&root, &key));
+    let m = wait_until(T, "settled drop", || job_with_key(&root, &key));
     assert_eq!(m["idempotency"]["scope"], "default");
 
     // Written in place, in chunks 400 ms apart (shorter than the settle time), over ~4 s.
-    let mut full = tiny_pdf("slow");
+    let mut full = pdf("slow", &[]);
     full.extend(std::iter::repeat_n(b'%', 4000));
     full.extend_from_slice(b"\n%%EOF\n");
     let slow_key = format!("sha256-{}", sha256_hex(&full));
@@ -111,13 +111,13 @@ fn no_sidecar_drop_is_taken_after_settle_and_slow_writers_are_not_taken_early() 
     drop(f);
     drop(f2);
     put(&inbox, "slow2.pdf.idem", b"slow-two");
-    let m = wait_for("slow drop", T, || job_with_key(&root, &slow_key));
+    let m = wait_until(T, "slow drop", || job_with_key(&root, &slow_key));
     let id = m["job_id"].as_str().unwrap();
     assert_eq!(
         std::fs::read(root.join("jobs").join(id).join("raw/input.pdf")).unwrap(),
         full
     );
-    let m = wait_for("slow drop with sidecar", T, || {
+    let m = wait_until(T, "slow drop with sidecar", || {
         job_with_key(&root, "slow-two")
     });
     let id = m["job_id"].as_str().unwrap();
@@ -141,11 +141,11 @@ fn require_sidecar_leaves_bare_pdfs_alone() {
             ("MDSPOOL_WATCH_RESCAN", "300ms"),
         ],
     );
-    put(&inbox, "bare.pdf", &tiny_pdf("bare"));
+    put(&inbox, "bare.pdf", &pdf("bare", &[]));
     put(&inbox, "notes.txt", b"not a drop");
     put(&inbox, "x.pdf.part", b"half");
-    drop_pdf(&inbox, "ok.pdf", &tiny_pdf("ok"), Some("with-sidecar"));
-    wait_for("sidecar drop", T, || job_with_key(&root, "with-sidecar"));
+    drop_pdf(&inbox, "ok.pdf", &pdf("ok", &[]), Some("with-sidecar"));
+    wait_until(T, "sidecar drop", || job_with_key(&root, "with-sidecar"));
     // Several settle times and rescans later, the bare PDF and the others are still there.
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(names(&inbox), vec!["bare.pdf", "notes.txt", "x.pdf.part"]);
@@ -158,14 +158,14 @@ fn replay_after_restart_and_conflict() {
     let (_tmp, root) = setup();
     let inbox = root.join("inbox");
     let env = [("MDSPOOL_WATCH_SETTLE", "500ms")];
-    let bytes = tiny_pdf("replay");
+    let bytes = pdf("replay", &[]);
     // Made while no daemon runs: taken at startup.
     drop_pdf(&inbox, "r.pdf", &bytes, Some("k-replay"));
-    drop_pdf(&inbox, "early.pdf", &tiny_pdf("early"), None);
+    drop_pdf(&inbox, "early.pdf", &pdf("early", &[]), None);
     let d = Daemon::start(&root, &[], &env);
-    let m = wait_for("first job", T, || job_with_key(&root, "k-replay"));
+    let m = wait_until(T, "first job", || job_with_key(&root, "k-replay"));
     let id = m["job_id"].as_str().unwrap().to_string();
-    wait_for("bare drop made while down", T, || {
+    wait_until(T, "bare drop made while down", || {
         (manifests(&root).len() == 2).then_some(())
     });
     d.stop();
@@ -174,9 +174,9 @@ fn replay_after_restart_and_conflict() {
     std::fs::remove_file(&receipt).unwrap();
     let d = Daemon::start(&root, &[], &env);
     drop_pdf(&inbox, "r-again.pdf", &bytes, Some("k-replay"));
-    let r = wait_for("receipt of the replay", T, || read_json(&receipt));
+    let r = wait_until(T, "receipt of the replay", || read_json(&receipt));
     assert_eq!(r["job_id"], id.as_str());
-    wait_for("inbox emptied", T, || {
+    wait_until(T, "inbox emptied", || {
         names(&inbox).is_empty().then_some(())
     });
     assert_eq!(manifests(&root).len(), 2, "a replay creates no job");
@@ -185,14 +185,14 @@ fn replay_after_restart_and_conflict() {
     drop_pdf(
         &inbox,
         "other.pdf",
-        &tiny_pdf("different"),
+        &pdf("different", &[]),
         Some("k-replay"),
     );
     let note = wait_rejected(&root, "other.pdf", T);
     assert_eq!(note["code"], "idempotency_conflict");
     assert!(note["message"].as_str().unwrap().contains(&id));
     assert!(root.join("rejected/other.pdf").exists());
-    wait_for("sidecar beside it", T, || {
+    wait_until(T, "sidecar beside it", || {
         root.join("rejected/other.pdf.idem").exists().then_some(())
     });
     let r = read_json(&receipt).unwrap();
@@ -218,17 +218,17 @@ fn poll_mode_takes_drops() {
         ],
     );
     // Once this first drop is taken, the startup scan is over: the next ones come by polling.
-    drop_pdf(&inbox, "first.pdf", &tiny_pdf("first"), Some("k-first"));
-    wait_for("first drop", T, || job_with_key(&root, "k-first"));
+    drop_pdf(&inbox, "first.pdf", &pdf("first", &[]), Some("k-first"));
+    wait_until(T, "first drop", || job_with_key(&root, "k-first"));
     assert!(_d.log_text().contains("polling"), "{}", _d.log_text());
-    drop_pdf(&inbox, "p.pdf", &tiny_pdf("poll"), Some("k-poll"));
-    let bare = tiny_pdf("poll-bare");
+    drop_pdf(&inbox, "p.pdf", &pdf("poll", &[]), Some("k-poll"));
+    let bare = pdf("poll-bare", &[]);
     put(&inbox, "q.pdf", &bare);
-    wait_for("sidecar drop by polling", T, || {
+    wait_until(T, "sidecar drop by polling", || {
         job_with_key(&root, "k-poll")
     });
     let key = format!("sha256-{}", sha256_hex(&bare));
-    wait_for("bare drop by polling", T, || job_with_key(&root, &key));
+    wait_until(T, "bare drop by polling", || job_with_key(&root, &key));
     assert!(names(&inbox).is_empty());
 }
 
@@ -236,17 +236,17 @@ fn poll_mode_takes_drops() {
 fn crash_between_claiming_the_pdf_and_its_sidecar_is_finished_by_recovery() {
     let (_tmp, root) = setup();
     let inbox = root.join("inbox");
-    drop_pdf(&inbox, "c.pdf", &tiny_pdf("crash"), Some("k-crash"));
+    drop_pdf(&inbox, "c.pdf", &pdf("crash", &[]), Some("k-crash"));
     let mut d = Daemon::start(&root, &[], &[("MDSPOOL_FAILPOINT", "inbox.after_claim")]);
-    d.wait_exit(T);
+    d.wait_exit(T).expect("the daemon exits");
     assert_eq!(names(&inbox), vec!["c.pdf.idem"], "the PDF was claimed");
     let _d = Daemon::start(&root, &[], &[]);
-    let m = wait_for("recovered job", T, || job_with_key(&root, "k-crash"));
+    let m = wait_until(T, "recovered job", || job_with_key(&root, "k-crash"));
     assert_eq!(m["source"]["name"], "c.pdf");
-    wait_for("inbox emptied", T, || {
+    wait_until(T, "inbox emptied", || {
         names(&inbox).is_empty().then_some(())
     });
-    wait_for("staging emptied", T, || {
+    wait_until(T, "staging emptied", || {
         names(&root.join("state/staging")).is_empty().then_some(())
     });
     assert_eq!(manifests(&root).len(), 1);
@@ -257,8 +257,8 @@ fn a_sidecar_written_in_place_is_read_once_whole() {
     let (_tmp, root) = setup();
     let inbox = root.join("inbox");
     let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "10m")]);
-    put(&inbox, "j.pdf", &tiny_pdf("in-place json"));
-    put(&inbox, "t.pdf", &tiny_pdf("in-place text"));
+    put(&inbox, "j.pdf", &pdf("in-place json", &[]));
+    put(&inbox, "t.pdf", &pdf("in-place text", &[]));
     // Created empty first (as `open` + later `write` does), then half a JSON object, then whole.
     let mut j = std::fs::File::create(inbox.join("j.pdf.idem")).unwrap();
     let t = std::fs::File::create(inbox.join("t.pdf.idem")).unwrap();
@@ -268,8 +268,8 @@ fn a_sidecar_written_in_place_is_read_once_whole() {
     j.write_all(br#"ace-1"}"#).unwrap();
     (&t).write_all(b"in-place-2\n").unwrap();
     drop((j, t));
-    wait_for("json sidecar drop", T, || job_with_key(&root, "in-place-1"));
-    wait_for("text sidecar drop", T, || job_with_key(&root, "in-place-2"));
+    wait_until(T, "json sidecar drop", || job_with_key(&root, "in-place-1"));
+    wait_until(T, "text sidecar drop", || job_with_key(&root, "in-place-2"));
     assert_eq!(manifests(&root).len(), 2);
     assert!(names(&root.join("rejected")).is_empty());
 }
@@ -289,16 +289,16 @@ fn events_are_used_with_a_relative_root() {
     );
     let root = d.root.clone();
     let inbox = root.join("inbox");
-    wait_for("watcher up", T, || {
+    wait_until(T, "watcher up", || {
         d.log_text().contains("watching the inbox").then_some(())
     });
     std::thread::sleep(Duration::from_millis(200)); // startup scan over
-    drop_pdf(&inbox, "r.pdf", &tiny_pdf("relative"), Some("k-rel"));
-    let bare = tiny_pdf("relative-bare");
+    drop_pdf(&inbox, "r.pdf", &pdf("relative", &[]), Some("k-rel"));
+    let bare = pdf("relative-bare", &[]);
     drop_pdf(&inbox, "m.pdf", &bare, Some(""));
-    wait_for("drop taken by events", T, || job_with_key(&root, "k-rel"));
+    wait_until(T, "drop taken by events", || job_with_key(&root, "k-rel"));
     let key = format!("sha256-{}", sha256_hex(&bare));
-    wait_for("marker drop taken by events", T, || {
+    wait_until(T, "marker drop taken by events", || {
         job_with_key(&root, &key)
     });
 }
@@ -308,7 +308,7 @@ fn a_failed_store_stops_the_watcher_and_recovery_finishes_the_drop() {
     let (_tmp, root) = setup();
     let inbox = root.join("inbox");
     let mut d = Daemon::start(&root, &[], &[]);
-    wait_for("watcher up", T, || {
+    wait_until(T, "watcher up", || {
         d.log_text().contains("watching the inbox").then_some(())
     });
     // A file where the idempotency records of scope `sf` must go: the record write fails.
@@ -316,10 +316,10 @@ fn a_failed_store_stops_the_watcher_and_recovery_finishes_the_drop() {
     drop_pdf(
         &inbox,
         "f.pdf",
-        &tiny_pdf("store failure"),
+        &pdf("store failure", &[]),
         Some(r#"{"key": "k-sf", "scope": "sf"}"#),
     );
-    let status = d.wait_exit(T);
+    let status = d.wait_exit(T).expect("the daemon exits");
     assert!(!status.success(), "the daemon stops when its store fails");
     assert!(
         d.log_text().contains("store write failed"),
@@ -346,7 +346,7 @@ fn a_failed_store_stops_the_watcher_and_recovery_finishes_the_drop() {
 
     std::fs::remove_file(root.join("state/idempotency/sf")).unwrap();
     let _d = Daemon::start(&root, &[], &[]);
-    let m = wait_for("job after recovery", T, || job_with_key(&root, "k-sf"));
+    let m = wait_until(T, "job after recovery", || job_with_key(&root, "k-sf"));
     assert_eq!(m["source"]["name"], "f.pdf");
 }
 
@@ -358,14 +358,14 @@ fn a_name_reused_while_its_previous_drop_is_being_taken_is_taken_too() {
     let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_RESCAN", "1h")]);
     for i in 0..20 {
         // As soon as the previous drop was claimed (usually while it is still being admitted).
-        wait_for("claim", T, || {
+        wait_until(T, "claim", || {
             let free = !inbox.join("same.pdf").exists() && !inbox.join("same.pdf.idem").exists();
             free.then_some(())
         });
         let key = format!("k-same-{i}");
-        drop_pdf(&inbox, "same.pdf", &tiny_pdf(&key), Some(&key));
+        drop_pdf(&inbox, "same.pdf", &pdf(&key, &[]), Some(&key));
     }
-    wait_for("20 jobs", T, || {
+    wait_until(T, "20 jobs", || {
         (manifests(&root).len() == 20).then_some(())
     });
     for i in 0..20 {

@@ -1,12 +1,12 @@
 //! Every refused kind of drop lands in `rejected/` beside `NAME.error.json` with its own code, and
 //! unsafe entries (symlinks, hard links, FIFOs) are never read: the watcher goes on.
 
-#[path = "inbox_util/mod.rs"]
-mod util;
+mod support;
 
 use std::time::Duration;
 
-use util::*;
+use support::fs::*;
+use support::{Daemon, pdf, wait_until};
 
 const T: Duration = Duration::from_secs(30);
 
@@ -36,14 +36,14 @@ fn refused_drops_carry_their_code() {
         Some("k-text"),
     );
     drop_pdf(&inbox, "empty.pdf", b"", Some("k-empty"));
-    let mut big = tiny_pdf("big");
+    let mut big = pdf("big", &[]);
     big.resize(4096, b'%');
     drop_pdf(&inbox, "big.pdf", &big, Some("k-big"));
-    drop_pdf(&inbox, "badjson.pdf", &tiny_pdf("j"), Some("{\"key\": "));
+    drop_pdf(&inbox, "badjson.pdf", &pdf("j", &[]), Some("{\"key\": "));
     drop_pdf(
         &inbox,
         "badkey.pdf",
-        &tiny_pdf("k"),
+        &pdf("k", &[]),
         Some(r#"{"key": "../../etc"}"#),
     );
     drop_pdf(&inbox, "bare-text.pdf", b"plain text, no sidecar", None);
@@ -61,24 +61,24 @@ fn refused_drops_carry_their_code() {
 
     // The sidecar travels with its drop.
     for f in ["badjson.pdf.idem", "text.pdf.idem"] {
-        wait_for(f, T, || {
+        wait_until(T, f, || {
             root.join("rejected").join(f).exists().then_some(())
         });
     }
     // A refusal whose key is valid answers the client in its receipt.
     // (The receipt is written after the move.)
-    let r = wait_for("receipt", T, || {
+    let r = wait_until(T, "receipt", || {
         read_json(&root.join("receipts/default/k-text.json"))
     });
     assert_eq!(r["status"], "rejected");
     assert_eq!(r["error"]["code"], "not_a_pdf");
-    let r = wait_for("receipt", T, || {
+    let r = wait_until(T, "receipt", || {
         read_json(&root.join("receipts/default/k-big.json"))
     });
     assert_eq!(r["error"]["code"], "too_large");
     // So does a drop without a key refused for its content: under its content key.
     let key = format!("sha256-{}", sha256_hex(b"plain text, no sidecar"));
-    let r = wait_for("receipt", T, || {
+    let r = wait_until(T, "receipt", || {
         read_json(&root.join(format!("receipts/default/{key}.json")))
     });
     assert_eq!(r["error"]["code"], "not_a_pdf");
@@ -87,7 +87,7 @@ fn refused_drops_carry_their_code() {
     assert!(note["at"].is_string() && note["message"].is_string());
 
     assert!(manifests(&root).is_empty());
-    wait_for("inbox emptied", T, || {
+    wait_until(T, "inbox emptied", || {
         names(&inbox).is_empty().then_some(())
     });
 }
@@ -102,9 +102,9 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     std::fs::create_dir_all(&outside).unwrap();
     // A real PDF whose bytes must never show up under the root.
     let marker = "SECRET-OUTSIDE-7f3a9c";
-    let secret = tiny_pdf(marker);
+    let secret = pdf(marker, &[]);
     std::fs::write(outside.join("secret.pdf"), &secret).unwrap();
-    std::fs::write(outside.join("linked.pdf"), tiny_pdf("hard-linked")).unwrap();
+    std::fs::write(outside.join("linked.pdf"), pdf("hard-linked", &[])).unwrap();
 
     let _d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "300ms")]);
     // A FIFO first: opening it for reading would block the watcher forever.
@@ -117,7 +117,7 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     std::fs::write(inbox.join("link2.pdf.idem"), "k-link").unwrap();
     std::os::unix::fs::symlink(&outside, inbox.join("dirlink")).unwrap();
     // A sidecar that is a symlink to the secret: the drop is refused, the link never read.
-    std::fs::write(inbox.join("sc.pdf"), tiny_pdf("sidecar link")).unwrap();
+    std::fs::write(inbox.join("sc.pdf"), pdf("sidecar link", &[])).unwrap();
     std::os::unix::fs::symlink(outside.join("secret.pdf"), inbox.join("sc.pdf.idem")).unwrap();
     std::fs::hard_link(outside.join("linked.pdf"), inbox.join("hard.pdf")).unwrap();
 
@@ -127,14 +127,14 @@ fn unsafe_entries_are_never_read_and_do_not_stop_the_watcher() {
     assert_eq!(code_of(&root, "dirlink"), "unsafe_entry");
     assert_eq!(code_of(&root, "hard.pdf"), "unsafe_entry");
     assert_eq!(code_of(&root, "sc.pdf"), "unsafe_entry");
-    let r = wait_for("receipt", T, || {
+    let r = wait_until(T, "receipt", || {
         read_json(&root.join("receipts/default/k-link.json"))
     });
     assert_eq!(r["error"]["code"], "unsafe_entry");
 
     // The watcher is alive and well.
-    drop_pdf(&inbox, "good.pdf", &tiny_pdf("good"), Some("k-good"));
-    wait_for("good drop after the bad ones", T, || {
+    drop_pdf(&inbox, "good.pdf", &pdf("good", &[]), Some("k-good"));
+    wait_until(T, "good drop after the bad ones", || {
         job_with_key(&root, "k-good")
     });
     assert_eq!(manifests(&root).len(), 1);
@@ -179,14 +179,14 @@ fn ignored_names_and_sub_folders_are_left_alone_unless_recursive() {
         "custom-skip.pdf",
     ];
     for n in ignored {
-        std::fs::write(inbox.join(n), tiny_pdf(n)).unwrap();
+        std::fs::write(inbox.join(n), pdf(n, &[])).unwrap();
     }
     std::fs::create_dir(inbox.join("@eaDir")).unwrap();
-    std::fs::write(inbox.join("@eaDir/x.pdf"), tiny_pdf("ea")).unwrap();
+    std::fs::write(inbox.join("@eaDir/x.pdf"), pdf("ea", &[])).unwrap();
     drop_pdf(
         &inbox.join("sub"),
         "deep.pdf",
-        &tiny_pdf("deep"),
+        &pdf("deep", &[]),
         Some("k-deep"),
     );
     let env = [
@@ -194,8 +194,8 @@ fn ignored_names_and_sub_folders_are_left_alone_unless_recursive() {
         ("MDSPOOL_WATCH_IGNORE", "[\"custom-*\"]"),
     ];
     let d = Daemon::start(&root, &[], &env);
-    drop_pdf(&inbox, "top.pdf", &tiny_pdf("top"), Some("k-top"));
-    wait_for("top drop", T, || job_with_key(&root, "k-top"));
+    drop_pdf(&inbox, "top.pdf", &pdf("top", &[]), Some("k-top"));
+    wait_until(T, "top drop", || job_with_key(&root, "k-top"));
     std::thread::sleep(Duration::from_millis(800));
     assert!(
         job_with_key(&root, "k-deep").is_none(),
@@ -206,15 +206,15 @@ fn ignored_names_and_sub_folders_are_left_alone_unless_recursive() {
     let mut env = env.to_vec();
     env.push(("MDSPOOL_WATCH_RECURSIVE", "true"));
     let _d = Daemon::start(&root, &[], &env);
-    wait_for("drop in a sub-folder", T, || job_with_key(&root, "k-deep"));
+    wait_until(T, "drop in a sub-folder", || job_with_key(&root, "k-deep"));
     std::fs::create_dir(inbox.join("later")).unwrap();
     drop_pdf(
         &inbox.join("later"),
         "l.pdf",
-        &tiny_pdf("later"),
+        &pdf("later", &[]),
         Some("k-later"),
     );
-    wait_for("drop in a new sub-folder", T, || {
+    wait_until(T, "drop in a new sub-folder", || {
         job_with_key(&root, "k-later")
     });
     std::thread::sleep(Duration::from_millis(800));

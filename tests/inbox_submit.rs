@@ -1,19 +1,19 @@
 //! `mdspool submit` applies the same checks as a drop into the inbox (magic bytes, size, regular
 //! file) and never blocks on a FIFO.
 
-#[path = "inbox_util/mod.rs"]
-mod util;
+mod support;
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use util::*;
+use support::fs::*;
+use support::pdf;
 
 fn submit(
     root: &std::path::Path,
     file: &std::path::Path,
     env: &[(&str, &str)],
 ) -> (i32, serde_json::Value) {
-    let mut cmd = Command::new(BIN);
+    let mut cmd = support::command();
     cmd.args(["--root", root.to_str().unwrap(), "submit", "--json"])
         .arg(file)
         .stdin(Stdio::null());
@@ -38,7 +38,7 @@ fn submit_refuses_what_the_inbox_refuses() {
     assert_eq!((code, v["error"]["code"].as_str()), (7, Some("not_a_pdf")));
     let (code, v) = submit(&root, &f("e.pdf", b""), &[]);
     assert_eq!((code, v["error"]["code"].as_str()), (7, Some("empty_file")));
-    let good = f("g.pdf", &tiny_pdf("submit"));
+    let good = f("g.pdf", &pdf("submit", &[]));
     let (code, v) = submit(&root, &good, &[("MDSPOOL_WATCH_MAX_SIZE", "100")]);
     assert_eq!((code, v["error"]["code"].as_str()), (7, Some("too_large")));
     let fifo = tmp.path().join("p.pdf");

@@ -2,42 +2,29 @@
 //! `./mdspool-data`, relative to the working directory, created on first use), a PDF dropped with
 //! its sidecar as docs/protocol.md says, and the Markdown read back from where the receipt points.
 
-mod util;
+mod support;
 
-#[path = "../crates/mdspool-convert/tests/support/pdfwriter.rs"]
-mod pdfwriter;
+use std::time::Duration;
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use support::pdfwriter::{self, BOLD, PageSpec, REG};
 
-use pdfwriter::{BOLD, PageSpec, REG};
-
-use util::pool::ChildGuard as Daemon;
+use support::fs::read_json;
+use support::{Daemon, wait_until};
 
 #[test]
 fn default_root_drop_to_markdown() {
     let tmp = tempfile::tempdir().unwrap();
-    let _d = Daemon(
-        Command::new(env!("CARGO_BIN_EXE_mdspool"))
-            .args(["run", "--workers", "1"])
-            .current_dir(tmp.path())
-            .env_remove("CONVERTER_STORAGE_ROOT")
-            .env_remove("SIR_CONVERT_A_LOT_DATA_DIR")
-            .env_remove("MDSPOOL_CONFIG")
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
     let root = tmp.path().join("mdspool-data");
+    // No `--root`: the default, relative to the working directory.
+    let mut cmd = support::command();
+    cmd.args(["run", "--workers", "1"]).current_dir(tmp.path());
+    let _d = Daemon::spawn(cmd, &root, tmp.path());
     let inbox = root.join("inbox");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !inbox.is_dir() {
-        assert!(
-            Instant::now() < deadline,
-            "the default root was never created"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until(
+        Duration::from_secs(30),
+        "the default root was created",
+        || inbox.is_dir(),
+    );
 
     // The first drop may be found by the startup scan; the second, made once the first is done,
     // only by watching (the periodic rescan is a minute away).
@@ -62,17 +49,14 @@ fn default_root_drop_to_markdown() {
         std::fs::rename(inbox.join(".idem.part"), inbox.join(format!("{name}.idem"))).unwrap();
 
         let receipt = root.join(format!("receipts/default/{key}.json"));
-        let deadline = Instant::now() + Duration::from_secs(15);
-        let r = loop {
-            if let Ok(bytes) = std::fs::read(&receipt) {
-                let r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
-                if r["status"] == "succeeded" || r["status"] == "failed" {
-                    break r;
-                }
-            }
-            assert!(Instant::now() < deadline, "{key}: no final receipt in time");
-            std::thread::sleep(Duration::from_millis(100));
-        };
+        let r = wait_until(
+            Duration::from_secs(15),
+            &format!("{key}: a final receipt"),
+            || {
+                read_json(&receipt)
+                    .filter(|r| r["status"] == "succeeded" || r["status"] == "failed")
+            },
+        );
         assert_eq!(r["status"], "succeeded", "{r}");
         let md = std::fs::read_to_string(root.join(r["output"].as_str().unwrap())).unwrap();
         assert!(md.contains(&format!("# {title}")), "{md}");

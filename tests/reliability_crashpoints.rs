@@ -3,52 +3,39 @@
 //! exactly one job with a parsable manifest and its bytes, a receipt points to it, nothing is left in
 //! staging, no temp file remains, and the same drop again is a replay of that job.
 //!
-//! `mdspool submit` writes, in order: the sidecar (`fsx` write 1), the idempotency record (write 2,
-//! exclusive), the manifest (write 3) and the receipt (write 4); `fsx.before_rename:N` counts only
+//! `mdspool submit` writes, in order: the sidecar (`durable` write 1), the idempotency record (write 2,
+//! exclusive), the manifest (write 3) and the receipt (write 4); `durable.before_rename:N` counts only
 //! the atomic replacements (sidecar 1, manifest 2, receipt 3).
 
-mod util;
+mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Output;
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+use support::{Daemon, poll};
 
 fn mdspool(root: &Path, args: &[&str], failpoint: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
+    let mut c = support::command();
     c.arg("--root").arg(root).args(args);
-    match failpoint {
-        Some(f) => c.env("MDSPOOL_FAILPOINT", f),
-        None => c.env_remove("MDSPOOL_FAILPOINT"),
-    };
+    if let Some(f) = failpoint {
+        c.env("MDSPOOL_FAILPOINT", f);
+    }
     c.output().unwrap()
 }
 
-/// Starts a daemon, waits until staging is empty, stops it.
+/// Starts a daemon, waits (up to 30 s) until staging is empty, stops it.
 fn recover(root: &Path) {
-    let mut d = Command::new(BIN)
-        .args(["--root", root.to_str().unwrap(), "run", "--workers", "1"])
-        .env_remove("MDSPOOL_FAILPOINT")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let d = Daemon::start(root, &["--workers", "1"], &[]);
     let staging = root.join("state/staging");
-    loop {
-        let left = std::fs::read_dir(&staging).map(|r| r.count()).unwrap_or(0);
-        if left == 0 || Instant::now() > deadline {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    // SAFETY: signalling the child we started.
-    unsafe { libc::kill(d.id() as i32, libc::SIGTERM) };
-    let _ = d.wait();
+    poll(Duration::from_secs(30), || {
+        support::fs::names(&staging).is_empty()
+    });
+    d.stop();
 }
 
 fn no_temp_files(root: &Path) {
-    let left = util::pool::temp_files_under(root);
+    let left = support::fs::temp_files_under(root);
     assert!(left.is_empty(), "temp files left: {left:?}");
 }
 
@@ -56,7 +43,7 @@ fn crash_and_recover(point: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("root");
     let pdf = tmp.path().join("doc.pdf");
-    std::fs::write(&pdf, format!("%PDF-1.4\n% crash at {point}\n%%EOF\n")).unwrap();
+    std::fs::write(&pdf, support::pdf(&format!("crash at {point}"), &[])).unwrap();
     let args = ["submit", pdf.to_str().unwrap(), "--key", "crash"];
     let o = mdspool(&root, &args, Some(point));
     assert_eq!(
@@ -109,7 +96,7 @@ fn crash_before_the_record() {
 
 #[test]
 fn crash_while_writing_the_record() {
-    crash_and_recover("fsx.after_write_temp:2");
+    crash_and_recover("durable.after_write_temp:2");
 }
 
 #[test]
@@ -119,7 +106,7 @@ fn crash_after_the_record() {
 
 #[test]
 fn crash_while_writing_the_manifest() {
-    crash_and_recover("fsx.before_rename:2");
+    crash_and_recover("durable.before_rename:2");
 }
 
 #[test]
@@ -134,7 +121,7 @@ fn crash_after_publishing_the_job() {
 
 #[test]
 fn crash_while_writing_the_receipt() {
-    crash_and_recover("fsx.before_rename:3");
+    crash_and_recover("durable.before_rename:3");
 }
 
 #[test]

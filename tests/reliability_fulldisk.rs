@@ -4,10 +4,14 @@
 //!
 //! Needs root (to mount tmpfs); skips with a message otherwise.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+use support::Daemon;
+use support::fs::{read_json, walk};
 
 struct Tmpfs(PathBuf);
 
@@ -37,7 +41,7 @@ impl Drop for Tmpfs {
 }
 
 fn submit(root: &Path, file: &Path, key: &str) -> Output {
-    Command::new(BIN)
+    support::command()
         .args(["--root", root.to_str().unwrap(), "submit"])
         .arg(file)
         .args(["--key", key, "--json"])
@@ -47,20 +51,13 @@ fn submit(root: &Path, file: &Path, key: &str) -> Output {
 
 fn all_json_parses(dir: &Path) -> usize {
     let mut n = 0;
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().into_owned();
-            if e.file_type().unwrap().is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".json") && !mdspool::fsx::is_temp_name(&name) {
-                let bytes = std::fs::read(&p).unwrap();
-                serde_json::from_slice::<serde_json::Value>(&bytes)
-                    .unwrap_or_else(|e| panic!("{}: truncated or torn: {e}", p.display()));
-                n += 1;
-            }
+    for (p, t) in walk(dir) {
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        if !t.is_dir() && name.ends_with(".json") && !mdspool::durable::is_temp_name(&name) {
+            let bytes = std::fs::read(&p).unwrap();
+            serde_json::from_slice::<serde_json::Value>(&bytes)
+                .unwrap_or_else(|e| panic!("{}: truncated or torn: {e}", p.display()));
+            n += 1;
         }
     }
     n
@@ -116,7 +113,7 @@ fn a_full_disk_fails_cleanly_and_work_resumes_when_space_returns() {
     let o = submit(&root, &f, "after");
     assert!(o.status.success(), "{o:?}");
     all_json_parses(&root);
-    let list = Command::new(BIN)
+    let list = support::command()
         .args(["--root", root.to_str().unwrap(), "list", "--json"])
         .output()
         .unwrap();
@@ -134,20 +131,10 @@ fn fill(path: &Path) {
     let _ = f.sync_all();
 }
 
-fn read_json(p: &Path) -> Option<serde_json::Value> {
-    serde_json::from_slice(&std::fs::read(p).ok()?).ok()
-}
-
-fn wait(what: &str, secs: u64, log: &Path, mut f: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
-    while !f() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "timed out: {what}\n{}",
-            std::fs::read_to_string(log).unwrap_or_default()
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+/// Waits up to `secs` for `f`; on a timeout, panics with the daemon's log.
+fn wait(what: &str, secs: u64, d: &Daemon, f: impl FnMut() -> bool) {
+    let held = support::poll(Duration::from_secs(secs), f);
+    assert!(held.is_some(), "timed out: {what}\n{}", d.log_text());
 }
 
 /// The daemon on a full disk: a conversion whose output cannot be written and a drop that cannot
@@ -165,29 +152,18 @@ fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
     };
     let root = fs.0.join("root");
     let inbox = root.join("inbox");
-    let log = tmp.path().join("daemon.log");
     std::fs::create_dir_all(&inbox).unwrap();
     std::fs::write(
         root.join("mdspool.toml"),
         "[watch]\nsettle = \"300ms\"\nrescan = \"1s\"\n[workers]\ncount = 1\nmax_attempts = 2\nbackoff = \"300ms\"\nbackoff_max = \"1s\"\n",
     )
     .unwrap();
-    let mut daemon = Command::new(BIN)
-        .args(["--root", root.to_str().unwrap(), "run"])
+    let mut cmd = support::command();
+    cmd.args(["--root", root.to_str().unwrap(), "run"])
         .env("MDSPOOL_TEST_CONVERTER", "1")
-        .env_remove("MDSPOOL_FAILPOINT")
-        .env("NO_COLOR", "1")
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    struct Kill<'a>(&'a mut std::process::Child);
-    impl Drop for Kill<'_> {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let guard = Kill(&mut daemon);
+        .env("NO_COLOR", "1");
+    // The log stays off the full file system.
+    let mut d = Daemon::spawn(cmd, &root, tmp.path());
 
     // Drop A converts slowly; drop B waits under temp names to be dropped once the disk is full.
     std::fs::write(
@@ -205,7 +181,7 @@ fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
         let r = read_json(receipt)?;
         read_json(&root.join(r["manifest"].as_str()?))
     };
-    wait("a running", 30, &log, || {
+    wait("a running", 30, &d, || {
         manifest_of(&receipt_a).is_some_and(|m| m["status"] == "running")
     });
 
@@ -215,15 +191,12 @@ fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
     std::fs::rename(inbox.join(".b.idem.part"), inbox.join("b.pdf.idem")).unwrap();
     // A's output cannot be written, nor can its manifest say so: the daemon postpones it with
     // storage_full (its manifest still says running, as after a crash) and uses up no attempt.
-    wait("a postponed with storage_full", 30, &log, || {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
+    wait("a postponed with storage_full", 30, &d, || {
+        let text = d.log_text();
         text.contains("code=storage_full") && text.contains("job postponed")
     });
     std::thread::sleep(std::time::Duration::from_secs(3));
-    assert!(
-        guard.0.try_wait().unwrap().is_none(),
-        "the daemon must stay up"
-    );
+    assert!(d.alive(), "the daemon must stay up");
     let m = manifest_of(&receipt_a).unwrap();
     assert_ne!(
         m["status"], "failed",
@@ -236,7 +209,7 @@ fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
     all_json_parses(&root);
 
     std::fs::remove_file(&filler).unwrap();
-    wait("both converted once space returned", 60, &log, || {
+    wait("both converted once space returned", 60, &d, || {
         manifest_of(&receipt_a).is_some_and(|m| m["status"] == "succeeded")
             && manifest_of(&receipt_b).is_some_and(|m| m["status"] == "succeeded")
     });
@@ -248,5 +221,5 @@ fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
         0
     );
     assert_eq!(std::fs::read_dir(&inbox).unwrap().count(), 0);
-    drop(guard);
+    drop(d);
 }

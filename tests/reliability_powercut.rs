@@ -5,11 +5,11 @@
 //!
 //! Needs root, `losetup`, `mkfs.ext4` and a loop device; skips with a message where they are missing.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
 /// `_IOR('X', 125, __u32)`.
 const FS_IOC_SHUTDOWN: libc::c_ulong = 0x8004_587D;
 const FS_GOING_FLAGS_NOLOGFLUSH: u32 = 2;
@@ -95,11 +95,8 @@ impl Drop for Image {
 
 fn pdf(dir: &Path, i: usize) -> PathBuf {
     let p = dir.join(format!("d{i}.pdf"));
-    let body = format!(
-        "%PDF-1.4\n% drop {i}\n{}\n%%EOF\n",
-        "0123456789".repeat(2000 + i)
-    );
-    std::fs::write(&p, body).unwrap();
+    let text = format!("drop {i} {}", "0123456789".repeat(2000 + i));
+    std::fs::write(&p, support::pdf(&text, &[])).unwrap();
     p
 }
 
@@ -125,7 +122,7 @@ fn every_receipt_written_before_a_power_cut_points_to_an_intact_job() {
         running.retain_mut(|c| c.try_wait().unwrap().is_none());
         while running.len() < 2 && next < files.len() {
             running.push(
-                Command::new(BIN)
+                support::command()
                     .args(["--root", root.to_str().unwrap(), "submit"])
                     .arg(&files[next])
                     .args(["--key", &format!("k{next}")])
@@ -153,7 +150,7 @@ fn every_receipt_written_before_a_power_cut_points_to_an_intact_job() {
     for e in std::fs::read_dir(&receipts).unwrap() {
         let path = e.unwrap().path();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if mdspool::fsx::is_temp_name(&name) {
+        if mdspool::durable::is_temp_name(&name) {
             continue;
         }
         let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap())
@@ -171,7 +168,7 @@ fn every_receipt_written_before_a_power_cut_points_to_an_intact_job() {
         checked += 1;
     }
     // The store opens and recovers after the cut.
-    let o = Command::new(BIN)
+    let o = support::command()
         .args(["--root", root.to_str().unwrap(), "list"])
         .output()
         .unwrap();

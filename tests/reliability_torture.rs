@@ -4,7 +4,7 @@
 //! the daemon (`mdspool run --workers 2`, test converter) is SIGKILLed and restarted at random
 //! moments. After every kill: no conversion child outlived the daemon, nothing the client dropped
 //! vanished, no key has two jobs, every receipt points to a readable manifest. At the end the daemon
-//! drains (SIGTERM, exit 0) and every drop is accounted for exactly (see `torture_util/check.rs`).
+//! drains (SIGTERM, exit 0) and every drop is accounted for exactly (see `support/torture/check.rs`).
 //!
 //! `MDSPOOL_TORTURE_SECS` (default 75) sets how long the kills go on, `MDSPOOL_TORTURE_SEED` the
 //! seed, `MDSPOOL_TORTURE_KEEP=1` keeps the root of a failed run, `MDSPOOL_TORTURE_BIN` runs another
@@ -13,14 +13,13 @@
 //! Guarantees G3 (recovery), G5 (no orphans) and G8 (no lost work) of docs/design.md, and the
 //! invariants of docs/reliability.md.
 
-#[path = "torture_util/mod.rs"]
-mod tutil;
-mod util;
+mod support;
 
 use std::time::{Duration, Instant};
 
-use tutil::{Driver, Rng, check, orphans_after};
-use util::pool::{Daemon, Root};
+use support::proc::orphans_after;
+use support::torture::{Driver, Rng, check};
+use support::{Daemon, Root};
 
 const CONFIG: &str = r#"
 [watch]
@@ -61,11 +60,10 @@ fn fail(r: Root, what: &str, log: &str) -> ! {
 }
 
 /// `mdspool run --workers 2` on the root, like `Root::start`, from `MDSPOOL_TORTURE_BIN` if set.
-fn start(r: &Root, n: u64) -> Daemon {
+fn start(r: &Root) -> Daemon {
     let Some(bin) = std::env::var_os("MDSPOOL_TORTURE_BIN") else {
         return r.start(&["--workers", "2"], &[]);
     };
-    let log = r.dir.path().join(format!("torture-daemon-{n}.log"));
     let mut c = r.cmd();
     let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
     let envs: Vec<_> = c
@@ -80,22 +78,16 @@ fn start(r: &Root, n: u64) -> Daemon {
             None => c.env_remove(k),
         };
     }
-    c.stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap());
-    Daemon {
-        child: c.spawn().unwrap(),
-        log,
-    }
+    Daemon::spawn(c, &r.root, r.dir.path())
 }
 
 /// Waits until the daemon says it started (its signal handlers are installed then).
 fn wait_started(d: &Daemon) {
-    let up = Instant::now() + Duration::from_secs(120);
-    while !d.log().contains("daemon started") {
-        assert!(Instant::now() < up, "daemon did not start: {}", d.log());
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    assert!(
+        d.wait_log("daemon started", Duration::from_secs(120)),
+        "daemon did not start: {}",
+        d.log_text()
+    );
 }
 
 /// Is the inbox drained and every job final? And how many jobs are final (progress)?
@@ -133,7 +125,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     let end = Instant::now() + Duration::from_secs(secs);
     let mut last_log = String::new();
     while Instant::now() < end {
-        let mut d = start(&r, kills);
+        let mut d = start(&r);
         // Half the kills at any moment (during recovery too), half once the daemon serves.
         if rng.below(2) == 0 {
             std::thread::sleep(rng.millis(50, 1500));
@@ -141,8 +133,8 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
             wait_started(&d);
             std::thread::sleep(rng.millis(100, 1500));
         }
-        if let Ok(Some(st)) = d.child.try_wait() {
-            let log = d.log();
+        if let Some(st) = d.wait_exit(Duration::ZERO) {
+            let log = d.log_text();
             fail(
                 r,
                 &format!("daemon exited on its own ({st}) after {kills} kills"),
@@ -150,14 +142,14 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
             );
         }
         let children = d.converters();
-        scanned += tutil::converters_under(&r.root).len();
-        d.kill9();
+        scanned += support::proc::converters_under(&r.root).len();
+        d.kill();
         kills += 1;
         if !children.is_empty() {
             kills_mid_conversion += 1;
             children_killed += children.len();
         }
-        last_log = d.log();
+        last_log = d.log_text();
         // G5: the conversion children die with their daemon (PR_SET_PDEATHSIG).
         let orphans = orphans_after(&r.root, Duration::from_secs(10));
         if !orphans.is_empty() {
@@ -176,7 +168,7 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
         }
     }
     let ledger = driver.finish();
-    let mut d = start(&r, kills + 1);
+    let mut d = start(&r);
     wait_started(&d);
     // Drained: inbox and staging empty, every job final; it fails if nothing moves for 120 s.
     let (mut last, mut moved) = (None, Instant::now());
@@ -193,13 +185,13 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
         std::thread::sleep(Duration::from_millis(200));
     };
     if !drained {
-        let log = d.log();
-        d.kill9();
+        let log = d.log_text();
+        d.kill();
         fail(r, "the drain did not finish", &log);
     }
     d.signal(libc::SIGTERM);
     let st = d.wait_exit(Duration::from_secs(60));
-    let log = d.log();
+    let log = d.log_text();
     if !st.is_some_and(|s| s.success()) {
         fail(r, &format!("clean stop failed: {st:?}"), &log);
     }
@@ -284,19 +276,19 @@ fn hostile_pdfs_through_the_builtin_engine_under_kills() {
     for (i, f) in files.iter().enumerate() {
         let bytes = std::fs::read(f).unwrap();
         let (name, key) = (format!("h{i}.pdf"), format!("h{i}"));
-        tutil::drop_file(
+        support::fs::drop_pdf(
             &inbox,
             &name,
             &bytes,
             Some(&format!("{{\"key\": \"{key}\"}}")),
         );
-        ledger.push(tutil::DropRec {
+        ledger.push(support::torture::DropRec {
             name,
             scope: "default".into(),
             key,
-            sha: tutil::sha256_hex(&bytes),
+            sha: support::torture::sha256_hex(&bytes),
             len: bytes.len(),
-            expect: tutil::Expect::Job(None),
+            expect: support::torture::Expect::Job(None),
             kind: "hostile",
         });
     }
@@ -305,23 +297,23 @@ fn hostile_pdfs_through_the_builtin_engine_under_kills() {
     for kill in 0..5 {
         let mut d = r.start(&["--workers", "2"], &real);
         std::thread::sleep(rng.millis(300, 1500));
-        d.kill9();
+        d.kill();
         let orphans = orphans_after(&r.root, Duration::from_secs(10));
         assert!(orphans.is_empty(), "kill {kill}: orphans {orphans:?}");
         if let Err(e) = check::midway(&r.root, &ledger) {
-            panic!("after kill {kill}: {e}\n{}", d.log());
+            panic!("after kill {kill}: {e}\n{}", d.log_text());
         }
     }
     let mut d = r.start(&["--workers", "2"], &real);
     wait_started(&d);
     let end = Instant::now() + Duration::from_secs(600);
     while !settled(&r).0 {
-        assert!(Instant::now() < end, "drain: {}", d.log());
+        assert!(Instant::now() < end, "drain: {}", d.log_text());
         std::thread::sleep(Duration::from_millis(200));
     }
     d.signal(libc::SIGTERM);
     let st = d.wait_exit(Duration::from_secs(60));
-    assert!(st.is_some_and(|s| s.success()), "{st:?}: {}", d.log());
+    assert!(st.is_some_and(|s| s.success()), "{st:?}: {}", d.log_text());
     assert!(
         check::debris(&r.root).is_empty(),
         "{:?}",
@@ -353,7 +345,7 @@ fn hostile_pdfs_through_the_builtin_engine_under_kills() {
         let what = match (m.status, &m.error) {
             (mdspool::store::JobStatus::Succeeded, _) => "succeeded".to_string(),
             (mdspool::store::JobStatus::Failed, Some(e)) if CODES.contains(&e.code.as_str()) => {
-                e.code.clone()
+                e.code.to_string()
             }
             other => panic!("job {} ended {other:?}", m.job_id),
         };

@@ -8,16 +8,14 @@
 //! (tests/retention_daemon.rs), `admit.*` through `mdspool submit` (tests/reliability_crashpoints.rs),
 //! `inbox.after_claim` (tests/inbox_protocol.rs).
 
-#[path = "torture_util/mod.rs"]
-mod tutil;
-mod util;
+mod support;
 
 use std::os::unix::fs::MetadataExt;
-use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
-use util::pool::{Root, pdf, wait_until};
+use support::fs::read_json;
+use support::{Root, pdf, wait_until};
 
 const CONFIG: &str = r#"
 [watch]
@@ -32,10 +30,6 @@ rescan = "200ms"
 
 const T: Duration = Duration::from_secs(30);
 
-fn read_json(p: &Path) -> Option<Value> {
-    serde_json::from_slice(&std::fs::read(p).ok()?).ok()
-}
-
 fn receipt(r: &Root, scope: &str, key: &str) -> Value {
     read_json(&r.root.join(format!("receipts/{scope}/{key}.json"))).unwrap_or(Value::Null)
 }
@@ -47,8 +41,12 @@ fn crash_at(r: &Root, args: &[&str], point: &str) {
         let st = d
             .wait_exit(T)
             .unwrap_or_else(|| panic!("{point} not reached"));
-        assert!(!st.success(), "{point}: {}", d.log());
-        assert!(d.log().contains("crash point"), "{point}: {}", d.log());
+        assert!(!st.success(), "{point}: {}", d.log_text());
+        assert!(
+            d.log_text().contains("crash point"),
+            "{point}: {}",
+            d.log_text()
+        );
     } else {
         let mut c = r.cmd();
         let out = c
@@ -65,22 +63,24 @@ fn crash_at(r: &Root, args: &[&str], point: &str) {
 fn recover(r: &Root) {
     let mut d = r.start(&[], &[]);
     // Signal handlers are installed once it says it started.
-    wait_until(T, "daemon started", || d.log().contains("daemon started"));
+    wait_until(T, "daemon started", || {
+        d.log_text().contains("daemon started")
+    });
     let empty = |sub: &str| {
-        tutil::check::debris(&r.root)
+        support::torture::check::debris(&r.root)
             .iter()
             .all(|p| !p.starts_with(sub))
     };
     wait_until(T, "every job final, inbox and staging empty", || {
         empty("inbox")
             && empty("state/staging")
-            && tutil::check::manifests(&r.root)
+            && support::torture::check::manifests(&r.root)
                 .is_ok_and(|jobs| jobs.iter().all(|m| m.status.is_final()))
     });
     d.signal(libc::SIGTERM);
     let st = d.wait_exit(T).expect("daemon stops");
-    assert!(st.success(), "{}", d.log());
-    let debris = tutil::check::debris(&r.root);
+    assert!(st.success(), "{}", d.log_text());
+    let debris = support::torture::check::debris(&r.root);
     assert!(debris.is_empty(), "debris: {debris:?}");
 }
 
@@ -209,7 +209,7 @@ fn inbox_crash(point: &str, name: &str, bytes: &[u8], sidecar: Option<&str>) -> 
     let r = Root::new(CONFIG);
     let inbox = r.root.join("inbox");
     std::fs::create_dir_all(&inbox).unwrap();
-    tutil::drop_file(&inbox, name, bytes, sidecar);
+    support::fs::drop_pdf(&inbox, name, bytes, sidecar);
     crash_at(&r, &["run"], point);
     recover(&r);
     r
@@ -223,7 +223,7 @@ fn only_job(r: &Root) -> String {
 
 #[test]
 fn crash_after_creating_the_staging_entry() {
-    let r = inbox_crash("inbox.after_mkdir", "a.pdf", &pdf(&[]), Some("k1"));
+    let r = inbox_crash("inbox.after_mkdir", "a.pdf", &pdf("", &[]), Some("k1"));
     let id = only_job(&r);
     assert_final_once(&r, &id, "succeeded", None, 1);
     assert_eq!(r.manifest(&id)["source"]["name"], "a.pdf");
@@ -231,7 +231,12 @@ fn crash_after_creating_the_staging_entry() {
 
 #[test]
 fn crash_after_claiming_the_sidecar() {
-    let r = inbox_crash("inbox.after_claim_sidecar", "a.pdf", &pdf(&[]), Some("k1"));
+    let r = inbox_crash(
+        "inbox.after_claim_sidecar",
+        "a.pdf",
+        &pdf("", &[]),
+        Some("k1"),
+    );
     let id = only_job(&r);
     assert_final_once(&r, &id, "succeeded", None, 1);
     assert_eq!(r.manifest(&id)["idempotency"]["key"], "k1");
@@ -240,7 +245,7 @@ fn crash_after_claiming_the_sidecar() {
 #[test]
 fn crash_between_manifest_and_bytes_keeps_the_drop_name() {
     for sidecar in [None, Some("k1")] {
-        let r = inbox_crash("admit.after_manifest", "named.pdf", &pdf(&[]), sidecar);
+        let r = inbox_crash("admit.after_manifest", "named.pdf", &pdf("", &[]), sidecar);
         let id = only_job(&r);
         assert_final_once(&r, &id, "succeeded", None, 1);
         assert_eq!(
@@ -269,7 +274,7 @@ fn crash_at_each_step_of_a_refusal() {
             b"not a pdf at all\n",
             "{point}"
         );
-        let rejected = tutil::check::debris(&r.root);
+        let rejected = support::torture::check::debris(&r.root);
         assert!(rejected.is_empty(), "{point}: {rejected:?}");
         let sidecar_kept = std::fs::read_dir(r.root.join("rejected"))
             .unwrap()
@@ -289,7 +294,7 @@ fn crash_while_refusing_a_conflict_never_touches_the_owner() {
     recover(&r);
     let before = receipt(&r, "default", "k1");
     let inbox = r.root.join("inbox");
-    tutil::drop_file(&inbox, "other.pdf", &pdf(&["other bytes"]), Some("k1"));
+    support::fs::drop_pdf(&inbox, "other.pdf", &pdf("", &["other bytes"]), Some("k1"));
     crash_at(&r, &["run"], "reject.after_note");
     recover(&r);
     assert_eq!(only_job(&r), id);

@@ -1,16 +1,16 @@
 //! Retention with the real binary and short ages (`raw = 3s`, `artifacts = 8s`, sweep every 1s):
 //! the daemon's sweeper thread removes raw inputs, then whole jobs, keeps pinned ones, leaves
 //! symlink targets alone, and finishes an expiry interrupted by a crash when restarted. Jobs are
-//! made final through the library (see tests/util), since no worker converts them here.
+//! made final through the library (see `Root::finish` in tests/support), since no worker converts them here.
 
-#[path = "retention_util/mod.rs"]
-mod util;
+mod support;
 
 use std::time::Duration;
 
 use mdspool::ids::{IdemKey, JobId};
 use mdspool::store::JobStatus;
-use util::{Root, wait_until};
+use support::fs::names;
+use support::{Root, poll};
 
 const CONFIG: &str = "[retention]\nraw = \"3s\"\nartifacts = \"8s\"\nsweep_interval = \"1s\"\n";
 const LONG: Duration = Duration::from_secs(40);
@@ -27,13 +27,13 @@ fn json_error_code(r: &Root, id: JobId) -> String {
 
 #[test]
 fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
-    let r = Root::new(CONFIG);
+    let r = Root::with_engine(CONFIG);
     let mut d = r.daemon(&[]);
     // Jobs are created and finished by other processes after the sweeper built its index.
     assert!(d.wait_log("sweeper started", LONG), "{}", d.log_text());
-    let a = r.submit("a.pdf", "ka", &[]);
-    let pinned = r.submit("b.pdf", "kb", &["--pin"]);
-    let later = r.submit("c.pdf", "kc", &[]);
+    let a = r.submit_job("a.pdf", "ka", &[]);
+    let pinned = r.submit_job("b.pdf", "kb", &["--pin"]);
+    let later = r.submit_job("c.pdf", "kc", &[]);
     // Let a pass index them as queued first: their end must be noticed from outside the daemon.
     std::thread::sleep(Duration::from_millis(1500));
     r.finish(a, JobStatus::Succeeded);
@@ -45,8 +45,9 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
 
     // The file goes first, then `raw_removed_at` is recorded.
     assert!(
-        wait_until(LONG, || !l.raw_input(a).exists()
-            && r.manifest(a).raw_removed_at.is_some()),
+        poll(LONG, || !l.raw_input(a).exists()
+            && r.load(a).raw_removed_at.is_some())
+        .is_some(),
         "raw of {a} never removed\n{}",
         d.log_text()
     );
@@ -56,15 +57,16 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     );
     assert!(l.artifacts_dir(a).is_dir());
     assert!(l.output_md(a).exists());
-    assert!(r.manifest(a).raw_removed_at.is_some());
+    assert!(r.load(a).raw_removed_at.is_some());
     assert_eq!(status_code(&r, a), Some(0));
 
     let k = IdemKey::new("default", "ka").unwrap();
     // The folder goes to the trash first; the record, the receipt and the trash entry follow.
     assert!(
-        wait_until(LONG, || !l.job_dir(a).exists()
+        poll(LONG, || !l.job_dir(a).exists()
             && !l.idempotency_record(&k).exists()
-            && fs_names(&l.trash_dir()).is_empty()),
+            && names(&l.trash_dir()).is_empty())
+        .is_some(),
         "{a} never expired\n{}",
         d.log_text()
     );
@@ -76,7 +78,7 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     assert!(String::from_utf8_lossy(&by_key.stdout).contains("job_expired"));
     assert!(!l.receipt(&k).exists());
     assert!(!l.idempotency_record(&k).exists());
-    assert!(fs_names(&l.trash_dir()).is_empty());
+    assert!(names(&l.trash_dir()).is_empty());
 
     // Unknown ids stay unknown.
     assert_eq!(status_code(&r, JobId::new()), Some(3));
@@ -90,7 +92,7 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     // Unpinned beside the daemon: it goes.
     assert_eq!(r.code(&["unpin", &later.to_string()]), Some(0));
     assert!(
-        wait_until(LONG, || !l.job_dir(later).exists()),
+        poll(LONG, || !l.job_dir(later).exists()).is_some(),
         "unpinned job kept\n{}",
         d.log_text()
     );
@@ -98,7 +100,7 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     assert!(l.raw_input(pinned).exists());
 
     // A replayed drop of the expired job creates a new job.
-    let again = r.submit("a.pdf", "ka", &[]);
+    let again = r.submit_job("a.pdf", "ka", &[]);
     assert_ne!(again, a);
     assert_eq!(status_code(&r, again), Some(0));
     assert!(
@@ -108,13 +110,9 @@ fn raw_goes_first_then_the_job_expires_pinned_jobs_stay() {
     );
 }
 
-fn fs_names(dir: &std::path::Path) -> Vec<String> {
-    mdspool::fsx::list_names(dir).unwrap()
-}
-
 #[test]
 fn planted_symlinks_never_lead_outside() {
-    let r = Root::new(CONFIG);
+    let r = Root::with_engine(CONFIG);
     let victim = r.outside("victim.txt");
     std::fs::write(&victim, b"keep me").unwrap();
     let victim_dir = r.outside("victim-dir");
@@ -123,8 +121,8 @@ fn planted_symlinks_never_lead_outside() {
     let raw_victim = r.outside("raw-victim.pdf");
     std::fs::write(&raw_victim, b"%PDF-1.4 keep").unwrap();
 
-    let id = r.submit("a.pdf", "ka", &[]);
-    let id2 = r.submit("b.pdf", "kb", &[]);
+    let id = r.submit_job("a.pdf", "ka", &[]);
+    let id2 = r.submit_job("b.pdf", "kb", &[]);
     r.finish(id, JobStatus::Succeeded);
     r.finish(id2, JobStatus::Succeeded);
     let l = &r.layout;
@@ -145,7 +143,7 @@ fn planted_symlinks_never_lead_outside() {
 
     let d = r.daemon(&[]);
     assert!(
-        wait_until(LONG, || r.manifest(id2).raw_removed_at.is_some()),
+        poll(LONG, || r.load(id2).raw_removed_at.is_some()).is_some(),
         "{}",
         d.log_text()
     );
@@ -154,7 +152,7 @@ fn planted_symlinks_never_lead_outside() {
         "raw removal followed raw/ -> outside"
     );
     assert!(
-        wait_until(LONG, || !l.job_dir(id).exists() && !l.job_dir(id2).exists()),
+        poll(LONG, || !l.job_dir(id).exists() && !l.job_dir(id2).exists()).is_some(),
         "{}",
         d.log_text()
     );
@@ -176,7 +174,7 @@ fn assert_fully_expired(r: &Root, id: JobId, key: &str) {
     let l = &r.layout;
     let k = IdemKey::new("default", key).unwrap();
     assert!(!l.job_dir(id).exists(), "job folder left");
-    assert!(fs_names(&l.trash_dir()).is_empty(), "trash left");
+    assert!(names(&l.trash_dir()).is_empty(), "trash left");
     assert!(!l.idempotency_record(&k).exists(), "record left");
     assert!(!l.receipt(&k).exists(), "receipt left");
     assert!(l.tombstone(id).exists(), "no tombstone");
@@ -192,8 +190,8 @@ fn a_sweep_killed_at_any_step_completes_on_the_next_run() {
         "sweep.after_record",
         "sweep.after_receipt",
     ] {
-        let r = Root::new(cfg);
-        let id = r.submit("a.pdf", "ka", &[]);
+        let r = Root::with_engine(cfg);
+        let id = r.submit_job("a.pdf", "ka", &[]);
         r.finish(id, JobStatus::Succeeded);
         std::thread::sleep(Duration::from_millis(1200));
         let out = r.run(&["sweep"], &[("MDSPOOL_FAILPOINT", fp)]);
@@ -220,28 +218,28 @@ fn a_sweep_killed_at_any_step_completes_on_the_next_run() {
 
 #[test]
 fn raw_removal_killed_before_it_is_recorded_is_recorded_next_time() {
-    let r = Root::new("[retention]\nraw = \"1s\"\nsweep_interval = \"1s\"\n");
-    let id = r.submit("a.pdf", "ka", &[]);
+    let r = Root::with_engine("[retention]\nraw = \"1s\"\nsweep_interval = \"1s\"\n");
+    let id = r.submit_job("a.pdf", "ka", &[]);
     r.finish(id, JobStatus::Succeeded);
     std::thread::sleep(Duration::from_millis(1200));
     let out = r.run(&["sweep"], &[("MDSPOOL_FAILPOINT", "sweep.raw_removed")]);
     assert_eq!(out.status.code(), None, "{out:?}");
     assert!(!r.layout.raw_input(id).exists());
-    assert!(r.manifest(id).raw_removed_at.is_none());
+    assert!(r.load(id).raw_removed_at.is_none());
     let out = r.run(&["sweep"], &[]);
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("remove_raw"));
-    assert!(r.manifest(id).raw_removed_at.is_some());
+    assert!(r.load(id).raw_removed_at.is_some());
     assert!(r.layout.output_md(id).exists());
 }
 
 #[test]
 fn the_daemon_killed_mid_expiry_finishes_it_after_restart() {
-    let r = Root::new(CONFIG);
-    let id = r.submit("a.pdf", "ka", &[]);
+    let r = Root::with_engine(CONFIG);
+    let id = r.submit_job("a.pdf", "ka", &[]);
     r.finish(id, JobStatus::Succeeded);
     let mut d = r.daemon(&[("MDSPOOL_FAILPOINT", "sweep.after_trash")]);
-    let exit = d.wait_exit(LONG);
+    let exit = d.wait_exit(LONG).map(|s| s.code());
     assert_eq!(
         exit,
         Some(None),
@@ -260,8 +258,9 @@ fn the_daemon_killed_mid_expiry_finishes_it_after_restart() {
     drop(d);
     let d = r.daemon(&[]);
     assert!(
-        wait_until(LONG, || fs_names(&l.trash_dir()).is_empty()
-            && !l.idempotency_record(&k).exists()),
+        poll(LONG, || names(&l.trash_dir()).is_empty()
+            && !l.idempotency_record(&k).exists())
+        .is_some(),
         "restart did not finish the expiry\n{}",
         d.log_text()
     );
@@ -270,8 +269,8 @@ fn the_daemon_killed_mid_expiry_finishes_it_after_restart() {
 
 #[test]
 fn sweep_dry_run_lists_and_keeps() {
-    let r = Root::new("[retention]\nartifacts = \"1s\"\n");
-    let id = r.submit("a.pdf", "ka", &[]);
+    let r = Root::with_engine("[retention]\nartifacts = \"1s\"\n");
+    let id = r.submit_job("a.pdf", "ka", &[]);
     r.finish(id, JobStatus::Canceled);
     std::thread::sleep(Duration::from_millis(1200));
     let out = r.run(&["sweep", "--dry-run", "--json"], &[]);
@@ -290,21 +289,21 @@ fn sweep_dry_run_lists_and_keeps() {
 
 #[test]
 fn pin_unknown_and_invalid_ids() {
-    let r = Root::new(CONFIG);
+    let r = Root::with_engine(CONFIG);
     assert_eq!(r.code(&["pin", &JobId::new().to_string()]), Some(3));
     assert_eq!(r.code(&["unpin", "nope"]), Some(2));
-    let id = r.submit("a.pdf", "ka", &[]);
+    let id = r.submit_job("a.pdf", "ka", &[]);
     let out = r.run(&["pin", &id.to_string(), "--json"], &[]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["pinned"], true);
-    assert!(r.manifest(id).pinned);
+    assert!(r.load(id).pinned);
     assert_eq!(r.code(&["unpin", &id.to_string()]), Some(0));
-    assert!(!r.manifest(id).pinned);
+    assert!(!r.load(id).pinned);
 }
 
 #[test]
 fn a_rejected_drop_removal_killed_midway_is_finished() {
-    let r = Root::new("[retention]\nrejected = \"1s\"\n");
+    let r = Root::with_engine("[retention]\nrejected = \"1s\"\n");
     let dir = r.outside("drop");
     std::fs::create_dir_all(&dir).unwrap();
     let (pdf, side) = (dir.join("bad.pdf"), dir.join("bad.pdf.idem"));
@@ -312,7 +311,7 @@ fn a_rejected_drop_removal_killed_midway_is_finished() {
     std::fs::write(&side, b"{}").unwrap();
     let err = mdspool::Error::Drop {
         path: pdf.clone(),
-        code: "not_a_pdf",
+        code: mdspool::Code::NotAPdf,
         message: "no header".into(),
     };
     let k = IdemKey::new("default", "bad").unwrap();
@@ -320,16 +319,16 @@ fn a_rejected_drop_removal_killed_midway_is_finished() {
         .quarantine(&[pdf, side], "bad.pdf", "tag", &err, Some(&k))
         .unwrap();
     let rej = r.layout.rejected_dir();
-    assert_eq!(fs_names(&rej).len(), 3);
+    assert_eq!(names(&rej).len(), 3);
     std::thread::sleep(Duration::from_millis(1200));
     let out = r.run(
         &["sweep"],
         &[("MDSPOOL_FAILPOINT", "sweep.rejected_files_removed")],
     );
     assert_eq!(out.status.code(), None, "{out:?}");
-    assert_eq!(fs_names(&rej), vec!["bad.pdf.error.json"]);
+    assert_eq!(names(&rej), vec!["bad.pdf.error.json"]);
     let out = r.run(&["sweep"], &[]);
     assert!(out.status.success(), "{out:?}");
-    assert!(fs_names(&rej).is_empty());
+    assert!(names(&rej).is_empty());
     assert!(!r.layout.receipt(&k).exists());
 }

@@ -1,8 +1,7 @@
 //! Retention through the library with a fake clock: a real store in a temp dir, the real sweeper,
 //! time moved by hand. Checks what is left on disk after each pass.
 
-#[path = "retention_util/mod.rs"]
-mod util;
+mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,7 +51,7 @@ impl Env {
     }
 
     fn job(&self, key: &str, pinned: bool, to: Option<JobStatus>) -> JobId {
-        let a = util::admit(&self.store, "a.pdf", key, &util::pdf_bytes(key), pinned);
+        let a = support::root::admit(&self.store, "a.pdf", key, &support::pdf(key, &[]), pinned);
         let Admission::Created(m) = a else {
             panic!("not created: {a:?}")
         };
@@ -117,7 +116,7 @@ fn raw_then_folder_then_tombstone_and_a_replay_makes_a_new_job() {
     assert_eq!((t.key.as_str(), t.status), ("k1", JobStatus::Succeeded));
 
     // The same key and bytes again: the old job is gone, so a new one is created.
-    let again = util::admit(&e.store, "a.pdf", "k1", &util::pdf_bytes("k1"), false);
+    let again = support::root::admit(&e.store, "a.pdf", "k1", &support::pdf("k1", &[]), false);
     let Admission::Created(m2) = again else {
         panic!("replay of an expired job should create a new job: {again:?}")
     };
@@ -243,7 +242,7 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
     std::fs::write(&side, b"{\"key\": \"bad\"}").unwrap();
     let err = mdspool::Error::Drop {
         path: pdf.clone(),
-        code: "not_a_pdf",
+        code: mdspool::Code::NotAPdf,
         message: "no header".into(),
     };
     let k = e.key("bad");
@@ -252,12 +251,12 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
         .unwrap();
     let rej = e.l().rejected_dir();
     assert_eq!(
-        mdspool::fsx::list_names(&rej).unwrap(),
+        mdspool::durable::list_names(&rej).unwrap(),
         vec!["bad.pdf", "bad.pdf.error.json", "bad.pdf.idem"]
     );
     assert_eq!(
         e.store.read_receipt(&k).unwrap().unwrap().status,
-        "rejected"
+        mdspool::store::records::ReceiptStatus::Rejected
     );
     let s = e.sweeper();
     e.advance(7 * D - 1);
@@ -267,7 +266,7 @@ fn rejected_drops_and_their_receipts_go_after_retention_rejected() {
         done(&s),
         vec![("remove_rejected".into(), "bad.pdf.error.json".into())]
     );
-    assert!(mdspool::fsx::list_names(&rej).unwrap().is_empty());
+    assert!(mdspool::durable::list_names(&rej).unwrap().is_empty());
     assert!(e.store.read_receipt(&k).unwrap().is_none());
 }
 
@@ -277,7 +276,7 @@ fn index_follows_jobs_written_by_other_processes() {
     let s = e.sweeper();
     // Created and finished through a second store (another process): no observer of ours sees it.
     let other = Store::open(e.l().clone(), e.clock.clone(), e.cfg.clone()).unwrap();
-    let a = util::admit(&other, "x.pdf", "x", b"%PDF-1.4 x", false);
+    let a = support::root::admit(&other, "x.pdf", "x", b"%PDF-1.4 x", false);
     let id = a.job_id();
     assert_eq!(done(&s), vec![]);
     assert_eq!(s.indexed(), 1);

@@ -2,28 +2,25 @@
 //! wrote them, conflicts change nothing, racing submitters make one job, `status` exit codes, and
 //! one daemon per root and host.
 
-mod util;
+mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use mdspool::clock::SystemClock;
 use mdspool::config::RetentionConfig;
 use mdspool::layout::Layout;
 use mdspool::store::Store;
 use mdspool::store::records::Tombstone;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mdspool");
+use support::{Daemon, wait_until};
 
 fn mdspool(root: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
+    support::command()
         .arg("--root")
         .arg(root)
         .args(args)
-        .env_remove("CONVERTER_STORAGE_ROOT")
-        .env_remove("SIR_CONVERT_A_LOT_DATA_DIR")
         .output()
         .expect("run mdspool")
 }
@@ -32,26 +29,15 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
-/// A small valid-looking PDF with distinct content per `tag`.
+/// Writes `dir/name`, a PDF with distinct content per `tag`.
 fn pdf(dir: &Path, name: &str, tag: &str) -> PathBuf {
     let p = dir.join(name);
-    std::fs::write(
-        &p,
-        format!("%PDF-1.4\n% {tag}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
-    )
-    .unwrap();
+    std::fs::write(&p, support::pdf(tag, &[])).unwrap();
     p
 }
 
 fn job_dirs(root: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(root.join("jobs"))
-        .map(|rd| {
-            rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
+    support::fs::names(&root.join("jobs"))
 }
 
 fn status_json(root: &Path, id: &str) -> serde_json::Value {
@@ -119,7 +105,7 @@ fn a_job_created_by_one_process_is_read_back_by_another() {
 }
 
 fn assert_no_temp_files(root: &Path) {
-    let left = util::pool::temp_files_under(root);
+    let left = support::fs::temp_files_under(root);
     assert!(left.is_empty(), "temp files left: {left:?}");
 }
 
@@ -186,7 +172,7 @@ fn eight_racing_processes_make_exactly_one_job() {
         let key = format!("race-{round}");
         let children: Vec<_> = (0..8)
             .map(|_| {
-                Command::new(BIN)
+                support::command()
                     .args([
                         "--root",
                         root.to_str().unwrap(),
@@ -235,7 +221,7 @@ fn eight_racing_threads_make_exactly_one_job() {
                 let staged = entry.join("t.pdf");
                 std::fs::copy(&f, &staged).unwrap();
                 barrier.wait();
-                let drop = mdspool::store::Drop {
+                let drop = mdspool::store::StagedDrop {
                     id,
                     pdf: staged,
                     name: "t.pdf".into(),
@@ -305,59 +291,36 @@ fn status_exit_codes_found_not_found_expired_usage() {
     );
 }
 
-use util::pool::ChildGuard as Daemon;
-
 #[test]
 fn a_second_daemon_on_a_locked_root_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("root");
-    let mut first = Daemon(
-        Command::new(BIN)
-            .args(["--root", root.to_str().unwrap(), "run"])
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut first = Daemon::start(&root, &[], &[]);
     let lock_dir = root.join("state/locks");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let held = std::fs::read_dir(&lock_dir)
-            .map(|rd| {
-                rd.filter_map(|e| e.ok()).any(|e| {
-                    std::fs::read_to_string(e.path())
-                        .unwrap_or_default()
-                        .contains("pid=")
+    wait_until(
+        Duration::from_secs(20),
+        "first daemon took the lock",
+        || {
+            assert!(first.alive(), "first daemon exited");
+            std::fs::read_dir(&lock_dir)
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok()).any(|e| {
+                        std::fs::read_to_string(e.path())
+                            .unwrap_or_default()
+                            .contains("pid=")
+                    })
                 })
-            })
-            .unwrap_or(false);
-        if held {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "first daemon never took the lock"
-        );
-        assert!(first.0.try_wait().unwrap().is_none(), "first daemon exited");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+                .unwrap_or(false)
+        },
+    );
     let o = mdspool(&root, &["run"]);
     assert_eq!(o.status.code(), Some(5), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("root_locked"), "{err}");
-    assert!(err.contains(&format!("pid={}", first.0.id())), "{err}");
+    assert!(err.contains(&format!("pid={}", first.pid())), "{err}");
     // Once the first one is gone (even by SIGKILL), the root can be served again.
-    first.0.kill().unwrap();
-    first.0.wait().unwrap();
-    let mut second = Daemon(
-        Command::new(BIN)
-            .args(["--root", root.to_str().unwrap(), "run"])
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    first.kill();
+    let mut second = Daemon::start(&root, &[], &[]);
     std::thread::sleep(Duration::from_millis(500));
-    assert!(
-        second.0.try_wait().unwrap().is_none(),
-        "second daemon should run"
-    );
+    assert!(second.alive(), "second daemon should run");
 }

@@ -62,7 +62,7 @@ fn sigkill_during_manifest_updates_never_tears_a_manifest() {
     std::fs::create_dir_all(&entry).unwrap();
     std::fs::write(entry.join("k.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
     store
-        .admit(&mdspool::store::Drop {
+        .admit(&mdspool::store::StagedDrop {
             id,
             pdf: entry.join("k.pdf"),
             name: "k.pdf".into(),
@@ -120,9 +120,9 @@ fn sigkill_during_manifest_updates_never_tears_a_manifest() {
         last = m.attempts;
         // Startup cleanup removes what an interrupted write left.
         temp_seen += store.remove_temp_files().unwrap();
-        let names = mdspool::fsx::list_names(&store.layout().job_dir(id)).unwrap();
+        let names = mdspool::durable::list_names(&store.layout().job_dir(id)).unwrap();
         assert!(
-            names.iter().all(|n| !mdspool::fsx::is_temp_name(n)),
+            names.iter().all(|n| !mdspool::durable::is_temp_name(n)),
             "{names:?}"
         );
     }

@@ -1,9 +1,9 @@
 //! Fuzzes the PDF-to-Markdown path with hostile bytes: `mdspool::convert::Builtin` on a temp
-//! file (what the conversion child runs) and the PDF library under it. The property lives in tests/torture_util/fuzz_checks.rs,
+//! file (what the conversion child runs) and the PDF library under it. The property lives in tests/support/fuzz_checks.rs,
 //! shared with tests/fuzz_regressions.rs.
 #![no_main]
 
-#[path = "../../tests/torture_util/fuzz_checks.rs"]
+#[path = "../../tests/support/fuzz_checks.rs"]
 mod checks;
 
 use libfuzzer_sys::fuzz_target;

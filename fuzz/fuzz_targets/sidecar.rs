@@ -1,9 +1,9 @@
 //! Fuzzes the inbox's sidecar parser (`NAME.pdf.idem`, written by any client) and the inbox's
-//! name rules. The property lives in tests/torture_util/fuzz_checks.rs,
+//! name rules. The property lives in tests/support/fuzz_checks.rs,
 //! shared with tests/fuzz_regressions.rs.
 #![no_main]
 
-#[path = "../../tests/torture_util/fuzz_checks.rs"]
+#[path = "../../tests/support/fuzz_checks.rs"]
 mod checks;
 
 use libfuzzer_sys::fuzz_target;

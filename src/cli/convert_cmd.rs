@@ -1,14 +1,14 @@
-//! `mdspool convert IN.pdf [-o OUT.md]`: one conversion in this process, with exactly the engine and
-//! options the daemon uses. Errors exit 7 with their stable code on stderr.
+//! `mdspool convert IN.pdf [-o OUT.md]`: one conversion in this process, with exactly the converter
+//! and options the daemon uses (chosen by `worker::converter`, `[convert] command` included). Errors exit 7 with their stable code on stderr.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
 use crate::cli::Ctx;
-use crate::convert::{self, ConvertOptions, Converter};
+use crate::durable;
 use crate::error::{IoContext, Result, exit};
-use crate::fsx;
+use crate::worker::converter;
 
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
@@ -27,15 +27,13 @@ pub struct ConvertArgs {
 
 pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     let cfg = &ctx.loaded.config.convert;
-    let opts = ConvertOptions {
-        page_breaks: a.page_breaks || cfg.page_breaks,
-        max_stream_bytes: cfg.max_stream.0,
-        ..ConvertOptions::default()
-    };
-    let engine = convert::Builtin;
+    let mut opts = converter::options(cfg);
+    opts.page_breaks |= a.page_breaks;
+    // The converter the daemon's conversion child would use (`[convert] command` included).
+    let engine = converter::select(cfg, 1);
     let out = engine.convert(&a.input, &opts)?;
     match &a.output {
-        Some(p) => fsx::write_atomic(p, out.markdown.as_bytes())?,
+        Some(p) => durable::write_atomic(p, out.markdown.as_bytes())?,
         None => {
             use std::io::Write;
             let mut so = std::io::stdout().lock();

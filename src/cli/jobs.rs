@@ -7,11 +7,13 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::{Ctx, print_json};
+use crate::code::Code;
+use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
-use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::store::manifest::{JobStatus, Manifest};
-use crate::store::{Admission, Drop};
+use crate::store::records::ReceiptStatus;
+use crate::store::{Admission, StagedDrop};
 
 #[derive(Debug, Args)]
 pub struct SubmitArgs {
@@ -79,7 +81,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     let store = ctx.open_store()?;
     let id = JobId::new();
     let entry = store.layout().staging_entry(id);
-    fsx::create_dir_all_durable(&entry)?;
+    durable::create_dir_all_durable(&entry)?;
     let name = a
         .pdf
         .file_name()
@@ -91,7 +93,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     if let Some(k) = &key {
         let sidecar = serde_json::json!({"key": k.key, "scope": k.scope, "pin": a.pin});
         let path = entry.join(format!("{name}.idem"));
-        if let Err(e) = fsx::write_atomic(&path, sidecar.to_string().as_bytes()) {
+        if let Err(e) = durable::write_atomic(&path, sidecar.to_string().as_bytes()) {
             let _ = store.remove_staging(id);
             return Err(e);
         }
@@ -108,7 +110,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         let _ = store.remove_staging(id);
         return Err(e);
     }
-    let drop = Drop {
+    let drop = StagedDrop {
         id,
         pdf: staged,
         name,
@@ -147,14 +149,14 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {
             match store.read_record(&k)? {
                 Some(rec) => store.load(rec.job_id)?,
                 None => match store.read_receipt(&k)? {
-                    Some(r) if r.status == "rejected" => {
+                    Some(r) if r.status == ReceiptStatus::Rejected => {
                         let err = r.error.unwrap_or(crate::store::manifest::JobError {
-                            code: "rejected".into(),
+                            code: Code::DropRejected,
                             message: "the drop was refused".into(),
                         });
                         return Err(Error::Drop {
                             path: store.layout().receipt(&k),
-                            code: "drop_rejected",
+                            code: Code::DropRejected,
                             message: format!("{}: {}", err.code, err.message),
                         });
                     }

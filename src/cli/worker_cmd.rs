@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use crate::cli::{Ctx, print_json};
+use crate::code::Code;
 use crate::error::{Error, Result, exit};
 use crate::ids::JobId;
 use crate::store::JobStatus;
@@ -68,7 +69,7 @@ pub fn cancel(ctx: &Ctx, a: CancelArgs) -> Result<i32> {
     let id: JobId = a.job_id.parse()?;
     let m = store.transition(id, JobStatus::Canceled, |m| {
         m.error = Some(crate::store::manifest::JobError {
-            code: "canceled".into(),
+            code: Code::Canceled,
             message: "canceled by `mdspool cancel`".into(),
         });
     })?;

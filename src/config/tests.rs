@@ -66,7 +66,7 @@ fn bad_values_name_the_file_and_key() {
         ..Default::default()
     };
     let e = load(&s).unwrap_err();
-    assert_eq!(e.code(), "config_invalid");
+    assert_eq!(e.code(), crate::Code::ConfigInvalid);
     assert!(e.to_string().contains("c.toml"), "{e}");
     assert!(e.to_string().contains("soon"), "{e}");
 

@@ -17,13 +17,15 @@ use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{RecvTimeoutError, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+use signal_hook::iterator::backend::Handle as SignalsHandle;
 
 use crate::clock::SystemClock;
 use crate::config::Loaded;
 use crate::error::{Error, Result};
+use crate::queue::QueueHandle;
 use crate::store::Store;
 use crate::store::lock::HostLock;
 use crate::worker::supervise::ChildSpec;
@@ -71,10 +73,49 @@ enum Phase {
     Stopping,
 }
 
+/// Runs the daemon until it stops: [`start`], [`serve`], [`shutdown`].
 pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
+    let mut d = start(loaded, pid_file)?;
+    let ending = serve(loaded, &mut d);
+    shutdown(d, ending)
+}
+
+/// A started daemon: what [`serve`] and [`shutdown`] work with.
+struct Daemon {
+    lock: HostLock,
+    store: Arc<Store>,
+    queue: QueueHandle,
+    control: Arc<Control>,
+    settings: SharedSettings,
+    /// Every named thread but `signals`.
+    threads: Vec<(String, JoinHandle<()>)>,
+    /// Worker threads still running.
+    workers: usize,
+    /// Kept open for the whole life of the daemon, as the threads' senders are.
+    _events_tx: Sender<Event>,
+    events: Receiver<Event>,
+    /// Dropped to stop the watcher and the rescanner.
+    intake_stop: Option<Sender<()>>,
+    /// Dropped to stop the sweeper (last).
+    sweep_stop: Sender<()>,
+    signals: SignalsHandle,
+    signal_thread: JoinHandle<()>,
+}
+
+/// How serving ended.
+struct Ending {
+    /// Why the daemon stopped on its own (a failed thread or store).
+    failed: Option<String>,
+    /// Stopped at once by a second signal.
+    hard: bool,
+}
+
+/// Takes the host lock, opens the store, installs the signal handlers, recovers, and starts every
+/// thread.
+fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let cfg = &loaded.config;
     let layout = loaded.layout();
-    crate::fsx::create_dir_all_durable(&layout.locks_dir())?;
+    crate::durable::create_dir_all_durable(&layout.locks_dir())?;
     let lock = HostLock::acquire(&layout)?;
     let clock = Arc::new(SystemClock);
     let store = Arc::new(Store::open(
@@ -83,7 +124,7 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
         cfg.retention.clone(),
     )?);
     if let Some(p) = pid_file {
-        crate::fsx::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
+        crate::durable::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
     }
     // Handlers first: a signal during a long recovery is acted on once it is done, instead of
     // killing the process half-way (which would be safe, but wasteful).
@@ -192,23 +233,46 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
         "sweeper".into(),
         spawn("sweeper", &ev_tx, move || crate::sweeper::run_sweeper(s))?,
     ));
+    Ok(Daemon {
+        lock,
+        store,
+        queue,
+        control,
+        settings,
+        threads,
+        workers,
+        _events_tx: ev_tx,
+        events: ev_rx,
+        intake_stop: Some(intake_stop),
+        sweep_stop,
+        signals: sig_handle,
+        signal_thread: sig_thread,
+    })
+}
 
+impl Daemon {
+    /// No new work: the watcher and the rescanner stop, the queue hands out nothing more, and the
+    /// workers are told how to treat what runs.
+    fn stop_intake(&mut self, mode: Mode) {
+        self.control.escalate(mode);
+        self.intake_stop.take();
+        self.queue.shutdown();
+    }
+}
+
+/// Reacts to signals, reloads and thread exits until every worker is gone after a stop.
+fn serve(loaded: &Loaded, d: &mut Daemon) -> Ending {
+    let cfg = &loaded.config;
     let mut phase = Phase::Serving;
     let mut deadline: Option<Instant> = None;
     let mut failed: Option<String> = None;
     let mut hard = false;
-    let mut intake_stop = Some(intake_stop);
-    let mut stop_intake = |control: &Control, mode: Mode| {
-        control.escalate(mode);
-        intake_stop.take();
-        queue.shutdown();
-    };
-    while !(phase == Phase::Stopping && workers == 0) {
+    while !(phase == Phase::Stopping && d.workers == 0) {
         let tick = deadline
-            .map(|d| d.saturating_duration_since(Instant::now()))
+            .map(|t| t.saturating_duration_since(Instant::now()))
             .unwrap_or(Duration::from_secs(1))
             .min(Duration::from_secs(1));
-        match ev_rx.recv_timeout(tick) {
+        match d.events.recv_timeout(tick) {
             Ok(Event::Signal { signal, n }) if n == 1 && phase == Phase::Serving => {
                 let grace = cfg.shutdown.grace.0;
                 tracing::info!(
@@ -216,7 +280,7 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
                     ?grace,
                     "stopping: running jobs may finish within the grace period (signal again to stop at once)"
                 );
-                stop_intake(&control, Mode::Drain);
+                d.stop_intake(Mode::Drain);
                 phase = Phase::Stopping;
                 deadline = Some(Instant::now() + grace);
             }
@@ -226,58 +290,63 @@ pub fn run(loaded: &Loaded, pid_file: Option<&Path>) -> Result<()> {
                     n,
                     "stopping at once: running jobs stay `running` and are recovered at the next start"
                 );
-                stop_intake(&control, Mode::Hard);
+                d.stop_intake(Mode::Hard);
                 phase = Phase::Stopping;
                 hard = true;
             }
-            Ok(Event::Reload) => reload(loaded, &settings),
+            Ok(Event::Reload) => reload(loaded, &d.settings),
             Ok(Event::ThreadExited { name, error }) => {
                 if name.starts_with("worker-") {
-                    workers -= 1;
+                    d.workers -= 1;
                 }
                 if error.is_some() || phase == Phase::Serving {
                     let why = error.unwrap_or_else(|| "ended unexpectedly".into());
                     tracing::error!(thread = %name, error = %why, "stopping: a thread failed");
                     failed.get_or_insert(format!("thread {name} stopped: {why}"));
-                    stop_intake(&control, Mode::Abort);
+                    d.stop_intake(Mode::Abort);
                     phase = Phase::Stopping;
                 }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-        if let Err(e) = store.check()
+        if let Err(e) = d.store.check()
             && failed.is_none()
         {
             tracing::error!(error = %e, "stopping: the store failed");
             failed = Some(e.to_string());
-            stop_intake(&control, Mode::Abort);
+            d.stop_intake(Mode::Abort);
             phase = Phase::Stopping;
         }
-        if deadline.is_some_and(|d| Instant::now() >= d) {
+        if deadline.is_some_and(|t| Instant::now() >= t) {
             deadline = None;
-            if control.mode() == Mode::Drain {
+            if d.control.mode() == Mode::Drain {
                 tracing::warn!(
                     "grace period over: killing running conversions, their jobs go back to queued"
                 );
-                control.escalate(Mode::Abort);
+                d.control.escalate(Mode::Abort);
             }
         }
     }
-    drop(sweep_stop);
-    for (name, t) in threads {
+    Ending { failed, hard }
+}
+
+/// Stops the sweeper, joins every thread, releases the lock, and says how the daemon ended.
+fn shutdown(d: Daemon, ending: Ending) -> Result<()> {
+    drop(d.sweep_stop);
+    for (name, t) in d.threads {
         if t.join().is_err() {
             tracing::error!(thread = %name, "thread panicked");
         }
     }
-    sig_handle.close();
-    let _ = sig_thread.join();
-    drop(lock);
-    store.check()?;
-    if let Some(reason) = failed {
+    d.signals.close();
+    let _ = d.signal_thread.join();
+    drop(d.lock);
+    d.store.check()?;
+    if let Some(reason) = ending.failed {
         return Err(Error::internal(reason));
     }
-    if hard {
+    if ending.hard {
         return Err(Error::Stopped {
             message: "stopped at once by a second signal; jobs left running are recovered at the next start".into(),
         });

@@ -40,7 +40,7 @@ pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
     }
     let (jobs, errors) = store.list()?;
     for e in &errors {
-        tracing::warn!(error = %e, code = e.code(), "unreadable manifest left alone");
+        tracing::warn!(error = %e, code = %e.code(), "unreadable manifest left alone");
     }
     for m in jobs {
         let m = match m.status {

@@ -17,19 +17,19 @@ use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::{JobStatus, Store};
 
-type Stamp = (u64, i64, i64, u64);
+type ManifestStat = (u64, i64, i64, u64);
 
 /// A full look every this many ticks even when `state/wake` did not change.
 const FULL_EVERY: u32 = 15;
 
-fn stamp(meta: &std::fs::Metadata) -> Stamp {
+fn stamp(meta: &std::fs::Metadata) -> ManifestStat {
     (meta.ino(), meta.mtime(), meta.mtime_nsec(), meta.len())
 }
 
 pub struct Scanner {
     store: Arc<Store>,
     queue: QueueHandle,
-    seen: HashMap<JobId, Stamp>,
+    seen: HashMap<JobId, ManifestStat>,
 }
 
 impl Scanner {
@@ -100,7 +100,7 @@ mod tests {
     use crate::clock::SystemClock;
     use crate::config::RetentionConfig;
     use crate::layout::Layout;
-    use crate::store::Drop;
+    use crate::store::StagedDrop;
 
     #[test]
     fn schedules_queued_jobs_and_rereads_only_changed_manifests() {
@@ -117,7 +117,7 @@ mod tests {
         let entry = store.layout().staging_entry(id);
         std::fs::create_dir_all(&entry).unwrap();
         std::fs::write(entry.join("a.pdf"), b"%PDF-1.4\n").unwrap();
-        let d = Drop {
+        let d = StagedDrop {
             id,
             pdf: entry.join("a.pdf"),
             name: "a.pdf".into(),

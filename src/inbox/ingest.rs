@@ -10,7 +10,7 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
-use crate::inbox::take::{Outcome, process_staged, take};
+use crate::inbox::take::{TakeOutcome, process_staged, take};
 use crate::store::Store;
 
 /// Threads that take drops concurrently. Measured with `bench_ingest` (1,000-drop bursts on this
@@ -26,7 +26,7 @@ pub struct Done {
     /// The inbox path (for `Task::Drop`).
     pub path: Option<PathBuf>,
     pub staged: Option<JobId>,
-    pub result: Result<Outcome>,
+    pub result: Result<TakeOutcome>,
 }
 
 pub fn ingest_thread(

@@ -24,7 +24,7 @@ use crate::store::Store;
 
 pub use events::NETWORK_POLL;
 pub use ingest::INGEST_THREADS;
-pub use take::Outcome;
+pub use take::TakeOutcome;
 pub use watch::ORPHAN_AGE;
 
 /// What the watcher thread needs from the daemon.

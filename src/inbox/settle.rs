@@ -17,16 +17,16 @@ pub const SIDECAR_GRACE: Duration = Duration::from_secs(1);
 /// What identifies one state of a file: size, mtime, ctime (any change of its metadata, the link
 /// count included) and inode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
+pub struct FileState {
     size: u64,
     mtime: (i64, i64),
     ctime: (i64, i64),
     ino: u64,
 }
 
-impl Stamp {
-    pub fn of(m: &std::fs::Metadata) -> Stamp {
-        Stamp {
+impl FileState {
+    pub fn of(m: &std::fs::Metadata) -> FileState {
+        FileState {
             size: m.len(),
             mtime: (m.mtime(), m.mtime_nsec()),
             ctime: (m.ctime(), m.ctime_nsec()),
@@ -37,12 +37,12 @@ impl Stamp {
 
 /// `None`: the sidecar at `path` can be used now. `Some(stamp)`: it is empty or does not parse
 /// yet; wait until it has kept this stamp for the grace.
-pub fn sidecar_pending(path: &Path) -> Option<Stamp> {
+pub fn sidecar_pending(path: &Path) -> Option<FileState> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() || meta.nlink() > 1 || meta.len() > MAX_SIDECAR {
         return None; // refused when taken
     }
-    let stamp = Stamp::of(&meta);
+    let stamp = FileState::of(&meta);
     if meta.len() == 0 {
         return Some(stamp);
     }
@@ -62,12 +62,12 @@ pub fn sidecar_pending(path: &Path) -> Option<Stamp> {
 /// Drops waiting to be complete: path -> (stamp, since, how long it must hold).
 #[derive(Default)]
 pub struct Settling {
-    map: HashMap<PathBuf, (Stamp, Instant, Duration)>,
+    map: HashMap<PathBuf, (FileState, Instant, Duration)>,
 }
 
 impl Settling {
     /// Records `stamp` for `path`; true once it has held for `wait`.
-    pub fn stable(&mut self, path: &Path, stamp: Stamp, wait: Duration) -> bool {
+    pub fn stable(&mut self, path: &Path, stamp: FileState, wait: Duration) -> bool {
         match self.map.get(path) {
             Some((s, since, _)) if *s == stamp => since.elapsed() >= wait,
             _ => {
@@ -140,13 +140,13 @@ mod tests {
         let p = d.path().join("a.pdf");
         std::fs::write(&p, b"1").unwrap();
         let mut s = Settling::default();
-        let st = Stamp::of(&std::fs::metadata(&p).unwrap());
+        let st = FileState::of(&std::fs::metadata(&p).unwrap());
         let w = Duration::from_millis(50);
         assert!(!s.stable(&p, st, w));
         std::thread::sleep(Duration::from_millis(60));
         assert_eq!(s.due(), vec![p.clone()]);
         std::fs::write(&p, b"12").unwrap();
-        let st2 = Stamp::of(&std::fs::metadata(&p).unwrap());
+        let st2 = FileState::of(&std::fs::metadata(&p).unwrap());
         assert!(!s.stable(&p, st2, w), "a change restarts the wait");
         std::thread::sleep(Duration::from_millis(60));
         assert!(s.stable(&p, st2, w));

@@ -11,19 +11,20 @@
 use std::io::ErrorKind;
 use std::path::Path;
 
+use crate::code::Code;
 use crate::config::WatchConfig;
+use crate::durable;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::inbox::names::{RESERVED, SIDECAR_SUFFIX, sidecar_of};
 use crate::inbox::validate::{check_pdf, check_safe_meta, open_safe, read_sidecar, refuse};
 use crate::store::admit::fingerprint;
-use crate::store::{Admission, Drop, Store};
+use crate::store::{Admission, StagedDrop, Store};
 
 /// What became of a drop.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum TakeOutcome {
     /// A new job, to be queued.
     Created(JobId),
     /// Same key and bytes as an existing job: its receipt was rewritten, nothing was created.
@@ -31,7 +32,7 @@ pub enum Outcome {
     /// The key names another job with other bytes: the drop is in `rejected/`.
     Conflict(JobId),
     /// Refused with this code: the drop is in `rejected/` beside `NAME.error.json`.
-    Rejected(&'static str),
+    Rejected(Code),
     /// Someone else took it first (or it vanished).
     Gone,
 }
@@ -74,9 +75,9 @@ pub fn take(
     cfg: &WatchConfig,
     dir: &Path,
     name: &str,
-) -> (Option<JobId>, Result<Outcome>) {
+) -> (Option<JobId>, Result<TakeOutcome>) {
     match claim(store, dir, name) {
-        Ok(None) => (None, Ok(Outcome::Gone)),
+        Ok(None) => (None, Ok(TakeOutcome::Gone)),
         Ok(Some(id)) => (Some(id), process_staged(store, cfg, id, Some(dir))),
         Err(e) => (None, Err(e)),
     }
@@ -94,65 +95,23 @@ pub fn process_staged(
     cfg: &WatchConfig,
     id: JobId,
     origin: Option<&Path>,
-) -> Result<Outcome> {
+) -> Result<TakeOutcome> {
     let entry = store.layout().staging_entry(id);
-    let names: Vec<String> = fsx::list_names(&entry)?
+    let names: Vec<String> = durable::list_names(&entry)?
         .into_iter()
-        .filter(|n| n != RESERVED && !fsx::is_temp_name(n))
+        .filter(|n| n != RESERVED && !durable::is_temp_name(n))
         .collect();
-    let mut main = names.iter().find(|n| !is_sidecar_name(n)).cloned();
-    if main.is_none() {
-        // Interrupted inside admission after the PDF went into job/raw/: put it back.
-        let raw = entry.join(RESERVED).join("raw").join("input.pdf");
-        if raw.symlink_metadata().is_ok() {
-            let name = names
-                .iter()
-                .find(|n| is_sidecar_name(n))
-                .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
-                .unwrap_or_else(|| "input.pdf".into());
-            std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
-            fsx::remove_tree_nofollow(&entry.join(RESERVED))?;
-            main = Some(name);
-        }
-    }
-    let Some(name) = main else {
-        let Some(sc) = names.first() else {
-            store.remove_staging(id)?;
-            return Ok(Outcome::Gone);
+    let Some(name) = main_file(&entry, &names)? else {
+        return match names.first() {
+            Some(sc) => reject_orphan(store, id, &entry, sc),
+            None => {
+                store.remove_staging(id)?;
+                Ok(TakeOutcome::Gone)
+            }
         };
-        let d = Drop {
-            id,
-            pdf: entry.join(sc),
-            name: sc.clone(),
-            key: None,
-            pinned: false,
-            client: None,
-        };
-        // Never read either way; an unsafe one says so.
-        let err = std::fs::symlink_metadata(&d.pdf)
-            .ok()
-            .and_then(|m| check_safe_meta(&d.pdf, &m).err())
-            .unwrap_or_else(|| {
-                refuse(
-                    &d.pdf,
-                    "orphan_sidecar",
-                    "a sidecar whose drop never arrived",
-                )
-            });
-        return reject(store, &d, err);
     };
-    let sc_name = sidecar_of(&name);
-    let sc_path = entry.join(&sc_name);
-    if let Some(dir) = origin
-        && sc_path.symlink_metadata().is_err()
-    {
-        match std::fs::rename(dir.join(&sc_name), &sc_path) {
-            Ok(()) => failpoint::hit("inbox.after_claim_sidecar"),
-            Err(e) if e.kind() == ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(dir.join(&sc_name), e)),
-        }
-    }
-    let mut d = Drop {
+    let sc_path = claim_sidecar(&entry, &name, origin)?;
+    let mut d = StagedDrop {
         id,
         pdf: entry.join(&name),
         name,
@@ -177,7 +136,7 @@ pub fn process_staged(
         Err(e) if is_refusal(&e) => {
             // A small regular file refused for its content still gets the receipt of its content
             // key, so that a client that dropped it without a key can find out why.
-            if d.key.is_none() && matches!(e.code(), "not_a_pdf" | "empty_file") {
+            if d.key.is_none() && matches!(e.code(), Code::NotAPdf | Code::EmptyFile) {
                 let (fp, _) = fingerprint(&d.pdf)?;
                 d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
             }
@@ -186,15 +145,76 @@ pub fn process_staged(
         Err(e) => return Err(e),
     }
     Ok(match store.admit(&d)? {
-        Admission::Created(m) => Outcome::Created(m.job_id),
-        Admission::Replayed(m) => Outcome::Replayed(m.job_id),
-        Admission::Conflict { existing, .. } => Outcome::Conflict(existing),
+        Admission::Created(m) => TakeOutcome::Created(m.job_id),
+        Admission::Replayed(m) => TakeOutcome::Replayed(m.job_id),
+        Admission::Conflict { existing, .. } => TakeOutcome::Conflict(existing),
     })
 }
 
-fn reject(store: &Store, d: &Drop, e: Error) -> Result<Outcome> {
+/// The name of the drop in staging entry `entry` (holding `names`). Interrupted inside admission
+/// after the PDF went into the job's `raw/`, it is put back first. `None`: there is no drop.
+fn main_file(entry: &Path, names: &[String]) -> Result<Option<String>> {
+    if let Some(main) = names.iter().find(|n| !is_sidecar_name(n)) {
+        return Ok(Some(main.clone()));
+    }
+    let raw = entry.join(RESERVED).join("raw").join("input.pdf");
+    if raw.symlink_metadata().is_err() {
+        return Ok(None);
+    }
+    let name = names
+        .iter()
+        .find(|n| is_sidecar_name(n))
+        .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
+        .unwrap_or_else(|| "input.pdf".into());
+    std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
+    durable::remove_tree_nofollow(&entry.join(RESERVED))?;
+    Ok(Some(name))
+}
+
+/// A sidecar (`sc`) alone in its staging entry: refused as `orphan_sidecar`, or as unsafe.
+fn reject_orphan(store: &Store, id: JobId, entry: &Path, sc: &str) -> Result<TakeOutcome> {
+    let d = StagedDrop {
+        id,
+        pdf: entry.join(sc),
+        name: sc.to_string(),
+        key: None,
+        pinned: false,
+        client: None,
+    };
+    // Never read either way; an unsafe one says so.
+    let err = std::fs::symlink_metadata(&d.pdf)
+        .ok()
+        .and_then(|m| check_safe_meta(&d.pdf, &m).err())
+        .unwrap_or_else(|| {
+            refuse(
+                &d.pdf,
+                Code::OrphanSidecar,
+                "a sidecar whose drop never arrived",
+            )
+        });
+    reject(store, &d, err)
+}
+
+/// The path of the sidecar of drop `name` in `entry`. One still in `origin` (a crash between the
+/// two renames of the claim) is claimed first.
+fn claim_sidecar(entry: &Path, name: &str, origin: Option<&Path>) -> Result<std::path::PathBuf> {
+    let sc_name = sidecar_of(name);
+    let sc_path = entry.join(&sc_name);
+    if let Some(dir) = origin
+        && sc_path.symlink_metadata().is_err()
+    {
+        match std::fs::rename(dir.join(&sc_name), &sc_path) {
+            Ok(()) => failpoint::hit("inbox.after_claim_sidecar"),
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(dir.join(&sc_name), e)),
+        }
+    }
+    Ok(sc_path)
+}
+
+fn reject(store: &Store, d: &StagedDrop, e: Error) -> Result<TakeOutcome> {
     store.reject_staged(d, &e, d.key.as_ref())?;
-    Ok(Outcome::Rejected(e.code()))
+    Ok(TakeOutcome::Rejected(e.code()))
 }
 
 #[cfg(test)]

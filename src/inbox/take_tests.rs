@@ -34,16 +34,16 @@ fn take_claims_both_files_and_admits() {
     std::fs::write(inbox.join("a.pdf.idem"), "k-a").unwrap();
     let cfg = WatchConfig::default();
     let (staged, out) = take(&s, &cfg, &inbox, "a.pdf");
-    let Outcome::Created(id) = out.unwrap() else {
+    let TakeOutcome::Created(id) = out.unwrap() else {
         panic!("not created")
     };
     assert_eq!(staged, Some(id));
-    assert!(fsx::list_names(&inbox).unwrap().is_empty());
+    assert!(durable::list_names(&inbox).unwrap().is_empty());
     assert_eq!(s.load(id).unwrap().idempotency.key, "k-a");
     assert!(s.staged_ids().unwrap().is_empty());
     // A second taker of the same name finds nothing and leaves nothing behind.
     let (staged, out) = take(&s, &cfg, &inbox, "a.pdf");
-    assert_eq!((staged, out.unwrap()), (None, Outcome::Gone));
+    assert_eq!((staged, out.unwrap()), (None, TakeOutcome::Gone));
     assert!(s.staged_ids().unwrap().is_empty());
 }
 
@@ -57,7 +57,7 @@ fn recovery_finishes_every_interrupted_claim() {
     std::fs::create_dir(l.staging_entry(id)).unwrap();
     assert_eq!(
         process_staged(&s, &cfg, id, Some(&l.inbox())).unwrap(),
-        Outcome::Gone
+        TakeOutcome::Gone
     );
     assert!(!l.staging_entry(id).exists());
     // 2. Crash between the two renames: the sidecar is fetched from the inbox.
@@ -66,7 +66,7 @@ fn recovery_finishes_every_interrupted_claim() {
     std::fs::write(l.staging_entry(id).join("b.pdf"), PDF).unwrap();
     std::fs::write(l.inbox().join("b.pdf.idem"), "k-b").unwrap();
     let out = process_staged(&s, &cfg, id, Some(&l.inbox())).unwrap();
-    assert_eq!(out, Outcome::Created(id));
+    assert_eq!(out, TakeOutcome::Created(id));
     assert_eq!(s.load(id).unwrap().idempotency.key, "k-b");
     assert!(!l.inbox().join("b.pdf.idem").exists());
     // 3. Crash inside admission after the PDF went into job/raw/: put back, then admitted.
@@ -76,7 +76,7 @@ fn recovery_finishes_every_interrupted_claim() {
     std::fs::write(raw.join("input.pdf"), b"%PDF-1.4\n% three\n").unwrap();
     std::fs::write(l.staging_entry(id).join("c.pdf.idem"), "k-c").unwrap();
     let out = process_staged(&s, &cfg, id, Some(&l.inbox())).unwrap();
-    assert_eq!(out, Outcome::Created(id));
+    assert_eq!(out, TakeOutcome::Created(id));
     let m = s.load(id).unwrap();
     assert_eq!(
         (m.idempotency.key.as_str(), m.source.name.as_str()),
@@ -87,7 +87,7 @@ fn recovery_finishes_every_interrupted_claim() {
     std::fs::create_dir(l.staging_entry(id)).unwrap();
     std::fs::write(l.staging_entry(id).join("d.pdf.idem"), "k-d").unwrap();
     let out = process_staged(&s, &cfg, id, Some(&l.inbox())).unwrap();
-    assert_eq!(out, Outcome::Rejected("orphan_sidecar"));
+    assert_eq!(out, TakeOutcome::Rejected(Code::OrphanSidecar));
     assert_eq!(note_code(&s, "d.pdf.idem"), "orphan_sidecar");
     assert!(l.rejected_dir().join("d.pdf.idem").exists());
     assert!(s.staged_ids().unwrap().is_empty());

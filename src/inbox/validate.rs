@@ -8,6 +8,7 @@ use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::Path;
 
+use crate::code::Code;
 use crate::error::{Error, IoContext, Result};
 use crate::ids::{DEFAULT_SCOPE, IdemKey};
 
@@ -18,7 +19,7 @@ pub const MAX_CLIENT_META: usize = 4 << 10;
 /// How far into the file the `%PDF-` header may start (as PDF readers accept).
 pub const MAGIC_WINDOW: usize = 1024;
 
-pub fn refuse(path: &Path, code: &'static str, message: impl Into<String>) -> Error {
+pub fn refuse(path: &Path, code: Code, message: impl Into<String>) -> Error {
     Error::Drop {
         path: path.to_path_buf(),
         code,
@@ -48,14 +49,14 @@ pub fn check_safe_meta(path: &Path, meta: &std::fs::Metadata) -> Result<()> {
     if !ft.is_file() {
         return Err(refuse(
             path,
-            "unsafe_entry",
+            Code::UnsafeEntry,
             format!("{} is never read from the inbox", kind_of(&ft)),
         ));
     }
     if meta.nlink() > 1 {
         return Err(refuse(
             path,
-            "unsafe_entry",
+            Code::UnsafeEntry,
             format!(
                 "a file with {} hard links is never read from the inbox",
                 meta.nlink()
@@ -75,7 +76,7 @@ pub fn open_safe(path: &Path) -> Result<File> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_NOCTTY)
         .open(path)
         .map_err(|e| match e.raw_os_error() {
-            Some(libc::ELOOP) => refuse(path, "unsafe_entry", "a symbolic link is never read"),
+            Some(libc::ELOOP) => refuse(path, Code::UnsafeEntry, "a symbolic link is never read"),
             _ => Error::io(path, e),
         })?;
     let meta = f.metadata().at(path)?;
@@ -87,16 +88,16 @@ pub fn open_safe(path: &Path) -> Result<File> {
 pub fn check_pdf(f: &mut File, path: &Path, max_size: u64) -> Result<u64> {
     let meta = f.metadata().at(path)?;
     if !meta.is_file() {
-        return Err(refuse(path, "unsafe_entry", "not a regular file"));
+        return Err(refuse(path, Code::UnsafeEntry, "not a regular file"));
     }
     let size = meta.len();
     if size == 0 {
-        return Err(refuse(path, "empty_file", "the file is empty"));
+        return Err(refuse(path, Code::EmptyFile, "the file is empty"));
     }
     if size > max_size {
         return Err(refuse(
             path,
-            "too_large",
+            Code::TooLarge,
             format!("{size} bytes is more than watch.max_size ({max_size} bytes)"),
         ));
     }
@@ -111,7 +112,7 @@ pub fn check_pdf(f: &mut File, path: &Path, max_size: u64) -> Result<u64> {
     if !head[..n].windows(5).any(|w| w == b"%PDF-") {
         return Err(refuse(
             path,
-            "not_a_pdf",
+            Code::NotAPdf,
             format!("no %PDF- header in the first {MAGIC_WINDOW} bytes"),
         ));
     }
@@ -129,7 +130,7 @@ pub struct Sidecar {
 }
 
 fn invalid(path: &Path, message: impl Into<String>) -> Error {
-    refuse(path, "invalid_sidecar", message)
+    refuse(path, Code::InvalidSidecar, message)
 }
 
 /// Parses a sidecar: a JSON object `{"key", "scope", "pin", ...}`, or plain text holding just the
@@ -232,17 +233,20 @@ mod tests {
     #[test]
     fn sidecar_refusals() {
         let code = |b: &[u8]| parse_sidecar(p(), b).unwrap_err().code();
-        assert_eq!(code(b"{\"key\": 3}"), "invalid_sidecar");
-        assert_eq!(code(b"{\"key\": \"a\", "), "invalid_sidecar");
-        assert_eq!(code(b"[1]"), "invalid_sidecar");
-        assert_eq!(code(b"{\"key\":\"a\",\"pin\":\"yes\"}"), "invalid_sidecar");
-        assert_eq!(code(b"{\"scope\":\"s\"}"), "invalid_sidecar");
-        assert_eq!(code(b"two words"), "invalid_sidecar");
-        assert_eq!(code(b"\xff\xfe"), "invalid_sidecar");
-        assert_eq!(code(b"../etc"), "invalid_idempotency_key");
-        assert_eq!(code(b"{\"key\":\"a/b\"}"), "invalid_idempotency_key");
+        assert_eq!(code(b"{\"key\": 3}"), Code::InvalidSidecar);
+        assert_eq!(code(b"{\"key\": \"a\", "), Code::InvalidSidecar);
+        assert_eq!(code(b"[1]"), Code::InvalidSidecar);
+        assert_eq!(
+            code(b"{\"key\":\"a\",\"pin\":\"yes\"}"),
+            Code::InvalidSidecar
+        );
+        assert_eq!(code(b"{\"scope\":\"s\"}"), Code::InvalidSidecar);
+        assert_eq!(code(b"two words"), Code::InvalidSidecar);
+        assert_eq!(code(b"\xff\xfe"), Code::InvalidSidecar);
+        assert_eq!(code(b"../etc"), Code::InvalidIdempotencyKey);
+        assert_eq!(code(b"{\"key\":\"a/b\"}"), Code::InvalidIdempotencyKey);
         let big = format!("{{\"key\":\"a\",\"x\":\"{}\"}}", "y".repeat(5000));
-        assert_eq!(code(big.as_bytes()), "invalid_sidecar");
+        assert_eq!(code(big.as_bytes()), Code::InvalidSidecar);
     }
 
     #[test]
@@ -252,21 +256,21 @@ mod tests {
         std::fs::write(&target, b"%PDF-1.4 x").unwrap();
         let link = d.path().join("l.pdf");
         std::os::unix::fs::symlink(&target, &link).unwrap();
-        assert_eq!(open_safe(&link).unwrap_err().code(), "unsafe_entry");
+        assert_eq!(open_safe(&link).unwrap_err().code(), Code::UnsafeEntry);
         let hard = d.path().join("h.pdf");
         std::fs::hard_link(&target, &hard).unwrap();
-        assert_eq!(open_safe(&hard).unwrap_err().code(), "unsafe_entry");
+        assert_eq!(open_safe(&hard).unwrap_err().code(), Code::UnsafeEntry);
         let fifo = d.path().join("f.pdf");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        assert_eq!(open_safe(&fifo).unwrap_err().code(), "unsafe_entry");
+        assert_eq!(open_safe(&fifo).unwrap_err().code(), Code::UnsafeEntry);
         std::fs::remove_file(&hard).unwrap();
         let mut f = open_safe(&target).unwrap();
         assert_eq!(check_pdf(&mut f, &target, 100).unwrap(), 10);
         let mut f = open_safe(&target).unwrap();
         assert_eq!(
             check_pdf(&mut f, &target, 5).unwrap_err().code(),
-            "too_large"
+            Code::TooLarge
         );
     }
 }

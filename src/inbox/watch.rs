@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Sender, select};
 
+use crate::code::Code;
 use crate::config::WatchConfig;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
@@ -22,8 +23,8 @@ use crate::inbox::events::{Hint, aliases, start_notify};
 use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
 use crate::inbox::names::{Kind, Rules, sidecar_of};
 use crate::inbox::retry::Retries;
-use crate::inbox::settle::{SIDECAR_GRACE, Settling, Stamp, sidecar_pending};
-use crate::inbox::take::Outcome;
+use crate::inbox::settle::{FileState, SIDECAR_GRACE, Settling, sidecar_pending};
+use crate::inbox::take::TakeOutcome;
 use crate::store::Store;
 
 /// A sidecar whose drop has not shown up for this long is moved to `rejected/` (`orphan_sidecar`).
@@ -144,14 +145,14 @@ impl Loop {
         };
         if self
             .settling
-            .stable(&path, Stamp::of(&meta), self.cfg.settle.0)
+            .stable(&path, FileState::of(&meta), self.cfg.settle.0)
         {
             self.dispatch(dir, name);
         }
     }
 
     fn scan_dir(&mut self, dir: &Path) {
-        let entries = match crate::fsx::list_names(dir) {
+        let entries = match crate::durable::list_names(dir) {
             Ok(e) => e,
             Err(e) => {
                 tracing::warn!(dir = %dir.display(), error = %e, "cannot list");
@@ -165,7 +166,7 @@ impl Loop {
 
     fn rescan(&mut self) {
         if !self.inbox.is_dir()
-            && let Err(e) = crate::fsx::create_dir_all_durable(&self.inbox)
+            && let Err(e) = crate::durable::create_dir_all_durable(&self.inbox)
         {
             tracing::warn!(error = %e, "cannot recreate the inbox");
         }
@@ -262,25 +263,27 @@ impl Loop {
                     self.stuck.succeeded(&id);
                 }
                 match outcome {
-                    Outcome::Created(id) => {
+                    TakeOutcome::Created(id) => {
                         tracing::info!(drop = %what, job = %id, "drop taken");
                         self.look_again(d.path.as_deref());
                         return Some(id);
                     }
-                    Outcome::Replayed(id) => {
+                    TakeOutcome::Replayed(id) => {
                         tracing::info!(drop = %what, job = %id, "drop replays an existing job")
                     }
-                    Outcome::Conflict(id) => {
-                        tracing::warn!(drop = %what, job = %id, "drop refused: idempotency_conflict")
+                    TakeOutcome::Conflict(id) => {
+                        tracing::warn!(drop = %what, job = %id, code = %Code::IdempotencyConflict, "drop refused")
                     }
-                    Outcome::Rejected(code) => {
-                        tracing::warn!(drop = %what, code, "drop refused")
+                    TakeOutcome::Rejected(code) => {
+                        tracing::warn!(drop = %what, code = %code, "drop refused")
                     }
-                    Outcome::Gone => tracing::debug!(drop = %what, "drop gone before it was taken"),
+                    TakeOutcome::Gone => {
+                        tracing::debug!(drop = %what, "drop gone before it was taken")
+                    }
                 }
             }
             Err(e) => {
-                tracing::warn!(drop = %what, error = %e, code = e.code(), "cannot take drop; will retry");
+                tracing::warn!(drop = %what, error = %e, code = %e.code(), "cannot take drop; will retry");
                 match (d.staged, &d.path) {
                     (Some(id), _) => self.stuck.failed(&id),
                     (None, Some(p)) => self.retry.failed(p),
@@ -308,7 +311,7 @@ impl Loop {
 /// The loop of [`crate::inbox::run_watcher`].
 pub fn run(ctx: WatcherCtx) -> Result<()> {
     let inbox = ctx.store.layout().inbox();
-    crate::fsx::create_dir_all_durable(&inbox)?;
+    crate::durable::create_dir_all_durable(&inbox)?;
     let (hint_tx, hint_rx) = crossbeam_channel::unbounded::<Hint>();
     let watcher = start_notify(&inbox, &ctx.cfg, hint_tx);
     let (task_tx, task_rx) = crossbeam_channel::unbounded::<Task>();
@@ -390,7 +393,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         let _ = h.join();
     }
     for d in done_rx.try_iter() {
-        if let Ok(Outcome::Created(id)) = d.result {
+        if let Ok(TakeOutcome::Created(id)) = d.result {
             (ctx.submit)(id);
         }
     }

@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::durable;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::store::Store;
 use crate::store::manifest::{Idempotency, Manifest, Source};
@@ -26,7 +26,7 @@ use crate::store::records::IdemRecord;
 
 /// A claimed drop waiting in its staging entry.
 #[derive(Debug, Clone)]
-pub struct Drop {
+pub struct StagedDrop {
     /// The job id this drop becomes if it is new; also names the staging entry.
     pub id: JobId,
     /// The PDF, inside `state/staging/<id>/`.
@@ -79,7 +79,7 @@ pub fn fingerprint(path: &Path) -> Result<(String, u64)> {
 
 impl Store {
     /// Admits the drop (see the module docs). The staging entry is gone when this returns `Ok`.
-    pub fn admit(&self, d: &Drop) -> Result<Admission> {
+    pub fn admit(&self, d: &StagedDrop) -> Result<Admission> {
         self.check()?;
         if let Some(done) = self.resume_staged(d.id)? {
             return Ok(done);
@@ -149,18 +149,21 @@ impl Store {
         m.client = d.client.clone();
         if src != &raw && job.symlink_metadata().is_ok() {
             // Left by an interrupted build (at most folders, a manifest, a temp file): start over.
-            fsx::remove_tree_nofollow(&job)?;
+            durable::remove_tree_nofollow(&job)?;
         }
         for sub in ["raw", "artifacts", "logs"] {
-            fsx::create_dir_all_durable(&job.join(sub))?;
+            durable::create_dir_all_durable(&job.join(sub))?;
         }
         // The manifest first, then the bytes: until they move, the drop keeps its own name in the
         // staging entry, so a crash in between never loses the name the client gave it.
-        self.guard(fsx::write_atomic(&job.join("manifest.json"), &m.to_json()))?;
+        self.guard(durable::write_atomic(
+            &job.join("manifest.json"),
+            &m.to_json(),
+        ))?;
         failpoint::hit("admit.after_manifest");
         if src != &raw {
             std::fs::rename(src, &raw).at(src)?;
-            fsx::fsync_dir(&job.join("raw"))?;
+            durable::fsync_dir(&job.join("raw"))?;
         }
         failpoint::hit("admit.before_publish");
         self.resume_staged(d.id)?
@@ -206,7 +209,7 @@ impl Store {
         let target = self.layout.job_dir(id);
         let complete = built.join("manifest.json").exists() && built.join("raw/input.pdf").exists();
         if complete && !target.exists() {
-            self.guard(fsx::rename_durable(&built, &target))?;
+            self.guard(durable::rename_durable(&built, &target))?;
             failpoint::hit("admit.after_publish");
         }
         if !target.exists() {
@@ -222,13 +225,13 @@ impl Store {
     /// Removes a staging entry and makes that durable.
     pub fn remove_staging(&self, id: JobId) -> Result<()> {
         let entry = self.layout.staging_entry(id);
-        fsx::remove_tree_nofollow(&entry)?;
-        fsx::fsync_dir(&self.layout.staging_dir())
+        durable::remove_tree_nofollow(&entry)?;
+        durable::fsync_dir(&self.layout.staging_dir())
     }
 
     /// Ids of the staging entries left by interrupted ingests.
     pub fn staged_ids(&self) -> Result<Vec<JobId>> {
-        Ok(fsx::list_names(&self.layout.staging_dir())?
+        Ok(durable::list_names(&self.layout.staging_dir())?
             .iter()
             .filter_map(|n| n.parse().ok())
             .collect())

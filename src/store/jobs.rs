@@ -9,9 +9,9 @@ use std::io;
 
 use chrono::Duration as ChronoDuration;
 
+use crate::durable;
 use crate::error::{Error, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::JobId;
 use crate::store::Store;
 use crate::store::manifest::{JobStatus, Manifest};
@@ -24,7 +24,7 @@ impl Store {
     /// Reads the manifest of job `id`: `job_expired` if it was swept, `job_not_found` if unknown.
     pub fn load(&self, id: JobId) -> Result<Manifest> {
         let path = self.layout.manifest(id);
-        match fsx::read_optional(&path)? {
+        match durable::read_optional(&path)? {
             Some(bytes) => Manifest::parse(&path, &bytes),
             None => Err(self.missing(id)),
         }
@@ -159,7 +159,7 @@ impl Store {
 
     /// Ids of every job folder, sorted.
     pub fn job_ids(&self) -> Result<Vec<JobId>> {
-        let mut ids: Vec<JobId> = fsx::list_names(&self.layout.jobs_dir())?
+        let mut ids: Vec<JobId> = durable::list_names(&self.layout.jobs_dir())?
             .iter()
             .filter_map(|n| n.parse().ok())
             .collect();

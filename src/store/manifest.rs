@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::code::Code;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
 
@@ -96,7 +97,7 @@ pub struct Source {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
@@ -251,8 +252,8 @@ mod tests {
     fn newer_schema_is_refused_garbage_is_corrupt() {
         let p = Path::new("m.json");
         let e = Manifest::parse(p, br#"{"schema_version": 99}"#).unwrap_err();
-        assert_eq!(e.code(), "schema_unsupported");
+        assert_eq!(e.code(), Code::SchemaUnsupported);
         let e = Manifest::parse(p, b"{\"schema_vers").unwrap_err();
-        assert_eq!(e.code(), "record_corrupt");
+        assert_eq!(e.code(), Code::RecordCorrupt);
     }
 }

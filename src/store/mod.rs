@@ -1,5 +1,5 @@
 //! The durable job store: job folders with their manifests, idempotency records, receipts and
-//! tombstones, all written through [`crate::fsx`]. A write that fails for any reason but a full
+//! tombstones, all written through [`crate::durable`]. A write that fails for any reason but a full
 //! disk stops the store (`store_failed`): the daemon then stops taking work rather than go on with
 //! state it can no longer trust.
 
@@ -17,11 +17,11 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
 use crate::config::RetentionConfig;
+use crate::durable;
 use crate::error::{Error, Result};
-use crate::fsx;
 use crate::layout::Layout;
 
-pub use admit::{Admission, Drop};
+pub use admit::{Admission, StagedDrop};
 pub use manifest::{JobStatus, Manifest};
 
 pub struct Store {
@@ -43,7 +43,7 @@ impl Store {
         retention: RetentionConfig,
     ) -> Result<Store> {
         for dir in layout.dirs() {
-            fsx::create_dir_all_durable(&dir)?;
+            durable::create_dir_all_durable(&dir)?;
         }
         Ok(Store {
             layout,
@@ -114,7 +114,7 @@ impl Store {
     /// Durable atomic write of a record, through [`Store::guard`].
     pub(crate) fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
         self.check()?;
-        self.guard(fsx::write_atomic(path, bytes))
+        self.guard(durable::write_atomic(path, bytes))
     }
 
     /// Tells a running daemon that work was queued from outside it (a hint, not a record: its loss
@@ -145,7 +145,7 @@ impl Store {
             l.staging_dir(),
         ];
         for parent in [l.receipts_dir(), l.idempotency_dir()] {
-            for scope in fsx::list_names(&parent)? {
+            for scope in durable::list_names(&parent)? {
                 dirs.push(parent.join(scope));
             }
         }
@@ -157,7 +157,7 @@ impl Store {
         }
         let mut n = 0;
         for d in dirs {
-            n += fsx::remove_temp_files(&d)?;
+            n += durable::remove_temp_files(&d)?;
         }
         Ok(n)
     }

@@ -7,8 +7,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
+use crate::durable;
 use crate::error::{Error, Result};
-use crate::fsx;
 use crate::ids::{IdemKey, JobId};
 use crate::store::Store;
 use crate::store::manifest::{JobError, JobStatus, Manifest};
@@ -29,7 +29,7 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<JobId>,
     /// A job status, or `rejected` for a drop that was refused.
-    pub status: String,
+    pub status: ReceiptStatus,
     pub scope: String,
     pub key: String,
     /// Path of the manifest, relative to the root.
@@ -41,6 +41,49 @@ pub struct Receipt {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<JobError>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The `status` of a receipt: a job's status, or `rejected` for a drop that was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReceiptStatus {
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Canceled,
+    Rejected,
+}
+
+impl ReceiptStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReceiptStatus::Queued => "queued",
+            ReceiptStatus::Running => "running",
+            ReceiptStatus::Succeeded => "succeeded",
+            ReceiptStatus::Failed => "failed",
+            ReceiptStatus::Canceled => "canceled",
+            ReceiptStatus::Rejected => "rejected",
+        }
+    }
+}
+
+impl From<JobStatus> for ReceiptStatus {
+    fn from(s: JobStatus) -> ReceiptStatus {
+        match s {
+            JobStatus::Queued => ReceiptStatus::Queued,
+            JobStatus::Running => ReceiptStatus::Running,
+            JobStatus::Succeeded => ReceiptStatus::Succeeded,
+            JobStatus::Failed => ReceiptStatus::Failed,
+            JobStatus::Canceled => ReceiptStatus::Canceled,
+        }
+    }
+}
+
+impl std::fmt::Display for ReceiptStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// `state/tombstones/<id>.json`: an expired job.
@@ -61,7 +104,7 @@ fn parse<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
 }
 
 fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
-    match fsx::read_optional(path)? {
+    match durable::read_optional(path)? {
         Some(b) => parse(path, &b).map(Some),
         None => Ok(None),
     }
@@ -80,8 +123,8 @@ impl Store {
         let path = self.layout.idempotency_record(&k);
         self.check()?;
         loop {
-            fsx::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
-            if self.guard(fsx::create_exclusive(&path, &json(rec)))? {
+            durable::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
+            if self.guard(durable::create_exclusive(&path, &json(rec)))? {
                 return Ok(None);
             }
             match read::<IdemRecord>(&path)? {
@@ -102,8 +145,8 @@ impl Store {
         let aside = path.with_file_name(format!(".~{}.{job_id}.retired.tmp", k.key));
         match std::fs::rename(&path, &aside) {
             Ok(()) => {
-                fsx::remove_tree_nofollow(&aside)?;
-                fsx::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
+                durable::remove_tree_nofollow(&aside)?;
+                durable::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
                 Ok(true)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -126,7 +169,7 @@ impl Store {
     pub fn write_receipt(&self, r: &Receipt) -> Result<()> {
         let k = IdemKey::new(&r.scope, &r.key)?;
         let path = self.layout.receipt(&k);
-        fsx::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
+        durable::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
         self.write(&path, &json(r))
     }
 
@@ -150,7 +193,7 @@ impl Store {
         let k = IdemKey::new(&m.idempotency.scope, &m.idempotency.key)?;
         let stale = match self.read_receipt(&k) {
             Ok(None) => m.status.is_final(),
-            Ok(Some(r)) => r.job_id == Some(m.job_id) && r.status != m.status.as_str(),
+            Ok(Some(r)) => r.job_id == Some(m.job_id) && r.status != m.status.into(),
             Err(e) => {
                 // Not ours to judge: the next write of this receipt reports it (store_failed).
                 tracing::warn!(job = %m.job_id, error = %e, "receipt left alone");
@@ -168,7 +211,7 @@ impl Store {
         let l = &self.layout;
         Receipt {
             job_id: Some(m.job_id),
-            status: m.status.as_str().to_string(),
+            status: m.status.into(),
             scope: m.idempotency.scope.clone(),
             key: m.idempotency.key.clone(),
             manifest: Some(l.relative(&l.manifest(m.job_id))),
@@ -184,8 +227,8 @@ impl Store {
         if let Some(r) = read::<Receipt>(&path)?
             && r.job_id == Some(job_id)
         {
-            fsx::remove_tree_nofollow(&path)?;
-            fsx::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
+            durable::remove_tree_nofollow(&path)?;
+            durable::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;
         }
         Ok(())
     }
@@ -199,15 +242,15 @@ impl Store {
     }
 
     pub fn remove_tombstone(&self, id: JobId) -> Result<()> {
-        fsx::remove_tree_nofollow(&self.layout.tombstone(id))
+        durable::remove_tree_nofollow(&self.layout.tombstone(id))
     }
 
     /// Every tombstone (unreadable ones are skipped with a warning).
     pub fn tombstones(&self) -> Result<Vec<Tombstone>> {
         let dir = self.layout.tombstones_dir();
         let mut out = Vec::new();
-        for name in fsx::list_names(&dir)? {
-            if fsx::is_temp_name(&name) || !name.ends_with(".json") {
+        for name in durable::list_names(&dir)? {
+            if durable::is_temp_name(&name) || !name.ends_with(".json") {
                 continue;
             }
             match read::<Tombstone>(&dir.join(&name)) {

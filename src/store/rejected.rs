@@ -9,19 +9,20 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::code::Code;
+use crate::durable;
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::IdemKey;
 use crate::store::Store;
-use crate::store::admit::Drop;
+use crate::store::admit::StagedDrop;
 use crate::store::manifest::JobError;
-use crate::store::records::Receipt;
+use crate::store::records::{Receipt, ReceiptStatus};
 
 /// The content of `rejected/NAME.error.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RejectionNote {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub at: DateTime<Utc>,
     pub key: Option<String>,
@@ -77,13 +78,13 @@ impl Store {
         {
             self.write_receipt(&Receipt {
                 job_id: None,
-                status: "rejected".into(),
+                status: ReceiptStatus::Rejected,
                 scope: k.scope.clone(),
                 key: k.key.clone(),
                 manifest: None,
                 output: None,
                 error: Some(JobError {
-                    code: err.code().into(),
+                    code: err.code(),
                     message: err.to_string(),
                 }),
                 updated_at: now,
@@ -91,7 +92,7 @@ impl Store {
             failpoint::hit("reject.after_receipt");
         }
         let note = RejectionNote {
-            code: err.code().to_string(),
+            code: err.code(),
             message: err.to_string(),
             at: now,
             key: key.map(|k| k.key.clone()),
@@ -124,7 +125,7 @@ impl Store {
             std::fs::rename(f, &to).at(f)?;
             failpoint::hit("reject.after_move");
         }
-        fsx::fsync_dir(&self.layout.rejected_dir())?;
+        durable::fsync_dir(&self.layout.rejected_dir())?;
         Ok(target)
     }
 
@@ -138,10 +139,15 @@ impl Store {
     }
 
     /// Quarantines every file of a staging entry (the PDF first), then removes the entry.
-    pub fn reject_staged(&self, d: &Drop, err: &Error, key: Option<&IdemKey>) -> Result<PathBuf> {
+    pub fn reject_staged(
+        &self,
+        d: &StagedDrop,
+        err: &Error,
+        key: Option<&IdemKey>,
+    ) -> Result<PathBuf> {
         let entry = self.layout.staging_entry(d.id);
         let mut files = vec![d.pdf.clone()];
-        for name in fsx::list_names(&entry)? {
+        for name in durable::list_names(&entry)? {
             let p = entry.join(&name);
             if p != d.pdf && name != "job" {
                 files.push(p);

@@ -15,25 +15,25 @@
 
 use std::path::Path;
 
+use crate::durable;
 use crate::error::{Error, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::{IdemKey, JobId};
-use crate::store::records::Tombstone;
+use crate::store::records::{ReceiptStatus, Tombstone};
 use crate::store::rejected::{NOTE_SUFFIX, RejectionNote};
 use crate::store::{Manifest, Store};
 use crate::sweeper::policy::{JobDeadline, Policy, expire_due, raw_due};
 
 /// How an action ended (errors are reported beside it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
+pub enum SweepOutcome {
     Done,
     /// Not carried out, and why (a pinned or retried job, already gone...).
     Skipped(&'static str),
 }
 
 /// An action's outcome and the manifest it saw (to refresh the index).
-pub type Applied = (Outcome, Option<Manifest>);
+pub type Applied = (SweepOutcome, Option<Manifest>);
 
 /// `path` is a directory itself, not a symlink to one.
 fn real_dir(path: &Path) -> Result<bool> {
@@ -46,7 +46,7 @@ fn real_dir(path: &Path) -> Result<bool> {
 
 /// Removes `path` (never following symlinks), tolerating a concurrent remover.
 fn remove(path: &Path) -> Result<()> {
-    match fsx::remove_tree_nofollow(path) {
+    match durable::remove_tree_nofollow(path) {
         Err(_) if std::fs::symlink_metadata(path).is_err() => Ok(()),
         r => r,
     }
@@ -56,7 +56,7 @@ fn remove(path: &Path) -> Result<()> {
 fn gone(r: Result<Applied>) -> Result<Applied> {
     match r {
         Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => {
-            Ok((Outcome::Skipped("job already gone"), None))
+            Ok((SweepOutcome::Skipped("job already gone"), None))
         }
         r => r,
     }
@@ -69,25 +69,28 @@ pub fn remove_raw(store: &Store, p: &Policy, id: JobId) -> Result<Applied> {
         let mut m = store.load(id)?;
         let now = store.now();
         if !raw_due(&JobDeadline::of(&m), now, p) {
-            return Ok((Outcome::Skipped("not due"), Some(m)));
+            return Ok((SweepOutcome::Skipped("not due"), Some(m)));
         }
         if !real_dir(&l.job_dir(id))? {
-            return Ok((Outcome::Skipped("job folder is not a directory"), Some(m)));
+            return Ok((
+                SweepOutcome::Skipped("job folder is not a directory"),
+                Some(m),
+            ));
         }
         let raw = l.raw_dir(id);
         if real_dir(&raw)? {
             remove(&l.raw_input(id))?;
-            fsx::fsync_dir(&raw)?;
+            durable::fsync_dir(&raw)?;
         } else {
             // Not a directory (a planted symlink?): remove the entry itself, never its target.
             remove(&raw)?;
-            fsx::fsync_dir(&l.job_dir(id))?;
+            durable::fsync_dir(&l.job_dir(id))?;
         }
         failpoint::hit("sweep.raw_removed");
         m.raw_removed_at = Some(now);
         m.updated_at = now;
         store.save(&m)?;
-        Ok((Outcome::Done, Some(m)))
+        Ok((SweepOutcome::Done, Some(m)))
     }))
 }
 
@@ -101,9 +104,9 @@ pub fn expire(store: &Store, p: &Policy, id: JobId) -> Result<Applied> {
             if store.read_tombstone(id)?.is_some() {
                 // Left by an expiry interrupted before its rename; the job was kept since.
                 store.remove_tombstone(id)?;
-                fsx::fsync_dir(&l.tombstones_dir())?;
+                durable::fsync_dir(&l.tombstones_dir())?;
             }
-            return Ok((Outcome::Skipped("not due"), Some(m)));
+            return Ok((SweepOutcome::Skipped("not due"), Some(m)));
         }
         store.write_tombstone(&Tombstone {
             job_id: id,
@@ -115,17 +118,17 @@ pub fn expire(store: &Store, p: &Policy, id: JobId) -> Result<Applied> {
         failpoint::hit("sweep.after_tombstone");
         let trash = l.trash_entry(id);
         remove(&trash)?;
-        if let Err(e) = fsx::rename_durable(&l.job_dir(id), &trash) {
+        if let Err(e) = durable::rename_durable(&l.job_dir(id), &trash) {
             // Another host's sweeper took it first (job locks are per host).
             if std::fs::symlink_metadata(l.job_dir(id)).is_err() {
-                return Ok((Outcome::Skipped("job already gone"), None));
+                return Ok((SweepOutcome::Skipped("job already gone"), None));
             }
             return Err(e);
         }
         failpoint::hit("sweep.after_trash");
-        Ok((Outcome::Done, Some(m)))
+        Ok((SweepOutcome::Done, Some(m)))
     }))?;
-    if outcome == Outcome::Done {
+    if outcome == SweepOutcome::Done {
         finish_trash(store, id)?;
     }
     Ok((outcome, m))
@@ -133,7 +136,7 @@ pub fn expire(store: &Store, p: &Policy, id: JobId) -> Result<Applied> {
 
 /// Ids of the entries of `state/trash/`.
 pub fn trash_ids(store: &Store) -> Result<Vec<JobId>> {
-    Ok(fsx::list_names(&store.layout().trash_dir())?
+    Ok(durable::list_names(&store.layout().trash_dir())?
         .iter()
         .filter_map(|n| n.parse().ok())
         .collect())
@@ -141,7 +144,7 @@ pub fn trash_ids(store: &Store) -> Result<Vec<JobId>> {
 
 /// Finishes the expiry of a job already moved to `state/trash/<id>`: removes its idempotency record
 /// and receipt (if they still name it), then the folder.
-pub fn finish_trash(store: &Store, id: JobId) -> Result<Outcome> {
+pub fn finish_trash(store: &Store, id: JobId) -> Result<SweepOutcome> {
     let l = store.layout();
     match store.read_tombstone(id)? {
         Some(t) => match IdemKey::new(&t.scope, &t.key) {
@@ -156,18 +159,18 @@ pub fn finish_trash(store: &Store, id: JobId) -> Result<Outcome> {
         None => tracing::warn!(job_id = %id, "trash entry without a tombstone: removing it"),
     }
     remove(&l.trash_entry(id))?;
-    fsx::fsync_dir(&l.trash_dir())?;
-    Ok(Outcome::Done)
+    durable::fsync_dir(&l.trash_dir())?;
+    Ok(SweepOutcome::Done)
 }
 
 /// Forgets an expired job: `status` answers `job_not_found` for it from now on.
-pub fn drop_tombstone(store: &Store, id: JobId) -> Result<Outcome> {
+pub fn drop_tombstone(store: &Store, id: JobId) -> Result<SweepOutcome> {
     if store.layout().trash_entry(id).exists() {
-        return Ok(Outcome::Skipped("expiry not finished"));
+        return Ok(SweepOutcome::Skipped("expiry not finished"));
     }
     store.remove_tombstone(id)?;
-    fsx::fsync_dir(&store.layout().tombstones_dir())?;
-    Ok(Outcome::Done)
+    durable::fsync_dir(&store.layout().tombstones_dir())?;
+    Ok(SweepOutcome::Done)
 }
 
 /// The entries of `rejected/` that belong to the drop of note `note`: the file itself and the files
@@ -187,7 +190,7 @@ pub fn rejected_group(names: &[String], note: &str) -> Vec<String> {
         .collect();
     names
         .iter()
-        .filter(|n| !n.ends_with(NOTE_SUFFIX) && !fsx::is_temp_name(n))
+        .filter(|n| !n.ends_with(NOTE_SUFFIX) && !durable::is_temp_name(n))
         .filter(|n| belongs(base, n) && !longer.iter().any(|b| belongs(b, n)))
         .cloned()
         .collect()
@@ -195,34 +198,34 @@ pub fn rejected_group(names: &[String], note: &str) -> Vec<String> {
 
 /// Removes a refused drop: its files, the `rejected` receipt it left (if no newer receipt
 /// replaced it), then its note last, so an interrupted removal is finished by the next pass.
-pub fn remove_rejected(store: &Store, note: &str) -> Result<Outcome> {
+pub fn remove_rejected(store: &Store, note: &str) -> Result<SweepOutcome> {
     let dir = store.layout().rejected_dir();
-    let names = fsx::list_names(&dir)?;
+    let names = durable::list_names(&dir)?;
     if !names.iter().any(|n| n == note) {
-        return Ok(Outcome::Skipped("already gone"));
+        return Ok(SweepOutcome::Skipped("already gone"));
     }
     for n in rejected_group(&names, note) {
         remove(&dir.join(n))?;
     }
-    fsx::fsync_dir(&dir)?;
+    durable::fsync_dir(&dir)?;
     failpoint::hit("sweep.rejected_files_removed");
     let note_path = dir.join(note);
-    if let Some(bytes) = fsx::read_optional(&note_path)?
+    if let Some(bytes) = durable::read_optional(&note_path)?
         && let Ok(n) = serde_json::from_slice::<RejectionNote>(&bytes)
         && let Some(key) = &n.key
         && let Ok(k) = IdemKey::new(n.scope.as_deref().unwrap_or(crate::ids::DEFAULT_SCOPE), key)
         && let Some(r) = store.read_receipt(&k)?
         && r.job_id.is_none()
-        && r.status == "rejected"
+        && r.status == ReceiptStatus::Rejected
         && r.updated_at <= n.at
     {
         let path = store.layout().receipt(&k);
         remove(&path)?;
-        fsx::fsync_dir(path.parent().unwrap_or(&dir))?;
+        durable::fsync_dir(path.parent().unwrap_or(&dir))?;
     }
     remove(&note_path)?;
-    fsx::fsync_dir(&dir)?;
-    Ok(Outcome::Done)
+    durable::fsync_dir(&dir)?;
+    Ok(SweepOutcome::Done)
 }
 
 #[cfg(test)]

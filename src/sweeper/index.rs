@@ -16,8 +16,8 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
+use crate::durable;
 use crate::error::{Error, Result};
-use crate::fsx;
 use crate::ids::JobId;
 use crate::store::Store;
 use crate::store::rejected::{NOTE_SUFFIX, RejectionNote};
@@ -25,15 +25,15 @@ use crate::sweeper::policy::{JobDeadline, RejectedDrop};
 
 /// Identity of one version of a manifest (atomic writes give every version a new inode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
+pub struct ManifestVersion {
     ino: u64,
     mtime_ns: i64,
 }
 
-impl Stamp {
-    pub fn of(path: &Path) -> Option<Stamp> {
+impl ManifestVersion {
+    pub fn of(path: &Path) -> Option<ManifestVersion> {
         let m = std::fs::metadata(path).ok()?;
-        Some(Stamp {
+        Some(ManifestVersion {
             ino: m.ino(),
             mtime_ns: m.mtime().saturating_mul(1_000_000_000) + m.mtime_nsec(),
         })
@@ -43,7 +43,7 @@ impl Stamp {
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     deadline: JobDeadline,
-    stamp: Option<Stamp>,
+    stamp: Option<ManifestVersion>,
 }
 
 impl Entry {
@@ -65,18 +65,18 @@ impl Listing {
     pub fn read(store: &Store) -> Result<Listing> {
         let l = store.layout();
         Ok(Listing {
-            jobs: fsx::list_names(&l.jobs_dir())?
+            jobs: durable::list_names(&l.jobs_dir())?
                 .iter()
                 .filter_map(|n| n.parse().ok())
                 .collect(),
-            tombstones: fsx::list_names(&l.tombstones_dir())?
+            tombstones: durable::list_names(&l.tombstones_dir())?
                 .iter()
-                .filter(|n| !fsx::is_temp_name(n))
+                .filter(|n| !durable::is_temp_name(n))
                 .filter_map(|n| tombstone_id(n))
                 .collect(),
-            notes: fsx::list_names(&l.rejected_dir())?
+            notes: durable::list_names(&l.rejected_dir())?
                 .into_iter()
-                .filter(|n| n.ends_with(NOTE_SUFFIX) && !fsx::is_temp_name(n))
+                .filter(|n| n.ends_with(NOTE_SUFFIX) && !durable::is_temp_name(n))
                 .collect(),
         })
     }
@@ -92,7 +92,7 @@ pub struct Index {
 /// Reads a manifest with its stamp (stamp first: a write in between only causes a re-read).
 /// `None` for a job that is gone or cannot be read.
 fn load(store: &Store, id: JobId) -> Result<Option<Entry>> {
-    let stamp = Stamp::of(&store.layout().manifest(id));
+    let stamp = ManifestVersion::of(&store.layout().manifest(id));
     match store.load(id) {
         Ok(m) => Ok(Some(Entry {
             deadline: JobDeadline::of(&m),
@@ -110,7 +110,7 @@ fn load(store: &Store, id: JobId) -> Result<Option<Entry>> {
 /// When the drop of note `name` was refused: the note's `at`, else the note's mtime.
 fn refused_at(store: &Store, name: &str) -> Option<DateTime<Utc>> {
     let path = store.layout().rejected_dir().join(name);
-    let bytes = fsx::read_optional(&path).ok()??;
+    let bytes = durable::read_optional(&path).ok()??;
     match serde_json::from_slice::<RejectionNote>(&bytes) {
         Ok(n) => Some(n.at),
         Err(_) => std::fs::metadata(&path)
@@ -173,7 +173,7 @@ impl Index {
     }
 
     /// Records a manifest as written (by the store observer or after a re-read).
-    pub fn upsert(&mut self, deadline: JobDeadline, stamp: Option<Stamp>) {
+    pub fn upsert(&mut self, deadline: JobDeadline, stamp: Option<ManifestVersion>) {
         self.jobs.insert(deadline.id, Entry { deadline, stamp });
     }
 
@@ -212,7 +212,7 @@ impl Index {
             .copied()
             .collect();
         for (id, e) in &self.jobs {
-            if e.tracked() && Stamp::of(&l.manifest(*id)) != e.stamp {
+            if e.tracked() && ManifestVersion::of(&l.manifest(*id)) != e.stamp {
                 reread.push(*id);
             }
         }

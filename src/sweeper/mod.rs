@@ -17,8 +17,8 @@ use serde::Serialize;
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use apply::Outcome;
-use index::{Index, Stamp};
+use apply::SweepOutcome;
+use index::{Index, ManifestVersion};
 use policy::{Action, JobDeadline, Policy};
 
 /// What the sweeper thread needs from the daemon.
@@ -99,7 +99,7 @@ impl Sweeper {
         let index = Arc::new(Mutex::new(Index::default()));
         let (idx, layout) = (index.clone(), store.layout().clone());
         store.observe(Arc::new(move |m| {
-            let stamp = Stamp::of(&layout.manifest(m.job_id));
+            let stamp = ManifestVersion::of(&layout.manifest(m.job_id));
             lock(&idx).upsert(JobDeadline::of(m), stamp);
         }));
         // Read outside the lock so that observers never wait for a full read of the manifests.
@@ -147,8 +147,8 @@ impl Sweeper {
                 ("planned".to_string(), None)
             } else {
                 match self.apply(&a) {
-                    Ok(Outcome::Done) => ("done".to_string(), None),
-                    Ok(Outcome::Skipped(why)) => (format!("skipped: {why}"), None),
+                    Ok(SweepOutcome::Done) => ("done".to_string(), None),
+                    Ok(SweepOutcome::Skipped(why)) => (format!("skipped: {why}"), None),
                     Err(e) => ("failed".to_string(), Some(e)),
                 }
             };
@@ -164,7 +164,7 @@ impl Sweeper {
     }
 
     /// Carries out one action and records its effect in the index.
-    fn apply(&self, a: &Action) -> Result<Outcome> {
+    fn apply(&self, a: &Action) -> Result<SweepOutcome> {
         let s = &*self.store;
         let now = s.now();
         match a {
@@ -175,12 +175,12 @@ impl Sweeper {
                 };
                 let mut idx = lock(&self.index);
                 match (&outcome, m) {
-                    (Outcome::Done, _) if matches!(a, Action::Expire(_)) => {
+                    (SweepOutcome::Done, _) if matches!(a, Action::Expire(_)) => {
                         idx.forget_job(*id);
                         idx.add_tombstone(*id, now);
                     }
                     (_, Some(m)) => {
-                        let stamp = Stamp::of(&s.layout().manifest(*id));
+                        let stamp = ManifestVersion::of(&s.layout().manifest(*id));
                         idx.upsert(JobDeadline::of(&m), stamp);
                     }
                     (_, None) => idx.forget_job(*id),
@@ -190,7 +190,7 @@ impl Sweeper {
             Action::FinishTrash(id) => apply::finish_trash(s, *id),
             Action::DropTombstone(id) => {
                 let o = apply::drop_tombstone(s, *id)?;
-                if o == Outcome::Done {
+                if o == SweepOutcome::Done {
                     lock(&self.index).forget_tombstone(*id);
                 }
                 Ok(o)

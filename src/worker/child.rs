@@ -13,10 +13,11 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::code::Code;
 use crate::config::ConvertConfig;
-use crate::convert::{self, ConvertOptions, ConvertStats, Converter};
+use crate::convert::ConvertStats;
 use crate::error::exit;
-use crate::worker::testconv::{self, TestConverter};
+use crate::worker::converter;
 
 /// What the child tells the worker.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -30,7 +31,7 @@ pub struct ChildReport {
     pub output_bytes: Option<u64>,
     /// The failure's stable code (`pdf_malformed`...).
     #[serde(default)]
-    pub code: Option<String>,
+    pub code: Option<Code>,
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]
@@ -45,21 +46,6 @@ pub struct ChildArgs {
     pub attempt: u32,
     /// The daemon's `[convert]` settings for this attempt.
     pub convert: ConvertConfig,
-}
-
-/// The converter this child uses: the testing converter when `MDSPOOL_TEST_CONVERTER` is set,
-/// else the built-in engine.
-pub fn select(cfg: &ConvertConfig, attempt: u32) -> Result<Box<dyn Converter>, String> {
-    if std::env::var_os(testconv::ENV).is_some_and(|v| !v.is_empty()) {
-        return Ok(Box::new(TestConverter { attempt }));
-    }
-    if let Some(cmd) = &cfg.command {
-        return Ok(Box::new(convert::external::ExternalConverter::new(
-            cmd.clone(),
-            cfg.output.clone(),
-        )));
-    }
-    Ok(Box::new(convert::Builtin))
 }
 
 fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
@@ -109,15 +95,7 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
         message: None,
         permanent: false,
     };
-    let engine = match select(cfg, a.attempt) {
-        Ok(e) => e,
-        Err(m) => {
-            r.code = Some("internal_error".into());
-            r.message = Some(m);
-            r.permanent = true;
-            return r;
-        }
-    };
+    let engine = converter::select(cfg, a.attempt);
     r.converter = engine.name().to_string();
     r.converter_version = engine.version();
     eprintln!(
@@ -127,11 +105,7 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
         a.input.display(),
         a.attempt
     );
-    let opts = ConvertOptions {
-        page_breaks: cfg.page_breaks,
-        max_stream_bytes: cfg.max_stream.0,
-        ..ConvertOptions::default()
-    };
+    let opts = converter::options(cfg);
     match engine.convert(&a.input, &opts) {
         Ok(out) => match write_output(&a.output, &out.markdown) {
             Ok(n) => {
@@ -141,12 +115,12 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
             }
             Err(e) => {
                 let e = crate::error::Error::io(&a.output, e);
-                r.code = Some(e.code().into()); // storage_full or io_error: both transient
+                r.code = Some(e.code()); // storage_full or io_error: both transient
                 r.message = Some(e.to_string());
             }
         },
         Err(e) => {
-            r.code = Some(e.code().to_string());
+            r.code = Some(e.kind().into());
             r.message = Some(e.to_string());
             r.permanent = e.is_permanent();
         }

@@ -5,21 +5,22 @@
 
 use std::time::Duration;
 
+use crate::code::Code;
 use crate::worker::child::ChildReport;
 
 /// A failed attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     /// Permanent failures are not retried.
     pub permanent: bool,
 }
 
 impl Failure {
-    pub fn new(code: &str, message: impl Into<String>, permanent: bool) -> Failure {
+    pub fn new(code: Code, message: impl Into<String>, permanent: bool) -> Failure {
         Failure {
-            code: code.into(),
+            code,
             message: message.into(),
             permanent,
         }
@@ -27,7 +28,7 @@ impl Failure {
 }
 
 #[derive(Debug)]
-pub enum Outcome {
+pub enum AttemptOutcome {
     /// The Markdown is in the temp file `output`, synced.
     Converted {
         report: ChildReport,
@@ -91,26 +92,26 @@ pub(crate) fn classify(
     killed: Option<Kill>,
     timeout: Duration,
     elapsed: Duration,
-) -> Outcome {
+) -> AttemptOutcome {
     match killed {
-        Some(Kill::Canceled) => return Outcome::Canceled,
-        Some(Kill::Interrupted) => return Outcome::Interrupted,
+        Some(Kill::Canceled) => return AttemptOutcome::Canceled,
+        Some(Kill::Interrupted) => return AttemptOutcome::Interrupted,
         Some(Kill::Timeout) => {
             let msg = format!("conversion still running after {timeout:?} (convert.timeout)");
-            return Outcome::Failed(Failure::new("conversion_timeout", msg, false));
+            return AttemptOutcome::Failed(Failure::new(Code::ConversionTimeout, msg, false));
         }
         None => {}
     }
     match (ended, report) {
-        (Ended::Exited(0), Some(r)) if r.ok => Outcome::Converted { report: r, elapsed },
+        (Ended::Exited(0), Some(r)) if r.ok => AttemptOutcome::Converted { report: r, elapsed },
         (_, Some(r)) if !r.ok => {
-            let code = r.code.unwrap_or_else(|| "internal_error".into());
+            let code = r.code.unwrap_or(Code::InternalError);
             let message = r.message.unwrap_or_default();
-            Outcome::Failed(Failure::new(&code, message, r.permanent))
+            AttemptOutcome::Failed(Failure::new(code, message, r.permanent))
         }
         (Ended::Signaled(libc::SIGXCPU), _) => {
             let msg = "conversion used up its CPU-time limit (convert.timeout)";
-            Outcome::Failed(Failure::new("conversion_timeout", msg, false))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionTimeout, msg, false))
         }
         (Ended::Signaled(sig), _) if sig == libc::SIGKILL || memory_hint(tail) => {
             let what = tail
@@ -122,7 +123,7 @@ pub(crate) fn classify(
                 signal_name(sig),
                 what.trim()
             );
-            Outcome::Failed(Failure::new("conversion_memory_limit", msg, true))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionMemoryLimit, msg, true))
         }
         (Ended::Signaled(sig), _) => {
             let msg = format!(
@@ -130,7 +131,7 @@ pub(crate) fn classify(
                 signal_name(sig),
                 last_line(tail)
             );
-            Outcome::Failed(Failure::new("conversion_crashed", msg, false))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionCrashed, msg, false))
         }
         (Ended::Exited(code), _) => {
             let msg = if tail.contains("panicked at") {
@@ -143,9 +144,9 @@ pub(crate) fn classify(
                     "conversion child exited with status {code} without a result: {}",
                     last_line(tail)
                 );
-                return Outcome::Failed(Failure::new("internal_error", msg, false));
+                return AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, false));
             };
-            Outcome::Failed(Failure::new("conversion_crashed", msg, false))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionCrashed, msg, false))
         }
     }
 }
@@ -153,10 +154,11 @@ pub(crate) fn classify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::convert::ConvertCode;
 
-    fn code(o: Outcome) -> (String, bool) {
+    fn code(o: AttemptOutcome) -> (Code, bool) {
         match o {
-            Outcome::Failed(f) => (f.code, f.permanent),
+            AttemptOutcome::Failed(f) => (f.code, f.permanent),
             other => panic!("not a failure: {other:?}"),
         }
     }
@@ -167,7 +169,7 @@ mod tests {
         let c = |e, tail: &str, k| code(classify(e, None, tail, k, t, t));
         assert_eq!(
             c(Ended::Exited(101), "thread 'main' panicked at x", None),
-            ("conversion_crashed".into(), false)
+            (Code::ConversionCrashed, false)
         );
         assert_eq!(
             c(
@@ -175,23 +177,23 @@ mod tests {
                 "memory allocation of 16777216 bytes failed\n",
                 None
             ),
-            ("conversion_memory_limit".into(), true)
+            (Code::ConversionMemoryLimit, true)
         );
         assert_eq!(
             c(Ended::Signaled(libc::SIGKILL), "", None),
-            ("conversion_memory_limit".into(), true)
+            (Code::ConversionMemoryLimit, true)
         );
         assert_eq!(
             c(Ended::Signaled(libc::SIGSEGV), "", None),
-            ("conversion_crashed".into(), false)
+            (Code::ConversionCrashed, false)
         );
         assert_eq!(
             c(Ended::Signaled(libc::SIGKILL), "", Some(Kill::Timeout)),
-            ("conversion_timeout".into(), false)
+            (Code::ConversionTimeout, false)
         );
         assert_eq!(
             c(Ended::Signaled(libc::SIGXCPU), "", None),
-            ("conversion_timeout".into(), false)
+            (Code::ConversionTimeout, false)
         );
         let r = ChildReport {
             converter: "test".into(),
@@ -199,15 +201,15 @@ mod tests {
             ok: false,
             stats: None,
             output_bytes: None,
-            code: Some("no_text_layer".into()),
+            code: Some(Code::Convert(ConvertCode::NoTextLayer)),
             message: Some("scanned".into()),
             permanent: true,
         };
         let o = classify(Ended::Exited(7), Some(r), "", None, t, t);
-        assert_eq!(code(o), ("no_text_layer".into(), true));
+        assert_eq!(code(o), (Code::Convert(ConvertCode::NoTextLayer), true));
         assert!(matches!(
             classify(Ended::Signaled(9), None, "", Some(Kill::Canceled), t, t),
-            Outcome::Canceled
+            AttemptOutcome::Canceled
         ));
     }
 }

@@ -6,8 +6,10 @@
 
 pub mod child;
 pub mod classify;
+pub mod converter;
 pub mod runlog;
 pub mod supervise;
+#[cfg(feature = "test-hooks")]
 pub mod testconv;
 
 use std::path::PathBuf;
@@ -18,15 +20,17 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use crossbeam_channel::Receiver;
 
+use crate::code::Code;
 use crate::config::{ConvertConfig, WorkersConfig};
+use crate::durable;
 use crate::error::{Error, Result};
 use crate::failpoint;
-use crate::fsx;
 use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::manifest::{ConverterInfo, JobError};
 use crate::store::{JobStatus, Manifest, Store};
-use classify::{Failure, Outcome};
+use child::ChildReport;
+use classify::{AttemptOutcome, Failure};
 use runlog::RunLog;
 use supervise::{Attempt, ChildSpec};
 
@@ -110,7 +114,7 @@ pub fn run_worker(ctx: &WorkerCtx) -> Result<()> {
                     .clone();
                 let at = ctx.store.now()
                     + chrono::Duration::from_std(w.backoff.0).unwrap_or(chrono::Duration::MAX);
-                tracing::warn!(job = %id, error = %e, code = e.code(), retry_at = %at, "storage full; job postponed");
+                tracing::warn!(job = %id, error = %e, code = %e.code(), retry_at = %at, "storage full; job postponed");
                 ctx.queue.done(id, Some(at));
             }
             r => {
@@ -166,8 +170,8 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         .clone();
     let l = store.layout();
     let max_log = settings.convert.max_log.0;
-    let log = fsx::create_dir_all_durable(&l.logs_dir(id))
-        .and_then(|_| fsx::create_dir_all_durable(&l.artifacts_dir(id)))
+    let log = durable::create_dir_all_durable(&l.logs_dir(id))
+        .and_then(|_| durable::create_dir_all_durable(&l.artifacts_dir(id)))
         .and_then(|_| RunLog::open(&l.run_log(id), max_log));
     let (log, prepared) = match log {
         Ok(log) => (log, Ok(())),
@@ -191,16 +195,16 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         log: log.clone(),
     };
     let outcome = if let Err(e) = prepared {
-        Outcome::Failed(Failure::new("internal_error", e.to_string(), false))
+        AttemptOutcome::Failed(Failure::new(Code::InternalError, e.to_string(), false))
     } else if l.raw_input(id).exists() {
         supervise::run(&ctx.child, &attempt)
     } else {
         let msg = "raw/input.pdf is missing (removed by retention?)";
-        Outcome::Failed(Failure::new("internal_error", msg, true))
+        AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, true))
     };
     let r = record(ctx, &m, &settings, outcome, &output, &say, retry_at);
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
-    if let Err(e) = fsx::remove_tree_nofollow(&output) {
+    if let Err(e) = durable::remove_tree_nofollow(&output) {
         tracing::warn!(job = %id, error = %e, "cannot remove temp output");
     }
     r
@@ -224,7 +228,7 @@ fn record(
     ctx: &WorkerCtx,
     m: &Manifest,
     settings: &Settings,
-    outcome: Outcome,
+    outcome: AttemptOutcome,
     output: &std::path::Path,
     say: &dyn Fn(&str),
     retry_at: &mut Option<DateTime<Utc>>,
@@ -233,62 +237,19 @@ fn record(
     let id = m.job_id;
     let n = m.attempts;
     let failure = match outcome {
-        Outcome::Converted { report, elapsed } => {
-            let stats = report.stats.clone().unwrap_or_default();
-            let target = store.layout().output_md(id);
-            let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
-                failpoint::hit("worker.before_publish");
-                store.guard(fsx::rename_durable(output, &target))?;
-                failpoint::hit("worker.after_publish");
-                m.converter = Some(ConverterInfo {
-                    name: report.converter.clone(),
-                    version: report.converter_version.clone(),
-                });
-                m.pages = Some(stats.pages);
-                m.output_bytes = report.output_bytes;
-                m.warnings = stats.warnings.clone();
-                let mut meta = serde_json::Map::new();
-                if let Some(t) = &stats.title {
-                    meta.insert("title".into(), t.clone().into());
-                }
-                if let Some(a) = &stats.author {
-                    meta.insert("author".into(), a.clone().into());
-                }
-                m.metadata = (!meta.is_empty()).then_some(serde_json::Value::Object(meta));
-                Ok(())
-            });
-            match r {
-                Ok(_) => {
-                    say(&format!(
-                        "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
-                        elapsed.as_secs_f64(),
-                        stats.pages,
-                        report.output_bytes.unwrap_or(0),
-                        report.converter,
-                        report.converter_version
-                    ));
-                    tracing::info!(job = %id, attempt = n, "job succeeded");
-                    return Ok(());
-                }
-                Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
-                    say(&format!(
-                        "attempt {n}: job canceled meanwhile; output discarded"
-                    ));
-                    return Ok(());
-                }
-                Err(e) => {
-                    store.check()?;
-                    Failure::new("internal_error", format!("cannot publish: {e}"), false)
-                }
+        AttemptOutcome::Converted { report, elapsed } => {
+            match publish(store, id, n, &report, elapsed, output, say)? {
+                Some(f) => f,
+                None => return Ok(()),
             }
         }
-        Outcome::Failed(f) => f,
-        Outcome::Canceled => {
+        AttemptOutcome::Failed(f) => f,
+        AttemptOutcome::Canceled => {
             say(&format!("attempt {n} result: canceled, child killed"));
             tracing::info!(job = %id, "job canceled while running");
             return Ok(());
         }
-        Outcome::Interrupted => {
+        AttemptOutcome::Interrupted => {
             say(&format!("attempt {n} result: interrupted by shutdown"));
             if ctx.control.mode() == Mode::Abort && store.check().is_ok() {
                 let r = store.transition(id, JobStatus::Queued, |m| {
@@ -301,6 +262,85 @@ fn record(
             return Ok(());
         }
     };
+    record_failure(store, id, n, settings, failure, say, retry_at)
+}
+
+/// `running -> succeeded`: moves the Markdown into place under the job lock and records what the
+/// converter reported. `None` when done (or the job was canceled meanwhile: the output is
+/// discarded); the failure when the output could not be published.
+fn publish(
+    store: &Store,
+    id: JobId,
+    n: u32,
+    report: &ChildReport,
+    elapsed: Duration,
+    output: &std::path::Path,
+    say: &dyn Fn(&str),
+) -> Result<Option<Failure>> {
+    let stats = report.stats.clone().unwrap_or_default();
+    let target = store.layout().output_md(id);
+    let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
+        failpoint::hit("worker.before_publish");
+        store.guard(durable::rename_durable(output, &target))?;
+        failpoint::hit("worker.after_publish");
+        m.converter = Some(ConverterInfo {
+            name: report.converter.clone(),
+            version: report.converter_version.clone(),
+        });
+        m.pages = Some(stats.pages);
+        m.output_bytes = report.output_bytes;
+        m.warnings = stats.warnings.clone();
+        let mut meta = serde_json::Map::new();
+        if let Some(t) = &stats.title {
+            meta.insert("title".into(), t.clone().into());
+        }
+        if let Some(a) = &stats.author {
+            meta.insert("author".into(), a.clone().into());
+        }
+        m.metadata = (!meta.is_empty()).then_some(serde_json::Value::Object(meta));
+        Ok(())
+    });
+    match r {
+        Ok(_) => {
+            say(&format!(
+                "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
+                elapsed.as_secs_f64(),
+                stats.pages,
+                report.output_bytes.unwrap_or(0),
+                report.converter,
+                report.converter_version
+            ));
+            tracing::info!(job = %id, attempt = n, "job succeeded");
+            Ok(None)
+        }
+        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
+            say(&format!(
+                "attempt {n}: job canceled meanwhile; output discarded"
+            ));
+            Ok(None)
+        }
+        Err(e) => {
+            store.check()?;
+            Ok(Some(Failure::new(
+                Code::InternalError,
+                format!("cannot publish: {e}"),
+                false,
+            )))
+        }
+    }
+}
+
+/// A failed attempt: `failed` when it was the last one (permanent, or out of attempts), else back
+/// to `queued` with `next_attempt_at` after the backoff.
+fn record_failure(
+    store: &Store,
+    id: JobId,
+    n: u32,
+    settings: &Settings,
+    failure: Failure,
+    say: &dyn Fn(&str),
+    retry_at: &mut Option<DateTime<Utc>>,
+) -> Result<()> {
     let last = f_is_final(&failure, n, &settings.workers);
     say(&format!(
         "attempt {n} result: failed [{}] {}{}",
@@ -309,7 +349,7 @@ fn record(
         if last { "" } else { " (will retry)" }
     ));
     let err = JobError {
-        code: failure.code.clone(),
+        code: failure.code,
         message: failure.message.clone(),
     };
     let r = if last {
@@ -334,7 +374,7 @@ fn record(
 
 /// A full disk never uses up the attempts: the job waits for space however long it takes.
 fn f_is_final(f: &Failure, attempts: u32, w: &WorkersConfig) -> bool {
-    f.permanent || (attempts >= w.max_attempts && f.code != "storage_full")
+    f.permanent || (attempts >= w.max_attempts && f.code != Code::StorageFull)
 }
 
 /// A canceled or vanished job is not an error for the worker.

@@ -1,6 +1,6 @@
 //! One attempt in an isolated child process: start `mdspool __convert-child` with its limits, copy
 //! its stderr into `run.log`, watch it (wall-clock timeout, cancellation in the manifest, daemon
-//! shutdown), kill its whole process group when needed, and turn how it ended into an [`Outcome`].
+//! shutdown), kill its whole process group when needed, and turn how it ended into an [`AttemptOutcome`].
 //!
 //! Limits, set between fork and exec: its own process group (so a kill reaches anything it started),
 //! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one killed
@@ -14,11 +14,12 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::code::Code;
 use crate::config::ConvertConfig;
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
 use crate::worker::child::ChildReport;
-use crate::worker::classify::{Ended, Failure, Kill, Outcome, classify};
+use crate::worker::classify::{AttemptOutcome, Ended, Failure, Kill, classify};
 use crate::worker::runlog::RunLog;
 use crate::worker::{Control, Mode};
 
@@ -194,13 +195,13 @@ fn drain(
 }
 
 /// Runs the attempt to its end.
-pub fn run(spec: &ChildSpec, a: &Attempt) -> Outcome {
+pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
     let start = Instant::now();
     let mut child = match spawn(spec, a) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("cannot start the conversion child: {e}");
-            return Outcome::Failed(Failure::new("internal_error", msg, false));
+            return AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, false));
         }
     };
     let pid = child.id() as libc::pid_t;

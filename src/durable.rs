@@ -37,7 +37,7 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         .tempfile_in(dir)
         .at(dir)?;
     tmp.write_all(bytes).at(tmp.path())?;
-    failpoint::hit("fsx.after_write_temp");
+    failpoint::hit("durable.after_write_temp");
     tmp.as_file().sync_all().at(tmp.path())?;
     Ok(tmp)
 }
@@ -46,7 +46,7 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
 /// never a mix, and after return the new content survives a power cut.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = write_temp(path, bytes)?;
-    failpoint::hit("fsx.before_rename");
+    failpoint::hit("durable.before_rename");
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     fsync_dir(parent(path))
 }

@@ -4,10 +4,11 @@
 //! every drop exactly: a job, a replay of one, or a refusal with its code.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mdspool::store::{JobStatus, Manifest};
 
+use super::super::fs::{names, read_json, temp_files_under, walk};
 use super::{DropRec, Expect, sha256_hex};
 
 /// What `finished` counted.
@@ -22,16 +23,6 @@ pub struct Tally {
     pub refused: BTreeMap<String, usize>,
     pub lost: usize,
     pub duplicates: usize,
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect(),
-        Err(_) => Vec::new(),
-    }
 }
 
 /// Every manifest of `jobs/`; an unreadable one is a violation.
@@ -95,10 +86,6 @@ fn by_key(jobs: &[Manifest]) -> Result<HashMap<String, &Manifest>, String> {
     Ok(map)
 }
 
-fn read_json(p: &Path) -> Option<serde_json::Value> {
-    serde_json::from_slice(&std::fs::read(p).ok()?).ok()
-}
-
 /// Every receipt that names a job points to a readable manifest of the same key.
 fn receipts_point_to_jobs(root: &Path, jobs: &HashMap<String, &Manifest>) -> Result<(), String> {
     let dir = root.join("receipts");
@@ -124,18 +111,15 @@ fn receipts_point_to_jobs(root: &Path, jobs: &HashMap<String, &Manifest>) -> Res
 /// Files (recursively) of the staging entries: names and content hashes.
 fn staging(root: &Path) -> (HashSet<String>, HashSet<String>) {
     let (mut ns, mut shas) = (HashSet::new(), HashSet::new());
-    let mut stack: Vec<PathBuf> = vec![root.join("state/staging")];
-    while let Some(d) = stack.pop() {
-        for n in names(&d) {
-            let p = d.join(&n);
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                if let Ok(b) = std::fs::read(&p) {
-                    shas.insert(sha256_hex(&b));
-                }
-                ns.insert(n);
-            }
+    for (p, t) in walk(&root.join("state/staging")) {
+        if t.is_dir() {
+            continue;
+        }
+        if let Ok(b) = std::fs::read(&p) {
+            shas.insert(sha256_hex(&b));
+        }
+        if let Some(n) = p.file_name() {
+            ns.insert(n.to_string_lossy().into_owned());
         }
     }
     (ns, shas)
@@ -176,19 +160,10 @@ pub fn midway(root: &Path, ledger: &[DropRec]) -> Result<usize, String> {
 
 /// Temp files, staging or trash entries, and drops left in the inbox.
 pub fn debris(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for n in names(&d) {
-            let p = d.join(&n);
-            if mdspool::fsx::is_temp_name(&n) {
-                out.push(p.display().to_string());
-            }
-            if p.is_dir() && !p.is_symlink() {
-                stack.push(p);
-            }
-        }
-    }
+    let mut out: Vec<String> = temp_files_under(root)
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
     for sub in ["state/staging", "state/trash", "inbox"] {
         for n in names(&root.join(sub)) {
             out.push(format!("{sub}/{n}"));

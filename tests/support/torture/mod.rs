@@ -1,8 +1,6 @@
 //! Helpers of the torture tests: a small seeded random generator, a client that drops PDFs into the
 //! inbox following the drop protocol (temp name, rename, sidecar written last) and keeps a ledger of
-//! every drop it completed, and /proc scans for conversion children that outlived their daemon.
-//! The invariants over a root and a ledger are in `check.rs`.
-#![allow(dead_code)]
+//! every drop it completed. The invariants over a root and a ledger are in `check.rs`.
 
 pub mod check;
 
@@ -11,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
+pub use super::fs::sha256_hex;
 
 /// xorshift64*: deterministic for a seed, good enough to pick drop kinds and kill moments.
 pub struct Rng(u64);
@@ -38,10 +36,6 @@ impl Rng {
     pub fn millis(&mut self, lo: u64, hi: u64) -> Duration {
         Duration::from_millis(lo + self.below(hi - lo + 1))
     }
-}
-
-pub fn sha256_hex(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
 }
 
 /// What a drop must become.
@@ -79,19 +73,6 @@ pub fn expected_outcome(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Writes `dir/name` the way the protocol asks: under a temp name (ignored by the watcher), then
-/// renamed; the sidecar, if any, likewise and last.
-pub fn drop_file(dir: &Path, name: &str, bytes: &[u8], sidecar: Option<&str>) {
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).unwrap();
-    std::fs::rename(&tmp, dir.join(name)).unwrap();
-    if let Some(sc) = sidecar {
-        let tmp = dir.join(format!(".{name}.idem.part"));
-        std::fs::write(&tmp, sc).unwrap();
-        std::fs::rename(&tmp, dir.join(format!("{name}.idem"))).unwrap();
-    }
-}
-
 /// See [`Driver::backlog`].
 pub const MAX_BACKLOG: usize = 150;
 pub const MAX_INBOX: usize = 40;
@@ -108,12 +89,8 @@ pub struct Driver {
 }
 
 fn test_pdf(n: u64, directive: Option<&str>) -> Vec<u8> {
-    let mut b = format!("%PDF-1.4\n% torture drop {n}\n").into_bytes();
-    if let Some(d) = directive {
-        b.extend_from_slice(format!("%mdspool-test: {d}\n").as_bytes());
-    }
-    b.extend_from_slice(b"%%EOF\n");
-    b
+    let directives: Vec<&str> = directive.into_iter().collect();
+    super::pdf(&format!("torture drop {n}"), &directives)
 }
 
 fn keyed(scope: &str, key: &str) -> String {
@@ -279,7 +256,7 @@ fn one_drop(inbox: &Path, rng: &mut Rng, n: u64, past: &[DropRec]) -> DropRec {
             }
         };
     let sc = sidecar.then(|| keyed(&scope, &key));
-    drop_file(inbox, &name, &bytes, sc.as_deref());
+    super::fs::drop_pdf(inbox, &name, &bytes, sc.as_deref());
     DropRec {
         name,
         scope,
@@ -307,57 +284,4 @@ fn test_pdf_of(o: &DropRec) -> Vec<u8> {
         }
     }
     panic!("cannot rebuild the bytes of {}", o.name)
-}
-
-fn stat_state(pid: i32) -> Option<String> {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &s[s.rfind(')')? + 2..];
-    rest.split_whitespace().next().map(str::to_string)
-}
-
-/// Live (not zombie) conversion children working on files under `root`, whoever their parent is
-/// now (a child whose daemon died is re-parented).
-pub fn converters_under(root: &Path) -> Vec<i32> {
-    let needle = root.to_string_lossy().into_owned();
-    let mut v = Vec::new();
-    let Ok(rd) = std::fs::read_dir("/proc") else {
-        return v;
-    };
-    for e in rd.flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let cmd = std::fs::read(format!("/proc/{pid}/cmdline"))
-            .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-            .unwrap_or_default();
-        if cmd.contains("__convert-child")
-            && cmd.contains(&needle)
-            && stat_state(pid).is_some_and(|s| s != "Z")
-        {
-            v.push(pid);
-        }
-    }
-    v
-}
-
-/// Waits up to `limit` for every conversion child under `root` to be gone; returns the survivors
-/// (and SIGKILLs them, so that a failing run leaves nothing behind).
-pub fn orphans_after(root: &Path, limit: Duration) -> Vec<i32> {
-    let end = std::time::Instant::now() + limit;
-    loop {
-        let left = converters_under(root);
-        if left.is_empty() {
-            return left;
-        }
-        if std::time::Instant::now() >= end {
-            for p in &left {
-                // SAFETY: a conversion child of a daemon this test started (found by its root).
-                unsafe {
-                    libc::kill(*p, libc::SIGKILL);
-                }
-            }
-            return left;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
 }
