@@ -5,11 +5,16 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Libraries whose logs are shown only from WARN on unless `RUST_LOG` says otherwise.
+const QUIET_LIBRARIES: &str = "pdf_oxide=warn";
+
 /// Installs the global subscriber; later calls are ignored.
 pub fn init(format: LogFormat, level: &str) {
+    // The PDF library reports its font loading at INFO: library chatter, not ours. `RUST_LOG` can
+    // still ask for it (`RUST_LOG=pdf_oxide=info`).
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(level))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
+        .or_else(|_| EnvFilter::try_new(format!("{level},{QUIET_LIBRARIES}")))
+        .unwrap_or_else(|_| EnvFilter::new(format!("info,{QUIET_LIBRARIES}")));
     // Colours only on a terminal (never in a log file) and never with NO_COLOR set.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
