@@ -5,12 +5,13 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
-/// Libraries whose logs are shown only from WARN on unless `RUST_LOG` says otherwise.
-const QUIET_LIBRARIES: &str = "pdf_oxide=warn";
+/// Libraries whose logs are shown only from ERROR on unless `RUST_LOG` says otherwise (the PDF
+/// library warns about recoveries in files that convert fine).
+const QUIET_LIBRARIES: &str = "pdf_oxide=error";
 
 /// Installs the global subscriber; later calls are ignored.
 pub fn init(format: LogFormat, level: &str) {
-    // The PDF library reports its font loading at INFO: library chatter, not ours. `RUST_LOG` can
+    // The PDF library reports font loading and stream recoveries: library chatter, not ours. `RUST_LOG` can
     // still ask for it (`RUST_LOG=pdf_oxide=info`).
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(format!("{level},{QUIET_LIBRARIES}")))
