@@ -102,7 +102,7 @@ class Tools:
             dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
                                    capture_output=True, text=True).stdout.strip()
             built = datetime.datetime.fromtimestamp(os.path.getmtime(args.engine), datetime.timezone.utc)
-            src = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", "src", "examples", "Cargo.toml",
+            src = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%h", "--", "crates/mdspool-convert", "Cargo.toml",
                                   "Cargo.lock"], capture_output=True, text=True).stdout.strip()
             self.versions["mdspool"] = (f"convert_one at {args.engine} (built {built:%Y-%m-%d %H:%M} UTC), "
                                         f"checkout {rev}{' with local changes' if dirty else ''}, whose engine "
