@@ -13,7 +13,7 @@ const WORD_GAP_EM: f32 = 0.1;
 /// A space glyph whose gap (from the glyph before to the glyph after) is below this is no word space.
 const MIN_SPACE_EM: f32 = 0.05;
 /// A gap this wide (in font sizes) ends the span: cells, tab stops and columns stay apart.
-const SPLIT_GAP_EM: f32 = 0.5;
+const SPLIT_GAP_EM: f32 = 0.35;
 
 /// A link annotation's rectangle (page coordinates) and target.
 pub(crate) struct LinkRect {
