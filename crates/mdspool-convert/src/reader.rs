@@ -193,7 +193,10 @@ impl Document {
                     continue;
                 }
             }
+            // A span whose advances hide a positioning jump ("B" and "On hold" in two table
+            // columns as one span) keeps the cut at the jump below: its offsets miss the jump.
             if !rtl_span
+                && !splits
                 && let Some(glyphs) =
                     words::glyphs_of(&s.text, &s.char_x_offsets, &s.char_widths, x_off)
             {
