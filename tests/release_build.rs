@@ -102,32 +102,20 @@ fn release_binary_ignores_the_test_hooks() {
 
     // MDSPOOL_FAILPOINT: the release binary admits the job; the test binary aborts at the point.
     let crash = [("MDSPOOL_FAILPOINT", "admit.after_record")];
-    let root = tmp.path().join("release-root");
-    let r = run(
-        &release,
-        &[
+    let submit = |bin: &Path, root: &str| {
+        let root = tmp.path().join(root);
+        let args = [
             "--root",
             root.to_str().unwrap(),
             "submit",
             pdf,
             "--key",
             "k",
-        ],
-        &crash,
-    );
+        ];
+        run(bin, &args, &crash)
+    };
+    let r = submit(&release, "release-root");
     assert_eq!(r.status.code(), Some(0), "release submit: {r:?}");
-    let root = tmp.path().join("test-root");
-    let t = run(
-        Path::new(TEST_BIN),
-        &[
-            "--root",
-            root.to_str().unwrap(),
-            "submit",
-            pdf,
-            "--key",
-            "k",
-        ],
-        &crash,
-    );
+    let t = submit(Path::new(TEST_BIN), "test-root");
     assert_eq!(t.status.code(), None, "test submit did not abort: {t:?}");
 }

@@ -214,13 +214,8 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
         return None;
     }
     // Without vertical rules, a frame of running prose (a page between a header rule and a footer
-    // rule, a boxed paragraph) is no table: cells of more than fifteen words in a quarter of them.
-    let prose = cells
-        .iter()
-        .flatten()
-        .filter(|c| c.split_whitespace().count() > 15)
-        .count();
-    if vs.is_empty() && prose * 4 > filled {
+    // rule, a boxed paragraph) is no table.
+    if vs.is_empty() && super::tables::mostly_prose(&cells, filled) {
         return None;
     }
     Some(GridTable { cells, ..frame })

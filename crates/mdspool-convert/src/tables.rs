@@ -177,16 +177,22 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if filled * 2 < cells.len() * ncols || cells.len() < 2 {
         return None;
     }
-    // Cells of running prose (more than fifteen words in a quarter of them) are text beside text.
+    // Cells of running prose are text beside text.
+    if mostly_prose(&cells, filled) {
+        return None;
+    }
+    Some(Table { start, end, cells })
+}
+
+/// Whether a quarter or more of the `filled` cells run to more than fifteen words: running prose,
+/// not table cells.
+pub(crate) fn mostly_prose(cells: &[Vec<String>], filled: usize) -> bool {
     let prose = cells
         .iter()
         .flatten()
         .filter(|c| c.split_whitespace().count() > 15)
         .count();
-    if prose * 4 > filled {
-        return None;
-    }
-    Some(Table { start, end, cells })
+    prose * 4 > filled
 }
 
 fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> Option<usize> {
