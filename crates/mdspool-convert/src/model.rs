@@ -42,6 +42,21 @@ impl Span {
     }
 }
 
+impl Span {
+    /// Right edge of the span's ink: its box often includes its closing blanks, whose share of the
+    /// box (by characters) is taken off.
+    pub fn ink_x1(&self) -> f32 {
+        let n = self.text.chars().count().max(1) as f32;
+        let blanks = self
+            .text
+            .chars()
+            .rev()
+            .take_while(|c| c.is_whitespace())
+            .count() as f32;
+        self.x1 - (self.x1 - self.x0) * blanks / n
+    }
+}
+
 /// A horizontal or vertical ruling line (drawn segment or thin rectangle).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rule {

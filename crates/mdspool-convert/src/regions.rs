@@ -51,13 +51,9 @@ pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
     // long horizontal rules as text-less boxes.
     let mut boxes: Vec<Span> = spans
         .iter()
-        .map(|s| {
-            let n = s.text.chars().count().max(1) as f32;
-            let trailing = (s.text.len() - s.text.trim_end().len()) as f32;
-            Span {
-                x1: s.x1 - (s.x1 - s.x0) * trailing / n,
-                ..s.clone()
-            }
+        .map(|s| Span {
+            x1: s.ink_x1(),
+            ..s.clone()
         })
         .collect();
     boxes.extend(
@@ -76,12 +72,7 @@ pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
     let mut out = Vec::new();
     split(&refs, whole, 0, &mut out);
     if out.is_empty() {
-        out.push(Region {
-            x0: f32::MIN,
-            x1: f32::MAX,
-            top: f32::MIN,
-            bottom: f32::MAX,
-        });
+        out.push(whole);
     }
     out
 }

@@ -114,7 +114,7 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
         .filter(|r| cell_count(r) >= 2)
         .flatten()
         .flat_map(|l| &l.spans)
-        .map(|s| (s.x0, s.x1 - trailing_blank(s)))
+        .map(|s| (s.x0, s.ink_x1()))
         .collect();
     iv.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut bands: Vec<(f32, f32)> = Vec::new();
@@ -149,7 +149,7 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     for row in slice {
         let mut parts: Vec<Vec<Span>> = vec![Vec::new(); ncols];
         for s in row.iter().flat_map(|l| &l.spans) {
-            let c = band_of(&bands, s.x0, s.x1 - trailing_blank(s)).unwrap_or(0);
+            let c = band_of(&bands, s.x0, s.ink_x1()).unwrap_or(0);
             if let Some(p) = parts.get_mut(c) {
                 p.push(s.clone());
             }
@@ -201,18 +201,6 @@ fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> Option<usize> {
         .iter()
         .position(|b| cx >= b.0 - 1.0 && cx <= b.1 + 1.0)
         .or_else(|| bands.iter().position(|b| x0 < b.1 && x1 > b.0))
-}
-
-/// The width of the blanks a span's box includes at its end.
-fn trailing_blank(s: &Span) -> f32 {
-    let n = s.text.chars().count().max(1) as f32;
-    let blanks = s
-        .text
-        .chars()
-        .rev()
-        .take_while(|c| c.is_whitespace())
-        .count() as f32;
-    (s.x1 - s.x0) * blanks / n
 }
 
 fn cell_text(spans: &[Span]) -> String {
