@@ -12,7 +12,11 @@ use pdf_oxide::object::Object;
 
 use super::ConvertError;
 use super::bidi;
+use super::fonts::{
+    font_key, is_dingbat_font, is_mono_name, name_is_bold, name_is_italic, name_is_regular,
+};
 use super::model::{Page, Span};
+use super::rotated;
 use super::words::{self, LinkRect};
 
 /// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
@@ -133,6 +137,9 @@ impl Document {
         let width = (urx - llx).abs().max(1.0);
         let height = (ury - lly).abs().max(1.0);
         let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
+        if let Some(turn) = rotated::dominant(&raw) {
+            return Ok(rotated::page(doc, index, turn, &raw, (llx, lly, urx, ury)));
+        }
         let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
         let mut glyphs: Option<PageGlyphs> = None;
         // Spans with usable glyph positions get their word spaces decided again (`words.rs`).
@@ -371,43 +378,6 @@ fn same_letters(drawn: &str, text: &str) -> bool {
     common > 0 && 5 * (most - common) <= most
 }
 
-/// Font name without the subset prefix (`ABCDEF+`), lower case.
-fn font_key(name: &str) -> String {
-    let base = match name.split_once('+') {
-        Some((tag, rest)) if tag.len() == 6 => rest,
-        _ => name,
-    };
-    base.to_ascii_lowercase()
-}
-
-/// TeX font names (`cmbx10`, `sfbx1000`, `lmroman10-bold`) and the usual `Bold`/`Black` suffixes.
-fn name_is_bold(name: &str) -> bool {
-    let tex = ["cm", "sf", "lm", "ec", "tc"]
-        .iter()
-        .any(|p| name.starts_with(p));
-    ["bold", "black", "heavy", "semibd", "demi"]
-        .iter()
-        .any(|m| name.contains(m))
-        || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
-}
-
-/// A font name that states a regular weight ("Times-Roman", "NimbusRomNo9L-Regu", "Arial-Book"):
-/// it overrides a descriptor whose weight reads bold (some producers write one for every font).
-fn name_is_regular(name: &str) -> bool {
-    let style = name.rsplit(['-', ',', '_']).next().unwrap_or("");
-    ["roman", "regu", "book", "light", "normal"]
-        .iter()
-        .any(|m| style.starts_with(m))
-}
-
-fn name_is_italic(name: &str) -> bool {
-    let tex = ["cm", "sf", "lm", "ec", "tc"]
-        .iter()
-        .any(|p| name.starts_with(p));
-    ["italic", "oblique"].iter().any(|m| name.contains(m))
-        || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
-}
-
 /// Push `span` with `text`, cut into pieces wherever one glyph's advance is far wider than a glyph
 /// (the parser folds a positioning jump into the advance, so "X" in two table columns arrives as one
 /// span "XX" 100 pt wide). Needs per-glyph positions; without them the span stays whole.
@@ -464,27 +434,6 @@ fn split_at_wide_advances(
             ..span
         });
     }
-}
-
-fn is_dingbat_font(name: &str) -> bool {
-    ["wingding", "dingbat", "webdings"]
-        .iter()
-        .any(|m| name.contains(m))
-}
-
-fn is_mono_name(name: &str) -> bool {
-    [
-        "courier",
-        "mono",
-        "consol",
-        "menlo",
-        "inconsolata",
-        "cmtt",
-        "sftt",
-        "typewriter",
-    ]
-    .iter()
-    .any(|m| name.contains(m))
 }
 
 /// The page's URI link annotations, as rectangles in page coordinates.

@@ -334,3 +334,33 @@ fn bullets_nested_under_numbered_items_indent_past_the_number() {
         ]
     );
 }
+
+#[test]
+fn text_turned_by_a_quarter_is_read_in_its_own_frame() {
+    // Up the page (+90°): a landscape page printed sideways; the next line is further right.
+    let mut up = PageSpec::default();
+    up.raw("BT /F2 16 Tf 0 1 -1 0 80 72 Tm (Sideways Report) Tj ET");
+    up.raw("BT /F1 10 Tf 0 1 -1 0 110 72 Tm [(The)-300(words)-300(carry)-300(no)-300(space)-300(glyphs.)] TJ ET");
+    up.raw("BT /F1 10 Tf 0 1 -1 0 124 72 Tm (It reads as one paragraph.) Tj ET");
+    // A small upright page number does not turn the page back.
+    up.text(REG, 8.0, 300.0, 40.0, "7");
+    assert_eq!(
+        md_lines(&[up]),
+        [
+            "# Sideways Report",
+            "The words carry no space glyphs. It reads as one paragraph."
+        ]
+    );
+    // Down the page (-90°): the first line is the rightmost.
+    let mut down = PageSpec::default();
+    down.raw("BT /F2 16 Tf 0 -1 1 0 530 720 Tm (Turned Clockwise) Tj ET");
+    down.raw("BT /F1 10 Tf 0 -1 1 0 500 720 Tm (The first line of the body is long.) Tj ET");
+    down.raw("BT /F1 10 Tf 0 -1 1 0 486 720 Tm (The second ends it.) Tj ET");
+    assert_eq!(
+        md_lines(&[down]),
+        [
+            "# Turned Clockwise",
+            "The first line of the body is long. The second ends it."
+        ]
+    );
+}

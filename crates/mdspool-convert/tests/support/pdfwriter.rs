@@ -41,6 +41,13 @@ impl PageSpec {
         self
     }
 
+    /// Raw content-stream operators, for text the helpers above cannot draw (rotated, TJ arrays).
+    pub fn raw(&mut self, ops: &str) -> &mut Self {
+        self.content.push_str(ops);
+        self.content.push('\n');
+        self
+    }
+
     pub fn line(&mut self, x0: f32, y0: f32, x1: f32, y1: f32) -> &mut Self {
         self.content
             .push_str(&format!("0.5 w {x0} {y0} m {x1} {y1} l S\n"));

@@ -1,0 +1,61 @@
+//! What a font's name tells about its glyphs (weight, slant, fixed pitch, symbol fonts): PDF files
+//! often omit or misstate the descriptor flags, and the name (`NimbusRomNo9L-Medi`, `cmbx10`) is the
+//! better witness. Shared by the horizontal reader and the rotated-page reader.
+
+/// Font name without the subset prefix (`ABCDEF+`), lower case.
+pub(crate) fn font_key(name: &str) -> String {
+    let base = match name.split_once('+') {
+        Some((tag, rest)) if tag.len() == 6 => rest,
+        _ => name,
+    };
+    base.to_ascii_lowercase()
+}
+
+/// TeX font names (`cmbx10`, `sfbx1000`, `lmroman10-bold`) and the usual `Bold`/`Black` suffixes.
+pub(crate) fn name_is_bold(name: &str) -> bool {
+    let tex = ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    ["bold", "black", "heavy", "semibd", "demi"]
+        .iter()
+        .any(|m| name.contains(m))
+        || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
+}
+
+/// A font name that states a regular weight ("Times-Roman", "NimbusRomNo9L-Regu", "Arial-Book"):
+/// it overrides a descriptor whose weight reads bold (some producers write one for every font).
+pub(crate) fn name_is_regular(name: &str) -> bool {
+    let style = name.rsplit(['-', ',', '_']).next().unwrap_or("");
+    ["roman", "regu", "book", "light", "normal"]
+        .iter()
+        .any(|m| style.starts_with(m))
+}
+
+pub(crate) fn name_is_italic(name: &str) -> bool {
+    let tex = ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    ["italic", "oblique"].iter().any(|m| name.contains(m))
+        || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
+}
+
+pub(crate) fn is_dingbat_font(name: &str) -> bool {
+    ["wingding", "dingbat", "webdings"]
+        .iter()
+        .any(|m| name.contains(m))
+}
+
+pub(crate) fn is_mono_name(name: &str) -> bool {
+    [
+        "courier",
+        "mono",
+        "consol",
+        "menlo",
+        "inconsolata",
+        "cmtt",
+        "sftt",
+        "typewriter",
+    ]
+    .iter()
+    .any(|m| name.contains(m))
+}
