@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod annots;
 mod bidi;
 mod blocks;
 mod engine;

@@ -7,17 +7,17 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 use pdf_oxide::PdfDocument;
-use pdf_oxide::annotations::LinkAction;
 use pdf_oxide::object::Object;
 
 use super::ConvertError;
+use super::annots;
 use super::bidi;
 use super::fonts::{
     font_key, is_dingbat_font, is_mono_name, name_is_bold, name_is_italic, name_is_regular,
 };
 use super::model::{Page, Span};
 use super::rotated;
-use super::words::{self, LinkRect};
+use super::words;
 
 /// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
 const MAX_PAGES: usize = 20_000;
@@ -225,8 +225,11 @@ impl Document {
                 &mut spans,
             );
         }
-        let links = link_rects(doc, index, x_off, top);
+        let annots = doc.get_annotations(index).unwrap_or_default();
+        let links = annots::link_rects(&annots, x_off, top);
         words::respace(shown, &links, &mut spans);
+        let fields = annots::field_spans(doc, &annots, x_off, top, &spans);
+        spans.extend(fields);
         if spans.is_empty() {
             // The parser drops a content stream that hits the decompression cap without an error;
             // decoding it once more tells a bomb from a page that has no text.
@@ -237,7 +240,7 @@ impl Document {
                 }
             }
         }
-        attach_links(&mut spans, &links);
+        annots::attach_links(&mut spans, &links);
         let (rules, bullets) = super::shapes::read_shapes(doc, index, x_off, top, &spans);
         spans.extend(bullets);
         Ok(Page {
@@ -433,41 +436,6 @@ fn split_at_wide_advances(
             x1: span.x1,
             ..span
         });
-    }
-}
-
-/// The page's URI link annotations, as rectangles in page coordinates.
-fn link_rects(doc: &PdfDocument, index: usize, x_off: f32, top: f32) -> Vec<LinkRect> {
-    let Ok(annots) = doc.get_annotations(index) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for a in annots.iter().take(2_000) {
-        let (Some(LinkAction::Uri(uri)), Some(r)) = (&a.action, a.rect) else {
-            continue;
-        };
-        let uri = uri.trim();
-        if uri.is_empty() || uri.len() > 2_000 || uri.contains(char::is_whitespace) {
-            continue;
-        }
-        out.push(LinkRect {
-            x0: r[0].min(r[2]) as f32 - x_off,
-            x1: r[0].max(r[2]) as f32 - x_off,
-            top: top - r[1].max(r[3]) as f32,
-            bottom: top - r[1].min(r[3]) as f32,
-            uri: uri.to_string(),
-        });
-    }
-    out
-}
-
-/// Attach the URI of each link to the spans whose centre lies inside its rectangle.
-fn attach_links(spans: &mut [Span], links: &[LinkRect]) {
-    for s in spans.iter_mut() {
-        let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
-        if let Some(l) = links.iter().rev().find(|l| l.contains(cx, cy)) {
-            s.link = Some(l.uri.clone());
-        }
     }
 }
 

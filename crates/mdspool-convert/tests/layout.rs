@@ -364,3 +364,49 @@ fn text_turned_by_a_quarter_is_read_in_its_own_frame() {
         ]
     );
 }
+
+#[test]
+fn filled_form_fields_and_text_boxes_are_text() {
+    // "Zoë Müller" as a UTF-16 text string, the way form fillers write non-ASCII values.
+    let utf16: String = "Zoë Müller"
+        .encode_utf16()
+        .map(|u| format!("{u:04X}"))
+        .collect();
+    let mut p = PageSpec::default();
+    p.text(BOLD, 16.0, 72.0, 720.0, "Application");
+    p.text(REG, 10.0, 72.0, 680.0, "Name:");
+    p.annotation(
+        [150.0, 674.0, 350.0, 692.0],
+        &format!("/Subtype /Widget /FT /Tx /T (name) /DA (/Helv 10 Tf 0 g) /V <FEFF{utf16}>"),
+    );
+    p.text(REG, 10.0, 72.0, 640.0, "Reason:");
+    p.annotation(
+        [150.0, 590.0, 450.0, 650.0],
+        "/Subtype /Widget /FT /Tx /Ff 4096 /T (why) /DA (/Helv 0 Tf 0 g) /V (First line\\rSecond line)",
+    );
+    // A hidden field shows nothing; a button has no text value.
+    p.annotation(
+        [150.0, 500.0, 350.0, 520.0],
+        "/Subtype /Widget /FT /Tx /F 2 /T (secret) /V (Hidden value)",
+    );
+    p.annotation(
+        [150.0, 470.0, 170.0, 490.0],
+        "/Subtype /Widget /FT /Btn /T (ok) /V /Yes /AS /Yes",
+    );
+    p.annotation(
+        [72.0, 420.0, 300.0, 440.0],
+        "/Subtype /FreeText /DA (/Helv 10 Tf) /Contents (Reviewed by the clerk)",
+    );
+    let md = md_lines(&[p]);
+    let all = md.join("\n");
+    assert!(all.contains("Name: Zoë Müller"), "{md:?}");
+    assert!(
+        all.contains("First line") && all.contains("Second line"),
+        "{md:?}"
+    );
+    assert!(all.contains("Reviewed by the clerk"), "{md:?}");
+    assert!(
+        !all.contains("Hidden value") && !all.contains("Yes"),
+        "{md:?}"
+    );
+}

@@ -16,7 +16,8 @@ pub const HEB: &str = "F5";
 #[derive(Default)]
 pub struct PageSpec {
     content: String,
-    links: Vec<([f32; 4], String)>,
+    /// Annotation dictionaries (links, form fields, text boxes).
+    annots: Vec<String>,
 }
 
 impl PageSpec {
@@ -61,7 +62,18 @@ impl PageSpec {
     }
 
     pub fn link(&mut self, rect: [f32; 4], uri: &str) -> &mut Self {
-        self.links.push((rect, uri.to_string()));
+        self.annotation(
+            rect,
+            &format!("/Subtype /Link /Border [0 0 0] /A << /S /URI /URI ({uri}) >>"),
+        )
+    }
+
+    /// Any annotation: `entries` go into its dictionary beside `/Type /Annot /Rect [..]`.
+    pub fn annotation(&mut self, rect: [f32; 4], entries: &str) -> &mut Self {
+        self.annots.push(format!(
+            "<< /Type /Annot /Rect [{} {} {} {}] {entries} >>",
+            rect[0], rect[1], rect[2], rect[3]
+        ));
         self
     }
 }
@@ -113,12 +125,9 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
             p.content
         ));
         let mut annots = Vec::new();
-        for (r, uri) in &p.links {
+        for a in &p.annots {
             annots.push(objs.len() + 1);
-            objs.push(format!(
-                "<< /Type /Annot /Subtype /Link /Rect [{} {} {} {}] /Border [0 0 0] /A << /S /URI /URI ({uri}) >> >>",
-                r[0], r[1], r[2], r[3]
-            ));
+            objs.push(a.clone());
         }
         let annots = if annots.is_empty() {
             String::new()

@@ -1,0 +1,178 @@
+//! What a page's annotations add to its text layer: the targets of URI links, and the text a
+//! reader sees in filled-in form fields and text boxes. A field's text is not in the page's content
+//! stream but in the annotation (its value, drawn by its appearance stream), so a filled form read
+//! from the content alone comes out blank where the answers are.
+
+use pdf_oxide::PdfDocument;
+use pdf_oxide::annotation_types::WidgetFieldType;
+use pdf_oxide::annotations::{Annotation, LinkAction};
+use pdf_oxide::object::Object;
+
+use super::model::Span;
+use super::reader::decode_text_string;
+use super::words::LinkRect;
+
+/// Upper bound on annotations looked at per page.
+const MAX_ANNOTS: usize = 2_000;
+/// Upper bound on the characters taken from one field.
+const MAX_FIELD_CHARS: usize = 20_000;
+
+/// The page's URI link annotations, as rectangles in page coordinates.
+pub(crate) fn link_rects(annots: &[Annotation], x_off: f32, top: f32) -> Vec<LinkRect> {
+    let mut out = Vec::new();
+    for a in annots.iter().take(MAX_ANNOTS) {
+        let (Some(LinkAction::Uri(uri)), Some(r)) = (&a.action, a.rect) else {
+            continue;
+        };
+        let uri = uri.trim();
+        if uri.is_empty() || uri.len() > 2_000 || uri.contains(char::is_whitespace) {
+            continue;
+        }
+        out.push(LinkRect {
+            x0: r[0].min(r[2]) as f32 - x_off,
+            x1: r[0].max(r[2]) as f32 - x_off,
+            top: top - r[1].max(r[3]) as f32,
+            bottom: top - r[1].min(r[3]) as f32,
+            uri: uri.to_string(),
+        });
+    }
+    out
+}
+
+/// Attach the URI of each link to the spans whose centre lies inside its rectangle.
+pub(crate) fn attach_links(spans: &mut [Span], links: &[LinkRect]) {
+    for s in spans.iter_mut() {
+        let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+        if let Some(l) = links.iter().rev().find(|l| l.contains(cx, cy)) {
+            s.link = Some(l.uri.clone());
+        }
+    }
+}
+
+/// Text of the page's filled-in text and choice fields and of its text boxes, as spans placed in
+/// their rectangles. A field whose text the page content already shows there is left out.
+pub(crate) fn field_spans(
+    doc: &PdfDocument,
+    annots: &[Annotation],
+    x_off: f32,
+    top: f32,
+    shown: &[Span],
+) -> Vec<Span> {
+    let mut out = Vec::new();
+    for a in annots.iter().take(MAX_ANNOTS) {
+        if a.flags.is_hidden() {
+            continue;
+        }
+        let Some(r) = a.rect else { continue };
+        let widget = a.subtype.as_deref() == Some("Widget");
+        let text = match (&a.field_type, widget) {
+            (Some(WidgetFieldType::Text | WidgetFieldType::Choice { .. }), true) => {
+                field_value(doc, a)
+            }
+            (_, false) if a.subtype.as_deref() == Some("FreeText") => a.contents.clone(),
+            _ => None,
+        };
+        let Some(text) = text else { continue };
+        let text: String = text.chars().take(MAX_FIELD_CHARS).collect();
+        let lines: Vec<&str> = text
+            .split(['\r', '\n'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let (x0, x1) = (r[0].min(r[2]) as f32, r[0].max(r[2]) as f32);
+        let (y0, y1) = (r[1].min(r[3]) as f32, r[1].max(r[3]) as f32);
+        if !(x0.is_finite() && x1.is_finite() && y0.is_finite() && y1.is_finite()) {
+            continue;
+        }
+        let height = (y1 - y0).max(1.0);
+        let size = match da_font_size(doc, a) {
+            Some(s) if s >= 1.0 => s.min(72.0),
+            _ => (height * 0.7).clamp(4.0, 12.0),
+        };
+        let first = lines[0].split_whitespace().next().unwrap_or("");
+        let (l, t, rt, b) = (x0 - x_off, top - y1, x1 - x_off, top - y0);
+        let already = shown.iter().any(|s| {
+            let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+            cx >= l && cx <= rt && cy >= t && cy <= b && s.text.contains(first)
+        });
+        if already {
+            continue;
+        }
+        // One line sits in the middle of its box; several start at its top.
+        let mut baseline = if lines.len() == 1 && height < 2.5 * size {
+            y0 + (height - size) / 2.0 + 0.25 * size
+        } else {
+            y1 - 2.0 - size
+        };
+        for line in lines {
+            let width = 0.5 * size * line.chars().count() as f32;
+            out.push(Span {
+                text: line.to_string(),
+                x0: l + 2.0,
+                x1: (l + 2.0 + width).min(rt.max(l + 2.0 + size)),
+                top: top - baseline - size,
+                bottom: top - baseline,
+                size,
+                bold: false,
+                italic: false,
+                mono: false,
+                link: None,
+                font: String::new(),
+            });
+            baseline -= 1.15 * size;
+        }
+    }
+    out
+}
+
+/// A field's value (`/V`, inherited from its parent field), decoded as a PDF text string; a list of
+/// selected choices is joined.
+fn field_value(doc: &PdfDocument, a: &Annotation) -> Option<String> {
+    let v = inherited(doc, a, "V")?;
+    let s = match v {
+        Object::String(b) => decode_text_string(&b),
+        Object::Array(items) => items
+            .iter()
+            .filter_map(|o| match doc.resolve_object(o).ok()? {
+                Object::String(b) => Some(decode_text_string(&b)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => return None,
+    };
+    let s = s.trim_matches(['\0', ' ']).to_string();
+    (!s.is_empty()).then_some(s)
+}
+
+/// The font size of a field's default appearance (`/DA (/Helv 10 Tf 0 g)`); 0 means auto.
+fn da_font_size(doc: &PdfDocument, a: &Annotation) -> Option<f32> {
+    let Object::String(da) = inherited(doc, a, "DA")? else {
+        return None;
+    };
+    let da = String::from_utf8_lossy(&da).into_owned();
+    let words: Vec<&str> = da.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == "Tf")?;
+    words.get(at.checked_sub(1)?)?.parse::<f32>().ok()
+}
+
+/// An entry of the widget's dictionary or of the nearest parent field that has it.
+fn inherited(doc: &PdfDocument, a: &Annotation, key: &str) -> Option<Object> {
+    let dict = a.raw_dict.as_ref()?;
+    if let Some(v) = dict.get(key) {
+        return doc.resolve_object(v).ok();
+    }
+    let mut parent = dict.get("Parent").cloned();
+    for _ in 0..16 {
+        let p = doc.resolve_object(&parent?).ok()?;
+        let d = p.as_dict()?;
+        if let Some(v) = d.get(key) {
+            return doc.resolve_object(v).ok();
+        }
+        parent = d.get("Parent").cloned();
+    }
+    None
+}
