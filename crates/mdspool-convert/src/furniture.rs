@@ -17,13 +17,13 @@ const PAGE_NUMBER_MARGIN: f32 = 0.15;
 /// looked for.
 const SHORT_DOC_MARGIN: f32 = 0.09;
 
-/// Normalise a line for repetition tests: digits folded so "Page 3" matches "Page 4".
+/// Normalise a line for repetition tests: digits folded so "Page 3" matches "Page 4". Case is kept:
+/// a running header set in capitals ("SPARSE NEBULA") is not the section heading it names.
 fn furniture_key(t: &str) -> String {
     t.chars()
         .filter(|c| !c.is_whitespace())
         .map(|c| if c.is_ascii_digit() { '#' } else { c })
         .collect::<String>()
-        .to_lowercase()
 }
 
 /// A bare page number or "Page N (of M)".
@@ -222,10 +222,7 @@ fn is_date(words: &[&str]) -> bool {
 }
 
 fn exact_key(t: &str) -> String {
-    t.chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_lowercase()
+    t.chars().filter(|c| !c.is_whitespace()).collect::<String>()
 }
 
 /// Whether the line lies in the top or bottom `share` of the page.
