@@ -410,3 +410,35 @@ fn filled_form_fields_and_text_boxes_are_text() {
         "{md:?}"
     );
 }
+
+#[test]
+fn a_heading_is_not_the_capitalised_running_header_that_names_it() {
+    // fancyhdr-style: the header repeats the current section's name in capitals; the section
+    // itself starts at the top of page 2, inside the header band.
+    let pages: Vec<PageSpec> = (1..=3)
+        .map(|n| {
+            let mut p = PageSpec::default();
+            let running = if n == 1 {
+                "INTRODUCTION"
+            } else {
+                "SPARSE NEBULA"
+            };
+            p.text(REG, 8.0, 450.0, 770.0, running);
+            if n == 2 {
+                p.text(BOLD, 14.0, 72.0, 735.0, "Sparse Nebula");
+            }
+            body(&mut p, 72.0, 700.0, &[&format!("Content of page {n}.")]);
+            p
+        })
+        .collect();
+    assert_eq!(
+        md_lines(&pages),
+        [
+            "INTRODUCTION",
+            "Content of page 1.",
+            "# Sparse Nebula",
+            "Content of page 2.",
+            "Content of page 3."
+        ]
+    );
+}
