@@ -411,7 +411,10 @@ fn split_at_wide_advances(
             start.get_or_insert(*x);
             piece.push(c);
         }
-        if *w > wide || c.is_whitespace() && *w > 0.6 * span.size {
+        // Once a span has shown one jump, a narrower one is believed too: no letter advances
+        // 1.5 em ("Share" and "Status" of two columns, the jump folded into the "e").
+        let jump = if c.is_whitespace() { 0.6 } else { 1.5 } * span.size;
+        if *w > jump {
             if let Some(x0) = start.take() {
                 let x1 = if c.is_whitespace() {
                     *x

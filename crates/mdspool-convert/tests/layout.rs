@@ -442,3 +442,32 @@ fn a_heading_is_not_the_capitalised_running_header_that_names_it() {
         ]
     );
 }
+
+#[test]
+fn a_column_jump_set_as_character_spacing_separates_cells() {
+    // ghostscript-style table header: the jump between "Share" and "Status" is a character
+    // spacing (Tc) inside one string "eS", and word spaces are stretched with Tw.
+    let mut p = PageSpec::default();
+    p.raw(
+        "BT /F2 10 Tf 1 0 0 1 72 700 Tm 54.66 Tw (Item T)Tj 84.11 0 Td 53.33 Tw (otal Shar)Tj \
+         17.21 Tc 96.12 0 Td (eS)Tj 0 Tc 29.44 0 Td (tatus)Tj ET",
+    );
+    let rows = [
+        ("Crane", "$97,047.45", "8.0%", "Active"),
+        ("Survey", "$66,123.53", "67.4%", "Closed"),
+        ("Vessel", "$76,131.26", "55.9%", "Pending"),
+    ];
+    for (i, (a, b, c, d)) in rows.iter().enumerate() {
+        let y = 686.0 - 14.0 * i as f32;
+        p.text(REG, 10.0, 72.0, y, a);
+        p.text(REG, 10.0, 150.0, y, b);
+        p.text(REG, 10.0, 230.0, y, c);
+        p.text(REG, 10.0, 275.0, y, d);
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], "| Item | Total | Share | Status |", "{md:?}");
+    assert!(
+        md.contains(&"| Vessel | $76,131.26 | 55.9% | Pending |".to_string()),
+        "{md:?}"
+    );
+}
