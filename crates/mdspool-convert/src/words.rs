@@ -115,34 +115,46 @@ pub(crate) fn respace(mut shown: Vec<Shown>, links: &[LinkRect], out: &mut Vec<S
 
 /// The parser's glyph widths are advances, and include character spacing (`Tc`), which some producers
 /// use to set word gaps ("s" and "t" of "improves the" drawn as one string with 3.5 pt between
-/// letters). A glyph's own width is its median advance on the page in its font and size.
+/// letters). A glyph's own width is its median advance on the page in its font and size; a letter
+/// seen fewer than three times at that size (once, in a heading) borrows its width in em from the
+/// same font at other sizes when that is clearly narrower.
 fn narrow_to_ink(shown: &mut [Shown]) {
     use std::collections::HashMap;
-    let key = |s: &Span, c: char| (s.font.clone(), s.size.to_bits(), c);
-    let mut widths: HashMap<(String, u32, char), Vec<f32>> = HashMap::new();
+    let median = |mut v: Vec<f32>| {
+        v.sort_by(f32::total_cmp);
+        (v.get(v.len() / 2).copied().unwrap_or(0.0), v.len())
+    };
+    let mut sized: HashMap<(String, u32, char), Vec<f32>> = HashMap::new();
+    let mut em: HashMap<(String, char), Vec<f32>> = HashMap::new();
     for s in shown.iter() {
+        let size = s.span.size.max(1.0);
         for g in &s.glyphs {
-            widths
-                .entry(key(&s.span, g.c))
+            let w = g.x1 - g.x0;
+            let font = s.span.font.clone();
+            em.entry((font.clone(), g.c)).or_default().push(w / size);
+            sized
+                .entry((font, size.to_bits(), g.c))
                 .or_default()
-                .push(g.x1 - g.x0);
+                .push(w);
         }
     }
     // The median: letter spacing widens a few advances, kerning narrows a few.
-    let ink: HashMap<(String, u32, char), f32> = widths
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort_by(f32::total_cmp);
-            let m = v.get(v.len() / 2).copied().unwrap_or(0.0);
-            (k, m)
-        })
-        .collect();
+    let sized: HashMap<_, _> = sized.into_iter().map(|(k, v)| (k, median(v))).collect();
+    let em: HashMap<_, _> = em.into_iter().map(|(k, v)| (k, median(v).0)).collect();
     for s in shown.iter_mut() {
-        let span = &s.span;
+        let size = s.span.size.max(1.0);
+        let font = &s.span.font;
         for g in &mut s.glyphs {
-            if let Some(w) = ink.get(&key(span, g.c)) {
-                g.x1 = g.x0 + w.max(0.0);
-            }
+            let Some(&(w, n)) = sized.get(&(font.clone(), size.to_bits(), g.c)) else {
+                continue;
+            };
+            // Only a clear widening is taken out (a word gap of 0.15 em or more), not the small
+            // differences of a font condensed at one size.
+            let w = match em.get(&(font.clone(), g.c)) {
+                Some(e) if n < 3 && w - e * size >= 0.15 * size => e * size,
+                _ => w,
+            };
+            g.x1 = g.x0 + w.max(0.0);
         }
     }
 }

@@ -471,3 +471,26 @@ fn a_column_jump_set_as_character_spacing_separates_cells() {
         "{md:?}"
     );
 }
+
+#[test]
+fn a_word_gap_set_as_character_spacing_in_a_heading_is_a_space() {
+    // ghostscript-style: the gap after "Workflow" is character spacing on its last letter, a
+    // letter the heading's font and size use only there (its width comes from other sizes).
+    let mut p = PageSpec::default();
+    p.raw("BT /F2 16 Tf 72 720 Td (Steep Workflo)Tj 4 Tc (w)Tj 0 Tc (Policy)Tj ET");
+    p.text(
+        BOLD,
+        10.0,
+        72.0,
+        690.0,
+        "Now we wrote a few new words with w: wow, we were wise now.",
+    );
+    body(
+        &mut p,
+        72.0,
+        670.0,
+        &["The body follows in the regular face."],
+    );
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], "# Steep Workflow Policy", "{md:?}");
+}
