@@ -41,6 +41,30 @@ fn cell_count(row: &[Line]) -> usize {
     n.max(row.len())
 }
 
+/// A line of justified prose: four or more words (spans starting with a letter) set apart by gaps
+/// that are all alike and wider than a plain space. Justification spreads a line's slack evenly;
+/// the gaps between table cells follow the columns' widths instead.
+fn evenly_spaced_words(row: &[Line]) -> bool {
+    let mut spans: Vec<&Span> = row.iter().flat_map(|l| &l.spans).collect();
+    if spans.len() < 4 {
+        return false;
+    }
+    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let size = spans.iter().map(|s| s.size).fold(0.0f32, f32::max).max(1.0);
+    let words = spans
+        .iter()
+        .filter(|s| s.text.trim_start().starts_with(char::is_alphabetic))
+        .count();
+    if words * 4 < spans.len() * 3 {
+        return false;
+    }
+    let gaps: Vec<f32> = spans.windows(2).map(|w| w[1].x0 - w[0].ink_x1()).collect();
+    let (lo, hi) = gaps
+        .iter()
+        .fold((f32::MAX, f32::MIN), |(l, h), g| (l.min(*g), h.max(*g)));
+    lo >= 0.3 * size && hi - lo <= 0.12 * size
+}
+
 pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -107,6 +131,11 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if multi < 2 {
         return None;
     }
+    // Justified prose in a narrow column: its stretched word gaps look like cell gaps.
+    let even = slice.iter().filter(|r| evenly_spaced_words(r)).count();
+    if even * 2 >= multi {
+        return None;
+    }
     // Column bands: union of the x-intervals of the spans of multi-cell rows (word gaps fall at
     // different places from row to row and close up; the gaps between columns stay open).
     let mut iv: Vec<(f32, f32)> = slice
@@ -133,7 +162,14 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if frags.iter().filter(|l| l.all_mono()).count() * 5 >= frags.len() * 4 {
         return None;
     }
-    let ruled = has_rules(rules, top(slice.first()?), bottom(slice.last()?));
+    let (left, right) = (bands.first()?.0, bands.last()?.1);
+    let ruled = has_rules(
+        rules,
+        top(slice.first()?),
+        bottom(slice.last()?),
+        left,
+        right,
+    );
     // Need enough evidence: three aligned rows, or two with ruling lines around them.
     if multi < 3 && !ruled {
         return None;
@@ -207,10 +243,13 @@ fn cell_text(spans: &[Span]) -> String {
     collapse_spaces(&clean(&join_spans(spans)).replace('|', "\\|"))
 }
 
-fn has_rules(rules: &[Rule], top: f32, bottom: f32) -> bool {
+/// Two or more horizontal rules around the rows and under them (a rule of a table in the next
+/// column, beside the rows, does not count).
+fn has_rules(rules: &[Rule], top: f32, bottom: f32, left: f32, right: f32) -> bool {
     rules
         .iter()
         .filter(|r| r.is_horizontal() && r.top >= top - 20.0 && r.bottom <= bottom + 20.0)
+        .filter(|r| r.x1.min(right) - r.x0.max(left) > 0.0)
         .count()
         >= 2
 }

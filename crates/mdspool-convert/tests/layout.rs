@@ -494,3 +494,45 @@ fn a_word_gap_set_as_character_spacing_in_a_heading_is_a_space() {
     let md = md_lines(&[p]);
     assert_eq!(md[0], "# Steep Workflow Policy", "{md:?}");
 }
+
+#[test]
+fn justified_lines_of_a_narrow_column_are_no_table() {
+    // Each line is justified across 180 pt: its words drawn one by one, the slack spread evenly,
+    // so the gaps are wider than a cell gap but alike within the line.
+    // Words of like lengths put the gaps of every line at about the same places, as happens by
+    // chance in a narrow column.
+    let lines: [&[&str]; 4] = [
+        &["The", "archive", "extends", "tunnels"],
+        &["beyond", "coastal", "ledgers", "quietly"],
+        &["measures", "narrow", "shelves", "beneath"],
+        &["modern", "harbour", "walls", "today."],
+    ];
+    // Helvetica advance widths (1/1000 em) of the letters used.
+    let em = |c: char| match c {
+        'f' | 't' | '.' => 278,
+        'i' | 'l' => 222,
+        'r' => 333,
+        'c' | 'k' | 's' | 'v' | 'x' | 'y' | 'z' => 500,
+        'm' => 833,
+        'w' => 722,
+        'T' => 611,
+        _ => 556,
+    };
+    let width = |w: &str| w.chars().map(|c| em(c) as f32 / 100.0).sum::<f32>();
+    let mut p = PageSpec::default();
+    for (i, words) in lines.iter().enumerate() {
+        let used: f32 = words.iter().map(|w| width(w)).sum();
+        let gap = (180.0 - used) / (words.len() - 1) as f32;
+        let mut x = 72.0;
+        for w in words.iter() {
+            p.text(REG, 10.0, x, 700.0 - 13.0 * i as f32, w);
+            x += width(w) + gap;
+        }
+    }
+    let md = md_lines(&[p]);
+    assert!(md.iter().all(|l| !l.starts_with('|')), "{md:?}");
+    assert!(
+        md[0].starts_with("The archive extends tunnels beyond"),
+        "{md:?}"
+    );
+}
