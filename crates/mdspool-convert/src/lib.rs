@@ -11,6 +11,7 @@ mod engine;
 pub mod external;
 mod fonts;
 mod furniture;
+mod glyphs;
 mod grid;
 mod layout;
 mod markdown;

@@ -15,6 +15,7 @@ use super::bidi;
 use super::fonts::{
     font_key, is_dingbat_font, is_mono_name, name_is_bold, name_is_italic, name_is_regular,
 };
+use super::glyphs;
 use super::model::{Page, Span};
 use super::rotated;
 use super::words;
@@ -23,9 +24,6 @@ use super::words;
 const MAX_PAGES: usize = 20_000;
 /// Upper bound on spans kept per page; beyond this the page is noise (fuzzed or vector-text art).
 const MAX_SPANS_PER_PAGE: usize = 60_000;
-/// Upper bound on the characters of one baseline searched when reading a right-to-left span from
-/// its glyph positions (beyond it the span keeps the parser's text).
-const MAX_CHARS_PER_BASELINE: usize = 5_000;
 
 /// An opened document plus what we know about it.
 pub(crate) struct Document {
@@ -141,7 +139,7 @@ impl Document {
             return Ok(rotated::page(doc, index, turn, &raw, (llx, lly, urx, ury)));
         }
         let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
-        let mut glyphs: Option<PageGlyphs> = None;
+        let mut glyphs: Option<glyphs::PageGlyphs> = None;
         // Spans with usable glyph positions get their word spaces decided again (`words.rs`).
         let mut shown: Vec<words::Shown> = Vec::new();
         // On a right-to-left page every span holding right-to-left letters is read from the right
@@ -194,7 +192,7 @@ impl Document {
                 .nth(1)
                 .is_some();
             if !splits && rtl_span && several {
-                let g = glyphs.get_or_insert_with(|| PageGlyphs::read(doc, index));
+                let g = glyphs.get_or_insert_with(|| glyphs::PageGlyphs::read(doc, index));
                 if let Some(text) = g.logical_text(&s.text, b.x, b.x + b.width.abs(), b.y, size) {
                     spans.push(Span { text, ..span });
                     continue;
@@ -252,133 +250,6 @@ impl Document {
             rtl: false,
         })
     }
-}
-
-/// The page's characters as drawn (content-stream order, horizontal only), sorted by baseline, for
-/// reading right-to-left spans from their glyph positions.
-struct PageGlyphs {
-    /// (baseline y, stream index, character, x0, x1), sorted by y then stream index.
-    chars: Vec<(f32, usize, char, f32, f32)>,
-}
-
-impl PageGlyphs {
-    fn read(doc: &PdfDocument, index: usize) -> PageGlyphs {
-        let mut chars: Vec<(f32, usize, char, f32, f32)> = doc
-            .extract_chars(index)
-            .unwrap_or_default()
-            .into_iter()
-            .enumerate()
-            .filter(|(_, c)| {
-                let b = c.bbox;
-                c.rotation_degrees.abs() <= 1.0
-                    && b.x.is_finite()
-                    && b.y.is_finite()
-                    && b.width.is_finite()
-            })
-            .map(|(i, c)| (c.bbox.y, i, c.char, c.bbox.x, c.bbox.x + c.bbox.width.abs()))
-            .collect();
-        chars.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        PageGlyphs { chars }
-    }
-
-    /// The text of a right-to-left span (`text` as the parser gave it, box `x0..x1`, baseline `y`)
-    /// rebuilt in logical order from the positions of its glyphs, or `None` when the glyphs found
-    /// there are not the span's characters (see `same_letters`) or the baseline is too crowded to
-    /// search.
-    fn logical_text(&self, text: &str, x0: f32, x1: f32, y: f32, size: f32) -> Option<String> {
-        let tol = 0.3 * size;
-        let lo = self.chars.partition_point(|c| c.0 < y - tol);
-        let hi = self.chars.partition_point(|c| c.0 <= y + tol);
-        if hi.saturating_sub(lo) > MAX_CHARS_PER_BASELINE {
-            return None;
-        }
-        let mut mine: Vec<(usize, char, f32, f32)> = self
-            .chars
-            .get(lo..hi)?
-            .iter()
-            .filter(|c| {
-                let mid = (c.3 + c.4) / 2.0;
-                mid >= x0 - 0.5 && mid <= x1 + 0.5
-            })
-            .map(|c| (c.1, c.2, c.3, c.4))
-            .collect();
-        mine.sort_by_key(|c| c.0);
-        let drawn: String = mine.iter().map(|c| c.1).collect();
-        if !same_letters(&drawn, text) {
-            return None;
-        }
-        let letters: Vec<(char, f32, f32)> = mine
-            .iter()
-            .filter(|c| !c.1.is_whitespace())
-            .map(|c| (c.1, c.2, c.3))
-            .collect();
-        let mut glyphs = bidi::glyphs_from_chars(&letters);
-        glyphs.sort_by(|a, b| (a.x0 + a.x1).total_cmp(&(b.x0 + b.x1)));
-        let glyphs = bidi::join_lam_alef(glyphs, size);
-        // Word breaks from the glyph positions (space characters may be missing or misplaced).
-        let mut spaced: Vec<bidi::Glyph> = Vec::with_capacity(glyphs.len() * 2);
-        for g in glyphs {
-            let prev_x1 = spaced.last().map(|p| p.x1);
-            if let Some(px1) = prev_x1
-                && g.x0 - px1 > 0.15 * size
-            {
-                spaced.push(bidi::Glyph {
-                    text: " ".to_string(),
-                    x0: px1,
-                    x1: g.x0,
-                });
-            }
-            spaced.push(g);
-        }
-        // A space drawn beyond the left end follows the text; beyond the right end, precedes it.
-        let left = spaced.first().map_or(x0, |g| g.x0);
-        let right = spaced.last().map_or(x1, |g| g.x1);
-        let spaces = mine.iter().filter(|c| c.1.is_whitespace());
-        let (mut before, mut after) = (false, false);
-        for c in spaces {
-            let mid = (c.2 + c.3) / 2.0;
-            after |= mid < left;
-            before |= mid > right;
-        }
-        let mut out = String::new();
-        if before {
-            out.push(' ');
-        }
-        out.push_str(&bidi::logical_rtl(spaced));
-        if after {
-            out.push(' ');
-        }
-        Some(out)
-    }
-}
-
-/// Whether the characters drawn in a span's box are the span's characters: the same multiset of
-/// visible characters up to combining marks, with at most a fifth of them differing (the parser's
-/// span text sometimes repeats a glyph of a stretched word that was drawn once).
-fn same_letters(drawn: &str, text: &str) -> bool {
-    let visible = |t: &str| {
-        let mut v: Vec<char> = t
-            .chars()
-            .filter(|c| !c.is_whitespace() && !bidi::is_mark(*c))
-            .collect();
-        v.sort_unstable();
-        v
-    };
-    let (a, b) = (visible(drawn), visible(text));
-    let (mut i, mut j, mut common) = (0, 0, 0usize);
-    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
-        match x.cmp(y) {
-            std::cmp::Ordering::Equal => {
-                common += 1;
-                i += 1;
-                j += 1;
-            }
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-        }
-    }
-    let most = a.len().max(b.len());
-    common > 0 && 5 * (most - common) <= most
 }
 
 /// Push `span` with `text`, cut into pieces wherever one glyph's advance is far wider than a glyph

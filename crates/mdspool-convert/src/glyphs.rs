@@ -1,0 +1,145 @@
+//! The page's characters as the parser drew them, one by one with their positions: right-to-left
+//! spans are read again from these (the parser's span text can be in visual order or repeat a glyph),
+//! so the reader keeps them apart from its span handling.
+
+use pdf_oxide::PdfDocument;
+
+use super::bidi;
+
+/// Upper bound on the characters of one baseline searched when reading a right-to-left span from
+/// its glyph positions (beyond it the span keeps the parser's text).
+const MAX_CHARS_PER_BASELINE: usize = 5_000;
+
+/// The page's characters as drawn (content-stream order, horizontal only), sorted by baseline, for
+/// reading right-to-left spans from their glyph positions.
+pub(crate) struct PageGlyphs {
+    /// (baseline y, stream index, character, x0, x1), sorted by y then stream index.
+    chars: Vec<(f32, usize, char, f32, f32)>,
+}
+
+impl PageGlyphs {
+    pub(crate) fn read(doc: &PdfDocument, index: usize) -> PageGlyphs {
+        let mut chars: Vec<(f32, usize, char, f32, f32)> = doc
+            .extract_chars(index)
+            .unwrap_or_default()
+            .into_iter()
+            .enumerate()
+            .filter(|(_, c)| {
+                let b = c.bbox;
+                c.rotation_degrees.abs() <= 1.0
+                    && b.x.is_finite()
+                    && b.y.is_finite()
+                    && b.width.is_finite()
+            })
+            .map(|(i, c)| (c.bbox.y, i, c.char, c.bbox.x, c.bbox.x + c.bbox.width.abs()))
+            .collect();
+        chars.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        PageGlyphs { chars }
+    }
+
+    /// The text of a right-to-left span (`text` as the parser gave it, box `x0..x1`, baseline `y`)
+    /// rebuilt in logical order from the positions of its glyphs, or `None` when the glyphs found
+    /// there are not the span's characters (see `same_letters`) or the baseline is too crowded to
+    /// search.
+    pub(crate) fn logical_text(
+        &self,
+        text: &str,
+        x0: f32,
+        x1: f32,
+        y: f32,
+        size: f32,
+    ) -> Option<String> {
+        let tol = 0.3 * size;
+        let lo = self.chars.partition_point(|c| c.0 < y - tol);
+        let hi = self.chars.partition_point(|c| c.0 <= y + tol);
+        if hi.saturating_sub(lo) > MAX_CHARS_PER_BASELINE {
+            return None;
+        }
+        let mut mine: Vec<(usize, char, f32, f32)> = self
+            .chars
+            .get(lo..hi)?
+            .iter()
+            .filter(|c| {
+                let mid = (c.3 + c.4) / 2.0;
+                mid >= x0 - 0.5 && mid <= x1 + 0.5
+            })
+            .map(|c| (c.1, c.2, c.3, c.4))
+            .collect();
+        mine.sort_by_key(|c| c.0);
+        let drawn: String = mine.iter().map(|c| c.1).collect();
+        if !same_letters(&drawn, text) {
+            return None;
+        }
+        let letters: Vec<(char, f32, f32)> = mine
+            .iter()
+            .filter(|c| !c.1.is_whitespace())
+            .map(|c| (c.1, c.2, c.3))
+            .collect();
+        let mut glyphs = bidi::glyphs_from_chars(&letters);
+        glyphs.sort_by(|a, b| (a.x0 + a.x1).total_cmp(&(b.x0 + b.x1)));
+        let glyphs = bidi::join_lam_alef(glyphs, size);
+        // Word breaks from the glyph positions (space characters may be missing or misplaced).
+        let mut spaced: Vec<bidi::Glyph> = Vec::with_capacity(glyphs.len() * 2);
+        for g in glyphs {
+            let prev_x1 = spaced.last().map(|p| p.x1);
+            if let Some(px1) = prev_x1
+                && g.x0 - px1 > 0.15 * size
+            {
+                spaced.push(bidi::Glyph {
+                    text: " ".to_string(),
+                    x0: px1,
+                    x1: g.x0,
+                });
+            }
+            spaced.push(g);
+        }
+        // A space drawn beyond the left end follows the text; beyond the right end, precedes it.
+        let left = spaced.first().map_or(x0, |g| g.x0);
+        let right = spaced.last().map_or(x1, |g| g.x1);
+        let spaces = mine.iter().filter(|c| c.1.is_whitespace());
+        let (mut before, mut after) = (false, false);
+        for c in spaces {
+            let mid = (c.2 + c.3) / 2.0;
+            after |= mid < left;
+            before |= mid > right;
+        }
+        let mut out = String::new();
+        if before {
+            out.push(' ');
+        }
+        out.push_str(&bidi::logical_rtl(spaced));
+        if after {
+            out.push(' ');
+        }
+        Some(out)
+    }
+}
+
+/// Whether the characters drawn in a span's box are the span's characters: the same multiset of
+/// visible characters up to combining marks, with at most a fifth of them differing (the parser's
+/// span text sometimes repeats a glyph of a stretched word that was drawn once).
+fn same_letters(drawn: &str, text: &str) -> bool {
+    let visible = |t: &str| {
+        let mut v: Vec<char> = t
+            .chars()
+            .filter(|c| !c.is_whitespace() && !bidi::is_mark(*c))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (a, b) = (visible(drawn), visible(text));
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+        }
+    }
+    let most = a.len().max(b.len());
+    common > 0 && 5 * (most - common) <= most
+}
