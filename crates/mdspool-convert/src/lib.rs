@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 mod annots;
 mod bidi;
 mod blocks;
+mod columns;
 mod engine;
 pub mod external;
 mod fonts;

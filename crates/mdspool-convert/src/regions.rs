@@ -5,6 +5,7 @@
 //! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
+use super::columns::columns_ok;
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -26,12 +27,6 @@ impl Region {
 const MAX_DEPTH: usize = 2;
 /// A gutter is at least this many font sizes wide (justified word spaces stay below ~0.6 em).
 const MIN_GUTTER_EM: f32 = 0.8;
-/// Below this width (in font sizes) a gutter needs a longer band to count (rivers of word spaces).
-const NARROW_GUTTER_EM: f32 = 1.5;
-/// A gap this wide (in font sizes) inside one side of a row separates table cells, not words.
-const CELL_GAP_EM: f32 = 1.1;
-/// A gap this wide (in font sizes) in the middle splits a band into halves even without prose.
-const HALVES_GAP_EM: f32 = 4.0;
 /// The gutter's centre lies in the middle of the text: not within this share of either edge.
 const EDGE_SHARE: f32 = 0.18;
 
@@ -106,11 +101,11 @@ pub(crate) fn region_of(regions: &[Region], x: f32, y: f32) -> usize {
 type Band = (usize, usize, Option<(f32, f32)>);
 
 /// One text row: spans sharing a baseline band, with its vertical extent and font size.
-struct Row<'a> {
-    top: f32,
-    bottom: f32,
-    size: f32,
-    spans: Vec<&'a Span>,
+pub(super) struct Row<'a> {
+    pub top: f32,
+    pub bottom: f32,
+    pub size: f32,
+    pub spans: Vec<&'a Span>,
 }
 
 /// Group spans into rows. A glyph taller than two lines (a drop cap) counts only with the line its
@@ -147,6 +142,26 @@ fn rows<'a>(spans: &[&'a Span]) -> Vec<Row<'a>> {
         }
     }
     rows
+}
+
+/// One run of text (no gap of `min` or more inside), narrower than four fifths of `[x0, x1]`, whose
+/// centre is within 3 % of the middle of `[x0, x1]` and which crosses that middle.
+fn centred(row: &Row, x0: f32, x1: f32, min: f32) -> bool {
+    let mut cover: Vec<(f32, f32)> = row.spans.iter().map(|s| (s.x0, s.x1)).collect();
+    cover.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (Some(first), Some(last)) = (cover.first(), cover.last()) else {
+        return false;
+    };
+    let (a, b) = (first.0, cover.iter().map(|c| c.1).fold(last.1, f32::max));
+    let mut reach = a;
+    for &(c0, c1) in &cover {
+        if c0 - reach >= min {
+            return false;
+        }
+        reach = reach.max(c1);
+    }
+    let (width, mid) = (x1 - x0, (x0 + x1) / 2.0);
+    b - a < 0.8 * width && ((a + b) / 2.0 - mid).abs() <= 0.03 * width && a < mid && b > mid
 }
 
 /// Free horizontal intervals of a row inside `[lo, hi]`, at least `min` wide.
@@ -197,7 +212,13 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
     let mut bands: Vec<Band> = Vec::new();
     let mut i = 0;
     while i < rows.len() {
-        let mut gaps = free(&rows[i], lo, hi, min);
+        // A centred line across the middle (a title's second line, an author line) is full-width:
+        // it cannot open a column band, or the gap beside it passes for a gutter.
+        let mut gaps = if centred(&rows[i], x0, x1, min) {
+            Vec::new()
+        } else {
+            free(&rows[i], lo, hi, min)
+        };
         let mut j = i + 1;
         while j < rows.len() && !gaps.is_empty() {
             let next = intersect(&gaps, &free(&rows[j], lo, hi, min), min);
@@ -280,114 +301,4 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
             }
         }
     }
-}
-
-/// Whether the rows read as two text columns on either side of the gap `g`: enough rows, and on each
-/// side at least two rows of words that fill most of that side (lists, labels and table cells do not).
-fn columns_ok(rows: &[Row], g: (f32, f32), em: f32) -> bool {
-    let width = g.1 - g.0;
-    let need = if width < NARROW_GUTTER_EM * em { 5 } else { 3 };
-    if rows.len() < need {
-        return false;
-    }
-    let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
-    let right: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x0 >= g.1)).collect();
-    let (l_ok, l_full) = side(&left, em);
-    let (r_ok, r_full) = side(&right, em);
-    if !(l_ok && r_ok) {
-        return halves(&left, &right, g, em);
-    }
-    // Rows with words on both sides where neither side is a full line of prose are table rows
-    // that happen to leave the gap free: a band with many of them is a wide table, not columns.
-    let (mut both, mut cells) = (0usize, 0usize);
-    for (k, (l, r)) in left.iter().zip(&right).enumerate() {
-        if l.is_some() && r.is_some() {
-            both += 1;
-            cells += usize::from(!l_full[k] && !r_full[k]);
-        }
-    }
-    cells < 3 || cells * 4 <= both
-}
-
-/// Two independent halves whatever their content (a two-page spread, two forms side by side): a very
-/// wide gap in the middle, five rows or more on each side, and rows that mostly do not line up across
-/// the gap (the rows of a table do).
-fn halves(left: &[Option<Part>], right: &[Option<Part>], g: (f32, f32), em: f32) -> bool {
-    let x0 = left.iter().flatten().map(|p| p.x0).fold(f32::MAX, f32::min);
-    let x1 = right
-        .iter()
-        .flatten()
-        .map(|p| p.x1)
-        .fold(f32::MIN, f32::max);
-    let mid = (g.0 + g.1) / 2.0;
-    let central = mid > x0 + 0.4 * (x1 - x0) && mid < x0 + 0.6 * (x1 - x0);
-    let (l, r) = (
-        left.iter().flatten().count(),
-        right.iter().flatten().count(),
-    );
-    let both = left
-        .iter()
-        .zip(right)
-        .filter(|(a, b)| a.is_some() && b.is_some())
-        .count();
-    g.1 - g.0 >= HALVES_GAP_EM * em && central && l >= 5 && r >= 5 && both * 5 <= 3 * l.min(r)
-}
-
-/// What one row holds on one side of a gap.
-struct Part {
-    x0: f32,
-    x1: f32,
-    letters: usize,
-    words: usize,
-    /// Split by a gap as wide as between table cells.
-    cells: bool,
-}
-
-fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
-    let mut mine: Vec<&Span> = row
-        .spans
-        .iter()
-        .copied()
-        .filter(|s| !s.text.is_empty() && on_side(s))
-        .collect();
-    mine.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-    let x0 = mine.first()?.x0;
-    Some(Part {
-        x0,
-        x1: mine.iter().map(|s| s.x1).fold(f32::MIN, f32::max),
-        letters: mine
-            .iter()
-            .map(|s| s.text.chars().filter(|c| c.is_alphabetic()).count())
-            .sum(),
-        words: mine.iter().map(|s| s.text.split_whitespace().count()).sum(),
-        cells: mine
-            .windows(2)
-            .any(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size)),
-    })
-}
-
-/// Whether one side is a text column (at least 6 em wide, a third of its rows or more full lines of
-/// words), and which rows are full lines: most of the side's width, words, no cell gap.
-fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
-    let x0 = parts
-        .iter()
-        .flatten()
-        .map(|p| p.x0)
-        .fold(f32::MAX, f32::min);
-    let x1 = parts
-        .iter()
-        .flatten()
-        .map(|p| p.x1)
-        .fold(f32::MIN, f32::max);
-    let full: Vec<bool> = parts
-        .iter()
-        .map(|p| {
-            p.as_ref().is_some_and(|p| {
-                p.x1 - p.x0 >= 0.6 * (x1 - x0) && p.letters >= 10 && p.words >= 3 && !p.cells
-            })
-        })
-        .collect();
-    let n_full = full.iter().filter(|f| **f).count();
-    let n = parts.iter().flatten().count();
-    (x1 - x0 >= 6.0 * em && n_full >= 2 && n_full * 3 >= n, full)
 }

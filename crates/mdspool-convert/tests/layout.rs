@@ -536,3 +536,41 @@ fn justified_lines_of_a_narrow_column_are_no_table() {
         "{md:?}"
     );
 }
+
+#[test]
+fn a_centred_second_title_line_above_two_columns_stays_with_the_title() {
+    // The title wraps; its short second line and the author line are centred over two columns
+    // whose right one starts lower down, so beside the second line a gap lines up with nothing
+    // on the right: it must not pass for a gutter.
+    let mut p = PageSpec::default();
+    p.text(
+        BOLD,
+        20.0,
+        80.0,
+        740.0,
+        "Flexible Colony Procedure Office Altitude",
+    );
+    p.text(BOLD, 20.0, 237.0, 716.0, "Analysis");
+    p.text(REG, 10.0, 245.0, 690.0, "Tomasz Novak");
+    let left = [
+        "Left column line one goes here and",
+        "continues on the second line of the",
+        "left column until the third line and",
+        "goes on to the fourth line right here",
+        "and ends on the fifth line of it.",
+    ];
+    let right = [
+        "Right column starts with its first",
+        "line and goes on to the second line",
+        "and finally the third line closes.",
+    ];
+    body(&mut p, 72.0, 650.0, &left);
+    body(&mut p, 330.0, 622.0, &right);
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md[0], "# Flexible Colony Procedure Office Altitude Analysis",
+        "{md:?}"
+    );
+    assert!(md.contains(&left.join(" ")), "{md:?}");
+    assert!(md.contains(&right.join(" ")), "{md:?}");
+}

@@ -1,0 +1,123 @@
+//! Whether a white gap in a band of rows is a gutter between two text columns: both sides must read
+//! as columns of prose (or the band as two unrelated halves), so that table cells, labels and lists
+//! beside each other are not taken for columns. The band search itself is in `regions.rs`.
+
+use super::model::Span;
+use super::regions::Row;
+
+/// Below this width (in font sizes) a gutter needs a longer band to count (rivers of word spaces).
+const NARROW_GUTTER_EM: f32 = 1.5;
+/// A gap this wide (in font sizes) inside one side of a row separates table cells, not words.
+const CELL_GAP_EM: f32 = 1.1;
+/// A gap this wide (in font sizes) in the middle splits a band into halves even without prose.
+const HALVES_GAP_EM: f32 = 4.0;
+
+/// Whether the rows read as two text columns on either side of the gap `g`: enough rows, and on each
+/// side at least two rows of words that fill most of that side (lists, labels and table cells do not).
+pub(super) fn columns_ok(rows: &[Row], g: (f32, f32), em: f32) -> bool {
+    let width = g.1 - g.0;
+    let need = if width < NARROW_GUTTER_EM * em { 5 } else { 3 };
+    if rows.len() < need {
+        return false;
+    }
+    let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
+    let right: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x0 >= g.1)).collect();
+    let (l_ok, l_full) = side(&left, em);
+    let (r_ok, r_full) = side(&right, em);
+    if !(l_ok && r_ok) {
+        return halves(&left, &right, g, em);
+    }
+    // Rows with words on both sides where neither side is a full line of prose are table rows
+    // that happen to leave the gap free: a band with many of them is a wide table, not columns.
+    let (mut both, mut cells) = (0usize, 0usize);
+    for (k, (l, r)) in left.iter().zip(&right).enumerate() {
+        if l.is_some() && r.is_some() {
+            both += 1;
+            cells += usize::from(!l_full[k] && !r_full[k]);
+        }
+    }
+    cells < 3 || cells * 4 <= both
+}
+
+/// Two independent halves whatever their content (a two-page spread, two forms side by side): a very
+/// wide gap in the middle, five rows or more on each side, and rows that mostly do not line up across
+/// the gap (the rows of a table do).
+fn halves(left: &[Option<Part>], right: &[Option<Part>], g: (f32, f32), em: f32) -> bool {
+    let x0 = left.iter().flatten().map(|p| p.x0).fold(f32::MAX, f32::min);
+    let x1 = right
+        .iter()
+        .flatten()
+        .map(|p| p.x1)
+        .fold(f32::MIN, f32::max);
+    let mid = (g.0 + g.1) / 2.0;
+    let central = mid > x0 + 0.4 * (x1 - x0) && mid < x0 + 0.6 * (x1 - x0);
+    let (l, r) = (
+        left.iter().flatten().count(),
+        right.iter().flatten().count(),
+    );
+    let both = left
+        .iter()
+        .zip(right)
+        .filter(|(a, b)| a.is_some() && b.is_some())
+        .count();
+    g.1 - g.0 >= HALVES_GAP_EM * em && central && l >= 5 && r >= 5 && both * 5 <= 3 * l.min(r)
+}
+
+/// What one row holds on one side of a gap.
+struct Part {
+    x0: f32,
+    x1: f32,
+    letters: usize,
+    words: usize,
+    /// Split by a gap as wide as between table cells.
+    cells: bool,
+}
+
+fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
+    let mut mine: Vec<&Span> = row
+        .spans
+        .iter()
+        .copied()
+        .filter(|s| !s.text.is_empty() && on_side(s))
+        .collect();
+    mine.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let x0 = mine.first()?.x0;
+    Some(Part {
+        x0,
+        x1: mine.iter().map(|s| s.x1).fold(f32::MIN, f32::max),
+        letters: mine
+            .iter()
+            .map(|s| s.text.chars().filter(|c| c.is_alphabetic()).count())
+            .sum(),
+        words: mine.iter().map(|s| s.text.split_whitespace().count()).sum(),
+        cells: mine
+            .windows(2)
+            .any(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size)),
+    })
+}
+
+/// Whether one side is a text column (at least 6 em wide, a third of its rows or more full lines of
+/// words), and which rows are full lines: most of the side's width, words, no cell gap.
+fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
+    let x0 = parts
+        .iter()
+        .flatten()
+        .map(|p| p.x0)
+        .fold(f32::MAX, f32::min);
+    let x1 = parts
+        .iter()
+        .flatten()
+        .map(|p| p.x1)
+        .fold(f32::MIN, f32::max);
+    let full: Vec<bool> = parts
+        .iter()
+        .map(|p| {
+            p.as_ref().is_some_and(|p| {
+                p.x1 - p.x0 >= 0.6 * (x1 - x0) && p.letters >= 10 && p.words >= 3 && !p.cells
+            })
+        })
+        .collect();
+    let n_full = full.iter().filter(|f| **f).count();
+    let n = parts.iter().flatten().count();
+    (x1 - x0 >= 6.0 * em && n_full >= 2 && n_full * 3 >= n, full)
+}
