@@ -100,9 +100,10 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                     && count(&exact, exact_key(&t)) >= min_repeats)
                     || (in_margin(l, h, FOLDED_MARGIN)
                         && count(&folded, furniture_key(&t)) >= min_repeats);
-                // Page numbers are set small; a large lone number is a chapter number.
+                // Page numbers are set small; a large lone number is a chapter number. A number
+                // with text right above or below it is a table cell near the page's edge.
                 let small = l.size <= typical * 1.3;
-                let page_number = is_page_number(&t) && small;
+                let page_number = is_page_number(&t) && small && isolated(l, &page.lines, h);
                 // Short documents: on both pages of a two-page file, or furniture by its wording.
                 let both_pages = n == 2 && count(&folded, furniture_key(&t)) >= 2;
                 let short = n <= 2 && alone && small && (both_pages || reads_as_furniture(&t));

@@ -574,3 +574,38 @@ fn a_centred_second_title_line_above_two_columns_stays_with_the_title() {
     assert!(md.contains(&left.join(" ")), "{md:?}");
     assert!(md.contains(&right.join(" ")), "{md:?}");
 }
+
+#[test]
+fn numbers_of_a_table_near_the_bottom_edge_are_no_page_numbers() {
+    // Two pages, each ending in a table whose last rows lie in the bottom band where page numbers
+    // are looked for; each page also has a real page number.
+    let pages: Vec<PageSpec> = (1..=2)
+        .map(|n| {
+            let mut p = PageSpec::default();
+            body(&mut p, 72.0, 700.0, &[&format!("Text of page {n}.")]);
+            let rows = [
+                ("Item", "Weight", "Year"),
+                ("Tissue", "26.017", "2018"),
+                ("Settlement", "21.366", "2005"),
+                ("Teacher", "43.575", "2019"),
+                ("Freight", "1.462", "1998"),
+            ];
+            for (i, (a, b, c)) in rows.iter().enumerate() {
+                let y = 150.0 - 13.0 * i as f32;
+                p.text(REG, 10.0, 100.0, y, a);
+                p.text(REG, 10.0, 250.0, y, b);
+                p.text(REG, 10.0, 320.0, y, c);
+            }
+            p.text(REG, 9.0, 300.0, 40.0, &n.to_string());
+            p
+        })
+        .collect();
+    let md = md_lines(&pages);
+    for row in [
+        "| Settlement | 21.366 | 2005 |",
+        "| Freight | 1.462 | 1998 |",
+    ] {
+        assert_eq!(md.iter().filter(|l| *l == row).count(), 2, "{md:?}");
+    }
+    assert!(!md.iter().any(|l| l == "1" || l == "2"), "{md:?}");
+}
