@@ -110,6 +110,30 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 repeated || page_number || short
             })
             .collect();
+        // A line whose row holds other text that stacks with text above or below it (not with
+        // furniture) is a table cell near the page's edge ("Internal" in every last row), however
+        // often it repeats.
+        let lines = &page.lines;
+        let kept = |m: usize| !furniture.get(m).copied().unwrap_or(false);
+        let stacks = |m: usize| {
+            let o = &lines[m];
+            lines.iter().enumerate().any(|(q, p)| {
+                q != m
+                    && kept(q)
+                    && !same_row(o, p)
+                    && p.x0 < o.x1
+                    && p.x1 > o.x0
+                    && p.top <= o.bottom + o.height()
+                    && p.bottom >= o.top - o.height()
+            })
+        };
+        let furniture: Vec<bool> = (0..furniture.len())
+            .map(|k| {
+                furniture[k]
+                    && !(0..lines.len())
+                        .any(|m| m != k && kept(m) && same_row(&lines[m], &lines[k]) && stacks(m))
+            })
+            .collect();
         // What shares a baseline with dropped furniture in the outer band goes with it.
         let bands: Vec<(f32, f32)> = page
             .lines
@@ -129,6 +153,10 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             !drop
         });
     }
+}
+
+fn same_row(a: &Line, b: &Line) -> bool {
+    a.bottom.min(b.bottom) - a.top.max(b.top) > 0.5 * a.height().min(b.height())
 }
 
 /// No other line within one line height above or below, except lines on the same baseline and other

@@ -609,3 +609,40 @@ fn numbers_of_a_table_near_the_bottom_edge_are_no_page_numbers() {
     }
     assert!(!md.iter().any(|l| l == "1" || l == "2"), "{md:?}");
 }
+
+#[test]
+fn a_cell_repeated_in_the_last_rows_of_every_page_is_no_footer() {
+    // Three pages, each ending in a table whose last rows reach into the bottom band and whose
+    // "Type" column says "Internal" there on every page.
+    let pages: Vec<PageSpec> = (1..=3)
+        .map(|n| {
+            let mut p = PageSpec::default();
+            body(&mut p, 72.0, 700.0, &[&format!("Text of page {n}.")]);
+            let rows = [
+                ("Item".to_string(), "Status", "Type"),
+                (format!("Sample {n}"), "On hold", "External"),
+                (format!("Analysis {n}"), "Active", "External"),
+                (format!("Teacher {n}"), "Draft", "Internal"),
+                (format!("Inventory {n}"), "Closed", "Internal"),
+            ];
+            for (i, (a, b, c)) in rows.iter().enumerate() {
+                let y = 120.0 - 13.0 * i as f32;
+                p.text(REG, 10.0, 100.0, y, a);
+                p.text(REG, 10.0, 250.0, y, b);
+                p.text(REG, 10.0, 320.0, y, c);
+            }
+            p.text(REG, 8.0, 72.0, 30.0, "ACME Corp. Confidential");
+            p
+        })
+        .collect();
+    let md = md_lines(&pages);
+    for n in 1..=3 {
+        for row in [
+            format!("| Teacher {n} | Draft | Internal |"),
+            format!("| Inventory {n} | Closed | Internal |"),
+        ] {
+            assert!(md.contains(&row), "{row} in {md:?}");
+        }
+    }
+    assert!(!md.iter().any(|l| l.contains("ACME")), "{md:?}");
+}
