@@ -77,6 +77,7 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             continue;
         }
         // Extend over rows with >= 2 fragments, tolerating single-fragment (wrapped) rows inside.
+        let base = rows[i].iter().map(|l| l.size).fold(0.0f32, f32::max);
         let mut j = i + 1;
         let mut last_multi = i;
         while j < rows.len() {
@@ -87,7 +88,11 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             let h = row_height(prev).max(row_height(row));
             // A row in another type size (a heading over or under the table) is not part of it.
             let size = |r: &[Line]| r.iter().map(|l| l.size).fold(0.0f32, f32::max);
-            let resized = (size(row) - size(prev)).abs() > 0.15 * size(row).max(size(prev));
+            let resized = (size(row) - size(prev)).abs() > 0.15 * size(row).max(size(prev))
+                // or text beside the table in another size (prose of the next column, a heading)
+                || row
+                    .iter()
+                    .any(|l| (l.size - base).abs() > 0.08 * l.size.max(base));
             // Bold after the body has begun: a heading under the table, not a header row.
             let bold = |r: &[Line]| r.iter().all(Line::all_bold);
             let heading = j > i + 1 && bold(row) && !bold(prev);

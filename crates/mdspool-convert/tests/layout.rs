@@ -646,3 +646,41 @@ fn a_cell_repeated_in_the_last_rows_of_every_page_is_no_footer() {
     }
     assert!(!md.iter().any(|l| l.contains("ACME")), "{md:?}");
 }
+
+#[test]
+fn text_in_another_size_beside_a_table_is_not_its_rows() {
+    // A small-print table, then rows of larger body text in two places on the same baselines (two
+    // columns whose gutter the table hid): they are not more table rows.
+    let mut p = PageSpec::default();
+    let rows = [
+        ("Item", "Zone", "Cost"),
+        ("Crane 82", "Coastal", "80.36"),
+        ("Valve", "Coastal", "35.96"),
+        ("Harbour 5", "South", "60.18"),
+    ];
+    let mut y = 700.0;
+    for (a, b, c) in rows {
+        p.text(REG, 9.0, 72.0, y, a);
+        p.text(REG, 9.0, 160.0, y, b);
+        p.text(REG, 9.0, 240.0, y, c);
+        y -= 12.0;
+    }
+    for (l, r) in [
+        (
+            "The responsibilities chapter",
+            "external frequency and rapidly",
+        ),
+        ("chapter influences", "retrieves each boundary today."),
+    ] {
+        p.text(REG, 10.5, 72.0, y, l);
+        p.text(REG, 10.5, 240.0, y, r);
+        y -= 12.0;
+    }
+    let md = md_lines(&[p]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), 5, "{md:?}");
+    assert!(
+        !table.iter().any(|l| l.contains("responsibilities")),
+        "{md:?}"
+    );
+}
