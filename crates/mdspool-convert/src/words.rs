@@ -144,16 +144,28 @@ fn narrow_to_ink(shown: &mut [Shown]) {
     for s in shown.iter_mut() {
         let size = s.span.size.max(1.0);
         let font = &s.span.font;
-        for g in &mut s.glyphs {
-            let Some(&(w, n)) = sized.get(&(font.clone(), size.to_bits(), g.c)) else {
-                continue;
+        let n_glyphs = s.glyphs.len();
+        for k in 0..n_glyphs {
+            let (c, width) = (s.glyphs[k].c, s.glyphs[k].x1 - s.glyphs[k].x0);
+            let w = match sized.get(&(font.clone(), size.to_bits(), c)) {
+                Some(&(w, n)) => match em.get(&(font.clone(), c)) {
+                    // Only a clear widening is taken out (a word gap of 0.15 em or more), not the
+                    // small differences of a font condensed at one size.
+                    Some(e) if n < 3 && w - e * size >= 0.15 * size => e * size,
+                    _ => w,
+                },
+                None => width,
             };
-            // Only a clear widening is taken out (a word gap of 0.15 em or more), not the small
-            // differences of a font condensed at one size.
-            let w = match em.get(&(font.clone(), g.c)) {
-                Some(e) if n < 3 && w - e * size >= 0.15 * size => e * size,
-                _ => w,
+            // A figure right before a letter ("1N" of "1 Numerical", set apart by character
+            // spacing) advances about half an em in text faces; more is spacing. Runs of figures
+            // keep their own widths (some faces have wide figures).
+            let next_letter = s.glyphs.get(k + 1).is_some_and(|g| g.c.is_alphabetic());
+            let w = if c.is_ascii_digit() && next_letter {
+                w.min(0.62 * size)
+            } else {
+                w
             };
+            let g = &mut s.glyphs[k];
             g.x1 = g.x0 + w.max(0.0);
         }
     }

@@ -684,3 +684,18 @@ fn text_in_another_size_beside_a_table_is_not_its_rows() {
         "{md:?}"
     );
 }
+
+#[test]
+fn a_section_number_set_apart_by_character_spacing_keeps_its_space() {
+    // groff through ghostscript: "1" and "N" in one string, 3 pt of character spacing between.
+    let mut p = PageSpec::default();
+    p.raw("BT /F2 14 Tf 72 720 Td 3 Tc (1N)Tj 0 Tc 14.8 0 Td (umerical Methods)Tj ET");
+    body(
+        &mut p,
+        72.0,
+        690.0,
+        &["The body follows in the regular face."],
+    );
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], "# 1 Numerical Methods", "{md:?}");
+}
