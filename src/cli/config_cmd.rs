@@ -7,6 +7,7 @@ use crate::cli::{Ctx, print_json};
 use crate::error::{Result, exit};
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::CONFIG)]
 pub struct ConfigArgs {
     /// Print as JSON instead of TOML
     #[arg(long)]

@@ -1,40 +1,18 @@
-//! `mdspool submit`, `status` and `list`: the job commands that read or add to the store directly.
-//! They need no running daemon and are safe beside one.
-
-use std::io::Seek;
-use std::path::PathBuf;
+//! `mdspool status` and `list`: the job commands that read the store directly. They need no running
+//! daemon and are safe beside one.
 
 use clap::Args;
 
 use crate::cli::{Ctx, print_json};
 use crate::code::Code;
-use crate::durable;
-use crate::error::{Error, IoContext, Result, exit};
-use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
+use crate::error::{Error, Result, exit};
+use crate::ids::{DEFAULT_SCOPE, IdemKey};
 use crate::store::manifest::{JobStatus, Manifest};
 use crate::store::records::ReceiptStatus;
-use crate::store::{Admission, StagedDrop};
-
-#[derive(Debug, Args)]
-pub struct SubmitArgs {
-    /// The PDF to add
-    pub pdf: PathBuf,
-    /// Idempotency key [default: sha256-<hex of the bytes>]
-    #[arg(long)]
-    pub key: Option<String>,
-    /// Idempotency scope
-    #[arg(long, default_value = DEFAULT_SCOPE)]
-    pub scope: String,
-    /// Exempt the job from retention
-    #[arg(long)]
-    pub pin: bool,
-    /// Print the manifest as JSON
-    #[arg(long)]
-    pub json: bool,
-}
 
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["job_id", "key"])))]
+#[command(after_help = crate::cli::help::STATUS)]
 pub struct StatusArgs {
     /// The job id (a UUID, as in jobs/<id>/)
     pub job_id: Option<String>,
@@ -50,6 +28,7 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::LIST)]
 pub struct ListArgs {
     /// Only jobs in this state
     #[arg(long, value_enum)]
@@ -57,87 +36,6 @@ pub struct ListArgs {
     /// Print a JSON array of manifests
     #[arg(long)]
     pub json: bool,
-}
-
-pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
-    let key = match &a.key {
-        Some(k) => Some(IdemKey::new(&a.scope, k)?),
-        None => {
-            crate::ids::validate_name("scope", &a.scope)?;
-            None
-        }
-    };
-    // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
-    let mut src = {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: a FIFO named on the command line is refused, not waited on.
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&a.pdf)
-            .at(&a.pdf)?
-    };
-    crate::inbox::validate::check_pdf(&mut src, &a.pdf, ctx.loaded.config.watch.max_size.0)?;
-    let store = ctx.open_store()?;
-    let id = JobId::new();
-    let entry = store.layout().staging_entry(id);
-    durable::create_dir_all_durable(&entry)?;
-    let name = a
-        .pdf
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input.pdf".into());
-    let staged = entry.join(&name);
-    // The key travels in a sidecar, as with an inbox drop, so that recovery admits an interrupted
-    // submission under the same key.
-    if let Some(k) = &key {
-        let sidecar = serde_json::json!({"key": k.key, "scope": k.scope, "pin": a.pin});
-        let path = entry.join(format!("{name}.idem"));
-        if let Err(e) = durable::write_atomic(&path, sidecar.to_string().as_bytes()) {
-            let _ = store.remove_staging(id);
-            return Err(e);
-        }
-    }
-    // Copied under a temp name first: a copy cut short (full disk, crash) is never taken for a drop.
-    let partial = entry.join(format!(".~{name}.submit.tmp"));
-    let copied = src
-        .seek(std::io::SeekFrom::Start(0))
-        .at(&a.pdf)
-        .and_then(|_| std::fs::File::create_new(&partial).at(&partial))
-        .and_then(|mut dst| std::io::copy(&mut src, &mut dst).at(&partial))
-        .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
-    if let Err(e) = copied {
-        let _ = store.remove_staging(id);
-        return Err(e);
-    }
-    let drop = StagedDrop {
-        id,
-        pdf: staged,
-        name,
-        key,
-        pinned: a.pin,
-        client: None,
-    };
-    let admitted = store.admit(&drop)?;
-    store.nudge();
-    match admitted {
-        Admission::Created(m) | Admission::Replayed(m) => {
-            if a.json {
-                print_json(&m);
-            } else {
-                say!("{}", m.job_id);
-            }
-            Ok(exit::OK)
-        }
-        Admission::Conflict { existing, .. } => {
-            let m = store.load(existing)?;
-            Err(Error::IdempotencyConflict {
-                scope: m.idempotency.scope,
-                key: m.idempotency.key,
-                job_id: existing.to_string(),
-            })
-        }
-    }
 }
 
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {

@@ -9,6 +9,7 @@ use crate::cli::Ctx;
 use crate::error::{Result, exit};
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::RUN)]
 pub struct RunArgs {
     /// Conversions at once [config: workers.count, default: number of CPUs]
     #[arg(long, value_name = "N")]
