@@ -9,7 +9,8 @@ use crate::convert::ConvertError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Exit codes of the `mdspool` binary (documented in README.md and `mdspool --help`).
+/// Exit codes of the `mdspool` binary (documented in README.md, `mdspool --help` and each command's
+/// `--help`: `src/cli/help.rs`).
 pub mod exit {
     pub const OK: i32 = 0;
     pub const FAILURE: i32 = 1;
@@ -157,6 +158,8 @@ impl Error {
             }
             Error::Locked { .. } => exit::LOCKED,
             Error::IdempotencyConflict { .. } | Error::InvalidTransition { .. } => exit::CONFLICT,
+            // One exit code for `io_error`, whether the engine or the spool met it.
+            Error::Convert(e) if e.kind() == crate::convert::ConvertCode::IoError => exit::STORAGE,
             Error::Convert(_) | Error::Drop { .. } => exit::CONVERSION,
             Error::Io { .. }
             | Error::StorageFull { .. }

@@ -8,12 +8,14 @@ pub const ALL: &str = "\
 Exit codes:
   0  success (status: the job or key was found, whatever the job's own status)
   1  internal error, ingest_in_progress, or the daemon stopped at once (second signal)
-  2  usage or configuration error (a flag, the config file, an environment variable; an invalid job id or key)
+  2  usage or configuration error (a flag, the config file, an environment variable; an
+     invalid job id or key)
   3  job_not_found: no such job or key here
   4  job_expired: the job existed and was removed by retention
   5  root_locked: another daemon serves this root on this host
   6  conflict: idempotency_conflict, or a state change the job's status does not allow
-  7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large, unsafe_entry; drop_rejected from status --key) or its conversion failed (pdf_malformed, pdf_encrypted, ...)
+  7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large,
+     unsafe_entry; drop_rejected from status --key) or its conversion failed (pdf_malformed, ...)
   8  storage error (io_error, storage_full, record_corrupt, store_failed)
 
 Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
@@ -38,7 +40,8 @@ Exit codes:
   8  storage error (io_error: the file cannot be read; storage_full, ...)";
 
 pub const STATUS: &str = "\
-Exit codes (status reports a job; its exit code says whether it was found, not how the job ended):
+Exit codes (status reports a job; its exit code says whether it was found, not how the job
+ended):
   0  found: queued, running, succeeded, failed or canceled (the status is printed)
   2  invalid job id, key or scope
   3  job_not_found: no such job, and no drop with that key
