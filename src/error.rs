@@ -77,8 +77,9 @@ pub enum Error {
     },
     #[error("{path}: storage root is in use by another mdspool daemon on this host ({holder})")]
     Locked { path: PathBuf, holder: String },
-    #[error("{path}: {message}")]
-    Config { path: PathBuf, message: String },
+    /// `origin` names where the bad setting came from: a file, a flag, an environment variable.
+    #[error("{origin}: {message}")]
+    Config { origin: String, message: String },
     #[error("{path}: {message}")]
     Drop {
         path: PathBuf,
@@ -111,9 +112,9 @@ impl Error {
         }
     }
 
-    pub fn config(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+    pub fn config(origin: impl std::fmt::Display, message: impl Into<String>) -> Error {
         Error::Config {
-            path: path.into(),
+            origin: origin.to_string(),
             message: message.into(),
         }
     }
