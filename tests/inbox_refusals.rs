@@ -84,6 +84,18 @@ fn refused_drops_carry_their_code() {
     assert_eq!(r["error"]["code"], "not_a_pdf");
     let note = rejection(&root, "text.pdf").unwrap();
     assert_eq!(note["key"], "k-text");
+    // Messages name the file the client dropped, not the staging path it was checked under.
+    let msg = note["message"].as_str().unwrap();
+    assert!(msg.starts_with("inbox/text.pdf: "), "{msg}");
+    let msg = rejection(&root, "badjson.pdf").unwrap()["message"].to_string();
+    assert!(msg.contains("inbox/badjson.pdf.idem: "), "{msg}");
+    let r = read_json(&root.join("receipts/default/k-text.json")).unwrap();
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("inbox/text.pdf: ")
+    );
     assert!(note["at"].is_string() && note["message"].is_string());
 
     assert!(manifests(&root).is_empty());
