@@ -133,6 +133,7 @@ where
     };
     let result = config::load(&sources).and_then(|loaded| {
         crate::logging::init(loaded.config.log.format, &loaded.config.log.level);
+        crate::logging::install_panic_hook();
         let ctx = Ctx { loaded };
         match cli.command {
             Command::Run(a) => run_cmd::run(&ctx, a),
