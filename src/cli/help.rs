@@ -15,7 +15,7 @@ Exit codes:
   5  root_locked: another daemon serves this root on this host
   6  conflict: idempotency_conflict, or a state change the job's status does not allow
   7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large,
-     unsafe_entry; drop_rejected from status --key) or its conversion failed (pdf_malformed, ...)
+     unsafe_entry; drop_rejected from status) or its conversion failed (pdf_malformed, ...)
   8  storage error (io_error, storage_full, record_corrupt, store_failed)
 
 Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
@@ -46,7 +46,7 @@ ended):
   2  invalid job id, key or scope
   3  job_not_found: no such job, and no drop with that key
   4  job_expired: the job was removed by retention (its tombstone remains)
-  7  drop_rejected (--key): the drop with that key was refused; the message gives its code
+  7  drop_rejected (--key, --file): that drop was refused; the message gives its code
   8  storage error (record_corrupt, io_error, ...)";
 
 pub const LIST: &str = "\

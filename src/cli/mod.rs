@@ -12,6 +12,7 @@ mod config_cmd;
 mod convert_cmd;
 pub(crate) mod help;
 mod jobs;
+mod list_cmd;
 mod retention_cmd;
 mod run_cmd;
 mod submit_cmd;
@@ -54,8 +55,8 @@ pub enum Command {
     Submit(submit_cmd::SubmitArgs),
     /// Show one job by id, or by idempotency key
     Status(jobs::StatusArgs),
-    /// List jobs
-    List(jobs::ListArgs),
+    /// List jobs (or refused drops), filtered by source name, status or error code
+    List(list_cmd::ListArgs),
     /// Print the resolved configuration and where it came from
     Config(config_cmd::ConfigArgs),
     /// Convert one PDF to Markdown in this process, with the daemon's engine
@@ -139,7 +140,7 @@ where
             Command::Run(a) => run_cmd::run(&ctx, a),
             Command::Submit(a) => submit_cmd::submit(&ctx, a),
             Command::Status(a) => jobs::status(&ctx, a),
-            Command::List(a) => jobs::list(&ctx, a),
+            Command::List(a) => list_cmd::list(&ctx, a),
             Command::Config(a) => config_cmd::run(&ctx, a),
             Command::Convert(a) => convert_cmd::run(&ctx, a),
             Command::Sweep(a) => retention_cmd::sweep(&ctx, a),
