@@ -192,7 +192,7 @@ impl Code {
                 "a symlink, hard link, FIFO, socket or device in the inbox: never opened"
             }
             Code::OrphanSidecar => "a sidecar whose drop did not appear within an hour",
-            Code::DropRejected => "`mdspool status --key`: the drop with that key was refused",
+            Code::DropRejected => "`mdspool status --key` or `--file`: that drop was refused",
         }
     }
 

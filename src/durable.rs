@@ -2,9 +2,13 @@
 //! temp file in the same directory, write, `sync_all`, rename (or link for exclusive creation),
 //! fsync the directory. Temp files are named `.~NAME.XXXXXX.tmp`; `~` never appears in a job id,
 //! scope or key, so a temp file can never be mistaken for a record, and startup removes them.
+//! Records get the mode the umask gives (0644 under umask 022), like any other file: clients on a
+//! share read receipts as other users. What must stay private lives under a private folder
+//! ([`make_private`]).
 
 use std::fs::{self, File};
 use std::io::{self, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
@@ -34,6 +38,8 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".~{}.", name.unwrap_or_default()))
         .suffix(".tmp")
+        // As `File::create` would: 0666 less the umask (tempfile's own default is 0600).
+        .permissions(fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
         .at(dir)?;
     tmp.write_all(bytes).at(tmp.path())?;
@@ -98,6 +104,18 @@ pub fn create_dir_all_durable(dir: &Path) -> Result<()> {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(Error::io(d, e)),
         }
+    }
+    Ok(())
+}
+
+/// Makes the folder `dir` accessible to its owner only (0700), when this process owns it and it is
+/// not already so. A folder of another user is left as it is: that user's daemon keeps it private.
+pub fn make_private(dir: &Path) -> Result<()> {
+    let meta = fs::metadata(dir).at(dir)?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() == me && meta.permissions().mode() & 0o077 != 0 {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).at(dir)?;
     }
     Ok(())
 }
@@ -180,6 +198,24 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(list_names(dir.path()).unwrap(), vec!["a.json"]);
+    }
+
+    #[test]
+    fn records_get_the_mode_the_umask_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.json");
+        write_atomic(&p, b"{}").unwrap();
+        let q = dir.path().join("q.json");
+        assert!(create_exclusive(&q, b"{}").unwrap());
+        let plain = dir.path().join("plain");
+        File::create(&plain).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&p), mode(&plain));
+        assert_eq!(mode(&q), mode(&plain));
+        let sub = dir.path().join("state");
+        fs::create_dir(&sub).unwrap();
+        make_private(&sub).unwrap();
+        assert_eq!(mode(&sub), 0o700);
     }
 
     #[test]

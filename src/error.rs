@@ -9,7 +9,8 @@ use crate::convert::ConvertError;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Exit codes of the `mdspool` binary (documented in README.md and `mdspool --help`).
+/// Exit codes of the `mdspool` binary (documented in README.md, `mdspool --help` and each command's
+/// `--help`: `src/cli/help.rs`).
 pub mod exit {
     pub const OK: i32 = 0;
     pub const FAILURE: i32 = 1;
@@ -76,8 +77,9 @@ pub enum Error {
     },
     #[error("{path}: storage root is in use by another mdspool daemon on this host ({holder})")]
     Locked { path: PathBuf, holder: String },
-    #[error("{path}: {message}")]
-    Config { path: PathBuf, message: String },
+    /// `origin` names where the bad setting came from: a file, a flag, an environment variable.
+    #[error("{origin}: {message}")]
+    Config { origin: String, message: String },
     #[error("{path}: {message}")]
     Drop {
         path: PathBuf,
@@ -110,9 +112,9 @@ impl Error {
         }
     }
 
-    pub fn config(path: impl Into<PathBuf>, message: impl Into<String>) -> Error {
+    pub fn config(origin: impl std::fmt::Display, message: impl Into<String>) -> Error {
         Error::Config {
-            path: path.into(),
+            origin: origin.to_string(),
             message: message.into(),
         }
     }
@@ -157,6 +159,8 @@ impl Error {
             }
             Error::Locked { .. } => exit::LOCKED,
             Error::IdempotencyConflict { .. } | Error::InvalidTransition { .. } => exit::CONFLICT,
+            // One exit code for `io_error`, whether the engine or the spool met it.
+            Error::Convert(e) if e.kind() == crate::convert::ConvertCode::IoError => exit::STORAGE,
             Error::Convert(_) | Error::Drop { .. } => exit::CONVERSION,
             Error::Io { .. }
             | Error::StorageFull { .. }

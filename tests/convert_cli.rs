@@ -1,5 +1,6 @@
 //! `mdspool convert` as a user runs it: the Markdown lands where `-o` says, and stderr carries no
-//! chatter of the PDF library (its font-loading INFO lines), only what mdspool itself has to say.
+//! chatter of the PDF library (its font-loading INFO lines, its errors), only what mdspool itself has
+//! to say; a panic is one line with its location, its backtrace only at debug level.
 
 mod support;
 
@@ -25,4 +26,60 @@ fn convert_writes_markdown_and_keeps_stderr_quiet() {
     assert!(md.lines().any(|l| l.starts_with("# ")), "no title in {md}");
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.trim().is_empty(), "stderr not quiet: {stderr}");
+}
+
+#[test]
+fn a_failed_conversion_prints_one_error_line_and_no_library_logs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad.pdf");
+    std::fs::write(&bad, b"%PDF-1.4\nthis is not a PDF body\n").unwrap();
+    let o = support::command()
+        .arg("--root")
+        .arg(tmp.path().join("root"))
+        .arg("convert")
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(7), "{o:?}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("mdspool: error[pdf_malformed]: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_panic_is_one_line_with_its_location_and_its_backtrace_only_at_debug() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = tmp.path().join("panic.pdf");
+    std::fs::write(&pdf, support::pdf("", &["panic"])).unwrap();
+    let run = |level: &str| {
+        let o = support::command()
+            .arg("--root")
+            .arg(tmp.path().join("root"))
+            .arg("convert")
+            .arg(&pdf)
+            .env("MDSPOOL_TEST_CONVERTER", "1")
+            .env("RUST_BACKTRACE", "1")
+            .env("MDSPOOL_LOG_LEVEL", level)
+            .output()
+            .unwrap();
+        assert!(!o.status.success());
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let quiet = run("info");
+    let lines: Vec<&str> = quiet.lines().collect();
+    assert_eq!(lines.len(), 1, "{quiet}");
+    assert!(
+        lines[0].contains("panicked at src/worker/testconv.rs:"),
+        "{quiet}"
+    );
+    assert!(
+        lines[0].ends_with("test converter: panic directive"),
+        "{quiet}"
+    );
+    let debug = run("debug");
+    assert!(debug.lines().count() > 5, "no backtrace at debug: {debug}");
 }

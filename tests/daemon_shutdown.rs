@@ -98,3 +98,21 @@ fn second_signal_stops_at_once_and_restart_recovers() {
         r.attempts(&slow) == 2 && r.status(&slow) == "running" && d.converters().len() == 1
     });
 }
+
+#[test]
+fn the_pid_file_names_the_daemon_and_is_removed_when_it_exits() {
+    let r = Root::new(&config("5s"));
+    let pid_file = r.outside("mdspool.pid");
+    let mut d = r.start(&["--pid-file", pid_file.to_str().unwrap()], &[]);
+    let pid = wait_until(Duration::from_secs(30), "the pid file", || {
+        std::fs::read_to_string(&pid_file).ok()
+    });
+    assert_eq!(pid.trim(), d.pid().to_string());
+    // A second daemon on the locked root neither writes nor removes it.
+    let second = r.mdspool(&["run", "--pid-file", pid_file.to_str().unwrap()]);
+    assert_eq!(second.status.code(), Some(5), "{second:?}");
+    assert_eq!(std::fs::read_to_string(&pid_file).unwrap(), pid);
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+    assert!(!pid_file.exists(), "the pid file outlived the daemon");
+}

@@ -84,6 +84,18 @@ fn refused_drops_carry_their_code() {
     assert_eq!(r["error"]["code"], "not_a_pdf");
     let note = rejection(&root, "text.pdf").unwrap();
     assert_eq!(note["key"], "k-text");
+    // Messages name the file the client dropped, not the staging path it was checked under.
+    let msg = note["message"].as_str().unwrap();
+    assert!(msg.starts_with("inbox/text.pdf: "), "{msg}");
+    let msg = rejection(&root, "badjson.pdf").unwrap()["message"].to_string();
+    assert!(msg.contains("inbox/badjson.pdf.idem: "), "{msg}");
+    let r = read_json(&root.join("receipts/default/k-text.json")).unwrap();
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("inbox/text.pdf: ")
+    );
     assert!(note["at"].is_string() && note["message"].is_string());
 
     assert!(manifests(&root).is_empty());
@@ -226,4 +238,48 @@ fn ignored_names_and_sub_folders_are_left_alone_unless_recursive() {
     assert!(inbox.join("@eaDir/x.pdf").exists());
     assert_eq!(manifests(&root).len(), 3);
     assert!(names(&root.join("rejected")).is_empty());
+}
+
+#[test]
+fn unsafe_entries_wait_for_their_sidecar_and_are_refused_under_its_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let inbox = root.join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let target = tmp.path().join("target.pdf");
+    std::fs::write(&target, pdf("target", &[])).unwrap();
+    // A settle far longer than the test: what is refused was refused with its sidecar.
+    let d = Daemon::start(&root, &[], &[("MDSPOOL_WATCH_SETTLE", "1h")]);
+    assert!(d.wait_log("daemon started", T), "{}", d.log_text());
+    // The file first, as the protocol asks; the sidecar comes a moment later.
+    std::os::unix::fs::symlink(&target, inbox.join("link.pdf")).unwrap();
+    let fifo = std::ffi::CString::new(inbox.join("pipe.pdf").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    std::thread::sleep(Duration::from_millis(500));
+    put(&inbox, "link.pdf.idem", b"k-link-late");
+    put(
+        &inbox,
+        "pipe.pdf.idem",
+        br#"{"key": "k-pipe-late", "scope": "s"}"#,
+    );
+
+    for (name, key, receipt) in [
+        (
+            "link.pdf",
+            "k-link-late",
+            "receipts/default/k-link-late.json",
+        ),
+        ("pipe.pdf", "k-pipe-late", "receipts/s/k-pipe-late.json"),
+    ] {
+        let note = wait_rejected(&root, name, T);
+        assert_eq!(note["code"], "unsafe_entry");
+        assert_eq!(note["key"], key, "{name} refused without its key");
+        let r = wait_until(T, "the rejected receipt", || read_json(&root.join(receipt)));
+        assert_eq!(r["status"], "rejected");
+        assert_eq!(r["error"]["code"], "unsafe_entry");
+        let sidecar = root.join("rejected").join(format!("{name}.idem"));
+        wait_until(T, "the sidecar beside its drop", || sidecar.exists());
+    }
+    assert!(names(&inbox).is_empty(), "{:?}", names(&inbox));
+    assert_eq!(std::fs::read(&target).unwrap(), pdf("target", &[]));
 }

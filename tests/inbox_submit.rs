@@ -1,5 +1,5 @@
 //! `mdspool submit` applies the same checks as a drop into the inbox (magic bytes, size, regular
-//! file) and never blocks on a FIFO.
+//! file), never blocks on a FIFO, and leaves the trace a refused drop leaves.
 
 mod support;
 
@@ -13,9 +13,19 @@ fn submit(
     file: &std::path::Path,
     env: &[(&str, &str)],
 ) -> (i32, serde_json::Value) {
+    submit_with(root, file, &[], env)
+}
+
+fn submit_with(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, serde_json::Value) {
     let mut cmd = support::command();
     cmd.args(["--root", root.to_str().unwrap(), "submit", "--json"])
         .arg(file)
+        .args(args)
         .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
@@ -60,4 +70,68 @@ fn submit_refuses_what_the_inbox_refuses() {
         std::fs::read(root.join("jobs").join(id).join("raw/input.pdf")).unwrap(),
         std::fs::read(&good).unwrap()
     );
+}
+
+#[test]
+fn a_refused_submission_leaves_the_trace_of_a_refused_drop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let f = |name: &str, bytes: &[u8]| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let rejected = root.join("rejected");
+    // Not a PDF, with a key: a copy beside its sidecar and note, and the key's receipt.
+    let text = f("t.pdf", b"some text");
+    let (code, v) = submit_with(&root, &text, &["--key", "k-text", "--scope", "s"], &[]);
+    assert_eq!((code, v["error"]["code"].as_str()), (7, Some("not_a_pdf")));
+    assert_eq!(std::fs::read(rejected.join("t.pdf")).unwrap(), b"some text");
+    assert!(rejected.join("t.pdf.idem").exists());
+    let note = rejection(&root, "t.pdf").unwrap();
+    assert_eq!(
+        (note["code"].as_str(), note["key"].as_str()),
+        (Some("not_a_pdf"), Some("k-text"))
+    );
+    assert_eq!(note["scope"], "s");
+    let r = read_json(&root.join("receipts/s/k-text.json")).expect("receipt");
+    assert_eq!(
+        (r["status"].as_str(), r["error"]["code"].as_str()),
+        (Some("rejected"), Some("not_a_pdf"))
+    );
+    assert_eq!(
+        std::fs::read(&text).unwrap(),
+        b"some text",
+        "the file itself stays"
+    );
+
+    // Empty, without a key: the receipt of its content key, as for a bare drop.
+    let (code, _) = submit(&root, &f("e.pdf", b""), &[]);
+    assert_eq!(code, 7);
+    assert_eq!(rejection(&root, "e.pdf").unwrap()["code"], "empty_file");
+    let key = format!("sha256-{}", sha256_hex(b""));
+    let r = read_json(&root.join(format!("receipts/default/{key}.json"))).expect("receipt");
+    assert_eq!(r["error"]["code"], "empty_file");
+
+    // Too large: the note and the receipt, without a copy.
+    let big = f("big.pdf", &pdf("big", &[]));
+    let (code, _) = submit_with(
+        &root,
+        &big,
+        &["--key", "k-big"],
+        &[("MDSPOOL_WATCH_MAX_SIZE", "100")],
+    );
+    assert_eq!(code, 7);
+    let note = rejection(&root, "big.pdf").unwrap();
+    assert_eq!(
+        (note["code"].as_str(), note["key"].as_str()),
+        (Some("too_large"), Some("k-big"))
+    );
+    assert!(!rejected.join("big.pdf").exists());
+    let r = read_json(&root.join("receipts/default/k-big.json")).expect("receipt");
+    assert_eq!(r["error"]["code"], "too_large");
+
+    assert!(manifests(&root).is_empty());
+    assert!(names(&root.join("state/staging")).is_empty());
+    assert!(temp_files_under(&root).is_empty());
 }

@@ -1,5 +1,6 @@
 //! `mdspool convert IN.pdf [-o OUT.md]`: one conversion in this process, with exactly the converter
-//! and options the daemon uses (chosen by `worker::converter`, `[convert] command` included). Errors exit 7 with their stable code on stderr.
+//! and options the daemon uses (chosen by `worker::converter`, `[convert] command` included). A failed
+//! conversion exits 7 and `io_error` 8 (as everywhere), with the stable code on stderr.
 
 use std::path::PathBuf;
 
@@ -11,6 +12,7 @@ use crate::error::{IoContext, Result, exit};
 use crate::worker::converter;
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::CONVERT)]
 pub struct ConvertArgs {
     /// The PDF to convert
     pub input: PathBuf,

@@ -1,40 +1,22 @@
-//! `mdspool submit`, `status` and `list`: the job commands that read or add to the store directly.
-//! They need no running daemon and are safe beside one.
+//! `mdspool status`: one job, by id, by idempotency key, or by the file a client dropped. It reads
+//! the store directly, needs no running daemon and is safe beside one.
 
-use std::io::Seek;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use crate::cli::{Ctx, print_json};
 use crate::code::Code;
-use crate::durable;
-use crate::error::{Error, IoContext, Result, exit};
-use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
-use crate::store::manifest::{JobStatus, Manifest};
+use crate::error::{Error, Result, exit};
+use crate::ids::{DEFAULT_SCOPE, IdemKey};
+use crate::store::Store;
+use crate::store::admit::fingerprint;
+use crate::store::manifest::{JobError, Manifest};
 use crate::store::records::ReceiptStatus;
-use crate::store::{Admission, StagedDrop};
 
 #[derive(Debug, Args)]
-pub struct SubmitArgs {
-    /// The PDF to add
-    pub pdf: PathBuf,
-    /// Idempotency key [default: sha256-<hex of the bytes>]
-    #[arg(long)]
-    pub key: Option<String>,
-    /// Idempotency scope
-    #[arg(long, default_value = DEFAULT_SCOPE)]
-    pub scope: String,
-    /// Exempt the job from retention
-    #[arg(long)]
-    pub pin: bool,
-    /// Print the manifest as JSON
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("which").required(true).args(["job_id", "key"])))]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["job_id", "key", "file"])))]
+#[command(after_help = crate::cli::help::STATUS)]
 pub struct StatusArgs {
     /// The job id (a UUID, as in jobs/<id>/)
     pub job_id: Option<String>,
@@ -44,145 +26,22 @@ pub struct StatusArgs {
     /// Scope of --key
     #[arg(long, default_value = DEFAULT_SCOPE, requires = "key")]
     pub scope: String,
+    /// Find the drop of this file instead: by its content (the key of a drop without sidecar)
+    /// when the file is at hand, else by its name (`report.pdf`, as dropped)
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
     /// Print the manifest itself as JSON
     #[arg(long)]
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Only jobs in this state
-    #[arg(long, value_enum)]
-    pub status: Option<JobStatus>,
-    /// Print a JSON array of manifests
-    #[arg(long)]
-    pub json: bool,
-}
-
-pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
-    let key = match &a.key {
-        Some(k) => Some(IdemKey::new(&a.scope, k)?),
-        None => {
-            crate::ids::validate_name("scope", &a.scope)?;
-            None
-        }
-    };
-    // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
-    let mut src = {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: a FIFO named on the command line is refused, not waited on.
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&a.pdf)
-            .at(&a.pdf)?
-    };
-    crate::inbox::validate::check_pdf(&mut src, &a.pdf, ctx.loaded.config.watch.max_size.0)?;
-    let store = ctx.open_store()?;
-    let id = JobId::new();
-    let entry = store.layout().staging_entry(id);
-    durable::create_dir_all_durable(&entry)?;
-    let name = a
-        .pdf
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input.pdf".into());
-    let staged = entry.join(&name);
-    // The key travels in a sidecar, as with an inbox drop, so that recovery admits an interrupted
-    // submission under the same key.
-    if let Some(k) = &key {
-        let sidecar = serde_json::json!({"key": k.key, "scope": k.scope, "pin": a.pin});
-        let path = entry.join(format!("{name}.idem"));
-        if let Err(e) = durable::write_atomic(&path, sidecar.to_string().as_bytes()) {
-            let _ = store.remove_staging(id);
-            return Err(e);
-        }
-    }
-    // Copied under a temp name first: a copy cut short (full disk, crash) is never taken for a drop.
-    let partial = entry.join(format!(".~{name}.submit.tmp"));
-    let copied = src
-        .seek(std::io::SeekFrom::Start(0))
-        .at(&a.pdf)
-        .and_then(|_| std::fs::File::create_new(&partial).at(&partial))
-        .and_then(|mut dst| std::io::copy(&mut src, &mut dst).at(&partial))
-        .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
-    if let Err(e) = copied {
-        let _ = store.remove_staging(id);
-        return Err(e);
-    }
-    let drop = StagedDrop {
-        id,
-        pdf: staged,
-        name,
-        key,
-        pinned: a.pin,
-        client: None,
-    };
-    let admitted = store.admit(&drop)?;
-    store.nudge();
-    match admitted {
-        Admission::Created(m) | Admission::Replayed(m) => {
-            if a.json {
-                print_json(&m);
-            } else {
-                say!("{}", m.job_id);
-            }
-            Ok(exit::OK)
-        }
-        Admission::Conflict { existing, .. } => {
-            let m = store.load(existing)?;
-            Err(Error::IdempotencyConflict {
-                scope: m.idempotency.scope,
-                key: m.idempotency.key,
-                job_id: existing.to_string(),
-            })
-        }
-    }
-}
-
 pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {
     let store = ctx.open_store()?;
-    let m = match (&a.job_id, &a.key) {
-        (Some(id), _) => store.load(id.parse()?)?,
-        (None, Some(key)) => {
-            let k = IdemKey::new(&a.scope, key)?;
-            match store.read_record(&k)? {
-                Some(rec) => store.load(rec.job_id)?,
-                None => match store.read_receipt(&k)? {
-                    Some(r) if r.status == ReceiptStatus::Rejected => {
-                        let err = r.error.unwrap_or(crate::store::manifest::JobError {
-                            code: Code::DropRejected,
-                            message: "the drop was refused".into(),
-                        });
-                        return Err(Error::Drop {
-                            path: store.layout().receipt(&k),
-                            code: Code::DropRejected,
-                            message: format!("{}: {}", err.code, err.message),
-                        });
-                    }
-                    _ => {
-                        // An expired job's key is free again, but its tombstone remembers it.
-                        let expired = store
-                            .tombstones()?
-                            .into_iter()
-                            .filter(|t| t.scope == k.scope && t.key == k.key)
-                            .max_by_key(|t| t.expired_at);
-                        return Err(match expired {
-                            Some(t) => Error::JobExpired {
-                                job_id: t.job_id.to_string(),
-                                expired_at: t
-                                    .expired_at
-                                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                            },
-                            None => Error::JobNotFound {
-                                job_id: format!("(key {k})"),
-                            },
-                        });
-                    }
-                },
-            }
-        }
-        (None, None) => unreachable!("clap requires one of them"),
+    let m = match (&a.job_id, &a.key, &a.file) {
+        (Some(id), _, _) => store.load(id.parse()?)?,
+        (None, Some(key), _) => by_key(&store, &IdemKey::new(&a.scope, key)?)?,
+        (None, None, Some(f)) => by_file(&store, f)?,
+        (None, None, None) => unreachable!("clap requires one of them"),
     };
     if a.json {
         print_json(&m);
@@ -190,6 +49,81 @@ pub fn status(ctx: &Ctx, a: StatusArgs) -> Result<i32> {
         print_human(ctx, &m);
     }
     Ok(exit::OK)
+}
+
+/// The job of key `k`, or why there is none: refused (`drop_rejected`), expired, not found.
+fn by_key(store: &Store, k: &IdemKey) -> Result<Manifest> {
+    if let Some(rec) = store.read_record(k)? {
+        return store.load(rec.job_id);
+    }
+    if let Some(r) = store.read_receipt(k)?
+        && r.status == ReceiptStatus::Rejected
+    {
+        let err = r.error.unwrap_or(JobError {
+            code: Code::DropRejected,
+            message: "the drop was refused".into(),
+        });
+        return Err(Error::Drop {
+            path: store.layout().receipt(k),
+            code: Code::DropRejected,
+            message: format!("{}: {}", err.code, err.message),
+        });
+    }
+    // An expired job's key is free again, but its tombstone remembers it.
+    let expired = store
+        .tombstones()?
+        .into_iter()
+        .filter(|t| t.scope == k.scope && t.key == k.key)
+        .max_by_key(|t| t.expired_at);
+    Err(match expired {
+        Some(t) => Error::JobExpired {
+            job_id: t.job_id.to_string(),
+            expired_at: t
+                .expired_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        },
+        None => Error::JobNotFound {
+            job_id: format!("(key {k})"),
+        },
+    })
+}
+
+/// The outcome of the drop of file `f`: when the file is at hand, by its content key (the key of a
+/// drop without sidecar); else, or when that finds nothing, by its name: the newest job of that
+/// source name, or its refusal in `rejected/`.
+fn by_file(store: &Store, f: &Path) -> Result<Manifest> {
+    if f.is_file() {
+        let (fp, _) = fingerprint(f)?;
+        let k = IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?;
+        match by_key(store, &k) {
+            Err(Error::JobNotFound { .. }) => {}
+            found => return found,
+        }
+    }
+    let name = f
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (jobs, _) = store.list()?;
+    if let Some(m) = jobs.into_iter().rev().find(|m| m.source.name == name) {
+        return Ok(m);
+    }
+    let (notes, _) = store.list_rejected()?;
+    let refused = notes
+        .into_iter()
+        .rev()
+        .find(|(n, _)| *n == name || n.ends_with(&format!("-{name}")));
+    if let Some((n, note)) = refused {
+        let l = store.layout();
+        return Err(Error::Drop {
+            path: l.relative(&l.rejected_dir().join(n)).into(),
+            code: Code::DropRejected,
+            message: format!("{}: {}", note.code, note.message),
+        });
+    }
+    Err(Error::JobNotFound {
+        job_id: format!("(file {name})"),
+    })
 }
 
 fn print_human(ctx: &Ctx, m: &Manifest) {
@@ -209,48 +143,17 @@ fn print_human(ctx: &Ctx, m: &Manifest) {
     say!("created   {}", t(Some(m.created_at)));
     say!("finished  {}", t(m.finished_at));
     say!("attempts  {}", m.attempts);
-    if m.pinned {
-        say!("pinned    yes");
-    }
     if let Some(e) = &m.error {
         say!("error     {}: {}", e.code, e.message);
     }
-    if m.status == JobStatus::Succeeded {
-        say!("output    {}", l.output_md(m.job_id).display());
+    if let Some(out) = crate::cli::list_cmd::output_path(&l, m) {
+        say!("output    {}", l.root().join(out).display());
     }
-    say!("expires   {}", t(m.expires_at));
-}
-
-pub fn list(ctx: &Ctx, a: ListArgs) -> Result<i32> {
-    let store = ctx.open_store()?;
-    let (jobs, errors) = store.list()?;
-    for e in &errors {
-        eprintln!("mdspool: warning[{}]: {e}", e.code());
+    match m.pinned {
+        true => {
+            say!("pinned    yes");
+            say!("expires   never (pinned)");
+        }
+        false => say!("expires   {}", t(m.expires_at)),
     }
-    let jobs: Vec<&Manifest> = jobs
-        .iter()
-        .filter(|m| a.status.is_none_or(|s| m.status == s))
-        .collect();
-    if a.json {
-        print_json(&jobs);
-        return Ok(exit::OK);
-    }
-    say!(
-        "{:<36}  {:<9}  {:<20}  {:<24}  SOURCE",
-        "JOB",
-        "STATUS",
-        "CREATED",
-        "KEY"
-    );
-    for m in jobs {
-        say!(
-            "{:<36}  {:<9}  {:<20}  {:<24}  {}",
-            m.job_id,
-            m.status.as_str(),
-            m.created_at.format("%Y-%m-%dT%H:%M:%SZ"),
-            format!("{}/{}", m.idempotency.scope, m.idempotency.key),
-            m.source.name
-        );
-    }
-    Ok(exit::OK)
 }

@@ -10,9 +10,12 @@ macro_rules! say {
 
 mod config_cmd;
 mod convert_cmd;
+pub(crate) mod help;
 mod jobs;
+mod list_cmd;
 mod retention_cmd;
 mod run_cmd;
+mod submit_cmd;
 mod worker_cmd;
 
 use std::path::PathBuf;
@@ -22,27 +25,12 @@ use clap::{Parser, Subcommand};
 use crate::config::{self, Loaded, LogFormat, Sources};
 use crate::error::{Result, exit};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success
-  1  internal error
-  2  usage or configuration error (invalid job id, key, config value)
-  3  job_not_found: the job never existed here
-  4  job_expired: the job existed and was removed by retention
-  5  root_locked: another daemon serves this root on this host
-  6  conflict: idempotency_conflict or a state change that is not allowed
-  7  conversion failed (the code names why: pdf_malformed, pdf_encrypted, ...)
-  8  storage error (io_error, storage_full, record_corrupt, store_failed)
-
-Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
-else ./mdspool-data (created on first use). Documentation: docs/ in the source tree.";
-
 #[derive(Debug, Parser)]
 #[command(
     name = "mdspool",
     version,
     about = "A durable spool daemon: PDFs dropped into <root>/inbox/ become Markdown in <root>/jobs/<id>/artifacts/",
-    after_help = EXIT_CODES
+    after_help = help::ALL
 )]
 pub struct Cli {
     /// Storage root [env: CONVERTER_STORAGE_ROOT, alias SIR_CONVERT_A_LOT_DATA_DIR] [default: ./mdspool-data]
@@ -62,12 +50,13 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon: watch the inbox, convert, keep the store tidy (Ctrl-C drains, twice stops)
     Run(run_cmd::RunArgs),
-    /// Add a local PDF as a job, as a drop into the inbox would (without waiting for the daemon)
-    Submit(jobs::SubmitArgs),
+    /// Add a local PDF as a job, as a drop into the inbox would (without waiting for the daemon;
+    /// the file is copied, and one the inbox would refuse is refused the same way)
+    Submit(submit_cmd::SubmitArgs),
     /// Show one job by id, or by idempotency key
     Status(jobs::StatusArgs),
-    /// List jobs
-    List(jobs::ListArgs),
+    /// List jobs (or refused drops), filtered by source name, status or error code
+    List(list_cmd::ListArgs),
     /// Print the resolved configuration and where it came from
     Config(config_cmd::ConfigArgs),
     /// Convert one PDF to Markdown in this process, with the daemon's engine
@@ -145,12 +134,13 @@ where
     };
     let result = config::load(&sources).and_then(|loaded| {
         crate::logging::init(loaded.config.log.format, &loaded.config.log.level);
+        crate::logging::install_panic_hook();
         let ctx = Ctx { loaded };
         match cli.command {
             Command::Run(a) => run_cmd::run(&ctx, a),
-            Command::Submit(a) => jobs::submit(&ctx, a),
+            Command::Submit(a) => submit_cmd::submit(&ctx, a),
             Command::Status(a) => jobs::status(&ctx, a),
-            Command::List(a) => jobs::list(&ctx, a),
+            Command::List(a) => list_cmd::list(&ctx, a),
             Command::Config(a) => config_cmd::run(&ctx, a),
             Command::Convert(a) => convert_cmd::run(&ctx, a),
             Command::Sweep(a) => retention_cmd::sweep(&ctx, a),

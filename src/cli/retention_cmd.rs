@@ -13,6 +13,7 @@ use crate::ids::JobId;
 use crate::sweeper::Sweeper;
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::SWEEP)]
 pub struct SweepArgs {
     /// Only print what would be removed
     #[arg(long)]
@@ -23,6 +24,7 @@ pub struct SweepArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::JOB_CHANGE)]
 pub struct PinArgs {
     /// The job id (a UUID, as in jobs/<id>/)
     pub job_id: String,

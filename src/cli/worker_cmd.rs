@@ -15,6 +15,7 @@ use crate::store::JobStatus;
 use crate::worker::child::{ChildArgs, child_main};
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::JOB_CHANGE)]
 pub struct RetryArgs {
     /// The failed job's id
     pub job_id: String,
@@ -24,6 +25,7 @@ pub struct RetryArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::JOB_CHANGE)]
 pub struct CancelArgs {
     /// The queued or running job's id
     pub job_id: String,

@@ -1,6 +1,8 @@
 //! Precedence and parsing of the configuration sources.
 
 use super::*;
+use std::path::PathBuf;
+use toml::Value;
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -82,4 +84,52 @@ fn missing_explicit_file_is_an_error() {
         ..Default::default()
     };
     assert_eq!(load(&s).unwrap_err().exit_code(), crate::error::exit::USAGE);
+}
+
+#[test]
+fn bad_values_name_their_own_source_and_origins_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mdspool.toml");
+    std::fs::write(&file, "[workers]\nmax_attempts = 5\n").unwrap();
+    let mut s = Sources {
+        root: Some(dir.path().to_path_buf()),
+        env: env(&[("MDSPOOL_WATCH_SETTLE", "2s")]),
+        flags: vec![("workers", "count", Value::Integer(2))],
+        ..Default::default()
+    };
+    let l = load(&s).unwrap();
+    assert_eq!(l.origin("workers.max_attempts"), Origin::File(file.clone()));
+    assert_eq!(
+        l.origin("watch.settle"),
+        Origin::Env("MDSPOOL_WATCH_SETTLE".into())
+    );
+    assert_eq!(l.origin("workers.count"), Origin::Flag("--workers".into()));
+    assert_eq!(l.origin("root"), Origin::Flag("--root".into()));
+    assert_eq!(l.origin("watch.rescan"), Origin::Default);
+
+    // A flag out of range is the flag's error, not the file's.
+    s.flags = vec![("workers", "count", Value::Integer(0))];
+    let e = load(&s).unwrap_err().to_string();
+    assert!(e.starts_with("--workers: "), "{e}");
+    assert!(!e.contains("mdspool.toml"), "{e}");
+    // So is an environment variable, by name, whether it does not parse or is out of range.
+    s.flags.clear();
+    s.env = env(&[("MDSPOOL_WORKERS_COUNT", "0")]);
+    let e = load(&s).unwrap_err().to_string();
+    assert!(
+        e.starts_with("environment variable MDSPOOL_WORKERS_COUNT: "),
+        "{e}"
+    );
+    s.env = env(&[("MDSPOOL_WATCH_SETTLE", "soon")]);
+    let e = load(&s).unwrap_err().to_string();
+    assert!(
+        e.starts_with("environment variable MDSPOOL_WATCH_SETTLE: "),
+        "{e}"
+    );
+    assert!(e.contains("soon"), "{e}");
+    // And the file's own bad value is the file's.
+    s.env.clear();
+    std::fs::write(&file, "[workers]\nmax_attempts = 0\n").unwrap();
+    let e = load(&s).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("{}: ", file.display())), "{e}");
 }

@@ -103,7 +103,7 @@ pub fn process_staged(
         .collect();
     let Some(name) = main_file(&entry, &names)? else {
         return match names.first() {
-            Some(sc) => reject_orphan(store, id, &entry, sc),
+            Some(sc) => reject_orphan(store, id, &entry, sc, origin),
             None => {
                 store.remove_staging(id)?;
                 Ok(TakeOutcome::Gone)
@@ -126,7 +126,7 @@ pub fn process_staged(
                 d.pinned = s.pin;
                 d.client = s.client;
             }
-            Err(e) if is_refusal(&e) => return reject(store, &d, e),
+            Err(e) if is_refusal(&e) => return reject(store, &d, e, origin),
             Err(e) => return Err(e),
         }
     }
@@ -140,7 +140,7 @@ pub fn process_staged(
                 let (fp, _) = fingerprint(&d.pdf)?;
                 d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
             }
-            return reject(store, &d, e);
+            return reject(store, &d, e, origin);
         }
         Err(e) => return Err(e),
     }
@@ -172,7 +172,13 @@ fn main_file(entry: &Path, names: &[String]) -> Result<Option<String>> {
 }
 
 /// A sidecar (`sc`) alone in its staging entry: refused as `orphan_sidecar`, or as unsafe.
-fn reject_orphan(store: &Store, id: JobId, entry: &Path, sc: &str) -> Result<TakeOutcome> {
+fn reject_orphan(
+    store: &Store,
+    id: JobId,
+    entry: &Path,
+    sc: &str,
+    origin: Option<&Path>,
+) -> Result<TakeOutcome> {
     let d = StagedDrop {
         id,
         pdf: entry.join(sc),
@@ -192,7 +198,7 @@ fn reject_orphan(store: &Store, id: JobId, entry: &Path, sc: &str) -> Result<Tak
                 "a sidecar whose drop never arrived",
             )
         });
-    reject(store, &d, err)
+    reject(store, &d, err, origin)
 }
 
 /// The path of the sidecar of drop `name` in `entry`. One still in `origin` (a crash between the
@@ -212,7 +218,26 @@ fn claim_sidecar(entry: &Path, name: &str, origin: Option<&Path>) -> Result<std:
     Ok(sc_path)
 }
 
-fn reject(store: &Store, d: &StagedDrop, e: Error) -> Result<TakeOutcome> {
+/// Refuses the drop in staging with `e`, whose message names the file as the client dropped it
+/// (`inbox/NAME.pdf`, from `origin`, else the inbox), not the staging path it was checked under.
+fn reject(store: &Store, d: &StagedDrop, e: Error, origin: Option<&Path>) -> Result<TakeOutcome> {
+    let l = store.layout();
+    let e = match e {
+        Error::Drop {
+            path,
+            code,
+            message,
+        } if path.starts_with(l.staging_entry(d.id)) => {
+            let dir = origin.map_or_else(|| l.inbox(), Path::to_path_buf);
+            let name = path.file_name().unwrap_or(path.as_os_str());
+            Error::Drop {
+                path: l.relative(&dir.join(name)).into(),
+                code,
+                message,
+            }
+        }
+        e => e,
+    };
     store.reject_staged(d, &e, d.key.as_ref())?;
     Ok(TakeOutcome::Rejected(e.code()))
 }

@@ -3,7 +3,8 @@
 //! startup, every `watch.rescan`, and at once when notify reports an overflow or an error.
 //!
 //! A PDF whose sidecar is present is taken at once; one without is taken once its size, mtime, ctime
-//! and inode have stayed the same for `watch.settle`. Takes run on a few ingest threads, because each
+//! and inode have stayed the same for `watch.settle`. An unsafe entry (symlink, FIFO...) waits the
+//! same way for its sidecar before it is refused. Takes run on a few ingest threads, because each
 //! costs several fsyncs and concurrent fsyncs share journal commits. The loop thread alone decides
 //! what to take (a path is never handed out twice at once) and alone reports new jobs.
 
@@ -21,14 +22,17 @@ use crate::ids::JobId;
 use crate::inbox::WatcherCtx;
 use crate::inbox::events::{Hint, aliases, start_notify};
 use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
-use crate::inbox::names::{Kind, Rules, sidecar_of};
+use crate::inbox::names::Rules;
 use crate::inbox::retry::Retries;
-use crate::inbox::settle::{FileState, SIDECAR_GRACE, Settling, sidecar_pending};
+use crate::inbox::settle::Settling;
 use crate::inbox::take::TakeOutcome;
 use crate::store::Store;
 
+mod consider;
+
 /// A sidecar whose drop has not shown up for this long is moved to `rejected/` (`orphan_sidecar`).
 pub const ORPHAN_AGE: Duration = Duration::from_secs(3600);
+
 struct Loop {
     store: Arc<Store>,
     cfg: WatchConfig,
@@ -64,91 +68,6 @@ impl Loop {
             dir: dir.to_path_buf(),
             name: name.to_string(),
         });
-    }
-
-    /// Looks at one entry of the inbox (or of a sub-folder) and takes it, tracks it or leaves it.
-    fn consider(&mut self, dir: &Path, name: &str) {
-        let path = dir.join(name);
-        if self.in_flight.contains(&path) {
-            return;
-        }
-        let kind = self.rules.kind(name);
-        if kind == Kind::Ignored {
-            return;
-        }
-        let meta = match std::fs::symlink_metadata(&path) {
-            Ok(m) => m,
-            Err(_) => {
-                self.settling.forget(&path);
-                self.orphans.remove(&path);
-                return;
-            }
-        };
-        if meta.is_dir() {
-            if self.cfg.recursive {
-                self.scan_dir(&path);
-            }
-            return;
-        }
-        if let Kind::Sidecar { companion } = &kind {
-            let companion_meta = dir.join(companion).symlink_metadata();
-            if companion_meta.is_ok_and(|m| !m.is_dir()) {
-                // Taken with its drop (and refused with it when the sidecar is unsafe).
-                return self.consider_drop(dir, companion, true);
-            }
-        }
-        if !meta.is_file() {
-            // Symlink, FIFO, socket, device: never opened, moved aside as `unsafe_entry`.
-            return self.dispatch(dir, name);
-        }
-        match kind {
-            Kind::Sidecar { .. } => {
-                let first = *self.orphans.entry(path).or_insert_with(Instant::now);
-                if first.elapsed() >= ORPHAN_AGE {
-                    self.dispatch(dir, name);
-                }
-            }
-            Kind::Pdf | Kind::Other => {
-                let has_sidecar = dir.join(sidecar_of(name)).symlink_metadata().is_ok();
-                if has_sidecar {
-                    return self.consider_drop(dir, name, true);
-                }
-                if kind == Kind::Other {
-                    return;
-                }
-                self.consider_drop(dir, name, false);
-            }
-            Kind::Ignored => {}
-        }
-    }
-
-    /// A drop whose name is known to be a drop: `sidecar` says its sidecar exists.
-    fn consider_drop(&mut self, dir: &Path, name: &str, sidecar: bool) {
-        let path = dir.join(name);
-        if self.in_flight.contains(&path) {
-            return self.settling.forget(&path);
-        }
-        if sidecar {
-            let grace = self.cfg.settle.0.min(SIDECAR_GRACE);
-            match sidecar_pending(&dir.join(sidecar_of(name))) {
-                Some(st) if !self.settling.stable(&path, st, grace) => {}
-                _ => self.dispatch(dir, name),
-            }
-            return;
-        }
-        if self.cfg.require_sidecar {
-            return;
-        }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else {
-            self.settling.forget(&path);
-            return;
-        };
-        if self
-            .settling
-            .stable(&path, FileState::of(&meta), self.cfg.settle.0)
-        {
-            self.dispatch(dir, name);
-        }
     }
 
     fn scan_dir(&mut self, dir: &Path) {

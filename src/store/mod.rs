@@ -1,7 +1,7 @@
 //! The durable job store: job folders with their manifests, idempotency records, receipts and
 //! tombstones, all written through [`crate::durable`]. A write that fails for any reason but a full
 //! disk stops the store (`store_failed`): the daemon then stops taking work rather than go on with
-//! state it can no longer trust.
+//! state it can no longer trust. Files get the modes the umask gives; `state/` is private.
 
 pub mod admit;
 pub mod jobs;
@@ -45,6 +45,9 @@ impl Store {
         for dir in layout.dirs() {
             durable::create_dir_all_durable(&dir)?;
         }
+        // Records are world-readable where clients look (receipts, jobs, rejected); the daemon's
+        // own state is not.
+        durable::make_private(&layout.state_dir())?;
         Ok(Store {
             layout,
             clock,

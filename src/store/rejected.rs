@@ -30,6 +30,9 @@ pub struct RejectionNote {
     pub scope: Option<String>,
 }
 
+/// A refused drop as listed: the name of the refused file in `rejected/`, and its note.
+pub type RejectedEntry = (String, RejectionNote);
+
 /// The suffix of the note written beside a refused file.
 pub const NOTE_SUFFIX: &str = ".error.json";
 
@@ -136,6 +139,33 @@ impl Store {
             Some(rec) => self.record_is_live(rec.job_id),
             None => Ok(false),
         }
+    }
+
+    /// The refused drops in `rejected/` as (name of the refused file, its note), oldest first.
+    /// Unreadable notes are reported, not fatal.
+    pub fn list_rejected(&self) -> Result<(Vec<RejectedEntry>, Vec<Error>)> {
+        let dir = self.layout.rejected_dir();
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        for n in durable::list_names(&dir)? {
+            let Some(name) = n.strip_suffix(NOTE_SUFFIX) else {
+                continue;
+            };
+            if durable::is_temp_name(&n) {
+                continue;
+            }
+            let path = dir.join(&n);
+            match durable::read_optional(&path) {
+                Ok(Some(bytes)) => match serde_json::from_slice::<RejectionNote>(&bytes) {
+                    Ok(note) => out.push((name.to_string(), note)),
+                    Err(source) => errors.push(Error::Corrupt { path, source }),
+                },
+                Ok(None) => {}
+                Err(e) => errors.push(e),
+            }
+        }
+        out.sort_by(|a, b| (a.1.at, &a.0).cmp(&(b.1.at, &b.0)));
+        Ok((out, errors))
     }
 
     /// Quarantines every file of a staging entry (the PDF first), then removes the entry.

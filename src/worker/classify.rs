@@ -136,8 +136,13 @@ pub(crate) fn classify(
         (Ended::Exited(code), _) => {
             let msg = if tail.contains("panicked at") {
                 let mut lines = tail.lines().skip_while(|l| !l.contains("panicked at"));
-                let at = lines.next().unwrap_or_default().trim();
-                let payload = lines.next().unwrap_or_default().trim();
+                let line = lines.next().unwrap_or_default().trim();
+                // `... panicked at LOC: MESSAGE` (our hook), or `... panicked at LOC:` and the
+                // message on the next line (the default hook).
+                let (at, payload) = match line.strip_suffix(':') {
+                    Some(at) => (at, lines.next().unwrap_or_default().trim()),
+                    None => line.split_once(": ").unwrap_or((line, "")),
+                };
                 format!("converter panicked: {payload} ({at})")
             } else {
                 let msg = format!(

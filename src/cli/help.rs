@@ -1,0 +1,85 @@
+//! The exit codes every command documents in its `--help` (and README.md in its table): one list
+//! per command, so that a script knows what each code means for the command it runs. The numbers
+//! are [`crate::error::exit`]; `tests/cli_docs.rs` checks that each list agrees with the table of
+//! `mdspool --help` and with README.md.
+
+/// `mdspool --help`: the whole table.
+pub const ALL: &str = "\
+Exit codes:
+  0  success (status: the job or key was found, whatever the job's own status)
+  1  internal error, ingest_in_progress, or the daemon stopped at once (second signal)
+  2  usage or configuration error (a flag, the config file, an environment variable; an
+     invalid job id or key)
+  3  job_not_found: no such job or key here
+  4  job_expired: the job existed and was removed by retention
+  5  root_locked: another daemon serves this root on this host
+  6  conflict: idempotency_conflict, or a state change the job's status does not allow
+  7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large,
+     unsafe_entry; drop_rejected from status) or its conversion failed (pdf_malformed, ...)
+  8  storage error (io_error, storage_full, record_corrupt, store_failed)
+
+Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
+else ./mdspool-data (created on first use). Documentation: docs/ in the source tree.";
+
+pub const RUN: &str = "\
+Exit codes:
+  0  stopped after a drain (first SIGTERM/SIGINT)
+  1  internal error, or stopped at once (second signal)
+  2  configuration error
+  5  root_locked: another daemon serves this root on this host
+  8  storage error (store_failed, storage_full, io_error)";
+
+pub const SUBMIT: &str = "\
+Exit codes:
+  0  a job was created, or the same key and bytes already had one (its id is printed)
+  2  invalid key or scope, or a configuration error
+  6  idempotency_conflict: the key names another job with different bytes
+  7  refused (not_a_pdf, empty_file, too_large, unsafe_entry): as a refused drop, rejected/NAME.error.json
+     and the key's receipt say why; a copy of the file is in rejected/ unless it is too large or not a
+     regular file
+  8  storage error (io_error: the file cannot be read; storage_full, ...)";
+
+pub const STATUS: &str = "\
+Exit codes (status reports a job; its exit code says whether it was found, not how the job
+ended):
+  0  found: queued, running, succeeded, failed or canceled (the status is printed)
+  2  invalid job id, key or scope
+  3  job_not_found: no such job, and no drop with that key
+  4  job_expired: the job was removed by retention (its tombstone remains)
+  7  drop_rejected (--key, --file): that drop was refused; the message gives its code
+  8  storage error (record_corrupt, io_error, ...)";
+
+pub const LIST: &str = "\
+Exit codes:
+  0  listed (unreadable manifests are reported on stderr and skipped)
+  2  invalid filter, or a configuration error
+  8  storage error";
+
+pub const JOB_CHANGE: &str = "\
+Exit codes:
+  0  done
+  1  ingest_in_progress: the job is still being ingested; try again
+  2  invalid job id, or a configuration error
+  3  job_not_found
+  4  job_expired
+  6  invalid_transition: the job's status does not allow it
+  8  storage error";
+
+pub const SWEEP: &str = "\
+Exit codes:
+  0  swept (or, with --dry-run, planned), also when nothing was due
+  2  configuration error
+  8  storage error; when a removal fails, the pass goes on and exits with the code of the first error";
+
+pub const CONVERT: &str = "\
+Exit codes:
+  0  the Markdown was written
+  2  configuration error
+  7  the conversion failed (pdf_malformed, pdf_encrypted, no_text_layer, pdf_too_complex,
+     external_converter_failed)
+  8  io_error: the input cannot be read or the output cannot be written";
+
+pub const CONFIG: &str = "\
+Exit codes:
+  0  printed
+  2  configuration error (the message names the flag, file or environment variable)";

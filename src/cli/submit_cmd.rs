@@ -1,0 +1,166 @@
+//! `mdspool submit FILE`: a local file becomes a job the way a drop into the inbox would, without
+//! waiting for the daemon. It is copied (never moved) into a staging entry with its key in a
+//! sidecar, so that recovery after a crash admits it under the same key, then admitted.
+//!
+//! A file the inbox would refuse is refused the same way and leaves the same trace: a copy in
+//! `rejected/NAME` (with `NAME.idem` when it has a key), `rejected/NAME.error.json`, and the
+//! `rejected` receipt of its key (its content key when it is empty or not a PDF and has none).
+//! Unlike a drop, a file that is `too_large` or not a regular file (`unsafe_entry`) is not copied:
+//! only the note and the receipt are written. The command then exits 7 with the refusal's code.
+
+use std::fs::File;
+use std::io::Seek;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::cli::{Ctx, print_json};
+use crate::code::Code;
+use crate::durable;
+use crate::error::{Error, IoContext, Result, exit};
+use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
+use crate::store::admit::fingerprint;
+use crate::store::{Admission, StagedDrop, Store};
+
+#[derive(Debug, Args)]
+#[command(after_help = crate::cli::help::SUBMIT)]
+pub struct SubmitArgs {
+    /// The PDF to add
+    pub pdf: PathBuf,
+    /// Idempotency key [default: sha256-<hex of the bytes>]
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Idempotency scope
+    #[arg(long, default_value = DEFAULT_SCOPE)]
+    pub scope: String,
+    /// Exempt the job from retention
+    #[arg(long)]
+    pub pin: bool,
+    /// Print the manifest as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
+    let key = match &a.key {
+        Some(k) => Some(IdemKey::new(&a.scope, k)?),
+        None => {
+            crate::ids::validate_name("scope", &a.scope)?;
+            None
+        }
+    };
+    // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
+    let mut src = {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: a FIFO named on the command line is refused, not waited on.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&a.pdf)
+            .at(&a.pdf)?
+    };
+    let checked =
+        crate::inbox::validate::check_pdf(&mut src, &a.pdf, ctx.loaded.config.watch.max_size.0);
+    let store = ctx.open_store()?;
+    let name = a
+        .pdf
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input.pdf".into());
+    match checked {
+        Ok(_) => {}
+        Err(e) if matches!(e.code(), Code::NotAPdf | Code::EmptyFile) => {
+            let drop = stage(&store, &mut src, &a, &name, key)?;
+            return Err(refuse_staged(&store, drop, e));
+        }
+        Err(e @ Error::Drop { .. }) => {
+            // Too large or not a regular file: the note and the receipt only.
+            store.quarantine(&[], &name, &JobId::new().to_string(), &e, key.as_ref())?;
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    }
+    let drop = stage(&store, &mut src, &a, &name, key)?;
+    let admitted = store.admit(&drop)?;
+    store.nudge();
+    match admitted {
+        Admission::Created(m) | Admission::Replayed(m) => {
+            if a.json {
+                print_json(&m);
+            } else {
+                say!("{}", m.job_id);
+            }
+            Ok(exit::OK)
+        }
+        Admission::Conflict { existing, .. } => {
+            let m = store.load(existing)?;
+            Err(Error::IdempotencyConflict {
+                scope: m.idempotency.scope,
+                key: m.idempotency.key,
+                job_id: existing.to_string(),
+            })
+        }
+    }
+}
+
+/// Copies `src` into a new staging entry as `name`, its key first in a sidecar, as a drop would be
+/// claimed. Nothing is left behind when it fails.
+fn stage(
+    store: &Store,
+    src: &mut File,
+    a: &SubmitArgs,
+    name: &str,
+    key: Option<IdemKey>,
+) -> Result<StagedDrop> {
+    let id = JobId::new();
+    let entry = store.layout().staging_entry(id);
+    durable::create_dir_all_durable(&entry)?;
+    let staged = entry.join(name);
+    // The key travels in a sidecar, as with an inbox drop, so that recovery admits an interrupted
+    // submission under the same key.
+    if let Some(k) = &key {
+        let sidecar = serde_json::json!({"key": k.key, "scope": k.scope, "pin": a.pin});
+        let path = entry.join(format!("{name}.idem"));
+        if let Err(e) = durable::write_atomic(&path, sidecar.to_string().as_bytes()) {
+            let _ = store.remove_staging(id);
+            return Err(e);
+        }
+    }
+    // Copied under a temp name first: a copy cut short (full disk, crash) is never taken for a drop.
+    let partial = entry.join(format!(".~{name}.submit.tmp"));
+    let copied = src
+        .seek(std::io::SeekFrom::Start(0))
+        .at(&a.pdf)
+        .and_then(|_| File::create_new(&partial).at(&partial))
+        .and_then(|mut dst| std::io::copy(src, &mut dst).at(&partial))
+        .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
+    if let Err(e) = copied {
+        let _ = store.remove_staging(id);
+        return Err(e);
+    }
+    Ok(StagedDrop {
+        id,
+        pdf: staged,
+        name: name.to_string(),
+        key,
+        pinned: a.pin,
+        client: None,
+    })
+}
+
+/// Moves a staged copy refused with `e` to `rejected/` (under its content key when it has none,
+/// as the inbox does for an empty file or one that is not a PDF); returns the error to report. A
+/// failure half-way leaves the staging entry to the daemon's recovery, which refuses it the same way.
+fn refuse_staged(store: &Store, mut d: StagedDrop, e: Error) -> Error {
+    let moved = (|| {
+        if d.key.is_none() {
+            let (fp, _) = fingerprint(&d.pdf)?;
+            d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
+        }
+        store.reject_staged(&d, &e, d.key.as_ref())
+    })();
+    match moved {
+        Ok(_) => e,
+        Err(failed) => failed,
+    }
+}
