@@ -96,14 +96,24 @@ pub(crate) fn split_marker(text: &str) -> Option<(String, String)> {
 
 /// Group consecutive fragments sharing a baseline band into rows.
 fn rows(lines: Vec<Line>) -> Vec<Vec<Line>> {
+    let heads: Vec<bool> = (0..lines.len()).map(|k| heads_section(k, &lines)).collect();
     let mut rows: Vec<Vec<Line>> = Vec::new();
-    for l in lines {
+    for (k, l) in lines.into_iter().enumerate() {
         let joins = rows.last().and_then(|r| r.last()).is_some_and(|p| {
             let overlap = p.bottom.min(l.bottom) - p.top.max(l.top);
             let plain = p.table.is_none() && l.table.is_none();
             // A title set far larger than the text beside it is not part of that text's row.
-            let similar = (p.size - l.size).abs() <= 0.35 * p.size.max(l.size);
-            plain && similar && overlap >= 0.5 * p.height().min(l.height()) && l.x0 >= p.x1 - 1.0
+            let big = p.size.max(l.size);
+            let similar = (p.size - l.size).abs() <= 0.35 * big;
+            // Nor is a section heading beside the prose of the next column across a wide gap
+            // (in a band whose gutter a spanning table hid).
+            let heading =
+                k > 0 && heads[k - 1] && p.size > 1.08 * l.size && l.x0 - p.x1 > 2.0 * big;
+            plain
+                && similar
+                && !heading
+                && overlap >= 0.5 * p.height().min(l.height())
+                && l.x0 >= p.x1 - 1.0
         });
         match rows.last_mut() {
             Some(r) if joins => r.push(l),
@@ -111,6 +121,22 @@ fn rows(lines: Vec<Line>) -> Vec<Vec<Line>> {
         }
     }
     rows
+}
+
+/// A short bold line whose next line below, in its own column, is set smaller or not bold (or that
+/// ends its column): it opens a section there (labels of a form are followed by more labels).
+fn heads_section(k: usize, lines: &[Line]) -> bool {
+    let l = &lines[k];
+    if !l.all_bold() || l.text().chars().count() > 80 {
+        return false;
+    }
+    let h = l.height();
+    lines
+        .iter()
+        .filter(|m| m.top > l.bottom - 0.3 * h && m.top < l.bottom + 4.0 * h)
+        .filter(|m| m.x0 < l.x1 && m.x1 > l.x0)
+        .min_by(|a, b| a.top.total_cmp(&b.top))
+        .is_none_or(|m| m.size < 0.93 * l.size || !m.all_bold())
 }
 
 /// Merge the fragments of a row into one line (used when the row is not part of a table).
@@ -290,9 +316,44 @@ fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
 #[cfg(test)]
 mod tests {
     use super::split_marker;
+    use crate::model::Line;
 
     fn m(t: &str) -> Option<(String, String)> {
         split_marker(t)
+    }
+
+    fn line(text: &str, x0: f32, top: f32, size: f32, bold: bool) -> Line {
+        let mut s = super::super::model::Span::plain(text.to_string());
+        s.x0 = x0;
+        s.x1 = x0 + 0.5 * size * text.chars().count() as f32;
+        s.top = top;
+        s.bottom = top + size;
+        s.size = size;
+        s.bold = bold;
+        Line::from_spans(vec![s])
+    }
+
+    #[test]
+    fn a_heading_beside_the_next_columns_last_line_is_its_own_row() {
+        // A band without a gutter: the left column's heading shares a baseline band with the last
+        // line of the right column's paragraph; body text follows under the heading.
+        let lines = vec![
+            line("Permanent Article Resistance", 63.0, 449.3, 12.0, true),
+            line("statute.", 313.7, 454.5, 10.5, false),
+            line("The section goes on below.", 63.0, 475.0, 10.5, false),
+        ];
+        assert_eq!(super::rows(lines).len(), 3);
+        // Labels of a form (bold, followed by more labels) stay with their values.
+        let form = vec![
+            line("Standard name", 76.0, 157.6, 14.0, true),
+            line("Billets cast in one piece", 331.0, 156.7, 12.0, false),
+            line("Standard number", 76.0, 211.5, 14.0, true),
+            line("20300", 330.0, 210.6, 12.0, false),
+            line("Issued by", 76.0, 256.8, 14.0, true),
+            line("National standards body", 330.0, 255.9, 12.0, false),
+        ];
+        let rows = super::rows(form);
+        assert!(rows[0].len() == 2 && rows[1].len() == 2, "{}", rows.len());
     }
 
     #[test]
