@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+mod accents;
 mod annots;
 mod bidi;
 mod blocks;

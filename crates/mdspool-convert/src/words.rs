@@ -221,6 +221,7 @@ fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
     });
     let mut glyphs: Vec<Glyph> = run.into_iter().flat_map(|s| s.glyphs).collect();
     glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let marks = super::accents::attach(&mut glyphs);
     // The run's usual gap between letters (tracking, kerning), from glyph pairs with no space glyph.
     let mut gaps: Vec<f32> = Vec::new();
     let mut prev: Option<&Glyph> = None;
@@ -246,7 +247,7 @@ fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
     let mut last: Option<Glyph> = None;
     let mut spaced = false;
     let mut flush = |text: &mut String, x0: &mut f32, x1: &mut f32| {
-        let t = text.trim_end().to_string();
+        let t = super::accents::compose(text.trim_end().to_string());
         if !t.is_empty() {
             out.push(Span {
                 text: t,
@@ -268,7 +269,7 @@ fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
             .rposition(|l| l.contains((g.x0 + g.x1) / 2.0, mid))
     };
     let mut link = None;
-    for g in glyphs {
+    for (g, mark) in glyphs.into_iter().zip(marks) {
         if g.c.is_whitespace() {
             spaced = true;
             continue;
@@ -285,6 +286,7 @@ fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
         }
         link = here;
         text.push(g.c);
+        text.extend(mark);
         x0 = x0.min(g.x0);
         x1 = x1.max(g.x1);
         last = Some(g);

@@ -699,3 +699,13 @@ fn a_section_number_set_apart_by_character_spacing_keeps_its_space() {
     let md = md_lines(&[p]);
     assert_eq!(md[0], "# 1 Numerical Methods", "{md:?}");
 }
+
+#[test]
+fn an_accent_drawn_over_its_letter_is_composed() {
+    // TeX-style "Gdańsk": the acute (WinAnsi 0xB4) is a glyph of its own, set over the "n".
+    let mut p = PageSpec::default();
+    p.raw("BT /F1 10 Tf 72 700 Td (Gdan) Tj ET");
+    p.raw("BT /F1 10 Tf 92.03 700 Td (\\264) Tj ET");
+    p.raw("BT /F1 10 Tf 96.46 700 Td (sk lies on the coast.) Tj ET");
+    assert_eq!(md_lines(&[p]), ["Gdańsk lies on the coast."]);
+}

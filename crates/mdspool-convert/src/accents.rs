@@ -1,0 +1,122 @@
+//! Accents drawn as glyphs of their own. TeX (and other typesetters whose fonts lack a precomposed
+//! letter, such as "ř" in a T1 font) draw the accent as a separate glyph placed over or under the
+//! letter, so the text layer reads "Dvoˇrák" or "Gdan´sk". An accent glyph that stands over a
+//! letter of its run becomes that letter's combining mark, and the word is composed again (NFC).
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::words::Glyph;
+
+/// The combining mark of a spacing accent glyph. ASCII `^ ~ \`` are left alone (code, formulas).
+fn combining(c: char) -> Option<char> {
+    Some(match c {
+        '\u{B4}' | '\u{2CA}' => '\u{301}', // acute
+        '\u{2CB}' => '\u{300}',            // grave
+        '\u{2C6}' => '\u{302}',            // circumflex
+        '\u{2DC}' => '\u{303}',            // tilde
+        '\u{A8}' => '\u{308}',             // diaeresis
+        '\u{AF}' | '\u{2C9}' => '\u{304}', // macron
+        '\u{2D8}' => '\u{306}',            // breve
+        '\u{2D9}' => '\u{307}',            // dot above
+        '\u{2DA}' => '\u{30A}',            // ring above
+        '\u{2DD}' => '\u{30B}',            // double acute
+        '\u{2C7}' => '\u{30C}',            // caron
+        '\u{B8}' => '\u{327}',             // cedilla
+        '\u{2DB}' => '\u{328}',            // ogonek
+        _ => return None,
+    })
+}
+
+/// Take the accent glyphs that stand over a neighbouring letter (glyphs sorted by x) out of the
+/// list; returns, for each remaining glyph, the combining mark to write after it.
+pub(crate) fn attach(glyphs: &mut Vec<Glyph>) -> Vec<Option<char>> {
+    let n = glyphs.len();
+    let mut marks: Vec<Option<char>> = vec![None; n];
+    let mut gone = vec![false; n];
+    if glyphs.iter().any(|g| combining(g.c).is_some()) {
+        for i in 0..n {
+            let Some(mark) = combining(glyphs[i].c) else {
+                continue;
+            };
+            let a = glyphs[i];
+            let centre = (a.x0 + a.x1) / 2.0;
+            let slack = 0.15 * (a.x1 - a.x0).max(0.5);
+            let over = |j: usize| {
+                let g = &glyphs[j];
+                !gone[j]
+                    && marks[j].is_none()
+                    && g.c.is_alphabetic()
+                    && combining(g.c).is_none()
+                    && centre >= g.x0 - slack
+                    && centre <= g.x1 + slack
+            };
+            let dist = |j: usize| (centre - (glyphs[j].x0 + glyphs[j].x1) / 2.0).abs();
+            let target = [i.checked_sub(1), Some(i + 1)]
+                .into_iter()
+                .flatten()
+                .filter(|&j| j < n && over(j))
+                .min_by(|&a, &b| dist(a).total_cmp(&dist(b)));
+            if let Some(j) = target {
+                marks[j] = Some(mark);
+                gone[i] = true;
+            }
+        }
+    }
+    let mut k = 0;
+    glyphs.retain(|_| {
+        k += 1;
+        !gone[k - 1]
+    });
+    marks
+        .into_iter()
+        .zip(gone)
+        .filter(|(_, g)| !g)
+        .map(|(m, _)| m)
+        .collect()
+}
+
+/// A span's text composed again when it holds combining marks.
+pub(crate) fn compose(text: String) -> String {
+    if text.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c)) {
+        text.nfc().collect()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(c: char, x0: f32, x1: f32) -> Glyph {
+        Glyph {
+            c,
+            x0,
+            x1,
+            after_ligature: false,
+        }
+    }
+
+    #[test]
+    fn an_accent_over_a_letter_becomes_its_mark() {
+        // "Dvoˇrák": the caron is drawn over the "r" that follows it.
+        let mut glyphs = vec![
+            g('o', 10.0, 15.0),
+            g('\u{2C7}', 15.2, 19.8),
+            g('r', 15.5, 19.4),
+            g('a', 19.4, 24.0),
+        ];
+        let marks = attach(&mut glyphs);
+        let text: String = glyphs
+            .iter()
+            .zip(&marks)
+            .flat_map(|(g, m)| std::iter::once(g.c).chain(*m))
+            .collect();
+        assert_eq!(compose(text), "oř\u{61}");
+        // An acute standing apart (an apostrophe-like use) stays as it is.
+        let mut apart = vec![g('n', 0.0, 5.0), g('\u{B4}', 9.0, 12.0), g('t', 14.0, 17.0)];
+        let marks = attach(&mut apart);
+        assert_eq!(apart.len(), 3);
+        assert!(marks.iter().all(Option::is_none));
+    }
+}
