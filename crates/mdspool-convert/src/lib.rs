@@ -24,6 +24,7 @@ mod rotated;
 mod shapes;
 mod tables;
 mod text;
+mod widths;
 mod words;
 
 /// Options shared by every converter.

@@ -18,6 +18,7 @@ use super::fonts::{
 use super::glyphs;
 use super::model::{Page, Span};
 use super::rotated;
+use super::widths;
 use super::words;
 
 /// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
@@ -225,7 +226,12 @@ impl Document {
         }
         let annots = doc.get_annotations(index).unwrap_or_default();
         let links = annots::link_rects(&annots, x_off, top);
-        words::respace(shown, &links, &mut spans);
+        let declared = if shown.is_empty() {
+            widths::FontWidths::new()
+        } else {
+            widths::page_widths(doc, index)
+        };
+        words::respace(shown, &links, &declared, &mut spans);
         let fields = annots::field_spans(doc, &annots, x_off, top, &spans);
         spans.extend(fields);
         if spans.is_empty() {

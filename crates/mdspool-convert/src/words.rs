@@ -7,6 +7,7 @@
 //! the parser's spans. Runs are cut into separate spans at gaps as wide as between table cells.
 
 use super::model::Span;
+use super::widths::FontWidths;
 
 /// A gap this much wider than the run's usual letter gap (in font sizes) is a word space.
 const WORD_GAP_EM: f32 = 0.1;
@@ -93,8 +94,13 @@ pub(crate) fn glyphs_of(
 
 /// Pool consecutive spans of one font and size on one baseline into runs and rebuild their text.
 /// Spans are also cut where a link starts or ends, so a link covers its own words only.
-pub(crate) fn respace(mut shown: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
-    narrow_to_ink(&mut shown);
+pub(crate) fn respace(
+    mut shown: Vec<Shown>,
+    links: &[LinkRect],
+    declared: &FontWidths,
+    out: &mut Vec<Span>,
+) {
+    narrow_to_ink(&mut shown, declared);
     let distrusted = distrusted_fonts(&shown);
     let mut run: Vec<Shown> = Vec::new();
     for s in shown {
@@ -118,7 +124,7 @@ pub(crate) fn respace(mut shown: Vec<Shown>, links: &[LinkRect], out: &mut Vec<S
 /// letters). A glyph's own width is its median advance on the page in its font and size; a letter
 /// seen fewer than three times at that size (once, in a heading) borrows its width in em from the
 /// same font at other sizes when that is clearly narrower.
-fn narrow_to_ink(shown: &mut [Shown]) {
+fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
     use std::collections::HashMap;
     let median = |mut v: Vec<f32>| {
         v.sort_by(f32::total_cmp);
@@ -155,6 +161,12 @@ fn narrow_to_ink(shown: &mut [Shown]) {
                     _ => w,
                 },
                 None => width,
+            };
+            // The width the font declares, when the glyph advances clearly more (character
+            // spacing on every occurrence on the page).
+            let w = match declared.get(&(font.clone(), c)) {
+                Some(e) if w - e * size >= 0.15 * size => e * size,
+                _ => w,
             };
             // A figure right before a letter ("1N" of "1 Numerical", set apart by character
             // spacing) advances about half an em in text faces; more is spacing. Runs of figures
@@ -325,7 +337,7 @@ mod tests {
 
     fn texts(v: Vec<Shown>) -> Vec<String> {
         let mut out = Vec::new();
-        respace(v, &[], &mut out);
+        respace(v, &[], &super::FontWidths::new(), &mut out);
         out.into_iter().map(|s| s.text).collect()
     }
 

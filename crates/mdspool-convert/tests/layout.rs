@@ -709,3 +709,19 @@ fn an_accent_drawn_over_its_letter_is_composed() {
     p.raw("BT /F1 10 Tf 96.46 700 Td (sk lies on the coast.) Tj ET");
     assert_eq!(md_lines(&[p]), ["Gdańsk lies on the coast."]);
 }
+
+#[test]
+fn a_word_gap_set_as_character_spacing_on_every_occurrence_uses_the_declared_width() {
+    // Every "w" of the heading's font ends a word and carries the word gap as character spacing,
+    // so no occurrence on the page shows its width; the font's /Widths does.
+    let mut p = PageSpec::default();
+    p.raw("BT /F6 16 Tf 72 720 Td (Modular Meado)Tj 4 Tc (w)Tj 0 Tc (Bridge Windo)Tj 4 Tc (w)Tj 0 Tc (Ballot)Tj ET");
+    body(
+        &mut p,
+        72.0,
+        690.0,
+        &["The body follows in the regular face."],
+    );
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], "# Modular Meadow Bridge Window Ballot", "{md:?}");
+}
