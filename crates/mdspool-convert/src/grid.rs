@@ -58,7 +58,9 @@ pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
             let (gx0, gx1) = span_of(g);
             let last = g.last().map(|l| l.top).unwrap_or(f32::MIN);
             let overlap = gx1.min(r.x1) - gx0.max(r.x0);
-            overlap >= 0.5 * (r.x1 - r.x0).min(gx1 - gx0) && r.top - last <= MAX_ROW_GAP
+            overlap >= 0.5 * (r.x1 - r.x0).min(gx1 - gx0)
+                && r.top - last <= MAX_ROW_GAP
+                && !heading_between(g, r.top, &page.spans)
         });
         match groups.last_mut() {
             Some(g) if joins => g.push(r),
@@ -73,6 +75,37 @@ pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
         }
     }
     out
+}
+
+/// Whether text larger than the group's own (a heading between two tables) stands between the
+/// group's last rule and `next` (checked only across gaps wider than a table row).
+fn heading_between(g: &[Rule], next: f32, spans: &[Span]) -> bool {
+    let (Some(first), Some(last)) = (g.first(), g.last()) else {
+        return false;
+    };
+    if next - last.top < 20.0 {
+        return false;
+    }
+    let (x0, x1) = span_of(g);
+    let within = |s: &&Span| s.x1 > x0 && s.x0 < x1;
+    let mut sizes: Vec<f32> = spans
+        .iter()
+        .filter(within)
+        .filter(|s| s.top >= first.top && s.bottom <= last.top)
+        .map(|s| s.size)
+        .collect();
+    if sizes.is_empty() {
+        return false;
+    }
+    sizes.sort_by(f32::total_cmp);
+    let typical = sizes[sizes.len() / 2];
+    // The heading stands over the table itself, not in a column beside it.
+    let over = |s: &&Span| (s.x0 + s.x1) / 2.0 > x0 && (s.x0 + s.x1) / 2.0 < x1 && s.x1 <= x1 + 2.0;
+    spans
+        .iter()
+        .filter(over)
+        .filter(|s| s.top >= last.top && s.bottom <= next)
+        .any(|s| s.size > 1.15 * typical)
 }
 
 fn span_of(g: &[Rule]) -> (f32, f32) {

@@ -725,3 +725,59 @@ fn a_word_gap_set_as_character_spacing_on_every_occurrence_uses_the_declared_wid
     let md = md_lines(&[p]);
     assert_eq!(md[0], "# Modular Meadow Bridge Window Ballot", "{md:?}");
 }
+
+#[test]
+fn a_heading_between_two_ruled_tables_keeps_them_apart() {
+    // Two boxed tables close together (rules within 150 pt), a section heading and a line of
+    // prose between them: two tables, and the heading stays a heading.
+    let mut p = PageSpec::default();
+    let table = |p: &mut PageSpec, top: f32, rows: &[(&str, &str)]| {
+        let mut y = top;
+        p.line(100.0, y, 400.0, y);
+        for (a, b) in rows {
+            p.text(REG, 10.0, 110.0, y - 12.0, a);
+            p.text(REG, 10.0, 260.0, y - 12.0, b);
+            y -= 16.0;
+            p.line(100.0, y, 400.0, y);
+        }
+        y
+    };
+    let y = table(
+        &mut p,
+        700.0,
+        &[("Item", "Cost"), ("Socket", "14.95"), ("Colony", "59.61")],
+    );
+    p.text(
+        BOLD,
+        14.0,
+        72.0,
+        y - 24.0,
+        "6 Monthly Figure River Contract",
+    );
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        y - 40.0,
+        "The election limits the coastal meteor.",
+    );
+    table(
+        &mut p,
+        y - 52.0,
+        &[
+            ("Item", "Weight"),
+            ("Thread", "1.148"),
+            ("Decoder", "38.03"),
+        ],
+    );
+    let md = md_lines(&[p]);
+    assert!(
+        md.contains(&"# 6 Monthly Figure River Contract".to_string()),
+        "{md:?}"
+    );
+    assert_eq!(
+        md.iter().filter(|l| l.starts_with("| Item")).count(),
+        2,
+        "{md:?}"
+    );
+}
