@@ -9,7 +9,9 @@ macro_rules! say {
 }
 
 mod config_cmd;
+mod convert_batch;
 mod convert_cmd;
+mod convert_inputs;
 pub(crate) mod help;
 mod jobs;
 mod list_cmd;
@@ -59,7 +61,8 @@ pub enum Command {
     List(list_cmd::ListArgs),
     /// Print the resolved configuration and where it came from
     Config(config_cmd::ConfigArgs),
-    /// Convert one PDF to Markdown in this process, with the daemon's engine
+    /// Convert one PDF to Markdown with the daemon's engine; or many (files, directories) into a
+    /// directory, each in a limited child process, with progress and a summary
     Convert(convert_cmd::ConvertArgs),
     /// Apply retention now, once, and print what was removed (safe beside a running daemon)
     Sweep(retention_cmd::SweepArgs),
