@@ -21,6 +21,7 @@ pub mod exit {
     pub const CONFLICT: i32 = 6;
     pub const CONVERSION: i32 = 7;
     pub const STORAGE: i32 = 8;
+    pub const WAIT_TIMEOUT: i32 = 9;
 
     use crate::code::Code;
     use crate::convert::ConvertCode;
@@ -52,6 +53,7 @@ pub mod exit {
             | Code::OrphanSidecar
             | Code::DropRejected => CONVERSION,
             Code::InternalError | Code::IngestInProgress | Code::StoppedAtOnce => FAILURE,
+            Code::WaitTimeout => WAIT_TIMEOUT,
         }
     }
 }
@@ -127,6 +129,14 @@ pub enum Error {
     Stopped { message: String },
     #[error("internal error: {message}")]
     Internal { message: String },
+    #[error(
+        "job {job_id} is still {status} after {waited} (--timeout); it goes on without waiting"
+    )]
+    WaitTimeout {
+        job_id: String,
+        status: &'static str,
+        waited: String,
+    },
 }
 
 impl Error {
@@ -179,6 +189,7 @@ impl Error {
             Error::StoreFailed { .. } => Code::StoreFailed,
             Error::Stopped { .. } => Code::StoppedAtOnce,
             Error::Internal { .. } => Code::InternalError,
+            Error::WaitTimeout { .. } => Code::WaitTimeout,
         }
     }
 

@@ -17,6 +17,7 @@ Exit codes:
   7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large,
      unsafe_entry; drop_rejected from status) or its conversion failed (pdf_malformed, ...)
   8  storage error (io_error, storage_full, record_corrupt, store_failed)
+  9  wait_timeout: submit --wait --timeout gave up before the job ended (the job goes on)
 
 Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
 else ./mdspool-data (created on first use). Documentation: docs/ in the source tree.";
@@ -30,14 +31,24 @@ Exit codes:
   8  storage error (store_failed, storage_full, io_error)";
 
 pub const SUBMIT: &str = "\
+Several files: each becomes its own job (--key needs a single FILE); a file that fails does not
+stop the others, and the exit code is the highest of the files' codes. Without --wait, each job id
+is printed (several files: `ID<TAB>FILE`). With --wait, the command follows each job on stderr
+(queued, running with its attempt number, queued again after a failed attempt, and how it ended),
+prints the path of each Markdown on stdout as its job succeeds (several files: `PATH<TAB>FILE`,
+in the order they end), and exits by how the jobs ended; a daemon must run on the root
+(`mdspool run`) for them to progress.
+
 Exit codes:
-  0  a job was created, or the same key and bytes already had one (its id is printed)
+  0  a job was created, or the same key and bytes already had one (its id is printed); with
+     --wait, every job succeeded (the Markdown's path is printed)
   2  invalid key or scope, or a configuration error
   6  idempotency_conflict: the key names another job with different bytes
   7  refused (not_a_pdf, empty_file, too_large, unsafe_entry): as a refused drop, rejected/NAME.error.json
      and the key's receipt say why; a copy of the file is in rejected/ unless it is too large or not a
-     regular file
-  8  storage error (io_error: the file cannot be read; storage_full, ...)";
+     regular file. With --wait: the job failed (pdf_malformed, conversion_timeout, ...) or was canceled
+  8  storage error (io_error: the file cannot be read; storage_full, ...)
+  9  wait_timeout: --wait --timeout ran out before a job ended (the job goes on)";
 
 pub const STATUS: &str = "\
 Exit codes (status reports a job; its exit code says whether it was found, not how the job

@@ -18,6 +18,7 @@ mod list_cmd;
 mod retention_cmd;
 mod run_cmd;
 mod submit_cmd;
+mod submit_wait;
 mod worker_cmd;
 
 use std::path::PathBuf;
@@ -52,8 +53,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon: watch the inbox, convert, keep the store tidy (Ctrl-C drains, twice stops)
     Run(run_cmd::RunArgs),
-    /// Add a local PDF as a job, as a drop into the inbox would (without waiting for the daemon;
-    /// the file is copied, and one the inbox would refuse is refused the same way)
+    /// Add local PDFs as jobs, as drops into the inbox would (the files are copied, and one the
+    /// inbox would refuse is refused the same way); --wait follows them to their end
     Submit(submit_cmd::SubmitArgs),
     /// Show one job by id, or by idempotency key
     Status(jobs::StatusArgs),
