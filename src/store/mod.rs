@@ -7,6 +7,7 @@ pub mod admit;
 pub mod jobs;
 pub mod lock;
 pub mod manifest;
+pub mod outbox;
 pub mod records;
 pub mod rejected;
 
