@@ -144,6 +144,7 @@ impl Store {
             l.jobs_dir(),
             l.receipts_dir(),
             l.rejected_dir(),
+            l.outbox_dir(),
             l.idempotency_dir(),
             l.tombstones_dir(),
             l.staging_dir(),

@@ -201,5 +201,11 @@ mod tests {
             .map(|(n, _)| n)
             .collect();
         assert_eq!(names, ["Report (2).md", "Report.md", "_.pdf.md"]);
+        // A delivery cut short by a crash leaves a temp file: the next start removes it.
+        let tmp = store.layout().outbox_file(".~Report.md.abc123.tmp");
+        std::fs::write(&tmp, b"half").unwrap();
+        assert_eq!(listing(&store).unwrap().len(), 3);
+        assert_eq!(store.remove_temp_files().unwrap(), 1);
+        assert!(!tmp.exists());
     }
 }
