@@ -51,12 +51,7 @@ impl Done {
 /// The same checks as a drop in the inbox (a regular file, not empty, a `%PDF-` header), so that a
 /// file that is no PDF fails with `not_a_pdf` rather than with whatever the parser makes of it.
 fn precheck(pdf: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(pdf)
-        .at(pdf)?;
+    let mut f = crate::inbox::validate::open_named(pdf)?;
     crate::inbox::validate::check_pdf(&mut f, pdf, u64::MAX).map(|_| ())
 }
 

@@ -10,18 +10,13 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::error::{IoContext, Result};
-use crate::inbox::names::builtin_ignored;
+use crate::inbox::names::{builtin_ignored, is_pdf_name, markdown_stem};
 
 /// One file to convert and the name of its Markdown in the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub pdf: PathBuf,
     pub md_name: String,
-}
-
-fn is_pdf_name(name: &str) -> bool {
-    let n = name.len();
-    n > 4 && name.is_char_boundary(n - 4) && name[n - 4..].eq_ignore_ascii_case(".pdf")
 }
 
 /// The PDFs under `dir`, in name order (subdirectories after the files beside them).
@@ -68,21 +63,8 @@ pub fn collect(args: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 /// The stem of the output name: the file name less a `.pdf` ending.
 fn stem(pdf: &Path) -> String {
-    let name = pdf
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input".into());
-    let stem = if is_pdf_name(&name) {
-        &name[..name.len() - 4]
-    } else {
-        &name[..]
-    };
-    if stem.is_empty() || stem.starts_with('.') {
-        // A hidden name (`.pdf` itself among them): the output must not be hidden or a temp name.
-        format!("_{stem}")
-    } else {
-        stem.to_string()
-    }
+    let name = pdf.file_name().map(|n| n.to_string_lossy().into_owned());
+    markdown_stem(&name.unwrap_or_else(|| "input".into()))
 }
 
 /// Gives each file its output name, unique within the batch.

@@ -122,15 +122,7 @@ fn submit_one(
     key: Option<IdemKey>,
 ) -> Result<Manifest> {
     // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
-    let mut src = {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: a FIFO named on the command line is refused, not waited on.
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(pdf)
-            .at(pdf)?
-    };
+    let mut src = crate::inbox::validate::open_named(pdf)?;
     let checked =
         crate::inbox::validate::check_pdf(&mut src, pdf, ctx.loaded.config.watch.max_size.0);
     let name = pdf

@@ -16,6 +16,7 @@ use crate::convert::ConvertCode;
 use crate::durable;
 use crate::error::{IoContext, Result};
 use crate::ids::DEFAULT_SCOPE;
+use crate::inbox::names::markdown_stem;
 use crate::store::{Manifest, Store};
 
 /// Does this job deliver to the outbox? Only when its key is its content key.
@@ -26,19 +27,7 @@ pub fn wants(m: &Manifest) -> bool {
 
 /// The client's file name less `.pdf`, safe as a visible file name.
 fn stem(m: &Manifest) -> String {
-    let name = m.source.name.rsplit('/').next().unwrap_or_default();
-    let n = name.len();
-    let stem =
-        if n > 4 && name.is_char_boundary(n - 4) && name[n - 4..].eq_ignore_ascii_case(".pdf") {
-            &name[..n - 4]
-        } else {
-            name
-        };
-    if stem.is_empty() || stem.starts_with('.') {
-        format!("_{stem}")
-    } else {
-        stem.to_string()
-    }
+    markdown_stem(m.source.name.rsplit('/').next().unwrap_or_default())
 }
 
 /// Creates `outbox/STEM[ (N)]SUFFIX` with `bytes` under the first free name; returns it.
