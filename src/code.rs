@@ -44,6 +44,7 @@ pub enum Code {
     UnsafeEntry,
     OrphanSidecar,
     DropRejected,
+    WaitTimeout,
 }
 
 /// Whether a job that ends with a code is tried again.
@@ -71,7 +72,7 @@ impl Retry {
 }
 
 /// The spool's codes, without the engine's.
-const SPOOL: [Code; 26] = [
+const SPOOL: [Code; 27] = [
     Code::StorageFull,
     Code::RecordCorrupt,
     Code::SchemaUnsupported,
@@ -98,6 +99,7 @@ const SPOOL: [Code; 26] = [
     Code::UnsafeEntry,
     Code::OrphanSidecar,
     Code::DropRejected,
+    Code::WaitTimeout,
 ];
 
 impl Code {
@@ -139,6 +141,7 @@ impl Code {
             Code::UnsafeEntry => "unsafe_entry",
             Code::OrphanSidecar => "orphan_sidecar",
             Code::DropRejected => "drop_rejected",
+            Code::WaitTimeout => "wait_timeout",
         }
     }
 
@@ -193,6 +196,9 @@ impl Code {
             }
             Code::OrphanSidecar => "a sidecar whose drop did not appear within an hour",
             Code::DropRejected => "`mdspool status --key` or `--file`: that drop was refused",
+            Code::WaitTimeout => {
+                "`mdspool submit --wait --timeout`: the job had not ended in time (it goes on)"
+            }
         }
     }
 
@@ -298,7 +304,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), c);
             assert!(!c.meaning().is_empty());
         }
-        assert_eq!(seen.len(), 32);
+        assert_eq!(seen.len(), 33);
         assert!(serde_json::from_str::<Code>("\"no_such_code\"").is_err());
     }
 

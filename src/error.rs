@@ -21,6 +21,41 @@ pub mod exit {
     pub const CONFLICT: i32 = 6;
     pub const CONVERSION: i32 = 7;
     pub const STORAGE: i32 = 8;
+    pub const WAIT_TIMEOUT: i32 = 9;
+
+    use crate::code::Code;
+    use crate::convert::ConvertCode;
+
+    /// The exit code of a code: what a command exits with when it fails with it, or when a job
+    /// (`submit --wait`) or a file (`convert` on many files) failed with it.
+    pub fn for_code(code: Code) -> i32 {
+        match code {
+            Code::Convert(ConvertCode::IoError)
+            | Code::StorageFull
+            | Code::RecordCorrupt
+            | Code::SchemaUnsupported
+            | Code::StoreFailed => STORAGE,
+            Code::JobNotFound => NOT_FOUND,
+            Code::JobExpired => EXPIRED,
+            Code::InvalidJobId | Code::InvalidIdempotencyKey | Code::ConfigInvalid => USAGE,
+            Code::RootLocked => LOCKED,
+            Code::IdempotencyConflict | Code::InvalidTransition => CONFLICT,
+            Code::Convert(_)
+            | Code::ConversionTimeout
+            | Code::ConversionMemoryLimit
+            | Code::ConversionCrashed
+            | Code::Canceled
+            | Code::NotAPdf
+            | Code::EmptyFile
+            | Code::TooLarge
+            | Code::InvalidSidecar
+            | Code::UnsafeEntry
+            | Code::OrphanSidecar
+            | Code::DropRejected => CONVERSION,
+            Code::InternalError | Code::IngestInProgress | Code::StoppedAtOnce => FAILURE,
+            Code::WaitTimeout => WAIT_TIMEOUT,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +129,14 @@ pub enum Error {
     Stopped { message: String },
     #[error("internal error: {message}")]
     Internal { message: String },
+    #[error(
+        "job {job_id} is still {status} after {waited} (--timeout); it goes on without waiting"
+    )]
+    WaitTimeout {
+        job_id: String,
+        status: &'static str,
+        waited: String,
+    },
 }
 
 impl Error {
@@ -146,31 +189,13 @@ impl Error {
             Error::StoreFailed { .. } => Code::StoreFailed,
             Error::Stopped { .. } => Code::StoppedAtOnce,
             Error::Internal { .. } => Code::InternalError,
+            Error::WaitTimeout { .. } => Code::WaitTimeout,
         }
     }
 
-    /// The process exit code for this error.
+    /// The process exit code for this error (the one of its code).
     pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::JobNotFound { .. } => exit::NOT_FOUND,
-            Error::JobExpired { .. } => exit::EXPIRED,
-            Error::InvalidJobId { .. } | Error::InvalidKey { .. } | Error::Config { .. } => {
-                exit::USAGE
-            }
-            Error::Locked { .. } => exit::LOCKED,
-            Error::IdempotencyConflict { .. } | Error::InvalidTransition { .. } => exit::CONFLICT,
-            // One exit code for `io_error`, whether the engine or the spool met it.
-            Error::Convert(e) if e.kind() == crate::convert::ConvertCode::IoError => exit::STORAGE,
-            Error::Convert(_) | Error::Drop { .. } => exit::CONVERSION,
-            Error::Io { .. }
-            | Error::StorageFull { .. }
-            | Error::Corrupt { .. }
-            | Error::UnsupportedSchema { .. }
-            | Error::StoreFailed { .. } => exit::STORAGE,
-            Error::Internal { .. } | Error::InProgress { .. } | Error::Stopped { .. } => {
-                exit::FAILURE
-            }
-        }
+        exit::for_code(self.code())
     }
 
     /// `{"error": {"code", "message"}}`, as printed by `--json` commands.

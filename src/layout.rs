@@ -9,6 +9,7 @@
 //! <root>/jobs/<id>/logs/run.log
 //! <root>/receipts/<scope>/<key>.json  where a client finds its job
 //! <root>/rejected/NAME, NAME.error.json
+//! <root>/outbox/NAME.md, NAME.error.txt   results of drops without a sidecar, for people
 //! <root>/state/idempotency/<scope>/<key>.json
 //! <root>/state/tombstones/<id>.json
 //! <root>/state/staging/<id>/          drops being ingested
@@ -46,6 +47,7 @@ impl Layout {
             self.jobs_dir(),
             self.receipts_dir(),
             self.rejected_dir(),
+            self.outbox_dir(),
             self.state_dir(),
             self.idempotency_dir(),
             self.tombstones_dir(),
@@ -111,6 +113,16 @@ impl Layout {
 
     pub fn rejected_dir(&self) -> PathBuf {
         self.root.join("rejected")
+    }
+
+    /// `outbox/`: the Markdown (or `NAME.error.txt`) of drops without a sidecar, for people.
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.root.join("outbox")
+    }
+
+    /// `outbox/NAME` (`name` is a plain file name: `store::outbox` makes it).
+    pub fn outbox_file(&self, name: &str) -> PathBuf {
+        self.outbox_dir().join(name)
     }
 
     pub fn state_dir(&self) -> PathBuf {

@@ -17,6 +17,7 @@ Exit codes:
   7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large,
      unsafe_entry; drop_rejected from status) or its conversion failed (pdf_malformed, ...)
   8  storage error (io_error, storage_full, record_corrupt, store_failed)
+  9  wait_timeout: submit --wait --timeout gave up before the job ended (the job goes on)
 
 Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
 else ./mdspool-data (created on first use). Documentation: docs/ in the source tree.";
@@ -30,14 +31,24 @@ Exit codes:
   8  storage error (store_failed, storage_full, io_error)";
 
 pub const SUBMIT: &str = "\
+Several files: each becomes its own job (--key needs a single FILE); a file that fails does not
+stop the others, and the exit code is the highest of the files' codes. Without --wait, each job id
+is printed (several files: `ID<TAB>FILE`). With --wait, the command follows each job on stderr
+(queued, running with its attempt number, queued again after a failed attempt, and how it ended),
+prints the path of each Markdown on stdout as its job succeeds (several files: `PATH<TAB>FILE`,
+in the order they end), and exits by how the jobs ended; a daemon must run on the root
+(`mdspool run`) for them to progress.
+
 Exit codes:
-  0  a job was created, or the same key and bytes already had one (its id is printed)
+  0  a job was created, or the same key and bytes already had one (its id is printed); with
+     --wait, every job succeeded (the Markdown's path is printed)
   2  invalid key or scope, or a configuration error
   6  idempotency_conflict: the key names another job with different bytes
   7  refused (not_a_pdf, empty_file, too_large, unsafe_entry): as a refused drop, rejected/NAME.error.json
      and the key's receipt say why; a copy of the file is in rejected/ unless it is too large or not a
-     regular file
-  8  storage error (io_error: the file cannot be read; storage_full, ...)";
+     regular file. With --wait: the job failed (pdf_malformed, conversion_timeout, ...) or was canceled
+  8  storage error (io_error: the file cannot be read; storage_full, ...)
+  9  wait_timeout: --wait --timeout ran out before a job ended (the job goes on)";
 
 pub const STATUS: &str = "\
 Exit codes (status reports a job; its exit code says whether it was found, not how the job
@@ -72,12 +83,21 @@ Exit codes:
   8  storage error; when a removal fails, the pass goes on and exits with the code of the first error";
 
 pub const CONVERT: &str = "\
+Many PDFs (several inputs, a directory, or -o naming an existing directory): each is converted in
+its own limited child process (convert.max_memory, convert.timeout), --jobs at a time, into
+OUTDIR/NAME.md; two inputs with the same name give NAME.md and NAME (2).md, in the order given
+(an output left by an earlier run is replaced). Directories are searched recursively for *.pdf.
+Progress goes to stderr: a bar on a terminal, else one line per file; the summary (converted,
+failed by code, pages/s) goes to stdout. A failed file does not stop the others.
+
 Exit codes:
-  0  the Markdown was written
+  0  the Markdown was written (many PDFs: every file was converted)
   2  configuration error
   7  the conversion failed (pdf_malformed, pdf_encrypted, no_text_layer, pdf_too_complex,
-     external_converter_failed)
-  8  io_error: the input cannot be read or the output cannot be written";
+     external_converter_failed; many PDFs: also not_a_pdf, empty_file, conversion_timeout,
+     conversion_memory_limit, conversion_crashed)
+  8  io_error: the input cannot be read or the output cannot be written
+Many PDFs: when files failed with different exit codes, the highest is the exit code.";
 
 pub const CONFIG: &str = "\
 Exit codes:

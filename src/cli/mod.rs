@@ -9,13 +9,16 @@ macro_rules! say {
 }
 
 mod config_cmd;
+mod convert_batch;
 mod convert_cmd;
+mod convert_inputs;
 pub(crate) mod help;
 mod jobs;
 mod list_cmd;
 mod retention_cmd;
 mod run_cmd;
 mod submit_cmd;
+mod submit_wait;
 mod worker_cmd;
 
 use std::path::PathBuf;
@@ -50,8 +53,8 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon: watch the inbox, convert, keep the store tidy (Ctrl-C drains, twice stops)
     Run(run_cmd::RunArgs),
-    /// Add a local PDF as a job, as a drop into the inbox would (without waiting for the daemon;
-    /// the file is copied, and one the inbox would refuse is refused the same way)
+    /// Add local PDFs as jobs, as drops into the inbox would (the files are copied, and one the
+    /// inbox would refuse is refused the same way); --wait follows them to their end
     Submit(submit_cmd::SubmitArgs),
     /// Show one job by id, or by idempotency key
     Status(jobs::StatusArgs),
@@ -59,7 +62,8 @@ pub enum Command {
     List(list_cmd::ListArgs),
     /// Print the resolved configuration and where it came from
     Config(config_cmd::ConfigArgs),
-    /// Convert one PDF to Markdown in this process, with the daemon's engine
+    /// Convert one PDF to Markdown with the daemon's engine; or many (files, directories) into a
+    /// directory, each in a limited child process, with progress and a summary
     Convert(convert_cmd::ConvertArgs),
     /// Apply retention now, once, and print what was removed (safe beside a running daemon)
     Sweep(retention_cmd::SweepArgs),

@@ -7,6 +7,9 @@
 //! `rejected` receipt of its key (its content key when it is empty or not a PDF and has none).
 //! Unlike a drop, a file that is `too_large` or not a regular file (`unsafe_entry`) is not copied:
 //! only the note and the receipt are written. The command then exits 7 with the refusal's code.
+//!
+//! Several files become several jobs, one after the other; one that fails does not stop the others.
+//! `--wait` then follows the jobs to their end (`submit_wait.rs`).
 
 use std::fs::File;
 use std::io::Seek;
@@ -14,20 +17,21 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::{Ctx, print_json};
+use crate::cli::{Ctx, print_json, submit_wait};
 use crate::code::Code;
 use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::store::admit::fingerprint;
-use crate::store::{Admission, StagedDrop, Store};
+use crate::store::{Admission, Manifest, StagedDrop, Store};
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::cli::help::SUBMIT)]
 pub struct SubmitArgs {
-    /// The PDF to add
-    pub pdf: PathBuf,
-    /// Idempotency key [default: sha256-<hex of the bytes>]
+    /// The PDFs to add
+    #[arg(required = true, value_name = "FILE")]
+    pub pdf: Vec<PathBuf>,
+    /// Idempotency key, with a single FILE [default: sha256-<hex of the bytes>]
     #[arg(long)]
     pub key: Option<String>,
     /// Idempotency scope
@@ -36,42 +40,100 @@ pub struct SubmitArgs {
     /// Exempt the job from retention
     #[arg(long)]
     pub pin: bool,
-    /// Print the manifest as JSON
+    /// Wait for each job to end: show its progress on stderr, print its Markdown's path, and exit
+    /// by how it ended
+    #[arg(long)]
+    pub wait: bool,
+    /// With --wait: give up after this long (exit 9, wait_timeout; the jobs go on) [default: no
+    /// limit]
+    #[arg(long, value_name = "DURATION", requires = "wait", value_parser = parse_timeout)]
+    pub timeout: Option<std::time::Duration>,
+    /// Print the manifest as JSON (several files or --wait: a JSON array, one entry per file)
     #[arg(long)]
     pub json: bool,
 }
 
+fn parse_timeout(s: &str) -> std::result::Result<std::time::Duration, String> {
+    crate::config::units::parse_duration(s)
+}
+
 pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     let key = match &a.key {
+        Some(_) if a.pdf.len() > 1 => {
+            let msg = "a key names one job: give --key with a single FILE";
+            return Err(Error::config("--key", msg));
+        }
         Some(k) => Some(IdemKey::new(&a.scope, k)?),
         None => {
             crate::ids::validate_name("scope", &a.scope)?;
             None
         }
     };
-    // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
-    let mut src = {
-        use std::os::unix::fs::OpenOptionsExt;
-        // O_NONBLOCK: a FIFO named on the command line is refused, not waited on.
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(&a.pdf)
-            .at(&a.pdf)?
-    };
-    let checked =
-        crate::inbox::validate::check_pdf(&mut src, &a.pdf, ctx.loaded.config.watch.max_size.0);
     let store = ctx.open_store()?;
-    let name = a
-        .pdf
+    if a.pdf.len() == 1 && !a.wait {
+        let m = submit_one(ctx, &store, &a, &a.pdf[0], key)?;
+        if a.json {
+            print_json(&m);
+        } else {
+            say!("{}", m.job_id);
+        }
+        return Ok(exit::OK);
+    }
+    let mut code = exit::OK;
+    let mut jobs = Vec::new();
+    for pdf in &a.pdf {
+        match submit_one(ctx, &store, &a, pdf, key.clone()) {
+            Ok(m) => {
+                if !a.wait && !a.json {
+                    say!("{}\t{}", m.job_id, pdf.display());
+                }
+                jobs.push(submit_wait::Submitted {
+                    file: pdf.clone(),
+                    job: Ok(m),
+                });
+            }
+            Err(e) => {
+                code = code.max(submit_wait::report(pdf, &e));
+                jobs.push(submit_wait::Submitted {
+                    file: pdf.clone(),
+                    job: Err(e),
+                });
+            }
+        }
+    }
+    if a.wait {
+        let many = a.pdf.len() > 1;
+        code = code.max(submit_wait::wait(
+            &store, &mut jobs, a.timeout, a.json, many,
+        ));
+    }
+    if a.json {
+        submit_wait::print_json_list(&jobs);
+    }
+    Ok(code)
+}
+
+/// Adds one file as a job; returns its manifest (or that of the job its key already had).
+fn submit_one(
+    ctx: &Ctx,
+    store: &Store,
+    a: &SubmitArgs,
+    pdf: &std::path::Path,
+    key: Option<IdemKey>,
+) -> Result<Manifest> {
+    // The same checks as a drop in the inbox (size, magic bytes), on the opened file.
+    let mut src = crate::inbox::validate::open_named(pdf)?;
+    let checked =
+        crate::inbox::validate::check_pdf(&mut src, pdf, ctx.loaded.config.watch.max_size.0);
+    let name = pdf
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input.pdf".into());
     match checked {
         Ok(_) => {}
         Err(e) if matches!(e.code(), Code::NotAPdf | Code::EmptyFile) => {
-            let drop = stage(&store, &mut src, &a, &name, key)?;
-            return Err(refuse_staged(&store, drop, e));
+            let drop = stage(store, &mut src, a, pdf, &name, key)?;
+            return Err(refuse_staged(store, drop, e));
         }
         Err(e @ Error::Drop { .. }) => {
             // Too large or not a regular file: the note and the receipt only.
@@ -80,18 +142,11 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         }
         Err(e) => return Err(e),
     }
-    let drop = stage(&store, &mut src, &a, &name, key)?;
+    let drop = stage(store, &mut src, a, pdf, &name, key)?;
     let admitted = store.admit(&drop)?;
     store.nudge();
     match admitted {
-        Admission::Created(m) | Admission::Replayed(m) => {
-            if a.json {
-                print_json(&m);
-            } else {
-                say!("{}", m.job_id);
-            }
-            Ok(exit::OK)
-        }
+        Admission::Created(m) | Admission::Replayed(m) => Ok(m),
         Admission::Conflict { existing, .. } => {
             let m = store.load(existing)?;
             Err(Error::IdempotencyConflict {
@@ -109,6 +164,7 @@ fn stage(
     store: &Store,
     src: &mut File,
     a: &SubmitArgs,
+    pdf: &std::path::Path,
     name: &str,
     key: Option<IdemKey>,
 ) -> Result<StagedDrop> {
@@ -130,7 +186,7 @@ fn stage(
     let partial = entry.join(format!(".~{name}.submit.tmp"));
     let copied = src
         .seek(std::io::SeekFrom::Start(0))
-        .at(&a.pdf)
+        .at(pdf)
         .and_then(|_| File::create_new(&partial).at(&partial))
         .and_then(|mut dst| std::io::copy(src, &mut dst).at(&partial))
         .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));

@@ -54,6 +54,9 @@ pub struct WatchConfig {
     pub recursive: bool,
     /// Extra glob patterns (`*`, `?`) of names to ignore in the inbox.
     pub ignore: Vec<String>,
+    /// Deliver the result of each drop without a sidecar to `outbox/`: `NAME.md`, or
+    /// `NAME.error.txt` when it failed (see docs/protocol.md).
+    pub outbox: bool,
 }
 
 impl Default for WatchConfig {
@@ -66,6 +69,7 @@ impl Default for WatchConfig {
             max_size: Bytes(512 << 20),
             recursive: false,
             ignore: Vec::new(),
+            outbox: true,
         }
     }
 }
@@ -146,6 +150,8 @@ pub struct RetentionConfig {
     pub tombstones: Dur,
     /// How long refused drops stay in `rejected/`.
     pub rejected: Dur,
+    /// How long a file stays in `outbox/` (from when it was delivered).
+    pub outbox: Dur,
     /// How often the sweeper runs.
     pub sweep_interval: Dur,
 }
@@ -158,6 +164,7 @@ impl Default for RetentionConfig {
             failed: None,
             tombstones: secs(30 * 86400),
             rejected: secs(7 * 86400),
+            outbox: secs(7 * 86400),
             sweep_interval: secs(300),
         }
     }

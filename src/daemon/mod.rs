@@ -181,6 +181,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let settings: SharedSettings = Arc::new(RwLock::new(Arc::new(Settings {
         workers: cfg.workers.clone(),
         convert: cfg.convert.clone(),
+        outbox: cfg.watch.outbox,
     })));
     let child = ChildSpec::this_binary()
         .map_err(|e| Error::internal(format!("cannot find this program's path: {e}")))?;
@@ -372,8 +373,9 @@ fn reload(loaded: &Loaded, settings: &SharedSettings) {
             *s = Arc::new(Settings {
                 workers,
                 convert: new.config.convert,
+                outbox: new.config.watch.outbox,
             });
-            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert]; other sections need a restart)");
+            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], watch.outbox; other settings need a restart)");
         }
         Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
     }

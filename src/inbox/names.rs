@@ -100,10 +100,31 @@ impl Rules {
                 companion: companion.to_string(),
             };
         }
-        if lower_ends_with(name, ".pdf") {
+        if is_pdf_name(name) {
             return Kind::Pdf;
         }
         Kind::Other
+    }
+}
+
+/// Does `name` end in `.pdf`, in any case (with something before it)?
+pub fn is_pdf_name(name: &str) -> bool {
+    lower_ends_with(name, ".pdf")
+}
+
+/// The name of the Markdown made from the PDF named `name`, less its `.md`: `name` without its
+/// `.pdf` ending, with `_` before a hidden one (`.pdf` itself included), so that the result is
+/// never hidden, never a temp name.
+pub fn markdown_stem(name: &str) -> String {
+    let stem = if is_pdf_name(name) {
+        &name[..name.len() - 4]
+    } else {
+        name
+    };
+    if stem.is_empty() || stem.starts_with('.') {
+        format!("_{stem}")
+    } else {
+        stem.to_string()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Checks of a claimed drop before it is admitted, each refusal with its own code: the file is
 //! opened safely (lstat, then `O_NOFOLLOW | O_NONBLOCK`, then fstat of the descriptor: a symlink,
 //! FIFO, socket, device or hard-linked file is never read), then its size and magic bytes are
-//! checked, and the sidecar is parsed. `mdspool submit` shares [`check_pdf`].
+//! checked, and the sidecar is parsed. `mdspool submit` and `convert` share [`check_pdf`].
 
 use std::fs::{File, OpenOptions};
 use std::io::Read;
@@ -82,6 +82,16 @@ pub fn open_safe(path: &Path) -> Result<File> {
     let meta = f.metadata().at(path)?;
     check_safe_meta(path, &meta)?;
     Ok(f)
+}
+
+/// Opens a file named on the command line (`submit`, `convert` on many files) for [`check_pdf`]:
+/// symlinks are followed, as a user expects, but a FIFO is refused by `check_pdf`, not waited on.
+pub fn open_named(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .at(path)
 }
 
 /// Size and magic checks of an opened PDF: `empty_file`, `too_large`, `not_a_pdf`. Returns the size.

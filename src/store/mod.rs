@@ -7,6 +7,7 @@ pub mod admit;
 pub mod jobs;
 pub mod lock;
 pub mod manifest;
+pub mod outbox;
 pub mod records;
 pub mod rejected;
 
@@ -143,6 +144,7 @@ impl Store {
             l.jobs_dir(),
             l.receipts_dir(),
             l.rejected_dir(),
+            l.outbox_dir(),
             l.idempotency_dir(),
             l.tombstones_dir(),
             l.staging_dir(),

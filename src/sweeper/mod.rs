@@ -1,6 +1,7 @@
 //! Retention: the sweeper removes raw inputs after `retention.raw`, whole job folders (with their
 //! idempotency record and receipt) after `retention.artifacts` / `retention.failed`, refused drops
-//! after `retention.rejected` and tombstones after `retention.tombstones`; pinned, queued and
+//! after `retention.rejected`, outbox files after `retention.outbox` (by modification time) and
+//! tombstones after `retention.tombstones`; pinned, queued and
 //! running jobs are never touched. The policy is the pure [`policy::plan`]; [`index`] keeps the
 //! deadlines in memory; [`apply`] carries actions out crash-safely. The daemon runs
 //! [`run_sweeper`] in its `sweeper` thread; `mdspool sweep` runs one [`Sweeper::pass`].
@@ -138,6 +139,12 @@ impl Sweeper {
         let listing = index::Listing::read(&self.store)?;
         lock(&self.index).update(&self.store, listing)?;
         actions.extend(self.plan());
+        // The outbox is read on each pass (files, not jobs: nothing to keep in the index).
+        let outbox: Vec<_> = crate::store::outbox::listing(&self.store)?
+            .into_iter()
+            .map(|(n, t)| (n, chrono::DateTime::<chrono::Utc>::from(t)))
+            .collect();
+        actions.extend(policy::plan_outbox(&outbox, self.store.now(), &self.policy));
         let mut report = Report {
             dry_run,
             entries: Vec::new(),
@@ -194,6 +201,10 @@ impl Sweeper {
                     lock(&self.index).forget_tombstone(*id);
                 }
                 Ok(o)
+            }
+            Action::RemoveOutbox(name) => {
+                crate::store::outbox::remove(s, name)?;
+                Ok(SweepOutcome::Done)
             }
             Action::RemoveRejected(note) => {
                 let o = apply::remove_rejected(s, note)?;

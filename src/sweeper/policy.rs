@@ -26,6 +26,8 @@ pub struct Policy {
     pub tombstones: Duration,
     /// A refused drop in `rejected/` with its note.
     pub rejected: Duration,
+    /// A file in `outbox/`, counted from its modification time.
+    pub outbox: Duration,
 }
 
 impl Policy {
@@ -36,6 +38,7 @@ impl Policy {
             failed: c.failed().0,
             tombstones: c.tombstones.0,
             rejected: c.rejected.0,
+            outbox: c.outbox.0,
         }
     }
 
@@ -92,6 +95,8 @@ pub enum Action {
     DropTombstone(JobId),
     /// Remove a refused drop and its note (named by the note).
     RemoveRejected(String),
+    /// Remove `outbox/NAME`.
+    RemoveOutbox(String),
     /// Finish deleting a job folder that an interrupted sweep left in `state/trash/` (never
     /// planned: the sweeper adds it for every entry it finds there).
     FinishTrash(JobId),
@@ -105,6 +110,7 @@ impl Action {
             Action::Expire(_) => "expire",
             Action::DropTombstone(_) => "drop_tombstone",
             Action::RemoveRejected(_) => "remove_rejected",
+            Action::RemoveOutbox(_) => "remove_outbox",
             Action::FinishTrash(_) => "finish_trash",
         }
     }
@@ -116,7 +122,7 @@ impl Action {
             | Action::Expire(id)
             | Action::DropTombstone(id)
             | Action::FinishTrash(id) => id.to_string(),
-            Action::RemoveRejected(n) => n.clone(),
+            Action::RemoveRejected(n) | Action::RemoveOutbox(n) => n.clone(),
         }
     }
 }
@@ -196,6 +202,21 @@ pub fn plan_rejected<'a>(
         .collect();
     names.sort();
     names.into_iter().map(Action::RemoveRejected).collect()
+}
+
+/// Files of `outbox/` (name, modification time) older than `p.outbox`, sorted by name.
+pub fn plan_outbox(
+    files: &[(String, DateTime<Utc>)],
+    now: DateTime<Utc>,
+    p: &Policy,
+) -> Vec<Action> {
+    let mut names: Vec<String> = files
+        .iter()
+        .filter(|(_, at)| due(*at, p.outbox, now))
+        .map(|(n, _)| n.clone())
+        .collect();
+    names.sort();
+    names.into_iter().map(Action::RemoveOutbox).collect()
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! The worker pool: each `worker-N` thread takes job ids from the queue, moves the job
-//! `queued -> running`, runs one attempt in an isolated child process (see [`supervise`]) and records
-//! the outcome: `succeeded` (output published under the job lock), `failed` (permanent, or out of
-//! attempts), or back to `queued` with `next_attempt_at` (transient: exponential backoff). Every id
-//! taken is handed back to the queue (`done`), whatever happened, so no slot ever leaks.
+//! `queued -> running`, runs one attempt in an isolated child process (see [`supervise`]) and
+//! records the outcome (`record.rs`): `succeeded` (output published under the job lock), `failed`
+//! (permanent, or out of attempts), or back to `queued` with `next_attempt_at` (transient:
+//! exponential backoff). Every id taken is handed back to the queue (`done`), whatever happened,
+//! so no slot ever leaks.
 
 pub mod child;
 pub mod classify;
 pub mod converter;
+mod record;
 pub mod runlog;
 pub mod supervise;
 #[cfg(feature = "test-hooks")]
@@ -27,9 +29,7 @@ use crate::error::{Error, Result};
 use crate::failpoint;
 use crate::ids::JobId;
 use crate::queue::QueueHandle;
-use crate::store::manifest::{ConverterInfo, JobError};
-use crate::store::{JobStatus, Manifest, Store};
-use child::ChildReport;
+use crate::store::{JobStatus, Store};
 use classify::{AttemptOutcome, Failure};
 use runlog::RunLog;
 use supervise::{Attempt, ChildSpec};
@@ -73,6 +73,8 @@ impl Control {
 pub struct Settings {
     pub workers: WorkersConfig,
     pub convert: ConvertConfig,
+    /// `watch.outbox`: deliver results of drops without a sidecar to `outbox/`.
+    pub outbox: bool,
 }
 
 pub type SharedSettings = Arc<RwLock<Arc<Settings>>>;
@@ -126,7 +128,7 @@ pub fn run_worker(ctx: &WorkerCtx) -> Result<()> {
     Ok(())
 }
 
-fn is_gone(e: &Error) -> bool {
+pub(crate) fn is_gone(e: &Error) -> bool {
     matches!(e, Error::JobNotFound { .. } | Error::JobExpired { .. })
 }
 
@@ -202,7 +204,7 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         let msg = "raw/input.pdf is missing (removed by retention?)";
         AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, true))
     };
-    let r = record(ctx, &m, &settings, outcome, &output, &say, retry_at);
+    let r = record::record(ctx, &m, &settings, outcome, &output, &say, retry_at);
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
     if let Err(e) = durable::remove_tree_nofollow(&output) {
         tracing::warn!(job = %id, error = %e, "cannot remove temp output");
@@ -221,169 +223,6 @@ fn temp_output(ctx: &WorkerCtx, id: JobId, attempt: u32) -> PathBuf {
 fn rand_u32() -> u32 {
     let u = uuid::Uuid::new_v4();
     u32::from_le_bytes(u.as_bytes()[..4].try_into().unwrap_or([0; 4]))
-}
-
-/// Writes the outcome of an attempt into the manifest.
-fn record(
-    ctx: &WorkerCtx,
-    m: &Manifest,
-    settings: &Settings,
-    outcome: AttemptOutcome,
-    output: &std::path::Path,
-    say: &dyn Fn(&str),
-    retry_at: &mut Option<DateTime<Utc>>,
-) -> Result<()> {
-    let store = &ctx.store;
-    let id = m.job_id;
-    let n = m.attempts;
-    let failure = match outcome {
-        AttemptOutcome::Converted { report, elapsed } => {
-            match publish(store, id, n, &report, elapsed, output, say)? {
-                Some(f) => f,
-                None => return Ok(()),
-            }
-        }
-        AttemptOutcome::Failed(f) => f,
-        AttemptOutcome::Canceled => {
-            say(&format!("attempt {n} result: canceled, child killed"));
-            tracing::info!(job = %id, "job canceled while running");
-            return Ok(());
-        }
-        AttemptOutcome::Interrupted => {
-            say(&format!("attempt {n} result: interrupted by shutdown"));
-            if ctx.control.mode() == Mode::Abort && store.check().is_ok() {
-                let r = store.transition(id, JobStatus::Queued, |m| {
-                    m.attempts = m.attempts.saturating_sub(1);
-                });
-                if let Err(e) = r.map(drop).or_else(ignore_lost) {
-                    tracing::warn!(job = %id, error = %e, "cannot requeue interrupted job");
-                }
-            }
-            return Ok(());
-        }
-    };
-    record_failure(store, id, n, settings, failure, say, retry_at)
-}
-
-/// `running -> succeeded`: moves the Markdown into place under the job lock and records what the
-/// converter reported. `None` when done (or the job was canceled meanwhile: the output is
-/// discarded); the failure when the output could not be published.
-fn publish(
-    store: &Store,
-    id: JobId,
-    n: u32,
-    report: &ChildReport,
-    elapsed: Duration,
-    output: &std::path::Path,
-    say: &dyn Fn(&str),
-) -> Result<Option<Failure>> {
-    let stats = report.stats.clone().unwrap_or_default();
-    let target = store.layout().output_md(id);
-    let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
-        failpoint::hit("worker.before_publish");
-        store.guard(durable::rename_durable(output, &target))?;
-        failpoint::hit("worker.after_publish");
-        m.converter = Some(ConverterInfo {
-            name: report.converter.clone(),
-            version: report.converter_version.clone(),
-        });
-        m.pages = Some(stats.pages);
-        m.output_bytes = report.output_bytes;
-        m.warnings = stats.warnings.clone();
-        let mut meta = serde_json::Map::new();
-        if let Some(t) = &stats.title {
-            meta.insert("title".into(), t.clone().into());
-        }
-        if let Some(a) = &stats.author {
-            meta.insert("author".into(), a.clone().into());
-        }
-        m.metadata = (!meta.is_empty()).then_some(serde_json::Value::Object(meta));
-        Ok(())
-    });
-    match r {
-        Ok(_) => {
-            say(&format!(
-                "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
-                elapsed.as_secs_f64(),
-                stats.pages,
-                report.output_bytes.unwrap_or(0),
-                report.converter,
-                report.converter_version
-            ));
-            tracing::info!(job = %id, attempt = n, "job succeeded");
-            Ok(None)
-        }
-        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
-            say(&format!(
-                "attempt {n}: job canceled meanwhile; output discarded"
-            ));
-            Ok(None)
-        }
-        Err(e) => {
-            store.check()?;
-            Ok(Some(Failure::new(
-                Code::InternalError,
-                format!("cannot publish: {e}"),
-                false,
-            )))
-        }
-    }
-}
-
-/// A failed attempt: `failed` when it was the last one (permanent, or out of attempts), else back
-/// to `queued` with `next_attempt_at` after the backoff.
-fn record_failure(
-    store: &Store,
-    id: JobId,
-    n: u32,
-    settings: &Settings,
-    failure: Failure,
-    say: &dyn Fn(&str),
-    retry_at: &mut Option<DateTime<Utc>>,
-) -> Result<()> {
-    let last = f_is_final(&failure, n, &settings.workers);
-    say(&format!(
-        "attempt {n} result: failed [{}] {}{}",
-        failure.code,
-        failure.message,
-        if last { "" } else { " (will retry)" }
-    ));
-    let err = JobError {
-        code: failure.code,
-        message: failure.message.clone(),
-    };
-    let r = if last {
-        tracing::warn!(job = %id, code = %failure.code, attempts = n, "job failed");
-        store.transition(id, JobStatus::Failed, |m| m.error = Some(err))
-    } else {
-        let at = store.now()
-            + chrono::Duration::from_std(backoff(&settings.workers, n))
-                .unwrap_or(chrono::Duration::MAX);
-        tracing::info!(job = %id, code = %failure.code, attempts = n, retry_at = %at, "attempt failed, will retry");
-        *retry_at = Some(at);
-        store.transition(id, JobStatus::Queued, |m| {
-            m.error = Some(err);
-            m.next_attempt_at = Some(at);
-        })
-    };
-    if !last && r.is_ok() {
-        failpoint::hit("worker.after_retry_scheduled");
-    }
-    r.map(drop).or_else(ignore_lost)
-}
-
-/// A full disk never uses up the attempts: the job waits for space however long it takes.
-fn f_is_final(f: &Failure, attempts: u32, w: &WorkersConfig) -> bool {
-    f.permanent || (attempts >= w.max_attempts && f.code != Code::StorageFull)
-}
-
-/// A canceled or vanished job is not an error for the worker.
-fn ignore_lost(e: Error) -> Result<()> {
-    if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) {
-        Ok(())
-    } else {
-        Err(e)
-    }
 }
 
 #[cfg(test)]

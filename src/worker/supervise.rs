@@ -1,6 +1,7 @@
 //! One attempt in an isolated child process: start `mdspool __convert-child` with its limits, copy
 //! its stderr into `run.log`, watch it (wall-clock timeout, cancellation in the manifest, daemon
 //! shutdown), kill its whole process group when needed, and turn how it ended into an [`AttemptOutcome`].
+//! [`run_child`] is the same isolation without a store, for `mdspool convert` on many files.
 //!
 //! Limits, set between fork and exec: its own process group (so a kill reaches anything it started),
 //! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one killed
@@ -9,7 +10,7 @@
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -62,7 +63,18 @@ const POLL: Duration = Duration::from_millis(25);
 const MANIFEST_POLL: Duration = Duration::from_millis(300);
 const TAIL: usize = 8192;
 
-fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> {
+/// One conversion in a limited child, whoever watches it (a worker, `mdspool convert`).
+pub struct ChildRun<'a> {
+    pub input: &'a Path,
+    /// A fresh temp name: the child creates it exclusively and syncs it; the caller renames it.
+    pub output: &'a Path,
+    pub attempt: u32,
+    pub convert: &'a ConvertConfig,
+    /// Where the child's stderr is copied, if anywhere (its tail is kept to classify the end).
+    pub log: Option<Arc<Mutex<RunLog>>>,
+}
+
+fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child> {
     let mut cmd = Command::new(&spec.exe);
     // The child takes its conversion settings from `--settings` (what this attempt uses, after any
     // SIGHUP), not from a configuration file that may have been edited since.
@@ -75,9 +87,9 @@ fn spawn(spec: &ChildSpec, a: &Attempt) -> std::io::Result<std::process::Child> 
         .arg("--settings")
         .arg(settings)
         .arg("--input")
-        .arg(&a.input)
+        .arg(a.input)
         .arg("--output")
-        .arg(&a.output)
+        .arg(a.output)
         .arg("--attempt")
         .arg(a.attempt.to_string())
         .stdin(Stdio::null())
@@ -196,6 +208,40 @@ fn drain(
 
 /// Runs the attempt to its end.
 pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
+    let run = ChildRun {
+        input: &a.input,
+        output: &a.output,
+        attempt: a.attempt,
+        convert: a.convert,
+        log: Some(a.log.clone()),
+    };
+    let mut next_check = Instant::now() + MANIFEST_POLL;
+    run_child(spec, &run, || {
+        if matches!(a.control.mode(), Mode::Abort | Mode::Hard) {
+            return Some(Kill::Interrupted);
+        }
+        let now = Instant::now();
+        if now >= next_check {
+            next_check = now + MANIFEST_POLL;
+            match a.store.load(a.id) {
+                Ok(m) if m.status == JobStatus::Canceled => return Some(Kill::Canceled),
+                Err(crate::Error::JobNotFound { .. } | crate::Error::JobExpired { .. }) => {
+                    return Some(Kill::Canceled);
+                }
+                _ => {}
+            }
+        }
+        None
+    })
+}
+
+/// Runs one conversion child to its end: killed at `convert.timeout`, or when `stop` (asked
+/// between polls) says why it must end.
+pub(crate) fn run_child(
+    spec: &ChildSpec,
+    a: &ChildRun,
+    mut stop: impl FnMut() -> Option<Kill>,
+) -> AttemptOutcome {
     let start = Instant::now();
     let mut child = match spawn(spec, a) {
         Ok(c) => c,
@@ -205,33 +251,18 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
         }
     };
     let pid = child.id() as libc::pid_t;
-    let err = drain(
-        child.stderr.take().expect("piped"),
-        Some(a.log.clone()),
-        TAIL,
-    );
+    let err = drain(child.stderr.take().expect("piped"), a.log.clone(), TAIL);
     let out = drain(child.stdout.take().expect("piped"), None, 1 << 20);
     let timeout = a.convert.timeout.0;
     let deadline = start + timeout;
-    let mut next_check = start + MANIFEST_POLL;
     let mut pause = POLL_FIRST;
     let mut killed = None;
     while !exited(pid) {
-        let now = Instant::now();
-        if now >= deadline {
-            killed = Some(Kill::Timeout);
-        } else if matches!(a.control.mode(), Mode::Abort | Mode::Hard) {
-            killed = Some(Kill::Interrupted);
-        } else if now >= next_check {
-            next_check = now + MANIFEST_POLL;
-            match a.store.load(a.id) {
-                Ok(m) if m.status == JobStatus::Canceled => killed = Some(Kill::Canceled),
-                Err(crate::Error::JobNotFound { .. } | crate::Error::JobExpired { .. }) => {
-                    killed = Some(Kill::Canceled)
-                }
-                _ => {}
-            }
-        }
+        killed = if Instant::now() >= deadline {
+            Some(Kill::Timeout)
+        } else {
+            stop()
+        };
         if killed.is_some() {
             break;
         }

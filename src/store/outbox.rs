@@ -1,0 +1,200 @@
+//! `outbox/`: where a person who dropped `report.pdf` without a sidecar finds `report.md`, or
+//! `report.error.txt` saying in plain words why there is none and what to do. Only jobs whose key is
+//! their content key get a delivery (a drop without a sidecar, a `submit` without `--key`): a client
+//! that chose a key follows its receipt instead. `watch.outbox` turns it off.
+//!
+//! A name already taken gets a number: `report (2).md`, `report (3).md`... Every file is created
+//! exclusively and durably (`durable::create_exclusive`): never overwritten, whole or absent. A
+//! delivery is idempotent: when a taken name already holds exactly these bytes (a delivery done just
+//! before a crash, repeated by the job's next run), nothing is written again. The sweeper removes
+//! outbox files after `retention.outbox`.
+
+use std::path::PathBuf;
+
+use crate::code::Code;
+use crate::convert::ConvertCode;
+use crate::durable;
+use crate::error::{IoContext, Result};
+use crate::ids::DEFAULT_SCOPE;
+use crate::inbox::names::markdown_stem;
+use crate::store::{Manifest, Store};
+
+/// Does this job deliver to the outbox? Only when its key is its content key.
+pub fn wants(m: &Manifest) -> bool {
+    m.idempotency.scope == DEFAULT_SCOPE
+        && m.idempotency.key == format!("sha256-{}", m.idempotency.fingerprint)
+}
+
+/// The client's file name less `.pdf`, safe as a visible file name.
+fn stem(m: &Manifest) -> String {
+    markdown_stem(m.source.name.rsplit('/').next().unwrap_or_default())
+}
+
+/// Creates `outbox/STEM[ (N)]SUFFIX` with `bytes` under the first free name; returns it.
+fn deliver(store: &Store, m: &Manifest, suffix: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let l = store.layout();
+    durable::create_dir_all_durable(&l.outbox_dir())?;
+    let stem = stem(m);
+    for n in 1.. {
+        let name = match n {
+            1 => format!("{stem}{suffix}"),
+            n => format!("{stem} ({n}){suffix}"),
+        };
+        let path = l.outbox_file(&name);
+        if durable::create_exclusive(&path, bytes)? {
+            return Ok(path);
+        }
+        match std::fs::read(&path) {
+            Ok(there) if there == bytes => return Ok(path),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).at(&path),
+        }
+    }
+    unreachable!("the names are endless")
+}
+
+/// Delivers the Markdown of job `m` (the bytes of its `artifacts/output.md`).
+pub fn deliver_markdown(store: &Store, m: &Manifest, markdown: &[u8]) -> Result<PathBuf> {
+    deliver(store, m, ".md", markdown)
+}
+
+/// Delivers `NAME.error.txt` for failed or canceled job `m`.
+pub fn deliver_error(store: &Store, m: &Manifest) -> Result<PathBuf> {
+    deliver(store, m, ".error.txt", error_text(m).as_bytes())
+}
+
+/// What to do about a failure, for the person who dropped the file.
+fn advice(code: Code) -> &'static str {
+    match code {
+        Code::Convert(ConvertCode::PdfEncrypted) => {
+            "Remove the password (open the PDF and print or export it to a new PDF), then drop \
+             the new file."
+        }
+        Code::Convert(ConvertCode::NoTextLayer) => {
+            "The pages are images (a scan). Run text recognition (OCR) on the PDF first, then \
+             drop the result."
+        }
+        Code::Convert(ConvertCode::PdfMalformed) => {
+            "The file is damaged or not a real PDF. Open it and save or export it again as PDF, \
+             then drop the new file."
+        }
+        Code::Convert(ConvertCode::PdfTooComplex)
+        | Code::ConversionTimeout
+        | Code::ConversionMemoryLimit => {
+            "The document is too large or complex for the current limits. Split it into smaller \
+             PDFs, or ask the administrator to raise the limits (convert.timeout, \
+             convert.max_memory, convert.max_stream) and retry the job."
+        }
+        Code::Canceled => "The job was canceled. Drop the file again if you still need it.",
+        _ => {
+            "Dropping the same file again will not help. Ask the administrator, giving the job id \
+             below: they can read the job's log and retry it."
+        }
+    }
+}
+
+/// The text of `NAME.error.txt`: what happened, why, what to do, and the job to quote.
+pub fn error_text(m: &Manifest) -> String {
+    let (code, detail) = match &m.error {
+        Some(e) => (e.code, e.message.as_str()),
+        None => (Code::Canceled, ""),
+    };
+    format!(
+        "{name} could not be converted to Markdown.\n\n\
+         Why: {why}.\n\
+         What to do: {todo}\n\n\
+         Details for the administrator:\n  code: {code}\n  job: {id}\n  attempts: {n}\n  \
+         message: {detail}\n",
+        name = m.source.name,
+        why = code.meaning(),
+        todo = advice(code),
+        id = m.job_id,
+        n = m.attempts,
+    )
+}
+
+/// The files in `outbox/` (temp files aside) with their modification time, for retention.
+pub fn listing(store: &Store) -> Result<Vec<(String, std::time::SystemTime)>> {
+    let dir = store.layout().outbox_dir();
+    let mut out = Vec::new();
+    for name in durable::list_names(&dir)? {
+        if durable::is_temp_name(&name) {
+            continue;
+        }
+        let path = dir.join(&name);
+        match std::fs::symlink_metadata(&path) {
+            Ok(md) if md.is_file() => out.push((name, md.modified().at(&path)?)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).at(&path),
+        }
+    }
+    Ok(out)
+}
+
+/// Removes `outbox/NAME` (gone already is fine).
+pub fn remove(store: &Store, name: &str) -> Result<()> {
+    let path = store.layout().outbox_file(name);
+    match std::fs::remove_file(&path) {
+        Ok(()) => durable::fsync_dir(&store.layout().outbox_dir()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e).at(&path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::ids::JobId;
+    use crate::layout::Layout;
+    use crate::store::manifest::{Idempotency, Source};
+
+    fn manifest(name: &str, key: &str) -> Manifest {
+        let idem = Idempotency {
+            scope: DEFAULT_SCOPE.into(),
+            key: key.into(),
+            fingerprint: "ab12".into(),
+        };
+        let src = Source {
+            name: name.into(),
+            size: 1,
+        };
+        Manifest::new(JobId::new(), idem, src, chrono::Utc::now())
+    }
+
+    #[test]
+    fn a_repeated_delivery_writes_nothing_twice_and_names_never_clash() {
+        let t = tempfile::tempdir().unwrap();
+        let store = Store::open(
+            Layout::new(t.path()),
+            Arc::new(crate::clock::SystemClock),
+            crate::config::RetentionConfig::default(),
+        )
+        .unwrap();
+        let m = manifest("sub/Report.PDF", "sha256-ab12");
+        assert!(wants(&m));
+        assert!(!wants(&manifest("a.pdf", "invoice-7")));
+        let a = deliver_markdown(&store, &m, b"one").unwrap();
+        assert_eq!(a, store.layout().outbox_file("Report.md"));
+        assert_eq!(deliver_markdown(&store, &m, b"one").unwrap(), a);
+        let b = deliver_markdown(&store, &m, b"two").unwrap();
+        assert_eq!(b, store.layout().outbox_file("Report (2).md"));
+        let hidden = deliver_markdown(&store, &manifest(".pdf", "sha256-ab12"), b"x").unwrap();
+        assert_eq!(hidden, store.layout().outbox_file("_.pdf.md"));
+        let names: Vec<_> = listing(&store)
+            .unwrap()
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(names, ["Report (2).md", "Report.md", "_.pdf.md"]);
+        // A delivery cut short by a crash leaves a temp file: the next start removes it.
+        let tmp = store.layout().outbox_file(".~Report.md.abc123.tmp");
+        std::fs::write(&tmp, b"half").unwrap();
+        assert_eq!(listing(&store).unwrap().len(), 3);
+        assert_eq!(store.remove_temp_files().unwrap(), 1);
+        assert!(!tmp.exists());
+    }
+}

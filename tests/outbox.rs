@@ -1,0 +1,118 @@
+//! `outbox/` with the real daemon: a drop without a sidecar gives `outbox/NAME.md` (`NAME (2).md`
+//! when the name is taken), a failed one `outbox/NAME.error.txt` in plain words; a drop with a
+//! sidecar delivers nothing there; `watch.outbox = false` turns it off; retention removes old files.
+
+mod support;
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use support::fs::{drop_pdf, job_with_key, manifests, names};
+use support::{Root, pdf, wait_until};
+
+const T: Duration = Duration::from_secs(60);
+
+const CONFIG: &str = r#"
+[watch]
+settle = "100ms"
+[workers]
+count = 2
+rescan = "200ms"
+"#;
+
+fn daemon(r: &Root) -> support::Daemon {
+    let d = r.start(&[], &[]);
+    assert!(d.wait_log("daemon started", T), "{}", d.log_text());
+    d
+}
+
+fn wait_file(p: &Path) -> String {
+    wait_until(T, &format!("{} delivered", p.display()), || {
+        std::fs::read_to_string(p).ok()
+    })
+}
+
+/// The Markdown of every job of the root.
+fn outputs(root: &Path) -> Vec<String> {
+    manifests(root)
+        .iter()
+        .filter_map(|m| {
+            let id = m["job_id"].as_str()?;
+            std::fs::read_to_string(root.join("jobs").join(id).join("artifacts/output.md")).ok()
+        })
+        .collect()
+}
+
+#[test]
+fn drops_without_sidecar_are_delivered_with_collision_safe_names_and_error_files() {
+    let r = Root::new(CONFIG);
+    let _d = daemon(&r);
+    let inbox = r.root.join("inbox");
+    let outbox = r.root.join("outbox");
+
+    // The test converter echoes the size: two different `report.pdf` give different Markdown.
+    drop_pdf(&inbox, "report.pdf", &pdf("first", &[]), None);
+    let first = wait_file(&outbox.join("report.md"));
+    drop_pdf(&inbox, "report.pdf", &pdf("the second one", &[]), None);
+    let second = wait_file(&outbox.join("report (2).md"));
+    assert_ne!(first, second);
+    let all = outputs(&r.root);
+    assert!(all.contains(&first) && all.contains(&second), "{all:?}");
+
+    drop_pdf(&inbox, "bad.pdf", &pdf("", &["malformed"]), None);
+    let text = wait_file(&outbox.join("bad.error.txt"));
+    assert!(
+        text.starts_with("bad.pdf could not be converted to Markdown."),
+        "{text}"
+    );
+    assert!(text.contains("Why: the PDF cannot be parsed"), "{text}");
+    assert!(text.contains("What to do: "), "{text}");
+    assert!(text.contains("code: pdf_malformed"), "{text}");
+
+    // A drop with a sidecar: the client follows its receipt; nothing in the outbox.
+    drop_pdf(&inbox, "keyed.pdf", &pdf("keyed", &[]), Some("key-1"));
+    wait_until(T, "the keyed job succeeded", || {
+        job_with_key(&r.root, "key-1").filter(|m| m["status"] == "succeeded")
+    });
+    assert_eq!(
+        names(&outbox),
+        ["bad.error.txt", "report (2).md", "report.md"]
+    );
+}
+
+#[test]
+fn outbox_can_be_turned_off() {
+    let r = Root::new(CONFIG);
+    let d = r.start(&[], &[("MDSPOOL_WATCH_OUTBOX", "false")]);
+    assert!(d.wait_log("daemon started", T), "{}", d.log_text());
+    drop_pdf(&r.root.join("inbox"), "quiet.pdf", &pdf("", &[]), None);
+    wait_until(T, "the job succeeded", || {
+        manifests(&r.root)
+            .into_iter()
+            .find(|m| m["status"] == "succeeded")
+    });
+    assert!(names(&r.root.join("outbox")).is_empty());
+}
+
+#[test]
+fn retention_removes_old_outbox_files() {
+    let r = Root::new("[retention]\noutbox = \"1d\"\n");
+    let outbox = r.root.join("outbox");
+    std::fs::create_dir_all(&outbox).unwrap();
+    for n in ["old.md", "old.error.txt", "new.md"] {
+        std::fs::write(outbox.join(n), b"x").unwrap();
+    }
+    let two_days_ago = SystemTime::now() - Duration::from_secs(2 * 86400);
+    for n in ["old.md", "old.error.txt"] {
+        let f = std::fs::File::options()
+            .write(true)
+            .open(outbox.join(n))
+            .unwrap();
+        f.set_modified(two_days_ago).unwrap();
+    }
+    let o = r.mdspool(&["sweep", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let report = String::from_utf8_lossy(&o.stdout);
+    assert!(report.contains("remove_outbox"), "{report}");
+    assert_eq!(names(&outbox), ["new.md"]);
+}
