@@ -17,6 +17,20 @@ fn body(p: &mut PageSpec, x: f32, mut y: f32, lines: &[&str]) -> f32 {
     y
 }
 
+/// The first Markdown line of a page holding `ops` (a heading drawn with raw operators) over a line
+/// of body text.
+fn first_line_over_body(ops: &str) -> String {
+    let mut p = PageSpec::default();
+    p.raw(ops);
+    body(
+        &mut p,
+        72.0,
+        690.0,
+        &["The body follows in the regular face."],
+    );
+    md_lines(&[p]).remove(0)
+}
+
 #[test]
 fn heading_hierarchy_and_paragraphs() {
     let mut p = PageSpec::default();
@@ -688,16 +702,12 @@ fn text_in_another_size_beside_a_table_is_not_its_rows() {
 #[test]
 fn a_section_number_set_apart_by_character_spacing_keeps_its_space() {
     // groff through ghostscript: "1" and "N" in one string, 3 pt of character spacing between.
-    let mut p = PageSpec::default();
-    p.raw("BT /F2 14 Tf 72 720 Td 3 Tc (1N)Tj 0 Tc 14.8 0 Td (umerical Methods)Tj ET");
-    body(
-        &mut p,
-        72.0,
-        690.0,
-        &["The body follows in the regular face."],
+    assert_eq!(
+        first_line_over_body(
+            "BT /F2 14 Tf 72 720 Td 3 Tc (1N)Tj 0 Tc 14.8 0 Td (umerical Methods)Tj ET"
+        ),
+        "# 1 Numerical Methods"
     );
-    let md = md_lines(&[p]);
-    assert_eq!(md[0], "# 1 Numerical Methods", "{md:?}");
 }
 
 #[test]
@@ -714,16 +724,12 @@ fn an_accent_drawn_over_its_letter_is_composed() {
 fn a_word_gap_set_as_character_spacing_on_every_occurrence_uses_the_declared_width() {
     // Every "w" of the heading's font ends a word and carries the word gap as character spacing,
     // so no occurrence on the page shows its width; the font's /Widths does.
-    let mut p = PageSpec::default();
-    p.raw("BT /F6 16 Tf 72 720 Td (Modular Meado)Tj 4 Tc (w)Tj 0 Tc (Bridge Windo)Tj 4 Tc (w)Tj 0 Tc (Ballot)Tj ET");
-    body(
-        &mut p,
-        72.0,
-        690.0,
-        &["The body follows in the regular face."],
+    assert_eq!(
+        first_line_over_body(
+            "BT /F6 16 Tf 72 720 Td (Modular Meado)Tj 4 Tc (w)Tj 0 Tc (Bridge Windo)Tj 4 Tc (w)Tj 0 Tc (Ballot)Tj ET"
+        ),
+        "# Modular Meadow Bridge Window Ballot"
     );
-    let md = md_lines(&[p]);
-    assert_eq!(md[0], "# Modular Meadow Bridge Window Ballot", "{md:?}");
 }
 
 #[test]
