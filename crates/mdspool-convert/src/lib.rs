@@ -15,6 +15,7 @@ mod fonts;
 mod furniture;
 mod glyphs;
 mod grid;
+mod labels;
 mod layout;
 mod markdown;
 mod model;

@@ -16,6 +16,7 @@ use super::fonts::{
     font_key, is_dingbat_font, is_mono_name, name_is_bold, name_is_italic, name_is_regular,
 };
 use super::glyphs;
+use super::labels;
 use super::model::{Page, Span};
 use super::rotated;
 use super::widths;
@@ -146,8 +147,23 @@ impl Document {
         // On a right-to-left page every span holding right-to-left letters is read from the right
         // (a Latin word drawn with a neighbouring Arabic letter); elsewhere only mostly-RTL spans.
         let rtl_page = bidi::mostly_rtl_texts(raw.iter().map(|s| s.text.as_str()));
+        let mut turned: Vec<labels::Turned> = Vec::new();
         for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
             if s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
+                let quarter = (s.rotation_degrees.abs() - 90.0).abs() < 1.0;
+                if quarter && s.wmode == 0 {
+                    let name = font_key(&s.font_name);
+                    turned.push(labels::Turned {
+                        text: s.text,
+                        x: s.bbox.x,
+                        y: s.bbox.y,
+                        length: s.bbox.width.abs(),
+                        size: s.font_size,
+                        up: s.rotation_degrees > 0.0,
+                        bold: name_is_bold(&name) || s.font_weight.is_bold(),
+                        font: s.font_name,
+                    });
+                }
                 continue;
             }
             let b = s.bbox;
@@ -234,6 +250,7 @@ impl Document {
         words::respace(shown, &links, &declared, &mut spans);
         let fields = annots::field_spans(doc, &annots, x_off, top, &spans);
         spans.extend(fields);
+        spans.extend(labels::header_labels(turned, x_off, top));
         if spans.is_empty() {
             // The parser drops a content stream that hits the decompression cap without an error;
             // decoding it once more tells a bomb from a page that has no text.

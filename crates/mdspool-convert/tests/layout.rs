@@ -787,3 +787,37 @@ fn a_heading_between_two_ruled_tables_keeps_them_apart() {
         "{md:?}"
     );
 }
+
+#[test]
+fn a_header_row_set_sideways_stays_in_its_table() {
+    // Narrow columns whose header cells are turned a quarter (reading upwards), bottom-aligned on
+    // the header row; a lone turned line elsewhere (a margin stamp) stays out.
+    let mut p = PageSpec::default();
+    p.text(BOLD, 9.0, 72.0, 600.0, "User action");
+    for (x, label) in [(262.0, "JOBCTL"), (302.0, "SECADM"), (342.0, "SYSMON")] {
+        p.raw(&format!("BT /F2 9 Tf 0 1 -1 0 {x} 600 Tm ({label}) Tj ET"));
+    }
+    p.raw("BT /F1 8 Tf 0 1 -1 0 30 300 Tm (arXiv:2305.03393v1 [cs.CV] 5 May 2023) Tj ET");
+    let rows = [
+        ("Read the log", "X", "X", "-"),
+        ("Change a profile", "-", "X", "X"),
+        ("Watch the jobs", "X", "-", "X"),
+    ];
+    for (i, (a, b, c, d)) in rows.iter().enumerate() {
+        let y = 585.0 - 13.0 * i as f32;
+        p.text(REG, 9.0, 72.0, y, a);
+        p.text(REG, 9.0, 254.0, y, b);
+        p.text(REG, 9.0, 294.0, y, c);
+        p.text(REG, 9.0, 334.0, y, d);
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md[0], "| User action | JOBCTL | SECADM | SYSMON |",
+        "{md:?}"
+    );
+    assert!(
+        md.contains(&"| Change a profile | - | X | X |".to_string()),
+        "{md:?}"
+    );
+    assert!(!md.iter().any(|l| l.contains("arXiv")), "{md:?}");
+}
