@@ -105,16 +105,16 @@ Exit codes:
   2  configuration error (the message names the flag, file or environment variable)";
 
 pub const DOCTOR: &str = "\
-Checks the root: missing folders; a daemon serving it (its in-flight files are then not checked);
-a lock or --pid-file naming an ended process; temp files, staging and trash entries left by an
-interrupted run; unreadable manifests; receipts that disagree with their manifest; jobs left
-running; receipts, manifests and outputs clients cannot read, and state/ not private; a network
-file system (polling) and free space under 1 GiB. Each finding has a code (docs/codes.md), a
-severity (error, warning, info), a path and what to do. --fix repairs what is safe: it creates
-folders, runs startup recovery when no daemon serves the root (temp files, staging, jobs left
-running, receipts rewritten from their manifests) and fixes modes. It never deletes a manifest,
-an output or a receipt (trash entries are left to `mdspool sweep`). --json prints the findings as an array of
-{code, severity, path, message, fixed}.
+Checks the root: missing folders; a daemon serving it; a lock or --pid-file naming an ended process;
+unreadable manifests; receipts, manifests and outputs clients cannot read, and state/ not private;
+and, only while no daemon runs (a running daemon's are in flight), temp files, staging and trash
+entries left by an interrupted run, jobs left running and receipts that disagree with their
+manifest; a network file system (polling) and free space under 1 GiB. Each finding has a code
+(docs/codes.md), a severity (error, warning, info), a path and what to do. --fix repairs what is
+safe: it creates folders, runs startup recovery when no daemon serves the root (temp files, staging,
+jobs left running, receipts rewritten from their manifests) and fixes modes. It never deletes a
+manifest, an output or a receipt (trash entries are left to `mdspool sweep`). --json prints the
+findings as an array of {code, severity, path, message, fixed}.
 
 Exit codes:
   0  healthy: no error or warning remains (info findings allowed)
