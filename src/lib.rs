@@ -11,6 +11,7 @@
 //!   convert  PDF -> Markdown (knows nothing of the spool)
 //!   sweeper  retention: raw 24h, jobs 7d, pinned exempt, tombstones
 //!   daemon   threads, signals, recovery, ordered shutdown
+//!   doctor   checks a root and repairs what is safe (`mdspool doctor`)
 //! ```
 //!
 //! [`layout`] builds every path; [`durable`] does every durable write; [`error::Error`] carries every
@@ -20,6 +21,7 @@ pub mod cli;
 pub mod clock;
 pub mod code;
 pub mod config;
+pub mod doctor;
 pub use mdspool_convert as convert;
 pub(crate) mod daemon;
 pub mod durable;

@@ -12,7 +12,7 @@ use support::Root;
 
 const COMMANDS: &[&str] = &[
     "run", "submit", "status", "list", "config", "convert", "sweep", "pin", "unpin", "retry",
-    "cancel",
+    "cancel", "doctor",
 ];
 
 fn help(args: &[&str]) -> String {

@@ -16,7 +16,7 @@ Exit codes:
   6  conflict: idempotency_conflict, or a state change the job's status does not allow
   7  refused or not converted: the file was refused (not_a_pdf, empty_file, too_large,
      unsafe_entry; drop_rejected from status) or its conversion failed (pdf_malformed, ...)
-  8  storage error (io_error, storage_full, record_corrupt, store_failed)
+  8  storage error (io_error, storage_full, record_corrupt, store_failed); doctor: problems remain
   9  wait_timeout: submit --wait --timeout gave up before the job ended (the job goes on)
 
 Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA_DIR (alias),
@@ -103,3 +103,21 @@ pub const CONFIG: &str = "\
 Exit codes:
   0  printed
   2  configuration error (the message names the flag, file or environment variable)";
+
+pub const DOCTOR: &str = "\
+Checks the root: missing folders; a daemon serving it; a lock or --pid-file naming an ended process;
+unreadable manifests; receipts, manifests and outputs clients cannot read, and state/ not private;
+and, only while no daemon runs (a running daemon's are in flight), temp files, staging and trash
+entries left by an interrupted run, jobs left running and receipts that disagree with their
+manifest; a network file system (polling) and free space under 1 GiB. Each finding has a code
+(docs/codes.md), a severity (error, warning, info), a path and what to do. --fix repairs what is
+safe: it creates folders, runs startup recovery when no daemon serves the root (temp files, staging,
+jobs left running, receipts rewritten from their manifests) and fixes modes. It never deletes a
+manifest, an output or a receipt (trash entries are left to `mdspool sweep`). --json prints the
+findings as an array of {code, severity, path, message, fixed}.
+
+Exit codes:
+  0  healthy: no error or warning remains (info findings allowed)
+  2  configuration error
+  5  root_locked: --fix found a daemon starting on the root; run it again
+  8  an error or warning remains (not fixed), or a storage error while checking";

@@ -12,6 +12,7 @@ mod config_cmd;
 mod convert_batch;
 mod convert_cmd;
 mod convert_inputs;
+mod doctor_cmd;
 pub(crate) mod help;
 mod jobs;
 mod list_cmd;
@@ -75,6 +76,8 @@ pub enum Command {
     Retry(worker_cmd::RetryArgs),
     /// Cancel a queued or running job (a running conversion is killed)
     Cancel(worker_cmd::CancelArgs),
+    /// Check the root and say what to do about each problem; --fix repairs what is safe
+    Doctor(doctor_cmd::DoctorArgs),
     /// Internal: one conversion inside the daemon's isolated child process
     #[command(name = "__convert-child", hide = true)]
     ConvertChild(worker_cmd::ChildCliArgs),
@@ -152,6 +155,7 @@ where
             Command::Unpin(a) => retention_cmd::pin(&ctx, a, false),
             Command::Retry(a) => worker_cmd::retry(&ctx, a),
             Command::Cancel(a) => worker_cmd::cancel(&ctx, a),
+            Command::Doctor(a) => doctor_cmd::run(&ctx, a),
             Command::ConvertChild(a) => worker_cmd::convert_child(&ctx, a),
         }
     });
@@ -179,6 +183,7 @@ impl Command {
             Command::Pin(a) | Command::Unpin(a) => a.json,
             Command::Retry(a) => a.json,
             Command::Cancel(a) => a.json,
+            Command::Doctor(a) => a.json,
             _ => false,
         }
     }

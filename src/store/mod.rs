@@ -58,6 +58,18 @@ impl Store {
         })
     }
 
+    /// The store under `layout` as it is, creating and changing nothing (for `mdspool doctor`, which
+    /// reports what [`Store::open`] would repair).
+    pub fn inspect(layout: Layout, clock: Arc<dyn Clock>, retention: RetentionConfig) -> Store {
+        Store {
+            layout,
+            clock,
+            retention,
+            failure: Mutex::new(None),
+            observers: Mutex::new(Vec::new()),
+        }
+    }
+
     pub fn layout(&self) -> &Layout {
         &self.layout
     }
@@ -138,6 +150,15 @@ impl Store {
 
     /// Removes temp files left by an interrupted write anywhere in the store; returns how many.
     pub fn remove_temp_files(&self) -> Result<usize> {
+        let mut n = 0;
+        for d in self.temp_file_dirs()? {
+            n += durable::remove_temp_files(&d)?;
+        }
+        Ok(n)
+    }
+
+    /// Every folder where an interrupted write can leave a temp file.
+    pub fn temp_file_dirs(&self) -> Result<Vec<std::path::PathBuf>> {
         let l = &self.layout;
         let mut dirs = vec![
             l.root().to_path_buf(),
@@ -150,8 +171,11 @@ impl Store {
             l.staging_dir(),
         ];
         for parent in [l.receipts_dir(), l.idempotency_dir()] {
+            // A temp file directly in `parent` is not a scope folder.
             for scope in durable::list_names(&parent)? {
-                dirs.push(parent.join(scope));
+                if !durable::is_temp_name(&scope) {
+                    dirs.push(parent.join(scope));
+                }
             }
         }
         for id in self.job_ids()? {
@@ -160,10 +184,6 @@ impl Store {
             dirs.push(l.logs_dir(id));
             dirs.push(l.raw_dir(id));
         }
-        let mut n = 0;
-        for d in dirs {
-            n += durable::remove_temp_files(&d)?;
-        }
-        Ok(n)
+        Ok(dirs)
     }
 }
