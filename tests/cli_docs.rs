@@ -23,16 +23,6 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn help(args: &[&str]) -> String {
-    let o = support::command()
-        .args(args)
-        .arg("--help")
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{args:?}: {o:?}");
-    String::from_utf8(o.stdout).unwrap()
-}
-
 /// The `--flags` (and `-o`) written in `text`.
 fn flags(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -85,7 +75,7 @@ fn readme_command_table_flags_are_in_each_commands_help() {
         let usage = row.split(" | ").next().unwrap();
         for spelled in usage.split('`').skip(1).step_by(2) {
             let cmd = spelled.split_whitespace().nth(1).unwrap();
-            let text = help(&[cmd]);
+            let text = support::help(&[cmd]);
             for f in flags(spelled) {
                 assert!(
                     text.contains(&f),
@@ -96,7 +86,7 @@ fn readme_command_table_flags_are_in_each_commands_help() {
         }
     }
     assert!(checked >= 15, "only {checked} flags checked");
-    let top = help(&[]);
+    let top = support::help(&[]);
     for f in ["--root", "--config", "--log-format"] {
         assert!(
             readme.contains(&format!("`{f}")),
@@ -143,7 +133,7 @@ fn documented_config_keys_are_settings_and_readme_example_is_accepted() {
     for cmd in [
         "run", "submit", "status", "list", "config", "convert", "sweep",
     ] {
-        let text = help(&[cmd]).replace(['[', ']'], "`");
+        let text = support::help(&[cmd]).replace(['[', ']'], "`");
         named.extend(keys(&text));
     }
     assert!(named.len() >= 20, "{named:?}");

@@ -15,16 +15,6 @@ const COMMANDS: &[&str] = &[
     "cancel", "doctor",
 ];
 
-fn help(args: &[&str]) -> String {
-    let o = support::command()
-        .args(args)
-        .arg("--help")
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{o:?}");
-    String::from_utf8(o.stdout).unwrap()
-}
-
 /// The `(code, meaning)` pairs after `Exit codes` in a help text (a meaning may go on over
 /// indented lines).
 fn exit_lines(text: &str) -> Vec<(u32, String)> {
@@ -53,7 +43,7 @@ fn exit_lines(text: &str) -> Vec<(u32, String)> {
 
 #[test]
 fn every_help_lists_exit_codes_of_the_one_table_that_readme_has() {
-    let all = exit_lines(&help(&[]));
+    let all = exit_lines(&support::help(&[]));
     assert_eq!(
         all.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         (0..=9).collect::<Vec<_>>()
@@ -65,13 +55,13 @@ fn every_help_lists_exit_codes_of_the_one_table_that_readme_has() {
         assert!(readme.contains(&row), "README.md lacks the row {row}");
     }
     for cmd in COMMANDS {
-        let own = exit_lines(&help(&[cmd]));
+        let own = exit_lines(&support::help(&[cmd]));
         assert!(own.iter().any(|(n, _)| *n == 0), "{cmd}: no exit 0");
         for (n, _) in &own {
             assert!(all.iter().any(|(m, _)| m == n), "{cmd} lists exit {n}");
         }
     }
-    let status = help(&["status"]);
+    let status = support::help(&["status"]);
     assert!(status.contains("whether it was found, not how the job\nended"));
 }
 

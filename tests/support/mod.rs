@@ -35,6 +35,13 @@ pub fn command() -> Command {
     command_for(Path::new(BIN))
 }
 
+/// The `--help` text of `mdspool ARGS…` (which must exit 0).
+pub fn help(args: &[&str]) -> String {
+    let o = command().args(args).arg("--help").output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{args:?}: {o:?}");
+    String::from_utf8(o.stdout).unwrap()
+}
+
 /// Another `mdspool` binary (a release build), with the same clean-up.
 pub fn command_for(bin: &Path) -> Command {
     let mut c = Command::new(bin);
