@@ -139,17 +139,17 @@ fn each_planted_problem_is_reported_and_fix_repairs_the_safe_ones() {
 fn a_running_daemons_in_flight_files_are_not_problems() {
     let r = Root::new("");
     let mut d = r.daemon(&[]);
-    let mut found = Vec::new();
-    // The daemon holds the lock once it has started.
-    for _ in 0..200 {
-        let (_, f) = doctor(&r, &[]);
-        if f.iter().any(|f| f["code"] == "daemon_running") {
-            found = f;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(!found.is_empty(), "no daemon_running finding");
+    // Once started, the daemon holds the lock and its store is open.
+    assert!(
+        d.wait_log("daemon started", std::time::Duration::from_secs(30)),
+        "{}",
+        d.log_text()
+    );
+    let (_, found) = doctor(&r, &[]);
+    assert!(
+        found.iter().any(|f| f["code"] == "daemon_running"),
+        "{found:#?}"
+    );
     std::fs::write(r.layout.jobs_dir().join(".~m.json.abc123.tmp"), b"x").unwrap();
     let (code, found) = doctor(&r, &[]);
     d.kill();

@@ -116,6 +116,8 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let cfg = &loaded.config;
     let layout = loaded.layout();
     crate::durable::create_dir_all_durable(&layout.locks_dir())?;
+    // Private before anything shows the daemon as running (the lock), not only once the store opens.
+    crate::durable::make_private(&layout.state_dir())?;
     let lock = HostLock::acquire(&layout)?;
     let clock = Arc::new(SystemClock);
     let store = Arc::new(Store::open(
