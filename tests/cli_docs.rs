@@ -10,15 +10,6 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use support::Root;
 
-const SECTIONS: &[&str] = &[
-    "watch",
-    "workers",
-    "convert",
-    "retention",
-    "shutdown",
-    "log",
-];
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -41,7 +32,7 @@ fn keys(text: &str) -> Vec<(String, String)> {
     for quoted in text.split('`').skip(1).step_by(2) {
         for word in quoted.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
             if let Some((s, k)) = word.split_once('.')
-                && SECTIONS.contains(&s)
+                && mdspool::config::SECTIONS.contains(&s)
                 && !k.is_empty()
                 && k != "md"
                 && !k.contains('.')

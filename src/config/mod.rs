@@ -24,7 +24,7 @@ pub const ROOT_ENV_ALIAS: &str = "SIR_CONVERT_A_LOT_DATA_DIR";
 pub const DEFAULT_ROOT: &str = "mdspool-data";
 
 /// The sections of the file (and of `MDSPOOL_<SECTION>_<KEY>`).
-pub(crate) const SECTIONS: &[&str] = &[
+pub const SECTIONS: &[&str] = &[
     "watch",
     "workers",
     "convert",
