@@ -1,6 +1,6 @@
 //! Convert one PDF with the built-in engine from the command line, for trying the engine and for the
 //! corpus runner (which runs this in a child process per file).
-//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]`. Exit code 0 on success,
+//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N]`. Exit code 0 on success,
 //! 2 on a conversion error (its stable code is printed on stderr as `error: CODE: message`).
 //! `RUST_LOG=mdspool_convert=trace` prints the layout traces (line fragments, gutters) on stderr.
 
@@ -28,11 +28,14 @@ fn main() {
             "-o" => output = args.next().map(PathBuf::from),
             "--page-breaks" => opts.page_breaks = true,
             "--stats" => stats = true,
+            "--threads" => {
+                opts.threads = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
+            }
             _ => input = Some(PathBuf::from(a)),
         }
     }
     let Some(input) = input else {
-        eprintln!("usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]");
+        eprintln!("usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N]");
         std::process::exit(64);
     };
     match Builtin.convert(&input, &opts) {

@@ -191,11 +191,14 @@ fn read_pages(
         return (0..n).map(|i| read_page(doc, path, i)).collect();
     }
     let mut slots: Vec<Option<Result<PageLayout, ConvertError>>> = (0..n).map(|_| None).collect();
+    // The first page alone: the parser builds its document-wide caches (running headers scanned
+    // over every page) on first use, and threads that start together would each build them.
+    slots[0] = Some(read_page(doc, path, 0));
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 scope.spawn(move || {
-                    (w..n)
+                    (1 + w..n)
                         .step_by(workers)
                         .map(|i| (i, read_page(doc, path, i)))
                         .collect::<Vec<_>>()

@@ -11,6 +11,7 @@ mod blocks;
 mod columns;
 mod engine;
 pub mod external;
+mod fasthash;
 mod fonts;
 mod furniture;
 mod glyphs;

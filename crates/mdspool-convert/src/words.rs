@@ -125,19 +125,35 @@ pub(crate) fn respace(
 /// seen fewer than three times at that size (once, in a heading) borrows its width in em from the
 /// same font at other sizes when that is clearly narrower.
 fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
+    use super::fasthash::FastMap;
     use std::collections::HashMap;
     let median = |mut v: Vec<f32>| {
         v.sort_by(f32::total_cmp);
         (v.get(v.len() / 2).copied().unwrap_or(0.0), v.len())
     };
-    let mut sized: HashMap<(String, u32, char), Vec<f32>> = HashMap::new();
-    let mut em: HashMap<(String, char), Vec<f32>> = HashMap::new();
-    for s in shown.iter() {
+    // Fonts by index, so the per-glyph tallies key on numbers instead of cloned names.
+    let mut font_ids: HashMap<&str, u32> = HashMap::new();
+    let ids: Vec<u32> = shown
+        .iter()
+        .map(|s| {
+            let next = font_ids.len() as u32;
+            *font_ids.entry(s.span.font.as_str()).or_insert(next)
+        })
+        .collect();
+    let names: Vec<String> = {
+        let mut v = vec![String::new(); font_ids.len()];
+        for (name, id) in &font_ids {
+            v[*id as usize] = (*name).to_string();
+        }
+        v
+    };
+    let mut sized: FastMap<(u32, u32, char), Vec<f32>> = FastMap::default();
+    let mut em: FastMap<(u32, char), Vec<f32>> = FastMap::default();
+    for (s, &font) in shown.iter().zip(&ids) {
         let size = s.span.size.max(1.0);
         for g in &s.glyphs {
             let w = g.x1 - g.x0;
-            let font = s.span.font.clone();
-            em.entry((font.clone(), g.c)).or_default().push(w / size);
+            em.entry((font, g.c)).or_default().push(w / size);
             sized
                 .entry((font, size.to_bits(), g.c))
                 .or_default()
@@ -145,16 +161,16 @@ fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
         }
     }
     // The median: letter spacing widens a few advances, kerning narrows a few.
-    let sized: HashMap<_, _> = sized.into_iter().map(|(k, v)| (k, median(v))).collect();
-    let em: HashMap<_, _> = em.into_iter().map(|(k, v)| (k, median(v).0)).collect();
-    for s in shown.iter_mut() {
+    let sized: FastMap<_, _> = sized.into_iter().map(|(k, v)| (k, median(v))).collect();
+    let em: FastMap<_, _> = em.into_iter().map(|(k, v)| (k, median(v).0)).collect();
+    let mut declared_memo: FastMap<(u32, char), Option<f32>> = FastMap::default();
+    for (s, &font) in shown.iter_mut().zip(&ids) {
         let size = s.span.size.max(1.0);
-        let font = &s.span.font;
         let n_glyphs = s.glyphs.len();
         for k in 0..n_glyphs {
             let (c, width) = (s.glyphs[k].c, s.glyphs[k].x1 - s.glyphs[k].x0);
-            let w = match sized.get(&(font.clone(), size.to_bits(), c)) {
-                Some(&(w, n)) => match em.get(&(font.clone(), c)) {
+            let w = match sized.get(&(font, size.to_bits(), c)) {
+                Some(&(w, n)) => match em.get(&(font, c)) {
                     // Only a clear widening is taken out (a word gap of 0.15 em or more), not the
                     // small differences of a font condensed at one size.
                     Some(e) if n < 3 && w - e * size >= 0.15 * size => e * size,
@@ -164,7 +180,10 @@ fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
             };
             // The width the font declares, when the glyph advances clearly more (character
             // spacing on every occurrence on the page).
-            let w = match declared.get(&(font.clone(), c)) {
+            let declared_em = *declared_memo
+                .entry((font, c))
+                .or_insert_with(|| declared.get(&(names[font as usize].clone(), c)).copied());
+            let w = match declared_em {
                 Some(e) if w - e * size >= 0.15 * size => e * size,
                 _ => w,
             };
