@@ -75,6 +75,11 @@ pub(crate) fn attach(glyphs: &mut Vec<Glyph>) -> Vec<Option<char>> {
         .collect()
 }
 
+/// A spacing accent glyph (drawn apart from its letter, often before it with a backward move).
+pub(crate) fn is_accent(c: char) -> bool {
+    combining(c).is_some()
+}
+
 /// A span's text composed again when it holds combining marks.
 pub(crate) fn compose(text: String) -> String {
     if text.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c)) {

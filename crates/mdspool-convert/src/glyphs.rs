@@ -1,6 +1,6 @@
 //! The page's characters as the parser drew them, one by one with their positions: right-to-left
 //! spans are read again from these (the parser's span text can be in visual order or repeat a glyph),
-//! so the reader keeps them apart from its span handling.
+//! and so are the glyph positions of a left-to-right span whose offsets the parser lined up wrong.
 
 use pdf_oxide::PdfDocument;
 
@@ -110,6 +110,61 @@ impl PageGlyphs {
         out.push_str(&bidi::logical_rtl(spaced));
         if after {
             out.push(' ');
+        }
+        Some(out)
+    }
+}
+
+impl PageGlyphs {
+    /// The letters of a left-to-right span (`text`, starting at `x0` on baseline `y`) with their
+    /// positions, found among the characters drawn on that baseline from `x0` on: they must spell
+    /// the span's visible characters in order, a ligature standing for its letters. Spaces are left
+    /// out (the caller places them). `None` when they do not.
+    pub(crate) fn ltr_letters(
+        &self,
+        text: &str,
+        x0: f32,
+        y: f32,
+        size: f32,
+    ) -> Option<Vec<(char, f32, f32)>> {
+        use unicode_normalization::UnicodeNormalization;
+        let tol = 0.3 * size;
+        let lo = self.chars.partition_point(|c| c.0 < y - tol);
+        let hi = self.chars.partition_point(|c| c.0 <= y + tol);
+        if hi.saturating_sub(lo) > MAX_CHARS_PER_BASELINE {
+            return None;
+        }
+        let mut row: Vec<(char, f32, f32)> = self
+            .chars
+            .get(lo..hi)?
+            .iter()
+            .filter(|c| c.3 >= x0 - 0.5 * size && !c.2.is_whitespace())
+            .map(|c| (c.2, c.3, c.4))
+            .collect();
+        row.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let wanted: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let first = *wanted.first()?;
+        let start = row
+            .iter()
+            .position(|c| c.0 == first && (c.1 - x0).abs() <= 0.5 * size)?;
+        let mut out: Vec<(char, f32, f32)> = Vec::with_capacity(wanted.len());
+        let mut drawn = row.get(start..)?.iter();
+        while out.len() < wanted.len() {
+            let &(c, a, b) = drawn.next()?;
+            let letters: Vec<char> = if c.is_alphabetic() && !wanted[out.len()..].starts_with(&[c])
+            {
+                c.nfkc().collect()
+            } else {
+                vec![c]
+            };
+            if !wanted[out.len()..].starts_with(&letters) {
+                return None;
+            }
+            let w = (b - a) / letters.len() as f32;
+            for (k, l) in letters.into_iter().enumerate() {
+                let at = a + w * k as f32;
+                out.push((l, at, at + w));
+            }
         }
         Some(out)
     }

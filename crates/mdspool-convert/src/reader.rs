@@ -217,19 +217,26 @@ impl Document {
             }
             // A span whose advances hide a positioning jump ("B" and "On hold" in two table
             // columns as one span) keeps the cut at the jump below: its offsets miss the jump.
-            if !rtl_span
-                && !splits
-                && let Some(glyphs) =
-                    words::glyphs_of(&s.text, &s.char_x_offsets, &s.char_widths, x_off)
-            {
-                shown.push(words::Shown {
-                    span: Span {
-                        text: s.text.clone(),
-                        ..span
-                    },
-                    glyphs,
-                });
-                continue;
+            if !rtl_span && !splits {
+                let (offsets, widths) = (&s.char_x_offsets, &s.char_widths);
+                let mut placed = words::glyphs_of(&s.text, offsets, widths, (b.x, size), x_off);
+                if matches!(placed, words::Placed::Misplaced) {
+                    let g = glyphs.get_or_insert_with(|| glyphs::PageGlyphs::read(doc, index));
+                    placed = match g.ltr_letters(&s.text, b.x, b.y, size) {
+                        Some(letters) => words::glyphs_from_letters(&s.text, &letters, x_off),
+                        None => words::Placed::Unusable,
+                    };
+                }
+                if let words::Placed::Glyphs(glyphs) = placed {
+                    shown.push(words::Shown {
+                        span: Span {
+                            text: s.text.clone(),
+                            ..span
+                        },
+                        glyphs,
+                    });
+                    continue;
+                }
             }
             split_at_wide_advances(
                 span,

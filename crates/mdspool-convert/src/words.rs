@@ -51,19 +51,39 @@ pub(crate) struct Shown {
     pub glyphs: Vec<Glyph>,
 }
 
-/// Per-glyph positions of a span, or `None` when the parser's offsets and widths do not match its
-/// text or are unusable (then the span keeps the parser's text).
+/// What a span's per-glyph offsets give.
+pub(crate) enum Placed {
+    Glyphs(Vec<Glyph>),
+    /// Offsets the parser lined up wrong with the text (see `offsets_fit`): the glyphs are to be
+    /// found again among the page's characters.
+    Misplaced,
+    /// No usable offsets: the span keeps the parser's text.
+    Unusable,
+}
+
+/// Per-glyph positions of a span from the parser's offsets and widths.
 pub(crate) fn glyphs_of(
     text: &str,
     offsets: &[f32],
     widths: &[f32],
+    (start, size): (f32, f32),
     x_off: f32,
-) -> Option<Vec<Glyph>> {
+) -> Placed {
     let n = text.chars().count();
     if n == 0 || offsets.len() != n || widths.len() != n {
-        return None;
+        return Placed::Unusable;
     }
-    let mut glyphs: Vec<Glyph> = text
+    if offsets.iter().chain(widths).any(|x| !x.is_finite()) {
+        return Placed::Unusable;
+    }
+    if offsets
+        .first()
+        .is_none_or(|x| (x - start).abs() > 0.5 * size)
+        || !offsets_fit(text, offsets, widths, size)
+    {
+        return Placed::Misplaced;
+    }
+    let glyphs: Vec<Glyph> = text
         .chars()
         .zip(offsets.iter().zip(widths))
         .map(|(c, (x, w))| Glyph {
@@ -73,6 +93,37 @@ pub(crate) fn glyphs_of(
             after_ligature: false,
         })
         .collect();
+    finish(glyphs)
+}
+
+/// Glyphs of a span from its letters as drawn (`glyphs::PageGlyphs::ltr_letters`, page
+/// coordinates) and its text, which gives the spaces between them.
+pub(crate) fn glyphs_from_letters(text: &str, letters: &[(char, f32, f32)], x_off: f32) -> Placed {
+    let mut glyphs: Vec<Glyph> = Vec::with_capacity(text.len());
+    let mut drawn = letters.iter();
+    let mut end = letters.first().map_or(0.0, |l| l.1);
+    for c in text.chars() {
+        let (x0, x1) = if c.is_whitespace() {
+            (end, end)
+        } else {
+            match drawn.next() {
+                Some(&(l, a, b)) if l == c => (a, b),
+                _ => return Placed::Unusable,
+            }
+        };
+        end = x1;
+        glyphs.push(Glyph {
+            c,
+            x0: x0 - x_off,
+            x1: x1 - x_off,
+            after_ligature: false,
+        });
+    }
+    finish(glyphs)
+}
+
+/// Mark the letters after an expanded ligature, and check that enough glyphs have a width.
+fn finish(mut glyphs: Vec<Glyph>) -> Placed {
     for k in 2..glyphs.len() {
         let (a, b) = (glyphs[k - 2], glyphs[k - 1]);
         let split = a.c == 'f'
@@ -83,13 +134,36 @@ pub(crate) fn glyphs_of(
             g.after_ligature = true;
         }
     }
-    let usable = glyphs.iter().all(|g| g.x0.is_finite() && g.x1.is_finite());
     let sized = glyphs
         .iter()
         .filter(|g| !g.c.is_whitespace() && g.x1 > g.x0)
         .count();
     let visible = glyphs.iter().filter(|g| !g.c.is_whitespace()).count();
-    (usable && sized * 2 > visible).then_some(glyphs)
+    if sized * 2 > visible {
+        Placed::Glyphs(glyphs)
+    } else {
+        Placed::Unusable
+    }
+}
+
+/// The parser takes per-glyph offsets from a second reading of the page and lines them up with the
+/// span's text; where that goes wrong (justified lines of a browser's print, a table row whose
+/// cells are one string), the offsets step back, and letters sorted by them come out scrambled
+/// ("hte" for "the", "hOonld" for "On hold"). A glyph starts where the one before it ends, give
+/// or take kerning (a tenth of an em or so), but for an accent, and for the letters of a
+/// ligature, which share made-up widths.
+fn offsets_fit(text: &str, offsets: &[f32], widths: &[f32], size: f32) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    !offsets
+        .windows(2)
+        .zip(chars.windows(2))
+        .zip(widths)
+        .any(|((x, c), w)| {
+            x[1] < x[0] + w.max(0.0) - 0.25 * size
+                && !(matches!(c[0], 'f' | 'i' | 'l') && matches!(c[1], 'f' | 'i' | 'l'))
+                && !super::accents::is_accent(c[0])
+                && !super::accents::is_accent(c[1])
+        })
 }
 
 /// Pool consecutive spans of one font and size on one baseline into runs and rebuild their text.
@@ -327,58 +401,5 @@ fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{Glyph, Shown, respace};
-    use crate::model::Span;
-
-    /// A span of `text` in a 10 pt font whose glyphs are 5 pt wide, placed at `xs`.
-    fn shown(text: &str, xs: &[f32]) -> Shown {
-        let glyphs: Vec<Glyph> = text
-            .chars()
-            .zip(xs)
-            .map(|(c, x)| Glyph {
-                c,
-                x0: *x,
-                x1: x + 5.0,
-                after_ligature: false,
-            })
-            .collect();
-        let span = Span {
-            x0: xs.first().copied().unwrap_or(0.0),
-            x1: xs.last().copied().unwrap_or(0.0) + 5.0,
-            top: 0.0,
-            bottom: 10.0,
-            font: "F".into(),
-            ..Span::plain(text.to_string())
-        };
-        Shown { span, glyphs }
-    }
-
-    fn texts(v: Vec<Shown>) -> Vec<String> {
-        let mut out = Vec::new();
-        respace(v, &[], &super::FontWidths::new(), &mut out);
-        out.into_iter().map(|s| s.text).collect()
-    }
-
-    #[test]
-    fn word_gaps_without_space_glyphs_become_spaces() {
-        // "use the": letters touch, the words are 1.3 pt apart (0.13 em: tight justified text).
-        let xs = [0.0, 5.0, 10.0, 16.3, 21.3, 26.3];
-        assert_eq!(texts(vec![shown("usethe", &xs)]), ["use the"]);
-    }
-
-    #[test]
-    fn a_glyph_at_the_end_of_the_wrong_span_goes_with_its_word() {
-        // The parser gave "improvest" + "he": the "t" stands right before "he", after a word gap.
-        let a = shown("ovest", &[0.0, 5.0, 10.0, 15.0, 23.0]);
-        let b = shown("he", &[28.0, 33.0]);
-        assert_eq!(texts(vec![a, b]), ["oves the"]);
-    }
-
-    #[test]
-    fn a_space_glyph_with_no_gap_is_no_word_space_and_wide_gaps_split() {
-        // "Inv oice": the space glyph sits inside a kerning step; "12" stands 20 pt further on.
-        let xs = [0.0, 5.0, 10.0, 15.0, 15.2, 20.2, 25.2, 30.2, 55.2, 60.2];
-        assert_eq!(texts(vec![shown("Inv oice12", &xs)]), ["Invoice", "12"]);
-    }
-}
+#[path = "words_tests.rs"]
+mod tests;

@@ -1,0 +1,101 @@
+//! Tests of the word-space decisions (`words.rs`) on glyphs placed by hand.
+use super::{Glyph, Shown, respace};
+use crate::model::Span;
+
+/// A span of `text` in a 10 pt font whose glyphs are 5 pt wide, placed at `xs`.
+fn shown(text: &str, xs: &[f32]) -> Shown {
+    let glyphs: Vec<Glyph> = text
+        .chars()
+        .zip(xs)
+        .map(|(c, x)| Glyph {
+            c,
+            x0: *x,
+            x1: x + 5.0,
+            after_ligature: false,
+        })
+        .collect();
+    let span = Span {
+        x0: xs.first().copied().unwrap_or(0.0),
+        x1: xs.last().copied().unwrap_or(0.0) + 5.0,
+        top: 0.0,
+        bottom: 10.0,
+        font: "F".into(),
+        ..Span::plain(text.to_string())
+    };
+    Shown { span, glyphs }
+}
+
+fn texts(v: Vec<Shown>) -> Vec<String> {
+    let mut out = Vec::new();
+    respace(v, &[], &super::FontWidths::new(), &mut out);
+    out.into_iter().map(|s| s.text).collect()
+}
+
+#[test]
+fn word_gaps_without_space_glyphs_become_spaces() {
+    // "use the": letters touch, the words are 1.3 pt apart (0.13 em: tight justified text).
+    let xs = [0.0, 5.0, 10.0, 16.3, 21.3, 26.3];
+    assert_eq!(texts(vec![shown("usethe", &xs)]), ["use the"]);
+}
+
+#[test]
+fn a_glyph_at_the_end_of_the_wrong_span_goes_with_its_word() {
+    // The parser gave "improvest" + "he": the "t" stands right before "he", after a word gap.
+    let a = shown("ovest", &[0.0, 5.0, 10.0, 15.0, 23.0]);
+    let b = shown("he", &[28.0, 33.0]);
+    assert_eq!(texts(vec![a, b]), ["oves the"]);
+}
+
+#[test]
+fn a_space_glyph_with_no_gap_is_no_word_space_and_wide_gaps_split() {
+    // "Inv oice": the space glyph sits inside a kerning step; "12" stands 20 pt further on.
+    let xs = [0.0, 5.0, 10.0, 15.0, 15.2, 20.2, 25.2, 30.2, 55.2, 60.2];
+    assert_eq!(texts(vec![shown("Inv oice12", &xs)]), ["Invoice", "12"]);
+}
+
+#[test]
+fn offsets_that_step_back_are_not_trusted() {
+    use super::{Placed, glyphs_from_letters, glyphs_of};
+    let w = [5.0f32; 7];
+    // "the end" in a 10 pt font, 5 pt glyphs: in order, the offsets are used.
+    let good = [0.0, 5.0, 10.0, 15.0, 20.0, 25.0, 30.0];
+    assert!(matches!(
+        glyphs_of("the end", &good, &w, (0.0, 10.0), 0.0),
+        Placed::Glyphs(_)
+    ));
+    // Lined up one glyph off after a ligature: "h" lands after "e" ("hte" once sorted).
+    let scrambled = [0.0, 10.0, 5.0, 15.0, 20.0, 25.0, 30.0];
+    assert!(matches!(
+        glyphs_of("the end", &scrambled, &w, (0.0, 10.0), 0.0),
+        Placed::Misplaced
+    ));
+    // Offsets that start away from the span are misplaced too.
+    let shifted = [30.0, 35.0, 40.0, 45.0, 50.0, 55.0, 60.0];
+    assert!(matches!(
+        glyphs_of("the end", &shifted, &w, (0.0, 10.0), 0.0),
+        Placed::Misplaced
+    ));
+    // The letters found again among the page's characters give the words and the jump
+    // between two table cells ("$80 On hold").
+    let letters = [
+        ('$', 0.0, 5.0),
+        ('8', 5.0, 10.0),
+        ('0', 10.0, 15.0),
+        ('O', 40.0, 45.0),
+        ('n', 45.0, 50.0),
+        ('h', 53.0, 58.0),
+        ('o', 58.0, 63.0),
+        ('l', 63.0, 66.0),
+        ('d', 66.0, 71.0),
+    ];
+    let Placed::Glyphs(glyphs) = glyphs_from_letters("$80 On hold", &letters, 0.0) else {
+        panic!("letters not placed");
+    };
+    let span = shown("$80 On hold", &[0.0; 11]).span;
+    assert_eq!(texts(vec![Shown { span, glyphs }]), ["$80", "On hold"]);
+    // Letters that do not spell the text are refused.
+    assert!(matches!(
+        glyphs_from_letters("$81 On hold", &letters, 0.0),
+        Placed::Unusable
+    ));
+}
