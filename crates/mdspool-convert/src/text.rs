@@ -53,7 +53,11 @@ pub(crate) fn join_rule(prev: &str, next: &str) -> Option<usize> {
         return Some('\u{00AD}'.len_utf8());
     }
     let hy = ['-', '\u{2010}'].into_iter().find(|h| prev.ends_with(*h))?;
-    let stem = prev.strip_suffix(hy).unwrap_or(prev);
+    // A browser draws a visible hyphen after the soft hyphen it broke at ("tran\u{AD}" + "‐").
+    let stem = prev
+        .strip_suffix(hy)
+        .unwrap_or(prev)
+        .trim_end_matches('\u{00AD}');
     let word: String = stem
         .chars()
         .rev()
@@ -246,6 +250,8 @@ mod tests {
         assert_eq!(join_rule("pages 3 -", "5"), None);
         assert_eq!(join_rule("plain end", "next"), None);
         assert_eq!(join_rule("inter\u{AD}", "esting"), Some(2));
+        // The hyphen a browser draws after the soft hyphen it broke the line at.
+        assert_eq!(join_rule("tran\u{AD}\u{2010}", "sformation"), Some(3));
     }
 
     #[test]
