@@ -211,35 +211,23 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
     // Bands: (first row, end row, gutter) in top-down order; single-column rows have no gutter.
     let mut bands: Vec<Band> = Vec::new();
     let mut i = 0;
+    // The gutter and end row of a column band that a spanning heading interrupted: the columns
+    // go on below the heading.
+    let mut carry: Option<((f32, f32), usize)> = None;
     while i < rows.len() {
-        // A centred line across the middle (a title's second line, an author line) is full-width:
-        // it cannot open a column band, or the gap beside it passes for a gutter.
-        let mut gaps = if centred(&rows[i], x0, x1, min) {
-            Vec::new()
-        } else {
-            free(&rows[i], lo, hi, min)
+        let (gutter, j) = match carry.take() {
+            Some((g, end)) if end > i => (Some(g), end),
+            _ => column_run(&rows, i, (x0, x1), (lo, hi), min, em),
         };
-        let mut j = i + 1;
-        while j < rows.len() && !gaps.is_empty() {
-            let next = intersect(&gaps, &free(&rows[j], lo, hi, min), min);
-            if next.is_empty() {
-                break;
-            }
-            gaps = next;
-            j += 1;
-        }
-        // The longest run from row i that reads as two columns (halving the run when the whole
-        // does not: a column band followed by rows that only happen to leave the gap free).
-        let mut gutter = None;
-        while gutter.is_none() && j >= i + 3 {
-            gutter = gaps
-                .iter()
-                .copied()
-                .filter(|g| columns_ok(&rows[i..j], *g, em))
-                .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
-            if gutter.is_none() {
-                j = i + (j - i) / 2;
-            }
+        // A heading across the columns (a browser's `column-span: all`) that is short enough to
+        // stand on one side: it ends the column band, and the columns start again below it.
+        let spanning = gutter.and_then(|g| spanning_heading(&rows[i..j], g, em));
+        if let (Some(g), Some(k)) = (gutter, spanning) {
+            bands.push((i, i + k, Some(g)));
+            bands.push((i + k, i + k + 1, None));
+            carry = Some((g, j));
+            i += k + 1;
+            continue;
         }
         match gutter {
             Some(g) => {
@@ -301,4 +289,87 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
             }
         }
     }
+}
+
+/// The longest run of rows from row `i` that reads as two columns, and its gutter (halving the run
+/// when the whole does not: a column band followed by rows that only happen to leave the gap
+/// free); `(None, _)` when row `i` opens no column band.
+fn column_run(
+    rows: &[Row],
+    i: usize,
+    (x0, x1): (f32, f32),
+    (lo, hi): (f32, f32),
+    min: f32,
+    em: f32,
+) -> (Option<(f32, f32)>, usize) {
+    // A centred line across the middle (a title's second line, an author line) is full-width:
+    // it cannot open a column band, or the gap beside it passes for a gutter.
+    let mut gaps = if centred(&rows[i], x0, x1, min) {
+        Vec::new()
+    } else {
+        free(&rows[i], lo, hi, min)
+    };
+    let mut j = i + 1;
+    while j < rows.len() && !gaps.is_empty() {
+        let next = intersect(&gaps, &free(&rows[j], lo, hi, min), min);
+        if next.is_empty() {
+            break;
+        }
+        gaps = next;
+        j += 1;
+    }
+    let mut gutter = None;
+    while gutter.is_none() && j >= i + 3 {
+        gutter = gaps
+            .iter()
+            .copied()
+            .filter(|g| columns_ok(&rows[i..j], *g, em))
+            .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
+        if gutter.is_none() {
+            j = i + (j - i) / 2;
+        }
+    }
+    (gutter, j)
+}
+
+/// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both
+/// columns: a row larger than the body, all on the left of the gutter, where the right column
+/// breaks off too, for at least three times the heading's height and about as long as the
+/// left one does around it: both columns stop above it and start again together below it. A heading inside the left column of a flowing text
+/// has text beside it, or a gap on the right that does not match its own.
+fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<usize> {
+    let left = |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0 + 0.1 * em);
+    let right = |r: &Row| r.spans.iter().any(|s| s.x0 >= g.1 - 0.1 * em);
+    (1..rows.len().saturating_sub(1)).find(|&k| {
+        let r = &rows[k];
+        // Its words are larger than the body (not just a bullet or box drawn beside them).
+        let worded = r
+            .spans
+            .iter()
+            .filter(|s| s.text.chars().any(char::is_alphabetic));
+        if worded.clone().next().is_none()
+            || worded.clone().any(|s| s.size < 1.15 * em)
+            || right(r)
+            || !left(r)
+        {
+            return false;
+        }
+        let (above, below) = (&rows[..k], &rows[k + 1..]);
+        let (Some(ra), Some(rb), Some(la), Some(lb)) = (
+            above.iter().rev().find(|r| right(r)),
+            below.iter().find(|r| right(r)),
+            above.iter().rev().find(|r| left(r)),
+            below.iter().find(|r| left(r)),
+        ) else {
+            return false;
+        };
+        let (right_gap, left_gap) = (rb.top - ra.bottom, lb.top - la.bottom);
+        let tall = 3.0 * (r.bottom - r.top);
+        let spans = r.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>();
+        let tops = (lb.top, rb.top);
+        tracing::trace!("spanning heading? {spans:?} gaps {right_gap} {left_gap} tops {tops:?}");
+        right_gap >= tall.max(left_gap - 2.5 * em)
+            && right_gap <= left_gap + 2.5 * em
+            && (lb.top - rb.top).abs() <= 1.5 * em
+    })
 }

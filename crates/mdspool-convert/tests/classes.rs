@@ -231,3 +231,56 @@ fn running_heads_and_feet_of_short_documents_are_dropped() {
     p.text(REG, 8.0, 300.0, 28.0, "17");
     assert_eq!(md_lines(&[p]), ["The only paragraph of this page."]);
 }
+
+#[test]
+fn a_short_heading_across_both_columns_ends_the_column_band() {
+    // A browser's `column-span: all` heading, short enough to stand over the left column only:
+    // both columns stop above it and start again below it. The columns above are read before it.
+    let mut p = PageSpec::default();
+    let line = |p: &mut PageSpec, x: f32, y: f32, t: &str| {
+        p.text(REG, 10.0, x, y, t);
+    };
+    let (left_top, right_top) = (
+        [
+            "Left column text above the heading",
+            "goes on for a second line of it",
+            "and ends on the third line here.",
+        ],
+        [
+            "Right column text above the heading",
+            "also runs for a second line and",
+            "closes on its third line as well.",
+        ],
+    );
+    let (left_low, right_low) = (
+        [
+            "Left column text below the heading",
+            "continues on a second line and",
+            "stops on its third line right here.",
+        ],
+        [
+            "Right column text below the heading",
+            "runs on for a second line too and",
+            "finishes the page on its third one.",
+        ],
+    );
+    for (k, (l, r)) in left_top.iter().zip(&right_top).enumerate() {
+        line(&mut p, 72.0, 720.0 - 14.0 * k as f32, l);
+        line(&mut p, 320.0, 720.0 - 14.0 * k as f32, r);
+    }
+    p.text(pdfwriter::BOLD, 14.0, 72.0, 650.0, "Spanning Heading");
+    for (k, (l, r)) in left_low.iter().zip(&right_low).enumerate() {
+        line(&mut p, 72.0, 615.0 - 14.0 * k as f32, l);
+        line(&mut p, 320.0, 615.0 - 14.0 * k as f32, r);
+    }
+    assert_eq!(
+        md_lines(&[p]),
+        [
+            left_top.join(" "),
+            right_top.join(" "),
+            "# Spanning Heading".to_string(),
+            left_low.join(" "),
+            right_low.join(" "),
+        ]
+    );
+}
