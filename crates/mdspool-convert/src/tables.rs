@@ -15,6 +15,9 @@ pub(crate) struct Table {
 /// Longest run of candidate rows retried from each of its rows after a failed attempt.
 const MAX_RETRY_RUN: usize = 60;
 
+/// How many shorter runs are tried from one row after the whole run failed.
+const MAX_SHRINK: usize = 8;
+
 /// Most columns a table may have (beyond this, it is more likely scattered text).
 const MAX_COLS: usize = 20;
 
@@ -107,7 +110,22 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             j += 1;
         }
         let end = last_multi + 1;
-        if let Some(t) = build(rows, i, end, rules) {
+        // The run may have taken in rows below the table (a line of prose whose math is set apart
+        // like cells): shorter runs from the same row are tried before the next row.
+        let found = build(rows, i, end, rules).or_else(|| {
+            // A shorter run needs more evidence: four rows or more, each with two cells filled.
+            (i + 4..end)
+                .rev()
+                .take(MAX_SHRINK)
+                .filter_map(|e| build(rows, i, e, rules))
+                .find(|t| {
+                    t.cells.len() >= 4
+                        && t.cells
+                            .iter()
+                            .all(|r| r.iter().filter(|c| !c.is_empty()).count() >= 2)
+                })
+        });
+        if let Some(t) = found {
             i = t.end;
             out.push(t);
         } else if end - i > MAX_RETRY_RUN {

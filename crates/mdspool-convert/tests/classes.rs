@@ -284,3 +284,54 @@ fn a_short_heading_across_both_columns_ends_the_column_band() {
         ]
     );
 }
+
+#[test]
+fn a_table_ends_before_prose_whose_math_is_set_apart_like_cells() {
+    // Prose right under a table, with a formula whose symbols stand a cell gap apart ("x ± 58"):
+    // that line looks like a row of cells, but the table ends above it.
+    let mut p = PageSpec::default();
+    let rows = [
+        ("Item", "Weight", "Type"),
+        ("Election 51", "32.688", "External"),
+        ("Eclipse", "24.237", "Internal"),
+        ("Publisher", "17.611", "External"),
+        ("Vessel 9", "26.244", "Mixed"),
+    ];
+    for (k, (a, b, c)) in rows.iter().enumerate() {
+        let y = 700.0 - 14.0 * k as f32;
+        p.text(REG, 10.0, 150.0, y, a);
+        p.text(REG, 10.0, 300.0, y, b);
+        p.text(REG, 10.0, 380.0, y, c);
+    }
+    let y = 700.0 - 14.0 * rows.len() as f32 - 10.0;
+    p.text(REG, 10.0, 72.0, y, "The nebula satisfies");
+    p.text(REG, 10.0, 175.0, y, "x");
+    p.text(REG, 10.0, 190.0, y, "±");
+    p.text(
+        REG,
+        10.0,
+        205.0,
+        y,
+        "58 whenever m is small, which the dispute retrieves.",
+    );
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        y - 14.0,
+        "The seasonal nebula supports the river across the signal.",
+    );
+    let md = md_lines(&[p]);
+    assert_eq!(
+        &md[..6],
+        [
+            "| Item | Weight | Type |",
+            "| --- | --- | --- |",
+            "| Election 51 | 32.688 | External |",
+            "| Eclipse | 24.237 | Internal |",
+            "| Publisher | 17.611 | External |",
+            "| Vessel 9 | 26.244 | Mixed |",
+        ],
+        "{md:#?}"
+    );
+}
