@@ -52,9 +52,9 @@ pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
         })
         .collect();
     boxes.extend(
-        rules
+        joined_horizontal(rules)
             .iter()
-            .filter(|r| r.is_horizontal() && r.x1 - r.x0 >= 0.3 * (x1 - x0))
+            .filter(|r| r.x1 - r.x0 >= 0.3 * (x1 - x0))
             .map(|r| Span {
                 x0: r.x0,
                 x1: r.x1,
@@ -68,6 +68,24 @@ pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
     split(&refs, whole, 0, &mut out);
     if out.is_empty() {
         out.push(whole);
+    }
+    out
+}
+
+/// Horizontal rules with the segments of one line joined: a browser draws a bordered table's
+/// lines cell by cell, and only the whole line reaches across a gutter.
+fn joined_horizontal(rules: &[Rule]) -> Vec<Rule> {
+    let mut h: Vec<Rule> = rules.iter().copied().filter(Rule::is_horizontal).collect();
+    h.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
+    let mut out: Vec<Rule> = Vec::with_capacity(h.len());
+    for r in h {
+        match out.last_mut() {
+            Some(l) if (l.top - r.top).abs() < 1.0 && r.x0 <= l.x1 + 2.0 => {
+                l.x1 = l.x1.max(r.x1);
+                l.bottom = l.bottom.max(r.bottom);
+            }
+            _ => out.push(r),
+        }
     }
     out
 }

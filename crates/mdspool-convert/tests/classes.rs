@@ -335,3 +335,53 @@ fn a_table_ends_before_prose_whose_math_is_set_apart_like_cells() {
         "{md:#?}"
     );
 }
+
+#[test]
+fn a_bordered_table_drawn_cell_by_cell_across_the_columns_stays_whole() {
+    // Two columns of prose, then a table across the page whose borders are drawn cell by cell (as
+    // a browser does), with a column boundary right at the gutter, then the columns again.
+    let mut p = PageSpec::default();
+    let prose = |p: &mut PageSpec, y: f32, side: &str| {
+        for (k, x) in [72.0, 320.0].into_iter().enumerate() {
+            for n in 0..4 {
+                let t = format!(
+                    "The {side} text of column {} goes on here, line {n}.",
+                    k + 1
+                );
+                p.text(REG, 10.0, x, y - 14.0 * n as f32, &t);
+            }
+        }
+    };
+    prose(&mut p, 730.0, "upper");
+    let cols = [72.0, 190.0, 300.0, 410.0, 530.0];
+    let rows = [
+        ["Item", "Grade", "Units", "Weight"],
+        ["Numerical article", "B", "13,688", "44.176"],
+        ["Periodic ministry", "A", "12,909", "15.539"],
+        ["Freight 27", "A", "14,689", "5.381"],
+    ];
+    let top = 660.0;
+    for (r, row) in rows.iter().enumerate() {
+        let y = top - 18.0 * r as f32;
+        for (c, cell) in row.iter().enumerate() {
+            p.text(REG, 10.0, cols[c] + 4.0, y - 13.0, cell);
+            // This cell's top and bottom borders, each its own segment.
+            p.line(cols[c], y, cols[c + 1], y);
+            p.line(cols[c], y - 18.0, cols[c + 1], y - 18.0);
+        }
+    }
+    prose(&mut p, 570.0, "lower");
+    let md = md_lines(&[p]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table,
+        [
+            "| Item | Grade | Units | Weight |",
+            "| --- | --- | --- | --- |",
+            "| Numerical article | B | 13,688 | 44.176 |",
+            "| Periodic ministry | A | 12,909 | 15.539 |",
+            "| Freight 27 | A | 14,689 | 5.381 |",
+        ],
+        "{md:#?}"
+    );
+}
