@@ -61,6 +61,7 @@ pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
             overlap >= 0.5 * (r.x1 - r.x0).min(gx1 - gx0)
                 && r.top - last <= MAX_ROW_GAP
                 && !heading_between(g, r.top, &page.spans)
+                && !prose_between(g, &r, &page.spans)
         });
         match groups.last_mut() {
             Some(g) if joins => g.push(r),
@@ -106,6 +107,36 @@ fn heading_between(g: &[Rule], next: f32, spans: &[Span]) -> bool {
         .filter(over)
         .filter(|s| s.top >= last.top && s.bottom <= next)
         .any(|s| s.size > 1.15 * typical)
+}
+
+/// Whether a line of text wider than both the group's last rule and the next rule `r` (prose across
+/// the page between two tables) stands between them: a table's own rows stay within its rules.
+fn prose_between(g: &[Rule], r: &Rule, spans: &[Span]) -> bool {
+    let Some(last) = g.last() else {
+        return false;
+    };
+    let (x0, x1) = (last.x0.min(r.x0), last.x1.max(r.x1));
+    let between: Vec<&Span> = spans
+        .iter()
+        .filter(|s| s.top >= last.top && s.bottom <= r.top)
+        .collect();
+    // Spans of one line, as (top, x0, x1) of the line's extent.
+    let mut lines: Vec<(f32, f32, f32, f32)> = Vec::new();
+    for s in between {
+        match lines
+            .iter_mut()
+            .find(|l| (l.0 - s.top).abs() < 0.5 * s.size)
+        {
+            Some(l) => {
+                l.1 = l.1.min(s.x0);
+                l.2 = l.2.max(s.x1);
+            }
+            None => lines.push((s.top, s.x0, s.x1, s.size)),
+        }
+    }
+    lines
+        .iter()
+        .any(|&(_, a, b, size)| a < x0 - size && b > x1 + size)
 }
 
 fn span_of(g: &[Rule]) -> (f32, f32) {
