@@ -43,7 +43,7 @@ pub enum AttemptOutcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kill {
+pub enum Kill {
     Timeout,
     Canceled,
     Interrupted,

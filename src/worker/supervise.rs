@@ -251,7 +251,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
 
 /// Runs one conversion child to its end: killed at `convert.timeout`, or when `stop` (asked
 /// between polls) says why it must end.
-pub(crate) fn run_child(
+pub fn run_child(
     spec: &ChildSpec,
     a: &ChildRun,
     mut stop: impl FnMut() -> Option<Kill>,

@@ -96,15 +96,18 @@ pub struct Entered {
     pub landlock: String,
     /// Number of system calls the seccomp filter allows (`None`: no seccomp on this kernel).
     pub seccomp: Option<usize>,
+    /// How long [`enter`] took.
+    pub took: std::time::Duration,
 }
 
 impl fmt::Display for Entered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "strict: no_new_privs, {}", self.landlock)?;
         match self.seccomp {
-            Some(n) => write!(f, ", seccomp allow-list of {n} system calls"),
-            None => write!(f, ", seccomp unavailable (not enforced)"),
+            Some(n) => write!(f, ", seccomp allow-list of {n} system calls")?,
+            None => write!(f, ", seccomp unavailable (not enforced)")?,
         }
+        write!(f, " (set up in {} µs)", self.took.as_micros())
     }
 }
 
@@ -127,6 +130,7 @@ pub fn close_inherited_fds() {
 /// Confines this process (see the module comment): it may read `input` and write in `outdir` (a
 /// private folder of its own). Call once, single-threaded, before the input is opened.
 pub fn enter(input: &Path, outdir: &Path) -> Result<Entered, String> {
+    let start = std::time::Instant::now();
     // SAFETY: plain prctl/setrlimit on our own process.
     unsafe {
         if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
@@ -143,7 +147,11 @@ pub fn enter(input: &Path, outdir: &Path) -> Result<Entered, String> {
     }
     let landlock = landlock(input, outdir)?;
     let seccomp = seccomp::install()?;
-    Ok(Entered { landlock, seccomp })
+    Ok(Entered {
+        landlock,
+        seccomp,
+        took: start.elapsed(),
+    })
 }
 
 fn landlock(input: &Path, outdir: &Path) -> Result<String, String> {
