@@ -163,7 +163,12 @@ fn strict_denies_every_escape() {
 fn off_lets_every_escape_through() {
     let (r, e) = run("off");
     let job = |what: &str| e.jobs.iter().find(|(w, _)| *w == what).unwrap().1.clone();
-    for what in ["read-output", "read-passwd", "write-receipt", "create-inbox"] {
+    for what in [
+        "read-output",
+        "read-passwd",
+        "write-receipt",
+        "create-inbox",
+    ] {
         let id = job(what);
         assert_eq!(r.status(&id), "succeeded", "{what}: {}", r.run_log(&id));
         assert!(output(&r, &id).contains("escaped: "), "{what}");

@@ -48,6 +48,12 @@ fn a_corpus_sample_ends_the_same_with_and_without_the_sandbox() {
     let diffs = compare::differences(&strict, &off);
     assert!(diffs.is_empty(), "{diffs:#?}");
     let codes = compare::by_code(&strict);
-    assert!(codes.get("converted").copied().unwrap_or(0) > 20, "{codes:?}");
-    assert!(!codes.contains_key("conversion_sandbox_violation"), "{codes:?}");
+    assert!(
+        codes.get("converted").copied().unwrap_or(0) > 20,
+        "{codes:?}"
+    );
+    assert!(
+        !codes.contains_key("conversion_sandbox_violation"),
+        "{codes:?}"
+    );
 }

@@ -80,7 +80,9 @@ pub fn run(bin: &Path, files: &[PathBuf], sandbox: &str, jobs: usize, work: &Pat
             let bytes = std::fs::read(md).unwrap_or_else(|e| panic!("{md}: {e}"));
             outcomes.insert(PathBuf::from(pdf), Outcome::Converted(bytes));
         } else if let Some(rest) = rest.strip_prefix("failed ") {
-            let (pdf, err) = rest.split_once(": error[").expect("failed PDF: error[CODE]");
+            let (pdf, err) = rest
+                .split_once(": error[")
+                .expect("failed PDF: error[CODE]");
             let code = err.split(']').next().unwrap_or_default().to_string();
             outcomes.insert(PathBuf::from(pdf), Outcome::Failed(code));
         }

@@ -28,7 +28,11 @@ use mdspool::worker::supervise::{ChildRun, ChildSpec, run_child};
 /// wall time, from spawn to reaped.
 fn child(spec: &ChildSpec, pdf: &Path, dir: &Path, strict: bool) -> Duration {
     let convert = ConvertConfig {
-        sandbox: Some(if strict { Sandbox::Strict } else { Sandbox::Off }),
+        sandbox: Some(if strict {
+            Sandbox::Strict
+        } else {
+            Sandbox::Off
+        }),
         ..ConvertConfig::default()
     };
     let output = dir.join("output.md");
@@ -43,7 +47,12 @@ fn child(spec: &ChildSpec, pdf: &Path, dir: &Path, strict: bool) -> Duration {
     let outcome = run_child(spec, &run, || None);
     let t = start.elapsed();
     if let AttemptOutcome::Failed(f) = &outcome {
-        assert_ne!(f.code.as_str(), "conversion_sandbox_violation", "{}", f.message);
+        assert_ne!(
+            f.code.as_str(),
+            "conversion_sandbox_violation",
+            "{}",
+            f.message
+        );
     }
     t
 }
@@ -94,7 +103,10 @@ fn main() {
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().unwrap().parent().unwrap().join("mdspool");
     if !bin.exists() {
-        eprintln!("{} is missing: `cargo build` (same profile) first", bin.display());
+        eprintln!(
+            "{} is missing: `cargo build` (same profile) first",
+            bin.display()
+        );
         std::process::exit(2);
     }
     let work = tempfile::tempdir().unwrap();
@@ -111,7 +123,10 @@ fn main() {
             ];
             let dirs = dirs(&args, &default);
             let files: Vec<PathBuf> = compare::pdfs(&dirs).into_iter().step_by(every).collect();
-            println!("{} PDFs (every {every}th) in {dirs:?}, --jobs {jobs}", files.len());
+            println!(
+                "{} PDFs (every {every}th) in {dirs:?}, --jobs {jobs}",
+                files.len()
+            );
             let strict = compare::run(&bin, &files, "strict", jobs, work.path());
             let off = compare::run(&bin, &files, "off", jobs, work.path());
             println!(
@@ -122,7 +137,10 @@ fn main() {
             println!("outcomes (strict): {:?}", compare::by_code(&strict));
             let diffs = compare::differences(&strict, &off);
             let same = files.len() - diffs.len();
-            println!("same code and byte-identical Markdown: {same} of {}", files.len());
+            println!(
+                "same code and byte-identical Markdown: {same} of {}",
+                files.len()
+            );
             for d in &diffs {
                 println!("DIFFERENT {d}");
             }
@@ -149,7 +167,11 @@ fn main() {
             // Per file and setting, the fastest of the rounds: the least disturbed by other load.
             let mut best = vec![[Duration::MAX; 2]; files.len()];
             for r in 0..rounds {
-                let order = if r % 2 == 0 { [true, false] } else { [false, true] };
+                let order = if r % 2 == 0 {
+                    [true, false]
+                } else {
+                    [false, true]
+                };
                 let mut t = [Duration::ZERO; 2];
                 for (i, f) in files.iter().enumerate() {
                     for strict in order {
@@ -162,7 +184,11 @@ fn main() {
                     }
                 }
                 let (s, o) = (ms_per_doc(t[0], files.len()), ms_per_doc(t[1], files.len()));
-                println!("round {}: strict {s:.2} ms/doc, off {o:.2} ms/doc, ratio {:.3}", r + 1, s / o);
+                println!(
+                    "round {}: strict {s:.2} ms/doc, off {o:.2} ms/doc, ratio {:.3}",
+                    r + 1,
+                    s / o
+                );
                 on.push(s);
                 off.push(o);
                 ratio.push(s / o);
@@ -174,14 +200,19 @@ fn main() {
                 median(ratio)
             );
             let sum = |k: usize| best.iter().map(|b| b[k]).sum::<Duration>();
-            let (s, o) = (ms_per_doc(sum(0), files.len()), ms_per_doc(sum(1), files.len()));
+            let (s, o) = (
+                ms_per_doc(sum(0), files.len()),
+                ms_per_doc(sum(1), files.len()),
+            );
             println!(
                 "fastest of {rounds} per file: strict {s:.2} ms/doc, off {o:.2} ms/doc, ratio strict/off {:.3}",
                 s / o
             );
         }
         _ => {
-            eprintln!("usage: sandbox_corpus same [--every K] [--jobs J] [DIR...] | bench [--rounds R] [DIR...]");
+            eprintln!(
+                "usage: sandbox_corpus same [--every K] [--jobs J] [DIR...] | bench [--rounds R] [DIR...]"
+            );
             std::process::exit(2);
         }
     }

@@ -84,7 +84,8 @@ Exit codes:
 
 pub const CONVERT: &str = "\
 Many PDFs (several inputs, a directory, or -o naming an existing directory): each is converted in
-its own limited child process (convert.max_memory, convert.timeout), --jobs at a time, into
+its own limited child process (convert.max_memory, convert.timeout, convert.sandbox), --jobs
+at a time, into
 OUTDIR/NAME.md; two inputs with the same name give NAME.md and NAME (2).md, in the order given
 (an output left by an earlier run is replaced). Directories are searched recursively for *.pdf.
 Progress goes to stderr: a bar on a terminal, else one line per file; the summary (converted,

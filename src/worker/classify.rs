@@ -129,11 +129,7 @@ pub(crate) fn classify(
                 .find(|l| l.contains("sandbox: seccomp denied"))
                 .map(str::trim)
                 .unwrap_or("sandbox: killed by SIGSYS (a system call the seccomp filter forbids)");
-            AttemptOutcome::Failed(Failure::new(
-                Code::ConversionSandboxViolation,
-                line,
-                true,
-            ))
+            AttemptOutcome::Failed(Failure::new(Code::ConversionSandboxViolation, line, true))
         }
         (Ended::Signaled(libc::SIGXCPU), _) => {
             let msg = "conversion used up its CPU-time limit (convert.timeout)";
@@ -242,7 +238,10 @@ mod tests {
         let o = classify(Ended::Signaled(libc::SIGSYS), None, tail, None, t, t);
         match o {
             AttemptOutcome::Failed(f) => {
-                assert_eq!((f.code, f.permanent), (Code::ConversionSandboxViolation, true));
+                assert_eq!(
+                    (f.code, f.permanent),
+                    (Code::ConversionSandboxViolation, true)
+                );
                 assert!(f.message.contains("system call socket"), "{}", f.message);
             }
             other => panic!("{other:?}"),

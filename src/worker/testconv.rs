@@ -170,7 +170,10 @@ fn escape(verb: &str, arg: &str) -> Result<String, ConvertError> {
         source,
     };
     let line = match verb {
-        "read" => format!("read {arg} ({} bytes)", std::fs::read(arg).map_err(io)?.len()),
+        "read" => format!(
+            "read {arg} ({} bytes)",
+            std::fs::read(arg).map_err(io)?.len()
+        ),
         "write" => {
             std::fs::write(arg, b"forged by the test converter\n").map_err(io)?;
             format!("wrote {arg}")
@@ -181,7 +184,8 @@ fn escape(verb: &str, arg: &str) -> Result<String, ConvertError> {
                 .create_new(true)
                 .open(arg)
                 .map_err(io)?;
-            f.write_all(b"created by the test converter\n").map_err(io)?;
+            f.write_all(b"created by the test converter\n")
+                .map_err(io)?;
             format!("created {arg}")
         }
         "connect" => {

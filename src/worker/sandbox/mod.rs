@@ -206,7 +206,10 @@ mod tests {
     fn probe_reads_the_kernel() {
         let p = Probe::now();
         let text = p.to_string();
-        assert!(text.contains("landlock") && text.contains("seccomp"), "{text}");
+        assert!(
+            text.contains("landlock") && text.contains("seccomp"),
+            "{text}"
+        );
         assert_eq!(p.missing().is_none(), p.landlock_abi.is_some() && p.seccomp);
     }
 

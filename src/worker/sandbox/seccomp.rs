@@ -146,8 +146,16 @@ const DENIED: &[(libc::c_long, &str)] = names![
 
 #[cfg(target_arch = "x86_64")]
 const DENIED_X86: &[(libc::c_long, &str)] = names![
-    SYS_fork, SYS_vfork, SYS_open, SYS_stat, SYS_lstat, SYS_accept, SYS_getdents, SYS_unlink,
-    SYS_mkdir, SYS_rename,
+    SYS_fork,
+    SYS_vfork,
+    SYS_open,
+    SYS_stat,
+    SYS_lstat,
+    SYS_accept,
+    SYS_getdents,
+    SYS_unlink,
+    SYS_mkdir,
+    SYS_rename,
 ];
 #[cfg(not(target_arch = "x86_64"))]
 const DENIED_X86: &[(libc::c_long, &str)] = &[];
@@ -159,7 +167,7 @@ pub fn syscall_name(nr: i64) -> Option<&'static str> {
         .chain(CONDITIONAL)
         .chain(DENIED)
         .chain(DENIED_X86)
-        .find(|(n, _)| i64::from(*n) == nr)
+        .find(|(n, _)| *n == nr)
         .map(|(_, name)| *name)
 }
 
@@ -198,9 +206,8 @@ fn rule(conds: Vec<SeccompCondition>) -> Result<SeccompRule, String> {
 /// The allow-list: system call -> rules (an empty list allows it whatever its arguments).
 fn rules() -> Result<BTreeMap<i64, Vec<SeccompRule>>, String> {
     let me = std::process::id() as u64;
-    let mut m: BTreeMap<i64, Vec<SeccompRule>> =
-        PLAIN.iter().map(|(n, _)| (i64::from(*n), vec![])).collect();
-    let mut add = |nr: libc::c_long, r: Vec<SeccompRule>| m.insert(i64::from(nr), r);
+    let mut m: BTreeMap<i64, Vec<SeccompRule>> = PLAIN.iter().map(|(n, _)| (*n, vec![])).collect();
+    let mut add = |nr: libc::c_long, r: Vec<SeccompRule>| m.insert(nr, r);
     // Memory, never executable: no new code can be mapped after the start.
     let no_exec = || cond(2, Len::Dword, Op::MaskedEq(libc::PROT_EXEC as u64), 0);
     add(libc::SYS_mmap, vec![rule(vec![no_exec()?])?]);
@@ -248,7 +255,9 @@ fn compile(
 ) -> Result<BpfProgram, String> {
     let arch = arch().ok_or("seccomp: unsupported architecture")?;
     let filter = SeccompFilter::new(rules, mismatch, matched, arch).map_err(|e| e.to_string())?;
-    filter.try_into().map_err(|e: seccompiler::BackendError| e.to_string())
+    filter
+        .try_into()
+        .map_err(|e: seccompiler::BackendError| e.to_string())
 }
 
 /// Installs the SIGSYS handler and the filters; the number of system calls allowed, or `None`
@@ -259,7 +268,7 @@ pub fn install() -> Result<Option<usize>, String> {
     }
     let main = compile(rules()?, SeccompAction::Trap, SeccompAction::Allow)?;
     let clone3: BTreeMap<i64, Vec<SeccompRule>> =
-        [(i64::from(libc::SYS_clone3), vec![])].into_iter().collect();
+        [(libc::SYS_clone3, vec![])].into_iter().collect();
     let enosys = SeccompAction::Errno(libc::ENOSYS as u32);
     let clone3 = compile(clone3, SeccompAction::Allow, enosys)?;
     on_sigsys()?;
@@ -319,7 +328,10 @@ fn on_sigsys() -> Result<(), String> {
         sa.sa_flags = libc::SA_SIGINFO;
         libc::sigemptyset(&mut sa.sa_mask);
         if libc::sigaction(libc::SIGSYS, &sa, std::ptr::null_mut()) != 0 {
-            return Err(format!("SIGSYS handler: {}", std::io::Error::last_os_error()));
+            return Err(format!(
+                "SIGSYS handler: {}",
+                std::io::Error::last_os_error()
+            ));
         }
     }
     Ok(())
@@ -409,9 +421,16 @@ mod tests {
         let mut buf = [0u8; 160];
         let n = message(&mut buf, libc::SYS_connect);
         let text = std::str::from_utf8(&buf[..n]).unwrap();
-        assert!(text.starts_with("sandbox: seccomp denied system call connect ("), "{text}");
+        assert!(
+            text.starts_with("sandbox: seccomp denied system call connect ("),
+            "{text}"
+        );
         let n = message(&mut buf, 99_999);
-        assert!(std::str::from_utf8(&buf[..n]).unwrap().contains("call 99999;"));
+        assert!(
+            std::str::from_utf8(&buf[..n])
+                .unwrap()
+                .contains("call 99999;")
+        );
         assert!(allowed_syscalls().contains(&"futex"));
         assert!(!allowed_syscalls().contains(&"socket"));
     }
