@@ -33,6 +33,8 @@ struct Escapes {
     inbox_file: PathBuf,
     marker: PathBuf,
     listener: TcpListener,
+    /// The daemon's log.
+    log: String,
     /// (what, job id)
     jobs: Vec<(&'static str, String)>,
 }
@@ -82,6 +84,7 @@ fn run(mode: &str) -> (Root, Escapes) {
     }
     d.signal(libc::SIGTERM);
     assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+    let log = d.log_text();
     let e = Escapes {
         other_output,
         receipt,
@@ -89,6 +92,7 @@ fn run(mode: &str) -> (Root, Escapes) {
         inbox_file,
         marker,
         listener,
+        log,
         jobs,
     };
     (r, e)
@@ -156,6 +160,19 @@ fn strict_denies_every_escape() {
     assert!(!e.inbox_file.exists());
     assert!(!e.marker.exists());
     assert!(!accepted(&e.listener), "a connection reached the listener");
+    // The daemon's log names what was denied, job by job.
+    let stopped: Vec<&str> = e
+        .log
+        .lines()
+        .filter(|l| l.contains("conversion child stopped by its sandbox"))
+        .collect();
+    assert_eq!(stopped.len(), e.jobs.len(), "{}", e.log);
+    for what in ["/etc/passwd", "system call socket", "system call execve"] {
+        assert!(
+            stopped.iter().any(|l| l.contains(what)),
+            "{what}: {stopped:#?}"
+        );
+    }
     assert!(r.temp_debris().is_empty(), "{:?}", r.temp_debris());
 }
 
