@@ -206,3 +206,53 @@ fn off_lets_every_escape_through() {
 fn exists_soon(p: &Path) -> bool {
     support::poll(Duration::from_secs(5), || p.exists()).is_some()
 }
+
+/// On a kernel without Landlock (simulated by the test hook `MDSPOOL_TEST_KERNEL_WITHOUT`), the
+/// daemon warns once when it starts, `doctor` reports `sandbox_unavailable`, and children run with
+/// what is left: the seccomp allow-list still stops a socket, a file read is no longer stopped.
+#[test]
+fn a_kernel_without_landlock_warns_once_and_converts_without_it() {
+    let r = Root::new(CONFIG);
+    let without = [("MDSPOOL_TEST_KERNEL_WITHOUT", "landlock")];
+    let mut d = r.start(&[], &without);
+    assert!(d.wait_log("daemon started", Duration::from_secs(20)));
+    let plain = r.submit("plain.pdf", &["read:/etc/passwd"], "plain");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let connect = r.submit("net.pdf", &[&format!("connect:{addr}")], "net");
+    for id in [&plain, &connect] {
+        wait_until(Duration::from_secs(60), "job done", || finished(&r, id));
+    }
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+    let log = d.log_text();
+    assert_eq!(
+        log.matches("convert.sandbox = strict, but this kernel offers no Landlock")
+            .count(),
+        1,
+        "{log}"
+    );
+    assert!(log.contains("sandbox=strict (landlock unavailable, seccomp available)"));
+    assert_eq!(r.status(&plain), "succeeded", "{}", r.run_log(&plain));
+    let run_log = r.run_log(&plain);
+    assert!(
+        run_log.contains("landlock unavailable (not enforced), seccomp allow-list of"),
+        "{run_log}"
+    );
+    assert!(output(&r, &plain).contains("escaped: read /etc/passwd"));
+    assert_eq!(r.error_code(&connect), "conversion_sandbox_violation");
+    // With the daemon stopped and its root complete, only the sandbox decides doctor's exit.
+    let o = r.run(&["doctor", "--json"], &without);
+    let found: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let f = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "sandbox_unavailable")
+        .unwrap_or_else(|| panic!("{found:#}"));
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(o.status.code(), Some(8));
+    let o = r.run(&["doctor", "--json"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stdout).contains("sandbox_enforced"));
+}

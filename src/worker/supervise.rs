@@ -88,7 +88,12 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
         cmd.env_clear();
         let keep = ["RUST_LOG", "RUST_BACKTRACE"];
         #[cfg(feature = "test-hooks")]
-        let keep = [keep[0], keep[1], crate::worker::testconv::ENV];
+        let keep = [
+            keep[0],
+            keep[1],
+            crate::worker::testconv::ENV,
+            crate::worker::sandbox::WITHOUT_ENV,
+        ];
         for k in keep {
             if let Some(v) = std::env::var_os(k) {
                 cmd.env(k, v);

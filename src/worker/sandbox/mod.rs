@@ -15,6 +15,8 @@
 //! `run.log` has a `sandbox:` line saying what was enforced.
 
 mod seccomp;
+mod sigsys;
+mod syscalls;
 
 use std::fmt;
 use std::path::Path;
@@ -24,7 +26,7 @@ use landlock::{
     RulesetAttr, RulesetCreatedAttr, RulesetStatus, Scope,
 };
 
-pub use seccomp::{allowed_syscalls, syscall_name};
+pub use syscalls::{allowed_syscalls, syscall_name};
 
 /// The newest Landlock ABI this code was written and tested against; a newer kernel is asked for
 /// no more than this, an older one gives what it has.
@@ -40,6 +42,20 @@ pub struct Probe {
     pub seccomp: bool,
 }
 
+/// Test hook (feature `test-hooks` only): `MDSPOOL_TEST_KERNEL_WITHOUT=landlock,seccomp` makes
+/// the probe, and so the child, behave as on a kernel without the layers it names.
+#[cfg(feature = "test-hooks")]
+pub const WITHOUT_ENV: &str = "MDSPOOL_TEST_KERNEL_WITHOUT";
+
+fn pretend_missing(layer: &str) -> bool {
+    #[cfg(feature = "test-hooks")]
+    if std::env::var(WITHOUT_ENV).is_ok_and(|v| v.split(',').any(|l| l.trim() == layer)) {
+        return true;
+    }
+    let _ = layer;
+    false
+}
+
 impl Probe {
     pub fn now() -> Probe {
         // SAFETY: a NULL attribute with size 0 and the VERSION flag only asks for the ABI version.
@@ -52,8 +68,10 @@ impl Probe {
             )
         };
         Probe {
-            landlock_abi: u32::try_from(abi).ok().filter(|v| *v > 0),
-            seccomp: seccomp::available(),
+            landlock_abi: u32::try_from(abi)
+                .ok()
+                .filter(|v| *v > 0 && !pretend_missing("landlock")),
+            seccomp: seccomp::available() && !pretend_missing("seccomp"),
         }
     }
 
@@ -145,8 +163,15 @@ pub fn enter(input: &Path, outdir: &Path) -> Result<Entered, String> {
         };
         libc::setrlimit(libc::RLIMIT_CORE, &none);
     }
-    let landlock = landlock(input, outdir)?;
-    let seccomp = seccomp::install()?;
+    let probe = Probe::now();
+    let landlock = match probe.landlock_abi {
+        Some(abi) => landlock(input, outdir, abi)?,
+        None => "landlock unavailable (not enforced)".to_string(),
+    };
+    let seccomp = match probe.seccomp {
+        true => Some(seccomp::install()?),
+        false => None,
+    };
     Ok(Entered {
         landlock,
         seccomp,
@@ -154,10 +179,8 @@ pub fn enter(input: &Path, outdir: &Path) -> Result<Entered, String> {
     })
 }
 
-fn landlock(input: &Path, outdir: &Path) -> Result<String, String> {
-    let kernel = Probe::now()
-        .landlock_abi
-        .map_or("no ABI".to_string(), |v| format!("ABI {v}"));
+fn landlock(input: &Path, outdir: &Path, kernel: u32) -> Result<String, String> {
+    let kernel = format!("ABI {kernel}");
     let abi = LANDLOCK_ABI;
     let err = |e: &dyn fmt::Display| format!("landlock: {e}");
     let input_fd = PathFd::new(input).map_err(|e| err(&e))?;
