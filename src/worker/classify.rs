@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::code::Code;
 use crate::worker::child::ChildReport;
+use crate::worker::sandbox::{SECCOMP_DENIED, SIGSYS_EXIT};
 
 /// A failed attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,14 +75,6 @@ fn memory_hint(tail: &str) -> bool {
     .any(|h| tail.contains(h))
 }
 
-/// What the SIGSYS handler exits with if raising SIGSYS did not end the child.
-const SIGSYS_EXIT: i32 = 128 + libc::SIGSYS;
-
-/// A death by SIGSYS, or the handler's fallback exit after its line.
-fn sig_or_line(ended: Ended, tail: &str) -> bool {
-    ended == Ended::Signaled(libc::SIGSYS) || tail.contains("sandbox: seccomp denied")
-}
-
 fn signal_name(sig: i32) -> String {
     match sig {
         libc::SIGKILL => "SIGKILL".into(),
@@ -119,14 +112,15 @@ pub(crate) fn classify(
             let message = r.message.unwrap_or_default();
             AttemptOutcome::Failed(Failure::new(code, message, r.permanent))
         }
-        // SIGSYS is seccomp's (`sandbox/seccomp.rs`): its handler named the call on stderr.
+        // SIGSYS is seccomp's (`sandbox/sigsys.rs`): its handler named the call on stderr (and
+        // exits with SIGSYS_EXIT after it, should the signal not end the child).
         (Ended::Signaled(libc::SIGSYS), _) | (Ended::Exited(SIGSYS_EXIT), _)
-            if sig_or_line(ended, tail) =>
+            if ended == Ended::Signaled(libc::SIGSYS) || tail.contains(SECCOMP_DENIED) =>
         {
             let line = tail
                 .lines()
                 .rev()
-                .find(|l| l.contains("sandbox: seccomp denied"))
+                .find(|l| l.contains(SECCOMP_DENIED))
                 .map(str::trim)
                 .unwrap_or("sandbox: killed by SIGSYS (a system call the seccomp filter forbids)");
             AttemptOutcome::Failed(Failure::new(Code::ConversionSandboxViolation, line, true))

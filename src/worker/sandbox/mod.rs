@@ -28,6 +28,12 @@ use landlock::{
 
 pub use syscalls::{allowed_syscalls, syscall_name};
 
+/// How the SIGSYS handler's line on stderr starts (`classify.rs` looks for it).
+pub const SECCOMP_DENIED: &str = "sandbox: seccomp denied";
+
+/// What the SIGSYS handler exits with if raising SIGSYS did not end the child.
+pub const SIGSYS_EXIT: i32 = 128 + libc::SIGSYS;
+
 /// The newest Landlock ABI this code was written and tested against; a newer kernel is asked for
 /// no more than this, an older one gives what it has.
 const LANDLOCK_ABI: ABI = ABI::V7;

@@ -4,6 +4,7 @@
 //! it is async-signal-safe: no allocation, only system calls the filter allows.
 
 use super::syscalls::syscall_name;
+use super::{SECCOMP_DENIED, SIGSYS_EXIT};
 
 pub(super) fn on_sigsys() -> Result<(), String> {
     // SAFETY: installs an async-signal-safe handler (it only formats on the stack and makes
@@ -50,7 +51,8 @@ fn put_num(buf: &mut [u8], at: &mut usize, mut n: u64) {
 /// The message of the SIGSYS handler for system call `nr`.
 fn message(buf: &mut [u8], nr: i64) -> usize {
     let mut at = 0;
-    put(buf, &mut at, b"sandbox: seccomp denied system call ");
+    put(buf, &mut at, SECCOMP_DENIED.as_bytes());
+    put(buf, &mut at, b" system call ");
     match syscall_name(nr) {
         Some(name) => {
             put(buf, &mut at, name.as_bytes());
@@ -91,7 +93,7 @@ extern "C" fn sigsys(_sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *mut l
         libc::sigemptyset(&mut set);
         libc::sigaddset(&mut set, libc::SIGSYS);
         libc::sigprocmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
-        libc::_exit(128 + libc::SIGSYS);
+        libc::_exit(SIGSYS_EXIT);
     }
 }
 
