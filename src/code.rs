@@ -36,6 +36,7 @@ pub enum Code {
     ConversionTimeout,
     ConversionMemoryLimit,
     ConversionCrashed,
+    ConversionSandboxViolation,
     Canceled,
     NotAPdf,
     EmptyFile,
@@ -72,7 +73,7 @@ impl Retry {
 }
 
 /// The spool's codes, without the engine's.
-const SPOOL: [Code; 27] = [
+const SPOOL: [Code; 28] = [
     Code::StorageFull,
     Code::RecordCorrupt,
     Code::SchemaUnsupported,
@@ -91,6 +92,7 @@ const SPOOL: [Code; 27] = [
     Code::ConversionTimeout,
     Code::ConversionMemoryLimit,
     Code::ConversionCrashed,
+    Code::ConversionSandboxViolation,
     Code::Canceled,
     Code::NotAPdf,
     Code::EmptyFile,
@@ -133,6 +135,7 @@ impl Code {
             Code::ConversionTimeout => "conversion_timeout",
             Code::ConversionMemoryLimit => "conversion_memory_limit",
             Code::ConversionCrashed => "conversion_crashed",
+            Code::ConversionSandboxViolation => "conversion_sandbox_violation",
             Code::Canceled => "canceled",
             Code::NotAPdf => "not_a_pdf",
             Code::EmptyFile => "empty_file",
@@ -186,6 +189,9 @@ impl Code {
                 "the conversion ran out of memory (`convert.max_memory`)"
             }
             Code::ConversionCrashed => "the conversion child crashed (signal or panic)",
+            Code::ConversionSandboxViolation => {
+                "the conversion child tried what its sandbox forbids (the message names the system call or path); docs/security.md"
+            }
             Code::Canceled => "canceled by `mdspool cancel`",
             Code::NotAPdf => "no `%PDF-` header in the first 1024 bytes",
             Code::EmptyFile => "the drop has zero bytes",
@@ -210,7 +216,9 @@ impl Code {
             Code::Convert(_) => Retry::Yes,
             Code::StorageFull => Retry::Postponed,
             Code::InternalError | Code::ConversionTimeout | Code::ConversionCrashed => Retry::Yes,
-            Code::ConversionMemoryLimit | Code::Canceled => Retry::No,
+            Code::ConversionMemoryLimit | Code::ConversionSandboxViolation | Code::Canceled => {
+                Retry::No
+            }
             _ => Retry::NotAJob,
         }
     }
@@ -304,7 +312,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), c);
             assert!(!c.meaning().is_empty());
         }
-        assert_eq!(seen.len(), 33);
+        assert_eq!(seen.len(), 34);
         assert!(serde_json::from_str::<Code>("\"no_such_code\"").is_err());
     }
 

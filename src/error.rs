@@ -44,6 +44,7 @@ pub mod exit {
             | Code::ConversionTimeout
             | Code::ConversionMemoryLimit
             | Code::ConversionCrashed
+            | Code::ConversionSandboxViolation
             | Code::Canceled
             | Code::NotAPdf
             | Code::EmptyFile

@@ -79,6 +79,7 @@ fn release_binary_ignores_the_test_hooks() {
     for name in [
         "MDSPOOL_TEST_CONVERTER",
         "MDSPOOL_FAILPOINT",
+        "MDSPOOL_TEST_KERNEL_WITHOUT",
         "%mdspool-test:",
     ] {
         assert!(
@@ -90,6 +91,7 @@ fn release_binary_ignores_the_test_hooks() {
     let test_bytes = std::fs::read(TEST_BIN).unwrap();
     assert!(contains(&test_bytes, "MDSPOOL_TEST_CONVERTER"));
     assert!(contains(&test_bytes, "MDSPOOL_FAILPOINT"));
+    assert!(contains(&test_bytes, "MDSPOOL_TEST_KERNEL_WITHOUT"));
 
     // MDSPOOL_TEST_CONVERTER: the release binary converts with the real engine, which refuses the
     // file; the test binary uses the fake converter, which succeeds.

@@ -1,8 +1,9 @@
 //! `mdspool convert` on many PDFs: each file is converted in its own limited child process, the
 //! very isolation the daemon's workers use (`worker::supervise::run_child`: own process group, death
 //! with this process, `convert.max_memory`, `convert.timeout`), `--jobs` at a time (all cores by
-//! default). Each child writes a synced temp file in the output directory, renamed durably into
-//! `OUTDIR/NAME.md` once complete, so an output is whole or absent, never half written.
+//! default), in the same sandbox (`convert.sandbox`). Each child writes a synced `output.md` in a
+//! private temp folder of the output directory (the only place its sandbox lets it write), renamed
+//! durably into `OUTDIR/NAME.md` once complete, so an output is whole or absent, never half written.
 //!
 //! Progress goes to stderr: a progress bar on a terminal (failures printed above it), else one
 //! line per file (failures only with `--quiet`), so a log of a cron or CI run says what happened to
@@ -65,11 +66,15 @@ fn convert_one(
     if let Err(e) = precheck(&input.pdf) {
         return Done::failed(&e, &input.pdf);
     }
-    let tmp = outdir.join(format!(
+    let tmpdir = outdir.join(format!(
         ".~{}.{}-{n}.tmp",
         input.md_name,
         std::process::id()
     ));
+    let tmp = tmpdir.join("output.md");
+    if let Err(e) = crate::worker::private_dir(&tmpdir) {
+        return Done::failed(&e, &input.pdf);
+    }
     let run = ChildRun {
         input: &input.pdf,
         output: &tmp,
@@ -82,7 +87,7 @@ fn convert_one(
             match durable::rename_durable(&tmp, &outdir.join(&input.md_name)) {
                 Ok(()) => {
                     let pages = report.stats.map_or(0, |s| s.pages);
-                    return Done::Converted { pages };
+                    Done::Converted { pages }
                 }
                 Err(e) => Done::failed(&e, &input.pdf),
             }
@@ -96,7 +101,7 @@ fn convert_one(
             message: "the conversion child was stopped".into(),
         },
     };
-    let _ = std::fs::remove_file(&tmp);
+    let _ = durable::remove_tree_nofollow(&tmpdir);
     done
 }
 

@@ -84,7 +84,8 @@ Exit codes:
 
 pub const CONVERT: &str = "\
 Many PDFs (several inputs, a directory, or -o naming an existing directory): each is converted in
-its own limited child process (convert.max_memory, convert.timeout), --jobs at a time, into
+its own limited child process (convert.max_memory, convert.timeout, convert.sandbox), --jobs
+at a time, into
 OUTDIR/NAME.md; two inputs with the same name give NAME.md and NAME (2).md, in the order given
 (an output left by an earlier run is replaced). Directories are searched recursively for *.pdf.
 Progress goes to stderr: a bar on a terminal, else one line per file; the summary (converted,
@@ -95,7 +96,7 @@ Exit codes:
   2  configuration error
   7  the conversion failed (pdf_malformed, pdf_encrypted, no_text_layer, pdf_too_complex,
      external_converter_failed; many PDFs: also not_a_pdf, empty_file, conversion_timeout,
-     conversion_memory_limit, conversion_crashed)
+     conversion_memory_limit, conversion_crashed, conversion_sandbox_violation)
   8  io_error: the input cannot be read or the output cannot be written
 Many PDFs: when files failed with different exit codes, the highest is the exit code.";
 

@@ -243,7 +243,7 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 9] = [
+    let checks: [(bool, &str, &str); 10] = [
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",
@@ -288,6 +288,11 @@ fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)>
             matches!(&c.convert.command, Some(cmd) if cmd.is_empty()),
             "convert.command",
             "convert.command must name a program",
+        ),
+        (
+            c.convert.command.is_some() && c.convert.sandbox == Some(super::Sandbox::Strict),
+            "convert.sandbox",
+            "convert.sandbox = \"strict\" confines the built-in converter only; an external command runs with \"off\" (wrap it in a Landlock tool of its own, see docs/security.md)",
         ),
     ];
     match checks.into_iter().find(|(bad, _, _)| *bad) {

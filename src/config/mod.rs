@@ -121,6 +121,31 @@ pub struct ConvertConfig {
     pub command: Option<Vec<String>>,
     /// With `command`: glob of the Markdown file it writes in `{outdir}` (default `*.md`).
     pub output: Option<String>,
+    /// Landlock and seccomp around the conversion child (docs/security.md): `strict` by default
+    /// for the built-in converter, `off` by default with `command` (which may not be `strict`).
+    pub sandbox: Option<Sandbox>,
+}
+
+/// `convert.sandbox`: whether the conversion child confines itself before it opens the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sandbox {
+    /// No new privileges, Landlock (read the input, write the private output folder), a seccomp
+    /// allow-list, an empty environment (see `worker::sandbox`).
+    Strict,
+    /// Only the limits every child has (memory, CPU, timeout, process group).
+    Off,
+}
+
+impl ConvertConfig {
+    /// The sandbox this configuration asks for: `convert.sandbox`, else `strict` for the built-in
+    /// converter and `off` for an external command.
+    pub fn sandbox(&self) -> Sandbox {
+        self.sandbox.unwrap_or(match self.command {
+            Some(_) => Sandbox::Off,
+            None => Sandbox::Strict,
+        })
+    }
 }
 
 impl Default for ConvertConfig {
@@ -133,6 +158,7 @@ impl Default for ConvertConfig {
             page_breaks: false,
             command: None,
             output: None,
+            sandbox: None,
         }
     }
 }

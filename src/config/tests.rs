@@ -133,3 +133,35 @@ fn bad_values_name_their_own_source_and_origins_are_kept() {
     let e = load(&s).unwrap_err().to_string();
     assert!(e.starts_with(&format!("{}: ", file.display())), "{e}");
 }
+
+#[test]
+fn sandbox_is_strict_for_the_engine_off_for_a_command_and_never_strict_with_one() {
+    use crate::config::Sandbox;
+    let l = load(&Sources::default()).unwrap();
+    assert_eq!(l.config.convert.sandbox(), Sandbox::Strict);
+    let cmd = ("MDSPOOL_CONVERT_COMMAND", r#"["tool", "{input}"]"#);
+    let s = Sources {
+        env: env(&[cmd]),
+        ..Default::default()
+    };
+    assert_eq!(load(&s).unwrap().config.convert.sandbox(), Sandbox::Off);
+    let s = Sources {
+        env: env(&[("MDSPOOL_CONVERT_SANDBOX", "off")]),
+        ..Default::default()
+    };
+    assert_eq!(load(&s).unwrap().config.convert.sandbox(), Sandbox::Off);
+    let s = Sources {
+        env: env(&[cmd, ("MDSPOOL_CONVERT_SANDBOX", "strict")]),
+        ..Default::default()
+    };
+    let e = load(&s).unwrap_err().to_string();
+    assert!(
+        e.contains("MDSPOOL_CONVERT_SANDBOX") && e.contains("docs/security.md"),
+        "{e}"
+    );
+    let s = Sources {
+        env: env(&[("MDSPOOL_CONVERT_SANDBOX", "loose")]),
+        ..Default::default()
+    };
+    assert!(load(&s).is_err());
+}

@@ -147,6 +147,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         requeued = rec.requeued,
         receipts_repaired = rec.receipts_repaired,
         queued = rec.queued.len(),
+        sandbox = %sandbox_state(cfg),
         "mdspool daemon started"
     );
 
@@ -260,6 +261,21 @@ impl Daemon {
         self.control.escalate(mode);
         self.intake_stop.take();
         self.queue.shutdown();
+    }
+}
+
+/// `convert.sandbox` and what the kernel offers for it; warns (once, here) when `strict` cannot be
+/// enforced whole.
+fn sandbox_state(cfg: &crate::config::Config) -> String {
+    let probe = crate::worker::sandbox::Probe::now();
+    match cfg.convert.sandbox() {
+        crate::config::Sandbox::Off => format!("off ({probe})"),
+        crate::config::Sandbox::Strict => {
+            if let Some(m) = probe.missing() {
+                tracing::warn!(sandbox = %probe, "convert.sandbox = strict, but {m} (docs/security.md)");
+            }
+            format!("strict ({probe})")
+        }
     }
 }
 

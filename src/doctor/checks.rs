@@ -1,6 +1,6 @@
 //! The checks of `mdspool doctor`, each a pure look at the root (nothing is created or changed
 //! here): layout, daemon and locks, debris of interrupted work, manifests and receipts, modes, the
-//! file-system type and free space. The codes are stable (docs/codes.md, "Doctor findings").
+//! file-system type and free space; and the conversion sandbox the kernel allows. The codes are stable (docs/codes.md, "Doctor findings").
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -30,6 +30,9 @@ pub const NOT_SHARED: &str = "mode_not_shared";
 pub const STATE_NOT_PRIVATE: &str = "state_not_private";
 pub const NETWORK_FS: &str = "network_fs";
 pub const DISK_LOW: &str = "disk_low";
+pub const SANDBOX_ENFORCED: &str = "sandbox_enforced";
+pub const SANDBOX_UNAVAILABLE: &str = "sandbox_unavailable";
+pub const SANDBOX_OFF: &str = "sandbox_off";
 
 /// Below this much free space on the root's file system, `disk_low` is reported.
 pub const MIN_FREE_BYTES: u64 = 1 << 30;
@@ -65,7 +68,38 @@ pub fn all(loaded: &Loaded, opts: &Options) -> Result<Vec<Finding>> {
     jobs(&store, running, &mut out)?;
     modes(&layout, &mut out)?;
     file_system(loaded, &mut out);
+    sandbox(loaded, &mut out);
     Ok(out)
+}
+
+/// `convert.sandbox` against what this kernel offers (docs/security.md).
+fn sandbox(loaded: &Loaded, out: &mut Vec<Finding>) {
+    let probe = crate::worker::sandbox::Probe::now();
+    let root = loaded.layout().root().to_path_buf();
+    let (code, severity, msg) = match (loaded.config.convert.sandbox(), probe.missing()) {
+        (crate::config::Sandbox::Off, _) => (
+            SANDBOX_OFF,
+            Severity::Info,
+            format!(
+                "convert.sandbox = off: conversion children run without Landlock or seccomp (kernel: {probe})"
+            ),
+        ),
+        (crate::config::Sandbox::Strict, None) => (
+            SANDBOX_ENFORCED,
+            Severity::Info,
+            format!(
+                "convert.sandbox = strict: conversion children run with no_new_privs, Landlock and the seccomp allow-list ({probe})"
+            ),
+        ),
+        (crate::config::Sandbox::Strict, Some(m)) => (
+            SANDBOX_UNAVAILABLE,
+            Severity::Warning,
+            format!(
+                "convert.sandbox = strict, but {m} ({probe}); run on a kernel with Landlock (5.13 or later, enabled in `lsm=`) and seccomp, or set convert.sandbox = \"off\" to accept it"
+            ),
+        ),
+    };
+    out.push(Finding::new(code, severity, &root, msg));
 }
 
 /// Whether a daemon of this host holds the root's lock; reports it, a lock file naming a dead

@@ -5,6 +5,12 @@
 //! and reports one JSON line ([`ChildReport`]) on the descriptor that was its stdout. Anything the
 //! converter itself prints, on stdout or stderr, goes to stderr, which the worker copies into
 //! `logs/run.log`, so no library can corrupt the report.
+//!
+//! With `convert.sandbox = "strict"` (the default for the built-in converter) it confines itself
+//! before the converter opens the PDF (`sandbox.rs`): it may then read `--input` and write in the
+//! folder of `--output` (a private one the worker made for this attempt), nothing else. A denied
+//! file access ends the attempt with `conversion_sandbox_violation` naming the path; a denied system
+//! call kills the child with SIGSYS, after a line naming the call.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -14,10 +20,10 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
-use crate::config::ConvertConfig;
+use crate::config::{ConvertConfig, Sandbox};
 use crate::convert::ConvertStats;
 use crate::error::exit;
-use crate::worker::converter;
+use crate::worker::{converter, sandbox};
 
 /// What the child tells the worker.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -57,6 +63,7 @@ fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
 
 /// Body of `mdspool __convert-child`; returns the exit code (0 converted, 7 conversion failed).
 pub fn child_main(a: &ChildArgs) -> i32 {
+    sandbox::close_inherited_fds();
     // SAFETY: duplicating and redirecting our own standard descriptors; no other thread runs yet.
     let report_fd = unsafe {
         let fd = libc::dup(1);
@@ -105,6 +112,26 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
         a.input.display(),
         a.attempt
     );
+    let sandboxed = match cfg.sandbox() {
+        Sandbox::Off => {
+            eprintln!("sandbox: off (convert.sandbox)");
+            false
+        }
+        Sandbox::Strict => {
+            let outdir = a.output.parent().unwrap_or(std::path::Path::new("."));
+            match sandbox::enter(&a.input, outdir) {
+                Ok(s) => {
+                    eprintln!("sandbox: {s}");
+                    true
+                }
+                Err(e) => {
+                    r.code = Some(Code::InternalError);
+                    r.message = Some(format!("cannot enter the sandbox: {e}"));
+                    return r;
+                }
+            }
+        }
+    };
     let opts = converter::options(cfg);
     match engine.convert(&a.input, &opts) {
         Ok(out) => match write_output(&a.output, &out.markdown) {
@@ -119,11 +146,21 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
                 r.message = Some(e.to_string());
             }
         },
-        Err(e) => {
-            r.code = Some(e.kind().into());
-            r.message = Some(e.to_string());
-            r.permanent = e.is_permanent();
-        }
+        Err(e) => match sandbox::denied(&e).filter(|_| sandboxed) {
+            // The input itself is allowed: a denial there is its file mode, not the sandbox.
+            Some(what) if !what.starts_with(&format!("{}: ", a.input.display())) => {
+                let msg = format!("sandbox: landlock denied {what}");
+                eprintln!("{msg}");
+                r.code = Some(Code::ConversionSandboxViolation);
+                r.message = Some(msg);
+                r.permanent = true;
+            }
+            _ => {
+                r.code = Some(e.kind().into());
+                r.message = Some(e.to_string());
+                r.permanent = e.is_permanent();
+            }
+        },
     }
     r
 }

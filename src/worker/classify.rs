@@ -1,5 +1,6 @@
 //! How an attempt ended, as the worker records it: the failure classes with their stable codes
-//! (`conversion_timeout`, `conversion_memory_limit`, `conversion_crashed`, `internal_error`, and the
+//! (`conversion_timeout`, `conversion_memory_limit`, `conversion_crashed`,
+//! `conversion_sandbox_violation`, `internal_error`, and the
 //! converter's own `pdf_malformed`, `pdf_encrypted`, `no_text_layer`...) and whether each is
 //! permanent (never retried) or transient (retried with backoff). See docs/design.md.
 
@@ -7,6 +8,7 @@ use std::time::Duration;
 
 use crate::code::Code;
 use crate::worker::child::ChildReport;
+use crate::worker::sandbox::{SECCOMP_DENIED, SIGSYS_EXIT};
 
 /// A failed attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +44,7 @@ pub enum AttemptOutcome {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kill {
+pub enum Kill {
     Timeout,
     Canceled,
     Interrupted,
@@ -80,6 +82,7 @@ fn signal_name(sig: i32) -> String {
         libc::SIGABRT => "SIGABRT".into(),
         libc::SIGBUS => "SIGBUS".into(),
         libc::SIGXCPU => "SIGXCPU".into(),
+        libc::SIGSYS => "SIGSYS".into(),
         n => format!("signal {n}"),
     }
 }
@@ -108,6 +111,19 @@ pub(crate) fn classify(
             let code = r.code.unwrap_or(Code::InternalError);
             let message = r.message.unwrap_or_default();
             AttemptOutcome::Failed(Failure::new(code, message, r.permanent))
+        }
+        // SIGSYS is seccomp's (`sandbox/sigsys.rs`): its handler named the call on stderr (and
+        // exits with SIGSYS_EXIT after it, should the signal not end the child).
+        (Ended::Signaled(libc::SIGSYS), _) | (Ended::Exited(SIGSYS_EXIT), _)
+            if ended == Ended::Signaled(libc::SIGSYS) || tail.contains(SECCOMP_DENIED) =>
+        {
+            let line = tail
+                .lines()
+                .rev()
+                .find(|l| l.contains(SECCOMP_DENIED))
+                .map(str::trim)
+                .unwrap_or("sandbox: killed by SIGSYS (a system call the seccomp filter forbids)");
+            AttemptOutcome::Failed(Failure::new(Code::ConversionSandboxViolation, line, true))
         }
         (Ended::Signaled(libc::SIGXCPU), _) => {
             let msg = "conversion used up its CPU-time limit (convert.timeout)";
@@ -212,6 +228,22 @@ mod tests {
         };
         let o = classify(Ended::Exited(7), Some(r), "", None, t, t);
         assert_eq!(code(o), (Code::Convert(ConvertCode::NoTextLayer), true));
+        let tail = "converter test 1\nsandbox: seccomp denied system call socket (41); the conversion child is stopped\n";
+        let o = classify(Ended::Signaled(libc::SIGSYS), None, tail, None, t, t);
+        match o {
+            AttemptOutcome::Failed(f) => {
+                assert_eq!(
+                    (f.code, f.permanent),
+                    (Code::ConversionSandboxViolation, true)
+                );
+                assert!(f.message.contains("system call socket"), "{}", f.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            c(Ended::Signaled(libc::SIGSYS), "", None),
+            (Code::ConversionSandboxViolation, true)
+        );
         assert!(matches!(
             classify(Ended::Signaled(9), None, "", Some(Kill::Canceled), t, t),
             AttemptOutcome::Canceled

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod converter;
 mod record;
 pub mod runlog;
+pub mod sandbox;
 pub mod supervise;
 #[cfg(feature = "test-hooks")]
 pub mod testconv;
@@ -185,7 +186,11 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         "attempt {} started (timeout {:?}, max_memory {} bytes)",
         m.attempts, settings.convert.timeout.0, settings.convert.max_memory.0
     ));
-    let output = temp_output(ctx, id, m.attempts);
+    // The child writes `output.md` in a private folder of this attempt: the only place its sandbox
+    // lets it write.
+    let outdir = temp_output(ctx, id, m.attempts);
+    let output = outdir.join("output.md");
+    let prepared = prepared.and_then(|_| private_dir(&outdir));
     let attempt = Attempt {
         id,
         attempt: m.attempts,
@@ -206,10 +211,19 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
     };
     let r = record::record(ctx, &m, &settings, outcome, &output, &say, retry_at);
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
-    if let Err(e) = durable::remove_tree_nofollow(&output) {
+    if let Err(e) = durable::remove_tree_nofollow(&outdir) {
         tracing::warn!(job = %id, error = %e, "cannot remove temp output");
     }
     r
+}
+
+/// Creates `dir` (a fresh name) readable and writable by the daemon's user only.
+pub(crate) fn private_dir(dir: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new()
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io(dir, e))
 }
 
 fn temp_output(ctx: &WorkerCtx, id: JobId, attempt: u32) -> PathBuf {
@@ -217,7 +231,7 @@ fn temp_output(ctx: &WorkerCtx, id: JobId, attempt: u32) -> PathBuf {
     ctx.store
         .layout()
         .artifacts_dir(id)
-        .join(format!(".~output.md.{attempt}-{nonce:08x}.tmp"))
+        .join(format!(".~attempt-{attempt}-{nonce:08x}.tmp"))
 }
 
 fn rand_u32() -> u32 {

@@ -157,6 +157,10 @@ fn record_failure(
         failure.message,
         if last { "" } else { " (will retry)" }
     ));
+    if failure.code == Code::ConversionSandboxViolation {
+        // What was denied, in the daemon's log too: a hostile PDF (or a gap in the allow-list).
+        tracing::warn!(job = %id, denied = %failure.message, "conversion child stopped by its sandbox");
+    }
     let err = JobError {
         code: failure.code,
         message: failure.message.clone(),

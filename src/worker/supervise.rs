@@ -6,7 +6,10 @@
 //! Limits, set between fork and exec: its own process group (so a kill reaches anything it started),
 //! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one killed
 //! by SIGKILL), `RLIMIT_AS = convert.max_memory`, `RLIMIT_CPU` = the timeout plus one second (a
-//! backstop to the wall-clock timeout). How it ended is classified in `classify.rs`.
+//! backstop to the wall-clock timeout). With `convert.sandbox = "strict"` its environment is empty
+//! but for what it needs (and `RUST_LOG`, `RUST_BACKTRACE`): no secret of the daemon's environment
+//! reaches a parser that hostile input may own. The child confines itself further (`sandbox.rs`).
+//! How it ended is classified in `classify.rs`.
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -16,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::code::Code;
-use crate::config::ConvertConfig;
+use crate::config::{ConvertConfig, Sandbox};
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
 use crate::worker::child::ChildReport;
@@ -81,6 +84,22 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
     let settings = serde_json::to_string(&a.convert).unwrap_or_default();
     // The PDF parser reads its decompression cap from its environment: set it from the start.
     let cap_mb = (a.convert.max_stream.0 / (1024 * 1024)).max(1);
+    if a.convert.sandbox() == Sandbox::Strict {
+        cmd.env_clear();
+        let keep = ["RUST_LOG", "RUST_BACKTRACE"];
+        #[cfg(feature = "test-hooks")]
+        let keep = [
+            keep[0],
+            keep[1],
+            crate::worker::testconv::ENV,
+            crate::worker::sandbox::WITHOUT_ENV,
+        ];
+        for k in keep {
+            if let Some(v) = std::env::var_os(k) {
+                cmd.env(k, v);
+            }
+        }
+    }
     cmd.env("MDSPOOL_CONFIG", "/dev/null")
         .env("PDF_OXIDE_MAX_DECOMPRESS_MB", cap_mb.to_string())
         .arg("__convert-child")
@@ -237,7 +256,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
 
 /// Runs one conversion child to its end: killed at `convert.timeout`, or when `stop` (asked
 /// between polls) says why it must end.
-pub(crate) fn run_child(
+pub fn run_child(
     spec: &ChildSpec,
     a: &ChildRun,
     mut stop: impl FnMut() -> Option<Kill>,

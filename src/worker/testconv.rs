@@ -17,6 +17,19 @@
 //! | `grandchild`     | starts `sleep 300` (pid on stderr), then sleeps 300 s itself    |
 //! | `needs:PATH`     | `pdf_malformed` (permanent) unless PATH exists, else echoes     |
 //! | `malformed`, `encrypted`, `no-text`, `io-error` | the matching `ConvertError`      |
+//!
+//! And the escapes a parser taken over by a hostile PDF would try, one attempt each, for the
+//! sandbox's tests (docs/security.md). Each that succeeds adds an `escaped: ...` line to the echo;
+//! a denied file access is returned as the `io_error` it is (the child reports it as
+//! `conversion_sandbox_violation`); a denied system call never returns (SIGSYS).
+//!
+//! | directive        | attempt                                                         |
+//! |------------------|-----------------------------------------------------------------|
+//! | `read:PATH`      | reads PATH (another job's `output.md`, `/etc/passwd`)           |
+//! | `write:PATH`     | overwrites PATH (a receipt)                                     |
+//! | `create:PATH`    | creates the new file PATH (in the inbox)                        |
+//! | `connect:ADDR`   | opens a TCP connection to ADDR (`127.0.0.1:PORT`)               |
+//! | `exec:MARKER`    | replaces itself by `/bin/sh -c ': > "$0"' MARKER` (creates MARKER) |
 
 use std::io::Write;
 use std::path::Path;
@@ -71,6 +84,7 @@ impl Converter for TestConverter {
             source,
         })?;
         let path = input.to_path_buf();
+        let mut escaped = String::new();
         for d in directives(&bytes) {
             let (verb, arg) = d.split_once(':').unwrap_or((d.as_str(), ""));
             let n: u64 = arg.trim().parse().unwrap_or(0);
@@ -123,6 +137,9 @@ impl Converter for TestConverter {
                     std::thread::sleep(Duration::from_secs(300));
                 }
                 "stdout" => println!("test converter: noise on stdout"),
+                "read" | "write" | "create" | "connect" | "exec" => {
+                    escaped.push_str(&escape(verb, arg.trim())?);
+                }
                 "malformed" => {
                     return Err(ConvertError::Malformed {
                         path,
@@ -140,8 +157,52 @@ impl Converter for TestConverter {
                 _ => {}
             }
         }
-        Ok(echo(input, bytes.len()))
+        let mut out = echo(input, bytes.len());
+        out.markdown.push_str(&escaped);
+        Ok(out)
     }
+}
+
+/// One escape attempt (see the module comment): the line it adds to the echo, or the error.
+fn escape(verb: &str, arg: &str) -> Result<String, ConvertError> {
+    let io = |source| ConvertError::Io {
+        path: arg.into(),
+        source,
+    };
+    let line = match verb {
+        "read" => format!(
+            "read {arg} ({} bytes)",
+            std::fs::read(arg).map_err(io)?.len()
+        ),
+        "write" => {
+            std::fs::write(arg, b"forged by the test converter\n").map_err(io)?;
+            format!("wrote {arg}")
+        }
+        "create" => {
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(arg)
+                .map_err(io)?;
+            f.write_all(b"created by the test converter\n")
+                .map_err(io)?;
+            format!("created {arg}")
+        }
+        "connect" => {
+            let s = std::net::TcpStream::connect(arg).map_err(io)?;
+            format!("connected to {arg} from {:?}", s.local_addr().ok())
+        }
+        _ => {
+            use std::os::unix::process::CommandExt;
+            // Replaces this process: on success the attempt ends without a report.
+            let e = std::process::Command::new("/bin/sh")
+                .args(["-c", ": > \"$0\"", arg])
+                .exec();
+            return Err(io(e));
+        }
+    };
+    eprintln!("test converter: escaped: {line}");
+    Ok(format!("\nescaped: {line}\n"))
 }
 
 #[cfg(test)]
