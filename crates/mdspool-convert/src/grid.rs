@@ -339,10 +339,7 @@ fn cell_text(mut spans: Vec<&Span>) -> String {
         if t.trim().is_empty() {
             continue;
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(t.trim());
+        super::text::join_wrapped(&mut out, &t);
     }
     collapse_spaces(&out.replace('|', "\\|"))
 }

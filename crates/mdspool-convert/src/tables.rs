@@ -219,12 +219,7 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
         match cells.last_mut() {
             Some(last) if continues => {
                 for (dst, src) in last.iter_mut().zip(r) {
-                    if !src.is_empty() {
-                        if !dst.is_empty() {
-                            dst.push(' ');
-                        }
-                        dst.push_str(&src);
-                    }
+                    super::text::join_wrapped(dst, &src);
                 }
             }
             _ => cells.push(r),

@@ -82,6 +82,24 @@ pub(crate) fn join_rule(prev: &str, next: &str) -> Option<usize> {
     Some(hy.len_utf8())
 }
 
+/// Append the next line of a wrapped table cell: joined like the lines of a paragraph, so a word
+/// hyphenated at the cell's edge ("Temperat-" + "ure") is whole again.
+pub(crate) fn join_wrapped(dst: &mut String, next: &str) {
+    let next = next.trim();
+    if next.is_empty() {
+        return;
+    }
+    if dst.is_empty() {
+        dst.push_str(next);
+        return;
+    }
+    match join_rule(dst, next) {
+        Some(cut) => dst.truncate(dst.len().saturating_sub(cut)),
+        None => dst.push(' '),
+    }
+    dst.push_str(next);
+}
+
 /// Inline style of a piece of text.
 #[derive(Clone, PartialEq, Default)]
 struct Style {
@@ -235,7 +253,7 @@ pub(crate) fn collapse_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, join_rule};
+    use super::{clean, join_rule, join_wrapped};
 
     #[test]
     fn line_end_hyphens() {
@@ -252,6 +270,10 @@ mod tests {
         assert_eq!(join_rule("inter\u{AD}", "esting"), Some(2));
         // The hyphen a browser draws after the soft hyphen it broke the line at.
         assert_eq!(join_rule("tran\u{AD}\u{2010}", "sformation"), Some(3));
+        let mut cell = String::from("Temperat-");
+        join_wrapped(&mut cell, "ure");
+        join_wrapped(&mut cell, "(daily)");
+        assert_eq!(cell, "Temperature (daily)");
     }
 
     #[test]
