@@ -29,12 +29,22 @@ fn race(key: Option<&str>) {
     if let Some(k) = key {
         cmd.args(["--key", k]);
     }
-    cmd.env("MDSPOOL_FAILPOINT", "submit.before_rename=sleep:3000");
+    cmd.env("MDSPOOL_FAILPOINT", "submit.before_rename=sleep:5000");
     let submit = cmd.spawn().unwrap();
     let staging = r.root.join("state/staging");
-    wait_until(T, "the submit's staging entry", || {
-        support::fs::names(&staging).len() == 1
+    // Its copy under a temp name is there: the entry is held and the submit pauses.
+    wait_until(T, "the submit's copy in its staging entry", || {
+        support::fs::names(&staging).iter().any(|e| {
+            support::fs::names(&staging.join(e))
+                .iter()
+                .any(|n| n.ends_with(".submit.tmp"))
+        })
     });
+    // doctor sees the entry as in use, not as the debris of an interrupted ingest.
+    let o = r.mdspool(&["doctor", "--json"]);
+    let found = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(found.contains("staging_in_use"), "{found}");
+    assert!(!found.contains("staging_leftover"), "{found}");
     let d = r.start(&[], &[]);
     assert!(d.wait_log("daemon started", T), "{}", d.log_text());
     let out = submit.wait_with_output().unwrap();

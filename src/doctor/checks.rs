@@ -22,6 +22,7 @@ pub const STALE_LOCK: &str = "stale_lock";
 pub const STALE_PID_FILE: &str = "stale_pid_file";
 pub const TEMP_FILE: &str = "temp_file";
 pub const STAGING_LEFTOVER: &str = "staging_leftover";
+pub const STAGING_IN_USE: &str = "staging_in_use";
 pub const TRASH_LEFTOVER: &str = "trash_leftover";
 pub const MANIFEST_UNREADABLE: &str = "manifest_unreadable";
 pub const JOB_ORPHANED_RUNNING: &str = "job_orphaned_running";
@@ -154,15 +155,31 @@ fn debris(store: &Store, out: &mut Vec<Finding>) -> Result<()> {
         ),
     ] {
         for name in durable::list_names(&dir)? {
-            out.push(Finding::new(
-                code,
-                Severity::Warning,
-                &dir.join(name),
-                what.into(),
-            ));
+            let path = dir.join(name);
+            if code == STAGING_LEFTOVER && held(&path) {
+                let msg = "a `mdspool submit` is filling it (it holds the entry); nothing to do";
+                out.push(Finding::new(
+                    STAGING_IN_USE,
+                    Severity::Info,
+                    &path,
+                    msg.into(),
+                ));
+                continue;
+            }
+            out.push(Finding::new(code, Severity::Warning, &path, what.into()));
         }
     }
     Ok(())
+}
+
+/// Does a live process (`mdspool submit`) hold staging entry `entry`? Looked at without creating
+/// anything: an entry without a hold file is held by nobody.
+fn held(entry: &Path) -> bool {
+    let path = entry.join(crate::store::admit::HOLD);
+    let Ok(f) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
+        return false;
+    };
+    matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock))
 }
 
 /// Manifests that cannot be read, jobs left `running` by a dead daemon, receipts that disagree.
