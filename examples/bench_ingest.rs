@@ -63,6 +63,8 @@ impl Running {
                 let _ = tx.send((id, Instant::now()));
             }),
             stop: stop_rx,
+            metrics: Default::default(),
+            beat: mdspool::health::Beat::unwatched(),
         };
         let thread = std::thread::spawn(move || run_watcher(ctx).unwrap());
         Running {

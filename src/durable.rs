@@ -3,7 +3,8 @@
 //! fsync the directory. Temp files are named `.~NAME.XXXXXX.tmp`; `~` never appears in a job id,
 //! scope or key, so a temp file can never be mistaken for a record, and startup removes them.
 //! Records get the mode the umask gives (0644 under umask 022), like any other file: clients on a
-//! share read receipts as other users. What must stay private lives under a private folder
+//! share read receipts as other users; [`Share`] (`output.mode`, `output.group`) sets the mode and
+//! group of the files clients read instead. What must stay private lives under a private folder
 //! ([`make_private`]).
 
 use std::fs::{self, File};
@@ -31,8 +32,16 @@ pub fn is_temp_name(name: &str) -> bool {
     name.starts_with(".~") && name.ends_with(".tmp")
 }
 
-/// Writes `bytes` to a new synced temp file next to `path`; returns it, still unnamed as `path`.
-fn write_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
+pub use crate::share::{Share, group_id};
+
+/// Writes `bytes` to a new temp file next to `path` (synced with `sync`), with the mode and group of
+/// `share`; returns it, still unnamed as `path`.
+fn write_temp_shared(
+    path: &Path,
+    bytes: &[u8],
+    share: &Share,
+    sync: bool,
+) -> Result<tempfile::NamedTempFile> {
     let dir = parent(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut tmp = tempfile::Builder::new()
@@ -43,25 +52,49 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile> {
         .tempfile_in(dir)
         .at(dir)?;
     tmp.write_all(bytes).at(tmp.path())?;
-    failpoint::hit("durable.after_write_temp");
-    tmp.as_file().sync_all().at(tmp.path())?;
+    if !share.is_default() {
+        share.apply_file(tmp.as_file(), tmp.path())?;
+    }
+    if sync {
+        failpoint::hit("durable.after_write_temp");
+        tmp.as_file().sync_all().at(tmp.path())?;
+    }
     Ok(tmp)
 }
 
 /// Atomically and durably replaces `path` with `bytes`. A reader sees the old or the new content,
 /// never a mix, and after return the new content survives a power cut.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = write_temp(path, bytes)?;
+    write_atomic_shared(path, bytes, &Share::default())
+}
+
+/// [`write_atomic`] of a file clients read, with the mode and group of `share`.
+pub fn write_atomic_shared(path: &Path, bytes: &[u8], share: &Share) -> Result<()> {
+    let tmp = write_temp_shared(path, bytes, share, true)?;
     failpoint::hit("durable.before_rename");
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     fsync_dir(parent(path))
+}
+
+/// Atomically replaces `path` with `bytes`, without any fsync: for files that are rewritten every
+/// few seconds and only ever describe the present (heartbeat, metrics). A reader sees the old or
+/// the new content, never a part; after a power cut the file may be the old one, or empty.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp_shared(path, bytes, &Share::default(), false)?;
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
 }
 
 /// Durably creates `path` with `bytes` only if nothing exists there: race-free between threads,
 /// processes and hosts (temp file + `link`, the maildir way, which also works over NFS).
 /// Returns `false`, changing nothing, when `path` already exists.
 pub fn create_exclusive(path: &Path, bytes: &[u8]) -> Result<bool> {
-    let tmp = write_temp(path, bytes)?;
+    create_exclusive_shared(path, bytes, &Share::default())
+}
+
+/// [`create_exclusive`] of a file clients read, with the mode and group of `share`.
+pub fn create_exclusive_shared(path: &Path, bytes: &[u8], share: &Share) -> Result<bool> {
+    let tmp = write_temp_shared(path, bytes, share, true)?;
     let linked = match fs::hard_link(tmp.path(), path) {
         Ok(()) => true,
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
@@ -139,6 +172,24 @@ pub fn remove_tree_nofollow(path: &Path) -> Result<()> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Removes leftover temp files of [`write_atomic`] (or [`replace_file`]) of `path` only (a folder
+/// shared with other programs: their files are left alone); returns how many.
+pub fn remove_temp_files_of(path: &Path) -> Result<usize> {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return Ok(0);
+    };
+    let prefix = format!(".~{name}.");
+    let dir = parent(path);
+    let mut n = 0;
+    for entry in list_names(dir)? {
+        if entry.starts_with(&prefix) && is_temp_name(&entry) {
+            remove_tree_nofollow(&dir.join(entry))?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// Removes leftover temp files (see [`is_temp_name`]) directly inside `dir`; returns how many.

@@ -15,6 +15,9 @@
 //! <root>/state/staging/<id>/          drops being ingested
 //! <root>/state/trash/<id>/            job folders being deleted
 //! <root>/state/wake                   touched when work is queued from outside the daemon
+//! <root>/state/daemon.json            the running daemon's heartbeat (pid, last_beat, queue...)
+//! <root>/state/metrics.prom           Prometheus text metrics (metrics.file moves it)
+//! <root>/state/counters.json          the daemon's running totals, kept across restarts
 //! <root>/state/locks/<host>.lock      one daemon per host
 //! ```
 
@@ -168,6 +171,21 @@ impl Layout {
     /// Touched by commands that queue work (`submit`, `retry`) so a running daemon looks at once.
     pub fn wake_file(&self) -> PathBuf {
         self.state_dir().join("wake")
+    }
+
+    /// The running daemon's heartbeat, rewritten every `metrics.interval`.
+    pub fn daemon_file(&self) -> PathBuf {
+        self.state_dir().join("daemon.json")
+    }
+
+    /// The default place of the Prometheus text file (`metrics.file`).
+    pub fn metrics_file(&self) -> PathBuf {
+        self.state_dir().join("metrics.prom")
+    }
+
+    /// The daemon's totals (ingested, rejected, failed...), kept across restarts.
+    pub fn counters_file(&self) -> PathBuf {
+        self.state_dir().join("counters.json")
     }
 
     pub fn locks_dir(&self) -> PathBuf {

@@ -10,7 +10,8 @@
 //!   worker   isolated child process per conversion -> artifacts/output.md, logs/run.log
 //!   convert  PDF -> Markdown (knows nothing of the spool)
 //!   sweeper  retention: raw 24h, jobs 7d, pinned exempt, tombstones
-//!   daemon   threads, signals, recovery, ordered shutdown
+//!   daemon   threads, signals, recovery, ordered shutdown, liveness (daemon.json, sd_notify)
+//!   metrics  totals, job census, Prometheus text (`metrics.file`, `mdspool stats`)
 //!   doctor   checks a root and repairs what is safe (`mdspool doctor`)
 //! ```
 //!
@@ -27,11 +28,14 @@ pub(crate) mod daemon;
 pub mod durable;
 pub mod error;
 pub(crate) mod failpoint;
+pub mod health;
 pub mod ids;
 pub mod inbox;
 pub mod layout;
 pub(crate) mod logging;
+pub mod metrics;
 pub(crate) mod queue;
+pub mod share;
 pub mod store;
 pub mod sweeper;
 pub mod worker;

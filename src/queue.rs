@@ -134,8 +134,17 @@ impl Dispatcher {
     }
 
     /// Runs until [`QueueMsg::Shutdown`] or until every [`QueueHandle`] is gone.
-    pub fn run(mut self) {
+    #[cfg(test)]
+    pub fn run(self) {
+        self.run_beating(&crate::health::Beat::unwatched());
+    }
+
+    /// Runs until [`QueueMsg::Shutdown`] or until every [`QueueHandle`] is gone, beating `beat` on
+    /// every turn (at least once a second).
+    pub fn run_beating(mut self, beat: &crate::health::Beat) {
         loop {
+            beat.beat();
+            crate::failpoint::hit("dispatcher.loop");
             let wait = self.promote();
             let go_on = match self.ready.front().copied() {
                 Some(id) => crossbeam_channel::select! {

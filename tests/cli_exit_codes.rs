@@ -12,7 +12,7 @@ use support::Root;
 
 const COMMANDS: &[&str] = &[
     "run", "submit", "status", "list", "config", "convert", "sweep", "pin", "unpin", "retry",
-    "cancel", "doctor",
+    "cancel", "doctor", "stats",
 ];
 
 /// The `(code, meaning)` pairs after `Exit codes` in a help text (a meaning may go on over

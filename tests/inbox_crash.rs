@@ -40,7 +40,9 @@ fn a_crash_at_any_step_of_a_take_is_finished_at_restart() {
             Some(r#"{"key": "k-crash", "scope": "s"}"#),
         );
         let mut d = Daemon::start(&root, &[], &[("MDSPOOL_FAILPOINT", point)]);
-        let status = d.wait_exit(T).expect("the daemon exits");
+        let status = d
+            .wait_exit(T)
+            .unwrap_or_else(|| panic!("{point}: the daemon does not exit: {}", d.log_text()));
         assert!(!status.success(), "{point}: the daemon stopped");
         assert!(
             d.log_text().contains("crash point"),

@@ -116,3 +116,67 @@ fn retention_removes_old_outbox_files() {
     assert!(report.contains("remove_outbox"), "{report}");
     assert_eq!(names(&outbox), ["new.md"]);
 }
+
+#[test]
+fn a_refused_drop_without_sidecar_gets_an_error_file_and_names_never_collide() {
+    let r = Root::new(CONFIG);
+    let _d = daemon(&r);
+    let inbox = r.root.join("inbox");
+    let outbox = r.root.join("outbox");
+
+    // Not a PDF: refused before it becomes a job.
+    support::fs::put(
+        &inbox,
+        "notes.pdf",
+        b"meeting notes, typed in a text editor",
+    );
+    let text = wait_file(&outbox.join("notes.error.txt"));
+    assert!(
+        text.starts_with("notes.pdf was not accepted, so it was not converted to Markdown."),
+        "{text}"
+    );
+    assert!(text.contains("Why: no `%PDF-` header"), "{text}");
+    assert!(text.contains("What to do: The file is not a PDF"), "{text}");
+    assert!(text.contains("code: not_a_pdf"), "{text}");
+    assert!(text.contains("kept as: rejected/notes.pdf"), "{text}");
+    // The text is written first, then the drop moves there.
+    wait_until(T, "the refused drop kept", || {
+        r.root.join("rejected/notes.pdf").exists()
+    });
+
+    // The same name again, empty this time: the next free name, never an overwrite.
+    support::fs::put(&inbox, "notes.pdf", b"");
+    let second = wait_file(&outbox.join("notes (2).error.txt"));
+    assert!(second.contains("code: empty_file"), "{second}");
+    assert!(second.contains("Drop it again"), "{second}");
+
+    // A job of that name that fails: its error file takes the third name.
+    drop_pdf(&inbox, "notes.pdf", &pdf("", &["encrypted"]), None);
+    let third = wait_file(&outbox.join("notes (3).error.txt"));
+    assert!(
+        third.starts_with("notes.pdf could not be converted"),
+        "{third}"
+    );
+    assert!(third.contains("code: pdf_encrypted"), "{third}");
+    assert!(third.contains("Remove the password"), "{third}");
+
+    // And one that succeeds: `notes.md`, its own suffix.
+    drop_pdf(&inbox, "notes.pdf", &pdf("fine", &[]), None);
+    wait_file(&outbox.join("notes.md"));
+
+    // A refused drop with a sidecar: the client reads its receipt, nothing in the outbox.
+    drop_pdf(&inbox, "keyed.pdf", b"not a pdf either", Some("key-2"));
+    wait_until(T, "the keyed drop refused", || {
+        r.root.join("rejected/keyed.pdf.error.json").exists()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        names(&outbox),
+        [
+            "notes (2).error.txt",
+            "notes (3).error.txt",
+            "notes.error.txt",
+            "notes.md"
+        ]
+    );
+}

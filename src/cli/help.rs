@@ -23,6 +23,13 @@ Storage root: --root, else $CONVERTER_STORAGE_ROOT, else $SIR_CONVERT_A_LOT_DATA
 else ./mdspool-data (created on first use). Documentation: docs/ in the source tree.";
 
 pub const RUN: &str = "\
+Liveness without a network port: state/daemon.json (pid, last beat, queue depth, running
+conversions, stuck threads) and the Prometheus text file (metrics.file, default
+state/metrics.prom) are rewritten every metrics.interval. Under systemd (Type=notify, see
+contrib/mdspool.service) it sends READY=1 once recovery is done, STATUS= lines and STOPPING=1, and
+WATCHDOG=1 (when WatchdogSec= is set) only while no thread has been silent for longer than
+metrics.stuck_after.
+
 Exit codes:
   0  stopped after a drain (first SIGTERM/SIGINT)
   1  internal error, or stopped at once (second signal)
@@ -107,7 +114,8 @@ Exit codes:
 
 pub const DOCTOR: &str = "\
 Checks the root: missing folders; a daemon serving it; a lock or --pid-file naming an ended process;
-unreadable manifests; receipts, manifests and outputs clients cannot read, and state/ not private;
+unreadable manifests; receipts, manifests and outputs clients cannot read (or not of output.mode,
+when set), and state/ not private;
 and, only while no daemon runs (a running daemon's are in flight), temp files, staging and trash
 entries left by an interrupted run, jobs left running and receipts that disagree with their
 manifest; a network file system (polling) and free space under 1 GiB. Each finding has a code
@@ -122,3 +130,17 @@ Exit codes:
   2  configuration error
   5  root_locked: --fix found a daemon starting on the root; run it again
   8  an error or warning remains (not fixed), or a storage error while checking";
+
+pub const STATS: &str = "\
+Prints what the daemon's metrics file (metrics.file, default state/metrics.prom) holds, computed
+now by this command: jobs by status, queue depth, age of the oldest queued job, free space on the
+root's file system, whether a daemon serves the root (from state/daemon.json), and the daemon's
+totals (drops ingested, refused by code, jobs succeeded and failed by code, pages, conversion
+times) as of its last save of state/counters.json. Works whether a daemon runs or not; changes
+nothing. Without --json, the Prometheus text format (a cron job can write it where node_exporter
+looks when no daemon runs).
+
+Exit codes:
+  0  printed
+  2  configuration error
+  8  storage error (io_error: the root does not exist or cannot be read)";

@@ -18,6 +18,7 @@ mod jobs;
 mod list_cmd;
 mod retention_cmd;
 mod run_cmd;
+mod stats_cmd;
 mod submit_cmd;
 mod submit_wait;
 mod worker_cmd;
@@ -78,6 +79,9 @@ pub enum Command {
     Cancel(worker_cmd::CancelArgs),
     /// Check the root and say what to do about each problem; --fix repairs what is safe
     Doctor(doctor_cmd::DoctorArgs),
+    /// Print the metrics (jobs by status, queue, totals by code, conversion times, disk) in the
+    /// Prometheus text format, daemon or not
+    Stats(stats_cmd::StatsArgs),
     /// Internal: one conversion inside the daemon's isolated child process
     #[command(name = "__convert-child", hide = true)]
     ConvertChild(worker_cmd::ChildCliArgs),
@@ -90,11 +94,13 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn open_store(&self) -> Result<crate::store::Store> {
-        crate::store::Store::open(
+        let share = self.loaded.config.output.share()?;
+        Ok(crate::store::Store::open(
             self.loaded.layout(),
             std::sync::Arc::new(crate::clock::SystemClock),
             self.loaded.config.retention.clone(),
-        )
+        )?
+        .with_share(share))
     }
 }
 
@@ -156,6 +162,7 @@ where
             Command::Retry(a) => worker_cmd::retry(&ctx, a),
             Command::Cancel(a) => worker_cmd::cancel(&ctx, a),
             Command::Doctor(a) => doctor_cmd::run(&ctx, a),
+            Command::Stats(a) => stats_cmd::run(&ctx, a),
             Command::ConvertChild(a) => worker_cmd::convert_child(&ctx, a),
         }
     });
@@ -184,6 +191,7 @@ impl Command {
             Command::Retry(a) => a.json,
             Command::Cancel(a) => a.json,
             Command::Doctor(a) => a.json,
+            Command::Stats(a) => a.json,
             _ => false,
         }
     }

@@ -22,6 +22,7 @@ use crate::code::Code;
 use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
 use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
+use crate::store::admit::StagingHold;
 use crate::store::admit::fingerprint;
 use crate::store::{Admission, Manifest, StagedDrop, Store};
 
@@ -132,7 +133,7 @@ fn submit_one(
     match checked {
         Ok(_) => {}
         Err(e) if matches!(e.code(), Code::NotAPdf | Code::EmptyFile) => {
-            let drop = stage(store, &mut src, a, pdf, &name, key)?;
+            let (drop, _hold) = stage(store, &mut src, a, pdf, &name, key)?;
             return Err(refuse_staged(store, drop, e));
         }
         Err(e @ Error::Drop { .. }) => {
@@ -142,7 +143,7 @@ fn submit_one(
         }
         Err(e) => return Err(e),
     }
-    let drop = stage(store, &mut src, a, pdf, &name, key)?;
+    let (drop, _hold) = stage(store, &mut src, a, pdf, &name, key)?;
     let admitted = store.admit(&drop)?;
     store.nudge();
     match admitted {
@@ -159,7 +160,9 @@ fn submit_one(
 }
 
 /// Copies `src` into a new staging entry as `name`, its key first in a sidecar, as a drop would be
-/// claimed. Nothing is left behind when it fails.
+/// claimed. Nothing is left behind when it fails. The entry is held until the hold is dropped, so
+/// that a daemon starting meanwhile leaves it to this command (its recovery would otherwise refuse
+/// or remove a half-built entry).
 fn stage(
     store: &Store,
     src: &mut File,
@@ -167,10 +170,9 @@ fn stage(
     pdf: &std::path::Path,
     name: &str,
     key: Option<IdemKey>,
-) -> Result<StagedDrop> {
-    let id = JobId::new();
+) -> Result<(StagedDrop, StagingHold)> {
+    let (id, hold) = store.new_held_staging()?;
     let entry = store.layout().staging_entry(id);
-    durable::create_dir_all_durable(&entry)?;
     let staged = entry.join(name);
     // The key travels in a sidecar, as with an inbox drop, so that recovery admits an interrupted
     // submission under the same key.
@@ -189,19 +191,21 @@ fn stage(
         .at(pdf)
         .and_then(|_| File::create_new(&partial).at(&partial))
         .and_then(|mut dst| std::io::copy(src, &mut dst).at(&partial))
+        .inspect(|_| crate::failpoint::hit("submit.before_rename"))
         .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
     if let Err(e) = copied {
         let _ = store.remove_staging(id);
         return Err(e);
     }
-    Ok(StagedDrop {
+    let drop = StagedDrop {
         id,
         pdf: staged,
         name: name.to_string(),
         key,
         pinned: a.pin,
         client: None,
-    })
+    };
+    Ok((drop, hold))
 }
 
 /// Moves a staged copy refused with `e` to `rejected/` (under its content key when it has none,

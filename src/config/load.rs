@@ -243,7 +243,7 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 10] = [
+    let checks: [(bool, &str, &str); 12] = [
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",
@@ -283,6 +283,16 @@ fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)>
             matches!(c.watch.poll, Some(d) if d.0.is_zero()),
             "watch.poll",
             "watch.poll must be positive",
+        ),
+        (
+            c.metrics.interval.0 < std::time::Duration::from_millis(100),
+            "metrics.interval",
+            "metrics.interval must be at least 100ms",
+        ),
+        (
+            c.metrics.stuck_after.0 < std::time::Duration::from_secs(2),
+            "metrics.stuck_after",
+            "metrics.stuck_after must be at least 2s",
         ),
         (
             matches!(&c.convert.command, Some(cmd) if cmd.is_empty()),

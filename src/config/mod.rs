@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use load::{Loaded, Origin, Sources, load};
-pub use units::{Bytes, Dur};
+pub use units::{Bytes, Dur, FileMode};
 
 /// Environment variable naming the storage root.
 pub const ROOT_ENV: &str = "CONVERTER_STORAGE_ROOT";
@@ -31,6 +31,8 @@ pub const SECTIONS: &[&str] = &[
     "retention",
     "shutdown",
     "log",
+    "metrics",
+    "output",
 ];
 
 fn secs(n: u64) -> Dur {
@@ -215,6 +217,69 @@ impl Default for ShutdownConfig {
     }
 }
 
+/// Liveness and metrics without a network port (docs/operations.md, "Metrics and liveness").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// How often the daemon rewrites `state/daemon.json` and the metrics file.
+    pub interval: Dur,
+    /// The Prometheus text file (for node_exporter's textfile collector), relative to the root
+    /// unless absolute [default: state/metrics.prom].
+    pub file: Option<PathBuf>,
+    /// A daemon thread silent for longer than this is stuck: the systemd watchdog is no longer
+    /// pinged (systemd then restarts the daemon) and `state/daemon.json` names it.
+    pub stuck_after: Dur,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            interval: secs(5),
+            file: None,
+            stuck_after: secs(60),
+        }
+    }
+}
+
+impl MetricsConfig {
+    /// Where the metrics file goes for root `root`.
+    pub fn path(&self, root: &std::path::Path) -> PathBuf {
+        match &self.file {
+            Some(f) => root.join(f),
+            None => crate::layout::Layout::new(root).metrics_file(),
+        }
+    }
+}
+
+/// Modes and group of the files clients read: `jobs/<id>/manifest.json`, `artifacts/output.md`,
+/// receipts, `outbox/` and the notes in `rejected/` (docs/operations.md, "Permissions").
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Permission bits of those files, e.g. `"0640"` [default: what the umask gives]. Their folders
+    /// get the same bits plus search (x) where read is given.
+    pub mode: Option<FileMode>,
+    /// Group (name or number) given to those files and their folders [default: the daemon's].
+    pub group: Option<String>,
+}
+
+impl OutputConfig {
+    /// The mode and group to give, with the group looked up (`config_invalid` when there is no
+    /// such group).
+    pub fn share(&self) -> crate::error::Result<crate::durable::Share> {
+        let gid = match &self.group {
+            None => None,
+            Some(g) => Some(crate::durable::group_id(g).ok_or_else(|| {
+                crate::error::Error::config("output.group", format!("no such group: {g:?}"))
+            })?),
+        };
+        Ok(crate::durable::Share {
+            mode: self.mode.map(|m| m.0),
+            gid,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -251,6 +316,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     pub shutdown: ShutdownConfig,
     pub log: LogConfig,
+    pub metrics: MetricsConfig,
+    pub output: OutputConfig,
 }
 
 #[cfg(test)]

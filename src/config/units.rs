@@ -14,6 +14,11 @@ pub struct Dur(pub Duration);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Bytes(pub u64);
 
+/// Permission bits of a file, written as an octal string (`"0640"`, `"640"`) or a TOML octal
+/// integer (`0o640`); only the nine `rwx` bits are allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileMode(pub u32);
+
 fn split_number(s: &str) -> Option<(f64, &str)> {
     let s = s.trim();
     let end = s
@@ -159,6 +164,45 @@ impl Serialize for Bytes {
     }
 }
 
+impl fmt::Display for FileMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04o}", self.0)
+    }
+}
+
+/// Parses `"0640"`, `"640"`, `"0o640"` (octal).
+pub fn parse_mode(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let digits = t.strip_prefix("0o").unwrap_or(t);
+    match u32::from_str_radix(digits, 8) {
+        Ok(m) if m <= 0o777 && !digits.is_empty() => Ok(m),
+        _ => Err(format!(
+            "invalid file mode {s:?} (examples: \"0644\", \"0640\": octal, permission bits only)"
+        )),
+    }
+}
+
+impl<'de> Deserialize<'de> for FileMode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<FileMode, D::Error> {
+        match NumOrStr::deserialize(d)? {
+            NumOrStr::Int(n) if n <= 0o777 => Ok(FileMode(n as u32)),
+            NumOrStr::Int(n) => Err(serde::de::Error::custom(format!(
+                "invalid file mode {n} (write it as an octal string, \"0640\", or 0o640)"
+            ))),
+            NumOrStr::Float(x) => Err(serde::de::Error::custom(format!("invalid file mode {x}"))),
+            NumOrStr::Str(s) => parse_mode(&s)
+                .map(FileMode)
+                .map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+impl Serialize for FileMode {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +233,16 @@ mod tests {
         assert_eq!(parse_bytes("4096").unwrap(), 4096);
         assert!(parse_bytes("12 apples").is_err());
         assert_eq!(Bytes(512 << 20).to_string(), "512MiB");
+    }
+
+    #[test]
+    fn modes() {
+        assert_eq!(parse_mode("0640").unwrap(), 0o640);
+        assert_eq!(parse_mode("644").unwrap(), 0o644);
+        assert_eq!(parse_mode("0o600").unwrap(), 0o600);
+        for bad in ["", "0999", "4755", "rw-r--r--"] {
+            assert!(parse_mode(bad).is_err(), "{bad}");
+        }
+        assert_eq!(FileMode(0o640).to_string(), "0640");
     }
 }

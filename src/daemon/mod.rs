@@ -1,6 +1,12 @@
 //! The daemon's supervisor: takes the host lock, runs recovery, starts the named threads
-//! (`dispatcher`, `worker-1..N`, `watcher`, `sweeper`, `rescanner`, `signals`) and reacts to their
-//! [`Event`]s until it stops. Every thread is joined before [`run`] returns.
+//! (`dispatcher`, `worker-1..N`, `watcher`, `sweeper`, `rescanner`, `metrics`, `signals`) and
+//! reacts to their [`Event`]s until it stops. Every thread is joined before [`run`] returns.
+//!
+//! Liveness (docs/operations.md): every thread but `signals` beats a [`Health`] registry; every
+//! `metrics.interval` the supervisor rewrites `state/daemon.json` ([`live`]), and when systemd
+//! asked for a watchdog it sends `WATCHDOG=1` only while no thread has been silent for longer than
+//! `metrics.stuck_after` ([`notify`]). `READY=1` goes out once recovery is done and every thread
+//! runs, `STOPPING=1` when a stop begins, `STATUS=` lines as things change.
 //!
 //! Stopping (docs/design.md, "Shutdown"): the first SIGTERM/SIGINT stops the watcher and the
 //! rescanner and tells the queue to hand out nothing more, lets the running attempts finish for up to
@@ -9,8 +15,13 @@
 //! A failed store (or a thread that fails) stops everything the same way, with an error. SIGHUP
 //! reloads the retry and conversion settings (`[workers]` but `count`, `[convert]`).
 
+pub mod live;
+pub mod notify;
 pub mod recovery;
+mod reload;
 pub mod scanner;
+mod threads;
+mod watch;
 
 use std::path::Path;
 use std::sync::{Arc, RwLock};
@@ -25,11 +36,15 @@ use signal_hook::iterator::backend::Handle as SignalsHandle;
 use crate::clock::SystemClock;
 use crate::config::Loaded;
 use crate::error::{Error, Result};
+use crate::health::Health;
+use crate::metrics::Metrics;
 use crate::queue::QueueHandle;
 use crate::store::Store;
 use crate::store::lock::HostLock;
 use crate::worker::supervise::ChildSpec;
 use crate::worker::{Control, Mode, Settings, SharedSettings, WorkerCtx};
+use live::Live;
+use notify::Notifier;
 
 /// What the supervisor reacts to.
 #[derive(Debug)]
@@ -40,29 +55,6 @@ pub enum Event {
     Reload,
     /// A thread ended (with its error, if any).
     ThreadExited { name: String, error: Option<String> },
-}
-
-fn spawn(
-    name: &str,
-    events: &Sender<Event>,
-    f: impl FnOnce() -> Result<()> + Send + 'static,
-) -> Result<JoinHandle<()>> {
-    let events = events.clone();
-    let tname = name.to_string();
-    std::thread::Builder::new()
-        .name(name.to_string())
-        .spawn(move || {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-            let error = match r {
-                Ok(r) => r.err().map(|e| e.to_string()),
-                Err(_) => Some("panicked".into()),
-            };
-            if let Some(e) = &error {
-                tracing::error!(thread = %tname, error = %e, "thread failed");
-            }
-            let _ = events.send(Event::ThreadExited { name: tname, error });
-        })
-        .map_err(|e| Error::internal(format!("cannot start thread {name}: {e}")))
 }
 
 /// Where the supervisor is in its life.
@@ -96,10 +88,13 @@ struct Daemon {
     events: Receiver<Event>,
     /// Dropped to stop the watcher and the rescanner.
     intake_stop: Option<Sender<()>>,
-    /// Dropped to stop the sweeper (last).
+    /// Dropped to stop the sweeper and the metrics thread (last).
     sweep_stop: Sender<()>,
     signals: SignalsHandle,
     signal_thread: JoinHandle<()>,
+    health: Arc<Health>,
+    live: Arc<Live>,
+    notifier: Notifier,
 }
 
 /// How serving ended.
@@ -118,13 +113,19 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     crate::durable::create_dir_all_durable(&layout.locks_dir())?;
     // Private before anything shows the daemon as running (the lock), not only once the store opens.
     crate::durable::make_private(&layout.state_dir())?;
+    let share = cfg.output.share()?;
     let lock = HostLock::acquire(&layout)?;
     let clock = Arc::new(SystemClock);
-    let store = Arc::new(Store::open(
-        layout.clone(),
-        clock.clone(),
-        cfg.retention.clone(),
-    )?);
+    let store =
+        Store::open(layout.clone(), clock.clone(), cfg.retention.clone())?.with_share(share);
+    // A group the daemon's user cannot give (not a member) is found now, not at the first job.
+    store.share_dirs().map_err(|e| {
+        Error::config(
+            "output",
+            format!("cannot give the client folders output.mode/output.group: {e} (the daemon's user must own them and belong to the group)"),
+        )
+    })?;
+    let store = Arc::new(store);
     if let Some(p) = pid_file {
         crate::durable::write_atomic(p, format!("{}\n", std::process::id()).as_bytes())?;
     }
@@ -132,7 +133,23 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     // killing the process half-way (which would be safe, but wasteful).
     let mut signals = Signals::new([SIGTERM, SIGINT, SIGHUP])
         .map_err(|e| Error::internal(format!("cannot install signal handlers: {e}")))?;
+    let notifier = Notifier::from_env();
+    notifier.status("recovering the store");
     let rec = recovery::recover(&store, cfg)?;
+    let metrics_file = cfg.metrics.path(layout.root());
+    if let Some(dir) = metrics_file.parent() {
+        crate::durable::create_dir_all_durable(dir)?;
+    }
+    crate::durable::remove_temp_files_of(&metrics_file)?;
+    let metrics = Arc::new(Metrics::load(&layout.counters_file()));
+    let live = Arc::new(Live::new(
+        layout.root().to_path_buf(),
+        cfg.workers.count,
+        metrics_file,
+        metrics.clone(),
+        rec.queued.len(),
+    ));
+    let health = Arc::new(Health::default());
     let (queue, dispatcher, jobs) = crate::queue::channel(cfg.workers.count, clock);
     for (id, at) in &rec.queued {
         queue.schedule(*id, *at);
@@ -144,6 +161,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         temp_files = rec.temp_files,
         ingests_finished = rec.ingests_finished,
         ingests_pending = rec.ingests_pending,
+        ingests_held = rec.ingests_held,
         requeued = rec.requeued,
         receipts_repaired = rec.receipts_repaired,
         queued = rec.queued.len(),
@@ -175,8 +193,8 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let mut threads: Vec<(String, JoinHandle<()>)> = Vec::new();
     threads.push((
         "dispatcher".into(),
-        spawn("dispatcher", &ev_tx, move || {
-            dispatcher.run();
+        threads::spawn("dispatcher", &ev_tx, &health, move |beat| {
+            dispatcher.run_beating(beat);
             Ok(())
         })?,
     ));
@@ -195,6 +213,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         queue: queue.clone(),
         jobs,
         child,
+        metrics: metrics.clone(),
     });
     let mut workers = 0;
     for i in 1..=cfg.workers.count {
@@ -202,40 +221,30 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         let c = ctx.clone();
         threads.push((
             name.clone(),
-            spawn(&name, &ev_tx, move || crate::worker::run_worker(&c))?,
+            threads::spawn(&name, &ev_tx, &health, move |beat| {
+                crate::worker::run_worker(&c, beat)
+            })?,
         ));
         workers += 1;
     }
     drop(ctx);
 
-    // The watcher and the rescanner stop first (no new work); the sweeper last.
+    // The watcher and the rescanner stop first (no new work); the sweeper and metrics last.
     let (intake_stop, intake_stop_rx) = crossbeam_channel::unbounded::<()>();
     let (sweep_stop, sweep_stop_rx) = crossbeam_channel::unbounded::<()>();
-    let submit_queue = queue.clone();
-    let w = crate::inbox::WatcherCtx {
-        store: store.clone(),
-        cfg: cfg.watch.clone(),
-        submit: Box::new(move |id| submit_queue.schedule(id, None)),
-        stop: intake_stop_rx.clone(),
+    let stops = threads::Stops {
+        intake: intake_stop_rx,
+        last: sweep_stop_rx,
     };
-    threads.push((
-        "watcher".into(),
-        spawn("watcher", &ev_tx, move || crate::inbox::run_watcher(w))?,
-    ));
-    let scan = scanner::Scanner::new(store.clone(), queue.clone());
-    let every = cfg.workers.rescan.0;
-    threads.push((
-        "rescanner".into(),
-        spawn("rescanner", &ev_tx, move || scan.run(every, intake_stop_rx))?,
-    ));
-    let s = crate::sweeper::SweeperCtx {
-        store: store.clone(),
-        cfg: cfg.retention.clone(),
-        stop: sweep_stop_rx,
-    };
-    threads.push((
-        "sweeper".into(),
-        spawn("sweeper", &ev_tx, move || crate::sweeper::run_sweeper(s))?,
+    let started =
+        threads::start_around_workers(cfg, &store, &queue, &live, &ev_tx, &health, stops)?;
+    threads.extend(started);
+    live.set_state("serving");
+    live.write_logged(&store);
+    notifier.send(&format!(
+        "READY=1\nMAINPID={}\nSTATUS={}",
+        std::process::id(),
+        live.status_line()
     ));
     Ok(Daemon {
         lock,
@@ -251,6 +260,9 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         sweep_stop,
         signals: sig_handle,
         signal_thread: sig_thread,
+        health,
+        live,
+        notifier,
     })
 }
 
@@ -259,8 +271,18 @@ impl Daemon {
     /// workers are told how to treat what runs.
     fn stop_intake(&mut self, mode: Mode) {
         self.control.escalate(mode);
-        self.intake_stop.take();
+        if self.intake_stop.take().is_some() {
+            self.live.set_state("stopping");
+            self.notifier
+                .send(&format!("STOPPING=1\nSTATUS={}", self.live.status_line()));
+            self.beat_file();
+        }
         self.queue.shutdown();
+    }
+
+    /// Rewrites `state/daemon.json`; a failure is logged (once until it works again).
+    fn beat_file(&self) {
+        self.live.write_logged(&self.store);
     }
 }
 
@@ -286,11 +308,13 @@ fn serve(loaded: &Loaded, d: &mut Daemon) -> Ending {
     let mut deadline: Option<Instant> = None;
     let mut failed: Option<String> = None;
     let mut hard = false;
+    let mut watch = watch::Watch::new(loaded, d);
     while !(phase == Phase::Stopping && d.workers == 0) {
+        watch.run(d);
         let tick = deadline
             .map(|t| t.saturating_duration_since(Instant::now()))
             .unwrap_or(Duration::from_secs(1))
-            .min(Duration::from_secs(1));
+            .min(watch.tick());
         match d.events.recv_timeout(tick) {
             Ok(Event::Signal { signal, n }) if n == 1 && phase == Phase::Serving => {
                 let grace = cfg.shutdown.grace.0;
@@ -313,7 +337,7 @@ fn serve(loaded: &Loaded, d: &mut Daemon) -> Ending {
                 phase = Phase::Stopping;
                 hard = true;
             }
-            Ok(Event::Reload) => reload(loaded, &d.settings),
+            Ok(Event::Reload) => reload::reload(loaded, &d.settings),
             Ok(Event::ThreadExited { name, error }) => {
                 if name.starts_with("worker-") {
                     d.workers -= 1;
@@ -350,7 +374,8 @@ fn serve(loaded: &Loaded, d: &mut Daemon) -> Ending {
     Ending { failed, hard }
 }
 
-/// Stops the sweeper, joins every thread, releases the lock, and says how the daemon ended.
+/// Stops the sweeper and the metrics thread, joins every thread, releases the lock, and says how
+/// the daemon ended.
 fn shutdown(d: Daemon, ending: Ending) -> Result<()> {
     drop(d.sweep_stop);
     for (name, t) in d.threads {
@@ -360,6 +385,9 @@ fn shutdown(d: Daemon, ending: Ending) -> Result<()> {
     }
     d.signals.close();
     let _ = d.signal_thread.join();
+    d.live.set_state("stopped");
+    d.live.write_logged(&d.store);
+    d.notifier.status("stopped");
     drop(d.lock);
     d.store.check()?;
     if let Some(reason) = ending.failed {
@@ -372,29 +400,4 @@ fn shutdown(d: Daemon, ending: Ending) -> Result<()> {
     }
     tracing::info!("mdspool daemon stopped");
     Ok(())
-}
-
-/// SIGHUP: re-reads the configuration file and the environment; applies `[workers]` (but `count`)
-/// and `[convert]` to the next attempts. Other sections need a restart; a bad file changes nothing.
-fn reload(loaded: &Loaded, settings: &SharedSettings) {
-    let sources = crate::config::Sources {
-        root: Some(loaded.config.root.clone()),
-        config_file: loaded.file.clone(),
-        env: std::env::vars().collect(),
-        flags: Vec::new(),
-    };
-    match crate::config::load(&sources) {
-        Ok(new) => {
-            let mut s = settings.write().unwrap_or_else(|e| e.into_inner());
-            let mut workers = new.config.workers;
-            workers.count = s.workers.count;
-            *s = Arc::new(Settings {
-                workers,
-                convert: new.config.convert,
-                outbox: new.config.watch.outbox,
-            });
-            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], watch.outbox; other settings need a restart)");
-        }
-        Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
-    }
 }

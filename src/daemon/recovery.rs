@@ -1,6 +1,7 @@
 //! Restart recovery, run before any worker starts (see docs/design.md, "Recovery guarantees"):
 //! temp files from interrupted writes are removed, ingests interrupted after their job folder was
-//! built are finished (the others are handed to `inbox::recover_staged`), jobs left `running` by a
+//! built are finished (the others are handed to `inbox::recover_staged`; an entry a `mdspool
+//! submit` still holds is left to it), jobs left `running` by a
 //! daemon that died go back to `queued` (their attempt count is kept), and every queued job is
 //! returned in creation order, for the queue.
 
@@ -20,6 +21,8 @@ pub struct Recovered {
     pub ingests_pending: usize,
     pub requeued: usize,
     pub receipts_repaired: usize,
+    /// Staging entries another process was still filling (`mdspool submit`), left to it.
+    pub ingests_held: usize,
     /// Every queued job, oldest first, with its `next_attempt_at`.
     pub queued: Vec<(JobId, Option<DateTime<Utc>>)>,
 }
@@ -30,6 +33,12 @@ pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
         ..Default::default()
     };
     for id in store.staged_ids()? {
+        // Held: a `mdspool submit` is copying into it and admits it itself.
+        let Some(_hold) = store.try_hold_staging(id)? else {
+            tracing::info!(staging = %id, "staging entry in use by another process (mdspool submit); left to it");
+            r.ingests_held += 1;
+            continue;
+        };
         match store.resume_staged(id)? {
             Some(_) => r.ingests_finished += 1,
             None => {

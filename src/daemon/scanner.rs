@@ -13,6 +13,7 @@ use std::time::Duration;
 use crossbeam_channel::Receiver;
 
 use crate::error::{Error, Result};
+use crate::health::Beat;
 use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::{JobStatus, Store};
@@ -47,6 +48,7 @@ impl Scanner {
         let mut seen = HashMap::new();
         let mut n = 0;
         for id in self.store.job_ids()? {
+            crate::health::tick();
             let path = self.store.layout().manifest(id);
             let Ok(meta) = std::fs::symlink_metadata(&path) else {
                 continue; // being created or swept
@@ -72,16 +74,16 @@ impl Scanner {
         Ok(n)
     }
 
-    /// Body of the `rescanner` thread: scans every `every` until `stop` fires.
-    pub fn run(mut self, every: Duration, stop: Receiver<()>) -> Result<()> {
+    /// Body of the `rescanner` thread: scans every `every` until `stop` fires, beating `beat` at
+    /// least once a second.
+    pub fn run(mut self, every: Duration, stop: Receiver<()>, beat: &Beat) -> Result<()> {
         let wake = self.store.layout().wake_file();
         let wake_stamp = || std::fs::metadata(&wake).ok().map(|m| stamp(&m));
         let mut last_wake = wake_stamp();
         let mut ticks = 0u32;
         loop {
-            match stop.recv_timeout(every) {
-                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {}
-                _ => return Ok(()),
+            if !crate::health::wait(&stop, every, beat) {
+                return Ok(());
             }
             ticks += 1;
             let now = wake_stamp();

@@ -22,6 +22,7 @@ pub const STALE_LOCK: &str = "stale_lock";
 pub const STALE_PID_FILE: &str = "stale_pid_file";
 pub const TEMP_FILE: &str = "temp_file";
 pub const STAGING_LEFTOVER: &str = "staging_leftover";
+pub const STAGING_IN_USE: &str = "staging_in_use";
 pub const TRASH_LEFTOVER: &str = "trash_leftover";
 pub const MANIFEST_UNREADABLE: &str = "manifest_unreadable";
 pub const JOB_ORPHANED_RUNNING: &str = "job_orphaned_running";
@@ -66,7 +67,7 @@ pub fn all(loaded: &Loaded, opts: &Options) -> Result<Vec<Finding>> {
         debris(&store, &mut out)?;
     }
     jobs(&store, running, &mut out)?;
-    modes(&layout, &mut out)?;
+    modes(&layout, &loaded.config.output.share()?, &mut out)?;
     file_system(loaded, &mut out);
     sandbox(loaded, &mut out);
     Ok(out)
@@ -188,15 +189,31 @@ fn debris(store: &Store, out: &mut Vec<Finding>) -> Result<()> {
         ),
     ] {
         for name in durable::list_names(&dir)? {
-            out.push(Finding::new(
-                code,
-                Severity::Warning,
-                &dir.join(name),
-                what.into(),
-            ));
+            let path = dir.join(name);
+            if code == STAGING_LEFTOVER && held(&path) {
+                let msg = "a `mdspool submit` is filling it (it holds the entry); nothing to do";
+                out.push(Finding::new(
+                    STAGING_IN_USE,
+                    Severity::Info,
+                    &path,
+                    msg.into(),
+                ));
+                continue;
+            }
+            out.push(Finding::new(code, Severity::Warning, &path, what.into()));
         }
     }
     Ok(())
+}
+
+/// Does a live process (`mdspool submit`) hold staging entry `entry`? Looked at without creating
+/// anything: an entry without a hold file is held by nobody.
+fn held(entry: &Path) -> bool {
+    let path = entry.join(crate::store::admit::HOLD);
+    let Ok(f) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
+        return false;
+    };
+    matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock))
 }
 
 /// Manifests that cannot be read, jobs left `running` by a dead daemon, receipts that disagree.
@@ -258,8 +275,9 @@ fn jobs(store: &Store, running: bool, out: &mut Vec<Finding>) -> Result<()> {
     Ok(())
 }
 
-/// Receipts, manifests and outputs readable by clients on a share; `state/` private.
-fn modes(l: &Layout, out: &mut Vec<Finding>) -> Result<()> {
+/// Receipts, manifests and outputs readable by clients on a share (with the mode `output.mode`
+/// says, when it says one); `state/` private.
+fn modes(l: &Layout, want: &durable::Share, out: &mut Vec<Finding>) -> Result<()> {
     let mut shared = Vec::new();
     for scope in durable::list_names(&l.receipts_dir())? {
         let dir = l.receipts_dir().join(scope);
@@ -276,16 +294,22 @@ fn modes(l: &Layout, out: &mut Vec<Finding>) -> Result<()> {
         }
     }
     for p in shared {
-        if let Ok(meta) = fs::symlink_metadata(&p)
-            && meta.is_file()
-            && meta.permissions().mode() & 0o044 == 0
-        {
-            let msg = format!(
-                "mode {:04o}: clients reading the share cannot read it; `--fix` adds read for group and others",
-                meta.permissions().mode() & 0o7777
-            );
-            out.push(Finding::new(NOT_SHARED, Severity::Warning, &p, msg));
-        }
+        let Ok(meta) = fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o7777;
+        let msg = match want.mode {
+            _ if !meta.is_file() => continue,
+            Some(m) if mode != (m | 0o600) => format!(
+                "mode {mode:04o}, not the {:04o} of output.mode; `--fix` sets it",
+                m | 0o600
+            ),
+            None if mode & 0o044 == 0 => format!(
+                "mode {mode:04o}: clients reading the share cannot read it; `--fix` adds read for group and others"
+            ),
+            _ => continue,
+        };
+        out.push(Finding::new(NOT_SHARED, Severity::Warning, &p, msg));
     }
     let state = l.state_dir();
     if let Ok(meta) = fs::metadata(&state)
@@ -305,8 +329,12 @@ fn modes(l: &Layout, out: &mut Vec<Finding>) -> Result<()> {
     Ok(())
 }
 
-/// Adds read for group and others to `p` (a receipt, manifest or output).
-pub fn share(p: &Path) -> Result<()> {
+/// Gives `p` (a receipt, manifest or output) the mode and group of `output.mode`/`output.group`,
+/// or, when no mode is set, adds read for group and others.
+pub fn share(p: &Path, want: &durable::Share) -> Result<()> {
+    if want.mode.is_some() {
+        return want.apply_path(p);
+    }
     let mode = fs::symlink_metadata(p).at(p)?.permissions().mode();
     fs::set_permissions(p, fs::Permissions::from_mode((mode | 0o044) & 0o7777)).at(p)
 }
@@ -337,13 +365,5 @@ fn file_system(loaded: &Loaded, out: &mut Vec<Finding>) {
 }
 
 fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `c` is a valid C string and `st` a properly sized out-parameter.
-    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
-        return None;
-    }
-    #[allow(clippy::unnecessary_cast)]
-    Some(st.f_bavail as u64 * st.f_frsize as u64)
+    crate::inbox::fstype::space(path).map(|(free, _)| free)
 }

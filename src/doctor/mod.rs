@@ -96,7 +96,8 @@ fn repair(loaded: &Loaded, found: &[Finding]) -> Result<()> {
             layout.clone(),
             Arc::new(SystemClock),
             loaded.config.retention.clone(),
-        )?;
+        )?
+        .with_share(loaded.config.output.share()?);
         crate::daemon::recovery::recover(&store, &loaded.config)?;
     } else {
         for dir in layout.dirs() {
@@ -104,8 +105,9 @@ fn repair(loaded: &Loaded, found: &[Finding]) -> Result<()> {
         }
         crate::durable::make_private(&layout.state_dir())?;
     }
+    let want = loaded.config.output.share()?;
     for f in found.iter().filter(|f| f.code == checks::NOT_SHARED) {
-        checks::share(std::path::Path::new(&f.path))?;
+        checks::share(std::path::Path::new(&f.path), &want)?;
     }
     Ok(())
 }

@@ -34,11 +34,27 @@ pub fn network_fs(path: &Path) -> Option<&'static str> {
     NETWORK.iter().find(|(m, _)| *m == magic).map(|(_, n)| *n)
 }
 
+/// (free bytes for an unprivileged user, total bytes) of the file system `path` is on.
+pub fn space(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).ok()?;
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `c` is a valid C string and `st` a properly sized out-parameter.
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } != 0 {
+        return None;
+    }
+    #[allow(clippy::unnecessary_cast)]
+    let (avail, blocks, frsize) = (st.f_bavail as u64, st.f_blocks as u64, st.f_frsize as u64);
+    Some((avail * frsize, blocks * frsize))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn a_local_temp_dir_is_not_network() {
         let d = tempfile::tempdir().unwrap();
         assert_eq!(super::network_fs(d.path()), None);
+        let (free, size) = super::space(d.path()).unwrap();
+        assert!(size > 0 && free <= size);
     }
 }

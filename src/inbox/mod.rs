@@ -35,6 +35,10 @@ pub struct WatcherCtx {
     pub submit: Box<dyn Fn(JobId) + Send>,
     /// A message or a disconnect asks the watcher to return.
     pub stop: Receiver<()>,
+    /// Counts the drops taken and refused.
+    pub metrics: Arc<crate::metrics::Metrics>,
+    /// Beaten on every turn of the loop (at least once a second).
+    pub beat: crate::health::Beat,
 }
 
 /// Runs the watcher until `ctx.stop` fires. Returns an error when the store has failed (no drop

@@ -119,14 +119,15 @@ pub fn process_staged(
         pinned: false,
         client: None,
     };
-    if sc_path.symlink_metadata().is_ok() {
+    let has_sidecar = sc_path.symlink_metadata().is_ok();
+    if has_sidecar {
         match read_sidecar(&sc_path) {
             Ok(s) => {
                 d.key = s.key;
                 d.pinned = s.pin;
                 d.client = s.client;
             }
-            Err(e) if is_refusal(&e) => return reject(store, &d, e, origin),
+            Err(e) if is_refusal(&e) => return reject(store, &d, e, origin, false),
             Err(e) => return Err(e),
         }
     }
@@ -140,7 +141,8 @@ pub fn process_staged(
                 let (fp, _) = fingerprint(&d.pdf)?;
                 d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
             }
-            return reject(store, &d, e, origin);
+            // A person who dropped it without a sidecar reads why in `outbox/NAME.error.txt`.
+            return reject(store, &d, e, origin, cfg.outbox && !has_sidecar);
         }
         Err(e) => return Err(e),
     }
@@ -198,7 +200,7 @@ fn reject_orphan(
                 "a sidecar whose drop never arrived",
             )
         });
-    reject(store, &d, err, origin)
+    reject(store, &d, err, origin, false)
 }
 
 /// The path of the sidecar of drop `name` in `entry`. One still in `origin` (a crash between the
@@ -220,7 +222,16 @@ fn claim_sidecar(entry: &Path, name: &str, origin: Option<&Path>) -> Result<std:
 
 /// Refuses the drop in staging with `e`, whose message names the file as the client dropped it
 /// (`inbox/NAME.pdf`, from `origin`, else the inbox), not the staging path it was checked under.
-fn reject(store: &Store, d: &StagedDrop, e: Error, origin: Option<&Path>) -> Result<TakeOutcome> {
+/// With `outbox`, `outbox/NAME.error.txt` says why first (a crash after it repeats the refusal,
+/// which finds the same text and writes nothing twice); a failed delivery does not stop the
+/// refusal.
+fn reject(
+    store: &Store,
+    d: &StagedDrop,
+    e: Error,
+    origin: Option<&Path>,
+    outbox: bool,
+) -> Result<TakeOutcome> {
     let l = store.layout();
     let e = match e {
         Error::Drop {
@@ -238,6 +249,16 @@ fn reject(store: &Store, d: &StagedDrop, e: Error, origin: Option<&Path>) -> Res
         }
         e => e,
     };
+    if outbox {
+        let kept = l.relative(&store.rejected_name(&d.name, &d.id.to_string()));
+        let name = d.name.as_str();
+        match crate::store::outbox::deliver_refusal(store, name, e.code(), &e.to_string(), &kept) {
+            Ok(p) => tracing::info!(drop = %d.name, outbox = %l.relative(&p), "refusal delivered"),
+            Err(err) => {
+                tracing::warn!(drop = %d.name, error = %err, "cannot deliver to the outbox")
+            }
+        }
+    }
     store.reject_staged(d, &e, d.key.as_ref())?;
     Ok(TakeOutcome::Rejected(e.code()))
 }

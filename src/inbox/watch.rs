@@ -49,6 +49,7 @@ struct Loop {
     /// Staging entries whose take failed after the claim.
     stuck: Retries<JobId>,
     stuck_in_flight: HashSet<JobId>,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Loop {
@@ -79,6 +80,7 @@ impl Loop {
             }
         };
         for name in entries {
+            crate::health::tick();
             self.consider(dir, &name);
         }
     }
@@ -183,6 +185,7 @@ impl Loop {
                 }
                 match outcome {
                     TakeOutcome::Created(id) => {
+                        self.metrics.ingested();
                         tracing::info!(drop = %what, job = %id, "drop taken");
                         self.look_again(d.path.as_deref());
                         return Some(id);
@@ -191,9 +194,11 @@ impl Loop {
                         tracing::info!(drop = %what, job = %id, "drop replays an existing job")
                     }
                     TakeOutcome::Conflict(id) => {
+                        self.metrics.rejected(Code::IdempotencyConflict);
                         tracing::warn!(drop = %what, job = %id, code = %Code::IdempotencyConflict, "drop refused")
                     }
                     TakeOutcome::Rejected(code) => {
+                        self.metrics.rejected(code);
                         tracing::warn!(drop = %what, code = %code, "drop refused")
                     }
                     TakeOutcome::Gone => {
@@ -259,10 +264,13 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         retry: Retries::default(),
         stuck: Retries::default(),
         stuck_in_flight: HashSet::new(),
+        metrics: ctx.metrics.clone(),
     };
     let rescan_every = ctx.cfg.rescan.0;
     let mut next_rescan = Instant::now();
     let result = loop {
+        ctx.beat.beat();
+        crate::failpoint::hit("watcher.loop");
         if let Err(e) = lp.store.check() {
             break Err(e);
         }
@@ -300,7 +308,8 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
                     }
                 }
             }
-            default(wait.max(Duration::from_millis(1))) => {}
+            // At least once a second: the loop beats its heart.
+            default(wait.clamp(Duration::from_millis(1), Duration::from_secs(1))) => {}
         }
     };
     drop(watcher);
@@ -313,6 +322,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
     }
     for d in done_rx.try_iter() {
         if let Ok(TakeOutcome::Created(id)) = d.result {
+            ctx.metrics.ingested();
             (ctx.submit)(id);
         }
     }

@@ -24,6 +24,18 @@ use crate::store::Store;
 use crate::store::manifest::{Idempotency, Manifest, Source};
 use crate::store::records::IdemRecord;
 
+/// The lock file of a staging entry filled by a process other than the daemon (`mdspool submit`):
+/// a temp name, so it is never taken for a drop nor moved to `rejected/` with one.
+pub const HOLD: &str = ".~hold.tmp";
+
+/// An exclusive hold on a staging entry: `flock` on its [`HOLD`] file, released when dropped or
+/// when the process dies. Restart recovery leaves a held entry alone: a `mdspool submit` still
+/// copying into it while the daemon starts would otherwise see its half-built entry taken away.
+#[derive(Debug)]
+pub struct StagingHold {
+    _file: Option<File>,
+}
+
 /// A claimed drop waiting in its staging entry.
 #[derive(Debug, Clone)]
 pub struct StagedDrop {
@@ -57,6 +69,16 @@ impl Admission {
             Admission::Conflict { existing, .. } => *existing,
         }
     }
+}
+
+/// Opens (creating) the hold file of a staging entry, for writing (a `flock` over NFS needs it).
+fn open_hold(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
 }
 
 /// Makes the file's bytes durable and returns (sha256 hex, size).
@@ -154,11 +176,15 @@ impl Store {
         for sub in ["raw", "artifacts", "logs"] {
             durable::create_dir_all_durable(&job.join(sub))?;
         }
+        // Clients read the manifest and the output: their folders get `output.mode`/`group`.
+        self.guard(self.share().apply_dir(&job))?;
+        self.guard(self.share().apply_dir(&job.join("artifacts")))?;
         // The manifest first, then the bytes: until they move, the drop keeps its own name in the
         // staging entry, so a crash in between never loses the name the client gave it.
-        self.guard(durable::write_atomic(
+        self.guard(durable::write_atomic_shared(
             &job.join("manifest.json"),
             &m.to_json(),
+            self.share(),
         ))?;
         failpoint::hit("admit.after_manifest");
         if src != &raw {
@@ -186,6 +212,9 @@ impl Store {
                     std::thread::sleep(pause);
                     pause = (pause * 2).min(std::time::Duration::from_millis(100));
                 }
+                // Published between the two looks (the job folder appears before the staging
+                // entry goes): one more read finds it.
+                Err(Error::JobNotFound { .. }) => return self.load(id),
                 other => return other,
             }
         }
@@ -227,6 +256,49 @@ impl Store {
         let entry = self.layout.staging_entry(id);
         durable::remove_tree_nofollow(&entry)?;
         durable::fsync_dir(&self.layout.staging_dir())
+    }
+
+    /// Creates a new staging entry and holds it until the hold is dropped.
+    pub fn new_held_staging(&self) -> Result<(JobId, StagingHold)> {
+        use std::os::unix::fs::MetadataExt;
+        loop {
+            let id = JobId::new();
+            let entry = self.layout.staging_entry(id);
+            durable::create_dir_all_durable(&entry)?;
+            let path = entry.join(HOLD);
+            let file = match open_hold(&path) {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(Error::io(&path, e)),
+            };
+            file.lock().at(&path)?;
+            // A recovery that found the entry empty before our hold may have removed it: then the
+            // hold is on nothing, and a new entry is needed.
+            let ours = file.metadata().at(&path)?.ino();
+            match std::fs::metadata(&path) {
+                Ok(m) if m.ino() == ours => return Ok((id, StagingHold { _file: Some(file) })),
+                _ => continue,
+            }
+        }
+    }
+
+    /// Holds staging entry `id` for recovery, without waiting: `None` while another process holds
+    /// it (it is being filled).
+    pub fn try_hold_staging(&self, id: JobId) -> Result<Option<StagingHold>> {
+        let path = self.layout.staging_entry(id).join(HOLD);
+        let file = match open_hold(&path) {
+            Ok(f) => f,
+            // Gone meanwhile: nothing to hold, nothing to recover either.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Some(StagingHold { _file: None }));
+            }
+            Err(e) => return Err(Error::io(&path, e)),
+        };
+        match file.try_lock() {
+            Ok(()) => Ok(Some(StagingHold { _file: Some(file) })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(&path, e)),
+        }
     }
 
     /// Ids of the staging entries left by interrupted ingests.

@@ -48,7 +48,7 @@ impl Store {
 
     /// Writes `m` as the manifest of its job (the caller owns the job or holds its lock).
     pub fn save(&self, m: &Manifest) -> Result<()> {
-        self.write(&self.layout.manifest(m.job_id), &m.to_json())?;
+        self.write_shared(&self.layout.manifest(m.job_id), &m.to_json())?;
         self.notify(m);
         Ok(())
     }

@@ -31,6 +31,8 @@ pub struct Store {
     retention: RetentionConfig,
     failure: Mutex<Option<String>>,
     observers: Mutex<Vec<Observer>>,
+    /// Mode and group of the files clients read (`output.mode`, `output.group`).
+    share: durable::Share,
 }
 
 /// Called with every manifest the store writes (the sweeper keeps its deadlines up to date so).
@@ -55,7 +57,35 @@ impl Store {
             retention,
             failure: Mutex::new(None),
             observers: Mutex::new(Vec::new()),
+            share: durable::Share::default(),
         })
+    }
+
+    /// Gives the files clients read (manifests, outputs, receipts, outbox files, rejection notes)
+    /// the mode and group of `share` from now on.
+    pub fn with_share(mut self, share: durable::Share) -> Store {
+        self.share = share;
+        self
+    }
+
+    /// The mode and group of the files clients read.
+    pub fn share(&self) -> &durable::Share {
+        &self.share
+    }
+
+    /// Applies [`Store::share`] to the folders of the layout that clients read (`jobs/`,
+    /// `receipts/`, `rejected/`, `outbox/`); never to `inbox/` (the clients' to write) or `state/`.
+    pub fn share_dirs(&self) -> Result<()> {
+        let l = &self.layout;
+        for d in [
+            l.jobs_dir(),
+            l.receipts_dir(),
+            l.rejected_dir(),
+            l.outbox_dir(),
+        ] {
+            self.share.apply_dir(&d)?;
+        }
+        Ok(())
     }
 
     /// The store under `layout` as it is, creating and changing nothing (for `mdspool doctor`, which
@@ -67,6 +97,7 @@ impl Store {
             retention,
             failure: Mutex::new(None),
             observers: Mutex::new(Vec::new()),
+            share: durable::Share::default(),
         }
     }
 
@@ -133,6 +164,12 @@ impl Store {
         self.guard(durable::write_atomic(path, bytes))
     }
 
+    /// [`Store::write`] of a record clients read, with the mode and group of [`Store::share`].
+    pub(crate) fn write_shared(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+        self.check()?;
+        self.guard(durable::write_atomic_shared(path, bytes, &self.share))
+    }
+
     /// Tells a running daemon that work was queued from outside it (a hint, not a record: its loss
     /// only delays the job until the daemon's next full scan).
     pub fn nudge(&self) {
@@ -162,6 +199,7 @@ impl Store {
         let l = &self.layout;
         let mut dirs = vec![
             l.root().to_path_buf(),
+            l.state_dir(),
             l.jobs_dir(),
             l.receipts_dir(),
             l.rejected_dir(),

@@ -1,7 +1,9 @@
 //! `outbox/`: where a person who dropped `report.pdf` without a sidecar finds `report.md`, or
-//! `report.error.txt` saying in plain words why there is none and what to do. Only jobs whose key is
-//! their content key get a delivery (a drop without a sidecar, a `submit` without `--key`): a client
-//! that chose a key follows its receipt instead. `watch.outbox` turns it off.
+//! `report.error.txt` saying in plain words why there is none and what to do: the job failed
+//! ([`deliver_error`]), or the drop was refused before it became a job ([`deliver_refusal`]: not a
+//! PDF, empty, too large, not a regular file). Only jobs whose key is their content key get a
+//! delivery (a drop without a sidecar, a `submit` without `--key`): a client that chose a key
+//! follows its receipt instead. `watch.outbox` turns it off.
 //!
 //! A name already taken gets a number: `report (2).md`, `report (3).md`... Every file is created
 //! exclusively and durably (`durable::create_exclusive`): never overwritten, whole or absent. A
@@ -25,23 +27,28 @@ pub fn wants(m: &Manifest) -> bool {
         && m.idempotency.key == format!("sha256-{}", m.idempotency.fingerprint)
 }
 
-/// The client's file name less `.pdf`, safe as a visible file name.
-fn stem(m: &Manifest) -> String {
-    markdown_stem(m.source.name.rsplit('/').next().unwrap_or_default())
+/// The client's file name (`sub/report.pdf` in a recursive inbox) less its folder and `.pdf`, safe
+/// as a visible file name.
+fn stem(name: &str) -> String {
+    markdown_stem(name.rsplit('/').next().unwrap_or_default())
 }
 
-/// Creates `outbox/STEM[ (N)]SUFFIX` with `bytes` under the first free name; returns it.
-fn deliver(store: &Store, m: &Manifest, suffix: &str, bytes: &[u8]) -> Result<PathBuf> {
+/// Creates `outbox/STEM[ (N)]SUFFIX` with `bytes` under the first free name for the drop named
+/// `name`; returns it.
+fn deliver(store: &Store, name: &str, suffix: &str, bytes: &[u8]) -> Result<PathBuf> {
     let l = store.layout();
-    durable::create_dir_all_durable(&l.outbox_dir())?;
-    let stem = stem(m);
+    if !l.outbox_dir().is_dir() {
+        durable::create_dir_all_durable(&l.outbox_dir())?;
+        store.share().apply_dir(&l.outbox_dir())?;
+    }
+    let stem = stem(name);
     for n in 1.. {
         let name = match n {
             1 => format!("{stem}{suffix}"),
             n => format!("{stem} ({n}){suffix}"),
         };
         let path = l.outbox_file(&name);
-        if durable::create_exclusive(&path, bytes)? {
+        if durable::create_exclusive_shared(&path, bytes, store.share())? {
             return Ok(path);
         }
         match std::fs::read(&path) {
@@ -56,12 +63,70 @@ fn deliver(store: &Store, m: &Manifest, suffix: &str, bytes: &[u8]) -> Result<Pa
 
 /// Delivers the Markdown of job `m` (the bytes of its `artifacts/output.md`).
 pub fn deliver_markdown(store: &Store, m: &Manifest, markdown: &[u8]) -> Result<PathBuf> {
-    deliver(store, m, ".md", markdown)
+    deliver(store, &m.source.name, ".md", markdown)
 }
 
 /// Delivers `NAME.error.txt` for failed or canceled job `m`.
 pub fn deliver_error(store: &Store, m: &Manifest) -> Result<PathBuf> {
-    deliver(store, m, ".error.txt", error_text(m).as_bytes())
+    deliver(
+        store,
+        &m.source.name,
+        ".error.txt",
+        error_text(m).as_bytes(),
+    )
+}
+
+/// Delivers `NAME.error.txt` for the drop `name` (as the client named it) refused with `code` and
+/// `message`, whose file is kept as `kept` (relative to the root) in `rejected/`. The text holds no
+/// time: a refusal repeated by recovery after a crash finds its own bytes and writes nothing twice.
+pub fn deliver_refusal(
+    store: &Store,
+    name: &str,
+    code: Code,
+    message: &str,
+    kept: &str,
+) -> Result<PathBuf> {
+    let text = refusal_text(name, code, message, kept);
+    deliver(store, name, ".error.txt", text.as_bytes())
+}
+
+/// What to do about a refused drop, for the person who dropped it.
+fn refusal_advice(code: Code) -> &'static str {
+    match code {
+        Code::NotAPdf => {
+            "The file is not a PDF, whatever its name says. Open it and export or print it to \
+             PDF, then drop the PDF."
+        }
+        Code::EmptyFile => {
+            "The file was empty (0 bytes): it was probably copied before it was complete. Drop \
+             it again."
+        }
+        Code::TooLarge => {
+            "The file is larger than this spool accepts. Split it into smaller PDFs, or ask the \
+             administrator to raise the limit (watch.max_size)."
+        }
+        Code::UnsafeEntry => {
+            "Only plain files are taken: a link (shortcut, alias, symlink), a folder or a special \
+             file is never opened. Copy the PDF itself into the inbox."
+        }
+        _ => {
+            "Ask the administrator, giving the details below: the file is kept in the rejected \
+             folder."
+        }
+    }
+}
+
+/// The text of `NAME.error.txt` for a refused drop.
+pub fn refusal_text(name: &str, code: Code, message: &str, kept: &str) -> String {
+    format!(
+        "{name} was not accepted, so it was not converted to Markdown.\n\n\
+         Why: {why}.\n\
+         What to do: {todo}\n\n\
+         Details for the administrator:\n  code: {code}\n  kept as: {kept}\n  \
+         message: {message}\n",
+        why = code.meaning(),
+        todo = refusal_advice(code),
+    )
 }
 
 /// What to do about a failure, for the person who dropped the file.
@@ -175,6 +240,42 @@ mod tests {
         )
         .unwrap();
         let m = manifest("sub/Report.PDF", "sha256-ab12");
+        // A refusal of another drop called Report.pdf takes the next free name of its suffix.
+        let refused = deliver_refusal(
+            &store,
+            "Report.pdf",
+            Code::NotAPdf,
+            "no %PDF- header",
+            "rejected/Report.pdf",
+        )
+        .unwrap();
+        assert_eq!(refused, store.layout().outbox_file("Report.error.txt"));
+        let text = std::fs::read_to_string(&refused).unwrap();
+        assert!(text.starts_with("Report.pdf was not accepted"), "{text}");
+        assert!(text.contains("code: not_a_pdf"), "{text}");
+        assert_eq!(
+            deliver_refusal(
+                &store,
+                "Report.pdf",
+                Code::NotAPdf,
+                "no %PDF- header",
+                "rejected/Report.pdf"
+            )
+            .unwrap(),
+            refused,
+            "a repeated refusal writes nothing twice"
+        );
+        let other = deliver_refusal(
+            &store,
+            "Report.pdf",
+            Code::EmptyFile,
+            "empty",
+            "rejected/x-Report.pdf",
+        )
+        .unwrap();
+        assert_eq!(other, store.layout().outbox_file("Report (2).error.txt"));
+        std::fs::remove_file(&refused).unwrap();
+        std::fs::remove_file(&other).unwrap();
         assert!(wants(&m));
         assert!(!wants(&manifest("a.pdf", "invoice-7")));
         let a = deliver_markdown(&store, &m, b"one").unwrap();

@@ -169,8 +169,12 @@ impl Store {
     pub fn write_receipt(&self, r: &Receipt) -> Result<()> {
         let k = IdemKey::new(&r.scope, &r.key)?;
         let path = self.layout.receipt(&k);
-        durable::create_dir_all_durable(path.parent().unwrap_or(Path::new(".")))?;
-        self.write(&path, &json(r))
+        let dir = path.parent().unwrap_or(Path::new("."));
+        if !dir.is_dir() {
+            durable::create_dir_all_durable(dir)?;
+            self.guard(self.share().apply_dir(dir))?;
+        }
+        self.write_shared(&path, &json(r))
     }
 
     /// Rewrites the receipt of job `id` from its manifest, read under the job lock: a writer that

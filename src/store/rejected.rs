@@ -104,7 +104,7 @@ impl Store {
         let note_path = PathBuf::from(format!("{}{NOTE_SUFFIX}", target.display()));
         let mut bytes = serde_json::to_vec_pretty(&note).unwrap_or_default();
         bytes.push(b'\n');
-        self.write(&note_path, &bytes)?;
+        self.write_shared(&note_path, &bytes)?;
         failpoint::hit("reject.after_note");
         let base = target
             .file_name()
@@ -179,7 +179,8 @@ impl Store {
         let mut files = vec![d.pdf.clone()];
         for name in durable::list_names(&entry)? {
             let p = entry.join(&name);
-            if p != d.pdf && name != "job" {
+            // Temp files (a copy cut short, the hold file) are not the client's.
+            if p != d.pdf && name != "job" && !durable::is_temp_name(&name) {
                 files.push(p);
             }
         }

@@ -217,6 +217,7 @@ impl Index {
             }
         }
         for id in reread {
+            crate::health::tick();
             match load(store, id)? {
                 Some(e) => {
                     self.jobs.insert(id, e);
@@ -233,6 +234,7 @@ impl Index {
             if self.tombstones.contains_key(&id) {
                 continue;
             }
+            crate::health::tick();
             match store.read_tombstone(id) {
                 Ok(Some(t)) => {
                     self.tombstones.insert(id, t.expired_at);
@@ -245,6 +247,7 @@ impl Index {
         let notes = listing.notes;
         self.rejected.retain(|n, _| notes.contains(n));
         for n in notes {
+            crate::health::tick();
             if !self.rejected.contains_key(&n)
                 && let Some(at) = refused_at(store, &n)
             {

@@ -12,7 +12,7 @@ pub mod policy;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError};
+use crossbeam_channel::Receiver;
 use serde::Serialize;
 
 use crate::config::RetentionConfig;
@@ -28,12 +28,15 @@ pub struct SweeperCtx {
     pub cfg: RetentionConfig,
     /// A message or a disconnect asks the sweeper to return.
     pub stop: Receiver<()>,
+    /// Beaten while it waits and after each action.
+    pub beat: crate::health::Beat,
 }
 
 /// Runs the sweeper until `ctx.stop` fires: a pass at once (which also finishes deletions left in
 /// `state/trash/` by a crash), then one every `retention.sweep_interval`.
 pub fn run_sweeper(ctx: SweeperCtx) -> Result<()> {
-    let sweeper = Sweeper::start(ctx.store.clone(), &ctx.cfg)?;
+    let mut sweeper = Sweeper::start(ctx.store.clone(), &ctx.cfg)?;
+    sweeper.beat = ctx.beat.clone();
     tracing::info!(jobs = sweeper.indexed(), "sweeper started");
     loop {
         match sweeper.pass(false) {
@@ -52,9 +55,8 @@ pub fn run_sweeper(ctx: SweeperCtx) -> Result<()> {
             }
             Err(e) => tracing::error!(error = %e, "sweep pass failed"),
         }
-        match ctx.stop.recv_timeout(ctx.cfg.sweep_interval.0) {
-            Err(RecvTimeoutError::Timeout) => continue,
-            _ => return Ok(()),
+        if !crate::health::wait(&ctx.stop, ctx.cfg.sweep_interval.0, &ctx.beat) {
+            return Ok(());
         }
     }
 }
@@ -92,6 +94,7 @@ pub struct Sweeper {
     store: Arc<Store>,
     policy: Policy,
     index: Arc<Mutex<Index>>,
+    beat: crate::health::Beat,
 }
 
 impl Sweeper {
@@ -110,6 +113,7 @@ impl Sweeper {
             store,
             policy: Policy::from_config(cfg),
             index,
+            beat: crate::health::Beat::unwatched(),
         })
     }
 
@@ -150,6 +154,7 @@ impl Sweeper {
             entries: Vec::new(),
         };
         for a in actions {
+            self.beat.beat();
             let (outcome, failure) = if dry_run {
                 ("planned".to_string(), None)
             } else {

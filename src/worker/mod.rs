@@ -28,6 +28,7 @@ use crate::config::{ConvertConfig, WorkersConfig};
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::failpoint;
+use crate::health::Beat;
 use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::{JobStatus, Store};
@@ -88,6 +89,8 @@ pub struct WorkerCtx {
     pub queue: QueueHandle,
     pub jobs: Receiver<JobId>,
     pub child: ChildSpec,
+    /// Counts outcomes, pages and conversion times.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Delay before attempt `attempts + 1`: `backoff * 2^(attempts-1)`, capped at `backoff_max`.
@@ -97,15 +100,22 @@ pub fn backoff(w: &WorkersConfig, attempts: u32) -> Duration {
 }
 
 /// Body of a `worker-N` thread: runs until the job channel closes. An error (the store failed) ends
-/// the thread and, through the supervisor, the daemon.
-pub fn run_worker(ctx: &WorkerCtx) -> Result<()> {
-    for id in ctx.jobs.iter() {
+/// the thread and, through the supervisor, the daemon. `beat` is beaten at least once a second,
+/// idle or converting.
+pub fn run_worker(ctx: &WorkerCtx, beat: &Beat) -> Result<()> {
+    loop {
+        beat.beat();
+        let id = match ctx.jobs.recv_timeout(Duration::from_secs(1)) {
+            Ok(id) => id,
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
+        };
         if ctx.control.mode() != Mode::Run {
             ctx.queue.done(id, None); // stays queued on disk: the next start runs it
             continue;
         }
         let mut retry_at = None;
-        let r = run_job(ctx, id, &mut retry_at);
+        let r = run_job(ctx, id, &mut retry_at, beat);
         match r {
             // A full disk is waited out: the job stays as it is on disk and comes back later.
             Err(e @ Error::StorageFull { .. }) => {
@@ -134,7 +144,12 @@ pub(crate) fn is_gone(e: &Error) -> bool {
 }
 
 /// One job: nothing happens unless it is still `queued` and due.
-fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> Result<()> {
+fn run_job(
+    ctx: &WorkerCtx,
+    id: JobId,
+    retry_at: &mut Option<DateTime<Utc>>,
+    beat: &Beat,
+) -> Result<()> {
     let store = &ctx.store;
     store.check()?;
     let m = match store.load(id) {
@@ -200,11 +215,21 @@ fn run_job(ctx: &WorkerCtx, id: JobId, retry_at: &mut Option<DateTime<Utc>>) -> 
         store,
         control: &ctx.control,
         log: log.clone(),
+        beat,
     };
     let outcome = if let Err(e) = prepared {
         AttemptOutcome::Failed(Failure::new(Code::InternalError, e.to_string(), false))
     } else if l.raw_input(id).exists() {
-        supervise::run(&ctx.child, &attempt)
+        let _running = ctx.metrics.attempt_running();
+        let started = std::time::Instant::now();
+        let o = supervise::run(&ctx.child, &attempt);
+        if matches!(
+            o,
+            AttemptOutcome::Converted { .. } | AttemptOutcome::Failed(_)
+        ) {
+            ctx.metrics.conversion(started.elapsed().as_secs_f64());
+        }
+        o
     } else {
         let msg = "raw/input.pdf is missing (removed by retention?)";
         AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, true))

@@ -35,7 +35,8 @@ pub(super) fn record(
     let failure = match outcome {
         AttemptOutcome::Converted { report, elapsed } => {
             let outbox = settings.outbox;
-            match publish(store, id, n, &report, elapsed, output, outbox, say)? {
+            let metrics = &ctx.metrics;
+            match publish(store, id, n, &report, elapsed, output, outbox, say, metrics)? {
                 Some(f) => f,
                 None => return Ok(()),
             }
@@ -59,7 +60,12 @@ pub(super) fn record(
             return Ok(());
         }
     };
-    record_failure(store, id, n, settings, failure, say, retry_at)
+    ctx.metrics.attempt_failed(failure.code);
+    let last = record_failure(store, id, n, settings, &failure, say, retry_at)?;
+    if last {
+        ctx.metrics.failed(failure.code);
+    }
+    Ok(())
 }
 
 /// `running -> succeeded`: moves the Markdown into place under the job lock (and a copy into the
@@ -76,11 +82,13 @@ fn publish(
     output: &std::path::Path,
     outbox: bool,
     say: &dyn Fn(&str),
+    metrics: &crate::metrics::Metrics,
 ) -> Result<Option<Failure>> {
     let stats = report.stats.clone().unwrap_or_default();
     let target = store.layout().output_md(id);
     let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
         failpoint::hit("worker.before_publish");
+        store.guard(store.share().apply_path(output))?;
         store.guard(durable::rename_durable(output, &target))?;
         failpoint::hit("worker.after_publish");
         if outbox && outbox::wants(m) {
@@ -111,6 +119,7 @@ fn publish(
     });
     match r {
         Ok(_) => {
+            metrics.succeeded(stats.pages as u64);
             say(&format!(
                 "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
                 elapsed.as_secs_f64(),
@@ -140,17 +149,17 @@ fn publish(
 }
 
 /// A failed attempt: `failed` when it was the last one (permanent, or out of attempts), else back
-/// to `queued` with `next_attempt_at` after the backoff.
+/// to `queued` with `next_attempt_at` after the backoff. `Ok(true)`: the job failed for good.
 fn record_failure(
     store: &Store,
     id: JobId,
     n: u32,
     settings: &Settings,
-    failure: Failure,
+    failure: &Failure,
     say: &dyn Fn(&str),
     retry_at: &mut Option<DateTime<Utc>>,
-) -> Result<()> {
-    let last = f_is_final(&failure, n, &settings.workers);
+) -> Result<bool> {
+    let last = f_is_final(failure, n, &settings.workers);
     say(&format!(
         "attempt {n} result: failed [{}] {}{}",
         failure.code,
@@ -192,7 +201,8 @@ fn record_failure(
     if !last && r.is_ok() {
         failpoint::hit("worker.after_retry_scheduled");
     }
-    r.map(drop).or_else(ignore_lost)
+    let failed = last && r.is_ok();
+    r.map(drop).or_else(ignore_lost).map(|()| failed)
 }
 
 /// A full disk never uses up the attempts: the job waits for space however long it takes.

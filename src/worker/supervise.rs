@@ -58,6 +58,8 @@ pub struct Attempt<'a> {
     pub store: &'a Store,
     pub control: &'a Control,
     pub log: Arc<Mutex<RunLog>>,
+    /// The worker's heartbeat, beaten while the child runs.
+    pub beat: &'a crate::health::Beat,
 }
 
 /// The child is polled often at first (most conversions are short), then every 25 ms.
@@ -100,6 +102,10 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
             }
         }
     }
+    // systemd's notification socket is the daemon's alone.
+    cmd.env_remove("NOTIFY_SOCKET")
+        .env_remove("WATCHDOG_USEC")
+        .env_remove("WATCHDOG_PID");
     cmd.env("MDSPOOL_CONFIG", "/dev/null")
         .env("PDF_OXIDE_MAX_DECOMPRESS_MB", cap_mb.to_string())
         .arg("__convert-child")
@@ -236,6 +242,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
     };
     let mut next_check = Instant::now() + MANIFEST_POLL;
     run_child(spec, &run, || {
+        a.beat.beat();
         if matches!(a.control.mode(), Mode::Abort | Mode::Hard) {
             return Some(Kill::Interrupted);
         }
