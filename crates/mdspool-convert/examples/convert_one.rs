@@ -1,12 +1,13 @@
 //! Convert one PDF with the built-in engine from the command line, for trying the engine and for the
 //! corpus runner (which runs this in a child process per file).
-//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]`. Exit code 0 on success,
+//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--no-ocr]`; pages without a
+//! text layer are read by OCR when `tesseract` and `pdftoppm` are on `PATH` (not with `--no-ocr`). Exit code 0 on success,
 //! 2 on a conversion error (its stable code is printed on stderr as `error: CODE: message`).
 //! `RUST_LOG=mdspool_convert=trace` prints the layout traces (line fragments, gutters) on stderr.
 
 use std::path::PathBuf;
 
-use mdspool_convert::{Builtin, ConvertOptions, Converter};
+use mdspool_convert::{Builtin, ConvertOptions, Converter, OcrOptions};
 
 fn main() {
     // Layout traces on stderr with `RUST_LOG=mdspool_convert=trace`.
@@ -22,17 +23,20 @@ fn main() {
     let mut output: Option<PathBuf> = None;
     let mut opts = ConvertOptions::default();
     let mut stats = false;
+    let ocr = OcrOptions::default();
+    opts.ocr = ocr.programs().is_ok().then_some(ocr);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "-o" => output = args.next().map(PathBuf::from),
             "--page-breaks" => opts.page_breaks = true,
             "--stats" => stats = true,
+            "--no-ocr" => opts.ocr = None,
             _ => input = Some(PathBuf::from(a)),
         }
     }
     let Some(input) = input else {
-        eprintln!("usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats]");
+        eprintln!("usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--no-ocr]");
         std::process::exit(64);
     };
     match Builtin.convert(&input, &opts) {
