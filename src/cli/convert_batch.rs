@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::convert_inputs::Input;
 use crate::code::Code;
-use crate::config::ConvertConfig;
+use crate::config::{ConvertConfig, OcrConfig};
 use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
 use crate::worker::classify::AttemptOutcome;
@@ -60,6 +60,7 @@ fn convert_one(
     input: &Input,
     outdir: &Path,
     cfg: &ConvertConfig,
+    ocr: &OcrConfig,
     n: usize,
 ) -> Done {
     if let Err(e) = precheck(&input.pdf) {
@@ -75,6 +76,7 @@ fn convert_one(
         output: &tmp,
         attempt: 1,
         convert: cfg,
+        ocr,
         log: None,
     };
     let done = match run_child(spec, &run, || None) {
@@ -178,6 +180,7 @@ pub fn run(
     inputs: &[Input],
     outdir: &Path,
     cfg: &ConvertConfig,
+    ocr: &OcrConfig,
     jobs: usize,
     quiet: bool,
 ) -> Result<i32> {
@@ -194,7 +197,7 @@ pub fn run(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(input) = inputs.get(i) else { break };
                     progress.started(input);
-                    let done = convert_one(&spec, input, outdir, cfg, i);
+                    let done = convert_one(&spec, input, outdir, cfg, ocr, i);
                     progress.finished(input, outdir, &done);
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(done);
                 }

@@ -243,7 +243,7 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 9] = [
+    let checks: [(bool, &str, &str); 12] = [
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",
@@ -288,6 +288,24 @@ fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)>
             matches!(&c.convert.command, Some(cmd) if cmd.is_empty()),
             "convert.command",
             "convert.command must name a program",
+        ),
+        (
+            !(50..=1200).contains(&c.ocr.dpi),
+            "ocr.dpi",
+            "ocr.dpi must be between 50 and 1200",
+        ),
+        (
+            c.ocr.timeout.0.is_zero(),
+            "ocr.timeout",
+            "ocr.timeout must be positive",
+        ),
+        (
+            c.ocr.languages.is_empty()
+                || c.ocr.languages.iter().any(|l| {
+                    l.is_empty() || !l.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                }),
+            "ocr.languages",
+            "ocr.languages must list tesseract language codes such as \"eng\"",
         ),
     ];
     match checks.into_iter().find(|(bad, _, _)| *bad) {

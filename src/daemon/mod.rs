@@ -183,6 +183,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let settings: SharedSettings = Arc::new(RwLock::new(Arc::new(Settings {
         workers: cfg.workers.clone(),
         convert: cfg.convert.clone(),
+        ocr: cfg.ocr.resolved(),
         outbox: cfg.watch.outbox,
     })));
     let child = ChildSpec::this_binary()
@@ -375,6 +376,7 @@ fn reload(loaded: &Loaded, settings: &SharedSettings) {
             *s = Arc::new(Settings {
                 workers,
                 convert: new.config.convert,
+                ocr: new.config.ocr.resolved(),
                 outbox: new.config.watch.outbox,
             });
             tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], watch.outbox; other settings need a restart)");

@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
-use crate::config::ConvertConfig;
+use crate::config::{ConvertConfig, OcrConfig};
 use crate::convert::ConvertStats;
 use crate::error::exit;
 use crate::worker::converter;
@@ -46,6 +46,8 @@ pub struct ChildArgs {
     pub attempt: u32,
     /// The daemon's `[convert]` settings for this attempt.
     pub convert: ConvertConfig,
+    /// The daemon's `[ocr]` settings (`auto` already decided).
+    pub ocr: OcrConfig,
 }
 
 fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
@@ -105,7 +107,7 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
         a.input.display(),
         a.attempt
     );
-    let opts = converter::options(cfg);
+    let opts = converter::options(cfg, &a.ocr);
     match engine.convert(&a.input, &opts) {
         Ok(out) => match write_output(&a.output, &out.markdown) {
             Ok(n) => {

@@ -38,6 +38,19 @@ fn word_em(w: &Word) -> Option<f32> {
     Some((w.y1 - w.y0) / share)
 }
 
+/// Characters tesseract reads a round list bullet as.
+const BULLET_LOOKALIKES: &str = "•·¢«©®°*oeO0@";
+
+/// A line's first word that is a list bullet misread: one look-alike character in a small box.
+fn is_bullet(w: &Word, em: f32) -> bool {
+    let mut chars = w.text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let (bw, bh) = (w.x1 - w.x0, w.y1 - w.y0);
+    c == '•' || (BULLET_LOOKALIKES.contains(c) && bh <= 0.5 * em && bw <= 0.5 * em)
+}
+
 /// Median of a list (none when empty).
 fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
@@ -62,6 +75,7 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
     let low = words.iter().map(|w| w.y1).fold(f32::MIN, f32::max);
     let base = median(feet).unwrap_or(low - DESCENT * em);
     let size = em * scale;
+    let bullet = words.len() >= 2 && is_bullet(&words[0], em);
     let strokes: Vec<f32> = match img {
         Some(g) => words
             .iter()
@@ -73,8 +87,9 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
     let stroke = median(strokes).map(|s| s / em);
     let spans = words
         .iter()
-        .map(|w| Span {
-            text: w.text.clone(),
+        .enumerate()
+        .map(|(i, w)| Span {
+            text: if i == 0 && bullet { "•".into() } else { w.text.clone() },
             x0: w.x0 * scale,
             x1: w.x1 * scale,
             top: (base - 0.8 * em) * scale,
