@@ -6,6 +6,7 @@
 //! (or with OCR off) a scan still ends with `no_text_layer`.
 
 mod pgm;
+mod retry;
 mod run;
 mod spans;
 mod tsv;
@@ -223,7 +224,14 @@ fn recognise(
             (x, y)
         }
     };
-    let turn = tsv::turn_of(&words);
+    let mut turn = tsv::turn_of(&words);
+    if let (tsv::Turn::None, Some(g)) = (turn, &gray) {
+        let common: [&std::ffi::OsStr; 4] =
+            ["--dpi".as_ref(), dpi.as_ref(), "-l".as_ref(), langs.as_ref()];
+        retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
+        words.retain(|w| w.conf >= MIN_WORD_CONFIDENCE);
+        turn = tsv::turn_of(&words);
+    }
     let (w, h) = tsv::turn_upright(&mut words, turn, w, h);
     let slope = tsv::skew_of(&words);
     tsv::deskew(&mut words, slope, w, h);

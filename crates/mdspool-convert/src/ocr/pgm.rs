@@ -51,6 +51,21 @@ impl Gray {
         })
     }
 
+    /// The part `w` x `h` at (`x`, `y`), clipped to the image, as a binary PGM.
+    pub fn crop(&self, x: u32, y: u32, w: u32, h: u32) -> Option<Vec<u8>> {
+        let (x, y) = (x as usize, y as usize);
+        let w = (w as usize).min(self.width.checked_sub(x)?);
+        let h = (h as usize).min(self.height.checked_sub(y)?);
+        if w == 0 || h == 0 {
+            return None;
+        }
+        let mut out = format!("P5\n{w} {h}\n255\n").into_bytes();
+        for row in y..y + h {
+            out.extend_from_slice(&self.pixels[row * self.width + x..row * self.width + x + w]);
+        }
+        Some(out)
+    }
+
     /// Mean width of the ink runs across the strokes of the word in box `[left, top, w, h]`
     /// (rows for upright text, columns for sideways text), counting only runs shorter than a third
     /// of the text height (stems and bowls, not bars and serifs).

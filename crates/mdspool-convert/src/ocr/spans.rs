@@ -39,7 +39,7 @@ fn word_em(w: &Word) -> Option<f32> {
 }
 
 /// Characters tesseract reads a round list bullet as.
-const BULLET_LOOKALIKES: &str = "•·¢«©®°*oeO0@";
+const BULLET_LOOKALIKES: &str = "•·¢«»©®°*oeO0@>›+‣~-–—";
 
 /// A line's first word that is a list bullet misread: one look-alike character in a small box.
 fn is_bullet(w: &Word, em: f32) -> bool {
@@ -168,6 +168,7 @@ mod tests {
             conf: 90.0,
             text: text.into(),
             raw: [0; 4],
+            line_box: [0; 4],
         }
     }
 

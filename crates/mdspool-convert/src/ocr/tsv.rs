@@ -16,6 +16,8 @@ pub(super) struct Word {
     pub text: String,
     /// The box in the image as scanned (for looking at its pixels).
     pub raw: [u32; 4],
+    /// The box of its tesseract line, as scanned.
+    pub line_box: [u32; 4],
 }
 
 /// Quarter turns by which the scanned image is turned from upright (clockwise).
@@ -30,13 +32,17 @@ pub(super) enum Turn {
 /// Words of level-5 rows with text (`conf` -1 rows are boxes of blocks, paragraphs and lines).
 pub(super) fn parse(tsv: &str) -> Vec<Word> {
     let mut out = Vec::new();
+    let mut line_box = [0; 4];
     for row in tsv.lines().skip(1) {
         let f: Vec<&str> = row.splitn(12, '\t').collect();
+        let num = |i: usize| f.get(i).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
+        if f.len() >= 10 && f[0] == "4" {
+            line_box = [num(6), num(7), num(8), num(9)];
+        }
         if f.len() < 12 || f[0] != "5" {
             continue;
         }
         let text = f[11].trim();
-        let num = |i: usize| f[i].parse::<u32>().unwrap_or(0);
         let conf = f[10].parse::<f32>().unwrap_or(-1.0);
         if text.is_empty() || conf < 0.0 {
             continue;
@@ -51,6 +57,7 @@ pub(super) fn parse(tsv: &str) -> Vec<Word> {
             conf,
             text: text.to_string(),
             raw: [l, t, w, h],
+            line_box,
         });
     }
     out
@@ -173,6 +180,7 @@ mod tests {
             conf: 90.0,
             text: "word".into(),
             raw: [0; 4],
+            line_box: [0; 4],
         }
     }
 
