@@ -46,7 +46,8 @@ fn daemon_reads_a_scan_and_records_ocr_in_the_manifest() {
     let out = r.mdspool(&["submit", src.to_str().unwrap(), "--key", "scan-1"]);
     assert!(out.status.success(), "{out:?}");
     let m = wait_until(T, "the scan converted", || {
-        job_with_key(r.path(), "scan-1").filter(|m| m["status"] == "succeeded" || m["status"] == "failed")
+        job_with_key(r.path(), "scan-1")
+            .filter(|m| m["status"] == "succeeded" || m["status"] == "failed")
     });
     assert_eq!(m["status"], "succeeded", "{m}\n{}", d.log_text());
     assert_eq!(m["ocr"], true, "{m}");
@@ -58,7 +59,10 @@ fn daemon_reads_a_scan_and_records_ocr_in_the_manifest() {
     assert!(warnings.contains("low OCR confidence"), "{m}");
     let job = r.path().join("jobs").join(m["job_id"].as_str().unwrap());
     let md = std::fs::read_to_string(job.join("artifacts/output.md")).unwrap();
-    assert!(md.starts_with("# Shallow Amplitude Humidity Library Orbit\n"), "{md}");
+    assert!(
+        md.starts_with("# Shallow Amplitude Humidity Library Orbit\n"),
+        "{md}"
+    );
     assert!(md.lines().any(|l| l.starts_with("## ")), "{md}");
     // run.log gets the attempt's result just after the manifest does.
     let log = wait_until(T, "the result in run.log", || {
@@ -86,6 +90,9 @@ fn without_ocr_a_scan_is_no_text_layer() {
         let o = r.mdspool(&["convert", src.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(7), "{toml}: {o:?}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("no_text_layer") && err.contains("1 page(s)"), "{toml}: {err}");
+        assert!(
+            err.contains("no_text_layer") && err.contains("1 page(s)"),
+            "{toml}: {err}"
+        );
     }
 }

@@ -108,9 +108,10 @@ impl OcrConfig {
                 let why = format!("on (ocr.enabled = true) but {e}: scans fail with no_text_layer");
                 (Some(o), why)
             }
-            (OcrMode::Auto, Ok((t, _))) => {
-                (Some(o), format!("on (ocr.enabled = \"auto\": {} found)", t.display()))
-            }
+            (OcrMode::Auto, Ok((t, _))) => (
+                Some(o),
+                format!("on (ocr.enabled = \"auto\": {} found)", t.display()),
+            ),
             (OcrMode::Auto, Err(e)) => (None, format!("off (ocr.enabled = \"auto\": {e})")),
         }
     }

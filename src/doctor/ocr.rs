@@ -16,7 +16,12 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Finding>) {
     let (opts, why) = cfg.status();
     let Some(opts) = opts else {
         let msg = format!("OCR {why}: scanned PDFs fail with no_text_layer");
-        out.push(Finding::new(OCR_STATUS, Severity::Info, Path::new("[ocr]"), msg));
+        out.push(Finding::new(
+            OCR_STATUS,
+            Severity::Info,
+            Path::new("[ocr]"),
+            msg,
+        ));
         return;
     };
     let tesseract = match opts.programs() {
@@ -25,7 +30,12 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Finding>) {
             let msg = format!(
                 "ocr.enabled = true but {e}: install tesseract-ocr and poppler-utils, or set ocr.command"
             );
-            out.push(Finding::new(OCR_UNAVAILABLE, Severity::Warning, Path::new("[ocr]"), msg));
+            out.push(Finding::new(
+                OCR_UNAVAILABLE,
+                Severity::Warning,
+                Path::new("[ocr]"),
+                msg,
+            ));
             return;
         }
     };
@@ -48,7 +58,12 @@ pub fn check(loaded: &Loaded, out: &mut Vec<Finding>) {
             tesseract.display(),
             have.join(", ")
         );
-        out.push(Finding::new(OCR_UNAVAILABLE, Severity::Warning, &tesseract, msg));
+        out.push(Finding::new(
+            OCR_UNAVAILABLE,
+            Severity::Warning,
+            &tesseract,
+            msg,
+        ));
         return;
     }
     let msg = format!(

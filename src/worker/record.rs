@@ -100,9 +100,17 @@ fn publish(
         m.output_bytes = report.output_bytes;
         m.warnings = stats.warnings.clone();
         m.ocr = stats.ocr.is_some();
-        m.ocr_pages = stats.ocr.as_ref().map(|o| o.pages.clone()).unwrap_or_default();
+        m.ocr_pages = stats
+            .ocr
+            .as_ref()
+            .map(|o| o.pages.clone())
+            .unwrap_or_default();
         m.ocr_mean_confidence = stats.ocr.as_ref().map(|o| o.mean_confidence);
-        m.ocr_languages = stats.ocr.as_ref().map(|o| o.languages.clone()).unwrap_or_default();
+        m.ocr_languages = stats
+            .ocr
+            .as_ref()
+            .map(|o| o.languages.clone())
+            .unwrap_or_default();
         let mut meta = serde_json::Map::new();
         if let Some(t) = &stats.title {
             meta.insert("title".into(), t.clone().into());

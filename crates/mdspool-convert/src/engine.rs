@@ -55,7 +55,8 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     let mut last_err = None;
     let mut results = read_pages(&doc, path, opts.threads);
     if let Some(o) = &opts.ocr {
-        stats.ocr = super::ocr::fill_pages(path, &mut results, o, &mut stats.warnings, lay_out);
+        stats.ocr = super::ocr::fill_pages(path, &mut results, o, &mut stats.warnings, lay_out)
+            .map(Box::new);
     }
     for (i, result) in results.into_iter().enumerate() {
         match result {

@@ -70,7 +70,7 @@ pub struct ConvertStats {
     pub author: Option<String>,
     /// Present when pages were read by OCR.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ocr: Option<OcrStats>,
+    pub ocr: Option<Box<OcrStats>>,
 }
 
 #[derive(Debug, Clone)]

@@ -38,7 +38,13 @@ fn report_page() -> Vec<u8> {
         p.text(REG, 12.0, 80.0, y, "\u{2022}");
         p.text(REG, 12.0, 96.0, y, l);
     }
-    p.text(REG, 12.0, 72.0, 500.0, "The council meets again in the spring to plan the budget.");
+    p.text(
+        REG,
+        12.0,
+        72.0,
+        500.0,
+        "The council meets again in the spring to plan the budget.",
+    );
     pdfwriter::build(&[p], None, None)
 }
 

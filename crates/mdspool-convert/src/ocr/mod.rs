@@ -132,7 +132,9 @@ pub(crate) fn fill_pages(
         spans::settle_styles(&mut all);
     }
     for r in done {
-        stats.pages.push(u32::try_from(r.index + 1).unwrap_or(u32::MAX));
+        stats
+            .pages
+            .push(u32::try_from(r.index + 1).unwrap_or(u32::MAX));
         stats.words += r.words;
         conf += r.conf_sum;
         let page = Page {
@@ -174,7 +176,10 @@ fn recognise(
         .tempdir()
         .map_err(|e| format!("temporary folder: {e}"))?;
     let dir = tmp.path();
-    let (n, dpi) = ((index + 1).to_string(), opts.dpi.clamp(50, 1200).to_string());
+    let (n, dpi) = (
+        (index + 1).to_string(),
+        opts.dpi.clamp(50, 1200).to_string(),
+    );
     let base = dir.join("page");
     let args: [&std::ffi::OsStr; 11] = [
         "-r".as_ref(),
@@ -226,8 +231,12 @@ fn recognise(
     };
     let mut turn = tsv::turn_of(&words);
     if let (tsv::Turn::None, Some(g)) = (turn, &gray) {
-        let common: [&std::ffi::OsStr; 4] =
-            ["--dpi".as_ref(), dpi.as_ref(), "-l".as_ref(), langs.as_ref()];
+        let common: [&std::ffi::OsStr; 4] = [
+            "--dpi".as_ref(),
+            dpi.as_ref(),
+            "-l".as_ref(),
+            langs.as_ref(),
+        ];
         retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
         words.retain(|w| w.conf >= MIN_WORD_CONFIDENCE);
         turn = tsv::turn_of(&words);

@@ -75,13 +75,21 @@ impl Gray {
             return None;
         }
         let across_rows = matches!(turn, Turn::None | Turn::Half);
-        let (outer, inner, limit) = if across_rows { (h, w, h / 3) } else { (w, h, w / 3) };
+        let (outer, inner, limit) = if across_rows {
+            (h, w, h / 3)
+        } else {
+            (w, h, w / 3)
+        };
         let (mut sum, mut runs) = (0usize, 0usize);
         for o in 0..outer {
             let mut run = 0usize;
             for k in 0..=inner {
                 let ink = k < inner && {
-                    let (x, y) = if across_rows { (l + k, t + o) } else { (l + o, t + k) };
+                    let (x, y) = if across_rows {
+                        (l + k, t + o)
+                    } else {
+                        (l + o, t + k)
+                    };
                     self.pixels[y * self.width + x] < INK
                 };
                 if ink {

@@ -77,13 +77,21 @@ pub(super) fn tall_words(
         let Some(pgm) = img.crop(x, y, w + 2 * margin, h + 2 * margin) else {
             continue;
         };
-        let (image, out) = (dir.join(format!("crop{k}.pgm")), dir.join(format!("crop{k}")));
+        let (image, out) = (
+            dir.join(format!("crop{k}.pgm")),
+            dir.join(format!("crop{k}")),
+        );
         if std::fs::write(&image, pgm).is_err() {
             continue;
         }
         let mut args: Vec<&std::ffi::OsStr> = vec![image.as_os_str(), out.as_os_str()];
         args.extend_from_slice(common);
-        let tail: [&std::ffi::OsStr; 4] = ["--psm".as_ref(), "6".as_ref(), "tsv".as_ref(), "quiet".as_ref()];
+        let tail: [&std::ffi::OsStr; 4] = [
+            "--psm".as_ref(),
+            "6".as_ref(),
+            "tsv".as_ref(),
+            "quiet".as_ref(),
+        ];
         args.extend_from_slice(&tail);
         if run::run(tesseract, &args, &dir.join("crop.err"), timeout).is_err() {
             continue;

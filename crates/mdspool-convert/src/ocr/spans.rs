@@ -30,9 +30,10 @@ fn word_em(w: &Word) -> Option<f32> {
     if letters == 0 {
         return None;
     }
-    let tall = w.text.chars().any(|c| {
-        c.is_uppercase() || c.is_ascii_digit() || "bdfhklt()[]{}|/!?'\"".contains(c)
-    });
+    let tall = w
+        .text
+        .chars()
+        .any(|c| c.is_uppercase() || c.is_ascii_digit() || "bdfhklt()[]{}|/!?'\"".contains(c));
     let deep = w.text.chars().any(|c| "gjpqy()[]{}|,;".contains(c));
     let share = if tall { ASCENT } else { X_HEIGHT } + if deep { DESCENT } else { 0.0 };
     Some((w.y1 - w.y0) / share)
@@ -89,7 +90,11 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
         .iter()
         .enumerate()
         .map(|(i, w)| Span {
-            text: if i == 0 && bullet { "•".into() } else { w.text.clone() },
+            text: if i == 0 && bullet {
+                "•".into()
+            } else {
+                w.text.clone()
+            },
             x0: w.x0 * scale,
             x1: w.x1 * scale,
             top: (base - 0.8 * em) * scale,
@@ -139,7 +144,11 @@ pub(super) fn settle_styles(lines: &mut [&mut OcrLine]) {
     let typical = median(
         lines
             .iter()
-            .filter(|l| l.spans.first().is_some_and(|s| (s.size - body).abs() <= body * SNAP))
+            .filter(|l| {
+                l.spans
+                    .first()
+                    .is_some_and(|s| (s.size - body).abs() <= body * SNAP)
+            })
             .filter_map(|l| l.stroke)
             .collect(),
     );

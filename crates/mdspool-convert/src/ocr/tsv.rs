@@ -87,7 +87,9 @@ pub(super) fn turn_of(words: &[Word]) -> Turn {
         }
         i = j;
     }
-    let best = (0..4).max_by_key(|&k| (votes[k], usize::from(k == 0))).unwrap_or(0);
+    let best = (0..4)
+        .max_by_key(|&k| (votes[k], usize::from(k == 0)))
+        .unwrap_or(0);
     [Turn::None, Turn::Cw90, Turn::Half, Turn::Ccw90][best]
 }
 
@@ -186,13 +188,25 @@ mod tests {
 
     #[test]
     fn turn_follows_word_order() {
-        let up = vec![word(1, 10.0, 10.0, 50.0, 30.0), word(1, 60.0, 10.0, 90.0, 30.0)];
+        let up = vec![
+            word(1, 10.0, 10.0, 50.0, 30.0),
+            word(1, 60.0, 10.0, 90.0, 30.0),
+        ];
         assert_eq!(turn_of(&up), Turn::None);
-        let down = vec![word(1, 10.0, 10.0, 30.0, 50.0), word(1, 10.0, 60.0, 30.0, 90.0)];
+        let down = vec![
+            word(1, 10.0, 10.0, 30.0, 50.0),
+            word(1, 10.0, 60.0, 30.0, 90.0),
+        ];
         assert_eq!(turn_of(&down), Turn::Cw90);
-        let left = vec![word(1, 60.0, 10.0, 90.0, 30.0), word(1, 10.0, 10.0, 50.0, 30.0)];
+        let left = vec![
+            word(1, 60.0, 10.0, 90.0, 30.0),
+            word(1, 10.0, 10.0, 50.0, 30.0),
+        ];
         assert_eq!(turn_of(&left), Turn::Half);
-        let upward = vec![word(1, 10.0, 60.0, 30.0, 90.0), word(1, 10.0, 10.0, 30.0, 50.0)];
+        let upward = vec![
+            word(1, 10.0, 60.0, 30.0, 90.0),
+            word(1, 10.0, 10.0, 30.0, 50.0),
+        ];
         assert_eq!(turn_of(&upward), Turn::Ccw90);
         // A page turned clockwise: the first line is at the right edge, reading downwards.
         let mut w = down.clone();

@@ -60,7 +60,12 @@ fn pgm_parts(pgm: &[u8]) -> (usize, usize, &[u8]) {
         while pgm[i].is_ascii_digit() {
             i += 1;
         }
-        fields.push(std::str::from_utf8(&pgm[start..i]).unwrap().parse::<usize>().unwrap());
+        fields.push(
+            std::str::from_utf8(&pgm[start..i])
+                .unwrap()
+                .parse::<usize>()
+                .unwrap(),
+        );
     }
     let (w, h) = (fields[0], fields[1]);
     (w, h, &pgm[i + 1..i + 1 + w * h])
@@ -90,7 +95,11 @@ pub fn build(sheets: &[Sheet]) -> Vec<u8> {
     let mut kids = Vec::new();
     for s in sheets {
         let (content, res, (w, h)) = match s {
-            Sheet::Text(ops) => (ops.clone(), "/Font << /F1 3 0 R >>".to_string(), (612.0, 792.0)),
+            Sheet::Text(ops) => (
+                ops.clone(),
+                "/Font << /F1 3 0 R >>".to_string(),
+                (612.0, 792.0),
+            ),
             Sheet::Image { pgm, w, h } => {
                 let (iw, ih, px) = pgm_parts(pgm);
                 let mut img = format!(
@@ -107,7 +116,11 @@ pub fn build(sheets: &[Sheet]) -> Vec<u8> {
             }
         };
         objs.push(
-            format!("<< /Length {} >>\nstream\n{content}endstream", content.len()).into_bytes(),
+            format!(
+                "<< /Length {} >>\nstream\n{content}endstream",
+                content.len()
+            )
+            .into_bytes(),
         );
         let cid = objs.len();
         objs.push(
