@@ -5,8 +5,10 @@
 //! the same code. Pages that have a text layer keep it. Both programs are optional: without them
 //! (or with OCR off) a scan still ends with `no_text_layer`.
 
+mod deskew;
 mod pgm;
 mod retry;
+mod rules;
 mod run;
 mod spans;
 mod tsv;
@@ -86,6 +88,7 @@ fn textless(p: &PageLayout) -> bool {
 struct Recognised {
     index: usize,
     lines: Vec<spans::OcrLine>,
+    rules: Vec<super::model::Rule>,
     width: f32,
     height: f32,
     words: u64,
@@ -142,7 +145,7 @@ pub(crate) fn fill_pages(
             width: r.width,
             height: r.height,
             spans: r.lines.into_iter().flat_map(|l| l.spans).collect(),
-            rules: Vec::new(),
+            rules: r.rules,
             rtl: false,
         };
         pages[r.index] = Ok(lay_out(page));
@@ -197,8 +200,19 @@ fn recognise(
     run::run(pdftoppm, &args, &dir.join("render.err"), opts.timeout)?;
     let image = dir.join("page.pgm");
     let data = std::fs::read(&image).map_err(|e| format!("rendered page: {e}"))?;
-    let gray = pgm::Gray::parse(&data);
+    let mut gray = pgm::Gray::parse(&data);
     drop(data);
+    // A page scanned askew is turned straight before tesseract reads it (it drops long skewed
+    // lines); the boxes it reports are then in the straightened image, which `gray` becomes.
+    if let Some(g) = &gray {
+        let s = deskew::slope_of(g);
+        if s.abs() > 0.002 {
+            let straight = pgm::Gray::new(g.width, g.height, deskew::straighten(g, s));
+            if std::fs::write(&image, straight.to_pgm()).is_ok() {
+                gray = Some(straight);
+            }
+        }
+    }
     let langs = if opts.languages.is_empty() {
         "eng".to_string()
     } else {
@@ -245,6 +259,19 @@ fn recognise(
     let slope = tsv::skew_of(&words);
     tsv::deskew(&mut words, slope, w, h);
     let scale = 72.0 / opts.dpi.clamp(50, 1200) as f32;
+    // Ruling lines from the pixels (upright scans; a turned page keeps its text only).
+    let rules = match (&gray, turn) {
+        (Some(g), tsv::Turn::None) => {
+            let mut hs: Vec<f32> = words.iter().map(|w| w.y1 - w.y0).collect();
+            hs.sort_by(f32::total_cmp);
+            let typical = hs
+                .get(hs.len() / 2)
+                .copied()
+                .unwrap_or(opts.dpi as f32 / 8.0);
+            rules::find(g, slope, typical, scale)
+        }
+        _ => Vec::new(),
+    };
     let mut lines = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -257,6 +284,7 @@ fn recognise(
     Ok(Recognised {
         index,
         lines,
+        rules,
         width: w * scale,
         height: h * scale,
         words: words.len() as u64,

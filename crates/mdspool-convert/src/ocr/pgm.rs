@@ -51,6 +51,27 @@ impl Gray {
         })
     }
 
+    /// An image of `width` x `height` from its pixels, row by row.
+    pub fn new(width: usize, height: usize, pixels: Vec<u8>) -> Gray {
+        Gray {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    /// As a binary PGM file.
+    pub fn to_pgm(&self) -> Vec<u8> {
+        let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
+        out.extend_from_slice(&self.pixels);
+        out
+    }
+
+    /// The pixel at (`x`, `y`), which must be inside the image.
+    pub fn at(&self, x: usize, y: usize) -> u8 {
+        self.pixels[y * self.width + x]
+    }
+
     /// The part `w` x `h` at (`x`, `y`), clipped to the image, as a binary PGM.
     pub fn crop(&self, x: u32, y: u32, w: u32, h: u32) -> Option<Vec<u8>> {
         let (x, y) = (x as usize, y as usize);
