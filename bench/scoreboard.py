@@ -8,6 +8,7 @@ Usage (from the crate root):
                               [--engine PATH] [--python PY] [--jobs 2] [--keep DIR] [--out docs/benchmarks.md]
 
 Sections:
+  * --tools also takes ocrmypdf+pymupdf4llm (for scanned corpora made by bench/corpus/scan.py);
   * one per --corpus (a directory made by bench/corpus/generate.py: PRODUCER/NAME.pdf + NAME.md): a
     producer x metric table, each metric the mean over the documents where it applies (score.py gives
     null otherwise), and pages/s per tool;
@@ -31,6 +32,8 @@ SCORE = os.path.join(SHARED, "bench", "score.py")
 DOCLING = os.path.join(SHARED, "corpus", "docling")
 FIDELITY_SETS = [os.path.join(SHARED, "corpus", "pdfjs"), os.path.join(SHARED, "corpus", "pdfminer")]
 KEYS = ["text", "headings", "lists", "tables"]
+# Scans: OCRmyPDF adds a text layer, then pymupdf4llm converts the result.
+OCRMYPDF = "ocrmypdf+pymupdf4llm"
 KEY_LABEL = {"text": "text", "headings": "head", "lists": "lists", "tables": "table rows"}
 
 # Worker for pymupdf4llm: reads [[src, dst], ...] as JSON on stdin, prints one JSON line per file.
@@ -118,6 +121,14 @@ class Tools:
                 self.versions["pymupdf4llm"] = f"pymupdf4llm {v[0]} (PyMuPDF {v[1]}), to_markdown(path) with defaults"
             else:
                 self.skipped.append(f"pymupdf4llm: not importable with {args.python} (pip install pymupdf4llm==1.28.2)")
+        if OCRMYPDF in args.tools:
+            if shutil.which("ocrmypdf") and "pymupdf4llm" in self.versions:
+                self.names.append(OCRMYPDF)
+                v = subprocess.run(["ocrmypdf", "--version"], capture_output=True, text=True).stdout.strip()
+                self.versions[OCRMYPDF] = (f"ocrmypdf {v} (`-j 1 --skip-text -l eng --output-type pdf --optimize 0`, "
+                                           "one process per file), then pymupdf4llm as above; seconds are the sum of both")
+            else:
+                self.skipped.append(f"{OCRMYPDF}: needs ocrmypdf (apt-get install ocrmypdf) and pymupdf4llm")
         if "pdftotext" in args.tools:
             if shutil.which("pdftotext"):
                 self.names.append("pdftotext")
@@ -130,6 +141,20 @@ class Tools:
     def convert(self, tool, pairs, timeout):
         """Converts (src, dst) pairs with one tool; returns {src: (seconds, status)}."""
         res = {}
+        if tool == OCRMYPDF:
+            tmp = tempfile.mkdtemp(prefix="mdspool-ocrmypdf-")
+            staged, first = [], {}
+            for i, (src, dst) in enumerate(pairs):
+                mid = os.path.join(tmp, f"{i}.pdf")
+                first[src] = run_cmd(["ocrmypdf", "-q", "-j", "1", "--skip-text", "-l", "eng", "--output-type", "pdf",
+                                      "--optimize", "0", src, mid], timeout)
+                staged.append((mid if first[src][1] == "ok" else src, dst, src))
+            second = self.convert("pymupdf4llm", [(m, d) for m, d, _ in staged], timeout)
+            for mid, _dst, src in staged:
+                (s0, st0), (s1, st1) = first[src], second[mid]
+                res[src] = (s0 + s1, st0 if st0 != "ok" else st1)
+            shutil.rmtree(tmp, ignore_errors=True)
+            return res
         if tool == "pymupdf4llm":
             jobs = max(1, self.args.jobs)
             chunks = [pairs[i::jobs] for i in range(jobs)]

@@ -20,7 +20,7 @@ mod compare;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use mdspool::config::{ConvertConfig, Sandbox};
+use mdspool::config::{ConvertConfig, OcrConfig, OcrMode, Sandbox};
 use mdspool::worker::classify::AttemptOutcome;
 use mdspool::worker::supervise::{ChildRun, ChildSpec, run_child};
 
@@ -41,6 +41,11 @@ fn child(spec: &ChildSpec, pdf: &Path, dir: &Path, strict: bool) -> Duration {
         output: &output,
         attempt: 1,
         convert: &convert,
+        // OCR off: the comparison is of the sandbox, on the same conversions either way.
+        ocr: &OcrConfig {
+            enabled: OcrMode::Off,
+            ..OcrConfig::default()
+        },
         log: None,
     };
     let start = Instant::now();

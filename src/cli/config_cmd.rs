@@ -10,7 +10,7 @@ use crate::error::{Error, Result, exit};
 #[derive(Debug, Args)]
 #[command(after_help = crate::cli::help::CONFIG)]
 pub struct ConfigArgs {
-    /// Print as JSON ({"config": {...}, "origins": {"section.key": "..."}}) instead of TOML
+    /// Print as JSON ({"config": {...}, "origins": {"section.key": "..."}, "ocr": "on (...)"}) instead of TOML
     #[arg(long)]
     pub json: bool,
 }
@@ -18,7 +18,8 @@ pub struct ConfigArgs {
 pub fn run(ctx: &Ctx, a: ConfigArgs) -> Result<i32> {
     let l = &ctx.loaded;
     if a.json {
-        print_json(&serde_json::json!({"config": l.config, "origins": origins(l)?}));
+        let ocr = l.config.ocr.status().1;
+        print_json(&serde_json::json!({"config": l.config, "origins": origins(l)?, "ocr": ocr}));
         return Ok(exit::OK);
     }
     match &l.file {
@@ -46,6 +47,7 @@ pub fn run(ctx: &Ctx, a: ConfigArgs) -> Result<i32> {
             _ => say!("{line}"),
         }
     }
+    say!("# OCR of scanned pages: {}", l.config.ocr.status().1);
     Ok(exit::OK)
 }
 

@@ -22,7 +22,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::convert_inputs::Input;
 use crate::code::Code;
-use crate::config::ConvertConfig;
+use crate::config::{ConvertConfig, OcrConfig};
 use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
 use crate::worker::classify::AttemptOutcome;
@@ -61,6 +61,7 @@ fn convert_one(
     input: &Input,
     outdir: &Path,
     cfg: &ConvertConfig,
+    ocr: &OcrConfig,
     n: usize,
 ) -> Done {
     if let Err(e) = precheck(&input.pdf) {
@@ -80,6 +81,7 @@ fn convert_one(
         output: &tmp,
         attempt: 1,
         convert: cfg,
+        ocr,
         log: None,
     };
     let done = match run_child(spec, &run, || None) {
@@ -183,6 +185,7 @@ pub fn run(
     inputs: &[Input],
     outdir: &Path,
     cfg: &ConvertConfig,
+    ocr: &OcrConfig,
     jobs: usize,
     quiet: bool,
 ) -> Result<i32> {
@@ -199,7 +202,7 @@ pub fn run(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(input) = inputs.get(i) else { break };
                     progress.started(input);
-                    let done = convert_one(&spec, input, outdir, cfg, i);
+                    let done = convert_one(&spec, input, outdir, cfg, ocr, i);
                     progress.finished(input, outdir, &done);
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(done);
                 }

@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     if batch {
         return run_batch(ctx, a);
     }
-    let mut opts = converter::options(cfg);
+    let mut opts = converter::options(cfg, &ctx.loaded.config.ocr);
     opts.page_breaks |= a.page_breaks;
     // The converter the daemon's conversion child would use (`[convert] command` included).
     let engine = converter::select(cfg, 1);
@@ -90,5 +90,6 @@ fn run_batch(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
     let inputs = convert_inputs::name_outputs(convert_inputs::collect(&a.input)?);
-    convert_batch::run(&inputs, outdir, &cfg, jobs, a.quiet)
+    let ocr = ctx.loaded.config.ocr.resolved();
+    convert_batch::run(&inputs, outdir, &cfg, &ocr, jobs, a.quiet)
 }

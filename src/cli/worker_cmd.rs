@@ -45,6 +45,9 @@ pub struct ChildCliArgs {
     /// The `[convert]` settings as JSON (default: this command's configuration)
     #[arg(long)]
     pub settings: Option<String>,
+    /// The `[ocr]` settings as JSON (default: this command's configuration)
+    #[arg(long)]
+    pub ocr: Option<String>,
 }
 
 /// `failed -> queued`, with a fresh attempt budget (`attempts` starts again from 0).
@@ -89,11 +92,17 @@ pub fn convert_child(ctx: &Ctx, a: ChildCliArgs) -> Result<i32> {
             .map_err(|e| Error::config("--settings", format!("invalid settings: {e}")))?,
         None => ctx.loaded.config.convert.clone(),
     };
+    let ocr = match &a.ocr {
+        Some(json) => serde_json::from_str(json)
+            .map_err(|e| Error::config("--ocr", format!("invalid settings: {e}")))?,
+        None => ctx.loaded.config.ocr.resolved(),
+    };
     let args = ChildArgs {
         input: a.input,
         output: a.output,
         attempt: a.attempt,
         convert,
+        ocr,
     };
     Ok(child_main(&args))
 }

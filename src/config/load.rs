@@ -243,7 +243,7 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 12] = [
+    let checks: [(bool, &str, &str); 15] = [
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",
@@ -303,6 +303,24 @@ fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)>
             c.convert.command.is_some() && c.convert.sandbox == Some(super::Sandbox::Strict),
             "convert.sandbox",
             "convert.sandbox = \"strict\" confines the built-in converter only; an external command runs with \"off\" (wrap it in a Landlock tool of its own, see docs/security.md)",
+        ),
+        (
+            !(50..=1200).contains(&c.ocr.dpi),
+            "ocr.dpi",
+            "ocr.dpi must be between 50 and 1200",
+        ),
+        (
+            c.ocr.timeout.0.is_zero(),
+            "ocr.timeout",
+            "ocr.timeout must be positive",
+        ),
+        (
+            c.ocr.languages.is_empty()
+                || c.ocr.languages.iter().any(|l| {
+                    l.is_empty() || !l.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                }),
+            "ocr.languages",
+            "ocr.languages must list tesseract language codes such as \"eng\"",
         ),
     ];
     match checks.into_iter().find(|(bad, _, _)| *bad) {

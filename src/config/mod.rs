@@ -7,6 +7,7 @@
 //! value came from.
 
 mod load;
+mod ocr;
 pub mod units;
 
 use std::path::PathBuf;
@@ -14,6 +15,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 pub use load::{Loaded, Origin, Sources, load};
+pub use ocr::{OcrConfig, OcrMode};
 pub use units::{Bytes, Dur, FileMode};
 
 /// Environment variable naming the storage root.
@@ -28,6 +30,7 @@ pub const SECTIONS: &[&str] = &[
     "watch",
     "workers",
     "convert",
+    "ocr",
     "retention",
     "shutdown",
     "log",
@@ -313,6 +316,7 @@ pub struct Config {
     pub watch: WatchConfig,
     pub workers: WorkersConfig,
     pub convert: ConvertConfig,
+    pub ocr: OcrConfig,
     pub retention: RetentionConfig,
     pub shutdown: ShutdownConfig,
     pub log: LogConfig,

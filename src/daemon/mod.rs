@@ -202,6 +202,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let settings: SharedSettings = Arc::new(RwLock::new(Arc::new(Settings {
         workers: cfg.workers.clone(),
         convert: cfg.convert.clone(),
+        ocr: cfg.ocr.resolved(),
         outbox: cfg.watch.outbox,
     })));
     let child = ChildSpec::this_binary()

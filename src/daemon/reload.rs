@@ -1,5 +1,5 @@
 //! SIGHUP: the settings a running daemon can take without a restart (`[workers]` but `count`,
-//! `[convert]`, `watch.outbox`), applied to the next attempts.
+//! `[convert]`, `[ocr]`, `watch.outbox`), applied to the next attempts.
 
 use std::sync::Arc;
 
@@ -23,9 +23,10 @@ pub(super) fn reload(loaded: &Loaded, settings: &SharedSettings) {
             *s = Arc::new(Settings {
                 workers,
                 convert: new.config.convert,
+                ocr: new.config.ocr.resolved(),
                 outbox: new.config.watch.outbox,
             });
-            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], watch.outbox; other settings need a restart)");
+            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], [ocr], watch.outbox; other settings need a restart)");
         }
         Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
     }

@@ -5,6 +5,7 @@
 //! outputs and receipts are never deleted, so trash entries are left to the sweeper.
 
 mod checks;
+mod ocr;
 
 use std::sync::Arc;
 
@@ -66,6 +67,7 @@ pub struct Options {
 /// `fixed` (a finding is fixed when a check after the repairs no longer reports it).
 pub fn run(loaded: &Loaded, opts: &Options) -> Result<Vec<Finding>> {
     let mut found = checks::all(loaded, opts)?;
+    ocr::check(loaded, &mut found);
     if opts.fix && found.iter().any(Finding::is_problem) {
         repair(loaded, &found)?;
         let after = checks::all(loaded, opts)?;

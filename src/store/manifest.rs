@@ -163,6 +163,16 @@ pub struct Manifest {
     /// Document metadata found by the converter (title, author).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Value>,
+    /// Some pages were read by OCR (scans); the fields below say which and how well.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ocr: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ocr_pages: Vec<u32>,
+    /// Mean confidence (0-100) of the words OCR recognised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_mean_confidence: Option<f32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ocr_languages: Vec<String>,
 }
 
 impl Manifest {
@@ -196,6 +206,10 @@ impl Manifest {
             output_bytes: None,
             warnings: Vec::new(),
             metadata: None,
+            ocr: false,
+            ocr_pages: Vec::new(),
+            ocr_mean_confidence: None,
+            ocr_languages: Vec::new(),
         }
     }
 

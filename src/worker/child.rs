@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::code::Code;
-use crate::config::{ConvertConfig, Sandbox};
+use crate::config::{ConvertConfig, OcrConfig, Sandbox};
 use crate::convert::ConvertStats;
 use crate::error::exit;
 use crate::worker::{converter, sandbox};
@@ -52,6 +52,8 @@ pub struct ChildArgs {
     pub attempt: u32,
     /// The daemon's `[convert]` settings for this attempt.
     pub convert: ConvertConfig,
+    /// The daemon's `[ocr]` settings (`auto` already decided).
+    pub ocr: OcrConfig,
 }
 
 fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
@@ -119,7 +121,14 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
         }
         Sandbox::Strict => {
             let outdir = a.output.parent().unwrap_or(std::path::Path::new("."));
-            match sandbox::enter(&a.input, outdir) {
+            // With OCR on, the two programs it runs (resolved before the sandbox hides `PATH`'s
+            // other folders).
+            let programs: Option<Vec<std::path::PathBuf>> = a
+                .ocr
+                .options()
+                .and_then(|o| o.programs().ok())
+                .map(|(t, r)| vec![t, r]);
+            match sandbox::enter(&a.input, outdir, programs.as_deref()) {
                 Ok(s) => {
                     eprintln!("sandbox: {s}");
                     true
@@ -132,7 +141,7 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
             }
         }
     };
-    let opts = converter::options(cfg);
+    let opts = converter::options(cfg, &a.ocr);
     match engine.convert(&a.input, &opts) {
         Ok(out) => match write_output(&a.output, &out.markdown) {
             Ok(n) => {

@@ -3,7 +3,7 @@
 //! `[convert] command` is set, else the built-in engine. With the `test-hooks` feature (tests
 //! only), `MDSPOOL_TEST_CONVERTER` selects the testing converter instead.
 
-use crate::config::ConvertConfig;
+use crate::config::{ConvertConfig, OcrConfig};
 use crate::convert::{self, ConvertOptions, Converter};
 
 /// The converter for attempt `attempt` (1 for the first run) of a job.
@@ -22,11 +22,12 @@ pub fn select(cfg: &ConvertConfig, attempt: u32) -> Box<dyn Converter> {
     }
 }
 
-/// The engine options that follow from the settings.
-pub fn options(cfg: &ConvertConfig) -> ConvertOptions {
+/// The engine options that follow from the settings (OCR of scanned pages as `[ocr]` says).
+pub fn options(cfg: &ConvertConfig, ocr: &OcrConfig) -> ConvertOptions {
     ConvertOptions {
         page_breaks: cfg.page_breaks,
         max_stream_bytes: cfg.max_stream.0,
+        ocr: ocr.options(),
         ..ConvertOptions::default()
     }
 }

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use crossbeam_channel::Receiver;
 
 use crate::code::Code;
-use crate::config::{ConvertConfig, WorkersConfig};
+use crate::config::{ConvertConfig, OcrConfig, WorkersConfig};
 use crate::durable;
 use crate::error::{Error, Result};
 use crate::failpoint;
@@ -75,6 +75,8 @@ impl Control {
 pub struct Settings {
     pub workers: WorkersConfig,
     pub convert: ConvertConfig,
+    /// `[ocr]` with `auto` decided when the daemon started.
+    pub ocr: OcrConfig,
     /// `watch.outbox`: deliver results of drops without a sidecar to `outbox/`.
     pub outbox: bool,
 }
@@ -212,6 +214,7 @@ fn run_job(
         input: l.raw_input(id),
         output: output.clone(),
         convert: &settings.convert,
+        ocr: &settings.ocr,
         store,
         control: &ctx.control,
         log: log.clone(),

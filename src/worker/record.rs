@@ -107,6 +107,18 @@ fn publish(
         m.pages = Some(stats.pages);
         m.output_bytes = report.output_bytes;
         m.warnings = stats.warnings.clone();
+        m.ocr = stats.ocr.is_some();
+        m.ocr_pages = stats
+            .ocr
+            .as_ref()
+            .map(|o| o.pages.clone())
+            .unwrap_or_default();
+        m.ocr_mean_confidence = stats.ocr.as_ref().map(|o| o.mean_confidence);
+        m.ocr_languages = stats
+            .ocr
+            .as_ref()
+            .map(|o| o.languages.clone())
+            .unwrap_or_default();
         let mut meta = serde_json::Map::new();
         if let Some(t) = &stats.title {
             meta.insert("title".into(), t.clone().into());
@@ -120,6 +132,18 @@ fn publish(
     match r {
         Ok(_) => {
             metrics.succeeded(stats.pages as u64);
+            if let Some(o) = &stats.ocr {
+                say(&format!(
+                    "OCR read page(s) {:?}: {} words, mean word confidence {:.1}, languages {}",
+                    o.pages,
+                    o.words,
+                    o.mean_confidence,
+                    o.languages.join("+")
+                ));
+            }
+            for w in &stats.warnings {
+                say(&format!("warning: {w}"));
+            }
             say(&format!(
                 "attempt {n} result: succeeded in {:.3}s, {} page(s), {} bytes, converter {} {}",
                 elapsed.as_secs_f64(),

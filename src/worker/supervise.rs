@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::code::Code;
-use crate::config::{ConvertConfig, Sandbox};
+use crate::config::{ConvertConfig, OcrConfig, Sandbox};
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
 use crate::worker::child::ChildReport;
@@ -55,6 +55,7 @@ pub struct Attempt<'a> {
     /// Where the child writes the Markdown (a temp name in `artifacts/`).
     pub output: PathBuf,
     pub convert: &'a ConvertConfig,
+    pub ocr: &'a OcrConfig,
     pub store: &'a Store,
     pub control: &'a Control,
     pub log: Arc<Mutex<RunLog>>,
@@ -75,6 +76,8 @@ pub struct ChildRun<'a> {
     pub output: &'a Path,
     pub attempt: u32,
     pub convert: &'a ConvertConfig,
+    /// `[ocr]`, with `auto` decided (the child runs tesseract itself, inside its limits).
+    pub ocr: &'a OcrConfig,
     /// Where the child's stderr is copied, if anywhere (its tail is kept to classify the end).
     pub log: Option<Arc<Mutex<RunLog>>>,
 }
@@ -88,11 +91,13 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
     let cap_mb = (a.convert.max_stream.0 / (1024 * 1024)).max(1);
     if a.convert.sandbox() == Sandbox::Strict {
         cmd.env_clear();
-        let keep = ["RUST_LOG", "RUST_BACKTRACE"];
+        // PATH: where OCR finds `pdftoppm` and `tesseract` (the child runs them only with OCR on).
+        let keep = ["RUST_LOG", "RUST_BACKTRACE", "PATH"];
         #[cfg(feature = "test-hooks")]
         let keep = [
             keep[0],
             keep[1],
+            keep[2],
             crate::worker::testconv::ENV,
             crate::worker::sandbox::WITHOUT_ENV,
         ];
@@ -111,6 +116,8 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
         .arg("__convert-child")
         .arg("--settings")
         .arg(settings)
+        .arg("--ocr")
+        .arg(serde_json::to_string(&a.ocr).unwrap_or_default())
         .arg("--input")
         .arg(a.input)
         .arg("--output")
@@ -238,6 +245,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
         output: &a.output,
         attempt: a.attempt,
         convert: a.convert,
+        ocr: a.ocr,
         log: Some(a.log.clone()),
     };
     let mut next_check = Instant::now() + MANIFEST_POLL;

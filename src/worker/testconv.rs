@@ -65,6 +65,7 @@ fn echo(input: &Path, size: usize) -> ConvertOutput {
             warnings: vec!["test converter".into()],
             title: Some(name),
             author: None,
+            ocr: None,
         },
     }
 }

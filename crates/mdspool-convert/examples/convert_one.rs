@@ -1,12 +1,14 @@
 //! Convert one PDF with the built-in engine from the command line, for trying the engine and for the
 //! corpus runner (which runs this in a child process per file).
-//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N]`. Exit code 0 on success,
+//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N] [--no-ocr]`; pages
+//! without a text layer are read by OCR when `tesseract` and `pdftoppm` are on `PATH` (not with
+//! `--no-ocr`). Exit code 0 on success,
 //! 2 on a conversion error (its stable code is printed on stderr as `error: CODE: message`).
 //! `RUST_LOG=mdspool_convert=trace` prints the layout traces (line fragments, gutters) on stderr.
 
 use std::path::PathBuf;
 
-use mdspool_convert::{Builtin, ConvertOptions, Converter};
+use mdspool_convert::{Builtin, ConvertOptions, Converter, OcrOptions};
 
 fn main() {
     // Layout traces on stderr with `RUST_LOG=mdspool_convert=trace`.
@@ -22,6 +24,8 @@ fn main() {
     let mut output: Option<PathBuf> = None;
     let mut opts = ConvertOptions::default();
     let mut stats = false;
+    let ocr = OcrOptions::default();
+    opts.ocr = ocr.programs().is_ok().then_some(ocr);
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -31,11 +35,14 @@ fn main() {
             "--threads" => {
                 opts.threads = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
             }
+            "--no-ocr" => opts.ocr = None,
             _ => input = Some(PathBuf::from(a)),
         }
     }
     let Some(input) = input else {
-        eprintln!("usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N]");
+        eprintln!(
+            "usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N] [--no-ocr]"
+        );
         std::process::exit(64);
     };
     match Builtin.convert(&input, &opts) {

@@ -8,7 +8,7 @@ use std::sync::Once;
 use super::blocks::{Block, blocks_of_run};
 use super::furniture::drop_furniture;
 use super::layout::{page_lines, reading_order};
-use super::model::PageLayout;
+use super::model::{Page, PageLayout};
 use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
@@ -53,7 +53,12 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     let mut pages: Vec<PageLayout> = Vec::with_capacity(doc.pages);
     let mut failed = 0usize;
     let mut last_err = None;
-    for (i, result) in read_pages(&doc, path, opts.threads).into_iter().enumerate() {
+    let mut results = read_pages(&doc, path, opts.threads);
+    if let Some(o) = &opts.ocr {
+        stats.ocr = super::ocr::fill_pages(path, &mut results, o, &mut stats.warnings, lay_out)
+            .map(Box::new);
+    }
+    for (i, result) in results.into_iter().enumerate() {
         match result {
             Ok(p) => pages.push(p),
             Err(e) => {
@@ -162,7 +167,11 @@ fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
 }
 
 fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, ConvertError> {
-    let mut page = doc.page(path, i)?;
+    Ok(lay_out(doc.page(path, i)?))
+}
+
+/// A page's spans through the layout stages (also pages read by OCR).
+fn lay_out(mut page: Page) -> PageLayout {
     page.mirror_if_rtl();
     let tables = grid::take_tables(&mut page);
     let (mut lines, regions) = page_lines(&page);
@@ -170,13 +179,13 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, Conver
         lines.extend(tables.into_iter().map(grid::GridTable::into_line));
         lines.sort_by(|a, b| a.top.total_cmp(&b.top));
     }
-    Ok(PageLayout {
+    PageLayout {
         number: page.number,
         height: page.height,
         regions,
         rules: page.rules,
         lines,
-    })
+    }
 }
 
 /// Read all pages, spread over `threads` threads (pages are independent), in page order.

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub use ocr::{OcrOptions, OcrStats, find_program};
+
 mod accents;
 mod annots;
 mod bidi;
@@ -20,6 +22,7 @@ mod labels;
 mod layout;
 mod markdown;
 mod model;
+mod ocr;
 mod reader;
 mod regions;
 mod rotated;
@@ -40,6 +43,9 @@ pub struct ConvertOptions {
     /// Threads that read the pages of one document (1 = sequential, at most 4). Sequential is the
     /// default: the parser serialises on shared caches, and the daemon converts files in parallel.
     pub threads: usize,
+    /// OCR pages without a text layer (scans) with these settings; `None`: such pages stay empty,
+    /// and a document without any text is `no_text_layer`.
+    pub ocr: Option<OcrOptions>,
 }
 
 impl Default for ConvertOptions {
@@ -48,6 +54,7 @@ impl Default for ConvertOptions {
             page_breaks: false,
             max_stream_bytes: 256 * 1024 * 1024,
             threads: 1,
+            ocr: None,
         }
     }
 }
@@ -62,6 +69,9 @@ pub struct ConvertStats {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// Present when pages were read by OCR.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<Box<OcrStats>>,
 }
 
 #[derive(Debug, Clone)]

@@ -9,6 +9,13 @@
 //! 3. installs a seccomp allow-list (`seccomp.rs`): a system call outside it stops the child with
 //!    SIGSYS after one line naming the call on stderr.
 //!
+//! With OCR on (`[ocr]`, docs/conversion.md), the child runs `pdftoppm` and `tesseract` on pages
+//! without text: Landlock then also lets it execute those two programs (nothing else), read the
+//! system's libraries and data (`/usr`, `/lib*`, the loader's cache, font settings, CPU facts;
+//! not the rest of `/etc`), make its scratch folders in its output folder, and use `/dev/null`; no
+//! seccomp filter is installed (it would stop `execve` and the programs' own start-up). No new
+//! privileges, and the file-system and network rules hold for the programs too.
+//!
 //! Its parent gave it an empty environment, and [`close_inherited_fds`] leaves it only stdin,
 //! stdout and stderr. A kernel without Landlock (or seccomp) runs the child without that layer: the
 //! daemon says so once when it starts ([`Probe`]), `mdspool doctor` reports it, and each attempt's
@@ -19,7 +26,7 @@ mod sigsys;
 mod syscalls;
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use landlock::{
     ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, PathBeneath, PathFd, Ruleset,
@@ -33,6 +40,25 @@ pub const SECCOMP_DENIED: &str = "sandbox: seccomp denied";
 
 /// What the SIGSYS handler exits with if raising SIGSYS did not end the child.
 pub const SIGSYS_EXIT: i32 = 128 + libc::SIGSYS;
+
+/// The dynamic loaders of the usual Linux systems (those present are allowed to run with OCR on).
+const LOADERS: &[&str] = &[
+    "/lib64/ld-linux-x86-64.so.2",
+    "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+    "/lib/ld-linux-aarch64.so.1",
+    "/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1",
+];
+
+/// What a child with OCR on may read besides its input (not execute: only the two programs).
+const OCR_READ: &[&str] = &[
+    "/usr",
+    "/lib",
+    "/lib64",
+    "/etc/ld.so.cache",
+    "/etc/fonts",
+    "/proc/cpuinfo",
+    "/sys/devices/system/cpu",
+];
 
 /// The newest Landlock ABI this code was written and tested against; a newer kernel is asked for
 /// no more than this, an older one gives what it has.
@@ -120,6 +146,8 @@ pub struct Entered {
     pub landlock: String,
     /// Number of system calls the seccomp filter allows (`None`: no seccomp on this kernel).
     pub seccomp: Option<usize>,
+    /// Whether the OCR programs may run (no seccomp filter then).
+    pub ocr: bool,
     /// How long [`enter`] took.
     pub took: std::time::Duration,
 }
@@ -127,9 +155,10 @@ pub struct Entered {
 impl fmt::Display for Entered {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "strict: no_new_privs, {}", self.landlock)?;
-        match self.seccomp {
-            Some(n) => write!(f, ", seccomp allow-list of {n} system calls")?,
-            None => write!(f, ", seccomp unavailable (not enforced)")?,
+        match (self.seccomp, self.ocr) {
+            (_, true) => write!(f, ", OCR programs allowed (no seccomp filter)")?,
+            (Some(n), false) => write!(f, ", seccomp allow-list of {n} system calls")?,
+            (None, false) => write!(f, ", seccomp unavailable (not enforced)")?,
         }
         write!(f, " (set up in {} µs)", self.took.as_micros())
     }
@@ -152,8 +181,9 @@ pub fn close_inherited_fds() {
 }
 
 /// Confines this process (see the module comment): it may read `input` and write in `outdir` (a
-/// private folder of its own). Call once, single-threaded, before the input is opened.
-pub fn enter(input: &Path, outdir: &Path) -> Result<Entered, String> {
+/// private folder of its own); with `ocr`, also run the OCR programs (see the module comment). Call
+/// once, single-threaded, before the input is opened.
+pub fn enter(input: &Path, outdir: &Path, ocr: Option<&[PathBuf]>) -> Result<Entered, String> {
     let start = std::time::Instant::now();
     // SAFETY: plain prctl/setrlimit on our own process.
     unsafe {
@@ -171,21 +201,32 @@ pub fn enter(input: &Path, outdir: &Path) -> Result<Entered, String> {
     }
     let probe = Probe::now();
     let landlock = match probe.landlock_abi {
-        Some(abi) => landlock(input, outdir, abi)?,
+        Some(abi) => landlock(input, outdir, abi, ocr)?,
         None => "landlock unavailable (not enforced)".to_string(),
     };
-    let seccomp = match probe.seccomp {
+    let seccomp = match probe.seccomp && ocr.is_none() {
         true => Some(seccomp::install()?),
         false => None,
     };
+    if ocr.is_some() {
+        // The OCR programs' scratch files go to the output folder, the one place writable.
+        // SAFETY: single-threaded (called before the converter starts any thread).
+        unsafe { std::env::set_var("TMPDIR", outdir) };
+    }
     Ok(Entered {
         landlock,
         seccomp,
+        ocr: ocr.is_some(),
         took: start.elapsed(),
     })
 }
 
-fn landlock(input: &Path, outdir: &Path, kernel: u32) -> Result<String, String> {
+fn landlock(
+    input: &Path,
+    outdir: &Path,
+    kernel: u32,
+    ocr: Option<&[PathBuf]>,
+) -> Result<String, String> {
     let kernel = format!("ABI {kernel}");
     let abi = LANDLOCK_ABI;
     let err = |e: &dyn fmt::Display| format!("landlock: {e}");
@@ -197,6 +238,12 @@ fn landlock(input: &Path, outdir: &Path, kernel: u32) -> Result<String, String> 
         | AccessFs::MakeReg
         | AccessFs::RemoveFile
         | AccessFs::Truncate;
+    // OCR renders each page into a scratch folder of its own there.
+    let write = if ocr.is_some() {
+        write | AccessFs::MakeDir | AccessFs::RemoveDir
+    } else {
+        write
+    };
     let status = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(abi))
@@ -205,6 +252,38 @@ fn landlock(input: &Path, outdir: &Path, kernel: u32) -> Result<String, String> 
         .and_then(|r| r.create())
         .and_then(|r| r.add_rule(PathBeneath::new(input_fd, AccessFs::ReadFile)))
         .and_then(|r| r.add_rule(PathBeneath::new(outdir_fd, write)))
+        .and_then(|r| {
+            // The OCR programs, their libraries and data: read and execute, never write.
+            let system = if ocr.is_some() { OCR_READ } else { &[] };
+            r.add_rules(system.iter().map(Path::new).filter_map(|p| {
+                // A folder's rule may also list it; a file's rule may only read it.
+                let read = match p.is_dir() {
+                    true => AccessFs::ReadFile | AccessFs::ReadDir,
+                    false => AccessFs::ReadFile.into(),
+                };
+                PathFd::new(p).ok().map(|fd| Ok(PathBeneath::new(fd, read)))
+            }))
+        })
+        .and_then(|r| {
+            // The two programs themselves may be run, with the dynamic loader the kernel opens
+            // for them.
+            let run = AccessFs::ReadFile | AccessFs::Execute;
+            let loaders = if ocr.is_some() { LOADERS } else { &[] };
+            r.add_rules(
+                ocr.unwrap_or_default()
+                    .iter()
+                    .map(PathBuf::as_path)
+                    .chain(loaders.iter().map(Path::new))
+                    .filter_map(|p| PathFd::new(p).ok())
+                    .map(|fd| Ok(PathBeneath::new(fd, run))),
+            )
+        })
+        .and_then(|r| {
+            // The programs' standard input and unwanted output.
+            let null = ocr.and_then(|_| PathFd::new("/dev/null").ok());
+            let rw = AccessFs::ReadFile | AccessFs::WriteFile;
+            r.add_rules(null.map(|fd| Ok(PathBeneath::new(fd, rw))))
+        })
         .and_then(|r| r.restrict_self())
         .map_err(|e| err(&e))?;
     Ok(match status.ruleset {

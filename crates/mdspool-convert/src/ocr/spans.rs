@@ -1,0 +1,197 @@
+//! Recognised words as the engine's spans: a font size for each line from its word boxes (a box
+//! spans the cap or x-height plus any descender, so its height over that share of the em gives the
+//! size), sizes of the document snapped together so that body lines share one size, and a weight
+//! guessed from the stroke width in the scan (bold strokes are thicker for their size).
+
+use super::pgm::Gray;
+use super::tsv::{Turn, Word};
+use crate::model::Span;
+
+/// Shares of the em (typical Latin faces) above the baseline for a word with ascenders or
+/// capitals, for one of x-height letters only, and below it for descenders.
+const ASCENT: f32 = 0.70;
+const X_HEIGHT: f32 = 0.47;
+const DESCENT: f32 = 0.21;
+/// Stroke width (per em) this many times the document's typical one is bold.
+const BOLD_STROKE: f32 = 1.3;
+/// Sizes within this share of each other are one size (noise of box heights).
+const SNAP: f32 = 0.08;
+
+/// One line of spans, with what the document-level passes need.
+pub(super) struct OcrLine {
+    pub spans: Vec<Span>,
+    /// Stroke width per em, if it could be measured.
+    pub stroke: Option<f32>,
+}
+
+/// The size in pixels of the em of a word set in one line, from its box height.
+fn word_em(w: &Word) -> Option<f32> {
+    let letters = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+    if letters == 0 {
+        return None;
+    }
+    let tall = w
+        .text
+        .chars()
+        .any(|c| c.is_uppercase() || c.is_ascii_digit() || "bdfhklt()[]{}|/!?'\"".contains(c));
+    let deep = w.text.chars().any(|c| "gjpqy()[]{}|,;".contains(c));
+    let share = if tall { ASCENT } else { X_HEIGHT } + if deep { DESCENT } else { 0.0 };
+    Some((w.y1 - w.y0) / share)
+}
+
+/// Characters tesseract reads a round list bullet as.
+const BULLET_LOOKALIKES: &str = "•·¢«»©®°*oeO0@>›+‣~-–—";
+
+/// A line's first word that is a list bullet misread: one look-alike character in a small box.
+fn is_bullet(w: &Word, em: f32) -> bool {
+    let mut chars = w.text.chars();
+    let (Some(c), None) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let (bw, bh) = (w.x1 - w.x0, w.y1 - w.y0);
+    c == '•' || (BULLET_LOOKALIKES.contains(c) && bh <= 0.5 * em && bw <= 0.5 * em)
+}
+
+/// Median of a list (none when empty).
+fn median(mut v: Vec<f32>) -> Option<f32> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+/// Spans of one line's words (`words` share one tesseract line), in points (`scale` = points
+/// per pixel).
+pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: Turn) -> OcrLine {
+    let ems: Vec<f32> = words.iter().filter_map(word_em).collect();
+    let fallback = words.iter().map(|w| w.y1 - w.y0).fold(0.0, f32::max);
+    let em = median(ems).unwrap_or(fallback).max(1.0);
+    // Baseline: the feet of words without descenders, else the lowest foot less a descender.
+    let feet: Vec<f32> = words
+        .iter()
+        .filter(|w| !w.text.chars().any(|c| "gjpqy()[]{}|,;".contains(c)))
+        .map(|w| w.y1)
+        .collect();
+    let low = words.iter().map(|w| w.y1).fold(f32::MIN, f32::max);
+    let base = median(feet).unwrap_or(low - DESCENT * em);
+    let size = em * scale;
+    let bullet = words.len() >= 2 && is_bullet(&words[0], em);
+    let strokes: Vec<f32> = match img {
+        Some(g) => words
+            .iter()
+            .filter(|w| w.text.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .filter_map(|w| g.stroke_width(w.raw, turn))
+            .collect(),
+        None => Vec::new(),
+    };
+    let stroke = median(strokes).map(|s| s / em);
+    let spans = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| Span {
+            text: if i == 0 && bullet {
+                "•".into()
+            } else {
+                w.text.clone()
+            },
+            x0: w.x0 * scale,
+            x1: w.x1 * scale,
+            top: (base - 0.8 * em) * scale,
+            bottom: (base + 0.2 * em) * scale,
+            size,
+            bold: false,
+            italic: false,
+            mono: false,
+            link: None,
+            font: "ocr".into(),
+        })
+        .collect();
+    OcrLine { spans, stroke }
+}
+
+/// Snap the sizes of all lines of the document together (the most common size first, so body
+/// lines agree) and mark as bold the lines whose strokes are clearly thicker than the typical
+/// line's.
+pub(super) fn settle_styles(lines: &mut [&mut OcrLine]) {
+    // Sizes weighted by characters, snapped greedily from the most common one.
+    let mut sizes: Vec<(f32, usize)> = Vec::new();
+    for l in lines.iter() {
+        let n: usize = l.spans.iter().map(|s| s.text.chars().count()).sum();
+        if let Some(s) = l.spans.first() {
+            sizes.push(((s.size * 2.0).round() / 2.0, n));
+        }
+    }
+    let mut centres: Vec<f32> = Vec::new();
+    loop {
+        let mut weight: Vec<(f32, usize)> = Vec::new();
+        for &(s, n) in &sizes {
+            if centres.iter().any(|c| (s - c).abs() <= c * SNAP) {
+                continue;
+            }
+            match weight.iter_mut().find(|(w, _)| (*w - s).abs() < 0.01) {
+                Some(e) => e.1 += n,
+                None => weight.push((s, n)),
+            }
+        }
+        let Some(&(best, _)) = weight.iter().max_by_key(|(_, n)| *n) else {
+            break;
+        };
+        centres.push(best);
+    }
+    // The typical stroke, over lines at the most common size.
+    let body = centres.first().copied().unwrap_or(10.0);
+    let typical = median(
+        lines
+            .iter()
+            .filter(|l| {
+                l.spans
+                    .first()
+                    .is_some_and(|s| (s.size - body).abs() <= body * SNAP)
+            })
+            .filter_map(|l| l.stroke)
+            .collect(),
+    );
+    for l in lines.iter_mut() {
+        let bold = matches!((l.stroke, typical), (Some(s), Some(t)) if s > t * BOLD_STROKE);
+        for s in &mut l.spans {
+            if let Some(c) = centres.iter().find(|c| (s.size - *c).abs() <= *c * SNAP) {
+                s.size = *c;
+            }
+            s.bold = bold;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Word {
+        Word {
+            line: (1, 1, 1),
+            x0,
+            y0,
+            x1,
+            y1,
+            conf: 90.0,
+            text: text.into(),
+            raw: [0; 4],
+            line_box: [0; 4],
+        }
+    }
+
+    #[test]
+    fn size_comes_from_box_heights_by_letter_shape() {
+        // 12 pt at 300 dpi: em 50 px; "Hello" spans 0.70 em, "gap" 0.68 em, "one" 0.47 em.
+        let ws = [
+            word("Hello", 0.0, 65.0, 100.0, 100.0),
+            word("one", 120.0, 76.5, 180.0, 100.0),
+            word("gap", 200.0, 76.5, 260.0, 110.5),
+        ];
+        let l = line_spans(&ws, 72.0 / 300.0, None, Turn::None);
+        let s = &l.spans[0];
+        assert!((s.size - 12.0).abs() < 0.3, "{}", s.size);
+        assert!((s.bottom - s.top - 12.0).abs() < 0.3);
+    }
+}
