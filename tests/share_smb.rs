@@ -18,7 +18,7 @@ const SMB: &[&str] = &["smbd", "smbclient"];
 
 /// A root served by smbd, and its daemon (dropped first, then smbd, then the temp dir).
 struct Share {
-    daemon: Daemon,
+    _daemon: Daemon,
     smbd: Smbd,
     root: Root,
 }
@@ -32,7 +32,11 @@ fn share(toml: &str, settle: &str) -> Share {
         &[("inbox", &inbox, true), ("spool", root.path(), false)],
     );
     let daemon = root.start(&[], &[("MDSPOOL_WATCH_SETTLE", settle)]);
-    Share { daemon, smbd, root }
+    Share {
+        _daemon: daemon,
+        smbd,
+        root,
+    }
 }
 
 /// Waits until the receipt of `key` (scope `default`) says `status`; returns it.

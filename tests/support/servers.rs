@@ -82,6 +82,14 @@ impl Drop for Server {
             })
             .is_none()
             {
+                let pid = self.child.id() as i32;
+                // SAFETY: as above; smbd leads a process group of its own (its children), which
+                // goes with it.
+                unsafe {
+                    if libc::getpgid(pid) == pid {
+                        libc::kill(-pid, libc::SIGKILL);
+                    }
+                }
                 let _ = self.child.kill();
             }
         }
@@ -146,15 +154,10 @@ impl Smbd {
         let conf = dir.join("smb.conf");
         std::fs::write(&conf, smb_conf(dir, port, shares)).unwrap();
         let mut cmd = Command::new(find("smbd").unwrap());
-        cmd.args([
-            "--foreground",
-            "--no-process-group",
-            "--debug-stdout",
-            "-d",
-            "1",
-        ])
-        .arg("--configfile")
-        .arg(&conf);
+        // In a process group of its own: smbd signals its whole group when it stops.
+        cmd.args(["--foreground", "--debug-stdout", "-d", "1"])
+            .arg("--configfile")
+            .arg(&conf);
         let server = Server::spawn(cmd, dir.join("smbd.out"), port);
         Smbd {
             _server: server,
