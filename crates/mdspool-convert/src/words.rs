@@ -159,10 +159,9 @@ fn offsets_fit(text: &str, offsets: &[f32], widths: &[f32], size: f32) -> bool {
         .zip(chars.windows(2))
         .zip(widths)
         .any(|((x, c), w)| {
-            x[1] < x[0] + w.max(0.0) - 0.25 * size
-                && !(matches!(c[0], 'f' | 'i' | 'l') && matches!(c[1], 'f' | 'i' | 'l'))
-                && !super::accents::is_accent(c[0])
-                && !super::accents::is_accent(c[1])
+            let ligature = matches!(c[0], 'f' | 'i' | 'l') && matches!(c[1], 'f' | 'i' | 'l');
+            let accent = super::accents::is_accent(c[0]) || super::accents::is_accent(c[1]);
+            x[1] < x[0] + w.max(0.0) - 0.25 * size && !(ligature || accent)
         })
 }
 
