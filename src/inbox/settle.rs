@@ -1,7 +1,8 @@
 //! Deciding when a drop is complete. With its sidecar present it is (the protocol writes the
 //! sidecar last), once the sidecar itself reads whole: an empty or unparsable sidecar gets a short
 //! grace to be finished (a client writing it in place). Without a sidecar, a PDF is complete once
-//! its size, mtime, ctime and inode have stayed the same for `watch.settle`.
+//! its size, mtime, ctime and inode have stayed the same for `watch.settle` and, when it starts
+//! like a PDF, it also ends like one.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -57,6 +58,30 @@ pub fn sidecar_pending(path: &Path) -> Option<FileState> {
         Ok(_) => Some(stamp),
         Err(_) => None,
     }
+}
+
+/// Whether the file at `path` starts like a PDF (`%PDF-` in its first KiB) but does not end like
+/// one (no `%%EOF` in its last KiB): an upload under its final name still under way or cut (smbd,
+/// sftp and `rsync --inplace` write in place). Such a PDF is not taken without its sidecar, however
+/// long it stays unchanged. Anything else (not a PDF, unreadable) is for the take to judge.
+pub fn cut_short(path: &Path) -> bool {
+    use std::io::{Seek, SeekFrom};
+    const WINDOW: u64 = 1024;
+    let Ok(mut f) = open_safe(path) else {
+        return false;
+    };
+    let mut head = Vec::new();
+    if (&mut f).take(WINDOW).read_to_end(&mut head).is_err()
+        || !head.windows(5).any(|w| w == b"%PDF-")
+    {
+        return false;
+    }
+    let mut tail = Vec::new();
+    let len = f.metadata().map_or(0, |m| m.len());
+    let read = f
+        .seek(SeekFrom::Start(len.saturating_sub(WINDOW)))
+        .and_then(|_| f.take(WINDOW).read_to_end(&mut tail));
+    read.is_ok() && !tail.windows(5).any(|w| w == b"%%EOF")
 }
 
 /// Drops waiting to be complete: path -> (stamp, since, how long it must hold).
@@ -132,6 +157,24 @@ mod tests {
         assert!(sidecar_pending(&p).is_none());
         std::fs::write(&p, b"plain-key").unwrap();
         assert!(sidecar_pending(&p).is_none());
+    }
+
+    #[test]
+    fn a_pdf_is_cut_short_until_its_end_arrives() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.pdf");
+        let mut body = b"%PDF-1.7\n".to_vec();
+        body.resize(5000, b'x');
+        std::fs::write(&p, &body).unwrap();
+        assert!(cut_short(&p));
+        body.extend_from_slice(b"\nstartxref\n9\n%%EOF\n% a comment after the end\n");
+        std::fs::write(&p, &body).unwrap();
+        assert!(!cut_short(&p));
+        // Not a PDF, or empty: refused when taken, not kept waiting.
+        std::fs::write(&p, b"not a pdf").unwrap();
+        assert!(!cut_short(&p));
+        std::fs::write(&p, b"").unwrap();
+        assert!(!cut_short(&p));
     }
 
     #[test]

@@ -44,6 +44,8 @@ struct Loop {
     /// PDFs without a sidecar, waiting to settle.
     settling: Settling,
     orphans: HashMap<PathBuf, Instant>,
+    /// Settled PDFs that do not end like one (see `settle::cut_short`), warned about once.
+    cut_short: HashSet<PathBuf>,
     in_flight: HashSet<PathBuf>,
     retry: Retries<PathBuf>,
     /// Staging entries whose take failed after the claim.
@@ -64,6 +66,7 @@ impl Loop {
             return;
         }
         self.orphans.remove(&path);
+        self.cut_short.remove(&path);
         self.in_flight.insert(path);
         let _ = self.tasks.send(Task::Drop {
             dir: dir.to_path_buf(),
@@ -96,6 +99,7 @@ impl Loop {
         // Forget what vanished without an event.
         self.settling.retain(|p| p.symlink_metadata().is_ok());
         self.orphans.retain(|p, _| p.symlink_metadata().is_ok());
+        self.cut_short.retain(|p| p.symlink_metadata().is_ok());
         let now = Instant::now();
         self.retry
             .retain(|p, at| at > now || p.symlink_metadata().is_ok());
@@ -260,6 +264,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         tasks: task_tx,
         settling: Settling::default(),
         orphans: HashMap::new(),
+        cut_short: HashSet::new(),
         in_flight: HashSet::new(),
         retry: Retries::default(),
         stuck: Retries::default(),

@@ -35,6 +35,9 @@ pub fn hostname() -> String {
     }
 }
 
+/// How long a held lock is waited for before `root_locked`.
+const LOCK_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The held lock; dropping it releases the lock.
 #[derive(Debug)]
 pub struct HostLock {
@@ -43,7 +46,10 @@ pub struct HostLock {
 }
 
 impl HostLock {
-    /// Takes the lock of this host on the root, or fails at once with `root_locked`.
+    /// Takes the lock of this host on the root, or fails with `root_locked` when it stays held for
+    /// `LOCK_GRACE`. The grace covers a daemon killed while a conversion child it had just forked
+    /// still shares the lock's open file (until that child's `exec` closes it): a restart right
+    /// after the kill would otherwise find its own dead predecessor's lock.
     pub fn acquire(layout: &Layout) -> Result<HostLock> {
         let path = layout.host_lock(&hostname());
         let mut file = OpenOptions::new()
@@ -53,7 +59,15 @@ impl HostLock {
             .truncate(false)
             .open(&path)
             .at(&path)?;
-        match file.try_lock() {
+        let deadline = std::time::Instant::now() + LOCK_GRACE;
+        let mut tried = file.try_lock();
+        while matches!(tried, Err(std::fs::TryLockError::WouldBlock))
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            tried = file.try_lock();
+        }
+        match tried {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 let mut holder = String::new();

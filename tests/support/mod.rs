@@ -6,7 +6,8 @@
 //! - [`wait_until`] / [`poll`]: the one deadline wait;
 //! - [`fs`]: the one tree walk, drops written the way the protocol asks, readers of the store's
 //!   files; [`pdf`]: the one PDF builder (`pdfwriter`, shared with the engine's tests);
-//! - [`proc`]: /proc checks of conversion children; [`torture`]: the random client and the
+//! - [`proc`]: /proc checks of conversion children; [`servers`]: real smbd and sshd on loopback
+//!   for the share tests, and their clients; [`torture`]: the random client and the
 //!   invariants of the torture tests; [`fuzz_checks`]: the fuzz targets' properties.
 #![allow(dead_code, unused_imports)]
 
@@ -17,6 +18,7 @@ pub mod fuzz_checks;
 pub mod pdfwriter;
 pub mod proc;
 pub mod root;
+pub mod servers;
 pub mod torture;
 
 use std::path::Path;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::inbox::names::{Kind, sidecar_of};
-use crate::inbox::settle::{FileState, SIDECAR_GRACE, sidecar_pending};
+use crate::inbox::settle::{FileState, SIDECAR_GRACE, cut_short, sidecar_pending};
 
 use super::{Loop, ORPHAN_AGE};
 
@@ -91,6 +91,13 @@ impl Loop {
             .settling
             .stable(&path, FileState::of(&meta), self.cfg.settle.0)
         {
+            if cut_short(&path) {
+                // Looked at again when it changes, and at each rescan.
+                if self.cut_short.insert(path.clone()) {
+                    tracing::warn!(drop = %path.display(), "PDF without %%EOF at its end left in the inbox until it is whole or its sidecar comes (upload cut?)");
+                }
+                return;
+            }
             self.dispatch(dir, name);
         }
     }
