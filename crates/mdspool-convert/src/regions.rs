@@ -383,9 +383,13 @@ fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<usize> {
         };
         let (right_gap, left_gap) = (rb.top - ra.bottom, lb.top - la.bottom);
         let tall = 3.0 * (r.bottom - r.top);
-        let spans = r.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>();
-        let tops = (lb.top, rb.top);
-        tracing::trace!("spanning heading? {spans:?} gaps {right_gap} {left_gap} tops {tops:?}");
+        if super::model::debug() {
+            let spans = r.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>();
+            let tops = (lb.top, rb.top);
+            tracing::trace!(
+                "spanning heading? {spans:?} gaps {right_gap} {left_gap} tops {tops:?}"
+            );
+        }
         right_gap >= tall.max(left_gap - 2.5 * em)
             && right_gap <= left_gap + 2.5 * em
             && (lb.top - rb.top).abs() <= 1.5 * em
