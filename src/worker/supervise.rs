@@ -128,20 +128,13 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    let parent = std::process::id() as libc::pid_t;
+    // It dies with the daemon (PR_SET_PDEATHSIG, checked against the daemon's pid).
+    crate::convert::tie_to_parent(&mut cmd);
     let mem = a.convert.max_memory.0 as libc::rlim_t;
     let cpu = (a.convert.timeout.0.as_secs() + 1) as libc::rlim_t;
     // SAFETY: only async-signal-safe system calls run between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
-            let sig = libc::SIGKILL as libc::c_ulong;
-            if libc::prctl(libc::PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The daemon may have died before prctl: then no signal will ever come.
-            if libc::getppid() != parent {
-                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
-            }
             let rl = libc::rlimit {
                 rlim_cur: mem,
                 rlim_max: mem,

@@ -65,19 +65,7 @@ impl Converter for ExternalConverter {
         cmd.args(rest);
         // The command dies with the process that started it, even when that one is SIGKILLed (the
         // daemon's conversion child is itself tied to the daemon the same way).
-        // SAFETY: prctl and getppid are async-signal-safe; nothing else runs between fork and exec.
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            cmd.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                if libc::getppid() == 1 {
-                    return Err(std::io::Error::other("parent already gone"));
-                }
-                Ok(())
-            });
-        }
+        super::tie_to_parent(&mut cmd);
         let result = cmd
             .output()
             .map_err(|e| Self::fail(input, format!("cannot run {prog}: {e}")))?;

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 pub use ocr::{OcrOptions, OcrStats, find_program};
+pub use tether::tie_to_parent;
 
 mod accents;
 mod annots;
@@ -28,6 +29,7 @@ mod regions;
 mod rotated;
 mod shapes;
 mod tables;
+mod tether;
 mod text;
 mod widths;
 mod words;

@@ -4,7 +4,6 @@
 //! `PR_SET_PDEATHSIG = SIGKILL`, so they die with it). Output goes to files, not pipes, so nothing
 //! can block on a full pipe.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -31,20 +30,7 @@ pub(super) fn run(
         // One thread: the daemon converts several files at once, and tesseract's OpenMP threads
         // only add contention (and address space, which the child's limit counts).
         .env("OMP_THREAD_LIMIT", "1");
-    let parent = std::process::id() as libc::pid_t;
-    // SAFETY: only async-signal-safe system calls run between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let sig = libc::SIGKILL as libc::c_ulong;
-            if libc::prctl(libc::PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            if libc::getppid() != parent {
-                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
-            }
-            Ok(())
-        });
-    }
+    crate::tie_to_parent(&mut cmd);
     let name = program.display();
     let mut child = cmd.spawn().map_err(|e| format!("cannot run {name}: {e}"))?;
     let start = Instant::now();
