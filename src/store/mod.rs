@@ -51,14 +51,7 @@ impl Store {
         // Records are world-readable where clients look (receipts, jobs, rejected); the daemon's
         // own state is not.
         durable::make_private(&layout.state_dir())?;
-        Ok(Store {
-            layout,
-            clock,
-            retention,
-            failure: Mutex::new(None),
-            observers: Mutex::new(Vec::new()),
-            share: durable::Share::default(),
-        })
+        Ok(Store::inspect(layout, clock, retention))
     }
 
     /// Gives the files clients read (manifests, outputs, receipts, outbox files, rejection notes)
