@@ -20,6 +20,7 @@ mod retention_cmd;
 mod run_cmd;
 mod stats_cmd;
 mod submit_cmd;
+mod submit_inbox;
 mod submit_wait;
 mod worker_cmd;
 
