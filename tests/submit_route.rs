@@ -98,6 +98,16 @@ fn with_a_live_daemon_submit_drops_into_the_inbox_and_waits_for_the_receipt() {
     assert_eq!(code, Some(7), "{err}");
     assert!(r.root.join("rejected/notes.pdf.error.json").exists());
 
+    // Several files at once: each dropped and acknowledged in turn (`ID<TAB>FILE`).
+    let (d1, d2) = (file(&r, "d1.pdf", "d one"), file(&r, "d2.pdf", "d two"));
+    let (code, out, err) = submit(&r, &[&d1, &d2]);
+    assert_eq!(code, Some(0), "{err}");
+    let ids: Vec<&str> = out.lines().filter_map(|l| l.split('\t').next()).collect();
+    assert_eq!(ids.len(), 2, "{out}");
+    for id in ids {
+        assert_eq!(via(&r, id), "mdspool submit");
+    }
+
     // --wait follows the job the daemon took to its end and prints the Markdown's path.
     let c = file(&r, "c.pdf", "third");
     let (code, path, err) = submit(&r, &[&c, "--wait", "--timeout", "5m"]);
