@@ -28,7 +28,11 @@ rescan = "200ms"
 
 /// A daemon on the root, once `state/daemon.json` says it serves.
 fn daemon(r: &Root) -> support::Daemon {
-    let d = r.start(&[], &[]);
+    daemon_with(r, &[])
+}
+
+fn daemon_with(r: &Root, env: &[(&str, &str)]) -> support::Daemon {
+    let d = r.start(&[], env);
     assert!(d.wait_log("daemon started", T), "{}", d.log_text());
     support::wait_until(T, "state/daemon.json says serving", || {
         let f = std::fs::read(r.root.join("state/daemon.json")).ok()?;
@@ -171,4 +175,20 @@ fn a_drop_the_daemon_does_not_take_is_claimed_back_and_admitted() {
     assert_eq!(via(&r, &id), "mdspool submit");
     assert_eq!(r.status(&id), "queued");
     assert_eq!(names(&r.root.join("inbox")), Vec::<String>::new());
+}
+
+/// A drop the daemon refuses though the command found nothing wrong (the daemon's own settings: a
+/// smaller `watch.max_size`): the daemon's `rejected` receipt is the answer, exit 7 with its code.
+/// Seen failing without `refused_since` (the command waited 30 s and exited 1,
+/// ingest_in_progress).
+#[test]
+fn a_refusal_by_the_daemon_is_reported_with_its_code() {
+    let r = Root::new(CONFIG);
+    let _d = daemon_with(&r, &[("MDSPOOL_WATCH_MAX_SIZE", "100")]);
+    let a = file(&r, "big.pdf", "larger than 100 bytes");
+    let (code, _, err) = submit(&r, &[&a, "--key", "big-1"]);
+    assert_eq!(code, Some(7), "{err}");
+    assert!(err.contains("error[too_large]"), "{err}");
+    assert!(err.contains("inbox/big.pdf"), "{err}");
+    assert!(r.root.join("rejected/big.pdf.error.json").exists());
 }

@@ -34,6 +34,7 @@ use crate::ids::{DEFAULT_SCOPE, IdemKey, JobId};
 use crate::inbox::names::{Kind, RESERVED, Rules, sidecar_of};
 use crate::inbox::take::{TakeOutcome, take};
 use crate::metrics::DaemonFile;
+use crate::store::records::ReceiptStatus;
 use crate::store::{Manifest, Store};
 
 /// How often the inbox and the records are looked at while waiting.
@@ -261,6 +262,19 @@ fn answer(
     }
 }
 
+/// The error of a `rejected` receipt of `key` written after `since`: the daemon refused the drop
+/// (its settings differ from this command's, e.g. a smaller `watch.max_size`).
+fn refused_since(
+    store: &Store,
+    key: &IdemKey,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<crate::store::manifest::JobError>> {
+    Ok(store.read_receipt(key)?.and_then(|r| {
+        let fresh = r.status == ReceiptStatus::Rejected && r.updated_at >= since;
+        r.error.filter(|_| fresh && r.job_id.is_none())
+    }))
+}
+
 /// Waits until the daemon has admitted the drop (the receipt of its key names a job with these
 /// bytes), or refused it as a conflict. Past `deadline` with the drop
 /// still untaken, the command claims it back and admits it itself.
@@ -274,8 +288,18 @@ fn acknowledged(
     deadline: Instant,
 ) -> Result<Manifest> {
     let mut limit = deadline + ADMIT_LIMIT;
+    // A refusal receipt of the key newer than this is the daemon's answer to this drop.
+    let since = chrono::Utc::now() - chrono::Duration::seconds(2);
     loop {
         if !d.still_there(ino) {
+            if let Some(e) = refused_since(store, key, since)? {
+                let path = store.layout().relative(&d.target());
+                return Err(crate::inbox::validate::refuse(
+                    Path::new(&path),
+                    e.code,
+                    e.message,
+                ));
+            }
             match answer(store, key, fp)? {
                 Some(Ok(m)) => return Ok(m),
                 Some(Err(other)) if d.sidecar().symlink_metadata().is_err() => {
