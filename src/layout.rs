@@ -9,7 +9,7 @@
 //! <root>/jobs/<id>/logs/run.log
 //! <root>/receipts/<scope>/<key>.json  where a client finds its job
 //! <root>/rejected/NAME, NAME.error.json
-//! <root>/outbox/NAME.md, NAME.error.txt   results of drops without a sidecar, for people
+//! <root>/outbox/NAME.md, NAME.error.txt   results for people (bare drops, `watch.outbox_scopes`)
 //! <root>/state/idempotency/<scope>/<key>.json
 //! <root>/state/tombstones/<id>.json
 //! <root>/state/staging/<id>/          drops being ingested

@@ -180,3 +180,102 @@ fn a_refused_drop_without_sidecar_gets_an_error_file_and_names_never_collide() {
         ]
     );
 }
+
+/// `watch.outbox_scopes`: every drop of a listed scope delivers, sidecar and key or not (its Markdown,
+/// its failure, its refusal, a key conflict), under collision-safe names; a keyed drop of another
+/// scope delivers nothing, and `watch.outbox = false` switches off drops without a sidecar.
+/// Seen failing with `Rule::wants` reduced to `self.bare && wants(m)` (nothing but the bare rule:
+/// `outbox/inv.md` never came) and with the conflict delivery left out (no `clash.error.txt`).
+#[test]
+fn scopes_listed_in_outbox_scopes_deliver_keyed_drops_and_bare_drops_can_be_off() {
+    let config = CONFIG.replace(
+        "settle = \"100ms\"\n",
+        "settle = \"100ms\"\noutbox = false\noutbox_scopes = [\"accounting\"]\n",
+    );
+    let r = Root::new(&config);
+    let shown = r.mdspool(&["config"]);
+    let shown = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(
+        shown.contains("outbox_scopes = [\"accounting\"]  # file"),
+        "{shown}"
+    );
+    let _d = daemon(&r);
+    let inbox = r.root.join("inbox");
+    let outbox = r.root.join("outbox");
+    let sc = |key: &str, scope: &str| format!(r#"{{"key": "{key}", "scope": "{scope}"}}"#);
+
+    drop_pdf(
+        &inbox,
+        "inv.pdf",
+        &pdf("one", &[]),
+        Some(&sc("inv-1", "accounting")),
+    );
+    let first = wait_file(&outbox.join("inv.md"));
+    drop_pdf(
+        &inbox,
+        "inv.pdf",
+        &pdf("two two", &[]),
+        Some(&sc("inv-2", "accounting")),
+    );
+    let second = wait_file(&outbox.join("inv (2).md"));
+    assert_ne!(first, second);
+
+    drop_pdf(
+        &inbox,
+        "broken.pdf",
+        &pdf("", &["malformed"]),
+        Some(&sc("b-1", "accounting")),
+    );
+    let failed = wait_file(&outbox.join("broken.error.txt"));
+    assert!(failed.contains("code: pdf_malformed"), "{failed}");
+
+    drop_pdf(
+        &inbox,
+        "text.pdf",
+        b"plain words",
+        Some(&sc("t-1", "accounting")),
+    );
+    let refused = wait_file(&outbox.join("text.error.txt"));
+    assert!(refused.contains("code: not_a_pdf"), "{refused}");
+
+    // The key of the first drop with other bytes: refused, and told so in the outbox.
+    drop_pdf(
+        &inbox,
+        "clash.pdf",
+        &pdf("other", &[]),
+        Some(&sc("inv-1", "accounting")),
+    );
+    let clash = wait_file(&outbox.join("clash.error.txt"));
+    assert!(clash.contains("code: idempotency_conflict"), "{clash}");
+    assert!(
+        clash.contains("Drop it again with a key of its own"),
+        "{clash}"
+    );
+
+    // Another scope, and a drop without a sidecar (watch.outbox = false): nothing delivered.
+    drop_pdf(
+        &inbox,
+        "legal.pdf",
+        &pdf("l", &[]),
+        Some(&sc("l-1", "legal")),
+    );
+    drop_pdf(&inbox, "bare.pdf", &pdf("bare", &[]), None);
+    wait_until(T, "both jobs succeeded", || {
+        let done = manifests(&r.root)
+            .iter()
+            .filter(|m| m["status"] == "succeeded")
+            .count();
+        (done == 4).then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        names(&outbox),
+        [
+            "broken.error.txt",
+            "clash.error.txt",
+            "inv (2).md",
+            "inv.md",
+            "text.error.txt"
+        ]
+    );
+}

@@ -38,6 +38,15 @@ Exit codes:
   8  storage error (store_failed, storage_full, io_error)";
 
 pub const SUBMIT: &str = "\
+Which way: when state/daemon.json shows a live daemon on the root (a fresh heartbeat, starting or
+serving), each file is dropped into inbox/ as any client would (the PDF under a temporary name,
+synced, renamed into place, then its sidecar with the key, last) and the command waits for the
+daemon's receipt before it prints the job id, so that exit 0 means the job is durably recorded.
+Without a live daemon, or with --direct, the file is admitted here, straight into the store. Either
+way the same key and bytes give the same job, and a file that would be refused is refused the same
+way. A daemon that does not take the drop within 10 s (plus two polls with watch.poll) does not
+leave the command waiting: it takes its drop back and admits it itself.
+
 Several files: each becomes its own job (--key needs a single FILE); a file that fails does not
 stop the others, and the exit code is the highest of the files' codes. Without --wait, each job id
 is printed (several files: `ID<TAB>FILE`). With --wait, the command follows each job on stderr
@@ -49,6 +58,7 @@ in the order they end), and exits by how the jobs ended; a daemon must run on th
 Exit codes:
   0  a job was created, or the same key and bytes already had one (its id is printed); with
      --wait, every job succeeded (the Markdown's path is printed)
+  1  ingest_in_progress: the daemon took the drop but did not admit it within 30 s (it goes on)
   2  invalid key or scope, or a configuration error
   6  idempotency_conflict: the key names another job with different bytes
   7  refused (not_a_pdf, empty_file, too_large, unsafe_entry): as a refused drop, rejected/NAME.error.json

@@ -20,6 +20,7 @@ mod retention_cmd;
 mod run_cmd;
 mod stats_cmd;
 mod submit_cmd;
+mod submit_inbox;
 mod submit_wait;
 mod worker_cmd;
 
@@ -55,8 +56,9 @@ pub struct Cli {
 pub enum Command {
     /// Run the daemon: watch the inbox, convert, keep the store tidy (Ctrl-C drains, twice stops)
     Run(run_cmd::RunArgs),
-    /// Add local PDFs as jobs, as drops into the inbox would (the files are copied, and one the
-    /// inbox would refuse is refused the same way); --wait follows them to their end
+    /// Add local PDFs as jobs: dropped into the inbox and acknowledged by the daemon when one
+    /// serves the root, else straight into the store (the files are copied, and one the inbox
+    /// would refuse is refused the same way); --wait follows them to their end
     Submit(submit_cmd::SubmitArgs),
     /// Show one job by id, or by idempotency key
     Status(jobs::StatusArgs),

@@ -1,6 +1,8 @@
-//! `mdspool submit FILE`: a local file becomes a job the way a drop into the inbox would, without
-//! waiting for the daemon. It is copied (never moved) into a staging entry with its key in a
-//! sidecar, so that recovery after a crash admits it under the same key, then admitted.
+//! `mdspool submit FILE`: a local file becomes a job the way a drop into the inbox would. When a
+//! live daemon serves the root, it goes through the inbox and the command waits for the daemon's
+//! acknowledgement (`submit_inbox.rs`); otherwise (or with `--direct`) it is copied (never moved)
+//! into a staging entry with its key in a sidecar, so that recovery after a crash admits it under
+//! the same key, then admitted without waiting for any daemon.
 //!
 //! A file the inbox would refuse is refused the same way and leaves the same trace: a copy in
 //! `rejected/NAME` (with `NAME.idem` when it has a key), `rejected/NAME.error.json`, and the
@@ -17,7 +19,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::cli::{Ctx, print_json, submit_wait};
+use crate::cli::{Ctx, print_json, submit_inbox, submit_wait};
 use crate::code::Code;
 use crate::durable;
 use crate::error::{Error, IoContext, Result, exit};
@@ -49,6 +51,10 @@ pub struct SubmitArgs {
     /// limit]
     #[arg(long, value_name = "DURATION", requires = "wait", value_parser = parse_timeout)]
     pub timeout: Option<std::time::Duration>,
+    /// Never go through the inbox: admit the files here even when a daemon serves the root
+    /// [default: through the inbox when state/daemon.json shows a live daemon]
+    #[arg(long)]
+    pub direct: bool,
     /// Print the manifest as JSON (several files or --wait: a JSON array, one entry per file)
     #[arg(long)]
     pub json: bool,
@@ -71,8 +77,9 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
         }
     };
     let store = ctx.open_store()?;
+    let inbox = !a.direct && submit_inbox::daemon_takes_drops(&store, &ctx.loaded.config);
     if a.pdf.len() == 1 && !a.wait {
-        let m = submit_one(ctx, &store, &a, &a.pdf[0], key)?;
+        let m = submit_one(ctx, &store, &a, inbox, &a.pdf[0], key)?;
         if a.json {
             print_json(&m);
         } else {
@@ -83,7 +90,7 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     let mut code = exit::OK;
     let mut jobs = Vec::new();
     for pdf in &a.pdf {
-        match submit_one(ctx, &store, &a, pdf, key.clone()) {
+        match submit_one(ctx, &store, &a, inbox, pdf, key.clone()) {
             Ok(m) => {
                 if !a.wait && !a.json {
                     say!("{}\t{}", m.job_id, pdf.display());
@@ -114,11 +121,13 @@ pub fn submit(ctx: &Ctx, a: SubmitArgs) -> Result<i32> {
     Ok(code)
 }
 
-/// Adds one file as a job; returns its manifest (or that of the job its key already had).
+/// Adds one file as a job, through the inbox when `inbox`; returns its manifest (or that of the
+/// job its key already had).
 fn submit_one(
     ctx: &Ctx,
     store: &Store,
     a: &SubmitArgs,
+    inbox: bool,
     pdf: &std::path::Path,
     key: Option<IdemKey>,
 ) -> Result<Manifest> {
@@ -142,6 +151,13 @@ fn submit_one(
             return Err(e);
         }
         Err(e) => return Err(e),
+    }
+    if inbox {
+        let cfg = &ctx.loaded.config;
+        let k = key.clone();
+        if let Some(m) = submit_inbox::submit(store, cfg, &mut src, pdf, &name, k, a.pin)? {
+            return Ok(m);
+        }
     }
     let (drop, _hold) = stage(store, &mut src, a, pdf, &name, key)?;
     let admitted = store.admit(&drop)?;

@@ -243,7 +243,7 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 15] = [
+    let checks: [(bool, &str, &str); 16] = [
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",
@@ -321,6 +321,14 @@ fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)>
                 }),
             "ocr.languages",
             "ocr.languages must list tesseract language codes such as \"eng\"",
+        ),
+        (
+            c.watch
+                .outbox_scopes
+                .iter()
+                .any(|s| crate::ids::validate_name("scope", s).is_err()),
+            "watch.outbox_scopes",
+            "watch.outbox_scopes must list scopes, each [A-Za-z0-9._-]{1,128}",
         ),
     ];
     match checks.into_iter().find(|(bad, _, _)| *bad) {

@@ -59,9 +59,21 @@ pub struct WatchConfig {
     pub recursive: bool,
     /// Extra glob patterns (`*`, `?`) of names to ignore in the inbox.
     pub ignore: Vec<String>,
-    /// Deliver the result of each drop without a sidecar to `outbox/`: `NAME.md`, or
-    /// `NAME.error.txt` when it failed (see docs/protocol.md).
+    /// Deliver the result of each drop without a sidecar (and of `mdspool submit` without
+    /// `--key`) to `outbox/`: `NAME.md`, or `NAME.error.txt` when it failed (see docs/protocol.md).
     pub outbox: bool,
+    /// Scopes whose every job delivers to `outbox/` as well, sidecar or not (`["accounting"]`).
+    pub outbox_scopes: Vec<String>,
+}
+
+impl WatchConfig {
+    /// The outbox rule these settings give (`outbox`, `outbox_scopes`).
+    pub fn outbox_rule(&self) -> crate::store::outbox::Rule {
+        crate::store::outbox::Rule {
+            bare: self.outbox,
+            scopes: self.outbox_scopes.clone(),
+        }
+    }
 }
 
 impl Default for WatchConfig {
@@ -75,6 +87,7 @@ impl Default for WatchConfig {
             recursive: false,
             ignore: Vec::new(),
             outbox: true,
+            outbox_scopes: Vec::new(),
         }
     }
 }

@@ -203,7 +203,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         workers: cfg.workers.clone(),
         convert: cfg.convert.clone(),
         ocr: cfg.ocr.resolved(),
-        outbox: cfg.watch.outbox,
+        outbox: cfg.watch.outbox_rule(),
     })));
     let child = ChildSpec::this_binary()
         .map_err(|e| Error::internal(format!("cannot find this program's path: {e}")))?;

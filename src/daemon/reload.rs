@@ -1,5 +1,5 @@
 //! SIGHUP: the settings a running daemon can take without a restart (`[workers]` but `count`,
-//! `[convert]`, `[ocr]`, `watch.outbox`), applied to the next attempts.
+//! `[convert]`, `[ocr]`, `watch.outbox`, `watch.outbox_scopes`), applied to the next attempts.
 
 use std::sync::Arc;
 
@@ -24,9 +24,9 @@ pub(super) fn reload(loaded: &Loaded, settings: &SharedSettings) {
                 workers,
                 convert: new.config.convert,
                 ocr: new.config.ocr.resolved(),
-                outbox: new.config.watch.outbox,
+                outbox: new.config.watch.outbox_rule(),
             });
-            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], [ocr], watch.outbox; other settings need a restart)");
+            tracing::info!(settings = ?**s, "configuration reloaded ([workers] but count, [convert], [ocr], watch.outbox, watch.outbox_scopes; other settings need a restart)");
         }
         Err(e) => tracing::error!(error = %e, "configuration not reloaded"),
     }

@@ -141,16 +141,43 @@ pub fn process_staged(
                 let (fp, _) = fingerprint(&d.pdf)?;
                 d.key = Some(IdemKey::new(DEFAULT_SCOPE, &format!("sha256-{fp}"))?);
             }
-            // A person who dropped it without a sidecar reads why in `outbox/NAME.error.txt`.
-            return reject(store, &d, e, origin, cfg.outbox && !has_sidecar);
+            // A person who dropped it without a sidecar (or in a scope of `watch.outbox_scopes`)
+            // reads why in `outbox/NAME.error.txt`.
+            let scope = d.key.as_ref().map(|k| k.scope.as_str());
+            let outbox = cfg.outbox_rule().wants_refusal(has_sidecar, scope);
+            return reject(store, &d, e, origin, outbox);
         }
         Err(e) => return Err(e),
     }
     Ok(match store.admit(&d)? {
         Admission::Created(m) => TakeOutcome::Created(m.job_id),
         Admission::Replayed(m) => TakeOutcome::Replayed(m.job_id),
-        Admission::Conflict { existing, .. } => TakeOutcome::Conflict(existing),
+        Admission::Conflict { existing, rejected } => {
+            let scope = d.key.as_ref().map(|k| k.scope.as_str());
+            if cfg.outbox_rule().wants_refusal(has_sidecar, scope) {
+                conflict_to_outbox(store, &d, existing, &rejected);
+            }
+            TakeOutcome::Conflict(existing)
+        }
     })
+}
+
+/// `outbox/NAME.error.txt` for a drop of a scope of `watch.outbox_scopes` refused as
+/// `idempotency_conflict` (written after the refusal, which admission makes; a failure is logged).
+fn conflict_to_outbox(store: &Store, d: &StagedDrop, existing: JobId, rejected: &Path) {
+    let (scope, key) = d.key.as_ref().map_or(("", ""), |k| (&k.scope, &k.key));
+    let e = Error::IdempotencyConflict {
+        scope: scope.into(),
+        key: key.into(),
+        job_id: existing.to_string(),
+    };
+    let kept = store.layout().relative(rejected);
+    let name = d.name.as_str();
+    if let Err(err) =
+        crate::store::outbox::deliver_refusal(store, name, e.code(), &e.to_string(), &kept)
+    {
+        tracing::warn!(drop = %d.name, error = %err, "cannot deliver to the outbox");
+    }
 }
 
 /// The name of the drop in staging entry `entry` (holding `names`). Interrupted inside admission

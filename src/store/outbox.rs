@@ -1,9 +1,10 @@
 //! `outbox/`: where a person who dropped `report.pdf` without a sidecar finds `report.md`, or
 //! `report.error.txt` saying in plain words why there is none and what to do: the job failed
 //! ([`deliver_error`]), or the drop was refused before it became a job ([`deliver_refusal`]: not a
-//! PDF, empty, too large, not a regular file). Only jobs whose key is their content key get a
-//! delivery (a drop without a sidecar, a `submit` without `--key`): a client that chose a key
-//! follows its receipt instead. `watch.outbox` turns it off.
+//! PDF, empty, too large, not a regular file). Which jobs deliver is the [`Rule`]: by default only
+//! those whose key is their content key (a drop without a sidecar, a `submit` without `--key`; a
+//! client that chose a key follows its receipt instead), which `watch.outbox = false` turns off;
+//! `watch.outbox_scopes` adds every job of the scopes it lists, sidecar or not.
 //!
 //! A name already taken gets a number: `report (2).md`, `report (3).md`... Every file is created
 //! exclusively and durably (`durable::create_exclusive`): never overwritten, whole or absent. A
@@ -21,7 +22,36 @@ use crate::ids::DEFAULT_SCOPE;
 use crate::inbox::names::markdown_stem;
 use crate::store::{Manifest, Store};
 
-/// Does this job deliver to the outbox? Only when its key is its content key.
+/// Which jobs and refusals deliver to the outbox (`watch.outbox`, `watch.outbox_scopes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rule {
+    /// Jobs whose key is their content key: drops without a sidecar, `submit` without `--key`.
+    pub bare: bool,
+    /// Every job of these scopes, whatever its key.
+    pub scopes: Vec<String>,
+}
+
+impl Rule {
+    /// Does job `m` deliver to the outbox?
+    pub fn wants(&self, m: &Manifest) -> bool {
+        (self.bare && wants(m)) || self.has_scope(&m.idempotency.scope)
+    }
+
+    /// Does a refused drop deliver its `NAME.error.txt`? `scope`: the scope its sidecar gave
+    /// (`None` for a drop without a sidecar, or one whose sidecar could not be read).
+    pub fn wants_refusal(&self, has_sidecar: bool, scope: Option<&str>) -> bool {
+        match has_sidecar {
+            false => self.bare,
+            true => scope.is_some_and(|s| self.has_scope(s)),
+        }
+    }
+
+    fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+}
+
+/// Is this job's key its content key (in the default scope)? Such jobs deliver when `watch.outbox`.
 pub fn wants(m: &Manifest) -> bool {
     m.idempotency.scope == DEFAULT_SCOPE
         && m.idempotency.key == format!("sha256-{}", m.idempotency.fingerprint)
@@ -108,6 +138,11 @@ fn refusal_advice(code: Code) -> &'static str {
         Code::UnsafeEntry => {
             "Only plain files are taken: a link (shortcut, alias, symlink), a folder or a special \
              file is never opened. Copy the PDF itself into the inbox."
+        }
+        Code::IdempotencyConflict => {
+            "Its key already names another document with different content. Drop it again with \
+             a key of its own (its sidecar names the key), or ask the administrator which job \
+             holds the key."
         }
         _ => {
             "Ask the administrator, giving the details below: the file is kept in the rejected \
@@ -278,6 +313,18 @@ mod tests {
         std::fs::remove_file(&other).unwrap();
         assert!(wants(&m));
         assert!(!wants(&manifest("a.pdf", "invoice-7")));
+        let rule = |bare, scopes: &[&str]| Rule {
+            bare,
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(rule(true, &[]).wants(&m));
+        assert!(!rule(false, &[]).wants(&m));
+        assert!(!rule(true, &[]).wants(&manifest("a.pdf", "invoice-7")));
+        assert!(rule(false, &["default"]).wants(&manifest("a.pdf", "invoice-7")));
+        assert!(!rule(true, &["accounting"]).wants_refusal(true, Some("default")));
+        assert!(rule(false, &["accounting"]).wants_refusal(true, Some("accounting")));
+        assert!(!rule(false, &["accounting"]).wants_refusal(false, None));
+        assert!(rule(true, &[]).wants_refusal(false, None));
         let a = deliver_markdown(&store, &m, b"one").unwrap();
         assert_eq!(a, store.layout().outbox_file("Report.md"));
         assert_eq!(deliver_markdown(&store, &m, b"one").unwrap(), a);

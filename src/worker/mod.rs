@@ -77,8 +77,8 @@ pub struct Settings {
     pub convert: ConvertConfig,
     /// `[ocr]` with `auto` decided when the daemon started.
     pub ocr: OcrConfig,
-    /// `watch.outbox`: deliver results of drops without a sidecar to `outbox/`.
-    pub outbox: bool,
+    /// `watch.outbox` and `watch.outbox_scopes`: which jobs deliver their result to `outbox/`.
+    pub outbox: crate::store::outbox::Rule,
 }
 
 pub type SharedSettings = Arc<RwLock<Arc<Settings>>>;

@@ -34,7 +34,7 @@ pub(super) fn record(
     let n = m.attempts;
     let failure = match outcome {
         AttemptOutcome::Converted { report, elapsed } => {
-            let outbox = settings.outbox;
+            let outbox = &settings.outbox;
             let metrics = &ctx.metrics;
             match publish(store, id, n, &report, elapsed, output, outbox, say, metrics)? {
                 Some(f) => f,
@@ -80,7 +80,7 @@ fn publish(
     report: &ChildReport,
     elapsed: Duration,
     output: &std::path::Path,
-    outbox: bool,
+    outbox: &outbox::Rule,
     say: &dyn Fn(&str),
     metrics: &crate::metrics::Metrics,
 ) -> Result<Option<Failure>> {
@@ -91,7 +91,7 @@ fn publish(
         store.guard(store.share().apply_path(output))?;
         store.guard(durable::rename_durable(output, &target))?;
         failpoint::hit("worker.after_publish");
-        if outbox && outbox::wants(m) {
+        if outbox.wants(m) {
             // Before the manifest says `succeeded`: a crash here repeats the delivery, which finds
             // its own bytes and writes nothing twice. A failed delivery does not fail the job.
             let md = std::fs::read(&target).at(&target);
@@ -202,8 +202,7 @@ fn record_failure(
         tracing::warn!(job = %id, code = %failure.code, attempts = n, "job failed");
         let r = store.transition(id, JobStatus::Failed, |m| m.error = Some(err));
         if let Ok(m) = &r
-            && settings.outbox
-            && outbox::wants(m)
+            && settings.outbox.wants(m)
         {
             match outbox::deliver_error(store, m) {
                 Ok(p) => say(&format!("delivered to {}", store.layout().relative(&p))),

@@ -95,11 +95,12 @@ impl Root {
     }
 
     /// Writes a PDF whose text is `name` outside the root and submits it with `key` and `extra`
-    /// arguments; returns the job id.
+    /// arguments, straight into the store (`--direct`: a daemon of [`Root::daemon`] leaves the job
+    /// queued for the test to drive); returns the job id.
     pub fn submit_job(&self, name: &str, key: &str, extra: &[&str]) -> JobId {
         let pdf = self.outside(name);
         std::fs::write(&pdf, super::pdf(name, &[])).unwrap();
-        let mut args = vec!["submit", pdf.to_str().unwrap(), "--key", key];
+        let mut args = vec!["submit", pdf.to_str().unwrap(), "--key", key, "--direct"];
         args.extend_from_slice(extra);
         let out = self.mdspool(&args);
         assert!(out.status.success(), "submit failed: {out:?}");
