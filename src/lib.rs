@@ -27,6 +27,7 @@ pub use mdspool_convert as convert;
 pub(crate) mod daemon;
 pub mod durable;
 pub mod error;
+pub mod fsx;
 pub(crate) mod failpoint;
 pub mod health;
 pub mod ids;
