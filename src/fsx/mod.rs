@@ -30,7 +30,13 @@ mod record {
 #[cfg(test)]
 mod crash;
 #[cfg(test)]
+mod crash_check;
+#[cfg(test)]
+mod crash_negative;
+#[cfg(test)]
 mod crash_scenarios;
+#[cfg(test)]
+mod crash_worker;
 #[cfg(test)]
 mod guard_tests;
 

@@ -8,7 +8,7 @@
 pub mod child;
 pub mod classify;
 pub mod converter;
-mod record;
+pub(crate) mod record;
 pub mod runlog;
 pub mod sandbox;
 pub mod supervise;
