@@ -66,7 +66,11 @@ fn write_temp_shared(path: &Path, bytes: &[u8], share: &Share, sync: bool) -> Re
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let mut tmp = loop {
         let nonce = uuid::Uuid::new_v4().simple().to_string();
-        let p = dir.join(format!(".~{}.{}.tmp", name.clone().unwrap_or_default(), &nonce[..6]));
+        let p = dir.join(format!(
+            ".~{}.{}.tmp",
+            name.clone().unwrap_or_default(),
+            &nonce[..6]
+        ));
         // As `File::create` would: 0666 less the umask.
         let opened = fsx::OpenOptions::new()
             .write(true)

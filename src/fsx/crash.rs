@@ -69,7 +69,12 @@ fn is_data(op: &Op) -> Option<u64> {
 fn covers(by: &Op, op: &Op) -> bool {
     match (by, op) {
         (Op::Fsync { ino }, _) => is_data(op) == Some(*ino),
-        (Op::DirFsync { dir }, Op::Rename { from_dir, to_dir, .. }) => dir == from_dir || dir == to_dir,
+        (
+            Op::DirFsync { dir },
+            Op::Rename {
+                from_dir, to_dir, ..
+            },
+        ) => dir == from_dir || dir == to_dir,
         (
             Op::DirFsync { dir },
             Op::Create { dir: d, .. }
@@ -110,7 +115,15 @@ pub fn build(rec: &Recording, k: usize, keep: &dyn Fn(usize) -> bool) -> Option<
     let mut tree = rec.tree.clone();
     let mut data = rec.bases.clone();
     let mut cut: HashSet<u64> = HashSet::new();
+    // Names some earlier op of the log put in place (kept or not).
+    let mut placed: HashSet<&Path> = HashSet::new();
     for (i, op) in rec.ops[..k].iter().enumerate() {
+        match op {
+            Op::Create { path, .. } | Op::Link { to: path, .. } | Op::Rename { to: path, .. } => {
+                placed.insert(path);
+            }
+            _ => {}
+        }
         if !keep(i) {
             if let Some(ino) = is_data(op) {
                 cut.insert(ino);
@@ -129,7 +142,12 @@ pub fn build(rec: &Recording, k: usize, keep: &dyn Fn(usize) -> bool) -> Option<
             Op::Write { ino, data: d } if !cut.contains(ino) => {
                 data.entry(*ino).or_default().extend_from_slice(d)
             }
-            Op::Rename { from, to, ino: None, .. } => {
+            Op::Rename {
+                from,
+                to,
+                ino: None,
+                ..
+            } => {
                 let moved: Vec<_> = subtree(&tree, from)
                     .into_iter()
                     .filter_map(|p| tree.remove(&p).map(|n| (p, n)))
@@ -145,11 +163,16 @@ pub fn build(rec: &Recording, k: usize, keep: &dyn Fn(usize) -> bool) -> Option<
                     tree.insert(to.join(tail), n);
                 }
             }
-            Op::Rename { from, to, ino: Some(ino), .. } => {
+            Op::Rename {
+                from,
+                to,
+                ino: Some(ino),
+                ..
+            } => {
                 if tree.get(from) == Some(&Node::File(*ino)) {
                     tree.remove(from);
-                } else if !rec.bases.contains_key(ino) {
-                    return None; // its create did not persist
+                } else if !rec.bases.contains_key(ino) || placed.contains(from.as_path()) {
+                    return None; // the op that put the name there did not persist
                 }
                 if !parent_ok(&tree, to) {
                     return None;
@@ -206,11 +229,19 @@ impl Rng {
 fn subsets(u: &[usize], limit: usize, seed: u64) -> (Vec<HashSet<usize>>, bool) {
     if u.len() < 63 && (1u64 << u.len()) <= limit as u64 {
         let all = (0..1u64 << u.len())
-            .map(|m| u.iter().enumerate().filter(|(b, _)| m >> b & 1 == 1).map(|(_, i)| *i).collect())
+            .map(|m| {
+                u.iter()
+                    .enumerate()
+                    .filter(|(b, _)| m >> b & 1 == 1)
+                    .map(|(_, i)| *i)
+                    .collect()
+            })
             .collect();
         return (all, false);
     }
-    let mut out: Vec<HashSet<usize>> = (0..=u.len()).map(|j| u[..j].iter().copied().collect()).collect();
+    let mut out: Vec<HashSet<usize>> = (0..=u.len())
+        .map(|j| u[..j].iter().copied().collect())
+        .collect();
     let mut rng = Rng(seed | 1);
     while out.len() < limit.max(u.len() + 1) {
         out.push(u.iter().copied().filter(|_| rng.next() & 1 == 1).collect());
@@ -235,7 +266,9 @@ pub fn explore(
     let mut seen = HashSet::new();
     for k in 0..=n {
         let u = pending(&rec.ops, k);
-        c.space = c.space.saturating_add(1u128.checked_shl(u.len() as u32).unwrap_or(u128::MAX));
+        c.space = c
+            .space
+            .saturating_add(1u128.checked_shl(u.len() as u32).unwrap_or(u128::MAX));
         let (sets, sampled) = subsets(&u, limit, seed ^ (k as u64).wrapping_mul(0x9e37_79b9));
         c.sampled_prefixes += sampled as usize;
         for kept in sets {
@@ -256,7 +289,8 @@ pub fn explore(
                     .filter(|i| !kept.contains(i))
                     .map(|i| format!("#{i} {:?}", short(&rec.ops[*i])))
                     .collect();
-                format!("crash after op {k} of {n} with pending ops lost {lost:?}: {e}")
+                let names: Vec<String> = s.tree.keys().map(|p| p.display().to_string()).collect();
+                format!("crash after op {k} of {n} with pending ops lost {lost:?}: {e}\nstate before recovery: {names:?}")
             })?;
         }
     }

@@ -30,12 +30,18 @@ impl Recovered {
 
     /// The jobs of key `key` (scope `default`).
     pub fn jobs_of(&self, key: &str) -> Vec<&Manifest> {
-        self.jobs.iter().filter(|m| m.idempotency.key == key).collect()
+        self.jobs
+            .iter()
+            .filter(|m| m.idempotency.key == key)
+            .collect()
     }
 
     /// The receipt of `key` (scope `default`) as JSON.
     pub fn receipt(&self, key: &str) -> Option<serde_json::Value> {
-        let p = self.root().join("receipts/default").join(format!("{key}.json"));
+        let p = self
+            .root()
+            .join("receipts/default")
+            .join(format!("{key}.json"));
         let b = std::fs::read(p).ok()?;
         serde_json::from_slice(&b).ok()
     }
@@ -99,7 +105,10 @@ fn common(r: &Recovered) -> Result<(), String> {
     }
     for d in ["state/staging", "state/trash"] {
         if !r.names(d).is_empty() {
-            return Err(format!("I7: {d} not empty after recovery: {:?}", r.names(d)));
+            return Err(format!(
+                "I7: {d} not empty after recovery: {:?}",
+                r.names(d)
+            ));
         }
     }
     let mut per_key: HashMap<(String, String), usize> = HashMap::new();
@@ -111,7 +120,10 @@ fn common(r: &Recovered) -> Result<(), String> {
         }
         match std::fs::read(l.raw_input(m.job_id)) {
             Ok(b) if sha256(&b) != m.idempotency.fingerprint => {
-                return Err(format!("I1: job {} holds other bytes than its fingerprint", m.job_id));
+                return Err(format!(
+                    "I1: job {} holds other bytes than its fingerprint",
+                    m.job_id
+                ));
             }
             Err(_) if m.raw_removed_at.is_none() => {
                 return Err(format!("I1: job {} lost raw/input.pdf", m.job_id));
@@ -120,8 +132,12 @@ fn common(r: &Recovered) -> Result<(), String> {
         }
         let out = l.output_md(m.job_id).exists();
         match m.status {
-            JobStatus::Succeeded if !out => return Err(format!("I6: {} succeeded without output", m.job_id)),
-            JobStatus::Failed if m.error.is_none() => return Err(format!("I5: {} failed without code", m.job_id)),
+            JobStatus::Succeeded if !out => {
+                return Err(format!("I6: {} succeeded without output", m.job_id));
+            }
+            JobStatus::Failed if m.error.is_none() => {
+                return Err(format!("I5: {} failed without code", m.job_id));
+            }
             JobStatus::Running => return Err(format!("{} still running after recovery", m.job_id)),
             _ => {}
         }
@@ -135,12 +151,22 @@ fn common(r: &Recovered) -> Result<(), String> {
                 .and_then(|b| serde_json::from_slice(&b).ok())
                 .ok_or_else(|| format!("I4: receipt {} does not parse", p.display()))?;
             let key = f.trim_end_matches(".json");
-            let owner = r.jobs.iter().find(|m| m.idempotency.scope == scope && m.idempotency.key == key);
+            let owner = r
+                .jobs
+                .iter()
+                .find(|m| m.idempotency.scope == scope && m.idempotency.key == key);
             let status = v["status"].as_str().unwrap_or("");
             match (status, owner) {
-                ("rejected", Some(m)) => return Err(format!("I2: the receipt of {key} says rejected, job {} owns it", m.job_id)),
+                ("rejected", Some(m)) => {
+                    return Err(format!(
+                        "I2: the receipt of {key} says rejected, job {} owns it",
+                        m.job_id
+                    ));
+                }
                 ("rejected", None) => {}
-                (s, Some(m)) if v["job_id"].as_str() == Some(&m.job_id.to_string()) && s == m.status.as_str() => {}
+                (s, Some(m))
+                    if v["job_id"].as_str() == Some(&m.job_id.to_string())
+                        && s == m.status.as_str() => {}
                 (s, m) => {
                     return Err(format!(
                         "I4: receipt {scope}/{key} says {s} job {}, the store has {:?}",

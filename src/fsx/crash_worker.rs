@@ -83,17 +83,22 @@ fn attempt(store: &Store, id: JobId, failure: Option<Failure>) {
         }
     };
     let mut retry_at = None;
-    crate::worker::record::record(&ctx, &m, &settings, outcome, &output, &say, &mut retry_at).unwrap();
+    crate::worker::record::record(&ctx, &m, &settings, outcome, &output, &say, &mut retry_at)
+        .unwrap();
     log.lock().unwrap().sync();
     crate::durable::remove_tree_nofollow(&outdir).unwrap();
 }
 
 fn job_of(r: &Recovered, key: &str) -> Result<crate::store::Manifest, String> {
     let jobs = r.jobs_of(key);
-    ensure(jobs.len() == 1, || format!("I1: {} jobs for {key}", jobs.len()))?;
+    ensure(jobs.len() == 1, || {
+        format!("I1: {} jobs for {key}", jobs.len())
+    })?;
     let m = jobs[0].clone();
     let rc = r.receipt(key).ok_or("I4: no receipt")?;
-    ensure(rc["status"] == m.status.as_str(), || format!("I4: receipt {rc}"))?;
+    ensure(rc["status"] == m.status.as_str(), || {
+        format!("I4: receipt {rc}")
+    })?;
     Ok(m)
 }
 
@@ -110,7 +115,9 @@ fn publish_of_a_converted_job() {
             let out = r.read(format!("jobs/{id}/artifacts/output.md"));
             match m.status {
                 // I6: complete output, exactly.
-                JobStatus::Succeeded => ensure(out.as_deref() == Some(MD), || format!("I6: output {out:?}")),
+                JobStatus::Succeeded => {
+                    ensure(out.as_deref() == Some(MD), || format!("I6: output {out:?}"))
+                }
                 // Interrupted before the manifest said so: runs again; never acknowledged.
                 JobStatus::Queued => ensure(!acked, || "I5: acknowledged success lost".into()),
                 s => Err(format!("unexpected status {s:?}")),
@@ -131,12 +138,18 @@ fn retry_after_a_transient_failure() {
         |st| attempt(st, id, Some(f.clone())),
         |r, acked| {
             let m = job_of(r, "k-t")?;
-            ensure(m.status == JobStatus::Queued, || format!("status {:?}", m.status))?;
-            ensure(r.read(format!("jobs/{id}/artifacts/output.md")).is_none(), || "output of a failed attempt".into())?;
+            ensure(m.status == JobStatus::Queued, || {
+                format!("status {:?}", m.status)
+            })?;
+            ensure(
+                r.read(format!("jobs/{id}/artifacts/output.md")).is_none(),
+                || "output of a failed attempt".into(),
+            )?;
             // I5: the attempt is counted once it was acknowledged, and its error recorded.
-            ensure(!acked || (m.attempts == 1 && m.error.is_some() && m.next_attempt_at.is_some()), || {
-                format!("retry not recorded: {m:?}")
-            })
+            ensure(
+                !acked || (m.attempts == 1 && m.error.is_some() && m.next_attempt_at.is_some()),
+                || format!("retry not recorded: {m:?}"),
+            )
         },
     );
     assert!(c.checked >= 20, "{c:?}");

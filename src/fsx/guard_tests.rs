@@ -28,7 +28,13 @@ const MUTATING: &[&str] = &[
     "os::unix::fs::symlink(",
 ];
 
-const WRITABLE: &[&str] = &[".write(true)", ".append(true)", ".create(", ".create_new(", ".truncate("];
+const WRITABLE: &[&str] = &[
+    ".write(true)",
+    ".append(true)",
+    ".create(",
+    ".create_new(",
+    ".truncate(",
+];
 
 /// The lines of `text` before its test module (`#[cfg(test)]` at the start of a line).
 fn non_test(text: &str) -> Vec<(usize, &str)> {
@@ -99,7 +105,11 @@ fn no_direct_mutating_fs_call_outside_fsx() {
     // durable.rs is the layer right above fsx: its non-test part must use fsx too.
     let durable = std::fs::read_to_string(src.join("durable.rs")).unwrap();
     bad.extend(violations("src/durable.rs", &durable));
-    assert!(bad.is_empty(), "direct mutating std::fs calls outside fsx:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "direct mutating std::fs calls outside fsx:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]

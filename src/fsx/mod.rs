@@ -138,7 +138,13 @@ pub fn remove_dir_all(p: impl AsRef<Path>) -> io::Result<()> {
     }
     fs::remove_dir_all(p)?;
     for (path, dir) in gone {
-        record::note(|| if dir { Event::Rmdir(path) } else { Event::Unlink(path) });
+        record::note(|| {
+            if dir {
+                Event::Rmdir(path)
+            } else {
+                Event::Unlink(path)
+            }
+        });
     }
     Ok(())
 }

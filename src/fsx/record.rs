@@ -14,17 +14,50 @@ use super::Event;
 /// One mutating operation; paths are relative to the recorded root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
-    Create { path: PathBuf, ino: u64, dir: u64 },
-    Truncate { ino: u64 },
-    Write { ino: u64, data: Vec<u8> },
-    Fsync { ino: u64 },
+    Create {
+        path: PathBuf,
+        ino: u64,
+        dir: u64,
+    },
+    Truncate {
+        ino: u64,
+    },
+    Write {
+        ino: u64,
+        data: Vec<u8>,
+    },
+    Fsync {
+        ino: u64,
+    },
     /// `ino` is the renamed file, `None` for a folder.
-    Rename { from: PathBuf, to: PathBuf, ino: Option<u64>, from_dir: u64, to_dir: u64 },
-    Link { to: PathBuf, ino: u64, dir: u64 },
-    Unlink { path: PathBuf, dir: u64 },
-    Mkdir { path: PathBuf, ino: u64, dir: u64 },
-    Rmdir { path: PathBuf, dir: u64 },
-    DirFsync { dir: u64 },
+    Rename {
+        from: PathBuf,
+        to: PathBuf,
+        ino: Option<u64>,
+        from_dir: u64,
+        to_dir: u64,
+    },
+    Link {
+        to: PathBuf,
+        ino: u64,
+        dir: u64,
+    },
+    Unlink {
+        path: PathBuf,
+        dir: u64,
+    },
+    Mkdir {
+        path: PathBuf,
+        ino: u64,
+        dir: u64,
+    },
+    Rmdir {
+        path: PathBuf,
+        dir: u64,
+    },
+    DirFsync {
+        dir: u64,
+    },
 }
 
 /// A name in a tree: a folder (with its inode) or a file (its inode).
@@ -114,7 +147,9 @@ impl Recorder {
             }
         } else {
             self.names.insert(rel, Node::File(ino));
-            self.rec.bases.insert(ino, std::fs::read(p).unwrap_or_default());
+            self.rec
+                .bases
+                .insert(ino, std::fs::read(p).unwrap_or_default());
         }
     }
 
@@ -159,19 +194,30 @@ impl Recorder {
                 let Some(rel) = self.rel(&p) else { return };
                 let (ino, dir) = (self.ino(), self.parent(&rel));
                 self.names.insert(rel.clone(), Node::File(ino));
-                Op::Create { path: rel, ino, dir }
+                Op::Create {
+                    path: rel,
+                    ino,
+                    dir,
+                }
             }
             Event::Truncate(p) => {
                 let Some(rel) = self.rel(&p) else { return };
-                Op::Truncate { ino: self.file(&rel, &p) }
+                Op::Truncate {
+                    ino: self.file(&rel, &p),
+                }
             }
             Event::Write(p, data) => {
                 let Some(rel) = self.rel(&p) else { return };
-                Op::Write { ino: self.file(&rel, &p), data }
+                Op::Write {
+                    ino: self.file(&rel, &p),
+                    data,
+                }
             }
             Event::Fsync(p) => {
                 let Some(rel) = self.rel(&p) else { return };
-                Op::Fsync { ino: self.file(&rel, &p) }
+                Op::Fsync {
+                    ino: self.file(&rel, &p),
+                }
             }
             Event::Rename(a, b) => {
                 let (Some(from), Some(to)) = (self.rel(&a), self.rel(&b)) else {
@@ -197,7 +243,13 @@ impl Recorder {
                     self.names.insert(to.clone(), Node::File(ino));
                     Some(ino)
                 };
-                Op::Rename { from, to, ino, from_dir, to_dir }
+                Op::Rename {
+                    from,
+                    to,
+                    ino,
+                    from_dir,
+                    to_dir,
+                }
             }
             Event::Link(a, b) => {
                 let (Some(from), Some(to)) = (self.rel(&a), self.rel(&b)) else {
@@ -218,7 +270,11 @@ impl Recorder {
                 let Some(rel) = self.rel(&p) else { return };
                 let (ino, dir) = (self.ino(), self.parent(&rel));
                 self.names.insert(rel.clone(), Node::Dir(ino));
-                Op::Mkdir { path: rel, ino, dir }
+                Op::Mkdir {
+                    path: rel,
+                    ino,
+                    dir,
+                }
             }
             Event::Rmdir(p) => {
                 let Some(rel) = self.rel(&p) else { return };
@@ -228,7 +284,9 @@ impl Recorder {
             }
             Event::DirFsync(p) => {
                 let Some(rel) = self.rel(&p) else { return };
-                Op::DirFsync { dir: self.dir(&rel) }
+                Op::DirFsync {
+                    dir: self.dir(&rel),
+                }
             }
         };
         self.rec.ops.push(op);

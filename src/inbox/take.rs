@@ -173,6 +173,31 @@ fn main_file(entry: &Path, names: &[String]) -> Result<Option<String>> {
     Ok(Some(name))
 }
 
+/// At recovery: when staging entry `id` holds a sidecar alone and its drop is still in `origin`,
+/// claims the drop into the entry too. The claim renames the PDF, then the sidecar, without an
+/// fsync in between, so a power cut can persist the second rename without the first; the drop
+/// would otherwise be taken later without its key, and its sidecar refused as an orphan.
+pub fn claim_drop_of_sidecar(store: &Store, id: JobId, origin: &Path) -> Result<()> {
+    let entry = store.layout().staging_entry(id);
+    let names: Vec<String> = durable::list_names(&entry)?
+        .into_iter()
+        .filter(|n| n != RESERVED && !durable::is_temp_name(n))
+        .collect();
+    let [sc] = names.as_slice() else {
+        return Ok(());
+    };
+    let raw = entry.join(RESERVED).join("raw").join("input.pdf");
+    if !is_sidecar_name(sc) || raw.symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    let name = &sc[..sc.len() - SIDECAR_SUFFIX.len()];
+    match crate::fsx::rename(origin.join(name), entry.join(name)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(origin.join(name), e)),
+    }
+}
+
 /// A sidecar (`sc`) alone in its staging entry: refused as `orphan_sidecar`, or as unsafe.
 fn reject_orphan(
     store: &Store,
