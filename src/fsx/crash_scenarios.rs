@@ -22,7 +22,7 @@ use crate::layout::Layout;
 use crate::store::{JobStatus, Store};
 
 /// Subsets per prefix in the default (CI) run.
-const CI_LIMIT: usize = 32;
+const CI_LIMIT: usize = 1024;
 pub(super) const PDF: &[u8] = b"%PDF-1.4\n% crash-state test document\n%%EOF\n";
 pub(super) const MD: &[u8] = b"# converted\n\ncrash-state test output\n";
 
