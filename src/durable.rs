@@ -8,12 +8,13 @@
 //! ([`make_private`]).
 
 use std::fs::{self, File};
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, IoContext, Result};
 use crate::failpoint;
+use crate::fsx;
 
 fn parent(path: &Path) -> &Path {
     match path.parent() {
@@ -24,7 +25,7 @@ fn parent(path: &Path) -> &Path {
 
 /// fsync a directory so that the entries created, renamed or removed in it are durable.
 pub fn fsync_dir(dir: &Path) -> Result<()> {
-    File::open(dir).and_then(|d| d.sync_all()).at(dir)
+    fsx::sync_dir(dir).at(dir)
 }
 
 /// Is this a temp file left by [`write_atomic`] or [`create_exclusive`]?
@@ -34,30 +35,67 @@ pub fn is_temp_name(name: &str) -> bool {
 
 pub use crate::share::{Share, group_id};
 
+/// A temp file of [`write_temp_shared`]: removed on drop unless it was renamed into place.
+struct TempFile {
+    file: File,
+    path: PathBuf,
+    keep: bool,
+}
+
+impl TempFile {
+    /// Renames the temp file to `to`.
+    fn persist(mut self, to: &Path) -> Result<()> {
+        fsx::rename(&self.path, to).map_err(|e| Error::io(to, e))?;
+        self.keep = true;
+        Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fsx::remove_file(&self.path);
+        }
+    }
+}
+
 /// Writes `bytes` to a new temp file next to `path` (synced with `sync`), with the mode and group of
 /// `share`; returns it, still unnamed as `path`.
-fn write_temp_shared(
-    path: &Path,
-    bytes: &[u8],
-    share: &Share,
-    sync: bool,
-) -> Result<tempfile::NamedTempFile> {
+fn write_temp_shared(path: &Path, bytes: &[u8], share: &Share, sync: bool) -> Result<TempFile> {
     let dir = parent(path);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".~{}.", name.unwrap_or_default()))
-        .suffix(".tmp")
-        // As `File::create` would: 0666 less the umask (tempfile's own default is 0600).
-        .permissions(fs::Permissions::from_mode(0o666))
-        .tempfile_in(dir)
-        .at(dir)?;
-    tmp.write_all(bytes).at(tmp.path())?;
+    let mut tmp = loop {
+        let nonce = uuid::Uuid::new_v4().simple().to_string();
+        let p = dir.join(format!(
+            ".~{}.{}.tmp",
+            name.clone().unwrap_or_default(),
+            &nonce[..6]
+        ));
+        // As `File::create` would: 0666 less the umask.
+        let opened = fsx::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o666)
+            .open(&p);
+        match opened {
+            Ok(file) => {
+                break TempFile {
+                    file,
+                    path: p,
+                    keep: false,
+                };
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(Error::io(dir, e)),
+        }
+    };
+    fsx::write_all(&mut tmp.file, &tmp.path, bytes).at(&tmp.path)?;
     if !share.is_default() {
-        share.apply_file(tmp.as_file(), tmp.path())?;
+        share.apply_file(&tmp.file, &tmp.path)?;
     }
     if sync {
         failpoint::hit("durable.after_write_temp");
-        tmp.as_file().sync_all().at(tmp.path())?;
+        fsx::sync(&tmp.file, &tmp.path).at(&tmp.path)?;
     }
     Ok(tmp)
 }
@@ -72,7 +110,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 pub fn write_atomic_shared(path: &Path, bytes: &[u8], share: &Share) -> Result<()> {
     let tmp = write_temp_shared(path, bytes, share, true)?;
     failpoint::hit("durable.before_rename");
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    tmp.persist(path)?;
     fsync_dir(parent(path))
 }
 
@@ -81,8 +119,7 @@ pub fn write_atomic_shared(path: &Path, bytes: &[u8], share: &Share) -> Result<(
 /// the new content, never a part; after a power cut the file may be the old one, or empty.
 pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = write_temp_shared(path, bytes, &Share::default(), false)?;
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    tmp.persist(path)
 }
 
 /// Durably creates `path` with `bytes` only if nothing exists there: race-free between threads,
@@ -95,7 +132,7 @@ pub fn create_exclusive(path: &Path, bytes: &[u8]) -> Result<bool> {
 /// [`create_exclusive`] of a file clients read, with the mode and group of `share`.
 pub fn create_exclusive_shared(path: &Path, bytes: &[u8], share: &Share) -> Result<bool> {
     let tmp = write_temp_shared(path, bytes, share, true)?;
-    let linked = match fs::hard_link(tmp.path(), path) {
+    let linked = match fsx::hard_link(&tmp.path, path) {
         Ok(()) => true,
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => false,
         Err(e) => return Err(Error::io(path, e)),
@@ -109,7 +146,7 @@ pub fn create_exclusive_shared(path: &Path, bytes: &[u8], share: &Share) -> Resu
 
 /// Renames `from` to `to` and makes the change durable in both directories.
 pub fn rename_durable(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to).map_err(|e| Error::io(from, e))?;
+    fsx::rename(from, to).map_err(|e| Error::io(from, e))?;
     fsync_dir(parent(to))?;
     if parent(from) != parent(to) {
         fsync_dir(parent(from))?;
@@ -132,7 +169,7 @@ pub fn create_dir_all_durable(dir: &Path) -> Result<()> {
         cur = d.parent();
     }
     for d in missing.iter().rev() {
-        match fs::create_dir(d) {
+        match fsx::create_dir(d) {
             Ok(()) => fsync_dir(parent(d))?,
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
             Err(e) => return Err(Error::io(d, e)),
@@ -148,7 +185,7 @@ pub fn make_private(dir: &Path) -> Result<()> {
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     if meta.uid() == me && meta.permissions().mode() & 0o077 != 0 {
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).at(dir)?;
+        fsx::set_permissions(dir, fs::Permissions::from_mode(0o700)).at(dir)?;
     }
     Ok(())
 }
@@ -163,9 +200,9 @@ pub fn remove_tree_nofollow(path: &Path) -> Result<()> {
     };
     let res = if meta.is_dir() {
         // std's remove_dir_all does not follow symlinks inside the tree.
-        fs::remove_dir_all(path)
+        fsx::remove_dir_all(path)
     } else {
-        fs::remove_file(path)
+        fsx::remove_file(path)
     };
     match res {
         Ok(()) => Ok(()),

@@ -28,6 +28,7 @@ pub(crate) mod daemon;
 pub mod durable;
 pub mod error;
 pub(crate) mod failpoint;
+pub mod fsx;
 pub mod health;
 pub mod ids;
 pub mod inbox;

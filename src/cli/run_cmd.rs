@@ -48,7 +48,7 @@ pub fn run(ctx: &Ctx, a: RunArgs) -> Result<i32> {
 fn remove_pid_file(p: &Path) {
     let ours = std::fs::read_to_string(p)
         .is_ok_and(|s| s.trim().parse::<u32>().ok() == Some(std::process::id()));
-    if ours && let Err(e) = std::fs::remove_file(p) {
+    if ours && let Err(e) = crate::fsx::remove_file(p) {
         tracing::warn!(path = %p.display(), error = %e, "cannot remove the pid file");
     }
 }

@@ -205,10 +205,16 @@ fn stage(
     let copied = src
         .seek(std::io::SeekFrom::Start(0))
         .at(pdf)
-        .and_then(|_| File::create_new(&partial).at(&partial))
-        .and_then(|mut dst| std::io::copy(src, &mut dst).at(&partial))
+        .and_then(|_| {
+            crate::fsx::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&partial)
+                .at(&partial)
+        })
+        .and_then(|mut dst| crate::fsx::copy(src, &mut dst, &partial).at(&partial))
         .inspect(|_| crate::failpoint::hit("submit.before_rename"))
-        .and_then(|_| std::fs::rename(&partial, &staged).at(&staged));
+        .and_then(|_| crate::fsx::rename(&partial, &staged).at(&staged));
     if let Err(e) = copied {
         let _ = store.remove_staging(id);
         return Err(e);

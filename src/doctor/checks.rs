@@ -210,7 +210,11 @@ fn debris(store: &Store, out: &mut Vec<Finding>) -> Result<()> {
 /// anything: an entry without a hold file is held by nobody.
 fn held(entry: &Path) -> bool {
     let path = entry.join(crate::store::admit::HOLD);
-    let Ok(f) = fs::OpenOptions::new().read(true).write(true).open(&path) else {
+    let Ok(f) = crate::fsx::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+    else {
         return false;
     };
     matches!(f.try_lock(), Err(std::fs::TryLockError::WouldBlock))
@@ -336,7 +340,7 @@ pub fn share(p: &Path, want: &durable::Share) -> Result<()> {
         return want.apply_path(p);
     }
     let mode = fs::symlink_metadata(p).at(p)?.permissions().mode();
-    fs::set_permissions(p, fs::Permissions::from_mode((mode | 0o044) & 0o7777)).at(p)
+    crate::fsx::set_permissions(p, fs::Permissions::from_mode((mode | 0o044) & 0o7777)).at(p)
 }
 
 /// The file-system type (a network one needs polling) and the free space of the root.

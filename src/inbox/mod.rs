@@ -49,10 +49,13 @@ pub fn run_watcher(ctx: WatcherCtx) -> Result<()> {
 
 /// Finishes the ingest left in staging entry `id` by a crash (its job folder was not built yet):
 /// the drop is checked and admitted or rejected as if it had just been claimed; a sidecar still in
-/// the inbox is claimed with it; an empty entry is removed. A job created here is `queued` in the
+/// the inbox is claimed with it, and so is a drop still in the inbox whose sidecar alone reached
+/// the entry (the two renames of a claim are not fsynced: after a power cut the second may have
+/// persisted without the first); an empty entry is removed. A job created here is `queued` in the
 /// store (the caller queues queued jobs at startup).
 pub fn recover_staged(store: &Store, cfg: &WatchConfig, id: JobId) -> Result<()> {
     let inbox = store.layout().inbox();
+    take::claim_drop_of_sidecar(store, id, &inbox)?;
     let outcome = take::process_staged(store, cfg, id, Some(&inbox))?;
     tracing::info!(staging = %id, ?outcome, "interrupted ingest recovered");
     Ok(())

@@ -50,16 +50,16 @@ pub fn claim(store: &Store, dir: &Path, name: &str) -> Result<Option<JobId>> {
     }
     let id = JobId::new();
     let entry = store.layout().staging_entry(id);
-    std::fs::create_dir(&entry).at(&entry)?;
+    crate::fsx::create_dir(&entry).at(&entry)?;
     failpoint::hit("inbox.after_mkdir");
     let from = dir.join(name);
-    match std::fs::rename(&from, entry.join(name)) {
+    match crate::fsx::rename(&from, entry.join(name)) {
         Ok(()) => {
             failpoint::hit("inbox.after_claim");
             Ok(Some(id))
         }
         Err(e) => {
-            let _ = std::fs::remove_dir(&entry);
+            let _ = crate::fsx::remove_dir(&entry);
             match e.kind() {
                 ErrorKind::NotFound => Ok(None),
                 _ => Err(Error::io(from, e)),
@@ -195,9 +195,34 @@ fn main_file(entry: &Path, names: &[String]) -> Result<Option<String>> {
         .find(|n| is_sidecar_name(n))
         .map(|n| n[..n.len() - SIDECAR_SUFFIX.len()].to_string())
         .unwrap_or_else(|| "input.pdf".into());
-    std::fs::rename(&raw, entry.join(&name)).at(&raw)?;
+    crate::fsx::rename(&raw, entry.join(&name)).at(&raw)?;
     durable::remove_tree_nofollow(&entry.join(RESERVED))?;
     Ok(Some(name))
+}
+
+/// At recovery: when staging entry `id` holds a sidecar alone and its drop is still in `origin`,
+/// claims the drop into the entry too. The claim renames the PDF, then the sidecar, without an
+/// fsync in between, so a power cut can persist the second rename without the first; the drop
+/// would otherwise be taken later without its key, and its sidecar refused as an orphan.
+pub fn claim_drop_of_sidecar(store: &Store, id: JobId, origin: &Path) -> Result<()> {
+    let entry = store.layout().staging_entry(id);
+    let names: Vec<String> = durable::list_names(&entry)?
+        .into_iter()
+        .filter(|n| n != RESERVED && !durable::is_temp_name(n))
+        .collect();
+    let [sc] = names.as_slice() else {
+        return Ok(());
+    };
+    let raw = entry.join(RESERVED).join("raw").join("input.pdf");
+    if !is_sidecar_name(sc) || raw.symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    let name = &sc[..sc.len() - SIDECAR_SUFFIX.len()];
+    match crate::fsx::rename(origin.join(name), entry.join(name)) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(origin.join(name), e)),
+    }
 }
 
 /// A sidecar (`sc`) alone in its staging entry: refused as `orphan_sidecar`, or as unsafe.
@@ -238,7 +263,7 @@ fn claim_sidecar(entry: &Path, name: &str, origin: Option<&Path>) -> Result<std:
     if let Some(dir) = origin
         && sc_path.symlink_metadata().is_err()
     {
-        match std::fs::rename(dir.join(&sc_name), &sc_path) {
+        match crate::fsx::rename(dir.join(&sc_name), &sc_path) {
             Ok(()) => failpoint::hit("inbox.after_claim_sidecar"),
             Err(e) if e.kind() == ErrorKind::NotFound => {}
             Err(e) => return Err(Error::io(dir.join(&sc_name), e)),

@@ -73,7 +73,7 @@ impl Admission {
 
 /// Opens (creating) the hold file of a staging entry, for writing (a `flock` over NFS needs it).
 fn open_hold(path: &Path) -> std::io::Result<File> {
-    std::fs::OpenOptions::new()
+    crate::fsx::OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
@@ -95,7 +95,7 @@ pub fn fingerprint(path: &Path) -> Result<(String, u64)> {
         size += n as u64;
         h.update(&buf[..n]);
     }
-    f.sync_all().at(path)?;
+    crate::fsx::sync(&f, path).at(path)?;
     Ok((hex::encode(h.finalize()), size))
 }
 
@@ -188,7 +188,7 @@ impl Store {
         ))?;
         failpoint::hit("admit.after_manifest");
         if src != &raw {
-            std::fs::rename(src, &raw).at(src)?;
+            crate::fsx::rename(src, &raw).at(src)?;
             durable::fsync_dir(&job.join("raw"))?;
         }
         failpoint::hit("admit.before_publish");

@@ -4,7 +4,7 @@
 //! write the manifest atomically; the receipt follows whenever the job becomes final or leaves a
 //! final state.
 
-use std::fs::OpenOptions;
+use crate::fsx::OpenOptions;
 use std::io;
 
 use chrono::Duration as ChronoDuration;

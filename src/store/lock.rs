@@ -3,8 +3,10 @@
 //! even by SIGKILL. Locks are per host on purpose: they never coordinate hosts sharing a root over
 //! NFS (claims by rename and exclusively created records do that).
 
-use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, Write};
+use std::fs::File;
+use std::io::{Read, Seek};
+
+use crate::fsx::{self, OpenOptions};
 use std::path::PathBuf;
 
 use crate::error::{Error, IoContext, Result};
@@ -90,10 +92,10 @@ impl HostLock {
             hostname(),
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         );
-        file.set_len(0).at(&path)?;
+        fsx::truncate(&file, &path).at(&path)?;
         file.rewind().at(&path)?;
-        file.write_all(info.as_bytes()).at(&path)?;
-        file.sync_all().at(&path)?;
+        fsx::write_all(&mut file, &path, info.as_bytes()).at(&path)?;
+        fsx::sync(&file, &path).at(&path)?;
         Ok(HostLock { _file: file, path })
     }
 }

@@ -167,7 +167,7 @@ impl Store {
     /// only delays the job until the daemon's next full scan).
     pub fn nudge(&self) {
         let path = self.layout.wake_file();
-        let touched = std::fs::OpenOptions::new()
+        let touched = crate::fsx::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)

@@ -236,7 +236,7 @@ pub fn listing(store: &Store) -> Result<Vec<(String, std::time::SystemTime)>> {
 /// Removes `outbox/NAME` (gone already is fine).
 pub fn remove(store: &Store, name: &str) -> Result<()> {
     let path = store.layout().outbox_file(name);
-    match std::fs::remove_file(&path) {
+    match crate::fsx::remove_file(&path) {
         Ok(()) => durable::fsync_dir(&store.layout().outbox_dir()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e).at(&path),

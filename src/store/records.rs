@@ -143,7 +143,7 @@ impl Store {
     pub fn retire_record(&self, k: &IdemKey, job_id: JobId) -> Result<bool> {
         let path = self.layout.idempotency_record(k);
         let aside = path.with_file_name(format!(".~{}.{job_id}.retired.tmp", k.key));
-        match std::fs::rename(&path, &aside) {
+        match crate::fsx::rename(&path, &aside) {
             Ok(()) => {
                 durable::remove_tree_nofollow(&aside)?;
                 durable::fsync_dir(path.parent().unwrap_or(Path::new(".")))?;

@@ -125,7 +125,7 @@ impl Store {
                     .unwrap_or_else(|| format!(".{}", fname.unwrap_or_default()));
                 target.with_file_name(format!("{base}{suffix}"))
             };
-            std::fs::rename(f, &to).at(f)?;
+            crate::fsx::rename(f, &to).at(f)?;
             failpoint::hit("reject.after_move");
         }
         durable::fsync_dir(&self.layout.rejected_dir())?;

@@ -12,7 +12,7 @@
 //! file access ends the attempt with `conversion_sandbox_violation` naming the path; a denied system
 //! call kills the child with SIGSYS, after a line naming the call.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::os::fd::FromRawFd;
 use std::path::PathBuf;
@@ -57,9 +57,12 @@ pub struct ChildArgs {
 }
 
 fn write_output(path: &PathBuf, markdown: &str) -> std::io::Result<u64> {
-    let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
-    f.write_all(markdown.as_bytes())?;
-    f.sync_all()?;
+    let mut f = crate::fsx::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    crate::fsx::write_all(&mut f, path, markdown.as_bytes())?;
+    crate::fsx::sync(&f, path)?;
     Ok(markdown.len() as u64)
 }
 

@@ -8,7 +8,7 @@
 pub mod child;
 pub mod classify;
 pub mod converter;
-mod record;
+pub(crate) mod record;
 pub mod runlog;
 pub mod sandbox;
 pub mod supervise;
@@ -247,11 +247,7 @@ fn run_job(
 
 /// Creates `dir` (a fresh name) readable and writable by the daemon's user only.
 pub(crate) fn private_dir(dir: &std::path::Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new()
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io(dir, e))
+    crate::fsx::create_dir_mode(dir, 0o700).map_err(|e| Error::io(dir, e))
 }
 
 fn temp_output(ctx: &WorkerCtx, id: JobId, attempt: u32) -> PathBuf {

@@ -20,7 +20,7 @@ use crate::worker::classify::{AttemptOutcome, Failure};
 use crate::worker::{Mode, Settings, WorkerCtx, backoff, is_gone};
 
 /// Writes the outcome of an attempt into the manifest.
-pub(super) fn record(
+pub(crate) fn record(
     ctx: &WorkerCtx,
     m: &Manifest,
     settings: &Settings,

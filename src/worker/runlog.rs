@@ -4,8 +4,9 @@
 //! synced at the end of each attempt, before the manifest records the attempt's outcome; the manifest
 //! stays the source of truth.
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
+use std::fs::File;
+
+use crate::fsx::{self, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use crate::error::{IoContext, Result};
@@ -44,6 +45,7 @@ impl RunLog {
         let file = OpenOptions::new()
             .append(true)
             .open(&path)
+            // fsx-exempt: an anonymous file outside the root, never read back.
             .unwrap_or_else(|_| tempfile::tempfile().expect("a temp file"));
         RunLog {
             path,
@@ -66,11 +68,11 @@ impl RunLog {
         } else {
             (bytes, false)
         };
-        let mut r = self.file.write_all(part);
+        let mut r = fsx::write_all(&mut self.file, &self.path, part);
         self.len += part.len() as u64;
         if cut {
             self.truncated = true;
-            r = r.and_then(|_| self.file.write_all(NOTICE));
+            r = r.and_then(|_| fsx::write_all(&mut self.file, &self.path, NOTICE));
             self.len += NOTICE.len() as u64;
         }
         if let Err(e) = r {
@@ -84,14 +86,14 @@ impl RunLog {
     pub fn line(&mut self, text: &str) {
         let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let l = format!("[mdspool {now}] {text}\n");
-        if let Err(e) = self.file.write_all(l.as_bytes()) {
+        if let Err(e) = fsx::write_all(&mut self.file, &self.path, l.as_bytes()) {
             tracing::warn!(path = %self.path.display(), error = %e, "cannot write run.log");
         }
         self.len += l.len() as u64;
     }
 
     pub fn sync(&mut self) {
-        let _ = self.file.sync_all();
+        let _ = fsx::sync(&self.file, &self.path);
     }
 }
 

@@ -176,11 +176,11 @@ fn escape(verb: &str, arg: &str) -> Result<String, ConvertError> {
             std::fs::read(arg).map_err(io)?.len()
         ),
         "write" => {
-            std::fs::write(arg, b"forged by the test converter\n").map_err(io)?;
+            crate::fsx::write(arg, b"forged by the test converter\n").map_err(io)?;
             format!("wrote {arg}")
         }
         "create" => {
-            let mut f = std::fs::OpenOptions::new()
+            let mut f = crate::fsx::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .open(arg)
