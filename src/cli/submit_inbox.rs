@@ -20,7 +20,7 @@
 //! uses (of two claimers, exactly one wins) and admits it directly.
 
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -79,7 +79,7 @@ pub fn submit(
     let fp = match copy_hashed(src, pdf, &tmp) {
         Ok(fp) => fp,
         Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
+            let _ = crate::fsx::remove_file(&tmp);
             return Err(e);
         }
     };
@@ -117,7 +117,11 @@ pub fn submit(
 fn copy_hashed(src: &mut File, pdf: &Path, tmp: &Path) -> Result<String> {
     use std::io::Seek;
     src.seek(std::io::SeekFrom::Start(0)).at(pdf)?;
-    let mut dst = File::create_new(tmp).at(tmp)?;
+    let mut dst = crate::fsx::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(tmp)
+        .at(tmp)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
     loop {
@@ -126,9 +130,9 @@ fn copy_hashed(src: &mut File, pdf: &Path, tmp: &Path) -> Result<String> {
             break;
         }
         h.update(&buf[..n]);
-        dst.write_all(&buf[..n]).at(tmp)?;
+        crate::fsx::write_all(&mut dst, tmp, &buf[..n]).at(tmp)?;
     }
-    dst.sync_all().at(tmp)?;
+    crate::fsx::sync(&dst, tmp).at(tmp)?;
     Ok(hex::encode(h.finalize()))
 }
 
@@ -170,11 +174,11 @@ impl Dropped {
             "key": key.key, "scope": key.scope, "pin": pin, "via": "mdspool submit",
         });
         let sc_tmp = self.tmp.with_extension("idem.part");
-        let placed = std::fs::write(&sc_tmp, sc.to_string())
-            .and_then(|()| File::open(&sc_tmp)?.sync_all())
+        let placed = crate::fsx::write(&sc_tmp, sc.to_string())
+            .and_then(|()| crate::fsx::sync(&File::open(&sc_tmp)?, &sc_tmp))
             .at(&sc_tmp)
             .and_then(|()| rename_noreplace(&sc_tmp, &self.sidecar()));
-        let _ = std::fs::remove_file(&sc_tmp);
+        let _ = crate::fsx::remove_file(&sc_tmp);
         match placed {
             Ok(true) => {
                 durable::fsync_dir(&self.inbox)?;
@@ -192,13 +196,13 @@ impl Dropped {
     fn take_back(&self, ino: u64) {
         let ours = std::fs::symlink_metadata(self.target()).is_ok_and(|m| m.ino() == ino);
         if ours {
-            let _ = std::fs::rename(self.target(), &self.tmp);
+            let _ = crate::fsx::rename(self.target(), &self.tmp);
         }
     }
 
     /// Removes the temp copy.
     fn discard(&self) {
-        let _ = std::fs::remove_file(&self.tmp);
+        let _ = crate::fsx::remove_file(&self.tmp);
     }
 
     /// Is the PDF with inode `ino` still in the inbox (not claimed yet)?
@@ -215,6 +219,7 @@ fn rename_noreplace(from: &Path, to: &Path) -> Result<bool> {
     let (Some(f), Some(t)) = (c(from), c(to)) else {
         return Err(Error::internal(format!("NUL in {}", to.display())));
     };
+    // The client's own drop into the inbox, not the spool's state: no crash scenario records it.
     // SAFETY: both are valid NUL-terminated paths.
     let rc = unsafe {
         libc::renameat2(
@@ -231,14 +236,16 @@ fn rename_noreplace(from: &Path, to: &Path) -> Result<bool> {
     let err = std::io::Error::last_os_error();
     match err.raw_os_error() {
         Some(libc::EEXIST) => Ok(false),
-        Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP) => match std::fs::hard_link(from, to) {
-            Ok(()) => {
-                std::fs::remove_file(from).at(from)?;
-                Ok(true)
+        Some(libc::EINVAL | libc::ENOSYS | libc::ENOTSUP) => {
+            match crate::fsx::hard_link(from, to) {
+                Ok(()) => {
+                    crate::fsx::remove_file(from).at(from)?;
+                    Ok(true)
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+                Err(e) => Err(Error::io(to, e)),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-            Err(e) => Err(Error::io(to, e)),
-        },
+        }
         _ => Err(Error::io(to, err)),
     }
 }

@@ -25,7 +25,7 @@ fn ctx(store: Store) -> (WorkerCtx, Settings) {
         workers: cfg.workers.clone(),
         convert: cfg.convert.clone(),
         ocr: cfg.ocr.clone(),
-        outbox: false,
+        outbox: crate::store::outbox::Rule::default(),
     };
     let clock = store.clock().clone();
     let (queue, _dispatcher, jobs) = crate::queue::channel(4, clock);
