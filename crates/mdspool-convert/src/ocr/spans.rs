@@ -154,6 +154,13 @@ pub(super) fn settle_styles(lines: &mut [&mut OcrLine]) {
     );
     for l in lines.iter_mut() {
         let bold = matches!((l.stroke, typical), (Some(s), Some(t)) if s > t * BOLD_STROKE);
+        tracing::trace!(
+            "ocr line stroke {:?} typical {:?} size {:?} {:?}",
+            l.stroke,
+            typical,
+            l.spans.first().map(|s| s.size),
+            l.spans.first().map(|s| s.text.as_str())
+        );
         for s in &mut l.spans {
             if let Some(c) = centres.iter().find(|c| (s.size - *c).abs() <= *c * SNAP) {
                 s.size = *c;
