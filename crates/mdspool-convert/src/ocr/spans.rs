@@ -13,7 +13,7 @@ const ASCENT: f32 = 0.70;
 const X_HEIGHT: f32 = 0.47;
 const DESCENT: f32 = 0.21;
 /// Stroke width (per em) this many times the document's typical one is bold.
-const BOLD_STROKE: f32 = 1.3;
+const BOLD_STROKE: f32 = 1.2;
 /// Sizes within this share of each other are one size (noise of box heights).
 const SNAP: f32 = 0.08;
 
