@@ -5,6 +5,7 @@
 //! the same code. Pages that have a text layer keep it. Both programs are optional: without them
 //! (or with OCR off) a scan still ends with `no_text_layer`.
 
+mod bullets;
 mod deskew;
 mod pgm;
 mod retry;
@@ -23,6 +24,16 @@ use super::model::{Page, PageLayout};
 
 /// Words recognised with a lower confidence (0-100) are dropped as noise (specks, figure parts).
 const MIN_WORD_CONFIDENCE: f32 = 15.0;
+/// A "word" of symbols only (no letter or digit) needs this confidence: specks and scratches of a
+/// scan read as `=`, `|`, `¢`, `*` with middling confidence, and one such speck in the white
+/// space between two table columns joins them.
+const MIN_SYMBOL_CONFIDENCE: f32 = 60.0;
+
+/// Whether a recognised word is kept.
+fn kept(w: &tsv::Word) -> bool {
+    let symbols = w.text != "•" && !w.text.chars().any(char::is_alphanumeric);
+    w.conf >= MIN_WORD_CONFIDENCE && !(symbols && w.conf < MIN_SYMBOL_CONFIDENCE)
+}
 
 /// How to OCR pages without a text layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,7 +245,8 @@ fn recognise(
     run::run(tesseract, &args, &dir.join("ocr.err"), opts.timeout)?;
     let text = std::fs::read_to_string(dir.join("words.tsv")).map_err(|e| format!("{e}"))?;
     let mut words = tsv::parse(&text);
-    words.retain(|w| w.conf >= MIN_WORD_CONFIDENCE);
+    bullets::mark(&mut words);
+    words.retain(kept);
     let (w, h) = match &gray {
         Some(g) => (g.width as f32, g.height as f32),
         None => {
@@ -252,7 +264,7 @@ fn recognise(
             langs.as_ref(),
         ];
         retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
-        words.retain(|w| w.conf >= MIN_WORD_CONFIDENCE);
+        words.retain(kept);
         turn = tsv::turn_of(&words);
     }
     let (w, h) = tsv::turn_upright(&mut words, turn, w, h);
@@ -290,4 +302,29 @@ fn recognise(
         words: words.len() as u64,
         conf_sum: words.iter().map(|w| f64::from(w.conf)).sum(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specks_read_as_symbols_are_dropped_and_real_symbols_and_bullets_kept() {
+        let w = |text: &str, conf: f32| tsv::Word {
+            line: (1, 1, 1),
+            x0: 0.0,
+            y0: 0.0,
+            x1: 10.0,
+            y1: 10.0,
+            conf,
+            text: text.into(),
+            raw: [0; 4],
+            line_box: [0; 4],
+        };
+        assert!(!kept(&w("=", 45.0)), "a speck between table columns");
+        assert!(kept(&w("=", 91.0)));
+        assert!(kept(&w("•", 50.0)));
+        assert!(kept(&w("x7", 40.0)));
+        assert!(!kept(&w("x7", 10.0)));
+    }
 }

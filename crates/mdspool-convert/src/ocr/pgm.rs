@@ -149,5 +149,18 @@ mod tests {
         let s = g.stroke_width([0, 0, 12, 12], Turn::None).expect("runs");
         assert!((s - 3.0).abs() < 0.01, "{s}");
         assert!(Gray::parse(b"P6\n1 1\n255\n\0").is_none());
+        // The same 3-pixel stem in grey (a coloured heading) measures as in black, blurred edges
+        // and all: the ink level is the word's own.
+        for (ink, edge) in [(0u8, 128u8), (135, 190)] {
+            let mut data = b"P5\n12 12\n255\n".to_vec();
+            for _ in 0..12 {
+                data.extend_from_slice(&[
+                    255, 255, 255, 255, edge, ink, ink, ink, edge, 255, 255, 255,
+                ]);
+            }
+            let g = Gray::parse(&data).expect("pgm");
+            let s = g.stroke_width([0, 0, 12, 12], Turn::None).expect("stroke");
+            assert!((3.0..=5.0).contains(&s), "ink {ink}: {s}");
+        }
     }
 }

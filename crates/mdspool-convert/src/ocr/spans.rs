@@ -26,34 +26,30 @@ pub(super) struct OcrLine {
 
 /// The size in pixels of the em of a word set in one line, from its box height.
 fn word_em(w: &Word) -> Option<f32> {
-    let letters = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+    em_of(&w.text, w.y1 - w.y0)
+}
+
+/// The em of a word of text `text` whose box is `height` pixels thick across its line: the box
+/// spans the cap or x-height plus any descender, whichever its letters reach.
+pub(super) fn em_of(text: &str, height: f32) -> Option<f32> {
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
     if letters == 0 {
         return None;
     }
-    let tall = w
-        .text
-        .chars()
-        .any(|c| c.is_uppercase() || c.is_ascii_digit() || "bdfhklt()[]{}|/!?'\"".contains(c));
-    let deep = w.text.chars().any(|c| "gjpqy()[]{}|,;".contains(c));
+    let tall = text.chars().any(|c| {
+        // The dots of i and j, and accents, reach about as high as ascenders.
+        c.is_uppercase()
+            || c.is_ascii_digit()
+            || (c.is_alphabetic() && !c.is_ascii())
+            || "bdfhijklt()[]{}|/!?'\"".contains(c)
+    });
+    let deep = text.chars().any(|c| "gjpqy()[]{}|,;".contains(c));
     let share = if tall { ASCENT } else { X_HEIGHT } + if deep { DESCENT } else { 0.0 };
-    Some((w.y1 - w.y0) / share)
-}
-
-/// Characters tesseract reads a round list bullet as.
-const BULLET_LOOKALIKES: &str = "•·¢«»©®°*oeO0@>›+‣~-–—";
-
-/// A line's first word that is a list bullet misread: one look-alike character in a small box.
-fn is_bullet(w: &Word, em: f32) -> bool {
-    let mut chars = w.text.chars();
-    let (Some(c), None) = (chars.next(), chars.next()) else {
-        return false;
-    };
-    let (bw, bh) = (w.x1 - w.x0, w.y1 - w.y0);
-    c == '•' || (BULLET_LOOKALIKES.contains(c) && bh <= 0.5 * em && bw <= 0.5 * em)
+    Some(height / share)
 }
 
 /// Median of a list (none when empty).
-fn median(mut v: Vec<f32>) -> Option<f32> {
+pub(super) fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
         return None;
     }
@@ -76,7 +72,6 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
     let low = words.iter().map(|w| w.y1).fold(f32::MIN, f32::max);
     let base = median(feet).unwrap_or(low - DESCENT * em);
     let size = em * scale;
-    let bullet = words.len() >= 2 && is_bullet(&words[0], em);
     let strokes: Vec<f32> = match img {
         Some(g) => words
             .iter()
@@ -88,13 +83,8 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
     let stroke = median(strokes).map(|s| s / em);
     let spans = words
         .iter()
-        .enumerate()
-        .map(|(i, w)| Span {
-            text: if i == 0 && bullet {
-                "•".into()
-            } else {
-                w.text.clone()
-            },
+        .map(|w| Span {
+            text: w.text.clone(),
             x0: w.x0 * scale,
             x1: w.x1 * scale,
             top: (base - 0.8 * em) * scale,
