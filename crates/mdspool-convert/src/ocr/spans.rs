@@ -14,6 +14,8 @@ const X_HEIGHT: f32 = 0.47;
 const DESCENT: f32 = 0.21;
 /// Stroke width (per em) this many times the document's typical one is bold.
 const BOLD_STROKE: f32 = 1.2;
+/// Words at most this far apart (in em) are one phrase, one span.
+const JOIN_GAP: f32 = 0.6;
 /// Sizes within this share of each other are one size (noise of box heights).
 const SNAP: f32 = 0.08;
 
@@ -48,6 +50,12 @@ pub(super) fn em_of(text: &str, height: f32) -> Option<f32> {
     Some(height / share)
 }
 
+/// The lower of the two middle values of a list (none when empty).
+fn lower_median(mut v: Vec<f32>) -> Option<f32> {
+    v.sort_by(f32::total_cmp);
+    v.get(v.len().saturating_sub(1) / 2).copied()
+}
+
 /// Median of a list (none when empty).
 pub(super) fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
@@ -62,7 +70,8 @@ pub(super) fn median(mut v: Vec<f32>) -> Option<f32> {
 pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: Turn) -> OcrLine {
     let ems: Vec<f32> = words.iter().filter_map(word_em).collect();
     let fallback = words.iter().map(|w| w.y1 - w.y0).fold(0.0, f32::max);
-    let em = median(ems).unwrap_or(fallback).max(1.0);
+    // The lower median: a speck or a stray mark only ever enlarges a word's box.
+    let em = lower_median(ems).unwrap_or(fallback).max(1.0);
     // Baseline: the feet of words without descenders, else the lowest foot less a descender.
     let feet: Vec<f32> = words
         .iter()
@@ -81,9 +90,21 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
         None => Vec::new(),
     };
     let stroke = median(strokes).map(|s| s / em);
-    let spans = words
-        .iter()
-        .map(|w| Span {
+    // Words a word space apart make one span, as a text-show operator of a born-digital page
+    // does, so that the layout stages see phrases and the gaps between them (table cells, columns)
+    // as they would there. A bullet stays a span of its own.
+    let mut spans: Vec<Span> = Vec::new();
+    for w in words {
+        if let Some(last) = spans.last_mut() {
+            let gap = w.x0 - last.x1 / scale;
+            if gap < JOIN_GAP * em && last.text != "•" && w.text != "•" {
+                last.text.push(' ');
+                last.text.push_str(&w.text);
+                last.x1 = last.x1.max(w.x1 * scale);
+                continue;
+            }
+        }
+        spans.push(Span {
             text: w.text.clone(),
             x0: w.x0 * scale,
             x1: w.x1 * scale,
@@ -95,8 +116,8 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
             mono: false,
             link: None,
             font: "ocr".into(),
-        })
-        .collect();
+        });
+    }
     OcrLine { spans, stroke }
 }
 
