@@ -29,6 +29,17 @@ const MIN_WORD_CONFIDENCE: f32 = 15.0;
 /// space between two table columns joins them.
 const MIN_SYMBOL_CONFIDENCE: f32 = 60.0;
 
+/// Whether a word (pixels) is a narrow mark lying on one of the vertical rules `walls` (points).
+fn on_wall(w: &tsv::Word, walls: &[super::model::Rule], scale: f32) -> bool {
+    let (x0, x1, top, bottom) = (w.x0 * scale, w.x1 * scale, w.y0 * scale, w.y1 * scale);
+    let narrow = x1 - x0 <= 0.45 * (bottom - top).max(1.0);
+    narrow
+        && walls.iter().any(|r| {
+            let tolerance = 1.5;
+            r.x0 - tolerance < x1 && r.x1 + tolerance > x0 && r.top < bottom && r.bottom > top
+        })
+}
+
 /// Whether a recognised word is kept.
 fn kept(w: &tsv::Word) -> bool {
     let symbols = w.text != "•" && !w.text.chars().any(char::is_alphanumeric);
@@ -224,6 +235,24 @@ fn recognise(
             }
         }
     }
+    // Ruling lines are taken out of the image tesseract reads: it reads them as "|" and "_" glued
+    // to the words beside them, and drops the words of a ruled cell as unsure. They are found
+    // again in the image itself below, after the words.
+    if let Some(g) = &gray {
+        let guess = opts.dpi.clamp(50, 1200) as f32 / 10.0;
+        let found = rules::find(g, 0.0, guess, 1.0);
+        if !found.is_empty() {
+            let boxes: Vec<_> = found
+                .iter()
+                .map(|r| {
+                    let px = |v: f32| v.max(0.0) as usize;
+                    (px(r.x0), px(r.top), px(r.x1.ceil()), px(r.bottom.ceil()))
+                })
+                .collect();
+            // Failing to write it leaves the page as it was rendered.
+            let _ = std::fs::write(&image, g.whitened(&boxes, 1).to_pgm());
+        }
+    }
     let langs = if opts.languages.is_empty() {
         "eng".to_string()
     } else {
@@ -284,13 +313,27 @@ fn recognise(
         }
         _ => Vec::new(),
     };
+    // A vertical ruling line is often also read as a word ("|", "l", "[", "]"): such narrow words
+    // on a rule go.
+    let walls: Vec<super::model::Rule> = rules
+        .iter()
+        .filter(|r| !r.is_horizontal())
+        .cloned()
+        .collect();
+    words.retain(|w| !on_wall(w, &walls, scale));
     let mut lines = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let j = (i..words.len())
             .find(|&j| words[j].line != words[i].line)
             .unwrap_or(words.len());
-        lines.push(spans::line_spans(&words[i..j], scale, gray.as_ref(), turn));
+        lines.push(spans::line_spans(
+            &words[i..j],
+            scale,
+            gray.as_ref(),
+            turn,
+            &walls,
+        ));
         i = j;
     }
     Ok(Recognised {

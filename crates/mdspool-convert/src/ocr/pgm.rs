@@ -65,6 +65,23 @@ impl Gray {
     }
 
     /// The pixel at (`x`, `y`), which must be inside the image.
+    /// A copy with the pixels of the boxes `(x0, top, x1, bottom)` (pixels, ends excluded, grown
+    /// by `margin`) set to paper white.
+    pub fn whitened(&self, boxes: &[(usize, usize, usize, usize)], margin: usize) -> Gray {
+        let mut pixels = self.pixels.clone();
+        for &(x0, y0, x1, y1) in boxes {
+            let (x0, y0) = (x0.saturating_sub(margin), y0.saturating_sub(margin));
+            let (x1, y1) = (
+                (x1 + margin).min(self.width),
+                (y1 + margin).min(self.height),
+            );
+            for y in y0..y1 {
+                pixels[y * self.width + x0..y * self.width + x1.max(x0)].fill(255);
+            }
+        }
+        Gray::new(self.width, self.height, pixels)
+    }
+
     pub fn at(&self, x: usize, y: usize) -> u8 {
         self.pixels[y * self.width + x]
     }

@@ -5,7 +5,7 @@
 
 use super::pgm::Gray;
 use super::tsv::{Turn, Word};
-use crate::model::Span;
+use crate::model::{Rule, Span};
 
 /// Shares of the em (typical Latin faces) above the baseline for a word with ascenders or
 /// capitals, for one of x-height letters only, and below it for descenders.
@@ -67,7 +67,15 @@ pub(super) fn median(mut v: Vec<f32>) -> Option<f32> {
 
 /// Spans of one line's words (`words` share one tesseract line), in points (`scale` = points
 /// per pixel).
-pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: Turn) -> OcrLine {
+///
+/// Words are not joined across a vertical ruling line of the page (`walls`, in points).
+pub(super) fn line_spans(
+    words: &[Word],
+    scale: f32,
+    img: Option<&Gray>,
+    turn: Turn,
+    walls: &[Rule],
+) -> OcrLine {
     let ems: Vec<f32> = words.iter().filter_map(word_em).collect();
     let fallback = words.iter().map(|w| w.y1 - w.y0).fold(0.0, f32::max);
     // The lower median: a speck or a stray mark only ever enlarges a word's box.
@@ -97,7 +105,12 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
     for w in words {
         if let Some(last) = spans.last_mut() {
             let gap = w.x0 - last.x1 / scale;
-            if gap < JOIN_GAP * em && last.text != "•" && w.text != "•" {
+            let (a, b) = (last.x1, w.x0 * scale);
+            let walled = walls.iter().any(|r| {
+                let x = (r.x0 + r.x1) / 2.0;
+                x > a && x < b && r.top < last.bottom && r.bottom > last.top
+            });
+            if gap < JOIN_GAP * em && last.text != "•" && w.text != "•" && !walled {
                 last.text.push(' ');
                 last.text.push_str(&w.text);
                 last.x1 = last.x1.max(w.x1 * scale);
@@ -207,7 +220,7 @@ mod tests {
             word("one", 120.0, 76.5, 180.0, 100.0),
             word("gap", 200.0, 76.5, 260.0, 110.5),
         ];
-        let l = line_spans(&ws, 72.0 / 300.0, None, Turn::None);
+        let l = line_spans(&ws, 72.0 / 300.0, None, Turn::None, &[]);
         let s = &l.spans[0];
         assert!((s.size - 12.0).abs() < 0.3, "{}", s.size);
         assert!((s.bottom - s.top - 12.0).abs() < 0.3);
