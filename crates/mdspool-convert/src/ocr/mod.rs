@@ -315,6 +315,7 @@ fn recognise(
     };
     // A vertical ruling line is often also read as a word ("|", "l", "[", "]"): such narrow words
     // on a rule go.
+    tracing::trace!("OCR page {}: rules {:?}", index + 1, rules);
     let walls: Vec<super::model::Rule> = rules
         .iter()
         .filter(|r| !r.is_horizontal())

@@ -49,7 +49,8 @@ pub(super) fn find(img: &Gray, slope: f32, text: f32, scale: f32) -> Vec<Rule> {
     };
     let long_h = (text * 4.0).max(w as f32 * 0.06) as usize;
     let long_v = (text * 2.5) as usize;
-    let thin = (text / 4.0).max(3.0) as usize;
+    // (Two more for the pixel of slack either side.)
+    let thin = (text / 4.0).max(3.0) as usize + 2;
     let mut out = Vec::new();
     for (along, across, long, horizontal) in [(w, h, long_h, true), (h, w, long_v, false)] {
         let mut open: Vec<Open> = Vec::new();
