@@ -40,6 +40,28 @@ fn on_wall(w: &tsv::Word, walls: &[super::model::Rule], scale: f32) -> bool {
         })
 }
 
+/// Lone marks that tesseract reads as punctuation of their own ("." "," ":" "'") away from any
+/// word are specks of the scan: punctuation that belongs to a word is read with it, or right
+/// after it. They go, so that they do not fill the white space between table columns.
+fn drop_stray_marks(words: &mut Vec<tsv::Word>) {
+    let stray = |i: usize, words: &[tsv::Word]| {
+        let w = &words[i];
+        if !matches!(w.text.as_str(), "." | "," | ":" | ";" | "'" | "`" | "‘" | "’" | "\"") {
+            return false;
+        }
+        let h = (w.y1 - w.y0).max(w.x1 - w.x0).max(1.0);
+        // Attached to the word before it on the same line (a full stop read apart)?
+        let attached = i > 0 && {
+            let p = &words[i - 1];
+            p.line == w.line && w.x0 - p.x1 < (p.y1 - p.y0).max(h) * 0.3
+        };
+        !attached
+    };
+    let keep: Vec<bool> = (0..words.len()).map(|i| !stray(i, words)).collect();
+    let mut k = keep.into_iter();
+    words.retain(|_| k.next().unwrap_or(true));
+}
+
 /// Whether a recognised word is kept.
 fn kept(w: &tsv::Word) -> bool {
     let symbols = w.text != "•" && !w.text.chars().any(char::is_alphanumeric);
@@ -322,6 +344,7 @@ fn recognise(
         .cloned()
         .collect();
     words.retain(|w| !on_wall(w, &walls, scale));
+    drop_stray_marks(&mut words);
     let mut lines = Vec::new();
     let mut i = 0;
     while i < words.len() {
