@@ -46,7 +46,10 @@ fn on_wall(w: &tsv::Word, walls: &[super::model::Rule], scale: f32) -> bool {
 fn drop_stray_marks(words: &mut Vec<tsv::Word>) {
     let stray = |i: usize, words: &[tsv::Word]| {
         let w = &words[i];
-        if !matches!(w.text.as_str(), "." | "," | ":" | ";" | "'" | "`" | "‘" | "’" | "\"") {
+        if !matches!(
+            w.text.as_str(),
+            "." | "," | ":" | ";" | "'" | "`" | "‘" | "’" | "\""
+        ) {
             return false;
         }
         let h = (w.y1 - w.y0).max(w.x1 - w.x0).max(1.0);

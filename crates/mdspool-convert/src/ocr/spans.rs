@@ -45,8 +45,25 @@ pub(super) fn em_of(text: &str, height: f32) -> Option<f32> {
             || (c.is_alphabetic() && !c.is_ascii())
             || "bdfhijklt()[]{}|/!?'\"".contains(c)
     });
-    let deep = text.chars().any(|c| "gjpqy()[]{}|,;".contains(c));
-    let share = if tall { ASCENT } else { X_HEIGHT } + if deep { DESCENT } else { 0.0 };
+    // How far below the baseline the deepest letter reaches: a comma or a dollar sign less far
+    // than a descender.
+    let depth = text
+        .chars()
+        .map(|c| {
+            if "gjpqy()[]{}|".contains(c) {
+                DESCENT
+            } else if ",;$".contains(c) {
+                DESCENT / 2.0
+            } else {
+                0.0
+            }
+        })
+        .fold(0.0, f32::max);
+    let share = if tall || text.contains('$') {
+        ASCENT
+    } else {
+        X_HEIGHT
+    } + depth;
     Some(height / share)
 }
 
