@@ -17,7 +17,7 @@ const BOLD_STROKE: f32 = 1.2;
 /// Words at most this far apart (in em) are one phrase, one span.
 const JOIN_GAP: f32 = 0.6;
 /// Sizes within this share of each other are one size (noise of box heights).
-const SNAP: f32 = 0.08;
+const SNAP: f32 = 0.12;
 
 /// One line of spans, with what the document-level passes need.
 pub(super) struct OcrLine {
