@@ -67,6 +67,13 @@ pub(super) fn em_of(text: &str, height: f32) -> Option<f32> {
     Some(height / share)
 }
 
+/// A number as a table cell holds it: digits with separators, signs, currency or percent.
+fn numeric(t: &str) -> bool {
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || ",.%$€£+-−–()".contains(c))
+}
+
 /// The lower of the two middle values of a list (none when empty).
 fn lower_median(mut v: Vec<f32>) -> Option<f32> {
     v.sort_by(f32::total_cmp);
@@ -127,7 +134,9 @@ pub(super) fn line_spans(
                 let x = (r.x0 + r.x1) / 2.0;
                 x > a && x < b && r.top < last.bottom && r.bottom > last.top
             });
-            if gap < JOIN_GAP * em && last.text != "•" && w.text != "•" && !walled {
+            // Two numbers side by side are two table cells, however close.
+            let numbers = numeric(last.text.rsplit(' ').next().unwrap_or("")) && numeric(&w.text);
+            if gap < JOIN_GAP * em && last.text != "•" && w.text != "•" && !walled && !numbers {
                 last.text.push(' ');
                 last.text.push_str(&w.text);
                 last.x1 = last.x1.max(w.x1 * scale);
