@@ -142,9 +142,13 @@ fn rows<'a>(spans: &[&'a Span]) -> Vec<Row<'a>> {
             s.bottom
         };
         let h = (bottom - s.top).max(0.5);
+        // A ruling line (a text-less box) is a row of its own: it never joins the text just above
+        // or below it (a scan's boxes are loose), or it would no longer end a column band.
+        let rule = |t: &str| t.is_empty();
         let found = rows.iter_mut().rev().take(4).find(|r| {
             let rh = (r.bottom - r.top).max(0.5);
-            r.bottom.min(bottom) - r.top.max(s.top) >= 0.5 * h.min(rh)
+            let apart = rule(&s.text) || r.spans.iter().any(|o| rule(&o.text));
+            !apart && r.bottom.min(bottom) - r.top.max(s.top) >= 0.5 * h.min(rh)
         });
         match found {
             Some(r) => {

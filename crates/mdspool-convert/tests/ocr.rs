@@ -6,7 +6,9 @@
 //!
 //! Checked against breakage: with the engine hook removed (`fill_pages` not called) the OCR tests
 //! fail with `no_text_layer`; with `turn_upright` returning the boxes unchanged the sideways page
-//! loses its heading and reads its words out of order.
+//! loses its heading and reads its words out of order. With the OCR stage as it was before
+//! bullets were recognised by shape and strokes measured against each word's own ink level, the
+//! field-notes page lost its grey heading and read its drawn bullets as a column of `=`.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -155,4 +157,94 @@ fn sideways_scan_reads_upright() {
         md.contains("The council meets again in the spring to plan the budget."),
         "{md}"
     );
+}
+
+/// A page with what scans of office documents have and a plain text layer would not show: a grey
+/// bold heading at nearly the body size, list bullets drawn as small filled squares (no glyph at
+/// all), and a table ruled on every side whose rules tesseract would read as `|`.
+fn field_notes_page() -> Vec<u8> {
+    let mut p = PageSpec::default();
+    p.text(BOLD, 20.0, 72.0, 720.0, "Field Survey Notes");
+    let body = [
+        "The survey team walked the whole ridge in two days and marked",
+        "every place where the old path has washed away since the spring.",
+    ];
+    for (i, l) in body.iter().enumerate() {
+        p.text(REG, 11.0, 72.0, 685.0 - 15.0 * i as f32, l);
+    }
+    p.raw("q 0.45 g");
+    p.text(BOLD, 12.0, 72.0, 635.0, "Site Conditions");
+    p.raw("Q");
+    let items = [
+        "Loose gravel on the northern slope",
+        "Two fallen trees across the lower path",
+        "Fresh water at the second spring",
+    ];
+    for (i, l) in items.iter().enumerate() {
+        let y = 610.0 - 17.0 * i as f32;
+        p.raw(&format!("q 0 g 80 {} 3.5 3.5 re f Q", y + 2.5));
+        p.text(REG, 11.0, 94.0, y, l);
+    }
+    p.text(
+        REG,
+        11.0,
+        72.0,
+        540.0,
+        "The counts below are the markers set along each side of the ridge.",
+    );
+    let (cols, top, row) = ([72.0f32, 200.0, 280.0, 360.0], 520.0f32, 20.0f32);
+    let cells = [
+        ["Side", "Markers", "Share"],
+        ["North", "1,204", "37.5%"],
+        ["East", "968", "30.1%"],
+        ["South", "1,043", "32.4%"],
+    ];
+    for (r, cells) in cells.iter().enumerate() {
+        let base = top - row * r as f32 - 14.0;
+        for (c, t) in cells.iter().enumerate() {
+            p.text(REG, 11.0, cols[c] + 6.0, base, t);
+        }
+    }
+    for r in 0..=cells.len() {
+        let y = top - row * r as f32;
+        p.line(cols[0], y, cols[3], y);
+    }
+    for x in cols {
+        p.line(x, top, x, top - row * cells.len() as f32);
+    }
+    pdfwriter::build(&[p], None, None)
+}
+
+#[test]
+fn scan_keeps_grey_bold_headings_drawn_bullets_and_ruled_tables() {
+    if !ocr_available() {
+        return;
+    }
+    let pgm = render(&field_notes_page(), 300);
+    let pdf = build(&[Sheet::Image {
+        pgm,
+        w: 612.0,
+        h: 792.0,
+    }]);
+    let md = pdfwriter::convert(&pdf, &ocr_opts())
+        .expect("OCR converts")
+        .markdown;
+    assert!(md.contains("# Field Survey Notes\n"), "{md}");
+    assert!(md.contains("# Site Conditions\n"), "{md}");
+    for item in [
+        "- Loose gravel on the northern slope\n",
+        "- Two fallen trees across the lower path\n",
+        "- Fresh water at the second spring\n",
+    ] {
+        assert!(md.contains(item), "{item:?} in\n{md}");
+    }
+    for row in [
+        "| Side | Markers | Share |",
+        "| North | 1,204 | 37.5% |",
+        "| East | 968 | 30.1% |",
+        "| South | 1,043 | 32.4% |",
+    ] {
+        assert!(md.contains(row), "{row:?} in\n{md}");
+    }
+    assert!(!md.contains("\\|"), "a rule read as text:\n{md}");
 }

@@ -5,6 +5,7 @@
 //! the same code. Pages that have a text layer keep it. Both programs are optional: without them
 //! (or with OCR off) a scan still ends with `no_text_layer`.
 
+mod bullets;
 mod deskew;
 mod pgm;
 mod retry;
@@ -23,6 +24,52 @@ use super::model::{Page, PageLayout};
 
 /// Words recognised with a lower confidence (0-100) are dropped as noise (specks, figure parts).
 const MIN_WORD_CONFIDENCE: f32 = 15.0;
+/// A "word" of symbols only (no letter or digit) needs this confidence: specks and scratches of a
+/// scan read as `=`, `|`, `¢`, `*` with middling confidence, and one such speck in the white
+/// space between two table columns joins them.
+const MIN_SYMBOL_CONFIDENCE: f32 = 60.0;
+
+/// Whether a word (pixels) is a narrow mark lying on one of the vertical rules `walls` (points).
+fn on_wall(w: &tsv::Word, walls: &[super::model::Rule], scale: f32) -> bool {
+    let (x0, x1, top, bottom) = (w.x0 * scale, w.x1 * scale, w.y0 * scale, w.y1 * scale);
+    let narrow = x1 - x0 <= 0.45 * (bottom - top).max(1.0);
+    narrow
+        && walls.iter().any(|r| {
+            let tolerance = 1.5;
+            r.x0 - tolerance < x1 && r.x1 + tolerance > x0 && r.top < bottom && r.bottom > top
+        })
+}
+
+/// Lone marks that tesseract reads as punctuation of their own ("." "," ":" "'") away from any
+/// word are specks of the scan: punctuation that belongs to a word is read with it, or right
+/// after it. They go, so that they do not fill the white space between table columns.
+fn drop_stray_marks(words: &mut Vec<tsv::Word>) {
+    let stray = |i: usize, words: &[tsv::Word]| {
+        let w = &words[i];
+        if !matches!(
+            w.text.as_str(),
+            "." | "," | ":" | ";" | "'" | "`" | "‘" | "’" | "\""
+        ) {
+            return false;
+        }
+        let h = (w.y1 - w.y0).max(w.x1 - w.x0).max(1.0);
+        // Attached to the word before it on the same line (a full stop read apart)?
+        let attached = i > 0 && {
+            let p = &words[i - 1];
+            p.line == w.line && w.x0 - p.x1 < (p.y1 - p.y0).max(h) * 0.3
+        };
+        !attached
+    };
+    let keep: Vec<bool> = (0..words.len()).map(|i| !stray(i, words)).collect();
+    let mut k = keep.into_iter();
+    words.retain(|_| k.next().unwrap_or(true));
+}
+
+/// Whether a recognised word is kept.
+fn kept(w: &tsv::Word) -> bool {
+    let symbols = w.text != "•" && !w.text.chars().any(char::is_alphanumeric);
+    w.conf >= MIN_WORD_CONFIDENCE && !(symbols && w.conf < MIN_SYMBOL_CONFIDENCE)
+}
 
 /// How to OCR pages without a text layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -213,6 +260,24 @@ fn recognise(
             }
         }
     }
+    // Ruling lines are taken out of the image tesseract reads: it reads them as "|" and "_" glued
+    // to the words beside them, and drops the words of a ruled cell as unsure. They are found
+    // again in the image itself below, after the words.
+    if let Some(g) = &gray {
+        let guess = opts.dpi.clamp(50, 1200) as f32 / 10.0;
+        let found = rules::find(g, 0.0, guess, 1.0);
+        if !found.is_empty() {
+            let boxes: Vec<_> = found
+                .iter()
+                .map(|r| {
+                    let px = |v: f32| v.max(0.0) as usize;
+                    (px(r.x0), px(r.top), px(r.x1.ceil()), px(r.bottom.ceil()))
+                })
+                .collect();
+            // Failing to write it leaves the page as it was rendered.
+            let _ = std::fs::write(&image, g.whitened(&boxes, 1).to_pgm());
+        }
+    }
     let langs = if opts.languages.is_empty() {
         "eng".to_string()
     } else {
@@ -234,7 +299,8 @@ fn recognise(
     run::run(tesseract, &args, &dir.join("ocr.err"), opts.timeout)?;
     let text = std::fs::read_to_string(dir.join("words.tsv")).map_err(|e| format!("{e}"))?;
     let mut words = tsv::parse(&text);
-    words.retain(|w| w.conf >= MIN_WORD_CONFIDENCE);
+    bullets::mark(&mut words);
+    words.retain(kept);
     let (w, h) = match &gray {
         Some(g) => (g.width as f32, g.height as f32),
         None => {
@@ -252,7 +318,7 @@ fn recognise(
             langs.as_ref(),
         ];
         retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
-        words.retain(|w| w.conf >= MIN_WORD_CONFIDENCE);
+        words.retain(kept);
         turn = tsv::turn_of(&words);
     }
     let (w, h) = tsv::turn_upright(&mut words, turn, w, h);
@@ -272,13 +338,29 @@ fn recognise(
         }
         _ => Vec::new(),
     };
+    // A vertical ruling line is often also read as a word ("|", "l", "[", "]"): such narrow words
+    // on a rule go.
+    tracing::trace!("OCR page {}: rules {:?}", index + 1, rules);
+    let walls: Vec<super::model::Rule> = rules
+        .iter()
+        .filter(|r| !r.is_horizontal())
+        .cloned()
+        .collect();
+    words.retain(|w| !on_wall(w, &walls, scale));
+    drop_stray_marks(&mut words);
     let mut lines = Vec::new();
     let mut i = 0;
     while i < words.len() {
         let j = (i..words.len())
             .find(|&j| words[j].line != words[i].line)
             .unwrap_or(words.len());
-        lines.push(spans::line_spans(&words[i..j], scale, gray.as_ref(), turn));
+        lines.push(spans::line_spans(
+            &words[i..j],
+            scale,
+            gray.as_ref(),
+            turn,
+            &walls,
+        ));
         i = j;
     }
     Ok(Recognised {
@@ -290,4 +372,29 @@ fn recognise(
         words: words.len() as u64,
         conf_sum: words.iter().map(|w| f64::from(w.conf)).sum(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specks_read_as_symbols_are_dropped_and_real_symbols_and_bullets_kept() {
+        let w = |text: &str, conf: f32| tsv::Word {
+            line: (1, 1, 1),
+            x0: 0.0,
+            y0: 0.0,
+            x1: 10.0,
+            y1: 10.0,
+            conf,
+            text: text.into(),
+            raw: [0; 4],
+            line_box: [0; 4],
+        };
+        assert!(!kept(&w("=", 45.0)), "a speck between table columns");
+        assert!(kept(&w("=", 91.0)));
+        assert!(kept(&w("•", 50.0)));
+        assert!(kept(&w("x7", 40.0)));
+        assert!(!kept(&w("x7", 10.0)));
+    }
 }

@@ -10,9 +10,6 @@ pub(super) struct Gray {
     pixels: Vec<u8>,
 }
 
-/// Pixels darker than this are ink.
-const INK: u8 = 128;
-
 impl Gray {
     /// Parse a binary PGM (`P5`, maxval below 256); `None` for anything else.
     pub fn parse(data: &[u8]) -> Option<Gray> {
@@ -68,6 +65,23 @@ impl Gray {
     }
 
     /// The pixel at (`x`, `y`), which must be inside the image.
+    /// A copy with the pixels of the boxes `(x0, top, x1, bottom)` (pixels, ends excluded, grown
+    /// by `margin`) set to paper white.
+    pub fn whitened(&self, boxes: &[(usize, usize, usize, usize)], margin: usize) -> Gray {
+        let mut pixels = self.pixels.clone();
+        for &(x0, y0, x1, y1) in boxes {
+            let (x0, y0) = (x0.saturating_sub(margin), y0.saturating_sub(margin));
+            let (x1, y1) = (
+                (x1 + margin).min(self.width),
+                (y1 + margin).min(self.height),
+            );
+            for y in y0..y1 {
+                pixels[y * self.width + x0..y * self.width + x1.max(x0)].fill(255);
+            }
+        }
+        Gray::new(self.width, self.height, pixels)
+    }
+
     pub fn at(&self, x: usize, y: usize) -> u8 {
         self.pixels[y * self.width + x]
     }
@@ -87,44 +101,52 @@ impl Gray {
         Some(out)
     }
 
-    /// Mean width of the ink runs across the strokes of the word in box `[left, top, w, h]`
-    /// (rows for upright text, columns for sideways text), counting only runs shorter than a third
-    /// of the text height (stems and bowls, not bars and serifs).
-    pub fn stroke_width(&self, b: [u32; 4], turn: Turn) -> Option<f32> {
+    /// Mean stroke width of the word in box `[left, top, w, h]`: twice its ink area over the length
+    /// of the ink's edges inside the box (a stroke of width `s` and length `l` has area `s l` and
+    /// edges `2 l`). The same in every direction, so stems, bowls, bars and serifs all count as the
+    /// strokes they are, and a sideways word measures as an upright one.
+    pub fn stroke_width(&self, b: [u32; 4], _turn: Turn) -> Option<f32> {
         let [l, t, w, h] = b.map(|v| v as usize);
-        if w == 0 || h == 0 || l + w > self.width || t + h > self.height {
+        if w < 2 || h < 2 || l + w > self.width || t + h > self.height {
             return None;
         }
-        let across_rows = matches!(turn, Turn::None | Turn::Half);
-        let (outer, inner, limit) = if across_rows {
-            (h, w, h / 3)
-        } else {
-            (w, h, w / 3)
+        // Ink is darker than halfway between the word's own darkest and lightest pixels (grey or
+        // coloured headings are lighter than black body text; a fixed level thins their strokes).
+        let mut hist = [0usize; 256];
+        for y in t..t + h {
+            for &v in &self.pixels[y * self.width + l..y * self.width + l + w] {
+                hist[usize::from(v)] += 1;
+            }
+        }
+        let level = |share: usize| {
+            let mut seen = 0;
+            hist.iter()
+                .position(|&n| {
+                    seen += n;
+                    seen * 100 >= share * w * h
+                })
+                .unwrap_or(255)
         };
-        let (mut sum, mut runs) = (0usize, 0usize);
-        for o in 0..outer {
-            let mut run = 0usize;
-            for k in 0..=inner {
-                let ink = k < inner && {
-                    let (x, y) = if across_rows {
-                        (l + k, t + o)
-                    } else {
-                        (l + o, t + k)
-                    };
-                    self.pixels[y * self.width + x] < INK
-                };
-                if ink {
-                    run += 1;
-                } else if run > 0 {
-                    if run <= limit.max(1) {
-                        sum += run;
-                        runs += 1;
-                    }
-                    run = 0;
+        let (dark, light) = (level(3), level(90));
+        if light < dark + 40 {
+            return None;
+        }
+        let cut = ((dark + light) / 2) as u8;
+        let ink = |x: usize, y: usize| self.pixels[y * self.width + x] < cut;
+        let (mut area, mut edges) = (0usize, 0usize);
+        for y in t..t + h {
+            for x in l..l + w {
+                let here = ink(x, y);
+                area += usize::from(here);
+                if x + 1 < l + w && here != ink(x + 1, y) {
+                    edges += 1;
+                }
+                if y + 1 < t + h && here != ink(x, y + 1) {
+                    edges += 1;
                 }
             }
         }
-        (runs >= 4).then(|| sum as f32 / runs as f32)
+        (edges >= 8).then(|| 2.0 * area as f32 / edges as f32)
     }
 }
 
@@ -144,5 +166,18 @@ mod tests {
         let s = g.stroke_width([0, 0, 12, 12], Turn::None).expect("runs");
         assert!((s - 3.0).abs() < 0.01, "{s}");
         assert!(Gray::parse(b"P6\n1 1\n255\n\0").is_none());
+        // The same 3-pixel stem in grey (a coloured heading) measures as in black, blurred edges
+        // and all: the ink level is the word's own.
+        for (ink, edge) in [(0u8, 128u8), (135, 190)] {
+            let mut data = b"P5\n12 12\n255\n".to_vec();
+            for _ in 0..12 {
+                data.extend_from_slice(&[
+                    255, 255, 255, 255, edge, ink, ink, ink, edge, 255, 255, 255,
+                ]);
+            }
+            let g = Gray::parse(&data).expect("pgm");
+            let s = g.stroke_width([0, 0, 12, 12], Turn::None).expect("stroke");
+            assert!((3.0..=5.0).contains(&s), "ink {ink}: {s}");
+        }
     }
 }

@@ -63,7 +63,10 @@ pub(super) fn tall_words(
             let alone = words.iter().filter(|o| o.line == w.line).count() <= 2;
             let [_, _, lw, lh] = w.line_box;
             let column = lh as f32 > TALL * typical && (lw as f32) < 3.0 * typical;
-            (bh > TALL * typical || column) && bw < 3.0 * typical && alone
+            // A word tall for a word, alone on its line or in a column-shaped line; or a word
+            // alone on a column-shaped line (a table's column of ordinary words is left alone).
+            let tall = bh > TALL * typical;
+            bw < 3.0 * typical && ((tall && (alone || column)) || (column && alone))
         })
         .take(MAX_RETRIES)
         .collect();
@@ -117,5 +120,17 @@ pub(super) fn tall_words(
     for i in gone.into_iter().rev() {
         words.remove(i);
     }
+    // The full stop of a list number is often read apart, as the first word of the item's line;
+    // the number read again carries it already.
+    words.retain(|w| {
+        let stop = matches!(w.text.as_str(), "." | ")" | "," | ":");
+        !(stop
+            && found.iter().any(|n| {
+                let numbered = n.text.ends_with(['.', ')']);
+                let beside = w.x0 >= n.x1 - typical * 0.2 && w.x0 <= n.x1 + typical * 0.8;
+                let level = w.y1 > n.y0 && w.y0 < n.y1 + typical * 0.3;
+                numbered && beside && level
+            }))
+    });
     words.extend(found);
 }

@@ -8,6 +8,8 @@ use crate::model::Rule;
 
 /// Pixels darker than this are ink.
 const INK: u8 = 140;
+/// Longest gap (pixels) inside one rule.
+const BRIDGE: usize = 2;
 /// Most rules kept per page (beyond that the page is a drawing or a halftone).
 const MAX_RULES: usize = 400;
 
@@ -31,28 +33,46 @@ pub(super) fn find(img: &Gray, slope: f32, text: f32, scale: f32) -> Vec<Rule> {
     } else {
         super::deskew::straighten(img, slope)
     };
-    let ink = |x: usize, y: usize| px[y * w + x] < INK;
+    let dark = |x: usize, y: usize| px[y * w + x] < INK;
+    // A thin rule of a scan is one or two pixels thick, and what is left of its skew moves it from
+    // one row (column) to the next every few hundred pixels: ink counts one pixel across either
+    // way, so the rule stays one unbroken run along its length.
+    let ink_across = |a: usize, c: usize, horizontal: bool| {
+        let (lo, hi) = (c.saturating_sub(1), c + 1);
+        (lo..=hi).any(|k| {
+            if horizontal {
+                k < h && dark(a, k)
+            } else {
+                k < w && dark(k, a)
+            }
+        })
+    };
     let long_h = (text * 4.0).max(w as f32 * 0.06) as usize;
     let long_v = (text * 2.5) as usize;
-    let thin = (text / 4.0).max(3.0) as usize;
+    // (Two more for the pixel of slack either side.)
+    let thin = (text / 4.0).max(3.0) as usize + 2;
     let mut out = Vec::new();
     for (along, across, long, horizontal) in [(w, h, long_h, true), (h, w, long_v, false)] {
         let mut open: Vec<Open> = Vec::new();
         let mut done: Vec<Open> = Vec::new();
         for c in 0..across {
             let mut runs: Vec<(usize, usize)> = Vec::new();
-            let mut start = None;
+            let (mut start, mut last) = (None, 0);
             for a in 0..=along {
-                let on = a < along && if horizontal { ink(a, c) } else { ink(c, a) };
+                let on = a < along && ink_across(a, c, horizontal);
                 match (on, start) {
                     (true, None) => start = Some(a),
-                    (false, Some(s)) => {
-                        if a - s >= long {
-                            runs.push((s, a));
+                    // Gaps of a pixel or two (noise, a faint spot) do not end a rule.
+                    (false, Some(s)) if a == along || a - last > BRIDGE => {
+                        if last + 1 - s >= long {
+                            runs.push((s, last + 1));
                         }
                         start = None;
                     }
                     _ => {}
+                }
+                if on {
+                    last = a;
                 }
             }
             let mut next: Vec<Open> = Vec::new();

@@ -5,7 +5,7 @@
 
 use super::pgm::Gray;
 use super::tsv::{Turn, Word};
-use crate::model::Span;
+use crate::model::{Rule, Span};
 
 /// Shares of the em (typical Latin faces) above the baseline for a word with ascenders or
 /// capitals, for one of x-height letters only, and below it for descenders.
@@ -13,9 +13,11 @@ const ASCENT: f32 = 0.70;
 const X_HEIGHT: f32 = 0.47;
 const DESCENT: f32 = 0.21;
 /// Stroke width (per em) this many times the document's typical one is bold.
-const BOLD_STROKE: f32 = 1.3;
+const BOLD_STROKE: f32 = 1.2;
+/// Words at most this far apart (in em) are one phrase, one span.
+const JOIN_GAP: f32 = 0.6;
 /// Sizes within this share of each other are one size (noise of box heights).
-const SNAP: f32 = 0.08;
+const SNAP: f32 = 0.12;
 
 /// One line of spans, with what the document-level passes need.
 pub(super) struct OcrLine {
@@ -26,34 +28,60 @@ pub(super) struct OcrLine {
 
 /// The size in pixels of the em of a word set in one line, from its box height.
 fn word_em(w: &Word) -> Option<f32> {
-    let letters = w.text.chars().filter(|c| c.is_alphanumeric()).count();
+    em_of(&w.text, w.y1 - w.y0)
+}
+
+/// The em of a word of text `text` whose box is `height` pixels thick across its line: the box
+/// spans the cap or x-height plus any descender, whichever its letters reach.
+pub(super) fn em_of(text: &str, height: f32) -> Option<f32> {
+    let letters = text.chars().filter(|c| c.is_alphanumeric()).count();
     if letters == 0 {
         return None;
     }
-    let tall = w
-        .text
+    let tall = text.chars().any(|c| {
+        // The dots of i and j, and accents, reach about as high as ascenders.
+        c.is_uppercase()
+            || c.is_ascii_digit()
+            || (c.is_alphabetic() && !c.is_ascii())
+            || "bdfhijklt()[]{}|/!?'\"".contains(c)
+    });
+    // How far below the baseline the deepest letter reaches: a comma or a dollar sign less far
+    // than a descender.
+    let depth = text
         .chars()
-        .any(|c| c.is_uppercase() || c.is_ascii_digit() || "bdfhklt()[]{}|/!?'\"".contains(c));
-    let deep = w.text.chars().any(|c| "gjpqy()[]{}|,;".contains(c));
-    let share = if tall { ASCENT } else { X_HEIGHT } + if deep { DESCENT } else { 0.0 };
-    Some((w.y1 - w.y0) / share)
+        .map(|c| {
+            if "gjpqy()[]{}|".contains(c) {
+                DESCENT
+            } else if ",;$".contains(c) {
+                DESCENT / 2.0
+            } else {
+                0.0
+            }
+        })
+        .fold(0.0, f32::max);
+    let share = if tall || text.contains('$') {
+        ASCENT
+    } else {
+        X_HEIGHT
+    } + depth;
+    Some(height / share)
 }
 
-/// Characters tesseract reads a round list bullet as.
-const BULLET_LOOKALIKES: &str = "•·¢«»©®°*oeO0@>›+‣~-–—";
+/// A number as a table cell holds it: digits with separators, signs, currency or percent.
+fn numeric(t: &str) -> bool {
+    t.chars().any(|c| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || ",.%$€£+-−–()".contains(c))
+}
 
-/// A line's first word that is a list bullet misread: one look-alike character in a small box.
-fn is_bullet(w: &Word, em: f32) -> bool {
-    let mut chars = w.text.chars();
-    let (Some(c), None) = (chars.next(), chars.next()) else {
-        return false;
-    };
-    let (bw, bh) = (w.x1 - w.x0, w.y1 - w.y0);
-    c == '•' || (BULLET_LOOKALIKES.contains(c) && bh <= 0.5 * em && bw <= 0.5 * em)
+/// The lower of the two middle values of a list (none when empty).
+fn lower_median(mut v: Vec<f32>) -> Option<f32> {
+    v.sort_by(f32::total_cmp);
+    v.get(v.len().saturating_sub(1) / 2).copied()
 }
 
 /// Median of a list (none when empty).
-fn median(mut v: Vec<f32>) -> Option<f32> {
+pub(super) fn median(mut v: Vec<f32>) -> Option<f32> {
     if v.is_empty() {
         return None;
     }
@@ -63,10 +91,19 @@ fn median(mut v: Vec<f32>) -> Option<f32> {
 
 /// Spans of one line's words (`words` share one tesseract line), in points (`scale` = points
 /// per pixel).
-pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: Turn) -> OcrLine {
+///
+/// Words are not joined across a vertical ruling line of the page (`walls`, in points).
+pub(super) fn line_spans(
+    words: &[Word],
+    scale: f32,
+    img: Option<&Gray>,
+    turn: Turn,
+    walls: &[Rule],
+) -> OcrLine {
     let ems: Vec<f32> = words.iter().filter_map(word_em).collect();
     let fallback = words.iter().map(|w| w.y1 - w.y0).fold(0.0, f32::max);
-    let em = median(ems).unwrap_or(fallback).max(1.0);
+    // The lower median: a speck or a stray mark only ever enlarges a word's box.
+    let em = lower_median(ems).unwrap_or(fallback).max(1.0);
     // Baseline: the feet of words without descenders, else the lowest foot less a descender.
     let feet: Vec<f32> = words
         .iter()
@@ -76,7 +113,6 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
     let low = words.iter().map(|w| w.y1).fold(f32::MIN, f32::max);
     let base = median(feet).unwrap_or(low - DESCENT * em);
     let size = em * scale;
-    let bullet = words.len() >= 2 && is_bullet(&words[0], em);
     let strokes: Vec<f32> = match img {
         Some(g) => words
             .iter()
@@ -86,15 +122,29 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
         None => Vec::new(),
     };
     let stroke = median(strokes).map(|s| s / em);
-    let spans = words
-        .iter()
-        .enumerate()
-        .map(|(i, w)| Span {
-            text: if i == 0 && bullet {
-                "•".into()
-            } else {
-                w.text.clone()
-            },
+    // Words a word space apart make one span, as a text-show operator of a born-digital page
+    // does, so that the layout stages see phrases and the gaps between them (table cells, columns)
+    // as they would there. A bullet stays a span of its own.
+    let mut spans: Vec<Span> = Vec::new();
+    for w in words {
+        if let Some(last) = spans.last_mut() {
+            let gap = w.x0 - last.x1 / scale;
+            let (a, b) = (last.x1, w.x0 * scale);
+            let walled = walls.iter().any(|r| {
+                let x = (r.x0 + r.x1) / 2.0;
+                x > a && x < b && r.top < last.bottom && r.bottom > last.top
+            });
+            // Two numbers side by side are two table cells, however close.
+            let numbers = numeric(last.text.rsplit(' ').next().unwrap_or("")) && numeric(&w.text);
+            if gap < JOIN_GAP * em && last.text != "•" && w.text != "•" && !walled && !numbers {
+                last.text.push(' ');
+                last.text.push_str(&w.text);
+                last.x1 = last.x1.max(w.x1 * scale);
+                continue;
+            }
+        }
+        spans.push(Span {
+            text: w.text.clone(),
             x0: w.x0 * scale,
             x1: w.x1 * scale,
             top: (base - 0.8 * em) * scale,
@@ -105,8 +155,8 @@ pub(super) fn line_spans(words: &[Word], scale: f32, img: Option<&Gray>, turn: T
             mono: false,
             link: None,
             font: "ocr".into(),
-        })
-        .collect();
+        });
+    }
     OcrLine { spans, stroke }
 }
 
@@ -154,6 +204,13 @@ pub(super) fn settle_styles(lines: &mut [&mut OcrLine]) {
     );
     for l in lines.iter_mut() {
         let bold = matches!((l.stroke, typical), (Some(s), Some(t)) if s > t * BOLD_STROKE);
+        tracing::trace!(
+            "ocr line stroke {:?} typical {:?} size {:?} {:?}",
+            l.stroke,
+            typical,
+            l.spans.first().map(|s| s.size),
+            l.spans.first().map(|s| s.text.as_str())
+        );
         for s in &mut l.spans {
             if let Some(c) = centres.iter().find(|c| (s.size - *c).abs() <= *c * SNAP) {
                 s.size = *c;
@@ -189,7 +246,7 @@ mod tests {
             word("one", 120.0, 76.5, 180.0, 100.0),
             word("gap", 200.0, 76.5, 260.0, 110.5),
         ];
-        let l = line_spans(&ws, 72.0 / 300.0, None, Turn::None);
+        let l = line_spans(&ws, 72.0 / 300.0, None, Turn::None, &[]);
         let s = &l.spans[0];
         assert!((s.size - 12.0).abs() < 0.3, "{}", s.size);
         assert!((s.bottom - s.top - 12.0).abs() < 0.3);
