@@ -321,7 +321,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), c);
             assert!(!c.meaning().is_empty());
         }
-        assert_eq!(seen.len(), 34);
+        assert_eq!(seen.len(), 35);
         assert!(serde_json::from_str::<Code>("\"no_such_code\"").is_err());
     }
 
