@@ -298,13 +298,15 @@ fn check_drained(root: &Path, ledger: &BTreeMap<String, Rec>) -> Result<(), Stri
 }
 
 /// What keeps the root from being drained: inbox and staging entries, jobs not final (empty when
-/// drained).
+/// drained). A client's own temp file (`.NAME.part`) that the cut interrupted is the client's to
+/// remove or finish; the daemon rightly never takes it.
 fn unsettled(root: &Path) -> Vec<String> {
     let mut out: Vec<String> = ["inbox", "state/staging"]
         .iter()
         .flat_map(|sub| {
             support::fs::names(&root.join(sub))
                 .into_iter()
+                .filter(|n| !(n.starts_with('.') && n.ends_with(".part")))
                 .map(move |n| format!("{sub}/{n}"))
         })
         .collect();
