@@ -38,7 +38,7 @@ impl Image {
         }
         let img = dir.join("disk.img");
         let f = std::fs::File::create(&img).map_err(|e| e.to_string())?;
-        f.set_len(96 << 20).map_err(|e| e.to_string())?;
+        f.set_len(1 << 30).map_err(|e| e.to_string())?;
         sh("mkfs.ext4", &["-q", "-F", img.to_str().unwrap()])?;
         let dev = sh("losetup", &["--find", "--show", img.to_str().unwrap()])?;
         let mnt = dir.join("mnt");
