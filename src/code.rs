@@ -36,6 +36,7 @@ pub enum Code {
     ConversionTimeout,
     ConversionMemoryLimit,
     ConversionCrashed,
+    ConversionKilled,
     ConversionSandboxViolation,
     Canceled,
     NotAPdf,
@@ -73,7 +74,7 @@ impl Retry {
 }
 
 /// The spool's codes, without the engine's.
-const SPOOL: [Code; 28] = [
+const SPOOL: [Code; 29] = [
     Code::StorageFull,
     Code::RecordCorrupt,
     Code::SchemaUnsupported,
@@ -92,6 +93,7 @@ const SPOOL: [Code; 28] = [
     Code::ConversionTimeout,
     Code::ConversionMemoryLimit,
     Code::ConversionCrashed,
+    Code::ConversionKilled,
     Code::ConversionSandboxViolation,
     Code::Canceled,
     Code::NotAPdf,
@@ -135,6 +137,7 @@ impl Code {
             Code::ConversionTimeout => "conversion_timeout",
             Code::ConversionMemoryLimit => "conversion_memory_limit",
             Code::ConversionCrashed => "conversion_crashed",
+            Code::ConversionKilled => "conversion_killed",
             Code::ConversionSandboxViolation => "conversion_sandbox_violation",
             Code::Canceled => "canceled",
             Code::NotAPdf => "not_a_pdf",
@@ -189,6 +192,9 @@ impl Code {
                 "the conversion ran out of memory (`convert.max_memory`)"
             }
             Code::ConversionCrashed => "the conversion child crashed (signal or panic)",
+            Code::ConversionKilled => {
+                "the conversion child was killed from outside (SIGKILL: the kernel's OOM killer, an operator)"
+            }
             Code::ConversionSandboxViolation => {
                 "the conversion child tried what its sandbox forbids (the message names the system call or path); docs/security.md"
             }
@@ -215,7 +221,10 @@ impl Code {
             Code::Convert(c) if c.is_permanent() => Retry::No,
             Code::Convert(_) => Retry::Yes,
             Code::StorageFull => Retry::Postponed,
-            Code::InternalError | Code::ConversionTimeout | Code::ConversionCrashed => Retry::Yes,
+            Code::InternalError
+            | Code::ConversionTimeout
+            | Code::ConversionCrashed
+            | Code::ConversionKilled => Retry::Yes,
             Code::ConversionMemoryLimit | Code::ConversionSandboxViolation | Code::Canceled => {
                 Retry::No
             }
@@ -312,7 +321,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), c);
             assert!(!c.meaning().is_empty());
         }
-        assert_eq!(seen.len(), 34);
+        assert_eq!(seen.len(), 35);
         assert!(serde_json::from_str::<Code>("\"no_such_code\"").is_err());
     }
 

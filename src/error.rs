@@ -44,6 +44,7 @@ pub mod exit {
             | Code::ConversionTimeout
             | Code::ConversionMemoryLimit
             | Code::ConversionCrashed
+            | Code::ConversionKilled
             | Code::ConversionSandboxViolation
             | Code::Canceled
             | Code::NotAPdf

@@ -71,7 +71,7 @@ pub fn hit(name: &str) {
     let n = a.seen.fetch_add(1, Ordering::SeqCst) + 1;
     match a.action {
         Action::Abort if n >= a.nth => {
-            eprintln!("mdspool: crash point {name} reached, aborting");
+            eprintln!("mdspool: crash point {name} reached (hit {n}), aborting");
             std::process::abort();
         }
         Action::Hang if n >= a.nth => {

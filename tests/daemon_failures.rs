@@ -179,3 +179,32 @@ fn timeout_kills_what_the_converter_started() {
     d.signal(libc::SIGTERM);
     assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
 }
+
+// An outside SIGKILL of the conversion child (the kernel's OOM killer, an operator) is not one of
+// our limits: `conversion_killed`, retried, never the permanent `conversion_memory_limit`. (Seen
+// failing with the old classification: the job failed `conversion_memory_limit` after its first
+// attempt, so no second conversion child ever came and the wait for it timed out.)
+#[test]
+fn an_outside_sigkill_of_the_child_is_retried_as_conversion_killed() {
+    let config = CONFIG.replace("timeout = \"2s\"", "timeout = \"60s\"");
+    let r = Root::new(&config);
+    let id = r.submit("slow.pdf", &["sleep:30"], "outside-kill");
+    let mut d = r.start(&[], &[]);
+    for attempt in 1..=2u64 {
+        let child = wait_until(Duration::from_secs(30), "a conversion child", || {
+            (r.attempts(&id) == attempt)
+                .then(|| d.converters().first().copied())
+                .flatten()
+        });
+        // SAFETY: signals a conversion child of the daemon this test started.
+        unsafe { libc::kill(child, libc::SIGKILL) };
+    }
+    wait_until(Duration::from_secs(30), "job failed", || finished(&r, &id));
+    let m = r.manifest(&id);
+    assert_eq!(m["error"]["code"], "conversion_killed", "{m}");
+    assert_eq!(m["attempts"], 2, "retried once (max_attempts = 2): {m}");
+    let msg = m["error"]["message"].as_str().unwrap_or_default();
+    assert!(msg.contains("from outside"), "{msg}");
+    d.signal(libc::SIGTERM);
+    assert!(d.wait_exit(Duration::from_secs(30)).unwrap().success());
+}

@@ -69,7 +69,7 @@ fn a_full_disk_fails_cleanly_and_work_resumes_when_space_returns() {
     let fs = match Tmpfs::mount(&tmp.path().join("mnt"), "6m") {
         Ok(fs) => fs,
         Err(why) => {
-            eprintln!("SKIP full-disk test: {why}");
+            support::skip::skip("full-disk", &why);
             return;
         }
     };
@@ -146,7 +146,7 @@ fn the_daemon_waits_out_a_full_disk_and_resumes_by_itself() {
     let fs = match Tmpfs::mount(&tmp.path().join("mnt"), "8m") {
         Ok(fs) => fs,
         Err(why) => {
-            eprintln!("SKIP full-disk daemon test: {why}");
+            support::skip::skip("full-disk", &why);
             return;
         }
     };

@@ -118,11 +118,7 @@ fn accepted(l: &TcpListener) -> bool {
 fn landlock_or_skip() -> bool {
     let probe = mdspool::worker::sandbox::Probe::now();
     if probe.missing().is_some() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI runs on a kernel with Landlock and seccomp: {probe}"
-        );
-        eprintln!("skipped: {probe}");
+        support::skip::skip("sandbox", &format!("no Landlock or seccomp here: {probe}"));
         return false;
     }
     true

@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     opts.page_breaks |= a.page_breaks;
     // The converter the daemon's conversion child would use (`[convert] command` included).
     let engine = converter::select(cfg, 1);
-    let out = engine.convert(&a.input[0], &opts)?;
+    let out = converter::run(engine.as_ref(), &a.input[0], &opts).map_err(Error::internal)??;
     match &a.output {
         Some(p) => durable::write_atomic(p, out.markdown.as_bytes())?,
         None => {

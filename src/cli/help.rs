@@ -113,7 +113,8 @@ Exit codes:
   2  configuration error
   7  the conversion failed (pdf_malformed, pdf_encrypted, no_text_layer, pdf_too_complex,
      external_converter_failed; many PDFs: also not_a_pdf, empty_file, conversion_timeout,
-     conversion_memory_limit, conversion_crashed, conversion_sandbox_violation)
+     conversion_memory_limit, conversion_crashed, conversion_killed,
+     conversion_sandbox_violation)
   8  io_error: the input cannot be read or the output cannot be written
 Many PDFs: when files failed with different exit codes, the highest is the exit code.";
 

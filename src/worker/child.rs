@@ -145,7 +145,16 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
         }
     };
     let opts = converter::options(cfg, &a.ocr);
-    match engine.convert(&a.input, &opts) {
+    let result = match converter::run(engine.as_ref(), &a.input, &opts) {
+        Ok(result) => result,
+        Err(panicked) => {
+            // A bug in our own code, not in the PDF: the hook printed where, on stderr (run.log).
+            r.code = Some(Code::InternalError);
+            r.message = Some(panicked);
+            return r;
+        }
+    };
+    match result {
         Ok(out) => match write_output(&a.output, &out.markdown) {
             Ok(n) => {
                 r.ok = true;

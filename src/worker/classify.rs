@@ -1,5 +1,5 @@
 //! How an attempt ended, as the worker records it: the failure classes with their stable codes
-//! (`conversion_timeout`, `conversion_memory_limit`, `conversion_crashed`,
+//! (`conversion_timeout`, `conversion_memory_limit`, `conversion_crashed`, `conversion_killed`,
 //! `conversion_sandbox_violation`, `internal_error`, and the
 //! converter's own `pdf_malformed`, `pdf_encrypted`, `no_text_layer`...) and whether each is
 //! permanent (never retried) or transient (retried with backoff). See docs/design.md.
@@ -129,7 +129,19 @@ pub(crate) fn classify(
             let msg = "conversion used up its CPU-time limit (convert.timeout)";
             AttemptOutcome::Failed(Failure::new(Code::ConversionTimeout, msg, false))
         }
-        (Ended::Signaled(sig), _) if sig == libc::SIGKILL || memory_hint(tail) => {
+        // Our limits never send SIGKILL: `RLIMIT_AS` makes an allocation fail (the hint below),
+        // `RLIMIT_CPU` sends SIGXCPU first, and our own kills (timeout, cancel, shutdown) are known
+        // above. A SIGKILL without that hint came from outside (the OOM killer, an operator): not
+        // this PDF's fault, so it is retried.
+        (Ended::Signaled(libc::SIGKILL), _) if !memory_hint(tail) => {
+            let msg = format!(
+                "conversion child killed by SIGKILL from outside (the kernel's OOM killer, an \
+                 operator); not one of mdspool's limits: {}",
+                last_line(tail)
+            );
+            AttemptOutcome::Failed(Failure::new(Code::ConversionKilled, msg, false))
+        }
+        (Ended::Signaled(sig), _) if memory_hint(tail) => {
             let what = tail
                 .lines()
                 .find(|l| memory_hint(l))
@@ -200,8 +212,17 @@ mod tests {
             ),
             (Code::ConversionMemoryLimit, true)
         );
+        // An outside SIGKILL (seen failing: it was conversion_memory_limit, permanent).
         assert_eq!(
             c(Ended::Signaled(libc::SIGKILL), "", None),
+            (Code::ConversionKilled, false)
+        );
+        assert_eq!(
+            c(
+                Ended::Signaled(libc::SIGKILL),
+                "memory allocation of 16777216 bytes failed\n",
+                None
+            ),
             (Code::ConversionMemoryLimit, true)
         );
         assert_eq!(

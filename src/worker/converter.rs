@@ -3,8 +3,11 @@
 //! `[convert] command` is set, else the built-in engine. With the `test-hooks` feature (tests
 //! only), `MDSPOOL_TEST_CONVERTER` selects the testing converter instead.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
 use crate::config::{ConvertConfig, OcrConfig};
-use crate::convert::{self, ConvertOptions, Converter};
+use crate::convert::{self, ConvertError, ConvertOptions, ConvertOutput, Converter};
 
 /// The converter for attempt `attempt` (1 for the first run) of a job.
 pub fn select(cfg: &ConvertConfig, attempt: u32) -> Box<dyn Converter> {
@@ -30,4 +33,27 @@ pub fn options(cfg: &ConvertConfig, ocr: &OcrConfig) -> ConvertOptions {
         ocr: ocr.options(),
         ..ConvertOptions::default()
     }
+}
+
+/// Runs `engine` on `input`. The built-in engine contains the PDF library's panics itself (as
+/// `pdf_malformed`); a panic that escapes it is a bug in our own code: `Err` with the panic's
+/// location and message, which callers report as `internal_error` (never blamed on the PDF).
+/// Other converters' panics unwind on (in the conversion child: `conversion_crashed`).
+pub fn run(
+    engine: &dyn Converter,
+    input: &Path,
+    opts: &ConvertOptions,
+) -> Result<Result<ConvertOutput, ConvertError>, String> {
+    if engine.name() != "builtin" {
+        return Ok(engine.convert(input, opts));
+    }
+    catch_unwind(AssertUnwindSafe(|| engine.convert(input, opts))).map_err(|payload| {
+        let msg = convert::payload_text(payload.as_ref());
+        match convert::last_own_panic() {
+            Some(site) if msg.starts_with("engine panicked at ") || site.ends_with(&msg) => {
+                format!("the built-in engine panicked at {site}")
+            }
+            _ => format!("the built-in engine panicked: {msg}"),
+        }
+    })
 }

@@ -6,19 +6,23 @@
 //! - [`wait_until`] / [`poll`]: the one deadline wait;
 //! - [`fs`]: the one tree walk, drops written the way the protocol asks, readers of the store's
 //!   files; [`pdf`]: the one PDF builder (`pdfwriter`, shared with the engine's tests);
-//! - [`proc`]: /proc checks of conversion children; [`servers`]: real smbd and sshd on loopback
-//!   for the share tests, and their clients; [`torture`]: the random client and the
+//! - [`image`]: a loop-mounted ext4 image the power-cut test cuts; [`proc`]: /proc checks of
+//!   conversion children; [`servers`]: real smbd and sshd on loopback for the share tests, and
+//!   their clients; [`skip`]: the one way a test gives up for want of a prerequisite (a failure
+//!   under `CI=true` unless `.ci/run` declares it); [`torture`]: the random client and the
 //!   invariants of the torture tests; [`fuzz_checks`]: the fuzz targets' properties.
 #![allow(dead_code, unused_imports)]
 
 pub mod daemon;
 pub mod fs;
 pub mod fuzz_checks;
+pub mod image;
 #[path = "../../crates/mdspool-convert/tests/support/pdfwriter.rs"]
 pub mod pdfwriter;
 pub mod proc;
 pub mod root;
 pub mod servers;
+pub mod skip;
 pub mod torture;
 
 use std::path::Path;

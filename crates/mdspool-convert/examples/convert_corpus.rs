@@ -2,6 +2,10 @@
 //! (this program re-executed with `--child FILE`) limited to 1 GiB of address space and killed with its
 //! whole process group after a timeout. Prints converted / failed-by-code / panics / timeouts / memory
 //! kills and the slowest files. Usage: `convert_corpus DIR... [--timeout SECS]`.
+//!
+//! Panics are counted by whose they are: inside the PDF library (contained by the engine, while
+//! opening a document or reading one page; a document with a page-level panic may still convert),
+//! or in the engine's own code (escaping the engine: a bug of ours, `internal_error` in the daemon).
 
 use std::collections::BTreeMap;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -9,15 +13,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mdspool_convert::{Builtin, ConvertOptions, Converter};
+use mdspool_convert::{Builtin, ConvertOptions, Converter, parser_panics};
 
 const MEMORY_LIMIT: u64 = 1 << 30;
-/// Exit code of a child whose conversion panicked (the panic was not caught inside the engine).
+/// Exit code of a child whose conversion panicked in the engine's own code (not contained).
 const EXIT_PANIC: i32 = 101;
 const EXIT_FAILED: i32 = 2;
 
 fn child(file: &Path) -> ! {
     let r = std::panic::catch_unwind(|| Builtin.convert(file, &ConvertOptions::default()));
+    // First line: the library's panics the engine contained (while opening, while reading pages).
+    let p = parser_panics();
+    println!("parser-panics {} {}", p.open, p.page);
     match r {
         Ok(Ok(out)) => {
             println!("ok {} bytes", out.markdown.len());
@@ -66,6 +73,8 @@ fn main() {
     let exe = std::env::current_exe().expect("own executable path");
     let mut codes: BTreeMap<String, usize> = BTreeMap::new();
     let (mut ok, mut panics, mut timeouts, mut oom, mut caught) = (0, 0, 0, 0, 0);
+    // Library panics contained while opening, while reading pages, and files with page panics.
+    let (mut open_panics, mut page_panics, mut page_panic_files) = (0, 0, 0);
     let mut times: Vec<(Duration, PathBuf)> = Vec::new();
     let mut bad: Vec<String> = Vec::new();
     let started = Instant::now();
@@ -112,6 +121,24 @@ fn main() {
             let _ = so.read_to_string(&mut out);
         }
         times.push((t.elapsed(), f.clone()));
+        let mut lines = out.splitn(2, '\n');
+        let first = lines.next().unwrap_or_default();
+        let counts: Vec<usize> = first
+            .strip_prefix("parser-panics ")
+            .map(|c| c.split(' ').filter_map(|n| n.parse().ok()).collect())
+            .unwrap_or_default();
+        if let [open, page] = counts[..] {
+            open_panics += open;
+            page_panics += page;
+            if page > 0 {
+                page_panic_files += 1;
+                bad.push(format!(
+                    "{page} page(s) panicked in the library: {}",
+                    f.display()
+                ));
+            }
+        }
+        let out = lines.next().unwrap_or_default().to_string();
         match status {
             None => {
                 timeouts += 1;
@@ -124,14 +151,14 @@ fn main() {
                 if msg.contains("panicked") {
                     caught += 1;
                     bad.push(format!(
-                        "panic caught inside the engine: {}: {msg}",
+                        "library panic contained by the engine: {}: {msg}",
                         f.display()
                     ));
                 }
             }
             Some(s) if s.code() == Some(EXIT_PANIC) => {
                 panics += 1;
-                bad.push(format!("panic: {}", f.display()));
+                bad.push(format!("engine panic (our bug): {}", f.display()));
             }
             Some(s) => {
                 // SIGABRT/SIGSEGV from a failed allocation under the address-space limit.
@@ -147,7 +174,7 @@ fn main() {
     }
     let failed: usize = codes.values().sum();
     println!(
-        "files {} in {:.1}s: converted {ok}, failed-by-code {failed} (of which panics caught and mapped to pdf_malformed: {caught}), uncaught panics {panics}, timeouts {timeouts}, memory kills/aborts {oom}",
+        "files {} in {:.1}s: converted {ok}, failed-by-code {failed} (of which by a library panic, pdf_malformed: {caught}), library panics contained: {open_panics} while opening, {page_panics} in pages ({page_panic_files} files), engine panics (our bugs) {panics}, timeouts {timeouts}, memory kills/aborts {oom}",
         files.len(),
         started.elapsed().as_secs_f64()
     );

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 pub use ocr::{OcrOptions, OcrStats, find_program};
+pub use panics::{ParserPanics, last_own_panic, parser_panics, payload_text};
 pub use tether::tie_to_parent;
 
 mod accents;
@@ -24,6 +25,7 @@ mod layout;
 mod markdown;
 mod model;
 mod ocr;
+mod panics;
 mod reader;
 mod regions;
 mod rotated;
@@ -206,9 +208,18 @@ impl Converter for Builtin {
     fn version(&self) -> String {
         env!("CARGO_PKG_VERSION").to_string()
     }
+    /// A panic inside the PDF parser is contained (`pdf_malformed`, see `panics.rs`); a panic in
+    /// our own code is not: it unwinds out of here, and the caller reports it as the bug it is.
     fn convert(&self, input: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
-        // Last line of defence: a panic anywhere in the engine becomes a `Malformed` error.
-        reader::guarded(input, "conversion", || engine::convert(input, opts))
+        let before = panics::own_count();
+        let out = engine::convert(input, opts);
+        // A page read on a helper thread (`threads` > 1) that panicked in our code left only an
+        // unread page behind: raise it here, where a panic on this thread would have ended up.
+        if panics::own_count() != before {
+            let site = last_own_panic().unwrap_or_default();
+            std::panic::resume_unwind(Box::new(format!("engine panicked at {site}")));
+        }
+        out
     }
 }
 

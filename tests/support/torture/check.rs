@@ -125,37 +125,79 @@ fn staging(root: &Path) -> (HashSet<String>, HashSet<String>) {
     (ns, shas)
 }
 
+/// Where a drop may be at any instant (I1): in the inbox, in a staging entry, a job of its bytes
+/// (its own or a replay of its key's), or refused with a note.
+struct Places {
+    jobs: Vec<Manifest>,
+    inbox: HashSet<String>,
+    staged: HashSet<String>,
+    staged_shas: HashSet<String>,
+    notes: HashMap<String, (String, Option<String>)>,
+    sources: HashSet<(String, String)>,
+}
+
+impl Places {
+    fn of(root: &Path) -> Result<Places, String> {
+        let jobs = manifests(root)?;
+        let (staged, staged_shas) = staging(root);
+        let sources = jobs
+            .iter()
+            .map(|m| (m.source.name.clone(), m.idempotency.fingerprint.clone()))
+            .collect();
+        Ok(Places {
+            jobs,
+            inbox: names(&root.join("inbox")).into_iter().collect(),
+            staged,
+            staged_shas,
+            notes: notes(root),
+            sources,
+        })
+    }
+
+    fn holds(&self, d: &DropRec) -> bool {
+        let (scope, key) = (d.scope.as_str(), d.key.as_str());
+        self.inbox.contains(&d.name)
+            || self.staged.contains(&d.name)
+            || (d.len > 0 && self.staged_shas.contains(&d.sha))
+            || self.sources.contains(&(d.name.clone(), d.sha.clone()))
+            || note_of(&self.notes, &d.name).is_some()
+            || self.jobs.iter().any(|m| {
+                m.idempotency.scope == scope
+                    && m.idempotency.key == key
+                    && m.idempotency.fingerprint == d.sha
+            })
+    }
+}
+
+/// Counted from the real tree, never assumed: drops of the ledger that are nowhere (`lost`), and
+/// jobs beyond the first of a (scope, key) (`duplicates`).
+pub fn lost_and_duplicates(root: &Path, ledger: &[DropRec]) -> Result<(usize, usize), String> {
+    let places = Places::of(root)?;
+    let lost = ledger.iter().filter(|d| !places.holds(d)).count();
+    let mut per_key: HashMap<(&str, &str), usize> = HashMap::new();
+    for m in &places.jobs {
+        *per_key
+            .entry((&m.idempotency.scope, &m.idempotency.key))
+            .or_default() += 1;
+    }
+    let duplicates = per_key.values().map(|n| n - 1).sum();
+    Ok((lost, duplicates))
+}
+
 /// Invariants of the tree a killed daemon left, for the drops the client had completed. Returns
 /// how many jobs are not final yet.
 pub fn midway(root: &Path, ledger: &[DropRec]) -> Result<usize, String> {
-    let jobs = manifests(root)?;
-    let keyed = by_key(&jobs)?;
+    let places = Places::of(root)?;
+    let keyed = by_key(&places.jobs)?;
     receipts_point_to_jobs(root, &keyed)?;
-    let inbox: HashSet<String> = names(&root.join("inbox")).into_iter().collect();
-    let (staged, staged_shas) = staging(root);
-    let notes = notes(root);
-    let sources: HashSet<(String, String)> = jobs
-        .iter()
-        .map(|m| (m.source.name.clone(), m.idempotency.fingerprint.clone()))
-        .collect();
-    for d in ledger {
+    if let Some(d) = ledger.iter().find(|d| !places.holds(d)) {
         let k = format!("{}/{}", d.scope, d.key);
-        let found = inbox.contains(&d.name)
-            || staged.contains(&d.name)
-            || (d.len > 0 && staged_shas.contains(&d.sha))
-            || sources.contains(&(d.name.clone(), d.sha.clone()))
-            || note_of(&notes, &d.name).is_some()
-            || keyed
-                .get(&k)
-                .is_some_and(|m| m.idempotency.fingerprint == d.sha);
-        if !found {
-            return Err(format!(
-                "lost: drop {} ({}, key {k}) is nowhere",
-                d.name, d.kind
-            ));
-        }
+        return Err(format!(
+            "lost: drop {} ({}, key {k}) is nowhere",
+            d.name, d.kind
+        ));
     }
-    Ok(jobs.iter().filter(|m| !m.status.is_final()).count())
+    Ok(places.jobs.iter().filter(|m| !m.status.is_final()).count())
 }
 
 /// Temp files, staging or trash entries, and drops left in the inbox.
@@ -172,8 +214,13 @@ pub fn debris(root: &Path) -> Vec<String> {
     out
 }
 
-/// Full accounting after a clean drain (SIGTERM, exit 0).
+/// Full accounting after a clean drain (SIGTERM, exit 0). `lost` and `duplicates` are counted
+/// from the tree ([`lost_and_duplicates`]); the caller fails when either is not 0.
 pub fn finished(root: &Path, ledger: &[DropRec]) -> Result<Tally, String> {
+    let (lost, duplicates) = lost_and_duplicates(root, ledger)?;
+    if lost + duplicates > 0 {
+        return Err(format!("lost={lost} duplicates={duplicates}"));
+    }
     let jobs = manifests(root)?;
     let keyed = by_key(&jobs)?;
     receipts_point_to_jobs(root, &keyed)?;
@@ -181,6 +228,8 @@ pub fn finished(root: &Path, ledger: &[DropRec]) -> Result<Tally, String> {
     let mut t = Tally {
         drops: ledger.len(),
         jobs: jobs.len(),
+        lost,
+        duplicates,
         ..Tally::default()
     };
     let mut groups: BTreeMap<String, Vec<&DropRec>> = BTreeMap::new();
