@@ -79,3 +79,54 @@ pub(super) fn find(words: &[Word], scale: f32) -> Vec<Rule> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(line: u32, text: &str, x0: f32, x1: f32, y: f32) -> Word {
+        Word {
+            line: (1, 1, line),
+            x0,
+            y0: y,
+            x1,
+            y1: y + 40.0,
+            conf: 95.0,
+            text: text.into(),
+            raw: [0; 4],
+            line_box: [0; 4],
+        }
+    }
+
+    #[test]
+    fn a_gap_white_and_aligned_on_the_rows_around_is_a_column_edge_and_a_word_space_is_not() {
+        // A close-set table (pixels at 300 dpi): a right-aligned count column ends at 1591, the
+        // region column starts at 1610, 19 px (4.5 pt) apart, the width of a word space.
+        let rows = [
+            [("Count", 1458.0, 1591.0), ("Region", 1610.0, 1760.0)],
+            [("158", 1522.0, 1591.0), ("East", 1612.0, 1696.0)],
+            [("13,808", 1459.0, 1590.0), ("East", 1612.0, 1697.0)],
+            [("9,481", 1481.0, 1590.0), ("Coastal", 1611.0, 1759.0)],
+        ];
+        let mut words = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let y = 1500.0 + 57.0 * i as f32;
+            // The item column on the left: "Responsibilities final tissue" on the last row.
+            if i == 3 {
+                words.push(w(i as u32, "Responsibilities", 311.0, 628.0, y));
+                words.push(w(i as u32, "final", 643.0, 733.0, y));
+            } else {
+                words.push(w(i as u32, "Item", 311.0, 408.0, y));
+            }
+            for (t, x0, x1) in row {
+                words.push(w(i as u32, t, *x0, *x1, y));
+            }
+        }
+        let walls = find(&words, 1.0);
+        // A wall on every row at the close column edge (about x = 1600), none at the word space
+        // inside the item column (x = 635); the wide gap between the columns is one too.
+        let near = |x: f32| walls.iter().filter(|r| (r.x0 - x).abs() < 5.0).count();
+        assert_eq!(near(1600.0), 4, "{walls:?}");
+        assert_eq!(near(635.5), 0, "{walls:?}");
+    }
+}
