@@ -9,6 +9,7 @@ mod bullets;
 mod deskew;
 mod pgm;
 mod retry;
+mod rivers;
 mod rules;
 mod run;
 mod spans;
@@ -348,6 +349,9 @@ fn recognise(
         .collect();
     words.retain(|w| !on_wall(w, &walls, scale));
     drop_stray_marks(&mut words);
+    // Phrases are not joined across a rule, nor across a column edge of a close-set table.
+    let mut apart = walls.clone();
+    apart.extend(rivers::find(&words, scale));
     let mut lines = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -359,7 +363,7 @@ fn recognise(
             scale,
             gray.as_ref(),
             turn,
-            &walls,
+            &apart,
         ));
         i = j;
     }

@@ -15,7 +15,7 @@ const DESCENT: f32 = 0.21;
 /// Stroke width (per em) this many times the document's typical one is bold.
 const BOLD_STROKE: f32 = 1.2;
 /// Words at most this far apart (in em) are one phrase, one span.
-const JOIN_GAP: f32 = 0.6;
+const JOIN_GAP: f32 = 0.45;
 /// Sizes within this share of each other are one size (noise of box heights).
 const SNAP: f32 = 0.12;
 
