@@ -384,17 +384,7 @@ mod tests {
 
     #[test]
     fn specks_read_as_symbols_are_dropped_and_real_symbols_and_bullets_kept() {
-        let w = |text: &str, conf: f32| tsv::Word {
-            line: (1, 1, 1),
-            x0: 0.0,
-            y0: 0.0,
-            x1: 10.0,
-            y1: 10.0,
-            conf,
-            text: text.into(),
-            raw: [0; 4],
-            line_box: [0; 4],
-        };
+        let w = |text: &str, conf: f32| tsv::Word::test(text, 1, [0.0, 0.0, 10.0, 10.0], conf);
         assert!(!kept(&w("=", 45.0)), "a speck between table columns");
         assert!(kept(&w("=", 91.0)));
         assert!(kept(&w("•", 50.0)));

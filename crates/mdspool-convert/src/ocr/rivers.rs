@@ -85,17 +85,7 @@ mod tests {
     use super::*;
 
     fn w(line: u32, text: &str, x0: f32, x1: f32, y: f32) -> Word {
-        Word {
-            line: (1, 1, line),
-            x0,
-            y0: y,
-            x1,
-            y1: y + 40.0,
-            conf: 95.0,
-            text: text.into(),
-            raw: [0; 4],
-            line_box: [0; 4],
-        }
+        Word::test(text, line, [x0, y, x1, y + 40.0], 95.0)
     }
 
     #[test]

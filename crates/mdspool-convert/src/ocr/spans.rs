@@ -225,17 +225,7 @@ mod tests {
     use super::*;
 
     fn word(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Word {
-        Word {
-            line: (1, 1, 1),
-            x0,
-            y0,
-            x1,
-            y1,
-            conf: 90.0,
-            text: text.into(),
-            raw: [0; 4],
-            line_box: [0; 4],
-        }
+        Word::test(text, 1, [x0, y0, x1, y1], 90.0)
     }
 
     #[test]

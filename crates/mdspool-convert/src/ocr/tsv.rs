@@ -20,6 +20,24 @@ pub(super) struct Word {
     pub line_box: [u32; 4],
 }
 
+#[cfg(test)]
+impl Word {
+    /// A word for unit tests: line `line` of block 1, box `[x0, y0, x1, y1]`, confidence `conf`.
+    pub(super) fn test(text: &str, line: u32, [x0, y0, x1, y1]: [f32; 4], conf: f32) -> Word {
+        Word {
+            line: (1, 1, line),
+            x0,
+            y0,
+            x1,
+            y1,
+            conf,
+            text: text.into(),
+            raw: [0; 4],
+            line_box: [0; 4],
+        }
+    }
+}
+
 /// Quarter turns by which the scanned image is turned from upright (clockwise).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Turn {
@@ -173,17 +191,7 @@ mod tests {
     use super::*;
 
     fn word(line: u32, x0: f32, y0: f32, x1: f32, y1: f32) -> Word {
-        Word {
-            line: (1, 1, line),
-            x0,
-            y0,
-            x1,
-            y1,
-            conf: 90.0,
-            text: "word".into(),
-            raw: [0; 4],
-            line_box: [0; 4],
-        }
+        Word::test("word", line, [x0, y0, x1, y1], 90.0)
     }
 
     #[test]
