@@ -116,6 +116,21 @@ fn inbox_client(root: PathBuf, cut: usize, ledger: Ledger, stop: Arc<AtomicBool>
 }
 
 /// `mdspool submit` of one file; the ledger gets the drop, and its ack when the exit is 0.
+/// Writes the PDF of `key` into `src` for `mdspool submit` and enters it in the ledger, not yet
+/// acknowledged; returns its path.
+fn enter(src: &Path, key: &str, slow: bool, ledger: &Ledger) -> PathBuf {
+    let bytes = pdf_bytes(key, slow);
+    let file = src.join(format!("{key}.pdf"));
+    std::fs::write(&file, &bytes).unwrap();
+    let rec = Rec {
+        name: format!("{key}.pdf"),
+        sha: sha256_hex(&bytes),
+        ack: None,
+    };
+    ledger.lock().unwrap().insert(key.to_string(), rec);
+    file
+}
+
 fn submit(root: &Path, src: &Path, key: &str) -> Child {
     support::command()
         .args(["--root", root.to_str().unwrap(), "submit"])
@@ -292,16 +307,7 @@ fn acknowledged_drops_survive_power_cuts() {
             running = still;
             while running.len() < 2 {
                 let key = format!("c{cut}-s{n}");
-                let bytes = pdf_bytes(&key, n % 5 == 0);
-                let file = src.join(format!("{key}.pdf"));
-                std::fs::write(&file, &bytes).unwrap();
-                let name = format!("{key}.pdf");
-                let rec = Rec {
-                    name,
-                    sha: sha256_hex(&bytes),
-                    ack: None,
-                };
-                ledger.lock().unwrap().insert(key.clone(), rec);
+                let file = enter(&src, &key, n % 5 == 0, &ledger);
                 running.push((submit(&root, &file, &key), key));
                 n += 1;
             }
@@ -320,16 +326,7 @@ fn acknowledged_drops_survive_power_cuts() {
             let orphans = support::proc::orphans_after(&root, Duration::from_secs(10));
             assert!(orphans.is_empty(), "cut {cut}: orphans {orphans:?}");
             let key = format!("c{cut}-last");
-            let bytes = pdf_bytes(&key, false);
-            let file = src.join(format!("{key}.pdf"));
-            std::fs::write(&file, &bytes).unwrap();
-            let name = format!("{key}.pdf");
-            let rec = Rec {
-                name,
-                sha: sha256_hex(&bytes),
-                ack: None,
-            };
-            ledger.lock().unwrap().insert(key.clone(), rec);
+            let file = enter(&src, &key, false, &ledger);
             let mut c = submit(&root, &file, &key);
             let _ = c.wait();
             img.cut();
