@@ -64,6 +64,18 @@ fn start(r: &Root) -> Daemon {
     let Some(bin) = std::env::var_os("MDSPOOL_TORTURE_BIN") else {
         return r.start(&["--workers", "2"], &[]);
     };
+    // The checks expect the test converter's output; a binary without it converts with the
+    // built-in engine and every job "fails" I6 after the whole run.
+    static CHECKED: std::sync::Once = std::sync::Once::new();
+    CHECKED.call_once(|| {
+        let image = std::fs::read(&bin).expect("read MDSPOOL_TORTURE_BIN");
+        assert!(
+            image.windows(22).any(|w| w == b"MDSPOOL_TEST_CONVERTER"),
+            "MDSPOOL_TORTURE_BIN={} has no test converter: build it with \
+             `cargo build --release --features test-hooks`",
+            bin.to_string_lossy()
+        );
+    });
     let mut c = r.cmd();
     let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
     let envs: Vec<_> = c

@@ -81,6 +81,12 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
     for page in pages.iter_mut() {
         let h = page.height;
+        // Furniture by wording stands apart from a body: on a page whose only text lies in the
+        // outer band ("Release note 83" alone on a one-page file), that text is the content.
+        let has_body = page
+            .lines
+            .iter()
+            .any(|l| !in_margin(l, h, SHORT_DOC_MARGIN));
         let alone: Vec<bool> = page
             .lines
             .iter()
@@ -106,7 +112,8 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 let page_number = is_page_number(&t) && small && isolated(l, &page.lines, h);
                 // Short documents: on both pages of a two-page file, or furniture by its wording.
                 let both_pages = n == 2 && count(&folded, furniture_key(&t)) >= 2;
-                let short = n <= 2 && alone && small && (both_pages || reads_as_furniture(&t));
+                let short =
+                    n <= 2 && has_body && alone && small && (both_pages || reads_as_furniture(&t));
                 repeated || page_number || short
             })
             .collect();
@@ -262,7 +269,42 @@ fn in_margin(l: &Line, height: f32, share: f32) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_page_number, reads_as_furniture};
+    use super::super::model::{Line, PageLayout, Span};
+    use super::{drop_furniture, is_page_number, reads_as_furniture};
+
+    fn line(text: &str, top: f32) -> Line {
+        let mut s = Span::plain(text.to_string());
+        (s.x0, s.x1, s.top, s.bottom, s.size) =
+            (72.0, 72.0 + 6.0 * text.len() as f32, top, top + 12.0, 12.0);
+        Line::from_spans(vec![s])
+    }
+
+    fn page(lines: Vec<Line>) -> PageLayout {
+        PageLayout {
+            number: 1,
+            height: 792.0,
+            regions: Vec::new(),
+            rules: Vec::new(),
+            lines,
+        }
+    }
+
+    fn texts(p: &PageLayout) -> Vec<String> {
+        p.lines.iter().map(|l| l.text()).collect()
+    }
+
+    /// A one-page file whose only line sits near the top and reads like a label with a number is
+    /// its content, not a running head; the same line above a body is dropped as before.
+    #[test]
+    fn a_lone_line_is_content_not_furniture() {
+        let mut pages = vec![page(vec![line("Release note 83", 60.0)])];
+        drop_furniture(&mut pages);
+        assert_eq!(texts(&pages[0]), ["Release note 83"]);
+        let body = "The body of the page sits well inside the margins of the page.";
+        let mut pages = vec![page(vec![line("Release note 83", 30.0), line(body, 300.0)])];
+        drop_furniture(&mut pages);
+        assert_eq!(texts(&pages[0]), [body]);
+    }
 
     #[test]
     fn furniture_wording() {
