@@ -2,7 +2,8 @@
 //! with `--log-format json` (for log shippers). `RUST_LOG` overrides the configured level. The PDF
 //! library's own logs are shown only when `log.level` is `debug` or `trace`, or names the library.
 //! A panic (one the engine contains on hostile input, or any other) is one line on stderr with its
-//! location; its backtrace only at debug level.
+//! location; its backtrace only at debug level. A stderr that cannot be written (a full disk, a
+//! closed pipe) loses log lines and never stops the daemon.
 
 use tracing_subscriber::EnvFilter;
 
@@ -38,7 +39,10 @@ pub fn init(format: LogFormat, level: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
-        .with_thread_names(true);
+        .with_thread_names(true)
+        // A log line that cannot be written (stderr on a full disk, or a log reader gone) is
+        // lost, never an error report on that same stderr (`eprintln!`, which would panic).
+        .log_internal_errors(false);
     let _ = match format {
         LogFormat::Human => builder.with_target(false).try_init(),
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
@@ -63,9 +67,13 @@ pub fn install_panic_hook() {
         let thread = std::thread::current();
         let name = thread.name().unwrap_or("<unnamed>");
         let msg = msg.replace('\n', " ");
-        eprintln!("thread '{name}' panicked at {at}: {msg}");
+        // Never `eprintln!` here: it panics when stderr cannot be written, and a panic inside
+        // the panic hook aborts the process.
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "thread '{name}' panicked at {at}: {msg}");
         if tracing::enabled!(tracing::Level::DEBUG) {
-            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+            let _ = writeln!(err, "{}", std::backtrace::Backtrace::force_capture());
         }
     }));
 }

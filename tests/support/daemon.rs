@@ -17,14 +17,25 @@ pub struct Daemon {
 impl Daemon {
     /// Spawns `cmd` (an `mdspool ... run` command) for `root`; stderr goes to a fresh log file
     /// in `log_dir`.
-    pub fn spawn(mut cmd: Command, root: &Path, log_dir: &Path) -> Daemon {
+    pub fn spawn(cmd: Command, root: &Path, log_dir: &Path) -> Daemon {
         static STARTS: AtomicUsize = AtomicUsize::new(0);
         let n = STARTS.fetch_add(1, Ordering::SeqCst);
         std::fs::create_dir_all(log_dir).unwrap();
         let log = log_dir.join(format!("daemon-{}-{n}.log", std::process::id()));
+        let file = std::fs::File::create(&log).unwrap();
+        Daemon::spawn_logging_to(cmd, root, file, log)
+    }
+
+    /// Like [`Daemon::spawn`], with stderr going to `stderr` (`log` names it, for the messages).
+    pub fn spawn_logging_to(
+        mut cmd: Command,
+        root: &Path,
+        stderr: std::fs::File,
+        log: PathBuf,
+    ) -> Daemon {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap());
+            .stderr(stderr);
         Daemon {
             child: Some(cmd.spawn().expect("start mdspool run")),
             root: root.to_path_buf(),
