@@ -7,6 +7,7 @@
 
 mod bullets;
 mod deskew;
+mod numbers;
 mod pgm;
 mod retry;
 mod rivers;
@@ -188,11 +189,13 @@ pub(crate) fn fill_pages(
             .push(u32::try_from(r.index + 1).unwrap_or(u32::MAX));
         stats.words += r.words;
         conf += r.conf_sum;
+        let mut spans: Vec<_> = r.lines.into_iter().flat_map(|l| l.spans).collect();
+        numbers::repair(&mut spans);
         let page = Page {
             number: r.index + 1,
             width: r.width,
             height: r.height,
-            spans: r.lines.into_iter().flat_map(|l| l.spans).collect(),
+            spans,
             rules: r.rules,
             rtl: false,
         };
