@@ -355,6 +355,9 @@ fn recognise(
     // Phrases are not joined across a rule, nor across a column edge of a close-set table.
     let mut apart = walls.clone();
     apart.extend(rivers::find(&words, scale));
+    if turn == tsv::Turn::None {
+        rivers::split_crossing(&mut words, &apart, scale);
+    }
     let mut lines = Vec::new();
     let mut i = 0;
     while i < words.len() {

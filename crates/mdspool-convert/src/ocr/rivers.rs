@@ -10,6 +10,9 @@ use crate::model::Rule;
 
 /// Lines within this many line heights above or below count as neighbours.
 const REACH: f32 = 3.5;
+/// Edges of lines within this many line heights above or below split a word that crosses them
+/// (the rows of a table around the one row where two cells were read as one word).
+const SPLIT_REACH: f32 = 6.0;
 /// A gap is a column edge when it stays white on at least this many neighbouring lines.
 const MIN_NEIGHBOURS: usize = 2;
 
@@ -80,6 +83,78 @@ pub(super) fn find(words: &[Word], scale: f32) -> Vec<Rule> {
     out
 }
 
+/// Split words that run across a column edge the lines around them keep white: tesseract reads two
+/// close cells as one word ("14,154 12,711" as "14156-12741"). Where edges found on at least two
+/// neighbouring lines (`walls`, in points) cross a word of an upright page at a separator
+/// (`-`, `|`, `_`, a dash) near their place in its letters, with figures on both sides, the word
+/// becomes two, the separator dropped.
+pub(super) fn split_crossing(words: &mut Vec<Word>, walls: &[Rule], scale: f32) {
+    let mut out: Vec<Word> = Vec::with_capacity(words.len());
+    for w in words.drain(..) {
+        match split_at_wall(&w, walls, scale) {
+            Some((a, b)) => {
+                tracing::trace!(
+                    "OCR word {:?} split at a column edge: {:?} {:?}",
+                    w.text,
+                    a.text,
+                    b.text
+                );
+                out.push(a);
+                out.push(b);
+            }
+            None => out.push(w),
+        }
+    }
+    *words = out;
+}
+
+fn split_at_wall(w: &Word, walls: &[Rule], scale: f32) -> Option<(Word, Word)> {
+    let chars: Vec<char> = w.text.chars().collect();
+    if chars.len() < 5 {
+        return None;
+    }
+    let (h, width) = (w.y1 - w.y0, w.x1 - w.x0);
+    let mid = (w.y0 + w.y1) / 2.0;
+    // Edges of other lines nearby that fall inside the word, away from its ends.
+    let xs: Vec<f32> = walls
+        .iter()
+        .filter(|r| {
+            let (top, bottom) = (r.top / scale, r.bottom / scale);
+            let own = top < w.y1 && bottom > w.y0;
+            !own && ((top + bottom) / 2.0 - mid).abs() <= SPLIT_REACH * h
+        })
+        .map(|r| r.x0 / scale)
+        .filter(|x| *x > w.x0 + 0.2 * width && *x < w.x1 - 0.2 * width)
+        .collect();
+    let x = xs
+        .iter()
+        .copied()
+        .find(|x| xs.iter().filter(|o| (*o - x).abs() <= 0.25 * h).count() >= MIN_NEIGHBOURS)?;
+    // The separator nearest the edge's place among the letters (letters taken as equally wide).
+    let at = (x - w.x0) / width * chars.len() as f32;
+    let sep = (1..chars.len() - 1)
+        .filter(|&i| matches!(chars[i], '-' | '–' | '—' | '|' | '_'))
+        .filter(|&i| (i as f32 + 0.5 - at).abs() <= 1.5)
+        .min_by(|&a, &b| (a as f32 - at).abs().total_cmp(&(b as f32 - at).abs()))?;
+    // Figures on both sides: two cells of numbers, not a hyphenated word under a table.
+    let digits = |p: &[char]| p.iter().any(char::is_ascii_digit);
+    if !(digits(&chars[..sep]) && digits(&chars[sep + 1..])) {
+        return None;
+    }
+    let share = (sep as f32 + 0.5) / chars.len() as f32;
+    let cut = w.x0 + share * width;
+    let raw_cut = (share * w.raw[2] as f32) as u32;
+    let mut a = w.clone();
+    let mut b = w.clone();
+    a.text = chars[..sep].iter().collect();
+    b.text = chars[sep + 1..].iter().collect();
+    (a.x1, b.x0) = (cut - 0.3 * h, cut + 0.3 * h);
+    a.raw[2] = raw_cut;
+    b.raw[0] = w.raw[0] + raw_cut;
+    b.raw[2] = w.raw[2].saturating_sub(raw_cut);
+    Some((a, b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +193,37 @@ mod tests {
         let near = |x: f32| walls.iter().filter(|r| (r.x0 - x).abs() < 5.0).count();
         assert_eq!(near(1600.0), 4, "{walls:?}");
         assert_eq!(near(635.5), 0, "{walls:?}");
+    }
+
+    /// Two close cells of one row read as one word ("14156-12741") are split where the rows
+    /// around keep the column edge white; a hyphenated word under the table stays whole.
+    #[test]
+    fn a_word_across_a_column_edge_of_the_rows_around_is_two_cells() {
+        // Right-aligned "Units" column ending at 963 px, left edges of the next column at 1020+.
+        let rows = [
+            ("11,716", 889.0, "4,443", 1035.0),
+            ("3,075", 904.0, "5,992", 1035.0),
+            ("241", 917.0, "10,832", 1020.0),
+            ("11,951", 878.0, "14,517", 1021.0),
+        ];
+        let mut words = Vec::new();
+        for (i, (a, ax, b, bx)) in rows.iter().enumerate() {
+            let y = 1300.0 + 48.0 * i as f32;
+            words.push(w(i as u32, "Item", 600.0, 680.0, y));
+            words.push(w(i as u32, a, *ax, 963.0, y));
+            words.push(w(i as u32, b, *bx, 1105.0, y));
+        }
+        let y = 1300.0 + 48.0 * 4.0;
+        words.push(w(4, "Item", 600.0, 680.0, y));
+        words.push(w(4, "14156-12741", 878.0, 1104.0, y));
+        words.push(w(5, "well-known", 600.0, 1104.0, y + 48.0));
+        let walls = find(&words, 1.0);
+        split_crossing(&mut words, &walls, 1.0);
+        let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert!(
+            texts.windows(2).any(|p| p == ["14156", "12741"]),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"well-known"), "{texts:?}");
     }
 }
