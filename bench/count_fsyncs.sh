@@ -10,9 +10,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 R=${TMPDIR:-/var/tmp}/mdspool-count-fsyncs
 rm -rf "$R"; mkdir -p "$R"
 strace -f -w -c -o "$P.sum" -e trace=fsync,fdatasync,rename,linkat,mkdir,unlink,unlinkat,clone,clone3,execve,wait4,waitid \
-  "$B" --root "$R" run --workers 2 --pid-file "$R/pid" 2>/dev/null &
+  "$B" --root "$R" run --workers 2 --pid-file "$R/pid" 2>"$P.log" &
 SP=$!
-while [ ! -f "$R/pid" ]; do sleep 0.05; done
+while [ ! -f "$R/pid" ]; do kill -0 $SP || { echo "daemon did not start: $P.log" >&2; exit 1; }; sleep 0.05; done
 sleep 1
 i=0
 for rep in 1 2 3; do for f in "$here"/corpus/sample/*/*.pdf; do

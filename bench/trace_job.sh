@@ -14,7 +14,7 @@ PDF=$here/corpus/sample/groff/s1-000.pdf
 strace -f -ttt -T -qq -o "$P.strace" -e trace=fsync,fdatasync,openat,rename,renameat,renameat2,link,linkat,mkdir,mkdirat,unlink,unlinkat,rmdir,clone,clone3,execve,exit_group,wait4,waitid,read,write \
   "$B" --root "$R" run --workers 2 --pid-file "$R/pid" 2>"$P.log" &
 SP=$!
-while [ ! -f "$R/pid" ]; do sleep 0.05; done
+while [ ! -f "$R/pid" ]; do kill -0 $SP || { echo "daemon did not start: $P.log" >&2; exit 1; }; sleep 0.05; done
 sleep 1
 date +%s.%N > "$P.t0"
 cp "$PDF" "$R/inbox/.a.pdf.part"; mv "$R/inbox/.a.pdf.part" "$R/inbox/a.pdf"
