@@ -5,8 +5,9 @@
 //! - durable ingest vs a plain write + fsync + rename + dir-fsync loop with as many threads.
 //!
 //! `cargo run --release --example bench -- [--workers 2] [--copies 3] [--rounds 3] [--drops 500]
-//! [--corpus bench/corpus/sample] [--bin PATH] [--dir DIR]`. Without `--bin` it builds and uses the
-//! `mdspool` binary of the same profile. Rounds alternate baseline and spool; the median ratio is
+//! [--corpus bench/corpus/sample] [--bin PATH] [--compare PATH] [--dir DIR]`. Without `--bin` it
+//! builds and uses the `mdspool` binary of the same profile. `--compare` runs a second daemon binary
+//! (an older build) in every round too, against the same round's baselines, in alternating order. Rounds alternate baseline and spool; the median ratio is
 //! reported (the machine may be shared: ratios, not absolute rates, are what compare).
 
 mod ingest;
@@ -21,6 +22,7 @@ struct Args {
     drops: usize,
     corpus: PathBuf,
     bin: Option<PathBuf>,
+    compare: Option<PathBuf>,
     dir: Option<PathBuf>,
 }
 
@@ -32,6 +34,7 @@ fn args() -> Args {
         drops: 500,
         corpus: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("bench/corpus/sample"),
         bin: None,
+        compare: None,
         dir: None,
     };
     let mut it = std::env::args().skip(1);
@@ -48,6 +51,7 @@ fn args() -> Args {
             "--drops" => a.drops = n(),
             "--corpus" => a.corpus = v.into(),
             "--bin" => a.bin = Some(v.into()),
+            "--compare" => a.compare = Some(v.into()),
             "--dir" => a.dir = Some(v.into()),
             _ => panic!("unknown option {k}"),
         }
@@ -120,26 +124,50 @@ fn main() {
         a.rounds,
         base.display()
     );
-    let (mut r_bare, mut r_cmd) = (Vec::new(), Vec::new());
+    let (mut r_bare, mut r_cmd, mut r_old) = (Vec::new(), Vec::new(), Vec::new());
     let (mut bare_rates, mut cmd_rates, mut spool_rates) = (Vec::new(), Vec::new(), Vec::new());
-    let mut phases = Vec::new();
     let n = docs.len() as f64;
+    let root = base.join("root");
     for round in 1..=a.rounds {
         let b = n / spool::bare(&bin, &inputs, &base.join("bare"), a.workers);
         let c = n / spool::convert_cmd(&bin, &inputs, &base.join("cmd"), a.workers);
-        let (s, p) = spool::spool(&bin, &base.join("root"), &docs, a.workers);
-        let s = n / s;
+        let run = |which: &PathBuf| {
+            let (secs, p) = spool::spool(which, &root, &docs, a.workers);
+            (n / secs, p)
+        };
+        let (s, p, old) = match &a.compare {
+            Some(o) if round % 2 == 0 => {
+                let old = run(o);
+                let (s, p) = run(&bin);
+                (s, p, Some(old))
+            }
+            Some(o) => {
+                let (s, p) = run(&bin);
+                (s, p, Some(run(o)))
+            }
+            None => {
+                let (s, p) = run(&bin);
+                (s, p, None)
+            }
+        };
         println!(
             "round {round}: bare {b:.1} docs/s, convert {c:.1} docs/s, spool {s:.1} docs/s \
              (per job: admitted {:.1} ms after the first drop, queued {:.1} ms, run {:.1} ms)",
             p.admit, p.queued, p.run
         );
+        if let Some((o, p)) = old {
+            println!(
+                "round {round}: compared binary: spool {o:.1} docs/s (admitted {:.1} ms, \
+                 queued {:.1} ms, run {:.1} ms)",
+                p.admit, p.queued, p.run
+            );
+            r_old.push(o / b);
+        }
         r_bare.push(s / b);
         r_cmd.push(s / c);
         bare_rates.push(b);
         cmd_rates.push(c);
         spool_rates.push(s);
-        phases.push(p);
     }
     let (ib, ip1, ipn);
     if a.drops > 0 {
@@ -171,6 +199,14 @@ fn main() {
         median(r_cmd),
         w = a.workers
     );
+    if let Some(o) = &a.compare {
+        println!(
+            "| compared binary {}: spool vs bare child, {w} workers vs {w} threads | | | {:.2} | |",
+            o.display(),
+            median(r_old),
+            w = a.workers
+        );
+    }
     if a.drops > 0 {
         let t = mdspool::inbox::INGEST_THREADS;
         println!(
