@@ -154,6 +154,35 @@ pub fn rename_durable(from: &Path, to: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Renames `from` to `to` with one directory fsync, of `to`'s folder. A rename is one journal entry
+/// (ext4, xfs, btrfs; an NFS server commits it before it answers): it persists whole or not at all,
+/// and the fsync of either folder makes it durable (the model of `fsx/crash.rs`). For the renames of
+/// each job (the output into `artifacts/`, the built job folder into `jobs/`), whose source folder
+/// is a temp folder removed next.
+pub fn rename_into(from: &Path, to: &Path) -> Result<()> {
+    fsx::rename(from, to).map_err(|e| Error::io(from, e))?;
+    fsync_dir(parent(to))
+}
+
+/// Writes `bytes` to a temp file next to `path`, syncs it and renames it over `path`, without the
+/// fsync of the folder: the caller makes the folder durable once for several entries (a job folder
+/// built in one go). Until then a power cut may leave the old content or none.
+pub fn write_synced_no_dir_sync(path: &Path, bytes: &[u8], share: &Share) -> Result<()> {
+    let tmp = write_temp_shared(path, bytes, share, true)?;
+    failpoint::hit("durable.before_rename");
+    tmp.persist(path)
+}
+
+/// Creates the folder `dir` if it is missing, without any fsync (see
+/// [`write_synced_no_dir_sync`]).
+pub fn create_dir_unsynced(dir: &Path) -> Result<()> {
+    match fsx::create_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(dir, e)),
+    }
+}
+
 /// Creates `dir` and any missing parents, fsyncing each parent whose entries changed.
 pub fn create_dir_all_durable(dir: &Path) -> Result<()> {
     if dir.is_dir() {

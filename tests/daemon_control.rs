@@ -104,9 +104,15 @@ fn a_failed_store_write_stops_the_daemon() {
     let st = d.wait_exit(Duration::from_secs(30)).expect("daemon stops");
     assert_eq!(st.code(), Some(8), "{}", d.log_text());
     assert!(d.log_text().contains("store_failed"), "{}", d.log_text());
-    // `b` was not started after the failure.
-    assert_eq!(r.status(&b), "queued");
-    assert_eq!(r.attempts(&b), 0);
+    // `b` was not started after the failure: it is still queued, or it was started while `a` was
+    // being recorded (the worker runs the next child during the record, src/worker/commit.rs)
+    // and, like every running attempt when the store fails, left `running` for the next start's
+    // recovery. It got no further.
+    let (status, attempts) = (r.status(&b), r.attempts(&b));
+    assert!(
+        (status == "queued" && attempts == 0) || (status == "running" && attempts == 1),
+        "b: {status}, {attempts} attempt(s)"
+    );
     let _ = a;
 }
 

@@ -173,19 +173,24 @@ impl Store {
             // Left by an interrupted build (at most folders, a manifest, a temp file): start over.
             durable::remove_tree_nofollow(&job)?;
         }
+        // The job folder is built in one go and made durable with one fsync per folder: its
+        // subfolders and manifest (fsync of `job/`), `job/` itself (fsync of the entry).
+        durable::create_dir_unsynced(&job)?;
         for sub in ["raw", "artifacts", "logs"] {
-            durable::create_dir_all_durable(&job.join(sub))?;
+            durable::create_dir_unsynced(&job.join(sub))?;
         }
         // Clients read the manifest and the output: their folders get `output.mode`/`group`.
         self.guard(self.share().apply_dir(&job))?;
         self.guard(self.share().apply_dir(&job.join("artifacts")))?;
         // The manifest first, then the bytes: until they move, the drop keeps its own name in the
         // staging entry, so a crash in between never loses the name the client gave it.
-        self.guard(durable::write_atomic_shared(
+        self.guard(durable::write_synced_no_dir_sync(
             &job.join("manifest.json"),
             &m.to_json(),
             self.share(),
         ))?;
+        durable::fsync_dir(&job)?;
+        durable::fsync_dir(&entry)?;
         failpoint::hit("admit.after_manifest");
         if src != &raw {
             crate::fsx::rename(src, &raw).at(src)?;
@@ -238,7 +243,7 @@ impl Store {
         let target = self.layout.job_dir(id);
         let complete = built.join("manifest.json").exists() && built.join("raw/input.pdf").exists();
         if complete && !target.exists() {
-            self.guard(durable::rename_durable(&built, &target))?;
+            self.guard(durable::rename_into(&built, &target))?;
             failpoint::hit("admit.after_publish");
         }
         if !target.exists() {

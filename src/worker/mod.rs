@@ -7,6 +7,7 @@
 
 pub mod child;
 pub mod classify;
+mod commit;
 pub mod converter;
 pub(crate) mod record;
 pub mod runlog;
@@ -101,62 +102,36 @@ pub fn backoff(w: &WorkersConfig, attempts: u32) -> Duration {
     w.backoff.0.saturating_mul(factor).min(w.backoff_max.0)
 }
 
-/// Body of a `worker-N` thread: runs until the job channel closes. An error (the store failed) ends
-/// the thread and, through the supervisor, the daemon. `beat` is beaten at least once a second,
-/// idle or converting.
-pub fn run_worker(ctx: &WorkerCtx, beat: &Beat) -> Result<()> {
-    loop {
-        beat.beat();
-        let id = match ctx.jobs.recv_timeout(Duration::from_secs(1)) {
-            Ok(id) => id,
-            Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
-            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
-        };
-        if ctx.control.mode() != Mode::Run {
-            ctx.queue.done(id, None); // stays queued on disk: the next start runs it
-            continue;
-        }
-        let mut retry_at = None;
-        let r = run_job(ctx, id, &mut retry_at, beat);
-        match r {
-            // A full disk is waited out: the job stays as it is on disk and comes back later.
-            Err(e @ Error::StorageFull { .. }) => {
-                let w = ctx
-                    .settings
-                    .read()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .workers
-                    .clone();
-                let at = ctx.store.now()
-                    + chrono::Duration::from_std(w.backoff.0).unwrap_or(chrono::Duration::MAX);
-                tracing::warn!(job = %id, error = %e, code = %e.code(), retry_at = %at, "storage full; job postponed");
-                ctx.queue.done(id, Some(at));
-            }
-            r => {
-                ctx.queue.done(id, retry_at);
-                r?;
-            }
-        }
-    }
-    Ok(())
-}
+pub use commit::run_worker;
 
 pub(crate) fn is_gone(e: &Error) -> bool {
     matches!(e, Error::JobNotFound { .. } | Error::JobExpired { .. })
 }
 
-/// One job: nothing happens unless it is still `queued` and due.
-fn run_job(
+/// What is left of an attempt once its child has ended: recording the outcome (publish, manifest,
+/// receipt), syncing the run log, removing the attempt's temp folder.
+pub(crate) struct Finish {
+    m: crate::store::Manifest,
+    settings: Arc<Settings>,
+    outcome: AttemptOutcome,
+    output: PathBuf,
+    outdir: PathBuf,
+    log: Arc<Mutex<RunLog>>,
+}
+
+/// The first half of one job: nothing happens unless it is still `queued` and due; else it becomes
+/// `running` and its child runs to its end. `None`: nothing to record.
+pub(crate) fn start_job(
     ctx: &WorkerCtx,
     id: JobId,
     retry_at: &mut Option<DateTime<Utc>>,
     beat: &Beat,
-) -> Result<()> {
+) -> Result<Option<Finish>> {
     let store = &ctx.store;
     store.check()?;
     let m = match store.load(id) {
         Ok(m) => m,
-        Err(e) if is_gone(&e) => return Ok(()),
+        Err(e) if is_gone(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
     // `running` here can only be an attempt of this daemon whose outcome could not be written
@@ -166,20 +141,20 @@ fn run_job(
         JobStatus::Running => match store.transition(id, JobStatus::Queued, |_| {}) {
             Ok(m) => m,
             Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
-                return Ok(());
+                return Ok(None);
             }
             Err(e) => return Err(e),
         },
         JobStatus::Queued => m,
-        _ => return Ok(()),
+        _ => return Ok(None),
     };
     if let Some(t) = m.next_attempt_at.filter(|t| *t > store.now()) {
         *retry_at = Some(t);
-        return Ok(());
+        return Ok(None);
     }
     let m = match store.transition(id, JobStatus::Running, |_| {}) {
         Ok(m) => m,
-        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => return Ok(()),
+        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => return Ok(None),
         Err(e) => return Err(e),
     };
     failpoint::hit("worker.after_running");
@@ -237,10 +212,28 @@ fn run_job(
         let msg = "raw/input.pdf is missing (removed by retention?)";
         AttemptOutcome::Failed(Failure::new(Code::InternalError, msg, true))
     };
-    let r = record::record(ctx, &m, &settings, outcome, &output, &say, retry_at);
+    Ok(Some(Finish {
+        m,
+        settings,
+        outcome,
+        output,
+        outdir,
+        log,
+    }))
+}
+
+/// The second half of one job: records the outcome of its attempt.
+pub(crate) fn finish_job(
+    ctx: &WorkerCtx,
+    f: Finish,
+    retry_at: &mut Option<DateTime<Utc>>,
+) -> Result<()> {
+    let log = &f.log;
+    let say = |s: &str| log.lock().unwrap_or_else(|e| e.into_inner()).line(s);
+    let r = record::record(ctx, &f.m, &f.settings, f.outcome, &f.output, &say, retry_at);
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
-    if let Err(e) = durable::remove_tree_nofollow(&outdir) {
-        tracing::warn!(job = %id, error = %e, "cannot remove temp output");
+    if let Err(e) = durable::remove_tree_nofollow(&f.outdir) {
+        tracing::warn!(job = %f.m.job_id, error = %e, "cannot remove temp output");
     }
     r
 }

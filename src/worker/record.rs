@@ -89,7 +89,7 @@ fn publish(
     let r = store.transition_checked(id, JobStatus::Succeeded, |m| {
         failpoint::hit("worker.before_publish");
         store.guard(store.share().apply_path(output))?;
-        store.guard(durable::rename_durable(output, &target))?;
+        store.guard(durable::rename_into(output, &target))?;
         failpoint::hit("worker.after_publish");
         if outbox.wants(m) {
             // Before the manifest says `succeeded`: a crash here repeats the delivery, which finds
