@@ -8,8 +8,8 @@ use pdf_oxide::annotation_types::WidgetFieldType;
 use pdf_oxide::annotations::{Annotation, LinkAction};
 use pdf_oxide::object::Object;
 
+use super::document::decode_text_string;
 use super::model::Span;
-use super::reader::decode_text_string;
 use super::words::LinkRect;
 
 /// Upper bound on annotations looked at per page.

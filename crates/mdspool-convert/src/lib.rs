@@ -12,7 +12,9 @@ mod accents;
 mod annots;
 mod bidi;
 mod blocks;
+mod cmaps;
 mod columns;
+mod document;
 mod engine;
 pub mod external;
 mod fasthash;
@@ -179,7 +181,7 @@ impl ConvertError {
 /// Page count, `/Title` and `/Author` of a PDF, without converting it (for converters that produce
 /// the Markdown some other way, and for callers that want to look before they convert).
 pub fn metadata(input: &Path) -> Result<ConvertStats, ConvertError> {
-    let doc = reader::Document::open(input)?;
+    let doc = document::Document::open(input)?;
     Ok(ConvertStats {
         pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
         title: doc.title,

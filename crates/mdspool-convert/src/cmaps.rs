@@ -1,0 +1,461 @@
+//! ToUnicode CMaps the parser misreads, rewritten before it reads them. `pdf_oxide` reads a CMap's
+//! `bfchar`/`bfrange` entries one text line at a time, so an entry written across line breaks (a
+//! `bfrange` whose destination array runs over many lines, as some Type3 and printer-driver fonts
+//! have it) is lost or read as garbage: `<20><FFFD><E2>` on a continuation line becomes "code 0x20
+//! maps to â". Here the CMap is read token by token (the way the PostScript syntax means it); when
+//! that reading differs from the parser's, the CMap is written out again with one entry per line,
+//! as an incremental update appended to the file (new versions of the same stream objects), and the
+//! document is parsed again from those bytes. Only fonts named in the pages' own resources are
+//! looked at (and those of form XObjects two levels down; not those of Type3 glyph procedures); encrypted files are left alone
+//! (the new streams would have to be encrypted too).
+
+use std::collections::{HashMap, HashSet};
+
+use pdf_oxide::PdfDocument;
+use pdf_oxide::object::{Object, ObjectRef};
+
+/// Most mappings read from one CMap (a 2-byte CMap maps at most 65,536 codes; beyond this it is
+/// hostile and left to the parser).
+const MAX_MAPPINGS: usize = 70_000;
+/// Most distinct fonts looked at in one document.
+const MAX_FONTS: usize = 2_000;
+
+/// One CMap read token by token: its codespace ranges (as written, hex digits), its mappings in
+/// document order (a later entry for a code wins), and its writing mode.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    codespace: Vec<(String, String)>,
+    /// (code, hex digits the code was written with, Unicode text).
+    mappings: Vec<(u32, usize, String)>,
+    vertical: bool,
+}
+
+#[derive(Debug, PartialEq)]
+enum Tok {
+    Hex(String),
+    Open,
+    Close,
+    Word(String),
+}
+
+fn tokens(data: &[u8]) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = data.get(i) {
+        match b {
+            b'%' => {
+                while data.get(i).is_some_and(|c| *c != b'\n' && *c != b'\r') {
+                    i += 1;
+                }
+            }
+            b'<' if data.get(i + 1) == Some(&b'<') => {
+                out.push(Tok::Word("<<".into()));
+                i += 2;
+            }
+            b'<' => {
+                let mut hex = String::new();
+                i += 1;
+                while let Some(&c) = data.get(i) {
+                    i += 1;
+                    if c == b'>' {
+                        break;
+                    }
+                    if c.is_ascii_hexdigit() {
+                        hex.push(c as char);
+                    }
+                }
+                out.push(Tok::Hex(hex));
+            }
+            b'(' => {
+                // A PostScript string (a CMap name, a registry): skipped, nesting kept.
+                let mut depth = 0usize;
+                while let Some(&c) = data.get(i) {
+                    i += 1;
+                    match c {
+                        b'\\' => i += 1,
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            b'[' => {
+                out.push(Tok::Open);
+                i += 1;
+            }
+            b']' => {
+                out.push(Tok::Close);
+                i += 1;
+            }
+            c if c.is_ascii_whitespace() || c == b'>' || c == b'{' || c == b'}' => i += 1,
+            _ => {
+                let start = i;
+                while data.get(i).is_some_and(|c| {
+                    !c.is_ascii_whitespace()
+                        && !b"<>[](){}%".contains(c)
+                        && (i == start || *c != b'/')
+                }) {
+                    i += 1;
+                }
+                let word = String::from_utf8_lossy(&data[start..i.max(start + 1)]).into_owned();
+                i = i.max(start + 1);
+                out.push(Tok::Word(word));
+            }
+        }
+    }
+    out
+}
+
+/// Unicode text of a destination string the way the parser decodes it: up to four hex digits are
+/// one code point, eight a surrogate pair (else two code points), longer ones code points of four.
+fn unicode_of(hex: &str) -> Option<String> {
+    let cp = |h: &str| u32::from_str_radix(h, 16).ok();
+    if hex.is_empty() {
+        return None;
+    }
+    if hex.len() <= 6 {
+        return char::from_u32(cp(hex)?).map(String::from);
+    }
+    let units: Vec<u32> = hex
+        .as_bytes()
+        .chunks(4)
+        .filter_map(|c| std::str::from_utf8(c).ok().and_then(cp))
+        .collect();
+    if let [hi @ 0xD800..=0xDBFF, lo @ 0xDC00..=0xDFFF] = units[..] {
+        return char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)).map(String::from);
+    }
+    let s: String = units.into_iter().filter_map(char::from_u32).collect();
+    (!s.is_empty()).then_some(s)
+}
+
+/// Read a ToUnicode CMap token by token; `None` when it holds no mapping or too many.
+pub(crate) fn parse(data: &[u8]) -> Option<Parsed> {
+    let toks = tokens(data);
+    let mut p = Parsed::default();
+    let code = |h: &String| u32::from_str_radix(h, 16).ok().filter(|_| h.len() <= 8);
+    let mut i = 0;
+    while let Some(t) = toks.get(i) {
+        i += 1;
+        let Tok::Word(w) = t else { continue };
+        match w.as_str() {
+            "/WMode" => p.vertical = matches!(toks.get(i), Some(Tok::Word(n)) if n == "1"),
+            "begincodespacerange" => {
+                while let (Some(Tok::Hex(a)), Some(Tok::Hex(b))) = (toks.get(i), toks.get(i + 1)) {
+                    p.codespace.push((a.clone(), b.clone()));
+                    i += 2;
+                }
+            }
+            "beginbfchar" => {
+                while let (Some(Tok::Hex(src)), Some(Tok::Hex(dst))) =
+                    (toks.get(i), toks.get(i + 1))
+                {
+                    if let (Some(c), Some(u)) = (code(src), unicode_of(dst)) {
+                        p.mappings.push((c, src.len(), u));
+                    }
+                    i += 2;
+                }
+            }
+            "beginbfrange" => {
+                while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (toks.get(i), toks.get(i + 1))
+                {
+                    i += 2;
+                    let (Some(a), Some(b)) = (code(lo), code(hi)) else {
+                        continue;
+                    };
+                    let n = b.checked_sub(a).map_or(0, |d| d as usize + 1);
+                    match toks.get(i) {
+                        Some(Tok::Hex(dst)) => {
+                            i += 1;
+                            let Some(base) = unicode_of(dst).and_then(|s| s.chars().next()) else {
+                                continue;
+                            };
+                            for k in 0..n.min(MAX_MAPPINGS) {
+                                if let Some(c) = char::from_u32(base as u32 + k as u32) {
+                                    p.mappings.push((a + k as u32, lo.len(), c.to_string()));
+                                }
+                            }
+                        }
+                        Some(Tok::Open) => {
+                            i += 1;
+                            let mut k = 0u32;
+                            while let Some(Tok::Hex(dst)) = toks.get(i) {
+                                i += 1;
+                                if let Some(u) = unicode_of(dst).filter(|_| (k as usize) < n) {
+                                    p.mappings.push((a + k, lo.len(), u));
+                                }
+                                k += 1;
+                            }
+                            if matches!(toks.get(i), Some(Tok::Close)) {
+                                i += 1;
+                            }
+                        }
+                        _ => {}
+                    }
+                    if p.mappings.len() > MAX_MAPPINGS {
+                        return None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    (!p.mappings.is_empty()).then_some(p)
+}
+
+/// Whether the parser's own reading of `data` gives every code `p` maps the same text.
+fn parser_agrees(data: &[u8], p: &Parsed) -> bool {
+    let Ok(theirs) = pdf_oxide::fonts::parse_tounicode_cmap(data) else {
+        return false;
+    };
+    let mut last: HashMap<u32, &str> = HashMap::new();
+    for (c, _, u) in &p.mappings {
+        last.insert(*c, u);
+    }
+    let wide = p.codespace.iter().any(|(a, _)| a.len() >= 4);
+    (theirs.code_width >= 2) == wide
+        && last
+            .iter()
+            .all(|(c, u)| theirs.get(c).is_some_and(|t| t.as_ref() == *u))
+}
+
+/// The CMap written again with one entry per line.
+pub(crate) fn canonical(p: &Parsed) -> String {
+    let mut out = String::from(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CMapName /Mdspool-Repaired def\n/CMapType 2 def\n",
+    );
+    if p.vertical {
+        out.push_str("/WMode 1 def\n");
+    }
+    if !p.codespace.is_empty() {
+        out.push_str(&format!("{} begincodespacerange\n", p.codespace.len()));
+        for (a, b) in &p.codespace {
+            out.push_str(&format!("<{a}> <{b}>\n"));
+        }
+        out.push_str("endcodespacerange\n");
+    }
+    for chunk in p.mappings.chunks(100) {
+        out.push_str(&format!("{} beginbfchar\n", chunk.len()));
+        for (c, digits, u) in chunk {
+            let dst: String = u.encode_utf16().map(|w| format!("{w:04X}")).collect();
+            out.push_str(&format!(
+                "<{c:0digits$X}> <{dst}>\n",
+                digits = (*digits).max(2)
+            ));
+        }
+        out.push_str("endbfchar\n");
+    }
+    out.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out
+}
+
+/// The page's `/Resources` dictionary, looked up through the page tree (it is inheritable).
+fn page_resources(doc: &PdfDocument, index: usize) -> Option<HashMap<String, Object>> {
+    let mut node = doc.get_page(index).ok()?;
+    for _ in 0..32 {
+        let d = node.as_dict()?.clone();
+        if let Some(res) = d.get("Resources") {
+            return doc.resolve_object(res).ok()?.as_dict().cloned();
+        }
+        node = doc.resolve_object(d.get("Parent")?).ok()?;
+    }
+    None
+}
+
+/// Fonts met while walking resources: each font and form XObject is visited once.
+#[derive(Default)]
+struct Walk {
+    fonts: HashSet<ObjectRef>,
+    forms: HashSet<ObjectRef>,
+    maps: HashSet<ObjectRef>,
+    found: Vec<(ObjectRef, String)>,
+}
+
+impl Walk {
+    /// Look at the fonts of `res` and, `depth` levels down, those of its form XObjects.
+    fn resources(&mut self, doc: &PdfDocument, res: &HashMap<String, Object>, depth: usize) {
+        let dict = |o: Option<&Object>| {
+            o.and_then(|o| doc.resolve_object(o).ok())
+                .and_then(|o| o.as_dict().cloned())
+        };
+        for font in dict(res.get("Font")).unwrap_or_default().values() {
+            if self.fonts.len() < MAX_FONTS
+                && font.as_reference().is_none_or(|r| self.fonts.insert(r))
+            {
+                self.font(doc, font);
+            }
+        }
+        if depth == 0 {
+            return;
+        }
+        for form in dict(res.get("XObject")).unwrap_or_default().values() {
+            let Some(r) = form.as_reference() else {
+                continue;
+            };
+            if self.forms.len() >= MAX_FONTS || !self.forms.insert(r) || !doc.is_form_xobject(r) {
+                continue;
+            }
+            if let Ok(Object::Stream { dict: d, .. }) = doc.load_object(r)
+                && let Some(inner) = dict(d.get("Resources"))
+            {
+                self.resources(doc, &inner, depth - 1);
+            }
+        }
+    }
+
+    fn font(&mut self, doc: &PdfDocument, font: &Object) {
+        let Ok(font) = doc.resolve_object(font) else {
+            return;
+        };
+        let Some(tu) = font.as_dict().and_then(|d| d.get("ToUnicode")) else {
+            return;
+        };
+        let Some(r) = tu.as_reference().filter(|r| self.maps.insert(*r)) else {
+            return;
+        };
+        let Ok(data) = doc.resolve_object(tu).and_then(|s| s.decode_stream_data()) else {
+            return;
+        };
+        if let Some(p) = parse(&data)
+            && !parser_agrees(&data, &p)
+        {
+            self.found.push((r, canonical(&p)));
+        }
+    }
+}
+
+/// The ToUnicode streams of the pages' fonts (and of fonts in their form XObjects, two levels
+/// down) that the parser misreads, with their repaired text.
+fn misread(doc: &PdfDocument, pages: usize) -> Vec<(ObjectRef, String)> {
+    let mut walk = Walk::default();
+    for index in 0..pages {
+        if let Some(res) = page_resources(doc, index) {
+            walk.resources(doc, &res, 2);
+        }
+    }
+    walk.found
+}
+
+/// Serialise a trailer value that is a reference or a plain array of strings (`/Root`, `/Info`, `/ID`).
+fn trailer_value(o: &Object) -> Option<String> {
+    match o {
+        Object::Reference(r) => Some(format!("{} {} R", r.id, r.r#gen)),
+        Object::Array(items) => {
+            let parts: Option<Vec<String>> = items
+                .iter()
+                .map(|i| match i {
+                    Object::String(b) => Some(format!(
+                        "<{}>",
+                        b.iter().map(|x| format!("{x:02X}")).collect::<String>()
+                    )),
+                    _ => None,
+                })
+                .collect();
+            Some(format!("[{}]", parts?.join(" ")))
+        }
+        _ => None,
+    }
+}
+
+/// `data` with an incremental update that replaces each stream object of `fixes` by its new text.
+pub(crate) fn append_update(
+    data: &[u8],
+    trailer: &HashMap<String, Object>,
+    fixes: &[(ObjectRef, String)],
+) -> Option<Vec<u8>> {
+    let root = trailer_value(trailer.get("Root")?)?;
+    let tail = data.get(data.len().saturating_sub(2048)..)?;
+    let at = tail.windows(9).rposition(|w| w == b"startxref")?;
+    let prev: u64 = String::from_utf8_lossy(&tail[at + 9..])
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let mut out = data.to_vec();
+    out.extend_from_slice(b"\n");
+    let mut offsets = Vec::new();
+    for (r, text) in fixes {
+        offsets.push((*r, out.len()));
+        let obj = format!(
+            "{} {} obj\n<< /Length {} >>\nstream\n{text}\nendstream\nendobj\n",
+            r.id,
+            r.r#gen,
+            text.len() + 1
+        );
+        out.extend_from_slice(obj.as_bytes());
+    }
+    let xref = out.len();
+    let mut table = String::from("xref\n0 1\n0000000000 65535 f \n");
+    for (r, off) in &offsets {
+        table.push_str(&format!("{} 1\n{off:010} {:05} n \n", r.id, r.r#gen));
+    }
+    let size = trailer
+        .get("Size")
+        .and_then(Object::as_integer)
+        .unwrap_or(0)
+        .max(fixes.iter().map(|(r, _)| i64::from(r.id) + 1).max()?);
+    let mut t = format!("trailer\n<< /Size {size} /Root {root} /Prev {prev}");
+    for key in ["Info", "ID"] {
+        if let Some(v) = trailer.get(key).and_then(trailer_value) {
+            t.push_str(&format!(" /{key} {v}"));
+        }
+    }
+    t.push_str(&format!(" >>\nstartxref\n{xref}\n%%EOF\n"));
+    out.extend_from_slice(table.as_bytes());
+    out.extend_from_slice(t.as_bytes());
+    Some(out)
+}
+
+/// The file's bytes (read by `data`) with its misread ToUnicode CMaps rewritten, or `None` when none is misread
+/// (or the file is encrypted, or has no usable trailer).
+pub(crate) fn repaired(
+    doc: &PdfDocument,
+    pages: usize,
+    data: impl FnOnce() -> Option<Vec<u8>>,
+) -> Option<Vec<u8>> {
+    if doc.is_encrypted() {
+        return None;
+    }
+    let fixes = misread(doc, pages);
+    if fixes.is_empty() {
+        return None;
+    }
+    tracing::debug!(
+        cmaps = fixes.len(),
+        "ToUnicode CMaps rewritten one entry per line"
+    );
+    append_update(&data()?, doc.trailer().as_dict()?, &fixes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_array_over_several_lines_is_read_whole() {
+        let cmap = b"1 begincodespacerange\n<00><FF>endcodespacerange\n1 beginbfrange\n\
+            <41><44>[<0061>\n<0062> <0063>\n<0064>]\nendbfrange\n";
+        let p = parse(cmap).expect("parsed");
+        let got: Vec<(u32, String)> = p.mappings.iter().map(|m| (m.0, m.2.clone())).collect();
+        let want = [(0x41, "a"), (0x42, "b"), (0x43, "c"), (0x44, "d")];
+        assert_eq!(got, want.map(|(c, s)| (c, s.to_string())));
+        assert!(!parser_agrees(cmap, &p));
+        let again = canonical(&p);
+        assert!(parser_agrees(again.as_bytes(), &p), "{again}");
+    }
+
+    #[test]
+    fn a_cmap_written_one_entry_per_line_is_left_alone() {
+        let cmap = b"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n\
+            2 beginbfchar\n<0003> <0020>\n<0011> <00660069>\nendbfchar\n\
+            1 beginbfrange\n<0024> <0026> <0041>\nendbfrange\n";
+        let p = parse(cmap).expect("parsed");
+        assert_eq!(p.mappings.len(), 5);
+        assert!(parser_agrees(cmap, &p));
+    }
+}

@@ -1,0 +1,90 @@
+//! Text-layer fidelity on generated PDFs whose fonts the parser alone reads wrong: a Type3 font's
+//! ToUnicode CMap whose `bfrange` array runs over several lines, and a Type3 font whose glyphs are
+//! far smaller than its nominal size (its word spaces are judged against the size the glyphs show).
+
+#[path = "support/pdfwriter.rs"]
+mod pdfwriter;
+
+/// "Hello world again" in codes 0x21.. of the Type3 font built below.
+const HELLO: &str = "<212223232425262427232825292A292B2C>";
+
+/// A one-page PDF showing `text` (a hex string) at `size` in a Type3 font of sixteen blank glyphs
+/// (codes 0x21..0x30) with advance `width` in glyph space (half that for the space), glyph space scaled by
+/// `matrix`, and `cmap` as its ToUnicode CMap.
+fn type3_pdf(matrix: f32, width: u32, cmap: &str, text: &str, size: f32) -> Vec<u8> {
+    let names: Vec<String> = (1..=16).map(|k| format!("/g{k}")).collect();
+    let procs: Vec<String> = names.iter().map(|n| format!("{n} 6 0 R")).collect();
+    // The space (code 0x25) is half as wide as the letters.
+    let widths: Vec<String> = (0x21..=0x30)
+        .map(|c| if c == 0x25 { width / 2 } else { width }.to_string())
+        .collect();
+    let widths = widths.join(" ");
+    let content = format!("BT /T3 {size} Tf 72 700 Td {text} Tj ET\n");
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 5 0 R >> >> /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        format!(
+            "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 {width} {width}] /FontMatrix [{matrix} 0 0 {matrix} 0 0] \
+             /CharProcs << {} >> /Encoding << /Type /Encoding /Differences [33 {}] >> \
+             /FirstChar 33 /LastChar 48 /Widths [{widths}] /ToUnicode 7 0 R /Resources << >> >>",
+            procs.join(" "),
+            names.join(" ")
+        ),
+        format!("<< /Length 9 >>\nstream\n{width} 0 d0\nendstream"),
+        format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A ToUnicode CMap for codes 0x21..0x30 ("Helo wrdgain" and spares) with `ranges` as its bfrange
+/// section.
+fn cmap(ranges: &str) -> String {
+    format!(
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CMapName /T def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<00> <FF>\nendcodespacerange\n{ranges}endcmap\n\
+         CMapName currentdict /CMap defineresource pop\nend\nend\n"
+    )
+}
+
+fn markdown(pdf: &[u8]) -> String {
+    pdfwriter::convert(pdf, &Default::default())
+        .expect("converts")
+        .markdown
+}
+
+#[test]
+fn a_tounicode_array_written_over_several_lines_is_read_whole() {
+    // One bfrange whose destination array runs over four lines, as some drivers write it.
+    let ranges = "1 beginbfrange\n<21><30>[<0048><0065><006C>\n<006F><0020>\n<0077><0072><0064><0061><0067>\n\
+                  <0069><006E><0021><0021><0021><0021>]\nendbfrange\n";
+    let md = markdown(&type3_pdf(0.001, 500, &cmap(ranges), HELLO, 12.0));
+    assert!(md.contains("Hello world again"), "{md}");
+}
+
+#[test]
+fn words_of_a_type3_font_with_small_glyphs_keep_their_spaces() {
+    // Glyphs of a tenth of the nominal size: 5 pt advances at "100 pt".
+    let ranges = "1 beginbfrange\n<21> <30> [<0048> <0065> <006C> <006F> <0020> <0077> <0072> <0064> <0061> <0067> <0069> <006E> <0021> <0021> <0021> <0021>]\nendbfrange\n";
+    let md = markdown(&type3_pdf(0.0001, 1000, &cmap(ranges), HELLO, 100.0));
+    assert!(md.contains("Hello world again"), "{md}");
+}
