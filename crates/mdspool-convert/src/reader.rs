@@ -13,7 +13,8 @@ use super::annots;
 use super::bidi;
 use super::document::map_err;
 use super::fonts::{
-    font_key, is_dingbat_font, is_mono_name, name_is_bold, name_is_italic, name_is_regular,
+    font_key, is_dingbat_font, is_mono_name, is_symbol, name_is_bold, name_is_italic,
+    name_is_regular,
 };
 use super::glyphs;
 use super::labels;
@@ -90,8 +91,9 @@ pub(crate) fn page_inner(
         };
         let name = font_key(&s.font_name);
         let mut s = s;
-        if is_dingbat_font(&name) {
-            // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols.
+        if is_dingbat_font(&name) && !s.text.chars().all(|c| c.is_whitespace() || is_symbol(c)) {
+            // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols. Text
+            // the parser mapped to symbols already (ZapfDingbats' "✁", "❶") stays as it is.
             s.text = "•".to_string();
         }
         let span = Span {

@@ -1,6 +1,7 @@
 //! Text-layer fidelity on generated PDFs whose fonts the parser alone reads wrong: a Type3 font's
 //! ToUnicode CMap whose `bfrange` array runs over several lines, and a Type3 font whose glyphs are
-//! far smaller than its nominal size (its word spaces are judged against the size the glyphs show).
+//! far smaller than its nominal size (its word spaces are judged against the size the glyphs show),
+//! and ZapfDingbats text that the parser maps to Unicode symbols.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -20,36 +21,46 @@ fn type3_pdf(matrix: f32, width: u32, cmap: &str, text: &str, size: f32) -> Vec<
         .collect();
     let widths = widths.join(" ");
     let content = format!("BT /T3 {size} Tf 72 700 Td {text} Tj ET\n");
+    let font = format!(
+        "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 {width} {width}] /FontMatrix [{matrix} 0 0 {matrix} 0 0] \
+         /CharProcs << {} >> /Encoding << /Type /Encoding /Differences [33 {}] >> \
+         /FirstChar 33 /LastChar 48 /Widths [{widths}] /ToUnicode 7 0 R /Resources << >> >>",
+        procs.join(" "),
+        names.join(" ")
+    );
     let objs = [
+        format!("<< /Length 9 >>\nstream\n{width} 0 d0\nendstream"),
+        format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()),
+    ];
+    one_font_pdf(&font, &objs, &content)
+}
+
+/// A one-page PDF drawing `content` with `font` (object 5) as its font `/T3`; `objs` become
+/// objects 6, 7, ...
+fn one_font_pdf(font: &str, objs: &[String], content: &str) -> Vec<u8> {
+    let mut all = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 5 0 R >> >> /Contents 4 0 R >>".to_string(),
         format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
-        format!(
-            "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 {width} {width}] /FontMatrix [{matrix} 0 0 {matrix} 0 0] \
-             /CharProcs << {} >> /Encoding << /Type /Encoding /Differences [33 {}] >> \
-             /FirstChar 33 /LastChar 48 /Widths [{widths}] /ToUnicode 7 0 R /Resources << >> >>",
-            procs.join(" "),
-            names.join(" ")
-        ),
-        format!("<< /Length 9 >>\nstream\n{width} 0 d0\nendstream"),
-        format!("<< /Length {} >>\nstream\n{cmap}endstream", cmap.len()),
+        font.to_string(),
     ];
+    all.extend_from_slice(objs);
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
-    for (i, o) in objs.iter().enumerate() {
+    for (i, o) in all.iter().enumerate() {
         offsets.push(out.len());
         out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", all.len() + 1).as_bytes());
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
         format!(
             "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objs.len() + 1
+            all.len() + 1
         )
         .as_bytes(),
     );
@@ -87,4 +98,14 @@ fn words_of_a_type3_font_with_small_glyphs_keep_their_spaces() {
     let ranges = "1 beginbfrange\n<21> <30> [<0048> <0065> <006C> <006F> <0020> <0077> <0072> <0064> <0061> <0067> <0069> <006E> <0021> <0021> <0021> <0021>]\nendbfrange\n";
     let md = markdown(&type3_pdf(0.0001, 1000, &cmap(ranges), HELLO, 100.0));
     assert!(md.contains("Hello world again"), "{md}");
+}
+
+#[test]
+fn zapf_dingbats_mapped_to_symbols_keep_them() {
+    // Codes 0x21..0x23 of ZapfDingbats are the scissors "✁✂✃"; codes 0xAC..0xAE the circled
+    // numbers "①②③".
+    let font = "<< /Type /Font /Subtype /Type1 /BaseFont /ZapfDingbats >>";
+    let content = "BT /T3 12 Tf 72 700 Td (!\"#) Tj 0 -20 Td <ACADAE> Tj ET\n";
+    let md = markdown(&one_font_pdf(font, &[], content));
+    assert!(md.contains("✁✂✃") && md.contains("①②③"), "{md}");
 }
