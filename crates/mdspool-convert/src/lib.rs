@@ -27,6 +27,7 @@ mod layout;
 mod markdown;
 mod model;
 mod ocr;
+mod overprint;
 mod panics;
 mod reader;
 mod regions;

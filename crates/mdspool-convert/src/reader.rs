@@ -19,6 +19,7 @@ use super::fonts::{
 use super::glyphs;
 use super::labels;
 use super::model::{Page, Span};
+use super::overprint;
 use super::rotated;
 use super::widths;
 use super::words;
@@ -91,6 +92,12 @@ pub(crate) fn page_inner(
         };
         let name = font_key(&s.font_name);
         let mut s = s;
+        if let Some(n) = overprint::copies(&s.text) {
+            // A fake bold: every glyph painted n times over itself.
+            let (text, widths) = overprint::collapse(&s.text, n, &s.char_widths);
+            s.char_x_offsets = overprint::collapse(&s.text, n, &s.char_x_offsets).1;
+            (s.text, s.char_widths) = (text, widths);
+        }
         if is_dingbat_font(&name) && !s.text.chars().all(|c| c.is_whitespace() || is_symbol(c)) {
             // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols. Text
             // the parser mapped to symbols already (ZapfDingbats' "✁", "❶") stays as it is.

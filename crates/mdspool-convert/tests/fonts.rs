@@ -1,7 +1,8 @@
 //! Text-layer fidelity on generated PDFs whose fonts the parser alone reads wrong: a Type3 font's
 //! ToUnicode CMap whose `bfrange` array runs over several lines, and a Type3 font whose glyphs are
 //! far smaller than its nominal size (its word spaces are judged against the size the glyphs show),
-//! and ZapfDingbats text that the parser maps to Unicode symbols.
+//! ZapfDingbats text that the parser maps to Unicode symbols, and a fake bold (each glyph painted
+//! four times over itself).
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -108,4 +109,26 @@ fn zapf_dingbats_mapped_to_symbols_keep_them() {
     let content = "BT /T3 12 Tf 72 700 Td (!\"#) Tj 0 -20 Td <ACADAE> Tj ET\n";
     let md = markdown(&one_font_pdf(font, &[], content));
     assert!(md.contains("✁✂✃") && md.contains("①②③"), "{md}");
+}
+
+#[test]
+fn a_fake_bold_painting_each_glyph_four_times_reads_once() {
+    // Courier at 12 pt advances 7.2 pt a glyph; each glyph is painted four times in one text
+    // object, a quarter point apart across and half a point up (as a print driver simulating
+    // bold does).
+    let mut page = pdfwriter::PageSpec::default();
+    for (i, c) in "Bold words here".chars().enumerate() {
+        let mut ops = format!("BT /{} 12 Tf", pdfwriter::MONO);
+        for (dx, dy) in [(0.0, 0.0), (0.25, 0.0), (0.0, 0.5), (0.25, 0.5)] {
+            let x = 72.0 + 7.2 * i as f32 + dx;
+            ops.push_str(&format!(" 1 0 0 1 {x} {} Tm ({c}) Tj", 700.0 + dy));
+        }
+        page.raw(&format!("{ops} ET"));
+    }
+    page.text(pdfwriter::REG, 12.0, 72.0, 670.0, "A plain line follows.");
+    let lines = pdfwriter::md_lines(&[page]);
+    assert!(
+        lines.iter().any(|l| l.contains("Bold words here")),
+        "{lines:?}"
+    );
 }
