@@ -5,20 +5,20 @@
 //! maps to â". Here the CMap is read token by token (the way the PostScript syntax means it); when
 //! that reading differs from the parser's, the CMap is written out again with one entry per line,
 //! as an incremental update appended to the file (new versions of the same stream objects), and the
-//! document is parsed again from those bytes. Only fonts named in the pages' own resources are
-//! looked at (and those of form XObjects two levels down; not those of Type3 glyph procedures); encrypted files are left alone
-//! (the new streams would have to be encrypted too).
+//! document is parsed again from those bytes. The fonts looked at are those `resources.rs` finds
+//! (pages and their forms, not Type3 glyph procedures); encrypted files are left alone (the new
+//! streams would have to be encrypted too).
 
 use std::collections::{HashMap, HashSet};
 
 use pdf_oxide::PdfDocument;
 use pdf_oxide::object::{Object, ObjectRef};
 
+use super::resources::PageFonts;
+
 /// Most mappings read from one CMap (a 2-byte CMap maps at most 65,536 codes; beyond this it is
 /// hostile and left to the parser).
 const MAX_MAPPINGS: usize = 70_000;
-/// Most distinct fonts looked at in one document.
-const MAX_FONTS: usize = 2_000;
 
 /// One CMap read token by token: its codespace ranges (as written, hex digits), its mappings in
 /// document order (a later entry for a code wins), and its writing mode.
@@ -254,91 +254,31 @@ pub(crate) fn canonical(p: &Parsed) -> String {
     out
 }
 
-/// The page's `/Resources` dictionary, looked up through the page tree (it is inheritable).
-fn page_resources(doc: &PdfDocument, index: usize) -> Option<HashMap<String, Object>> {
-    let mut node = doc.get_page(index).ok()?;
-    for _ in 0..32 {
-        let d = node.as_dict()?.clone();
-        if let Some(res) = d.get("Resources") {
-            return doc.resolve_object(res).ok()?.as_dict().cloned();
-        }
-        node = doc.resolve_object(d.get("Parent")?).ok()?;
-    }
-    None
-}
-
-/// Fonts met while walking resources: each font and form XObject is visited once.
-#[derive(Default)]
-struct Walk {
-    fonts: HashSet<ObjectRef>,
-    forms: HashSet<ObjectRef>,
-    maps: HashSet<ObjectRef>,
-    found: Vec<(ObjectRef, String)>,
-}
-
-impl Walk {
-    /// Look at the fonts of `res` and, `depth` levels down, those of its form XObjects.
-    fn resources(&mut self, doc: &PdfDocument, res: &HashMap<String, Object>, depth: usize) {
-        let dict = |o: Option<&Object>| {
-            o.and_then(|o| doc.resolve_object(o).ok())
-                .and_then(|o| o.as_dict().cloned())
-        };
-        for font in dict(res.get("Font")).unwrap_or_default().values() {
-            if self.fonts.len() < MAX_FONTS
-                && font.as_reference().is_none_or(|r| self.fonts.insert(r))
-            {
-                self.font(doc, font);
-            }
-        }
-        if depth == 0 {
-            return;
-        }
-        for form in dict(res.get("XObject")).unwrap_or_default().values() {
-            let Some(r) = form.as_reference() else {
-                continue;
-            };
-            if self.forms.len() >= MAX_FONTS || !self.forms.insert(r) || !doc.is_form_xobject(r) {
-                continue;
-            }
-            if let Ok(Object::Stream { dict: d, .. }) = doc.load_object(r)
-                && let Some(inner) = dict(d.get("Resources"))
-            {
-                self.resources(doc, &inner, depth - 1);
-            }
-        }
-    }
-
-    fn font(&mut self, doc: &PdfDocument, font: &Object) {
-        let Ok(font) = doc.resolve_object(font) else {
-            return;
-        };
-        let Some(tu) = font.as_dict().and_then(|d| d.get("ToUnicode")) else {
-            return;
-        };
-        let Some(r) = tu.as_reference().filter(|r| self.maps.insert(*r)) else {
-            return;
-        };
-        let Ok(data) = doc.resolve_object(tu).and_then(|s| s.decode_stream_data()) else {
-            return;
-        };
-        if let Some(p) = parse(&data)
-            && !parser_agrees(&data, &p)
-        {
-            self.found.push((r, canonical(&p)));
-        }
-    }
-}
-
 /// The ToUnicode streams of the pages' fonts (and of fonts in their form XObjects, two levels
 /// down) that the parser misreads, with their repaired text.
 fn misread(doc: &PdfDocument, pages: usize) -> Vec<(ObjectRef, String)> {
-    let mut walk = Walk::default();
+    let mut fonts = PageFonts::default();
+    let mut maps = HashSet::new();
+    let mut found = Vec::new();
     for index in 0..pages {
-        if let Some(res) = page_resources(doc, index) {
-            walk.resources(doc, &res, 2);
-        }
+        fonts.visit(doc, index, &mut |font| {
+            let Some(tu) = font.get("ToUnicode") else {
+                return;
+            };
+            let Some(r) = tu.as_reference().filter(|r| maps.insert(*r)) else {
+                return;
+            };
+            let Ok(data) = doc.resolve_object(tu).and_then(|s| s.decode_stream_data()) else {
+                return;
+            };
+            if let Some(p) = parse(&data)
+                && !parser_agrees(&data, &p)
+            {
+                found.push((r, canonical(&p)));
+            }
+        });
     }
-    walk.found
+    found
 }
 
 /// Serialise a trailer value that is a reference or a plain array of strings (`/Root`, `/Info`, `/ID`).

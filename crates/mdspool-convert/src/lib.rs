@@ -31,6 +31,7 @@ mod overprint;
 mod panics;
 mod reader;
 mod regions;
+mod resources;
 mod rotated;
 mod shapes;
 mod tables;

@@ -20,6 +20,7 @@ use super::glyphs;
 use super::labels;
 use super::model::{Page, Span};
 use super::overprint;
+use super::resources;
 use super::rotated;
 use super::widths;
 use super::words;
@@ -50,6 +51,8 @@ pub(crate) fn page_inner(
     // (a Latin word drawn with a neighbouring Arabic letter); elsewhere only mostly-RTL spans.
     let rtl_page = bidi::mostly_rtl_texts(raw.iter().map(|s| s.text.as_str()));
     let mut turned: Vec<labels::Turned> = Vec::new();
+    // Whether the page draws with a Type3 font, once a span asks.
+    let mut type3: Option<bool> = None;
     for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
         if s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
             let quarter = (s.rotation_degrees.abs() - 90.0).abs() < 1.0;
@@ -80,9 +83,11 @@ pub(crate) fn page_inner(
         } else {
             b.height.abs().clamp(1.0, 500.0)
         };
-        // A Type3 font's glyphs can be far smaller than its nominal size says: its size is the
-        // one its advances show then, and so is its box's height.
-        let (size, b) = match glyph_size(size, &s.text, &s.char_widths) {
+        // A Type3 font's glyphs can be far smaller than its nominal size says: on a page that
+        // uses one, a span's size is the one its advances show then, and so is its box's height.
+        let small = glyph_size(size, &s.text, &s.char_widths)
+            .filter(|_| *type3.get_or_insert_with(|| resources::page_has_type3(doc, index)));
+        let (size, b) = match small {
             Some(shown) => {
                 let mut b = b;
                 b.height = shown;
