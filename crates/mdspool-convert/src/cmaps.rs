@@ -207,6 +207,18 @@ pub(crate) fn parse(data: &[u8]) -> Option<Parsed> {
     (!p.mappings.is_empty()).then_some(p)
 }
 
+impl Parsed {
+    /// Whether its codes are two bytes wide (a codespace range of four hex digits).
+    pub(crate) fn wide(&self) -> bool {
+        self.codespace.iter().any(|(a, _)| a.len() >= 4)
+    }
+
+    /// Code to text, a later entry for a code winning.
+    pub(crate) fn into_map(self) -> HashMap<u32, String> {
+        self.mappings.into_iter().map(|(c, _, u)| (c, u)).collect()
+    }
+}
+
 /// Whether the parser's own reading of `data` gives every code `p` maps the same text.
 fn parser_agrees(data: &[u8], p: &Parsed) -> bool {
     let Ok(theirs) = pdf_oxide::fonts::parse_tounicode_cmap(data) else {
@@ -216,8 +228,7 @@ fn parser_agrees(data: &[u8], p: &Parsed) -> bool {
     for (c, _, u) in &p.mappings {
         last.insert(*c, u);
     }
-    let wide = p.codespace.iter().any(|(a, _)| a.len() >= 4);
-    (theirs.code_width >= 2) == wide
+    (theirs.code_width >= 2) == p.wide()
         && last
             .iter()
             .all(|(c, u)| theirs.get(c).is_some_and(|t| t.as_ref() == *u))

@@ -10,6 +10,7 @@ pub use tether::tie_to_parent;
 
 mod accents;
 mod annots;
+mod appearance;
 mod bidi;
 mod blocks;
 mod cmaps;

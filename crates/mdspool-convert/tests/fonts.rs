@@ -1,8 +1,9 @@
 //! Text-layer fidelity on generated PDFs whose fonts the parser alone reads wrong: a Type3 font's
 //! ToUnicode CMap whose `bfrange` array runs over several lines, and a Type3 font whose glyphs are
 //! far smaller than its nominal size (its word spaces are judged against the size the glyphs show),
-//! ZapfDingbats text that the parser maps to Unicode symbols, and a fake bold (each glyph painted
-//! four times over itself).
+//! ZapfDingbats text that the parser maps to Unicode symbols, a fake bold (each glyph painted four
+//! times over itself), and text only an annotation's appearance stream draws (a form field whose
+//! stored value is empty, a stamp).
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -39,11 +40,21 @@ fn type3_pdf(matrix: f32, width: u32, cmap: &str, text: &str, size: f32) -> Vec<
 /// A one-page PDF drawing `content` with `font` (object 5) as its font `/T3`; `objs` become
 /// objects 6, 7, ...
 fn one_font_pdf(font: &str, objs: &[String], content: &str) -> Vec<u8> {
+    pdf_with(font, objs, content, "")
+}
+
+/// As [`one_font_pdf`], with `page` added to the page dictionary (`/Annots [7 0 R]`).
+fn pdf_with(font: &str, objs: &[String], content: &str, page: &str) -> Vec<u8> {
     let mut all = vec![
         "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 5 0 R >> >> /Contents 4 0 R >>".to_string(),
-        format!("<< /Length {} >>\nstream\n{content}endstream", content.len()),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /T3 5 0 R >> >> /Contents 4 0 R {page}>>"
+        ),
+        format!(
+            "<< /Length {} >>\nstream\n{content}endstream",
+            content.len()
+        ),
         font.to_string(),
     ];
     all.extend_from_slice(objs);
@@ -131,4 +142,30 @@ fn a_fake_bold_painting_each_glyph_four_times_reads_once() {
         lines.iter().any(|l| l.contains("Bold words here")),
         "{lines:?}"
     );
+}
+
+/// A form XObject drawing `text` in Helvetica (object 5), as an annotation's appearance.
+fn appearance(text: &str) -> String {
+    let ops = format!("/Tx BMC q BT /Helv 10 Tf 2 6 Td ({text}) Tj ET Q EMC\n");
+    format!(
+        "<< /Type /XObject /Subtype /Form /BBox [0 0 150 20] /Resources << /Font << /Helv 5 0 R >> >> /Length {} >>\nstream\n{ops}endstream",
+        ops.len()
+    )
+}
+
+#[test]
+fn text_drawn_only_by_an_annotation_appearance_is_read() {
+    // A text field whose stored value is empty while its appearance shows the formatted amount,
+    // and a stamp whose appearance is text.
+    let font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    let objs = [
+        appearance("1,234.50"),
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V () /Rect [300 690 450 710] /AP << /N 6 0 R >> /DA (/Helv 10 Tf 0 g) >>".to_string(),
+        appearance("APPROVED by J. Smith"),
+        "<< /Type /Annot /Subtype /Stamp /Rect [300 500 450 520] /AP << /N 8 0 R >> >>".to_string(),
+    ];
+    let content = "BT /T3 12 Tf 72 700 Td (Amount due:) Tj 0 -200 Td (Reviewed:) Tj ET\n";
+    let md = markdown(&pdf_with(font, &objs, content, "/Annots [7 0 R 9 0 R] "));
+    assert!(md.contains("1,234.50"), "{md}");
+    assert!(md.contains("APPROVED by J. Smith"), "{md}");
 }
