@@ -1,5 +1,5 @@
 //! What a page's annotations add to its text layer: the targets of URI links, and the text a
-//! reader sees in filled-in form fields, text boxes and text stamps. A field's text is not in the page's content
+//! reader sees in filled-in form fields, signature fields, text boxes and text stamps. A field's text is not in the page's content
 //! stream but in the annotation (its value, drawn by its appearance stream), so a filled form read
 //! from the content alone comes out blank where the answers are.
 
@@ -72,6 +72,7 @@ pub(crate) fn field_spans(
                 field_value(doc, a).or_else(|| appearance::text(doc, a))
             }
             (_, false) if a.subtype.as_deref() == Some("FreeText") => a.contents.clone(),
+            (Some(WidgetFieldType::Signature), true) => appearance::text(doc, a),
             (_, false) if a.subtype.as_deref() == Some("Stamp") => appearance::text(doc, a),
             _ => None,
         };

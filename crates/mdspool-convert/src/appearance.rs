@@ -1,9 +1,11 @@
 //! The text an annotation's appearance stream draws: what a reader sees in a form field whose
 //! stored value is empty while its appearance shows one (a number as the form's script formatted it,
-//! `1,123,213,321.00`), and in a stamp made of text ("E-SIGNED by ... on 2023-03-07"). The stream's
-//! text operators (`Tj`, `TJ`, `'`, `"`) are read in order, a new line at each line move; a string
-//! is decoded with its font's ToUnicode CMap when it has one, else as single-byte Latin text. A font
-//! of two-byte codes without a ToUnicode, or text that reads as no letters or figures, gives nothing.
+//! `1,123,213,321.00`), in a signature field ("E-SIGNED by ... on 2023-03-07") and in a stamp made of
+//! text. The stream's text operators (`Tj`, `TJ`, `'`, `"`) are read in order, with those of the
+//! forms it draws (`Do`, three levels down), a new line at each line move; a string is decoded with
+//! its font's ToUnicode CMap when it has one, else as single-byte Latin text. A font of two-byte
+//! codes without a ToUnicode, or text that reads as no letters or figures, gives nothing; so does an
+//! encrypted file (the parser does not decrypt streams for its callers).
 
 use std::collections::HashMap;
 
@@ -14,6 +16,8 @@ use pdf_oxide::object::Object;
 /// Upper bound on the bytes of one appearance stream read, and on the text taken from it.
 const MAX_STREAM: usize = 1 << 20;
 const MAX_CHARS: usize = 20_000;
+/// Levels of forms drawn inside an appearance that are read.
+const MAX_DEPTH: usize = 3;
 
 #[derive(Debug, PartialEq)]
 enum Tok {
@@ -174,24 +178,52 @@ fn decode(bytes: &[u8], dec: &Decoder) -> String {
 /// The text annotation `a`'s normal appearance draws, lines joined by newlines; `None` when it
 /// draws none that can be read.
 pub(crate) fn text(doc: &PdfDocument, a: &Annotation) -> Option<String> {
+    // The parser decrypts streams only for its own extraction: an encrypted file's appearance
+    // would read as noise here.
+    if doc.is_encrypted() {
+        return None;
+    }
     let dict = a.raw_dict.as_ref()?;
     let ap = doc.resolve_object(dict.get("AP")?).ok()?;
     let normal = doc.resolve_object(ap.as_dict()?.get("N")?).ok()?;
-    let Object::Stream { dict: sd, .. } = &normal else {
-        return None;
-    };
-    let data = normal.decode_stream_data().ok()?;
-    let fonts = sd
-        .get("Resources")
+    let mut out = String::new();
+    stream_text(doc, &normal, MAX_DEPTH, &mut out);
+    let text: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let text = text.join("\n");
+    text.chars().any(char::is_alphanumeric).then_some(text)
+}
+
+/// A resource dictionary of a form (`/Font`, `/XObject`) by name.
+fn resources(
+    doc: &PdfDocument,
+    form: &HashMap<String, Object>,
+    kind: &str,
+) -> HashMap<String, Object> {
+    form.get("Resources")
         .and_then(|r| doc.resolve_object(r).ok())
-        .and_then(|r| r.as_dict()?.get("Font").cloned())
+        .and_then(|r| r.as_dict()?.get(kind).cloned())
         .and_then(|f| doc.resolve_object(&f).ok())
         .and_then(|f| f.as_dict().cloned())
-        .unwrap_or_default();
-    let toks = tokens(data.get(..data.len().min(MAX_STREAM))?);
+        .unwrap_or_default()
+}
+
+/// Append the text form XObject `form` draws to `out`, following the forms it draws (`Do`) up to
+/// `depth` levels down (signature appearances nest their text two levels deep).
+fn stream_text(doc: &PdfDocument, form: &Object, depth: usize, out: &mut String) {
+    let Object::Stream { dict: sd, .. } = form else {
+        return;
+    };
+    let Ok(data) = form.decode_stream_data() else {
+        return;
+    };
+    let fonts = resources(doc, sd, "Font");
+    let toks = tokens(&data[..data.len().min(MAX_STREAM)]);
     let mut dec: Decoder = None;
     let mut readable = true;
-    let mut out = String::new();
     let mut operands: Vec<&Tok> = Vec::new();
     for t in &toks {
         let Tok::Word(op) = t else {
@@ -230,6 +262,20 @@ pub(crate) fn text(doc: &PdfDocument, a: &Annotation) -> Option<String> {
                     out.push_str(&decode(&s, &dec));
                 }
             }
+            "Do" if depth > 0 => {
+                let name = operands.iter().rev().find_map(|t| match t {
+                    Tok::Word(w) => w.strip_prefix('/'),
+                    _ => None,
+                });
+                let inner = name.and_then(|n| resources(doc, sd, "XObject").get(n).cloned());
+                if let Some(inner) = inner.and_then(|o| doc.resolve_object(&o).ok())
+                    && let Object::Stream { dict: d, .. } = &inner
+                    && d.get("Subtype").and_then(Object::as_name) == Some("Form")
+                {
+                    out.push('\n');
+                    stream_text(doc, &inner, depth - 1, out);
+                }
+            }
             "BT" | "T*" => out.push('\n'),
             "Td" | "TD" => {
                 let moved = operands.iter().rev().find_map(|t| match t {
@@ -251,13 +297,6 @@ pub(crate) fn text(doc: &PdfDocument, a: &Annotation) -> Option<String> {
             break;
         }
     }
-    let text: Vec<&str> = out
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
-    let text = text.join("\n");
-    text.chars().any(char::is_alphanumeric).then_some(text)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! far smaller than its nominal size (its word spaces are judged against the size the glyphs show),
 //! ZapfDingbats text that the parser maps to Unicode symbols, a fake bold (each glyph painted four
 //! times over itself), and text only an annotation's appearance stream draws (a form field whose
-//! stored value is empty, a stamp).
+//! stored value is empty, a stamp, a signature field).
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -156,16 +156,26 @@ fn appearance(text: &str) -> String {
 #[test]
 fn text_drawn_only_by_an_annotation_appearance_is_read() {
     // A text field whose stored value is empty while its appearance shows the formatted amount,
-    // and a stamp whose appearance is text.
+    // a stamp whose appearance is text, and a signature field.
     let font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
     let objs = [
         appearance("1,234.50"),
         "<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V () /Rect [300 690 450 710] /AP << /N 6 0 R >> /DA (/Helv 10 Tf 0 g) >>".to_string(),
         appearance("APPROVED by J. Smith"),
         "<< /Type /Annot /Subtype /Stamp /Rect [300 500 450 520] /AP << /N 8 0 R >> >>".to_string(),
+        // A signature field whose appearance draws its text through a nested form.
+        "<< /Type /XObject /Subtype /Form /BBox [0 0 150 20] /Resources << /XObject << /FRM 11 0 R >> >> /Length 8 >>\nstream\n/FRM Do\nendstream".to_string(),
+        appearance("Signed by A. Lovelace"),
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T (sig) /Rect [300 300 450 320] /AP << /N 10 0 R >> >>".to_string(),
     ];
     let content = "BT /T3 12 Tf 72 700 Td (Amount due:) Tj 0 -200 Td (Reviewed:) Tj ET\n";
-    let md = markdown(&pdf_with(font, &objs, content, "/Annots [7 0 R 9 0 R] "));
+    let md = markdown(&pdf_with(
+        font,
+        &objs,
+        content,
+        "/Annots [7 0 R 9 0 R 12 0 R] ",
+    ));
     assert!(md.contains("1,234.50"), "{md}");
     assert!(md.contains("APPROVED by J. Smith"), "{md}");
+    assert!(md.contains("Signed by A. Lovelace"), "{md}");
 }
