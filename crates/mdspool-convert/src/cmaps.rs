@@ -4,15 +4,15 @@
 //! have it) is lost or read as garbage: `<20><FFFD><E2>` on a continuation line becomes "code 0x20
 //! maps to â". Here the CMap is read token by token (the way the PostScript syntax means it); when
 //! that reading differs from the parser's, the CMap is written out again with one entry per line,
-//! as an incremental update appended to the file (new versions of the same stream objects), and the
-//! document is parsed again from those bytes. The fonts looked at are those `resources.rs` finds
+//! as an incremental update appended to the file (new versions of the same stream objects,
+//! `update.rs`), and the document is parsed again from those bytes. The fonts looked at are those `resources.rs` finds
 //! (pages and their forms, not Type3 glyph procedures); encrypted files are left alone (the new
 //! streams would have to be encrypted too).
 
 use std::collections::{HashMap, HashSet};
 
 use pdf_oxide::PdfDocument;
-use pdf_oxide::object::{Object, ObjectRef};
+use pdf_oxide::object::ObjectRef;
 
 use super::resources::PageFonts;
 
@@ -292,76 +292,6 @@ fn misread(doc: &PdfDocument, pages: usize) -> Vec<(ObjectRef, String)> {
     found
 }
 
-/// Serialise a trailer value that is a reference or a plain array of strings (`/Root`, `/Info`, `/ID`).
-fn trailer_value(o: &Object) -> Option<String> {
-    match o {
-        Object::Reference(r) => Some(format!("{} {} R", r.id, r.r#gen)),
-        Object::Array(items) => {
-            let parts: Option<Vec<String>> = items
-                .iter()
-                .map(|i| match i {
-                    Object::String(b) => Some(format!(
-                        "<{}>",
-                        b.iter().map(|x| format!("{x:02X}")).collect::<String>()
-                    )),
-                    _ => None,
-                })
-                .collect();
-            Some(format!("[{}]", parts?.join(" ")))
-        }
-        _ => None,
-    }
-}
-
-/// `data` with an incremental update that replaces each stream object of `fixes` by its new text.
-pub(crate) fn append_update(
-    data: &[u8],
-    trailer: &HashMap<String, Object>,
-    fixes: &[(ObjectRef, String)],
-) -> Option<Vec<u8>> {
-    let root = trailer_value(trailer.get("Root")?)?;
-    let tail = data.get(data.len().saturating_sub(2048)..)?;
-    let at = tail.windows(9).rposition(|w| w == b"startxref")?;
-    let prev: u64 = String::from_utf8_lossy(&tail[at + 9..])
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()?;
-    let mut out = data.to_vec();
-    out.extend_from_slice(b"\n");
-    let mut offsets = Vec::new();
-    for (r, text) in fixes {
-        offsets.push((*r, out.len()));
-        let obj = format!(
-            "{} {} obj\n<< /Length {} >>\nstream\n{text}\nendstream\nendobj\n",
-            r.id,
-            r.r#gen,
-            text.len() + 1
-        );
-        out.extend_from_slice(obj.as_bytes());
-    }
-    let xref = out.len();
-    let mut table = String::from("xref\n0 1\n0000000000 65535 f \n");
-    for (r, off) in &offsets {
-        table.push_str(&format!("{} 1\n{off:010} {:05} n \n", r.id, r.r#gen));
-    }
-    let size = trailer
-        .get("Size")
-        .and_then(Object::as_integer)
-        .unwrap_or(0)
-        .max(fixes.iter().map(|(r, _)| i64::from(r.id) + 1).max()?);
-    let mut t = format!("trailer\n<< /Size {size} /Root {root} /Prev {prev}");
-    for key in ["Info", "ID"] {
-        if let Some(v) = trailer.get(key).and_then(trailer_value) {
-            t.push_str(&format!(" /{key} {v}"));
-        }
-    }
-    t.push_str(&format!(" >>\nstartxref\n{xref}\n%%EOF\n"));
-    out.extend_from_slice(table.as_bytes());
-    out.extend_from_slice(t.as_bytes());
-    Some(out)
-}
-
 /// The file's bytes (read by `data`) with its misread ToUnicode CMaps rewritten, or `None` when none is misread
 /// (or the file is encrypted, or has no usable trailer).
 pub(crate) fn repaired(
@@ -380,7 +310,7 @@ pub(crate) fn repaired(
         cmaps = fixes.len(),
         "ToUnicode CMaps rewritten one entry per line"
     );
-    append_update(&data()?, doc.trailer().as_dict()?, &fixes)
+    super::update::append_update(&data()?, doc.trailer().as_dict()?, &fixes)
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ mod shapes;
 mod tables;
 mod tether;
 mod text;
+mod update;
 mod widths;
 mod words;
 
