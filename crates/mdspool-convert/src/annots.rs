@@ -1,5 +1,5 @@
 //! What a page's annotations add to its text layer: the targets of URI links, and the text a
-//! reader sees in filled-in form fields and text boxes. A field's text is not in the page's content
+//! reader sees in filled-in form fields, signature fields, text boxes and text stamps. A field's text is not in the page's content
 //! stream but in the annotation (its value, drawn by its appearance stream), so a filled form read
 //! from the content alone comes out blank where the answers are.
 
@@ -8,8 +8,9 @@ use pdf_oxide::annotation_types::WidgetFieldType;
 use pdf_oxide::annotations::{Annotation, LinkAction};
 use pdf_oxide::object::Object;
 
+use super::appearance;
+use super::document::decode_text_string;
 use super::model::Span;
-use super::reader::decode_text_string;
 use super::words::LinkRect;
 
 /// Upper bound on annotations looked at per page.
@@ -66,10 +67,13 @@ pub(crate) fn field_spans(
         let Some(r) = a.rect else { continue };
         let widget = a.subtype.as_deref() == Some("Widget");
         let text = match (&a.field_type, widget) {
+            // A value stored empty can still show in the field's appearance (as formatted).
             (Some(WidgetFieldType::Text | WidgetFieldType::Choice { .. }), true) => {
-                field_value(doc, a)
+                field_value(doc, a).or_else(|| appearance::text(doc, a))
             }
             (_, false) if a.subtype.as_deref() == Some("FreeText") => a.contents.clone(),
+            (Some(WidgetFieldType::Signature), true) => appearance::text(doc, a),
+            (_, false) if a.subtype.as_deref() == Some("Stamp") => appearance::text(doc, a),
             _ => None,
         };
         let Some(text) = text else { continue };

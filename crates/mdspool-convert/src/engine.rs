@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
+use super::document::Document;
 use super::furniture::drop_furniture;
 use super::layout::{page_lines, reading_order};
 use super::model::{Page, PageLayout};
-use super::reader::Document;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
 /// Most warnings recorded in the stats (one per unreadable page otherwise).

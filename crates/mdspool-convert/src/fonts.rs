@@ -45,6 +45,12 @@ pub(crate) fn is_dingbat_font(name: &str) -> bool {
         .any(|m| name.contains(m))
 }
 
+/// A character of Unicode's symbol blocks (arrows, technical and geometric shapes, dingbats,
+/// pictographs): what a symbol font's glyphs are, once the parser has mapped them.
+pub(crate) fn is_symbol(c: char) -> bool {
+    matches!(c, '\u{2190}'..='\u{2BFF}' | '\u{1F300}'..='\u{1FAFF}')
+}
+
 pub(crate) fn is_mono_name(name: &str) -> bool {
     [
         "courier",

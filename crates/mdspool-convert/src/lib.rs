@@ -10,9 +10,12 @@ pub use tether::tie_to_parent;
 
 mod accents;
 mod annots;
+mod appearance;
 mod bidi;
 mod blocks;
+mod cmaps;
 mod columns;
+mod document;
 mod engine;
 pub mod external;
 mod fasthash;
@@ -25,14 +28,17 @@ mod layout;
 mod markdown;
 mod model;
 mod ocr;
+mod overprint;
 mod panics;
 mod reader;
 mod regions;
+mod resources;
 mod rotated;
 mod shapes;
 mod tables;
 mod tether;
 mod text;
+mod update;
 mod widths;
 mod words;
 
@@ -179,7 +185,7 @@ impl ConvertError {
 /// Page count, `/Title` and `/Author` of a PDF, without converting it (for converters that produce
 /// the Markdown some other way, and for callers that want to look before they convert).
 pub fn metadata(input: &Path) -> Result<ConvertStats, ConvertError> {
-    let doc = reader::Document::open(input)?;
+    let doc = document::Document::open(input)?;
     Ok(ConvertStats {
         pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
         title: doc.title,

@@ -1,5 +1,5 @@
 //! Who panicked: the PDF parser on hostile input, or our own code? A panic hook (installed once,
-//! chained before the hook that was there) notes where each panic happened. `reader::guarded` then
+//! chained before the hook that was there) notes where each panic happened. `document::guarded` then
 //! contains a panic located outside this crate (the parser: `pdf_malformed`, counted here) and lets
 //! one located in this crate unwind on, out of the engine: that is a bug of ours, which the daemon
 //! reports as `internal_error` with its location (and a fuzzer reports as a finding). A panic located

@@ -1,197 +1,38 @@
-//! The only place that talks to `pdf_oxide`: opens the document (empty user password for encrypted
-//! files), reads metadata, and turns each page's text spans, link annotations and ruling lines into the
-//! engine's own plain geometry types (top-down coordinates). Opening a document and reading a page
-//! are wrapped in `catch_unwind` ([`guarded`]): a panic located in the parser on hostile input becomes
-//! a `Malformed` error (counted, see `panics.rs`), and a page that panicked there is never read again
-//! from the same document object (it is reopened). A panic located in our own code is not contained:
-//! it unwinds on, out of the engine, as the bug it is.
+//! Reading one page through `pdf_oxide`: the page's text spans, link annotations, form fields and
+//! ruling lines turned into the engine's own plain geometry types (top-down coordinates). Spans of
+//! right-to-left text and spans whose glyph offsets the parser lined up wrong are read again from
+//! the page's characters (`glyphs.rs`); word spaces are decided again from glyph positions
+//! (`words.rs`). Runs inside [`super::document::guarded`].
 
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
 
 use pdf_oxide::PdfDocument;
-use pdf_oxide::object::Object;
 
 use super::ConvertError;
 use super::annots;
 use super::bidi;
+use super::document::map_err;
 use super::fonts::{
-    font_key, is_dingbat_font, is_mono_name, name_is_bold, name_is_italic, name_is_regular,
+    font_key, is_dingbat_font, is_mono_name, is_symbol, name_is_bold, name_is_italic,
+    name_is_regular,
 };
 use super::glyphs;
 use super::labels;
 use super::model::{Page, Span};
+use super::overprint;
+use super::resources;
 use super::rotated;
 use super::widths;
 use super::words;
 
-/// Upper bound on pages read from one document (a page tree claiming more is hostile or broken).
-const MAX_PAGES: usize = 20_000;
 /// Upper bound on spans kept per page; beyond this the page is noise (fuzzed or vector-text art).
 const MAX_SPANS_PER_PAGE: usize = 60_000;
 
-/// An opened document plus what we know about it.
-pub(crate) struct Document {
-    /// The parser's document; replaced by a fresh one after a page panicked inside the parser
-    /// (its caches may be half-built), `None` when that reopening failed.
-    doc: Mutex<Option<Arc<PdfDocument>>>,
-    path: PathBuf,
-    pub pages: usize,
-    pub title: Option<String>,
-    pub author: Option<String>,
-}
-
-fn malformed(path: &Path, reason: impl Into<String>) -> ConvertError {
-    ConvertError::Malformed {
-        path: path.to_path_buf(),
-        reason: reason.into(),
-    }
-}
-
-/// Map a parser error to our stable error kinds.
-pub(crate) fn map_err(path: &Path, e: pdf_oxide::error::Error) -> ConvertError {
-    use pdf_oxide::error::Error as E;
-    let text = e.to_string();
-    match e {
-        E::EncryptedPdf => ConvertError::Encrypted {
-            path: path.to_path_buf(),
-        },
-        E::Io(source) => ConvertError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
-        E::RecursionLimitExceeded(_) => ConvertError::TooComplex {
-            path: path.to_path_buf(),
-            reason: text,
-        },
-        _ if text.contains("safety limit")
-            || text.to_lowercase().contains("decompression bomb") =>
-        {
-            ConvertError::TooComplex {
-                path: path.to_path_buf(),
-                reason: text,
-            }
-        }
-        _ => malformed(path, text),
-    }
-}
-
-/// How a guarded call ended: its own result, or a panic inside the parser (a `Malformed` error).
-pub(crate) enum Guarded<T> {
-    Done(Result<T, ConvertError>),
-    ParserPanicked(ConvertError),
-}
-
-/// Run `f`; a panic located in the parser (or any code but ours) becomes `ParserPanicked` with a
-/// `Malformed` error and is counted; a panic located in our own code unwinds on (`panics.rs`).
-pub(crate) fn guarded<T>(
+pub(crate) fn page_inner(
+    doc: &PdfDocument,
     path: &Path,
-    what: &str,
-    f: impl FnOnce() -> Result<T, ConvertError>,
-) -> Guarded<T> {
-    super::panics::install();
-    super::panics::clear();
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => Guarded::Done(r),
-        Err(payload) => match super::panics::take_last() {
-            Some(p) if p.own => resume_unwind(payload),
-            site => {
-                super::panics::count_parser_panic(what);
-                let msg = super::panics::payload_text(payload.as_ref());
-                let at = site
-                    .map(|p| format!(" at {}", p.location))
-                    .unwrap_or_default();
-                let reason = format!("parser panicked in {what}{at}: {msg}");
-                Guarded::ParserPanicked(malformed(path, reason))
-            }
-        },
-    }
-}
-
-fn flatten<T>(g: Guarded<T>) -> Result<T, ConvertError> {
-    match g {
-        Guarded::Done(r) => r,
-        Guarded::ParserPanicked(e) => Err(e),
-    }
-}
-
-/// Parse `path` afresh: the parser's document, authenticated with the empty user password.
-fn open_doc(path: &Path) -> Result<PdfDocument, ConvertError> {
-    let data = std::fs::read(path).map_err(|source| ConvertError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    flatten(guarded(path, "open", || {
-        let doc = PdfDocument::from_bytes(data).map_err(|e| map_err(path, e))?;
-        if doc.is_encrypted() {
-            let ok = doc.authenticate(b"").map_err(|e| map_err(path, e))?;
-            if !ok || !doc.is_authenticated() {
-                return Err(ConvertError::Encrypted {
-                    path: path.to_path_buf(),
-                });
-            }
-        }
-        Ok(doc)
-    }))
-}
-
-impl Document {
-    pub fn open(path: &Path) -> Result<Document, ConvertError> {
-        let doc = open_doc(path)?;
-        flatten(guarded(path, "open", || {
-            let pages = doc.page_count().map_err(|e| map_err(path, e))?;
-            if pages > MAX_PAGES {
-                return Err(ConvertError::TooComplex {
-                    path: path.to_path_buf(),
-                    reason: format!("{pages} pages (limit {MAX_PAGES})"),
-                });
-            }
-            let title = info_string(&doc, "Title");
-            let author = info_string(&doc, "Author");
-            Ok((pages, title, author))
-        }))
-        .map(|(pages, title, author)| Document {
-            doc: Mutex::new(Some(Arc::new(doc))),
-            path: path.to_path_buf(),
-            pages,
-            title,
-            author,
-        })
-    }
-
-    /// Read one page. Errors on a single page are reported to the caller, which keeps going. After
-    /// a panic inside the parser, the document object is replaced by a freshly parsed one before any
-    /// other page is read from it; if that fails, every later page fails too.
-    pub fn page(&self, path: &Path, index: usize) -> Result<Page, ConvertError> {
-        let current = self.doc.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let Some(doc) = current else {
-            let reason = "document could not be reopened after a parser panic";
-            return Err(malformed(path, reason));
-        };
-        match guarded(path, "page", || page_inner(&doc, path, index)) {
-            Guarded::Done(r) => r,
-            Guarded::ParserPanicked(e) => {
-                self.reopen_after_panic(&doc);
-                Err(e)
-            }
-        }
-    }
-
-    /// Replace `broken` (unless another page's panic replaced it already) by a fresh parse.
-    fn reopen_after_panic(&self, broken: &Arc<PdfDocument>) {
-        let mut slot = self.doc.lock().unwrap_or_else(|e| e.into_inner());
-        if slot.as_ref().is_some_and(|d| Arc::ptr_eq(d, broken)) {
-            *slot = open_doc(&self.path).ok().map(Arc::new);
-            tracing::debug!(
-                reopened = slot.is_some(),
-                "document reopened after a parser panic"
-            );
-        }
-    }
-}
-
-fn page_inner(doc: &PdfDocument, path: &Path, index: usize) -> Result<Page, ConvertError> {
+    index: usize,
+) -> Result<Page, ConvertError> {
     let (llx, lly, urx, ury) = doc
         .get_page_media_box(index)
         .unwrap_or((0.0, 0.0, 612.0, 792.0));
@@ -210,6 +51,8 @@ fn page_inner(doc: &PdfDocument, path: &Path, index: usize) -> Result<Page, Conv
     // (a Latin word drawn with a neighbouring Arabic letter); elsewhere only mostly-RTL spans.
     let rtl_page = bidi::mostly_rtl_texts(raw.iter().map(|s| s.text.as_str()));
     let mut turned: Vec<labels::Turned> = Vec::new();
+    // Whether the page draws with a Type3 font, once a span asks.
+    let mut type3: Option<bool> = None;
     for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
         if s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
             let quarter = (s.rotation_degrees.abs() - 90.0).abs() < 1.0;
@@ -240,10 +83,29 @@ fn page_inner(doc: &PdfDocument, path: &Path, index: usize) -> Result<Page, Conv
         } else {
             b.height.abs().clamp(1.0, 500.0)
         };
+        // A Type3 font's glyphs can be far smaller than its nominal size says: on a page that
+        // uses one, a span's size is the one its advances show then, and so is its box's height.
+        let small = glyph_size(size, &s.text, &s.char_widths)
+            .filter(|_| *type3.get_or_insert_with(|| resources::page_has_type3(doc, index)));
+        let (size, b) = match small {
+            Some(shown) => {
+                let mut b = b;
+                b.height = shown;
+                (shown, b)
+            }
+            None => (size, b),
+        };
         let name = font_key(&s.font_name);
         let mut s = s;
-        if is_dingbat_font(&name) {
-            // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols.
+        if let Some(n) = overprint::copies(&s.text) {
+            // A fake bold: every glyph painted n times over itself.
+            let (text, widths) = overprint::collapse(&s.text, n, &s.char_widths);
+            s.char_x_offsets = overprint::collapse(&s.text, n, &s.char_x_offsets).1;
+            (s.text, s.char_widths) = (text, widths);
+        }
+        if is_dingbat_font(&name) && !s.text.chars().all(|c| c.is_whitespace() || is_symbol(c)) {
+            // Check boxes and bullets: in these fonts even letters ("y", "n") are symbols. Text
+            // the parser mapped to symbols already (ZapfDingbats' "✁", "❶") stays as it is.
             s.text = "•".to_string();
         }
         let span = Span {
@@ -405,32 +267,29 @@ fn split_at_wide_advances(
     }
 }
 
-/// A text entry of the document information dictionary (`/Title`, `/Author`).
-fn info_string(doc: &PdfDocument, key: &str) -> Option<String> {
-    let info = doc.trailer().as_dict()?.get("Info")?.clone();
-    let info = doc.resolve_object(&info).ok()?;
-    let val = info.as_dict()?.get(key)?.clone();
-    let val = doc.resolve_object(&val).ok()?;
-    let Object::String(bytes) = val else {
-        return None;
-    };
-    let s = decode_text_string(&bytes);
-    let s = s.trim().trim_matches('\0').trim();
-    (!s.is_empty() && s.len() < 1_000).then(|| s.to_string())
-}
+/// Median advance of a Latin letter in em, about; a span whose letters advance less than
+/// [`SMALL_ADVANCE`] of its nominal size draws glyphs smaller than that size.
+const LETTER_ADVANCE: f32 = 0.5;
+const SMALL_ADVANCE: f32 = 0.2;
 
-/// PDF text strings are UTF-16BE with a BOM, UTF-8 with a BOM, or PDFDocEncoding (~Latin-1).
-pub(crate) fn decode_text_string(b: &[u8]) -> String {
-    if let Some(rest) = b.strip_prefix(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = rest
-            .chunks_exact(2)
-            .filter_map(|c| <[u8; 2]>::try_from(c).ok())
-            .map(u16::from_be_bytes)
-            .collect();
-        return String::from_utf16_lossy(&units);
+/// The size a span's glyphs are drawn at, when its nominal `size` is far larger than its letters'
+/// advances show (a Type3 font whose `/FontMatrix` and `/Widths` make glyphs of a fifth of an em or
+/// less): the median advance of its letters taken as half an em. `None` when the nominal size
+/// holds, or the span has too few letters with advances to tell.
+pub(crate) fn glyph_size(size: f32, text: &str, widths: &[f32]) -> Option<f32> {
+    if widths.len() != text.chars().count() {
+        return None;
     }
-    if let Some(rest) = b.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return String::from_utf8_lossy(rest).into_owned();
+    let mut letters: Vec<f32> = text
+        .chars()
+        .zip(widths)
+        .filter(|(c, w)| c.is_alphanumeric() && w.is_finite() && **w > 0.0)
+        .map(|(_, w)| *w)
+        .collect();
+    if letters.len() < 4 {
+        return None;
     }
-    b.iter().map(|&c| c as char).collect()
+    letters.sort_by(f32::total_cmp);
+    let median = letters[letters.len() / 2];
+    (median < SMALL_ADVANCE * size).then(|| (median / LETTER_ADVANCE).max(1.0))
 }

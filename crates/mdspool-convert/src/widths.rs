@@ -88,7 +88,7 @@ pub(crate) fn page_widths(doc: &PdfDocument, index: usize) -> FontWidths {
 }
 
 /// The page's `/Font` resource dictionary, looked up through inherited `/Resources`.
-fn page_fonts(doc: &PdfDocument, index: usize) -> Option<HashMap<String, Object>> {
+pub(crate) fn page_fonts(doc: &PdfDocument, index: usize) -> Option<HashMap<String, Object>> {
     let mut node = doc.get_page(index).ok()?;
     for _ in 0..32 {
         let d = node.as_dict()?.clone();
