@@ -95,3 +95,115 @@ fn a_panic_inside_the_pdf_library_stays_pdf_malformed() {
         assert!(stderr.contains("/pdf_oxide-"), "{name}: {stderr}");
     }
 }
+
+/// A PDF of three pages whose second page uses a font with the ToUnicode CMap that panics the
+/// library (`cmap.rs:817`, from the fuzz fixture): objects 4-10 of the fixture, pages 1 and 3 in
+/// Helvetica.
+fn three_pages_one_panicking() -> Vec<u8> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/convert");
+    let fx = std::fs::read(fixtures.join("pdf_oxide-cmap-char-boundary-156beed4")).unwrap();
+    let find = |hay: &[u8], pat: &[u8], from: usize| {
+        hay[from..]
+            .windows(pat.len())
+            .position(|w| w == pat)
+            .map(|p| p + from)
+            .unwrap()
+    };
+    // The body of object `n` of the fixture (between `n 0 obj` and `endobj`).
+    let body = |n: u32| -> Vec<u8> {
+        let start = find(&fx, format!("\n{n} 0 obj").as_bytes(), 0) + 1;
+        let start = find(&fx, b"obj", start) + 3;
+        let end = find(&fx, b"endobj", start);
+        fx[start..end].trim_ascii().to_vec()
+    };
+    // The CMap stream: its data re-measured (the fixture's /Length is off).
+    let cmap = body(9);
+    let data_at = find(&cmap, b"stream", 0) + b"stream".len();
+    let data_end = find(&cmap, b"endstream", data_at);
+    let data = cmap[data_at..data_end].trim_ascii();
+    let stream = |d: &[u8]| {
+        let mut s = format!("<</Length {}>>\nstream\n", d.len()).into_bytes();
+        s.extend_from_slice(d);
+        s.extend_from_slice(b"\nendstream");
+        s
+    };
+    let text = |t: &str| stream(format!("BT /F2 12 Tf 72 700 Td ({t}) Tj ET").as_bytes());
+    let page = |content: u32, fonts: &str| {
+        format!(
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Resources<</Font<<{fonts}>>>>/Contents {content} 0 R>>"
+        )
+        .into_bytes()
+    };
+    let font = String::from_utf8_lossy(&body(10))
+        .replace("4 0 R", "44 0 R")
+        .replace("5 0 R", "45 0 R")
+        .replace("6 0 R", "46 0 R")
+        .replace("7 0 R", "47 0 R")
+        .replace("8 0 R", "48 0 R");
+    let mut objs: Vec<(u32, Vec<u8>)> = vec![
+        (1, b"<</Type/Catalog/Pages 2 0 R>>".to_vec()),
+        (2, b"<</Type/Pages/Count 3/Kids[3 0 R 4 0 R 5 0 R]>>".to_vec()),
+        (3, page(30, "/F2 20 0 R")),
+        (4, page(31, "/F1 10 0 R/F2 20 0 R")),
+        (5, page(32, "/F2 20 0 R")),
+        (9, stream(data)),
+        (10, font.into_bytes()),
+        (20, b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>".to_vec()),
+        (30, text("First page before the broken one.")),
+        (31, stream(b"BT /F2 12 Tf 72 700 Td (Second page.) Tj ET BT /F1 14 Tf 72 650 Td <03ED03EE> Tj ET")),
+        (32, text("Third page after the broken one.")),
+    ];
+    for n in 4..=8 {
+        objs.push((40 + n, body(n)));
+    }
+    objs.sort_by_key(|o| o.0);
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = std::collections::BTreeMap::new();
+    for (n, b) in &objs {
+        offsets.insert(*n, out.len());
+        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
+        out.extend_from_slice(b);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let size = objs.last().unwrap().0 + 1;
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f \n").as_bytes());
+    for n in 1..size {
+        let line = match offsets.get(&n) {
+            Some(o) => format!("{o:010} 00000 n \n"),
+            None => "0000000000 65535 f \n".to_string(),
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<</Size {size}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
+    );
+    out
+}
+
+/// After a panic inside the library while a page is read, that document object is not used again:
+/// it is reopened before the next page is read. (This library builds document-wide caches on a
+/// page's first read, scanning every page, so here every page meets the broken font, each on a
+/// fresh document, and the file ends `pdf_malformed`.) Seen failing with the reopening removed
+/// (`reopen_after_panic` a no-op): no `document reopened` line.
+#[test]
+fn a_document_is_reopened_after_a_panic_inside_the_library() {
+    let r = Root::with_engine(CONFIG);
+    let pdf = r.outside("three.pdf");
+    std::fs::write(&pdf, three_pages_one_panicking()).unwrap();
+    let o = r.run(
+        &["convert", pdf.to_str().unwrap()],
+        &[("RUST_LOG", "mdspool_convert=debug")],
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(7), "{stderr}");
+    assert!(stderr.contains("error[pdf_malformed]"), "{stderr}");
+    assert!(stderr.contains("parser panicked in page at "), "{stderr}");
+    let reopened = stderr
+        .lines()
+        .filter(|l| {
+            l.contains("document reopened after a parser panic") && l.contains("reopened=true")
+        })
+        .count();
+    assert!(reopened >= 2, "{reopened} reopenings:\n{stderr}");
+}

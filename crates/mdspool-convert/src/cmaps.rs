@@ -219,10 +219,14 @@ impl Parsed {
     }
 }
 
-/// Whether the parser's own reading of `data` gives every code `p` maps the same text.
+/// Whether the parser's own reading of `data` gives every code `p` maps the same text. A CMap
+/// that panics the parser is left as it is: this check runs while the document opens, and the
+/// panic, met again when a page using the font is read, is then contained for that page.
 fn parser_agrees(data: &[u8], p: &Parsed) -> bool {
-    let Ok(theirs) = pdf_oxide::fonts::parse_tounicode_cmap(data) else {
-        return false;
+    let theirs = match std::panic::catch_unwind(|| pdf_oxide::fonts::parse_tounicode_cmap(data)) {
+        Ok(Ok(theirs)) => theirs,
+        Ok(Err(_)) => return false,
+        Err(_) => return true,
     };
     let mut last: HashMap<u32, &str> = HashMap::new();
     for (c, _, u) in &p.mappings {
