@@ -5,9 +5,8 @@
 //! `cargo run --example bench_ingest -- [BURST_DROPS] [LATENCY_DROPS] [DIR]`
 //! (defaults 2000, 200, the system temp dir). Drops are tiny generated PDFs with a sidecar.
 
-use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,19 +17,11 @@ use mdspool::inbox::{WatcherCtx, run_watcher};
 use mdspool::layout::Layout;
 use mdspool::store::Store;
 
-fn pdf(tag: &str) -> Vec<u8> {
-    let body = format!("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {tag}\n");
-    let mut b = body.into_bytes();
-    b.resize(2048, b' ');
-    b.extend_from_slice(b"\n%%EOF\n");
-    b
-}
-
-fn put(dir: &Path, name: &str, bytes: &[u8]) {
-    let tmp = dir.join(format!(".{name}.part"));
-    std::fs::write(&tmp, bytes).unwrap();
-    std::fs::rename(&tmp, dir.join(name)).unwrap();
-}
+// The burst, the plain loop and the drops are those of `cargo run --example bench` (one copy).
+#[allow(dead_code)]
+#[path = "bench/ingest.rs"]
+mod ingest;
+use ingest::{burst, pdf, plain as baseline, put};
 
 /// A watcher on a fresh root; returns (store, submitted ids with their time, stop, thread).
 struct Running {
@@ -122,62 +113,6 @@ fn latency(base: &Path, label: &str, poll: Option<Duration>, n: usize) -> Vec<f6
     }
     r.finish();
     out
-}
-
-/// Places `n` drops while no watcher runs, starts one, and times until every drop is queued.
-fn burst(base: &Path, n: usize) -> f64 {
-    let root = base.join("burst");
-    let inbox = root.join("inbox");
-    std::fs::create_dir_all(&inbox).unwrap();
-    for i in 0..n {
-        let name = format!("b-{i:05}.pdf");
-        put(&inbox, &name, &pdf(&name));
-        put(
-            &inbox,
-            &format!("{name}.idem"),
-            format!("b-{i:05}").as_bytes(),
-        );
-    }
-    let t0 = Instant::now();
-    let r = Running::start(&root, None);
-    let mut seen = HashMap::new();
-    while seen.len() < n {
-        let (id, at) = r
-            .queued
-            .recv_timeout(Duration::from_secs(120))
-            .expect("burst drop queued");
-        assert!(seen.insert(id, at).is_none(), "job queued twice");
-    }
-    let secs = t0.elapsed().as_secs_f64();
-    r.finish();
-    n as f64 / secs
-}
-
-/// The same number of plain durable file creations (write, fsync, rename, fsync dir) with `threads`.
-fn baseline(base: &Path, n: usize, threads: usize) -> f64 {
-    let dir = base.join(format!("baseline-{threads}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let t0 = Instant::now();
-    let hs: Vec<_> = (0..threads)
-        .map(|t| {
-            let dir: PathBuf = dir.clone();
-            std::thread::spawn(move || {
-                for i in (t..n).step_by(threads) {
-                    let name = format!("f-{i:05}.pdf");
-                    let tmp = dir.join(format!(".{name}.tmp"));
-                    let mut f = std::fs::File::create(&tmp).unwrap();
-                    f.write_all(&pdf(&name)).unwrap();
-                    f.sync_all().unwrap();
-                    std::fs::rename(&tmp, dir.join(&name)).unwrap();
-                    std::fs::File::open(&dir).unwrap().sync_all().unwrap();
-                }
-            })
-        })
-        .collect();
-    for h in hs {
-        h.join().unwrap();
-    }
-    n as f64 / t0.elapsed().as_secs_f64()
 }
 
 fn main() {

@@ -13,7 +13,8 @@ use mdspool::inbox::{WatcherCtx, run_watcher};
 use mdspool::layout::Layout;
 use mdspool::store::Store;
 
-fn pdf(tag: &str) -> Vec<u8> {
+/// A tiny PDF (2 KiB) tagged with `tag`.
+pub fn pdf(tag: &str) -> Vec<u8> {
     let body = format!("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% {tag}\n");
     let mut b = body.into_bytes();
     b.resize(2048, b' ');
@@ -21,7 +22,8 @@ fn pdf(tag: &str) -> Vec<u8> {
     b
 }
 
-fn put(dir: &Path, name: &str, bytes: &[u8]) {
+/// Drops `bytes` as `name` the way the protocol asks (a temp name, then a rename).
+pub fn put(dir: &Path, name: &str, bytes: &[u8]) {
     let tmp = dir.join(format!(".{name}.part"));
     std::fs::write(&tmp, bytes).unwrap();
     std::fs::rename(&tmp, dir.join(name)).unwrap();
