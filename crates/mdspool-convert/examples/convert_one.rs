@@ -1,6 +1,6 @@
 //! Convert one PDF with the built-in engine from the command line, for trying the engine and for the
 //! corpus runner (which runs this in a child process per file).
-//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N] [--no-ocr]`; pages
+//! Usage: `convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N] [--no-ocr] [--ocr-languages eng+deu]`; pages
 //! without a text layer are read by OCR when `tesseract` and `pdftoppm` are on `PATH` (not with
 //! `--no-ocr`). Exit code 0 on success,
 //! 2 on a conversion error (its stable code is printed on stderr as `error: CODE: message`).
@@ -36,12 +36,18 @@ fn main() {
                 opts.threads = args.next().and_then(|n| n.parse().ok()).unwrap_or(1);
             }
             "--no-ocr" => opts.ocr = None,
+            "--ocr-languages" => {
+                let langs = args.next().unwrap_or_default();
+                if let Some(o) = opts.ocr.as_mut() {
+                    o.languages = langs.split('+').map(str::to_string).collect();
+                }
+            }
             _ => input = Some(PathBuf::from(a)),
         }
     }
     let Some(input) = input else {
         eprintln!(
-            "usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N] [--no-ocr]"
+            "usage: convert_one IN.pdf [-o OUT.md] [--page-breaks] [--stats] [--threads N] [--no-ocr] [--ocr-languages eng+deu]"
         );
         std::process::exit(64);
     };
