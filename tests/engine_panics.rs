@@ -134,51 +134,29 @@ fn three_pages_one_panicking() -> Vec<u8> {
         )
         .into_bytes()
     };
-    let font = String::from_utf8_lossy(&body(10))
-        .replace("4 0 R", "44 0 R")
-        .replace("5 0 R", "45 0 R")
-        .replace("6 0 R", "46 0 R")
-        .replace("7 0 R", "47 0 R")
-        .replace("8 0 R", "48 0 R");
-    let mut objs: Vec<(u32, Vec<u8>)> = vec![
-        (1, b"<</Type/Catalog/Pages 2 0 R>>".to_vec()),
-        (2, b"<</Type/Pages/Count 3/Kids[3 0 R 4 0 R 5 0 R]>>".to_vec()),
-        (3, page(30, "/F2 20 0 R")),
-        (4, page(31, "/F1 10 0 R/F2 20 0 R")),
-        (5, page(32, "/F2 20 0 R")),
-        (9, stream(data)),
-        (10, font.into_bytes()),
-        (20, b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>".to_vec()),
-        (30, text("First page before the broken one.")),
-        (31, stream(b"BT /F2 12 Tf 72 700 Td (Second page.) Tj ET BT /F1 14 Tf 72 650 Td <03ED03EE> Tj ET")),
-        (32, text("Third page after the broken one.")),
+    // The fixture's font refers to its objects 4-8 and its CMap (9): here objects 12-16 and 6 (in
+    // this order, no new reference is rewritten again).
+    let mut font = String::from_utf8_lossy(&body(10)).into_owned();
+    for (old, new) in [(4, 12), (5, 13), (6, 14), (7, 15), (8, 16), (9, 6)] {
+        font = font.replace(&format!("{old} 0 R"), &format!("{new} 0 R"));
+    }
+    let mut objs: Vec<Vec<u8>> = vec![
+        b"<</Type/Catalog/Pages 2 0 R>>".to_vec(),
+        b"<</Type/Pages/Count 3/Kids[3 0 R 4 0 R 5 0 R]>>".to_vec(),
+        page(9, "/F2 8 0 R"),
+        page(10, "/F1 7 0 R/F2 8 0 R"),
+        page(11, "/F2 8 0 R"),
+        stream(data),
+        font.into_bytes(),
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>".to_vec(),
+        text("First page before the broken one."),
+        stream(
+            b"BT /F2 12 Tf 72 700 Td (Second page.) Tj ET BT /F1 14 Tf 72 650 Td <03ED03EE> Tj ET",
+        ),
+        text("Third page after the broken one."),
     ];
-    for n in 4..=8 {
-        objs.push((40 + n, body(n)));
-    }
-    objs.sort_by_key(|o| o.0);
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = std::collections::BTreeMap::new();
-    for (n, b) in &objs {
-        offsets.insert(*n, out.len());
-        out.extend_from_slice(format!("{n} 0 obj\n").as_bytes());
-        out.extend_from_slice(b);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let size = objs.last().unwrap().0 + 1;
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f \n").as_bytes());
-    for n in 1..size {
-        let line = match offsets.get(&n) {
-            Some(o) => format!("{o:010} 00000 n \n"),
-            None => "0000000000 65535 f \n".to_string(),
-        };
-        out.extend_from_slice(line.as_bytes());
-    }
-    out.extend_from_slice(
-        format!("trailer\n<</Size {size}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n").as_bytes(),
-    );
-    out
+    objs.extend((4..=8).map(body));
+    support::pdfwriter::assemble(b"%PDF-1.7\n", &objs, "/Root 1 0 R")
 }
 
 /// After a panic inside the library while a page is read, that document object is not used again:

@@ -10,6 +10,9 @@
 mod scanpdf;
 mod support;
 
+// `scanpdf` writes its PDFs with `pdfwriter::assemble`.
+use support::pdfwriter;
+
 use std::path::Path;
 use std::time::Duration;
 

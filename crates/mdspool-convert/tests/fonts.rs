@@ -58,25 +58,8 @@ fn pdf_with(font: &str, objs: &[String], content: &str, page: &str) -> Vec<u8> {
         font.to_string(),
     ];
     all.extend_from_slice(objs);
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let mut offsets = Vec::new();
-    for (i, o) in all.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", all.len() + 1).as_bytes());
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            all.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    let all: Vec<Vec<u8>> = all.into_iter().map(String::into_bytes).collect();
+    pdfwriter::assemble(b"%PDF-1.4\n", &all, "/Root 1 0 R")
 }
 
 /// A ToUnicode CMap for codes 0x21..0x30 ("Helo wrdgain" and spares) with `ranges` as its bfrange

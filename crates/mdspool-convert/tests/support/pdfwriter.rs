@@ -155,11 +155,25 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
         refs.join(" "),
         kids.len()
     );
-    let mut out: Vec<u8> = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let objs: Vec<Vec<u8>> = objs.into_iter().map(String::into_bytes).collect();
+    assemble(
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n",
+        &objs,
+        "/Root 1 0 R /Info 7 0 R",
+    )
+}
+
+/// A PDF file: `header` (the `%PDF-` line, and a comment of binary bytes if wanted), the objects
+/// `objs` (object n is `objs[n - 1]`, its body), the cross-reference table, and a trailer with
+/// `/Size` and the entries `trailer` (`/Root 1 0 R`...).
+pub fn assemble(header: &[u8], objs: &[Vec<u8>], trailer: &str) -> Vec<u8> {
+    let mut out = header.to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(o);
+        out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
     out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes());
@@ -168,7 +182,7 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
     }
     out.extend_from_slice(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R /Info 7 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {} {trailer} >>\nstartxref\n{xref}\n%%EOF\n",
             objs.len() + 1
         )
         .as_bytes(),
