@@ -273,10 +273,8 @@ mod tests {
     use super::{drop_furniture, is_page_number, reads_as_furniture};
 
     fn line(text: &str, top: f32) -> Line {
-        let mut s = Span::plain(text.to_string());
-        (s.x0, s.x1, s.top, s.bottom, s.size) =
-            (72.0, 72.0 + 6.0 * text.len() as f32, top, top + 12.0, 12.0);
-        Line::from_spans(vec![s])
+        let width = 6.0 * text.len() as f32;
+        Line::from_spans(vec![Span::test(text, 72.0, 72.0 + width, top, 12.0)])
     }
 
     fn page(lines: Vec<Line>) -> PageLayout {

@@ -42,6 +42,16 @@ impl Span {
     }
 }
 
+#[cfg(test)]
+impl Span {
+    /// A span for unit tests: `text` from `x0` to `x1`, its box from `top` down `size` points.
+    pub fn test(text: &str, x0: f32, x1: f32, top: f32, size: f32) -> Span {
+        let mut s = Span::plain(text.to_string());
+        (s.x0, s.x1, s.top, s.bottom, s.size) = (x0, x1, top, top + size, size);
+        s
+    }
+}
+
 impl Span {
     /// Right edge of the span's ink: its box often includes its closing blanks, whose share of the
     /// box (by characters) is taken off.

@@ -107,13 +107,15 @@ pub(super) fn repair(spans: &mut Vec<Span>) {
                 (m.text, m.top, m.bottom, m.size) = (want, top, bottom, size);
             }
         }
+        // Where the markers stand (every row with a marker is an item).
+        let mx: Vec<f32> = rows
+            .iter()
+            .filter_map(|r| r.marker)
+            .map(|m| spans[m].x0)
+            .collect();
         // Whatever else stands in the gutter of an item's row, between the marker column and
         // the text, is the rest of a misread number ("RFie", "ms"): it goes.
-        let gutter = items
-            .iter()
-            .filter_map(|&i| rows[i].marker)
-            .map(|m| spans[m].x0)
-            .fold(f32::MAX, f32::min);
+        let gutter = mx.iter().copied().fold(f32::MAX, f32::min);
         let numbered = items.iter().map(|&i| &rows[i]).chain(&rows[..lead]);
         for r in numbered {
             let t = &spans[r.text];
@@ -138,16 +140,11 @@ pub(super) fn repair(spans: &mut Vec<Span>) {
             spans[rows[0].text].top,
             spans[rows[items[items.len() - 1]].text].bottom,
         );
-        let mx: Vec<f32> = rows
-            .iter()
-            .filter_map(|r| r.marker)
-            .map(|m| spans[m].x0)
-            .collect();
         for (k, s) in spans.iter().enumerate() {
             let in_column = mx.iter().any(|x| (s.x0 - x).abs() < s.size.min(20.0));
             let inside = s.top >= top - 2.0 && s.bottom <= bottom + s.size;
             let marker = rows.iter().any(|r| r.marker == Some(k));
-            if in_column && inside && !marker && noise(&s.text) && k < used.len() {
+            if in_column && inside && !marker && noise(&s.text) {
                 drop.push(k);
             }
         }
@@ -174,8 +171,8 @@ fn same_row(a: &Span, b: &Span) -> bool {
 }
 
 /// The rows of the list whose first marker is `m` and first text `t`: the spans starting where
-/// `t` starts, one under the other at most 2.8 em apart (list items are spaced) (up and down from `t`), each
-/// with the short span left of it in the marker column, if any.
+/// `t` starts, up and down from `t`, one under the other at most 2.8 em apart (list items are
+/// spaced), each with the marker left of it in the marker column, if any.
 fn column(spans: &[Span], m: usize, t: usize) -> Vec<Row> {
     let (x, mx, em) = (spans[t].x0, spans[m].x0, spans[t].size);
     let starts: Vec<usize> = {
@@ -255,10 +252,7 @@ mod tests {
     use super::*;
 
     fn span(text: &str, x0: f32, top: f32) -> Span {
-        let mut s = Span::plain(text.to_string());
-        (s.x0, s.x1, s.top, s.bottom, s.size) =
-            (x0, x0 + 6.0 * text.len() as f32, top, top + 12.0, 12.0);
-        s
+        Span::test(text, x0, x0 + 6.0 * text.len() as f32, top, 12.0)
     }
 
     fn texts(spans: &[Span]) -> Vec<(String, i32)> {

@@ -302,10 +302,8 @@ mod tests {
     }
 
     fn ocr_line(text: &str, top: f32, size: f32) -> OcrLine {
-        let mut s = Span::plain(text.to_string());
-        (s.x0, s.x1, s.top, s.bottom, s.size) = (72.0, 300.0, top, top + size, size);
         OcrLine {
-            spans: vec![s],
+            spans: vec![Span::test(text, 72.0, 300.0, top, size)],
             stroke: None,
         }
     }
