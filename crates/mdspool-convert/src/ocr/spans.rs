@@ -230,45 +230,62 @@ pub(super) fn settle_styles(lines: &mut [&mut OcrLine]) {
 /// one table or paragraph are set in one size, and box heights of single lines are too noisy to
 /// snap each on its own (rows of 9 pt measured 8.9 and 9.5 would go to 8 and 10.5).
 fn smooth_runs(lines: &mut [&mut OcrLine]) {
-    type Geometry = (f32, f32, f32, f32, f32);
-    let geometry = |l: &OcrLine| -> Option<Geometry> {
-        let first = l.spans.first()?;
-        let (mut x0, mut x1, mut top, mut bottom) = (first.x0, first.x1, first.top, first.bottom);
-        for s in &l.spans {
-            (x0, x1) = (x0.min(s.x0), x1.max(s.x1));
-            (top, bottom) = (top.min(s.top), bottom.max(s.bottom));
-        }
-        Some((x0, x1, top, bottom, first.size))
+    /// A line's box and size.
+    struct Geometry {
+        x0: f32,
+        x1: f32,
+        top: f32,
+        bottom: f32,
+        size: f32,
+    }
+    let geo: Vec<Option<Geometry>> = lines
+        .iter()
+        .map(|l| {
+            let first = l.spans.first()?;
+            let mut g = Geometry {
+                x0: first.x0,
+                x1: first.x1,
+                top: first.top,
+                bottom: first.bottom,
+                size: first.size,
+            };
+            for s in &l.spans {
+                (g.x0, g.x1) = (g.x0.min(s.x0), g.x1.max(s.x1));
+                (g.top, g.bottom) = (g.top.min(s.top), g.bottom.max(s.bottom));
+            }
+            Some(g)
+        })
+        .collect();
+    // `b` is the line under `a`, a normal line gap below it, overlapping it across.
+    let follows = |a: &Geometry, b: &Geometry| {
+        let below = b.top >= a.top && b.top - a.bottom < 0.8 * a.size.max(b.size);
+        below && b.x0 < a.x1 && b.x1 > a.x0
     };
     let mut start = 0;
     while start < lines.len() {
-        let Some(mut prev) = geometry(lines[start]) else {
+        let Some(mut prev) = geo[start].as_ref() else {
             start += 1;
             continue;
         };
-        let mut run = vec![prev.4];
+        let mut run = vec![prev.size];
         let mut end = start + 1;
-        let follows = |a: &Geometry, b: &Geometry| {
-            let below = b.2 >= a.2 && b.2 - a.3 < 0.8 * a.4.max(b.4);
-            below && b.0 < a.1 && b.1 > a.0
-        };
-        while let Some(g) = lines.get(end).and_then(|l| geometry(l)) {
-            let centre = median(run.clone()).unwrap_or(g.4);
+        while let Some(g) = geo.get(end).and_then(Option::as_ref) {
+            let centre = median(run.clone()).unwrap_or(g.size);
             let near = |size: f32, share: f32| (size - centre).abs() <= centre * share;
             // One line measured off between two that agree (a line of short or capital-free
             // words) stays in the run.
-            let next = lines.get(end + 1).and_then(|l| geometry(l));
-            let sandwiched =
-                near(g.4, 2.0 * SNAP) && next.is_some_and(|n| follows(&g, &n) && near(n.4, SNAP));
-            if !(follows(&prev, &g) && (near(g.4, SNAP) || sandwiched)) {
+            let next = geo.get(end + 1).and_then(Option::as_ref);
+            let sandwiched = near(g.size, 2.0 * SNAP)
+                && next.is_some_and(|n| follows(g, n) && near(n.size, SNAP));
+            if !(follows(prev, g) && (near(g.size, SNAP) || sandwiched)) {
                 break;
             }
-            run.push(g.4);
+            run.push(g.size);
             prev = g;
             end += 1;
         }
         if end - start >= 2 {
-            let m = median(run).unwrap_or(prev.4);
+            let m = median(run).unwrap_or(prev.size);
             for l in lines[start..end].iter_mut() {
                 for s in &mut l.spans {
                     s.size = m;
