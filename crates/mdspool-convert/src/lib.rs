@@ -31,6 +31,7 @@ mod ocr;
 mod overprint;
 mod panics;
 mod reader;
+mod realign;
 mod regions;
 mod resources;
 mod rotated;

@@ -20,6 +20,7 @@ use super::glyphs;
 use super::labels;
 use super::model::{Page, Span};
 use super::overprint;
+use super::realign;
 use super::resources;
 use super::rotated;
 use super::widths;
@@ -121,6 +122,32 @@ pub(crate) fn page_inner(
             font: s.font_name.clone(),
             text: String::new(),
         };
+        // A span spaced out into cells: its offsets (or, when the parser gave none, its advances
+        // laid end to end) checked against the glyphs as drawn.
+        let raw_offsets_missing = s.char_x_offsets.is_empty();
+        let offsets = if raw_offsets_missing {
+            realign::laid_end_to_end(b.x, &s.char_widths)
+        } else {
+            std::mem::take(&mut s.char_x_offsets)
+        };
+        s.char_x_offsets = offsets;
+        if realign::has_gap(&s.text, &s.char_x_offsets, &s.char_widths, size)
+            && !bidi::has_rtl_letter(&s.text)
+        {
+            let g = glyphs.get_or_insert_with(|| glyphs::PageGlyphs::read(doc, index));
+            match g.ltr_letters(&s.text, b.x, b.y, size) {
+                Some(l) => {
+                    if let Some(fixed) = realign::from_letters(&s.text, &s.char_x_offsets, &l, size)
+                    {
+                        (s.text, s.char_x_offsets, s.char_widths) = fixed;
+                    }
+                }
+                None if raw_offsets_missing => s.char_x_offsets.clear(),
+                None => {}
+            }
+        } else if raw_offsets_missing {
+            s.char_x_offsets.clear();
+        }
         let wide = 2.5 * size;
         let splits = s.char_x_offsets.len() == s.text.chars().count()
             && s.char_widths.iter().any(|w| *w > wide);
@@ -228,6 +255,9 @@ fn split_at_wide_advances(
     }
     let mut piece = String::new();
     let mut start: Option<f32> = None;
+    // Where the last glyph seen ends: the last piece ends there, not at the span's box, which
+    // reaches over whatever advance the parser folded into its last glyph.
+    let mut end = span.x1 + x_off;
     for ((c, x), w) in text.chars().zip(offsets).zip(widths) {
         if !(x.is_finite() && w.is_finite()) {
             continue;
@@ -235,6 +265,11 @@ fn split_at_wide_advances(
         if !c.is_whitespace() {
             start.get_or_insert(*x);
             piece.push(c);
+            end = x + if *w > 1.5 * span.size {
+                0.7 * span.size
+            } else {
+                w.max(0.0)
+            };
         }
         // Once a span has shown one jump, a narrower one is believed too: no letter advances
         // 1.5 em ("Share" and "Status" of two columns, the jump folded into the "e").
@@ -261,7 +296,7 @@ fn split_at_wide_advances(
         out.push(Span {
             text: piece.trim_end().to_string(),
             x0: x0 - x_off,
-            x1: span.x1,
+            x1: (end - x_off).clamp(x0 - x_off, span.x1),
             ..span
         });
     }

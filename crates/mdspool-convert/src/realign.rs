@@ -1,0 +1,161 @@
+//! Glyph offsets the parser got wrong in spaced-out rows. Some producers set a table row as a few
+//! strings whose gaps are made by word or character spacing (`Tw`, `Tc`) and text moves (`Td`):
+//! ghostscript's output of groff `tbl` writes `(Catalogue On)Tj 142.864 0 Td (hold 6.6%)Tj` with a
+//! word spacing of 96 pt. The parser joins such strings into one span, inserts a space for each move,
+//! and its per-glyph offsets then drift from the glyphs they name ("hold" placed over the next
+//! column, "Pending" placed after the amount). Those offsets decide where a span is cut into
+//! cells and where its words break, so a wrong one merges columns. For spans whose offsets show a
+//! gap (the only place a cell boundary can be), the offsets are checked against the characters as
+//! drawn, and rebuilt from them when they disagree.
+
+/// Whether the offsets of `text` hold a gap or a jump back: one glyph advancing over 1.5 em, a move
+/// of more than 1.5 em past a glyph's end, or a glyph placed over its predecessor. Plain running
+/// text has none, so only spans that might cross a cell boundary are checked.
+pub(crate) fn has_gap(text: &str, offsets: &[f32], widths: &[f32], size: f32) -> bool {
+    let n = text.chars().count();
+    if n < 2 || offsets.len() != n || widths.len() != n {
+        return false;
+    }
+    let wide = 1.5 * size;
+    widths.iter().any(|w| *w > wide)
+        || offsets.windows(2).zip(widths).any(|(x, w)| {
+            let end = x[0] + w.max(0.0);
+            x[1] > end + wide || x[1] < end - 0.25 * size
+        })
+}
+
+/// Offsets of glyphs with these advances, the first at `start`: for a span the parser gave
+/// advances but no offsets, to be checked against the glyphs as drawn before they are used.
+pub(crate) fn laid_end_to_end(start: f32, widths: &[f32]) -> Vec<f32> {
+    let mut x = start;
+    widths
+        .iter()
+        .map(|w| {
+            let at = x;
+            x += w.max(0.0);
+            at
+        })
+        .collect()
+}
+
+/// Text, offsets and widths rebuilt from `letters` (the span's visible characters as drawn, in
+/// order, with their extents; see `glyphs::PageGlyphs::ltr_letters`), or `None` when the parser's
+/// offsets already agree with them (every visible glyph within a quarter em). A space then starts
+/// at the end of the letter before it and spans the gap to the next; a space between two letters
+/// that touch (under a tenth of an em apart) was never drawn (the parser's mark of a text move)
+/// and is dropped.
+pub(crate) fn from_letters(
+    text: &str,
+    offsets: &[f32],
+    letters: &[(char, f32, f32)],
+    size: f32,
+) -> Option<(String, Vec<f32>, Vec<f32>)> {
+    let visible = text
+        .chars()
+        .zip(offsets)
+        .filter(|(c, _)| !c.is_whitespace());
+    let agree = visible
+        .zip(letters)
+        .all(|((_, x), l)| (x - l.1).abs() <= 0.25 * size);
+    if agree {
+        return None;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let (mut out, mut xs, mut ws) = (String::new(), Vec::new(), Vec::new());
+    let mut drawn = letters.iter().peekable();
+    let mut end: Option<f32> = None;
+    for c in chars {
+        if c.is_whitespace() {
+            let Some(e) = end else { continue };
+            let next = drawn.peek().map(|l| l.1);
+            if next.is_some_and(|n| n - e < 0.1 * size) || out.ends_with(char::is_whitespace) {
+                continue;
+            }
+            out.push(c);
+            xs.push(e);
+            ws.push(next.map_or(0.25 * size, |n| n - e));
+        } else {
+            let l = drawn.next()?;
+            out.push(c);
+            xs.push(l.1);
+            ws.push((l.2 - l.1).max(0.0));
+            end = Some(l.2);
+        }
+    }
+    Some((out, xs, ws))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A span's text, the parser's offsets and widths, and its letters as drawn.
+    type Case = (&'static str, Vec<f32>, Vec<f32>, Vec<(char, f32, f32)>);
+
+    /// "Comet On hold 5.7%" as the parser gave it on a groff table row: "On" right, then "hold"
+    /// placed 16 pt too far right, over the next column.
+    fn comet() -> Case {
+        let text = "Comet On hold 5.7%";
+        let offsets = vec![
+            144.0, 149.4, 153.4, 159.6, 163.2, 165.4, 275.1, 280.9, 301.1, 303.1, 307.1, 311.1,
+            313.4, 317.4, 317.4, 321.4, 323.4, 327.4,
+        ];
+        let widths = vec![
+            5.3, 4.0, 6.2, 3.6, 2.2, 109.8, 5.8, 4.0, 2.0, 4.0, 4.0, 2.2, 4.0, 16.2, 4.0, 2.0, 4.0,
+            6.7,
+        ];
+        let letters = vec![
+            ('C', 144.0, 149.4),
+            ('o', 149.4, 153.4),
+            ('m', 153.4, 159.6),
+            ('e', 159.6, 163.2),
+            ('t', 163.2, 165.4),
+            ('O', 275.1, 280.9),
+            ('n', 280.9, 284.9),
+            ('h', 286.9, 290.9),
+            ('o', 290.9, 294.9),
+            ('l', 294.9, 297.1),
+            ('d', 297.1, 301.1),
+            ('5', 317.4, 321.4),
+            ('.', 321.4, 323.4),
+            ('7', 323.4, 327.4),
+            ('%', 327.4, 334.0),
+        ];
+        (text, offsets, widths, letters)
+    }
+
+    #[test]
+    fn drifted_offsets_are_rebuilt_from_the_drawn_letters() {
+        let (text, offsets, widths, letters) = comet();
+        assert!(has_gap(text, &offsets, &widths, 8.0));
+        let (t, xs, ws) = from_letters(text, &offsets, &letters, 8.0).expect("rebuilt");
+        assert_eq!(t, text);
+        let h = t.find('h').unwrap();
+        assert_eq!(xs[h], 286.9);
+        // The space after "hold" spans the gap to "5.7%": the cut between two cells.
+        assert!((ws[h + 4] - 16.3).abs() < 0.01, "{ws:?}");
+    }
+
+    #[test]
+    fn a_space_between_touching_letters_is_dropped() {
+        // "(Vo)Tj 8.74 0 Td (lume ...)Tj": the parser's space at the move, no gap on the page.
+        let letters = [
+            ('V', 144.0, 149.8),
+            ('o', 148.8, 152.8),
+            ('l', 152.8, 155.0),
+            ('u', 155.0, 159.0),
+            ('m', 159.0, 165.2),
+            ('e', 165.2, 168.8),
+        ];
+        let offsets = [144.0, 148.8, 168.8, 169.8, 172.0, 176.0, 279.6];
+        let (t, _, _) = from_letters("Vo lume", &offsets, &letters, 8.0).expect("rebuilt");
+        assert_eq!(t, "Volume");
+    }
+
+    #[test]
+    fn offsets_that_agree_are_kept_and_plain_text_is_not_checked() {
+        let letters = [('a', 10.0, 14.0), ('b', 18.0, 22.0)];
+        assert!(from_letters("a b", &[10.0, 14.0, 18.0], &letters, 8.0).is_none());
+        assert!(!has_gap("a b", &[10.0, 14.0, 18.0], &[4.0, 4.0, 4.0], 8.0));
+    }
+}
