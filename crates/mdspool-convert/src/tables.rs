@@ -2,6 +2,7 @@
 //! run of rows that split into the same set of column bands; wrapped cell lines are folded into the
 //! row above. When the evidence is weak nothing is emitted, so the text stays in reading order.
 
+use super::cellwrap;
 use super::layout::is_marker_text;
 use super::model::{Line, Rule, Span, join_spans};
 use super::text::{clean, collapse_spaces};
@@ -109,7 +110,7 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             }
             j += 1;
         }
-        let end = last_multi + 1;
+        let end = last_multi + 1 + cellwrap::trailing(&rows[i..j.min(rows.len())], last_multi - i);
         // The run may have taken in rows below the table (a line of prose whose math is set apart
         // like cells): shorter runs from the same row are tried before the next row.
         let found = build(rows, i, end, rules).or_else(|| {
@@ -205,25 +206,44 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     }
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut prev_bottom = f32::MIN;
-    for row in slice {
-        let mut parts: Vec<Vec<Span>> = vec![Vec::new(); ncols];
-        for s in row.iter().flat_map(|l| &l.spans) {
-            let c = band_of(&bands, s.x0, s.ink_x1()).unwrap_or(0);
-            if let Some(p) = parts.get_mut(c) {
-                p.push(s.clone());
-            }
-        }
-        let r: Vec<String> = parts.iter().map(|p| cell_text(p)).collect();
-        // A single fragment close below the previous row continues a wrapped cell.
-        let continues = cell_count(row) == 1 && top(row) - prev_bottom < 0.6 * row_height(row);
-        match cells.last_mut() {
-            Some(last) if continues => {
-                for (dst, src) in last.iter_mut().zip(r) {
-                    super::text::join_wrapped(dst, &src);
+    let parts: Vec<Vec<Vec<Span>>> = slice
+        .iter()
+        .map(|row| {
+            let mut parts: Vec<Vec<Span>> = vec![Vec::new(); ncols];
+            for s in row.iter().flat_map(|l| &l.spans) {
+                let c = band_of(&bands, s.x0, s.ink_x1()).unwrap_or(0);
+                if let Some(p) = parts.get_mut(c) {
+                    p.push(s.clone());
                 }
             }
-            _ => cells.push(r),
+            parts
+        })
+        .collect();
+    let rights: Vec<Vec<Option<f32>>> = parts
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|p| p.iter().map(Span::ink_x1).reduce(f32::max))
+                .collect()
+        })
+        .collect();
+    let mut last_lines = cellwrap::LastLines::new(&bands, &rights, 0.75 * em);
+    for ((row, parts), right) in slice.iter().zip(&parts).zip(&rights) {
+        let r: Vec<String> = parts.iter().map(|p| cell_text(p)).collect();
+        // A line close below the previous row continues its wrapped cells: a single fragment, or
+        // the ends of words and phrases under some of its cells (`cellwrap.rs`).
+        let close = top(row) - prev_bottom < 0.6 * row_height(row);
+        let continues = close
+            && (cell_count(row) == 1 || cellwrap::continues(&r, cells.last(), cells.len() == 1));
+        match cells.last_mut() {
+            Some(last) if continues => {
+                for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {
+                    last_lines.join(c, dst, src);
+                }
+            }
+            _ => cells.push(r.clone()),
         }
+        last_lines.record(&r, right);
         prev_bottom = bottom(row);
     }
     // Mostly empty grid = not a table.

@@ -1,0 +1,257 @@
+//! Cells that wrap in tables without rules or padding. A word processor wraps a cell's text inside
+//! its column, and in a wide table with narrow columns it even breaks a word that does not fit
+//! ("Nonline" / "ar protein", "Softwar" / "e"). Without rules or extra space between rows, the
+//! wrapped lines look like rows of their own that fill a few columns. Such a line continues the row
+//! above when it fills at most half of the columns, each of its pieces starts like the rest of a
+//! word or phrase (a lower-case letter or a digit) and sits under text of the row above. A piece
+//! joins that text without a space when the line above is one word that runs to the column's right
+//! edge: the word was broken because it did not fit.
+
+use super::model::Line;
+
+/// Whether `text` starts like the rest of a word or phrase: a lower-case letter or a digit, but not
+/// a list number ("1. Stack" starts an item of its own).
+fn goes_on(text: &str) -> bool {
+    let t = text.trim();
+    let first = t.split_whitespace().next().unwrap_or("");
+    t.chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+        && !super::layout::is_marker_text(first)
+}
+
+/// Whether `row` (the cells of one text line of the table) continues `above` (the last row so far).
+/// Under the header row (`above_is_header`), only ends of broken words do: a first body row may
+/// well start in lower case.
+pub(crate) fn continues(
+    row: &[String],
+    above: Option<&Vec<String>>,
+    above_is_header: bool,
+) -> bool {
+    let Some(above) = above else { return false };
+    if above_is_header && !row.iter().filter(|c| !c.is_empty()).all(|c| word_end(c)) {
+        return false;
+    }
+    let filled: Vec<usize> = (0..row.len()).filter(|&c| !row[c].is_empty()).collect();
+    !filled.is_empty()
+        && filled.len() * 2 <= row.len()
+        && filled
+            .iter()
+            .all(|&c| goes_on(&row[c]) && above.get(c).is_some_and(|a| !a.is_empty()))
+}
+
+/// How many lines after `rows[last]` (the table's last row of several cells) continue its cells:
+/// single fragments close below it (under 0.6 of a line apart), each narrower than a third of the
+/// table and starting like the rest of a word or phrase. A paragraph set right under the table runs
+/// wider or starts with a capital.
+pub(crate) fn trailing(rows: &[Vec<Line>], last: usize) -> usize {
+    let x0 = rows.iter().flatten().map(|l| l.x0).fold(f32::MAX, f32::min);
+    let x1 = rows.iter().flatten().map(|l| l.x1).fold(f32::MIN, f32::max);
+    let mut n = 0;
+    for pair in rows.get(last..).unwrap_or(&[]).windows(2) {
+        let (prev, row) = (&pair[0], &pair[1]);
+        let [line] = row.as_slice() else { break };
+        let prev_bottom = prev.iter().map(|l| l.bottom).fold(f32::MIN, f32::max);
+        let close = line.top - prev_bottom < 0.6 * (line.bottom - line.top).max(1.0);
+        let narrow = line.x1 - line.x0 < (x1 - x0) / 3.0;
+        if !(close && narrow && goes_on(&line.text())) {
+            break;
+        }
+        n += 1;
+    }
+    n
+}
+
+/// Per column, where the last line of its text ends and whether it is one word, and the edge at
+/// which the column's words break.
+pub(crate) struct LastLines {
+    ends: Vec<Option<(f32, bool)>>,
+    /// Per column: its right edge when two lines or more end there (within `slack`): the width its
+    /// text is wrapped to. A column whose widest line stands alone shows no such width.
+    edges: Vec<Option<f32>>,
+    slack: f32,
+}
+
+impl LastLines {
+    /// `bands`: the columns' extents; `rights[row][c]`: where column `c`'s text ends on each line.
+    pub(crate) fn new(bands: &[(f32, f32)], rights: &[Vec<Option<f32>>], slack: f32) -> LastLines {
+        let edges = bands
+            .iter()
+            .enumerate()
+            .map(|(c, b)| {
+                let at_edge = rights
+                    .iter()
+                    .filter(|r| {
+                        r.get(c)
+                            .copied()
+                            .flatten()
+                            .is_some_and(|x| x >= b.1 - slack)
+                    })
+                    .count();
+                (at_edge >= 2).then_some(b.1)
+            })
+            .collect();
+        LastLines {
+            ends: Vec::new(),
+            edges,
+            slack,
+        }
+    }
+
+    /// Records the lines of one row: `right[c]` is where column `c`'s text ends on it.
+    pub(crate) fn record(&mut self, row: &[String], right: &[Option<f32>]) {
+        self.ends.resize(row.len(), None);
+        for (c, text) in row.iter().enumerate() {
+            if let (false, Some(x)) = (text.is_empty(), right.get(c).copied().flatten()) {
+                self.ends[c] = Some((x, !text.trim().contains(' ')));
+            }
+        }
+    }
+
+    /// Joins `next` (column `c`'s text on a continuation line) to `dst`: without a space when the
+    /// line above is one word reaching the column's wrapping edge and `next` starts in lower case
+    /// (a hyphen at the break is left to [`super::text::join_wrapped`]), else as a wrapped line.
+    pub(crate) fn join(&self, c: usize, dst: &mut String, next: &str) {
+        let edge = self.edges.get(c).copied().flatten();
+        let broken = self
+            .ends
+            .get(c)
+            .copied()
+            .flatten()
+            .zip(edge)
+            .is_some_and(|((x, one_word), e)| one_word && x >= e - self.slack);
+        let number_goes_on =
+            number_cut(dst) && next.trim().starts_with(|c: char| c.is_ascii_digit());
+        let word_goes_on = word_end(next) && !dst.ends_with(['-', '\u{ad}']);
+        // The first part of a broken word filled the column's width: a few letters at least.
+        let long = dst
+            .split_whitespace()
+            .last()
+            .is_some_and(|w| w.chars().count() >= 4);
+        if broken && long && (word_goes_on || number_goes_on) {
+            dst.push_str(next.trim());
+        } else {
+            super::text::join_wrapped(dst, next);
+        }
+    }
+}
+
+/// Whether `dst` ends with a number cut after its separator ("$67,937." before "37"): its last
+/// word is figures, currency signs and separators, and ends with "." or ",".
+fn number_cut(dst: &str) -> bool {
+    let last = dst.split_whitespace().last().unwrap_or("");
+    last.ends_with(['.', ','])
+        && last.chars().any(|c| c.is_ascii_digit())
+        && last.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, '.' | ',' | '$' | '€' | '£' | '¥' | '+' | '-' | '−')
+        })
+}
+
+/// Whether `next` starts with what reads as the end of a broken word: up to three lower-case
+/// letters that are not a short word of their own ("ar protein", "e", "ry"). A longer word after a
+/// line that reached the edge is the next word, wrapped ("Contemporary" / "current").
+fn word_end(next: &str) -> bool {
+    const SHORT_WORDS: &[&str] = &[
+        "a", "an", "and", "are", "as", "at", "be", "but", "by", "de", "del", "der", "des", "die",
+        "du", "el", "en", "et", "for", "in", "is", "la", "le", "les", "of", "on", "or", "per",
+        "the", "to", "und", "von", "y",
+    ];
+    let first: String = next
+        .trim()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect();
+    let len = first.chars().count();
+    (1..=3).contains(&len)
+        && first.chars().all(char::is_lowercase)
+        && !next.trim()[first.len()..].starts_with(char::is_alphanumeric)
+        && !SHORT_WORDS.contains(&first.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_sparse_line_of_word_ends_under_filled_cells_continues_the_row() {
+        let above = row(&["Nonline", "D", "£8,078.58", "Softwar", "12,359"]);
+        assert!(continues(
+            &row(&["ar", "", "", "e", ""]),
+            Some(&above),
+            false
+        ));
+        // A label row in capitals, or a piece under an empty cell, starts a row of its own.
+        assert!(!continues(
+            &row(&["Europe", "", "", "", ""]),
+            Some(&above),
+            false
+        ));
+        assert!(!continues(
+            &row(&["1. Stack", "", "", "", ""]),
+            Some(&above),
+            false
+        ));
+        let gap = row(&["Nonline", "", "£8,078.58", "Softwar", "12,359"]);
+        assert!(!continues(
+            &row(&["ar", "b", "", "", ""]),
+            Some(&gap),
+            false
+        ));
+        // Under a header, a first row that starts in lower case is a row.
+        let header = row(&["Return", "Name", "Kind", "Type", "Note"]);
+        assert!(!continues(
+            &row(&["string", "toDataURL(", "", "", ""]),
+            Some(&header),
+            true
+        ));
+        assert!(continues(
+            &row(&["ory", "", "", "", ""]),
+            Some(&header),
+            true
+        ));
+        // Filling most columns makes it a row.
+        assert!(!continues(
+            &row(&["a", "b", "c", "", ""]),
+            Some(&above),
+            false
+        ));
+    }
+
+    #[test]
+    fn a_word_broken_at_the_column_edge_is_joined_without_a_space() {
+        let bands = [(74.0, 113.0), (150.0, 214.0), (250.0, 330.0)];
+        let rights = vec![
+            vec![Some(112.9), Some(205.0), Some(330.0)],
+            vec![Some(112.0), Some(214.0), Some(300.0)],
+        ];
+        let mut last = LastLines::new(&bands, &rights, 4.2);
+        last.record(
+            &row(&["Nonline", "Valley", "Contemporary"]),
+            &[Some(112.9), Some(205.0), Some(330.0)],
+        );
+        let mut a = "Nonline".to_string();
+        last.join(0, &mut a, "ar protein");
+        assert_eq!(a, "Nonlinear protein");
+        // Short of the edge: the next word did not fit, the line wrapped at a space.
+        let mut b = "Valley".to_string();
+        last.join(1, &mut b, "13");
+        assert_eq!(b, "Valley 13");
+        // The widest line alone at the edge shows no wrapping width: a wrap at a space.
+        let mut c = "Contemporary".to_string();
+        last.join(2, &mut c, "er");
+        assert_eq!(c, "Contemporary er");
+        // A number cut after its separator goes on.
+        let mut e = "$67,937.".to_string();
+        last.record(&row(&["$67,937.", "", ""]), &[Some(112.5), None, None]);
+        last.join(0, &mut e, "37");
+        assert_eq!(e, "$67,937.37");
+        // A whole word after a line at the edge: the next word, wrapped.
+        let mut d = "Nonline".to_string();
+        last.join(0, &mut d, "current");
+        assert_eq!(d, "Nonline current");
+    }
+}
