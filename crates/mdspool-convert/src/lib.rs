@@ -18,6 +18,7 @@ mod cmaps;
 mod columns;
 mod document;
 mod engine;
+mod euro;
 pub mod external;
 mod fasthash;
 mod fonts;

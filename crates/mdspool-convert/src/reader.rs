@@ -219,8 +219,10 @@ pub(crate) fn page_inner(
         }
     }
     annots::attach_links(&mut spans, &links);
-    let (rules, bullets) = super::shapes::read_shapes(doc, index, x_off, top, &spans);
-    spans.extend(bullets);
+    let shapes = super::shapes::read_shapes(doc, index, x_off, top, &spans);
+    super::euro::compose(&mut spans, &shapes.bars);
+    let rules = shapes.rules;
+    spans.extend(shapes.bullets);
     #[cfg(feature = "test-hooks")]
     super::panics::test_trigger("page");
     Ok(Page {

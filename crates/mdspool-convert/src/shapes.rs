@@ -13,31 +13,47 @@ const MAX_RULES_PER_PAGE: usize = 4_000;
 /// Upper bound on bullet candidates looked at per page.
 const MAX_BULLETS_PER_PAGE: usize = 2_000;
 
-/// The page's ruling lines, and a `•`/`◦`/`▪` span for each bullet shape standing before a line.
+/// What the page's vector graphics give: ruling lines, a `•`/`◦`/`▪` span for each bullet shape
+/// standing before a line, and short horizontal bars (under 8 pt: strokes through a glyph, such as
+/// the two of a euro sign composed from a "C", see `euro.rs`).
+pub(crate) struct Shapes {
+    pub rules: Vec<Rule>,
+    pub bullets: Vec<Span>,
+    pub bars: Vec<Rule>,
+}
+
 pub(crate) fn read_shapes(
     doc: &PdfDocument,
     index: usize,
     x_off: f32,
     top: f32,
     spans: &[Span],
-) -> (Vec<Rule>, Vec<Span>) {
+) -> Shapes {
     let Ok(paths) = doc.extract_paths(index) else {
-        return (Vec::new(), Vec::new());
+        return Shapes {
+            rules: Vec::new(),
+            bullets: Vec::new(),
+            bars: Vec::new(),
+        };
     };
     let mut rules = Vec::new();
+    let mut bars = Vec::new();
     let mut push = |x0: f32, y0: f32, x1: f32, y1: f32| {
         let (w, h) = ((x1 - x0).abs(), (y1 - y0).abs());
         let ok = [x0, y0, x1, y1].iter().all(|v| v.is_finite());
+        let rule = Rule {
+            x0: x0.min(x1) - x_off,
+            x1: x0.max(x1) - x_off,
+            top: top - y0.max(y1),
+            bottom: top - y0.min(y1),
+        };
         if ok
             && ((h <= 3.0 && w > 8.0) || (w <= 3.0 && h > 6.0))
             && rules.len() < MAX_RULES_PER_PAGE
         {
-            rules.push(Rule {
-                x0: x0.min(x1) - x_off,
-                x1: x0.max(x1) - x_off,
-                top: top - y0.max(y1),
-                bottom: top - y0.min(y1),
-            });
+            rules.push(rule);
+        } else if ok && h <= 1.0 && w > 1.5 && w <= 8.0 && bars.len() < MAX_RULES_PER_PAGE {
+            bars.push(rule);
         }
     };
     let mut marks: Vec<Span> = Vec::new();
@@ -79,7 +95,11 @@ pub(crate) fn read_shapes(
         .into_iter()
         .filter_map(|m| before_text(m, spans))
         .collect();
-    (rules, bullets)
+    Shapes {
+        rules,
+        bullets,
+        bars,
+    }
 }
 
 /// A small, roughly square shape: a filled disc (`•`), a stroked circle (`◦`) or a filled square
