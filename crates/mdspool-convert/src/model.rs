@@ -163,12 +163,22 @@ impl Line {
         let mut fonts: Vec<(&str, usize)> = Vec::new();
         let mut best = (0usize, 0.0f32);
         let mut by_size: Vec<(f32, usize)> = Vec::new();
+        // Inline code is often set smaller than the text around it: a line's size and font are
+        // its text's, code counting only on a line of code alone.
+        let prose = l
+            .spans
+            .iter()
+            .any(|s| !s.mono && s.text.chars().any(char::is_alphanumeric));
         for s in &l.spans {
             l.x0 = l.x0.min(s.x0);
             l.x1 = l.x1.max(s.x1);
             l.top = l.top.min(s.top);
             l.bottom = l.bottom.max(s.bottom);
-            let n = s.text.chars().count();
+            let n = if prose && s.mono {
+                0
+            } else {
+                s.text.chars().count()
+            };
             match fonts.iter_mut().find(|(f, _)| *f == s.font) {
                 Some(e) => e.1 += n,
                 None => fonts.push((&s.font, n)),
