@@ -95,14 +95,25 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         debug_dump(&pages);
     }
     let mut blocks: Vec<Block> = Vec::new();
+    // The left edge of the previous run of text (a column or page).
+    let mut prev_left: Option<f32> = None;
     for (k, page) in pages.into_iter().enumerate() {
         if opts.page_breaks && k > 0 {
             blocks.push(Block::PageBreak(page.number));
         }
         for run in reading_order(page.lines, &page.regions) {
+            let left = run
+                .iter()
+                .filter(|l| l.table.is_none())
+                .map(|l| l.x0)
+                .reduce(f32::min);
             let boundary = blocks.len();
             blocks_of_run(run, &page.rules, &mut blocks);
-            join_split_paragraph(&mut blocks, boundary);
+            super::carry::join_split_paragraph(&mut blocks, boundary);
+            if let (Some(a), Some(b)) = (prev_left, left) {
+                super::carry::join_split_item(&mut blocks, boundary, a, b);
+            }
+            prev_left = left.or(prev_left);
         }
     }
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
@@ -139,30 +150,6 @@ fn clear_majority_styles(pages: &mut [PageLayout]) {
         s.mono &= !mono;
         s.bold &= !bold;
         s.italic &= !italic;
-    }
-}
-
-/// A paragraph cut by a column or page end continues in the next run when the first part does
-/// not end a sentence and the second starts in lower case: join them.
-fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
-    let (Some(Block::Para(a)), Some(Block::Para(b))) = (
-        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
-        blocks.get(boundary),
-    ) else {
-        return;
-    };
-    let (Some(last), Some(first)) = (a.last(), b.first()) else {
-        return;
-    };
-    let ends = last.text().ends_with(['.', '!', '?', ':', ';']);
-    let lower = first.text().starts_with(char::is_lowercase);
-    if ends || !lower || (last.size - first.size).abs() > 0.5 || a.len() < 2 {
-        return;
-    }
-    if let (Block::Para(b), Some(Block::Para(a))) =
-        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
-    {
-        a.extend(b);
     }
 }
 

@@ -13,6 +13,7 @@ mod annots;
 mod appearance;
 mod bidi;
 mod blocks;
+mod carry;
 mod cellwrap;
 mod cmaps;
 mod columns;

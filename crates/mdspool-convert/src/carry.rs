@@ -1,0 +1,61 @@
+//! Blocks cut by the end of a column or page. A paragraph or a list item that runs on past the
+//! foot of a column continues at the head of the next, and the layout reads the two parts as two
+//! blocks: they are joined when the parts show they are one.
+
+use super::blocks::Block;
+
+/// A paragraph cut by a column or page end continues in the next run when the first part does
+/// not end a sentence and the second starts in lower case: join them.
+pub(crate) fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
+    let (Some(Block::Para(a)), Some(Block::Para(b))) = (
+        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
+        blocks.get(boundary),
+    ) else {
+        return;
+    };
+    let (Some(last), Some(first)) = (a.last(), b.first()) else {
+        return;
+    };
+    let ends = last.text().ends_with(['.', '!', '?', ':', ';']);
+    let lower = first.text().starts_with(char::is_lowercase);
+    if ends || !lower || (last.size - first.size).abs() > 0.5 || a.len() < 2 {
+        return;
+    }
+    if let (Block::Para(b), Some(Block::Para(a))) =
+        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
+    {
+        a.extend(b);
+    }
+}
+
+/// A list item cut by a column or page end continues in the next run as a paragraph set at the
+/// item's text indent: its lines (two or more, or one in lower case) all start at one x, indented from the next run's left edge
+/// (`left`) by the item text's indent from the previous run's (`prev_left`), within an em. A
+/// paragraph that starts a column is set at its left edge; the indent carries the item over, even
+/// when its part in the previous column ended a sentence.
+pub(crate) fn join_split_item(blocks: &mut Vec<Block>, boundary: usize, prev_left: f32, left: f32) {
+    let (Some(Block::Item { lines: a, .. }), Some(Block::Para(b))) = (
+        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
+        blocks.get(boundary),
+    ) else {
+        return;
+    };
+    let (Some(first), Some(text_x)) = (b.first(), a.get(1).or(a.first()).map(|l| l.x0)) else {
+        return;
+    };
+    let em = first.size.max(1.0);
+    let indent = first.x0 - left;
+    let item_indent = text_x - prev_left;
+    // Two lines or more at the indent (one line could be a paragraph's indented first line), or
+    // one that goes on in lower case.
+    let aligned = b.iter().all(|l| (l.x0 - first.x0).abs() <= 2.0)
+        && (b.len() >= 2 || first.text().starts_with(char::is_lowercase));
+    if !(aligned && indent > 0.8 * em && (indent - item_indent).abs() <= em) {
+        return;
+    }
+    if let (Block::Para(b), Some(Block::Item { lines, .. })) =
+        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
+    {
+        lines.extend(b);
+    }
+}
