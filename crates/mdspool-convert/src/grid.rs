@@ -62,6 +62,7 @@ pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
                 && r.top - last <= MAX_ROW_GAP
                 && !heading_between(g, r.top, &page.spans)
                 && !prose_between(g, &r, &page.spans)
+                && !end_to_end(g, &r, &page.spans)
         });
         match groups.last_mut() {
             Some(g) if joins => g.push(r),
@@ -137,6 +138,21 @@ fn prose_between(g: &[Rule], r: &Rule, spans: &[Span]) -> bool {
     lines
         .iter()
         .any(|&(_, a, b, size)| a < x0 - size && b > x1 + size)
+}
+
+/// Whether the group's last rule and the next rule `r` close one table and open another: nothing
+/// stands between them, and they differ in extent (by over 2 pt at an end) or lie over 10 pt apart.
+/// A double rule inside a table is two rules of one extent close together.
+fn end_to_end(g: &[Rule], r: &Rule, spans: &[Span]) -> bool {
+    let Some(last) = g.last() else {
+        return false;
+    };
+    let empty = !spans.iter().any(|s| {
+        let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
+        cy > last.bottom && cy < r.top && cx > last.x0.min(r.x0) && cx < last.x1.max(r.x1)
+    });
+    let other_extent = (last.x0 - r.x0).abs() > 2.0 || (last.x1 - r.x1).abs() > 2.0;
+    empty && (other_extent || r.top - last.bottom > 10.0)
 }
 
 fn span_of(g: &[Rule]) -> (f32, f32) {

@@ -1,5 +1,5 @@
-//! Ruled tables one above the other on a page, with prose across the page between them: each is
-//! its own table, and the prose stays text between them.
+//! Ruled tables one above the other on a page, with prose across the page between them or right
+//! one under the other: each is its own table, and the prose stays text between them.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -60,6 +60,55 @@ fn prose_across_the_page_between_two_ruled_tables_keeps_them_apart() {
             "| --- | --- |",
             "| Seasonal scanner | 30,038 |",
             "| Rapid crane | 79,032 |",
+        ],
+        "{md:#?}"
+    );
+}
+
+/// A table ruled above, under its header and below (booktabs), between `x0` and `x1`, from `top`
+/// down; rows 14 pt apart.
+fn booktabs(p: &mut PageSpec, x0: f32, x1: f32, top: f32, rows: &[[&str; 2]]) -> f32 {
+    p.line(x0, top, x1, top);
+    for (k, row) in rows.iter().enumerate() {
+        let y = top - 12.0 - 14.0 * k as f32;
+        p.text(REG, 10.0, x0 + 2.0, y, row[0]);
+        p.text(REG, 10.0, x0 + 0.6 * (x1 - x0), y, row[1]);
+        if k == 0 {
+            p.line(x0, y - 4.0, x1, y - 4.0);
+        }
+    }
+    let bottom = top - 14.0 * rows.len() as f32 - 4.0;
+    p.line(x0, bottom, x1, bottom);
+    bottom
+}
+
+#[test]
+fn two_tables_one_right_under_the_other_stay_apart() {
+    let mut p = PageSpec::default();
+    let first = [
+        ["Item", "Price"],
+        ["Urban ledger", "67,648.60"],
+        ["Paragraph 29", "84,111.77"],
+    ];
+    let second = [
+        ["Item", "Rate"],
+        ["Mandatory comet", "41.533"],
+        ["Temporary teacher", "27.989"],
+    ];
+    let y = booktabs(&mut p, 220.0, 380.0, 720.0, &first);
+    booktabs(&mut p, 200.0, 400.0, y - 12.0, &second);
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md,
+        [
+            "| Item | Price |",
+            "| --- | --- |",
+            "| Urban ledger | 67,648.60 |",
+            "| Paragraph 29 | 84,111.77 |",
+            "| Item | Rate |",
+            "| --- | --- |",
+            "| Mandatory comet | 41.533 |",
+            "| Temporary teacher | 27.989 |",
         ],
         "{md:#?}"
     );
