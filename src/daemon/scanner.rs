@@ -31,6 +31,8 @@ pub struct Scanner {
     store: Arc<Store>,
     queue: QueueHandle,
     seen: HashMap<JobId, ManifestStat>,
+    /// A full look every this many ticks ([`FULL_EVERY`], or 1 with several hosts on the root).
+    full_every: u32,
 }
 
 impl Scanner {
@@ -39,7 +41,14 @@ impl Scanner {
             store,
             queue,
             seen: HashMap::new(),
+            full_every: FULL_EVERY,
         }
+    }
+
+    /// A full look at every tick: with several hosts on the root, work queued by another host is
+    /// found by listing (its wake file is not this host's to watch, and listings may lag).
+    pub fn look_every_tick(&mut self) {
+        self.full_every = 1;
     }
 
     /// One look; returns how many jobs it scheduled.
@@ -87,7 +96,7 @@ impl Scanner {
             }
             ticks += 1;
             let now = wake_stamp();
-            if now != last_wake || ticks >= FULL_EVERY {
+            if now != last_wake || ticks >= self.full_every {
                 last_wake = now;
                 ticks = 0;
                 self.scan()?;
