@@ -114,7 +114,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     // Private before anything shows the daemon as running (the lock), not only once the store opens.
     crate::durable::make_private(&layout.state_dir())?;
     let share = cfg.output.share()?;
-    let lock = HostLock::acquire(&layout)?;
+    let lock = HostLock::acquire(&layout, &cfg.cluster.host())?;
     let clock = Arc::new(SystemClock);
     // Several hosts on the root: leases, heartbeats, a staging folder of this host's own.
     let cluster = if crate::cluster::wanted(&cfg.cluster, &layout)? {

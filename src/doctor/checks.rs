@@ -57,7 +57,7 @@ pub fn all(loaded: &Loaded, opts: &Options) -> Result<Vec<Finding>> {
             out.push(Finding::new(LAYOUT_MISSING, Severity::Error, &dir, msg));
         }
     }
-    let running = daemon(&layout, opts, &mut out)?;
+    let running = daemon(&layout, &loaded.config.cluster.host(), opts, &mut out)?;
     let store = Store::inspect(
         layout.clone(),
         Arc::new(SystemClock),
@@ -105,8 +105,8 @@ fn sandbox(loaded: &Loaded, out: &mut Vec<Finding>) {
 
 /// Whether a daemon of this host holds the root's lock; reports it, a lock file naming a dead
 /// process and a pid file naming a dead process.
-fn daemon(layout: &Layout, opts: &Options, out: &mut Vec<Finding>) -> Result<bool> {
-    let path = layout.host_lock(&crate::store::lock::hostname());
+fn daemon(layout: &Layout, host: &str, opts: &Options, out: &mut Vec<Finding>) -> Result<bool> {
+    let path = layout.host_lock(host);
     let mut running = false;
     if let Ok(file) = fs::File::open(&path) {
         let holder = fs::read_to_string(&path).unwrap_or_default();

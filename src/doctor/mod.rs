@@ -93,7 +93,7 @@ fn repair(loaded: &Loaded, found: &[Finding]) -> Result<()> {
     if !daemon_running {
         crate::durable::create_dir_all_durable(&layout.locks_dir())?;
         // Held while recovery runs, so that no daemon starts half-way; `root_locked` if one just did.
-        let _lock = crate::store::lock::HostLock::acquire(&layout)?;
+        let _lock = crate::store::lock::HostLock::acquire(&layout, &loaded.config.cluster.host())?;
         // Several hosts on the root: only this host's part is recovered, as the daemon would.
         let cluster = crate::cluster::wanted(&loaded.config.cluster, &layout)?.then(|| {
             let l = layout
