@@ -33,6 +33,16 @@ fn three_hosts_share_the_drops_and_a_killed_hosts_job_finishes_elsewhere() {
     });
     h2.kill();
     let killed_at = Instant::now();
+    // Before the takeover, doctor lists the hosts and names the dead holder's lease stale.
+    let doctor = root.run(&["doctor", "--json"], &[]);
+    let text = String::from_utf8_lossy(&doctor.stdout);
+    for h in ["h0", "h1", "h2"] {
+        assert!(text.contains(&format!("host {h} (serving)")), "{text}");
+    }
+    assert!(
+        text.contains("lease_stale") && text.contains(&format!("job {victim}: lease epoch")),
+        "{text}"
+    );
     wait_until(
         Duration::from_secs(60),
         "the killed host's job taken over",
@@ -58,6 +68,12 @@ fn three_hosts_share_the_drops_and_a_killed_hosts_job_finishes_elsewhere() {
     assert_eq!(hosts[0], "h2", "{m:#}");
     assert_ne!(*hosts.last().unwrap(), "h2", "{m:#}");
     assert_eq!(count_in_log(r, &victim, "of host h2 not renewed"), 1);
+    let status = root.mdspool(&["status", &victim]);
+    let text = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        text.contains("attempt   1 on host h2 (lease epoch 1)"),
+        "{text}"
+    );
     // Every host did part of the work.
     for h in ["h0", "h1", "h2"] {
         let n = jobs
@@ -88,7 +104,7 @@ fn a_partitioned_holders_late_result_is_discarded_not_published() {
     let root = Root::new(TOML);
     let r = root.path();
     // h0's renewals stop at its third pass, about two seconds after it starts.
-    let h0 = start(r, "h0", &[("MDSPOOL_FAILPOINT", "cluster.renew:3=hang")]);
+    let h0 = start(r, "h0", &[("MDSPOOL_FAILPOINT", "leases.renew:3=hang")]);
     let bytes = pdf("partitioned", &["sleep:12"]);
     support::fs::drop_pdf(&r.join("inbox"), "p.pdf", &bytes, Some("p"));
     let id = wait_until(Duration::from_secs(30), "the job running on h0", || {

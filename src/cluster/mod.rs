@@ -119,7 +119,17 @@ impl Cluster {
         let id = m.job_id;
         let epoch = m.lease_epoch + 1;
         let rec = self.record(id, epoch, store.now());
-        match lease::create(&self.layout.lease(id, epoch), &rec)? {
+        let created = match lease::create(&self.layout.lease(id, epoch), &rec) {
+            Ok(c) => c,
+            Err(e @ Error::StorageFull { .. }) => return Err(e),
+            // Not taken this time (a network file system's hiccup); the job stays queued and is
+            // found again by the next look.
+            Err(e) => {
+                tracing::warn!(job = %id, error = %e, "cannot create a lease");
+                Created::Lost
+            }
+        };
+        match created {
             Created::Won => {
                 let held = Held {
                     rec,

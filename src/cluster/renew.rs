@@ -19,9 +19,9 @@ pub fn run(
     beat: &Beat,
 ) -> Result<()> {
     loop {
-        // Test hook: `cluster.renew=hang` blocks the renewals of this host (a partition seen from
+        // Test hook: `leases.renew=hang` blocks the renewals of this host (a partition seen from
         // the others) while its conversions go on.
-        crate::failpoint::hit("cluster.renew");
+        crate::failpoint::hit("leases.renew");
         let now = store.now();
         cluster.renew_leases(now);
         if let Err(e) = cluster.write_beat("serving", now) {

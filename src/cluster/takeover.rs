@@ -76,7 +76,14 @@ impl Watch {
             }
             let top = lease::top(&l, id, m.lease_epoch);
             let key = (m.status, m.lease_epoch, top);
-            let bytes = lease::read(&l.lease(id, top))?;
+            // A read that fails (a network file system's hiccup) is looked at again next time.
+            let bytes = match lease::read(&l.lease(id, top)) {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(job = %id, error = %e, "cannot read a lease");
+                    continue;
+                }
+            };
             let s = match self.seen.remove(&id) {
                 Some(s) if s.key == key && s.bytes == bytes => s,
                 _ => Seen {
@@ -95,8 +102,16 @@ impl Watch {
                 .and_then(LeaseRecord::parse)
                 .map_or_else(|| "unknown".to_string(), |r| r.host);
             let done = match m.status {
-                JobStatus::Running => self.take_over(id, m.lease_epoch, top, &holder)?,
-                _ => self.catch_up(id, m.lease_epoch, top)?,
+                JobStatus::Running => self.take_over(id, m.lease_epoch, top, &holder),
+                _ => self.catch_up(id, m.lease_epoch, top),
+            };
+            let done = match done {
+                Ok(d) => d,
+                Err(e @ Error::StoreFailed { .. }) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(job = %id, error = %e, "cannot take a stale job over; tried again later");
+                    false
+                }
             };
             if done {
                 n += 1;

@@ -126,8 +126,11 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     } else {
         None
     };
-    let store =
+    let mut store =
         Store::open(layout.clone(), clock.clone(), cfg.retention.clone())?.with_share(share);
+    if cluster.is_some() {
+        store = store.with_rereads();
+    }
     // A group the daemon's user cannot give (not a member) is found now, not at the first job.
     store.share_dirs().map_err(|e| {
         Error::config(

@@ -5,6 +5,7 @@
 //! outputs and receipts are never deleted, so trash entries are left to the sweeper.
 
 mod checks;
+mod cluster;
 mod ocr;
 
 use std::sync::Arc;

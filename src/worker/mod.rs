@@ -154,6 +154,12 @@ pub(crate) fn start_job(
     let m = match store.load(id) {
         Ok(m) => m,
         Err(e) if is_gone(&e) => return Ok(None),
+        // Several hosts: a manifest that still does not parse is left for a later look (a network
+        // client's cache), not a reason to stop the daemon.
+        Err(e @ Error::Corrupt { .. }) if ctx.cluster.is_some() => {
+            tracing::warn!(job = %id, error = %e, "cannot read manifest; job left for a later look");
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     };
     // `running` here can only be an attempt of this daemon whose outcome could not be written
