@@ -75,6 +75,22 @@ pub fn wanted(cfg: &ClusterConfig, layout: &Layout) -> Result<bool> {
     Ok(!others.is_empty())
 }
 
+/// At a daemon's start: when coordination is [`wanted`], this host's part (its heartbeat written),
+/// and `layout` switched to this host's staging folder; else `None` and nothing changes.
+pub fn join(
+    cfg: &ClusterConfig,
+    layout: &mut Layout,
+    now: DateTime<Utc>,
+) -> Result<Option<std::sync::Arc<Cluster>>> {
+    if !wanted(cfg, layout)? {
+        return Ok(None);
+    }
+    *layout = layout.clone().with_staging_host(&cfg.host());
+    let c = Cluster::new(cfg, layout.clone(), now);
+    c.write_beat("serving", now)?;
+    Ok(Some(std::sync::Arc::new(c)))
+}
+
 fn nonce() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }

@@ -116,16 +116,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let share = cfg.output.share()?;
     let lock = HostLock::acquire(&layout, &cfg.cluster.host())?;
     let clock = Arc::new(SystemClock);
-    // Several hosts on the root: leases, heartbeats, a staging folder of this host's own.
-    let cluster = if crate::cluster::wanted(&cfg.cluster, &layout)? {
-        let host = cfg.cluster.host();
-        layout = layout.with_staging_host(&host);
-        let c = crate::cluster::Cluster::new(&cfg.cluster, layout.clone(), clock.now());
-        c.write_beat("serving", clock.now())?;
-        Some(Arc::new(c))
-    } else {
-        None
-    };
+    let cluster = crate::cluster::join(&cfg.cluster, &mut layout, clock.now())?;
     let mut store =
         Store::open(layout.clone(), clock.clone(), cfg.retention.clone())?.with_share(share);
     if cluster.is_some() {
