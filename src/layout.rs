@@ -181,6 +181,21 @@ impl Layout {
         self.staging_dir().join(id.to_string())
     }
 
+    /// The host whose staging folder this layout uses (several hosts on the root), if any.
+    pub fn staging_host(&self) -> Option<&str> {
+        self.staging_host.as_deref()
+    }
+
+    /// The staging entry of job `id` in the staging folder of `host` (`None`: the one of a daemon
+    /// alone on the root).
+    pub fn staging_entry_of(&self, host: Option<&str>, id: JobId) -> PathBuf {
+        let all = self.state_dir().join("staging");
+        match host {
+            Some(h) => all.join(h).join(id.to_string()),
+            None => all.join(id.to_string()),
+        }
+    }
+
     pub fn trash_dir(&self) -> PathBuf {
         self.state_dir().join("trash")
     }

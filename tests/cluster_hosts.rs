@@ -147,3 +147,47 @@ fn a_partitioned_holders_late_result_is_discarded_not_published() {
     drop(h0);
     assert!(h1.stop().is_some_and(|s| s.success()));
 }
+
+/// Two hosts take the copies of one drop at once: the idempotency record is created exclusively,
+/// so one host's admission wins and the other replays its job (same bytes) or refuses the drop
+/// (other bytes), even while the winner's job is still being built in the winner's own staging
+/// folder (the record names that host).
+#[test]
+fn two_hosts_admitting_one_key_make_one_job() {
+    let root = Root::new(TOML);
+    let r = root.path();
+    // h0 pauses once between creating a record and building its job: h1, admitting the other
+    // copy of that drop then, finds the record of a job it cannot see yet.
+    let h0 = start(
+        r,
+        "h0",
+        &[("MDSPOOL_FAILPOINT", "admit.after_record=sleep:1500")],
+    );
+    let h1 = start(r, "h1", &[]);
+    let inbox = r.join("inbox");
+    let mut keys = Vec::new();
+    for i in 0..20 {
+        let key = format!("same{i:02}");
+        let bytes = pdf(&format!("same {i}"), &[]);
+        for side in ["a", "b"] {
+            support::fs::drop_pdf(&inbox, &format!("{side}{i:02}.pdf"), &bytes, Some(&key));
+        }
+        keys.push(key);
+    }
+    wait_succeeded(r, &keys, Duration::from_secs(120));
+    let conflict = pdf("other bytes", &[]);
+    support::fs::drop_pdf(&inbox, "c00.pdf", &conflict, Some("same00"));
+    wait_until(Duration::from_secs(30), "inbox emptied", || {
+        support::fs::names(&inbox).is_empty()
+    });
+    let rejected = wait_until(Duration::from_secs(30), "the conflict refused", || {
+        support::fs::rejection(r, "c00.pdf")
+    });
+    assert_eq!(rejected["code"], "idempotency_conflict", "{rejected:#}");
+    std::thread::sleep(Duration::from_secs(2));
+    let all = support::fs::manifests(r);
+    assert_eq!(all.len(), 20, "one job per key");
+    for d in [h0, h1] {
+        assert!(d.stop().is_some_and(|s| s.success()));
+    }
+}

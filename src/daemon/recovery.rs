@@ -71,8 +71,24 @@ pub fn recover(store: &Store, cfg: &Config, cluster: Option<&Cluster>) -> Result
             }
             JobStatus::Running => {
                 // Only one daemon per host serves a root (the host lock), and none of our workers
-                // has started yet: nobody holds this job.
-                let m = store.transition(m.job_id, JobStatus::Queued, |_| {})?;
+                // has started yet: nobody holds this job. With several hosts, one may take it over
+                // at this very moment: the requeue happens only at the epoch seen.
+                let epoch = m.lease_epoch;
+                let r2 = store.transition_checked(m.job_id, JobStatus::Queued, |n| {
+                    match n.lease_epoch == epoch {
+                        true => Ok(()),
+                        false => Err(crate::error::Error::LeaseLost {
+                            job_id: n.job_id.to_string(),
+                            epoch,
+                            reason: format!("taken over as epoch {}", n.lease_epoch),
+                        }),
+                    }
+                });
+                let m = match r2 {
+                    Ok(m) => m,
+                    Err(e) if cluster.is_some() && crate::worker::is_lost(&e) => continue,
+                    Err(e) => return Err(e),
+                };
                 failpoint::hit("recovery.after_requeue");
                 r.requeued += 1;
                 m

@@ -273,6 +273,12 @@ fn record_failure(
     if !last && r.is_ok() {
         failpoint::hit("worker.after_retry_scheduled");
     }
+    if let Err(e @ Error::LeaseLost { .. }) = &r {
+        say(&format!(
+            "attempt {n}{}: {e}; outcome discarded, not recorded",
+            fence.where_()
+        ));
+    }
     let failed = last && r.is_ok();
     r.map(drop).or_else(ignore_lost).map(|()| failed)
 }
