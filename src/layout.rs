@@ -19,6 +19,7 @@
 //! <root>/state/daemon.json            the running daemon's heartbeat (pid, last_beat, queue...)
 //! <root>/state/metrics.prom           Prometheus text metrics (metrics.file moves it)
 //! <root>/state/counters.json          the daemon's running totals, kept across restarts
+//! <root>/state/counters-<host>.json   the same, per host, when several hosts share the root
 //! <root>/state/locks/<host>.lock      one daemon per host
 //! <root>/state/hosts/<host>.json      heartbeat of each host's daemon (several hosts on one root)
 //! <root>/jobs/<id>/lease-<epoch>      who runs the job (several hosts on one root)
@@ -220,9 +221,13 @@ impl Layout {
         self.state_dir().join("metrics.prom")
     }
 
-    /// The daemon's totals (ingested, rejected, failed...), kept across restarts.
+    /// The daemon's totals (ingested, rejected, failed...), kept across restarts; with several
+    /// hosts on the root, each host's own (`state/counters-<host>.json`).
     pub fn counters_file(&self) -> PathBuf {
-        self.state_dir().join("counters.json")
+        match &self.staging_host {
+            Some(h) => self.state_dir().join(format!("counters-{h}.json")),
+            None => self.state_dir().join("counters.json"),
+        }
     }
 
     pub fn locks_dir(&self) -> PathBuf {

@@ -94,7 +94,10 @@ fn three_hosts_share_the_drops_and_a_killed_hosts_job_finishes_elsewhere() {
     for h in ["h0", "h1"] {
         let beat = read_json(&r.join(format!("state/hosts/{h}.json"))).unwrap();
         assert_eq!(beat["state"], "stopped", "{beat:#}");
+        // Each host keeps its own totals.
+        assert!(r.join(format!("state/counters-{h}.json")).is_file());
     }
+    assert!(!r.join("state/counters.json").exists());
 }
 
 /// Checked once with fencing disabled (`Cluster::fence` returning `Ok` at once): h0's late result
