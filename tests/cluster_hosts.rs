@@ -194,3 +194,34 @@ fn two_hosts_admitting_one_key_make_one_job() {
         assert!(d.stop().is_some_and(|s| s.success()));
     }
 }
+
+/// Without `cluster.enabled`: a daemon that finds another host's live heartbeat at start switches
+/// coordination on by itself; one that started alone says loudly that a host came after it.
+#[test]
+fn a_heartbeat_switches_coordination_on_and_a_lone_daemon_warns() {
+    let root = Root::new("[workers]\nrescan = \"100ms\"\n");
+    let r = root.path();
+    let solo = start(r, "solo", &[]);
+    assert!(
+        solo.log_text().contains("cluster=false"),
+        "{}",
+        solo.log_text()
+    );
+    let h1 = start(r, "h1", &[("MDSPOOL_CLUSTER_ENABLED", "true")]);
+    assert!(
+        solo.wait_log("another host serves this root", Duration::from_secs(20)),
+        "{}",
+        solo.log_text()
+    );
+    let h2 = start(r, "h2", &[]);
+    assert!(
+        h2.log_text().contains("coordination switched on"),
+        "{}",
+        h2.log_text()
+    );
+    assert!(h2.log_text().contains("cluster=true"), "{}", h2.log_text());
+    assert!(r.join("state/staging/h2").is_dir());
+    for d in [solo, h1, h2] {
+        assert!(d.stop().is_some_and(|s| s.success()));
+    }
+}

@@ -33,6 +33,9 @@ pub struct Scanner {
     seen: HashMap<JobId, ManifestStat>,
     /// A full look every this many ticks ([`FULL_EVERY`], or 1 with several hosts on the root).
     full_every: u32,
+    /// A daemon alone on the root: its host id, to warn once when another host's heartbeat shows
+    /// up (it does not coordinate with hosts that start after it; docs/scale-out.md).
+    alone_as: Option<String>,
 }
 
 impl Scanner {
@@ -42,6 +45,22 @@ impl Scanner {
             queue,
             seen: HashMap::new(),
             full_every: FULL_EVERY,
+            alone_as: None,
+        }
+    }
+
+    /// Warns once, at a full look, when another host's daemon serves the root while this one runs
+    /// alone as host `host`.
+    pub fn watch_for_hosts(&mut self, host: String) {
+        self.alone_as = Some(host);
+    }
+
+    fn warn_if_not_alone(&mut self) {
+        let Some(me) = &self.alone_as else { return };
+        let beats = crate::cluster::lease::host_beats(self.store.layout()).unwrap_or_default();
+        if let Some(b) = beats.iter().find(|b| &b.host != me && b.state != "stopped") {
+            tracing::error!(host = %b.host, "another host serves this root, but this daemon started alone and does not coordinate with it: restart this daemon (or set cluster.enabled = true) so that both take jobs under leases (docs/scale-out.md)");
+            self.alone_as = None;
         }
     }
 
@@ -97,6 +116,9 @@ impl Scanner {
             ticks += 1;
             let now = wake_stamp();
             if now != last_wake || ticks >= self.full_every {
+                if ticks >= self.full_every {
+                    self.warn_if_not_alone();
+                }
                 last_wake = now;
                 ticks = 0;
                 self.scan()?;

@@ -111,6 +111,8 @@ pub(super) fn start_around_workers(
     let mut scan = scanner::Scanner::new(store.clone(), queue.clone());
     if cluster {
         scan.look_every_tick();
+    } else {
+        scan.watch_for_hosts(cfg.cluster.host());
     }
     let every = cfg.workers.rescan.0;
     let scan_stop = intake_stop_rx_2;
