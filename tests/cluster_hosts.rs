@@ -225,3 +225,28 @@ fn a_heartbeat_switches_coordination_on_and_a_lone_daemon_warns() {
         assert!(d.stop().is_some_and(|s| s.success()));
     }
 }
+
+/// A daemon alone on its root keeps the fast path: no heartbeat, no lease, nothing of the cluster
+/// in its manifests.
+#[test]
+fn a_lone_daemon_writes_no_lease_and_no_heartbeat() {
+    let root = Root::new("");
+    let r = root.path();
+    let solo = start(r, "solo", &[]);
+    let keys = drop_all(&r.join("inbox"), 3, &[]);
+    wait_succeeded(r, &keys, Duration::from_secs(60));
+    assert!(solo.stop().is_some_and(|s| s.success()));
+    assert!(!r.join("state/hosts").exists());
+    for m in support::fs::manifests(r) {
+        assert!(
+            m.get("lease_epoch").is_none() && m.get("attempt_hosts").is_none(),
+            "{m:#}"
+        );
+        let dir = r.join("jobs").join(m["job_id"].as_str().unwrap());
+        let leases: Vec<String> = support::fs::names(&dir)
+            .into_iter()
+            .filter(|n| n.starts_with("lease-"))
+            .collect();
+        assert!(leases.is_empty(), "{leases:?}");
+    }
+}

@@ -192,7 +192,7 @@ impl Publish<'_> {
                     "attempt {n}{}: {e}; result discarded, not published",
                     fence.where_()
                 ));
-                tracing::warn!(job = %id, error = %e, "lease lost: result discarded");
+                tracing::warn!(job = %id, error = %e, code = %e.code(), "lease lost: result discarded");
                 Ok(None)
             }
             Err(e) if is_lost(&e) => {
