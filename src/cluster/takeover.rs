@@ -1,6 +1,6 @@
 //! The `lease-watch` thread: finds jobs whose holder stopped renewing and takes them over. Every
-//! `cluster.lease_renew` it lists the jobs and looks at the newest lease of each one another host
-//! runs. It remembers the lease's bytes and the instant (this host's monotonic clock) it first saw
+//! `cluster.lease_renew` it lists the jobs (reading only the manifests whose stat changed) and
+//! looks at the newest lease of each one another host runs. It remembers the lease's bytes and the instant (this host's monotonic clock) it first saw
 //! them; bytes unchanged for `cluster.lease_timeout` mean the holder is dead, paused or cut off.
 //! No wall clock of another host is read. Taking over: the next epoch's lease is created
 //! exclusively (one host wins), then the manifest goes back to `queued` naming that epoch, so the
@@ -18,6 +18,7 @@ use crossbeam_channel::Receiver;
 
 use crate::cluster::Cluster;
 use crate::cluster::lease::{self, Created, LeaseRecord};
+use crate::daemon::scanner::{ManifestStat, stamp};
 use crate::error::{Error, Result};
 use crate::health::Beat;
 use crate::ids::JobId;
@@ -37,6 +38,8 @@ pub struct Watch {
     store: Arc<Store>,
     queue: QueueHandle,
     seen: HashMap<JobId, Seen>,
+    /// Status and epoch of each manifest by its stat stamp: only changed manifests are read.
+    known: HashMap<JobId, (ManifestStat, JobStatus, u64)>,
 }
 
 impl Watch {
@@ -46,6 +49,34 @@ impl Watch {
             store,
             queue,
             seen: HashMap::new(),
+            known: HashMap::new(),
+        }
+    }
+
+    /// The status and lease epoch of job `id`'s manifest, read only when its stamp changed.
+    fn look(
+        &self,
+        id: JobId,
+        known: &mut HashMap<JobId, (ManifestStat, JobStatus, u64)>,
+    ) -> Option<(JobStatus, u64)> {
+        let path = self.store.layout().manifest(id);
+        let st = stamp(&std::fs::symlink_metadata(&path).ok()?);
+        if let Some((s, status, epoch)) = self.known.get(&id)
+            && *s == st
+        {
+            known.insert(id, (st, *status, *epoch));
+            return Some((*status, *epoch));
+        }
+        match self.store.load(id) {
+            Ok(m) => {
+                known.insert(id, (st, m.status, m.lease_epoch));
+                Some((m.status, m.lease_epoch))
+            }
+            Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => None,
+            Err(e) => {
+                tracing::warn!(job = %id, error = %e, "cannot read manifest");
+                None
+            }
         }
     }
 
@@ -53,29 +84,25 @@ impl Watch {
     pub fn pass(&mut self) -> Result<usize> {
         self.store.check()?;
         let mut seen = HashMap::new();
+        let mut known = HashMap::new();
         let mut n = 0;
         let l = self.store.layout().clone();
         for id in self.store.job_ids()? {
             crate::health::tick();
-            let m = match self.store.load(id) {
-                Ok(m) => m,
-                Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => continue,
-                Err(e) => {
-                    tracing::warn!(job = %id, error = %e, "cannot read manifest");
-                    continue;
-                }
+            let Some((status, epoch)) = self.look(id, &mut known) else {
+                continue;
             };
-            let watched = match m.status {
-                JobStatus::Running => !self.cluster.holds(id, m.lease_epoch),
+            let watched = match status {
+                JobStatus::Running => !self.cluster.holds(id, epoch),
                 // Only a newer lease than the manifest's is of interest for a queued job.
-                JobStatus::Queued => lease::exists(&l.lease(id, m.lease_epoch + 1)),
+                JobStatus::Queued => lease::exists(&l.lease(id, epoch + 1)),
                 _ => false,
             };
             if !watched {
                 continue;
             }
-            let top = lease::top(&l, id, m.lease_epoch);
-            let key = (m.status, m.lease_epoch, top);
+            let top = lease::top(&l, id, epoch);
+            let key = (status, epoch, top);
             // A read that fails (a network file system's hiccup) is looked at again next time.
             let bytes = match lease::read(&l.lease(id, top)) {
                 Ok(b) => b,
@@ -101,9 +128,9 @@ impl Watch {
                 .as_deref()
                 .and_then(LeaseRecord::parse)
                 .map_or_else(|| "unknown".to_string(), |r| r.host);
-            let done = match m.status {
-                JobStatus::Running => self.take_over(id, m.lease_epoch, top, &holder),
-                _ => self.catch_up(id, m.lease_epoch, top),
+            let done = match status {
+                JobStatus::Running => self.take_over(id, epoch, top, &holder),
+                _ => self.catch_up(id, epoch, top),
             };
             let done = match done {
                 Ok(d) => d,
@@ -118,6 +145,7 @@ impl Watch {
             }
         }
         self.seen = seen;
+        self.known = known;
         Ok(n)
     }
 

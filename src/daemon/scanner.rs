@@ -18,12 +18,13 @@ use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::{JobStatus, Store};
 
-type ManifestStat = (u64, i64, i64, u64);
+/// (inode, mtime s, mtime ns, size) of a manifest: a changed manifest has another.
+pub(crate) type ManifestStat = (u64, i64, i64, u64);
 
 /// A full look every this many ticks even when `state/wake` did not change.
 const FULL_EVERY: u32 = 15;
 
-fn stamp(meta: &std::fs::Metadata) -> ManifestStat {
+pub(crate) fn stamp(meta: &std::fs::Metadata) -> ManifestStat {
     (meta.ino(), meta.mtime(), meta.mtime_nsec(), meta.len())
 }
 
