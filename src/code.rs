@@ -47,6 +47,7 @@ pub enum Code {
     OrphanSidecar,
     DropRejected,
     WaitTimeout,
+    LeaseLost,
 }
 
 /// Whether a job that ends with a code is tried again.
@@ -74,7 +75,7 @@ impl Retry {
 }
 
 /// The spool's codes, without the engine's.
-const SPOOL: [Code; 29] = [
+const SPOOL: [Code; 30] = [
     Code::StorageFull,
     Code::RecordCorrupt,
     Code::SchemaUnsupported,
@@ -104,6 +105,7 @@ const SPOOL: [Code; 29] = [
     Code::OrphanSidecar,
     Code::DropRejected,
     Code::WaitTimeout,
+    Code::LeaseLost,
 ];
 
 impl Code {
@@ -148,6 +150,7 @@ impl Code {
             Code::OrphanSidecar => "orphan_sidecar",
             Code::DropRejected => "drop_rejected",
             Code::WaitTimeout => "wait_timeout",
+            Code::LeaseLost => "lease_lost",
         }
     }
 
@@ -210,6 +213,9 @@ impl Code {
             Code::DropRejected => "`mdspool status --key` or `--file`: that drop was refused",
             Code::WaitTimeout => {
                 "`mdspool submit --wait --timeout`: the job had not ended in time (it goes on)"
+            }
+            Code::LeaseLost => {
+                "several hosts on one root: another host took the job over (its lease was not renewed in time); this host's result is discarded (docs/scale-out.md)"
             }
         }
     }
@@ -321,7 +327,7 @@ mod tests {
             assert_eq!(serde_json::from_str::<Code>(&json).unwrap(), c);
             assert!(!c.meaning().is_empty());
         }
-        assert_eq!(seen.len(), 35);
+        assert_eq!(seen.len(), 36);
         assert!(serde_json::from_str::<Code>("\"no_such_code\"").is_err());
     }
 

@@ -288,7 +288,14 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>> {
     }
 }
 
-/// Names of the entries of `dir` (empty when it does not exist), sorted.
+/// Whether `name` is an NFS client's silly-renamed file (`.nfsXXXX`: a file removed while still
+/// open somewhere); it is never a record of the store and is never touched.
+pub fn is_nfs_silly_name(name: &str) -> bool {
+    name.starts_with(".nfs")
+}
+
+/// Names of the entries of `dir` (empty when it does not exist), sorted; NFS silly-renamed files
+/// ([`is_nfs_silly_name`]) are left out.
 pub fn list_names(dir: &Path) -> Result<Vec<String>> {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
@@ -297,7 +304,10 @@ pub fn list_names(dir: &Path) -> Result<Vec<String>> {
     };
     let mut names = Vec::new();
     for entry in entries {
-        names.push(entry.at(dir)?.file_name().to_string_lossy().into_owned());
+        let name = entry.at(dir)?.file_name().to_string_lossy().into_owned();
+        if !is_nfs_silly_name(&name) {
+            names.push(name);
+        }
     }
     names.sort();
     Ok(names)

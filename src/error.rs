@@ -54,7 +54,10 @@ pub mod exit {
             | Code::UnsafeEntry
             | Code::OrphanSidecar
             | Code::DropRejected => CONVERSION,
-            Code::InternalError | Code::IngestInProgress | Code::StoppedAtOnce => FAILURE,
+            Code::InternalError
+            | Code::IngestInProgress
+            | Code::StoppedAtOnce
+            | Code::LeaseLost => FAILURE,
             Code::WaitTimeout => WAIT_TIMEOUT,
         }
     }
@@ -139,6 +142,12 @@ pub enum Error {
         status: &'static str,
         waited: String,
     },
+    #[error("job {job_id}: lease epoch {epoch} of this host is lost: {reason}")]
+    LeaseLost {
+        job_id: String,
+        epoch: u64,
+        reason: String,
+    },
 }
 
 impl Error {
@@ -192,6 +201,7 @@ impl Error {
             Error::Stopped { .. } => Code::StoppedAtOnce,
             Error::Internal { .. } => Code::InternalError,
             Error::WaitTimeout { .. } => Code::WaitTimeout,
+            Error::LeaseLost { .. } => Code::LeaseLost,
         }
     }
 

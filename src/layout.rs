@@ -12,13 +12,17 @@
 //! <root>/outbox/NAME.md, NAME.error.txt   results for people (bare drops, `watch.outbox_scopes`)
 //! <root>/state/idempotency/<scope>/<key>.json
 //! <root>/state/tombstones/<id>.json
-//! <root>/state/staging/<id>/          drops being ingested
+//! <root>/state/staging/<id>/          drops being ingested (one daemon alone on the root)
+//! <root>/state/staging/<host>/<id>/   the same, per host, when several hosts share the root
 //! <root>/state/trash/<id>/            job folders being deleted
 //! <root>/state/wake                   touched when work is queued from outside the daemon
 //! <root>/state/daemon.json            the running daemon's heartbeat (pid, last_beat, queue...)
 //! <root>/state/metrics.prom           Prometheus text metrics (metrics.file moves it)
 //! <root>/state/counters.json          the daemon's running totals, kept across restarts
+//! <root>/state/counters-<host>.json   the same, per host, when several hosts share the root
 //! <root>/state/locks/<host>.lock      one daemon per host
+//! <root>/state/hosts/<host>.json      heartbeat of each host's daemon (several hosts on one root)
+//! <root>/jobs/<id>/lease-<epoch>      who runs the job (several hosts on one root)
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -31,11 +35,26 @@ pub const CONFIG_FILE: &str = "mdspool.toml";
 #[derive(Debug, Clone)]
 pub struct Layout {
     root: PathBuf,
+    /// With several hosts on the root, the host whose staging folder this layout uses.
+    staging_host: Option<String>,
 }
+
+/// The prefix of lease file names (`lease-<epoch>`).
+pub const LEASE_PREFIX: &str = "lease-";
 
 impl Layout {
     pub fn new(root: impl Into<PathBuf>) -> Layout {
-        Layout { root: root.into() }
+        Layout {
+            root: root.into(),
+            staging_host: None,
+        }
+    }
+
+    /// The same root, with the staging folder of host `host` (`state/staging/<host>/`), so that
+    /// the recovery of one host never touches the drops another is ingesting.
+    pub fn with_staging_host(mut self, host: &str) -> Layout {
+        self.staging_host = Some(host.to_string());
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -151,12 +170,31 @@ impl Layout {
     }
 
     pub fn staging_dir(&self) -> PathBuf {
-        self.state_dir().join("staging")
+        let all = self.state_dir().join("staging");
+        match &self.staging_host {
+            Some(h) => all.join(h),
+            None => all,
+        }
     }
 
     /// A drop being ingested as job `id`: holds the claimed PDF and sidecar.
     pub fn staging_entry(&self, id: JobId) -> PathBuf {
         self.staging_dir().join(id.to_string())
+    }
+
+    /// The host whose staging folder this layout uses (several hosts on the root), if any.
+    pub fn staging_host(&self) -> Option<&str> {
+        self.staging_host.as_deref()
+    }
+
+    /// The staging entry of job `id` in the staging folder of `host` (`None`: the one of a daemon
+    /// alone on the root).
+    pub fn staging_entry_of(&self, host: Option<&str>, id: JobId) -> PathBuf {
+        let all = self.state_dir().join("staging");
+        match host {
+            Some(h) => all.join(h).join(id.to_string()),
+            None => all.join(id.to_string()),
+        }
     }
 
     pub fn trash_dir(&self) -> PathBuf {
@@ -183,9 +221,13 @@ impl Layout {
         self.state_dir().join("metrics.prom")
     }
 
-    /// The daemon's totals (ingested, rejected, failed...), kept across restarts.
+    /// The daemon's totals (ingested, rejected, failed...), kept across restarts; with several
+    /// hosts on the root, each host's own (`state/counters-<host>.json`).
     pub fn counters_file(&self) -> PathBuf {
-        self.state_dir().join("counters.json")
+        match &self.staging_host {
+            Some(h) => self.state_dir().join(format!("counters-{h}.json")),
+            None => self.state_dir().join("counters.json"),
+        }
     }
 
     pub fn locks_dir(&self) -> PathBuf {
@@ -195,6 +237,21 @@ impl Layout {
     /// The lock file of the daemon of host `host` (one daemon per host and root).
     pub fn host_lock(&self, host: &str) -> PathBuf {
         self.locks_dir().join(format!("{host}.lock"))
+    }
+
+    /// `state/hosts/`: one heartbeat per host serving the root.
+    pub fn hosts_dir(&self) -> PathBuf {
+        self.state_dir().join("hosts")
+    }
+
+    /// The heartbeat of host `host`.
+    pub fn host_heartbeat(&self, host: &str) -> PathBuf {
+        self.hosts_dir().join(format!("{host}.json"))
+    }
+
+    /// The lease of epoch `epoch` on job `id` (created exclusively by the host that takes the job).
+    pub fn lease(&self, id: JobId, epoch: u64) -> PathBuf {
+        self.job_dir(id).join(format!("{LEASE_PREFIX}{epoch}"))
     }
 
     /// The path of `p` relative to the root, with `/` separators (for receipts and output).

@@ -20,6 +20,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod cluster;
 pub mod code;
 pub mod config;
 pub mod doctor;

@@ -30,6 +30,14 @@ contrib/mdspool.service) it sends READY=1 once recovery is done, STATUS= lines a
 WATCHDOG=1 (when WatchdogSec= is set) only while no thread has been silent for longer than
 metrics.stuck_after.
 
+Several hosts on one root (NFS, SMB, sshfs; docs/scale-out.md): give each daemon its own
+--host-id (default: the hostname) and set `[cluster] enabled = true` in mdspool.toml. Each daemon
+then renews a heartbeat (state/hosts/HOST.json) and takes every job by creating its lease
+(jobs/ID/lease-EPOCH) exclusively, renewed every cluster.lease_renew (10s). A job whose lease
+nobody renewed for cluster.lease_timeout (60s, measured on the clock of the host that watches) is
+taken over by another host; the late holder's result is then discarded, never published. A daemon
+without the setting switches it on by itself when it finds another host's heartbeat at start.
+
 Exit codes:
   0  stopped after a drain (first SIGTERM/SIGINT)
   1  internal error, or stopped at once (second signal)

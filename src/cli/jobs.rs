@@ -143,6 +143,15 @@ fn print_human(ctx: &Ctx, m: &Manifest) {
     say!("created   {}", t(Some(m.created_at)));
     say!("finished  {}", t(m.finished_at));
     say!("attempts  {}", m.attempts);
+    // Several hosts on one root: which host ran each attempt, under which lease epoch.
+    for a in &m.attempt_hosts {
+        say!(
+            "attempt   {} on host {} (lease epoch {})",
+            a.attempt,
+            a.host,
+            a.epoch
+        );
+    }
     if let Some(e) = &m.error {
         say!("error     {}: {}", e.code, e.message);
     }

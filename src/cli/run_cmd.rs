@@ -18,6 +18,9 @@ pub struct RunArgs {
     /// Poll the inbox every DURATION instead of using native events, e.g. `2s` (for NFS/SMB) [config: watch.poll]
     #[arg(long, value_name = "DURATION")]
     pub poll: Option<String>,
+    /// This daemon's name among several hosts sharing the root (docs/scale-out.md) [config: cluster.host_id, default: the hostname]
+    #[arg(long, value_name = "NAME")]
+    pub host_id: Option<String>,
     /// Write the daemon's pid to this file once it holds the root (removed again when it exits)
     #[arg(long, value_name = "FILE")]
     pub pid_file: Option<PathBuf>,
@@ -30,6 +33,9 @@ impl RunArgs {
         }
         if let Some(p) = &self.poll {
             out.push(("watch", "poll", Value::String(p.clone())));
+        }
+        if let Some(h) = &self.host_id {
+            out.push(("cluster", "host_id", Value::String(h.clone())));
         }
     }
 }

@@ -68,6 +68,7 @@ fn flag_name(section: &str, key: &str) -> String {
         ("workers", "count") => "--workers".into(),
         ("watch", "poll") => "--poll".into(),
         ("log", "format") => "--log-format".into(),
+        ("cluster", "host_id") => "--host-id".into(),
         _ => format!("--{section}-{key}").replace('_', "-"),
     }
 }
@@ -83,8 +84,13 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The root's layout; with `cluster.enabled`, with this host's staging folder.
     pub fn layout(&self) -> Layout {
-        Layout::new(self.config.root.clone())
+        let l = Layout::new(self.config.root.clone());
+        match self.config.cluster.enabled {
+            true => l.with_staging_host(&self.config.cluster.host()),
+            false => l,
+        }
     }
 
     /// Where the value `section.key` (or `root`) came from.
@@ -243,7 +249,7 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 16] = [
+    let checks: [(bool, &str, &str); 19] = [
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",
@@ -329,6 +335,21 @@ fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)>
                 .any(|s| crate::ids::validate_name("scope", s).is_err()),
             "watch.outbox_scopes",
             "watch.outbox_scopes must list scopes, each [A-Za-z0-9._-]{1,128}",
+        ),
+        (
+            c.cluster.lease_renew.0 < std::time::Duration::from_millis(100),
+            "cluster.lease_renew",
+            "cluster.lease_renew must be at least 100ms",
+        ),
+        (
+            c.cluster.lease_timeout.0 < c.cluster.lease_renew.0.saturating_mul(3),
+            "cluster.lease_timeout",
+            "cluster.lease_timeout must be at least three times cluster.lease_renew (a renewal or two may be late without the job being taken over)",
+        ),
+        (
+            matches!(&c.cluster.host_id, Some(h) if h.starts_with('.') || crate::ids::validate_name("host", h).is_err() || h.len() > 64),
+            "cluster.host_id",
+            "cluster.host_id must be 1 to 64 of [A-Za-z0-9._-], not starting with a dot",
         ),
     ];
     match checks.into_iter().find(|(bad, _, _)| *bad) {

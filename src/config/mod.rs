@@ -36,6 +36,7 @@ pub const SECTIONS: &[&str] = &[
     "log",
     "metrics",
     "output",
+    "cluster",
 ];
 
 fn secs(n: u64) -> Dur {
@@ -321,6 +322,43 @@ impl Default for LogConfig {
     }
 }
 
+/// Several daemons on different hosts sharing one root (docs/scale-out.md): host identity, job
+/// leases and their timing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// Coordinate with daemons of other hosts through job leases and host heartbeats. Off, a
+    /// daemon still switches it on by itself when it finds another host's live heartbeat.
+    pub enabled: bool,
+    /// This daemon's name among the hosts of the root [default: the hostname].
+    pub host_id: Option<String>,
+    /// How often the heartbeat and the leases of running jobs are renewed.
+    pub lease_renew: Dur,
+    /// How long another host waits, on its own clock, after it last saw a lease change before it
+    /// takes the job over.
+    pub lease_timeout: Dur,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            enabled: false,
+            host_id: None,
+            lease_renew: secs(10),
+            lease_timeout: secs(60),
+        }
+    }
+}
+
+impl ClusterConfig {
+    /// This daemon's host name: `host_id`, else the hostname.
+    pub fn host(&self) -> String {
+        self.host_id
+            .clone()
+            .unwrap_or_else(crate::store::lock::hostname)
+    }
+}
+
 /// The resolved configuration.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -335,6 +373,7 @@ pub struct Config {
     pub log: LogConfig,
     pub metrics: MetricsConfig,
     pub output: OutputConfig,
+    pub cluster: ClusterConfig,
 }
 
 #[cfg(test)]

@@ -165,3 +165,38 @@ fn sandbox_is_strict_for_the_engine_off_for_a_command_and_never_strict_with_one(
     };
     assert!(load(&s).is_err());
 }
+
+#[test]
+fn cluster_settings_default_validate_and_name_their_flag() {
+    let l = load(&Sources::default()).unwrap();
+    let c = &l.config.cluster;
+    assert!(!c.enabled);
+    assert_eq!(c.lease_renew.to_string(), "10s");
+    assert_eq!(c.lease_timeout.to_string(), "1m");
+    assert_eq!(c.host(), crate::store::lock::hostname());
+    let s = Sources {
+        env: env(&[("MDSPOOL_CLUSTER_ENABLED", "true")]),
+        flags: vec![("cluster", "host_id", Value::String("gpu-1".into()))],
+        ..Default::default()
+    };
+    let l = load(&s).unwrap();
+    assert!(l.config.cluster.enabled);
+    assert_eq!(l.config.cluster.host(), "gpu-1");
+    assert!(l.layout().staging_dir().ends_with("state/staging/gpu-1"));
+    let bad = |key: &'static str, v: Value| {
+        let s = Sources {
+            flags: vec![("cluster", key, v)],
+            ..Default::default()
+        };
+        load(&s).unwrap_err().to_string()
+    };
+    let e = bad("lease_timeout", Value::String("15s".into()));
+    assert!(
+        e.contains("at least three times cluster.lease_renew"),
+        "{e}"
+    );
+    let e = bad("host_id", Value::String(".hidden".into()));
+    assert!(e.starts_with("--host-id"), "{e}");
+    let e = bad("host_id", Value::String("a/b".into()));
+    assert!(e.contains("cluster.host_id must be"), "{e}");
+}

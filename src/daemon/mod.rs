@@ -33,7 +33,7 @@ use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use signal_hook::iterator::backend::Handle as SignalsHandle;
 
-use crate::clock::SystemClock;
+use crate::clock::{Clock, SystemClock};
 use crate::config::Loaded;
 use crate::error::{Error, Result};
 use crate::health::Health;
@@ -109,15 +109,19 @@ struct Ending {
 /// thread.
 fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
     let cfg = &loaded.config;
-    let layout = loaded.layout();
+    let mut layout = loaded.layout();
     crate::durable::create_dir_all_durable(&layout.locks_dir())?;
     // Private before anything shows the daemon as running (the lock), not only once the store opens.
     crate::durable::make_private(&layout.state_dir())?;
     let share = cfg.output.share()?;
-    let lock = HostLock::acquire(&layout)?;
+    let lock = HostLock::acquire(&layout, &cfg.cluster.host())?;
     let clock = Arc::new(SystemClock);
-    let store =
+    let cluster = crate::cluster::join(&cfg.cluster, &mut layout, clock.now())?;
+    let mut store =
         Store::open(layout.clone(), clock.clone(), cfg.retention.clone())?.with_share(share);
+    if cluster.is_some() {
+        store = store.with_rereads();
+    }
     // A group the daemon's user cannot give (not a member) is found now, not at the first job.
     store.share_dirs().map_err(|e| {
         Error::config(
@@ -135,7 +139,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         .map_err(|e| Error::internal(format!("cannot install signal handlers: {e}")))?;
     let notifier = Notifier::from_env();
     notifier.status("recovering the store");
-    let rec = recovery::recover(&store, cfg)?;
+    let rec = recovery::recover(&store, cfg, cluster.as_deref())?;
     let metrics_file = cfg.metrics.path(layout.root());
     if let Some(dir) = metrics_file.parent() {
         crate::durable::create_dir_all_durable(dir)?;
@@ -166,6 +170,8 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         receipts_repaired = rec.receipts_repaired,
         queued = rec.queued.len(),
         sandbox = %sandbox_state(cfg),
+        host = %cluster.as_ref().map_or("", |c| c.host.as_str()),
+        cluster = cluster.is_some(),
         "mdspool daemon started"
     );
 
@@ -215,6 +221,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         jobs,
         child,
         metrics: metrics.clone(),
+        cluster: cluster.clone(),
     });
     let mut workers = 0;
     for i in 1..=cfg.workers.count {
@@ -237,8 +244,21 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         intake: intake_stop_rx,
         last: sweep_stop_rx,
     };
-    let started =
-        threads::start_around_workers(cfg, &store, &queue, &live, &ev_tx, &health, stops)?;
+    if let Some(c) = &cluster {
+        threads.extend(threads::start_cluster(
+            c, &store, &queue, &ev_tx, &health, &stops,
+        )?);
+    }
+    let started = threads::start_around_workers(
+        cfg,
+        &store,
+        &queue,
+        &live,
+        &ev_tx,
+        &health,
+        stops,
+        cluster.is_some(),
+    )?;
     threads.extend(started);
     live.set_state("serving");
     live.write_logged(&store);

@@ -4,9 +4,15 @@
 //! submit` still holds is left to it), jobs left `running` by a
 //! daemon that died go back to `queued` (their attempt count is kept), and every queued job is
 //! returned in creation order, for the queue.
+//!
+//! With several hosts on the root (docs/scale-out.md) recovery touches only what is this host's:
+//! its own staging folder, the temp files there, and the `running` jobs whose newest lease names
+//! this host. Jobs another host runs are left to it, or to the `lease-watch` thread once their
+//! lease goes stale; temp files elsewhere may be another host's writes in flight.
 
 use chrono::{DateTime, Utc};
 
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::error::Result;
 use crate::failpoint;
@@ -27,9 +33,13 @@ pub struct Recovered {
     pub queued: Vec<(JobId, Option<DateTime<Utc>>)>,
 }
 
-pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
+pub fn recover(store: &Store, cfg: &Config, cluster: Option<&Cluster>) -> Result<Recovered> {
+    let temp_files = match cluster {
+        None => store.remove_temp_files()?,
+        Some(_) => crate::durable::remove_temp_files(&store.layout().staging_dir())?,
+    };
     let mut r = Recovered {
-        temp_files: store.remove_temp_files()?,
+        temp_files,
         ..Default::default()
     };
     for id in store.staged_ids()? {
@@ -53,10 +63,32 @@ pub fn recover(store: &Store, cfg: &Config) -> Result<Recovered> {
     }
     for m in jobs {
         let m = match m.status {
+            JobStatus::Running
+                if cluster.is_some_and(|c| !matches!(c.left_by_me(&m), Ok(true))) =>
+            {
+                tracing::info!(job = %m.job_id, epoch = m.lease_epoch, "running under another host's lease (or none): left to it and to lease-watch");
+                m
+            }
             JobStatus::Running => {
                 // Only one daemon per host serves a root (the host lock), and none of our workers
-                // has started yet: nobody holds this job.
-                let m = store.transition(m.job_id, JobStatus::Queued, |_| {})?;
+                // has started yet: nobody holds this job. With several hosts, one may take it over
+                // at this very moment: the requeue happens only at the epoch seen.
+                let epoch = m.lease_epoch;
+                let r2 = store.transition_checked(m.job_id, JobStatus::Queued, |n| {
+                    match n.lease_epoch == epoch {
+                        true => Ok(()),
+                        false => Err(crate::error::Error::LeaseLost {
+                            job_id: n.job_id.to_string(),
+                            epoch,
+                            reason: format!("taken over as epoch {}", n.lease_epoch),
+                        }),
+                    }
+                });
+                let m = match r2 {
+                    Ok(m) => m,
+                    Err(e) if cluster.is_some() && crate::worker::is_lost(&e) => continue,
+                    Err(e) => return Err(e),
+                };
                 failpoint::hit("recovery.after_requeue");
                 r.requeued += 1;
                 m

@@ -18,12 +18,13 @@ use crate::ids::JobId;
 use crate::queue::QueueHandle;
 use crate::store::{JobStatus, Store};
 
-type ManifestStat = (u64, i64, i64, u64);
+/// (inode, mtime s, mtime ns, size) of a manifest: a changed manifest has another.
+pub(crate) type ManifestStat = (u64, i64, i64, u64);
 
 /// A full look every this many ticks even when `state/wake` did not change.
 const FULL_EVERY: u32 = 15;
 
-fn stamp(meta: &std::fs::Metadata) -> ManifestStat {
+pub(crate) fn stamp(meta: &std::fs::Metadata) -> ManifestStat {
     (meta.ino(), meta.mtime(), meta.mtime_nsec(), meta.len())
 }
 
@@ -31,6 +32,11 @@ pub struct Scanner {
     store: Arc<Store>,
     queue: QueueHandle,
     seen: HashMap<JobId, ManifestStat>,
+    /// A full look every this many ticks ([`FULL_EVERY`], or 1 with several hosts on the root).
+    full_every: u32,
+    /// A daemon alone on the root: its host id, to warn once when another host's heartbeat shows
+    /// up (it does not coordinate with hosts that start after it; docs/scale-out.md).
+    alone_as: Option<String>,
 }
 
 impl Scanner {
@@ -39,7 +45,30 @@ impl Scanner {
             store,
             queue,
             seen: HashMap::new(),
+            full_every: FULL_EVERY,
+            alone_as: None,
         }
+    }
+
+    /// Warns once, at a full look, when another host's daemon serves the root while this one runs
+    /// alone as host `host`.
+    pub fn watch_for_hosts(&mut self, host: String) {
+        self.alone_as = Some(host);
+    }
+
+    fn warn_if_not_alone(&mut self) {
+        let Some(me) = &self.alone_as else { return };
+        let beats = crate::cluster::lease::host_beats(self.store.layout()).unwrap_or_default();
+        if let Some(b) = beats.iter().find(|b| &b.host != me && b.state != "stopped") {
+            tracing::error!(host = %b.host, "another host serves this root, but this daemon started alone and does not coordinate with it: restart this daemon (or set cluster.enabled = true) so that both take jobs under leases (docs/scale-out.md)");
+            self.alone_as = None;
+        }
+    }
+
+    /// A full look at every tick: with several hosts on the root, work queued by another host is
+    /// found by listing (its wake file is not this host's to watch, and listings may lag).
+    pub fn look_every_tick(&mut self) {
+        self.full_every = 1;
     }
 
     /// One look; returns how many jobs it scheduled.
@@ -87,7 +116,10 @@ impl Scanner {
             }
             ticks += 1;
             let now = wake_stamp();
-            if now != last_wake || ticks >= FULL_EVERY {
+            if now != last_wake || ticks >= self.full_every {
+                if ticks >= self.full_every {
+                    self.warn_if_not_alone();
+                }
                 last_wake = now;
                 ticks = 0;
                 self.scan()?;

@@ -51,7 +51,34 @@ pub(super) struct Stops {
     pub last: Receiver<()>,
 }
 
-/// Starts `watcher`, `rescanner`, `sweeper` and `metrics`.
+/// Several hosts on one root: starts `cluster` (heartbeat and lease renewals; stops last) and
+/// `lease-watch` (takes over jobs whose holder stopped renewing; stops with the intake).
+pub(super) fn start_cluster(
+    cluster: &Arc<crate::cluster::Cluster>,
+    store: &Arc<Store>,
+    queue: &QueueHandle,
+    ev_tx: &Sender<Event>,
+    health: &Health,
+    stops: &Stops,
+) -> Result<Vec<(String, JoinHandle<()>)>> {
+    let (c, s, stop) = (cluster.clone(), store.clone(), stops.last.clone());
+    let renew = spawn("cluster", ev_tx, health, move |beat| {
+        crate::cluster::renew::run(c, s, stop, beat)
+    })?;
+    let watch = crate::cluster::takeover::Watch::new(cluster.clone(), store.clone(), queue.clone());
+    let stop = stops.intake.clone();
+    let watch = spawn("lease-watch", ev_tx, health, move |beat| {
+        watch.run(stop, beat)
+    })?;
+    Ok(vec![
+        ("cluster".into(), renew),
+        ("lease-watch".into(), watch),
+    ])
+}
+
+/// Starts `watcher`, `rescanner`, `sweeper` and `metrics`. With `cluster`, the rescanner lists
+/// every job at each look (other hosts queue work without touching this host's wake file).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn start_around_workers(
     cfg: &Config,
     store: &Arc<Store>,
@@ -60,6 +87,7 @@ pub(super) fn start_around_workers(
     ev_tx: &Sender<Event>,
     health: &Health,
     stops: Stops,
+    cluster: bool,
 ) -> Result<Vec<(String, JoinHandle<()>)>> {
     let mut threads = Vec::new();
     let submit_queue = queue.clone();
@@ -80,7 +108,12 @@ pub(super) fn start_around_workers(
             })
         })?,
     ));
-    let scan = scanner::Scanner::new(store.clone(), queue.clone());
+    let mut scan = scanner::Scanner::new(store.clone(), queue.clone());
+    if cluster {
+        scan.look_every_tick();
+    } else {
+        scan.watch_for_hosts(cfg.cluster.host());
+    }
     let every = cfg.workers.rescan.0;
     let scan_stop = intake_stop_rx_2;
     threads.push((

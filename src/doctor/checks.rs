@@ -57,7 +57,7 @@ pub fn all(loaded: &Loaded, opts: &Options) -> Result<Vec<Finding>> {
             out.push(Finding::new(LAYOUT_MISSING, Severity::Error, &dir, msg));
         }
     }
-    let running = daemon(&layout, opts, &mut out)?;
+    let running = daemon(&layout, &loaded.config.cluster.host(), opts, &mut out)?;
     let store = Store::inspect(
         layout.clone(),
         Arc::new(SystemClock),
@@ -67,6 +67,7 @@ pub fn all(loaded: &Loaded, opts: &Options) -> Result<Vec<Finding>> {
         debris(&store, &mut out)?;
     }
     jobs(&store, running, &mut out)?;
+    super::cluster::check(&store, &mut out)?;
     modes(&layout, &loaded.config.output.share()?, &mut out)?;
     file_system(loaded, &mut out);
     sandbox(loaded, &mut out);
@@ -105,8 +106,8 @@ fn sandbox(loaded: &Loaded, out: &mut Vec<Finding>) {
 
 /// Whether a daemon of this host holds the root's lock; reports it, a lock file naming a dead
 /// process and a pid file naming a dead process.
-fn daemon(layout: &Layout, opts: &Options, out: &mut Vec<Finding>) -> Result<bool> {
-    let path = layout.host_lock(&crate::store::lock::hostname());
+fn daemon(layout: &Layout, host: &str, opts: &Options, out: &mut Vec<Finding>) -> Result<bool> {
+    let path = layout.host_lock(host);
     let mut running = false;
     if let Ok(file) = fs::File::open(&path) {
         let holder = fs::read_to_string(&path).unwrap_or_default();
@@ -153,7 +154,7 @@ fn pid_in(holder: &str) -> Option<i32> {
 }
 
 /// Whether process `pid` exists (on this host).
-fn alive(pid: i32) -> bool {
+pub(super) fn alive(pid: i32) -> bool {
     // SAFETY: signal 0 only checks that the process exists and may be signalled.
     pid > 0
         && (unsafe { libc::kill(pid, 0) } == 0
@@ -241,7 +242,9 @@ fn jobs(store: &Store, running: bool, out: &mut Vec<Finding>) -> Result<()> {
                 continue;
             }
         };
-        if !running && m.status == JobStatus::Running {
+        // A job running under a lease is another host's, or this host's to take back: see
+        // `lease_held` and `lease_stale` (doctor/cluster.rs).
+        if !running && m.status == JobStatus::Running && m.lease_epoch == 0 {
             let msg = "job left running by a daemon that stopped; `--fix` queues it again, as startup does";
             out.push(Finding::new(
                 JOB_ORPHANED_RUNNING,

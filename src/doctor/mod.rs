@@ -5,6 +5,7 @@
 //! outputs and receipts are never deleted, so trash entries are left to the sweeper.
 
 mod checks;
+mod cluster;
 mod ocr;
 
 use std::sync::Arc;
@@ -93,14 +94,27 @@ fn repair(loaded: &Loaded, found: &[Finding]) -> Result<()> {
     if !daemon_running {
         crate::durable::create_dir_all_durable(&layout.locks_dir())?;
         // Held while recovery runs, so that no daemon starts half-way; `root_locked` if one just did.
-        let _lock = crate::store::lock::HostLock::acquire(&layout)?;
+        let _lock = crate::store::lock::HostLock::acquire(&layout, &loaded.config.cluster.host())?;
+        // Several hosts on the root: only this host's part is recovered, as the daemon would.
+        let cluster = crate::cluster::wanted(&loaded.config.cluster, &layout)?.then(|| {
+            let l = layout
+                .clone()
+                .with_staging_host(&loaded.config.cluster.host());
+            crate::cluster::Cluster::new(&loaded.config.cluster, l, chrono::Utc::now())
+        });
+        let layout = match &cluster {
+            Some(_) => layout
+                .clone()
+                .with_staging_host(&loaded.config.cluster.host()),
+            None => layout.clone(),
+        };
         let store = Store::open(
-            layout.clone(),
+            layout,
             Arc::new(SystemClock),
             loaded.config.retention.clone(),
         )?
         .with_share(loaded.config.output.share()?);
-        crate::daemon::recovery::recover(&store, &loaded.config)?;
+        crate::daemon::recovery::recover(&store, &loaded.config, cluster.as_ref())?;
     } else {
         for dir in layout.dirs() {
             crate::durable::create_dir_all_durable(&dir)?;

@@ -63,7 +63,7 @@ pub(super) fn recover(s: &State, retention: &RetentionConfig) -> Result<Recovere
     let store = Store::open(Layout::new(&root), Arc::new(SystemClock), retention.clone())
         .map_err(|e| format!("Store::open: {e}"))?;
     let cfg = Config::default();
-    crate::daemon::recovery::recover(&store, &cfg).map_err(|e| format!("recovery: {e}"))?;
+    crate::daemon::recovery::recover(&store, &cfg, None).map_err(|e| format!("recovery: {e}"))?;
     for id in crate::sweeper::apply::trash_ids(&store).map_err(|e| e.to_string())? {
         crate::sweeper::apply::finish_trash(&store, id).map_err(|e| format!("trash: {e}"))?;
     }

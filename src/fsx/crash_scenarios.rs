@@ -268,7 +268,7 @@ fn recovery_of_a_crashed_daemon() {
     let c = s.explore(
         "recovery",
         |st| {
-            crate::daemon::recovery::recover(st, &cfg).unwrap();
+            crate::daemon::recovery::recover(st, &cfg, None).unwrap();
         },
         // Recovery of any state of an interrupted recovery ends where a whole one does.
         |r, _| {

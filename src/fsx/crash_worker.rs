@@ -39,6 +39,7 @@ fn ctx(store: Store) -> (WorkerCtx, Settings) {
             exe: "/nonexistent".into(),
         },
         metrics: Arc::default(),
+        cluster: None,
     };
     (ctx, settings)
 }
@@ -83,8 +84,17 @@ fn attempt(store: &Store, id: JobId, failure: Option<Failure>) {
         }
     };
     let mut retry_at = None;
-    crate::worker::record::record(&ctx, &m, &settings, outcome, &output, &say, &mut retry_at)
-        .unwrap();
+    crate::worker::record::record(
+        &ctx,
+        &m,
+        &settings,
+        outcome,
+        &output,
+        &say,
+        &mut retry_at,
+        crate::cluster::Fence::none(),
+    )
+    .unwrap();
     log.lock().unwrap().sync();
     crate::durable::remove_tree_nofollow(&outdir).unwrap();
 }

@@ -128,15 +128,16 @@ impl Store {
             job_id: d.id,
             fingerprint: fp.clone(),
             created_at: self.now(),
+            host: self.layout.staging_host().map(str::to_string),
         };
         // `None`: the record is ours.
         while let Some(existing) = self.create_record(&rec)? {
             if existing.job_id == d.id {
                 break; // ours, from before a crash
             }
-            if self.record_is_live(existing.job_id)? {
+            if self.record_is_live(&existing)? {
                 if existing.fingerprint == fp {
-                    self.wait_for_job(existing.job_id)?;
+                    self.wait_for_job(&existing)?;
                     let m = self.refresh_receipt(existing.job_id)?;
                     self.remove_staging(d.id)?;
                     return Ok(Admission::Replayed(m));
@@ -203,12 +204,14 @@ impl Store {
 
     /// Loads a job that another process or thread may still be materializing (its staging entry
     /// exists): waits a little for it to appear, then gives up with `ingest_in_progress`.
-    fn wait_for_job(&self, id: JobId) -> Result<Manifest> {
+    fn wait_for_job(&self, rec: &IdemRecord) -> Result<Manifest> {
+        let id = rec.job_id;
+        let staging = self.layout.staging_entry_of(rec.host.as_deref(), id);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         let mut pause = std::time::Duration::from_millis(2);
         loop {
             match self.load(id) {
-                Err(Error::JobNotFound { .. }) if self.layout.staging_entry(id).exists() => {
+                Err(Error::JobNotFound { .. }) if staging.exists() => {
                     if std::time::Instant::now() >= deadline {
                         return Err(Error::InProgress {
                             job_id: id.to_string(),
@@ -225,10 +228,12 @@ impl Store {
         }
     }
 
-    /// Is the job named by an idempotency record alive (a folder or an ingest under way)?
-    pub(crate) fn record_is_live(&self, id: JobId) -> Result<bool> {
+    /// Is the job named by an idempotency record alive (a folder, or an ingest under way in the
+    /// staging folder of the host that made the record)?
+    pub(crate) fn record_is_live(&self, rec: &IdemRecord) -> Result<bool> {
         let l = &self.layout;
-        if l.job_dir(id).exists() || l.staging_entry(id).exists() {
+        let id = rec.job_id;
+        if l.job_dir(id).exists() || l.staging_entry_of(rec.host.as_deref(), id).exists() {
             return Ok(true);
         }
         Ok(false)

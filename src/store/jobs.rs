@@ -24,9 +24,20 @@ impl Store {
     /// Reads the manifest of job `id`: `job_expired` if it was swept, `job_not_found` if unknown.
     pub fn load(&self, id: JobId) -> Result<Manifest> {
         let path = self.layout.manifest(id);
-        match durable::read_optional(&path)? {
-            Some(bytes) => Manifest::parse(&path, &bytes),
-            None => Err(self.missing(id)),
+        let mut wait = std::time::Duration::from_millis(100);
+        loop {
+            match durable::read_optional(&path)? {
+                Some(bytes) => match Manifest::parse(&path, &bytes) {
+                    // A torn read of a network client's stale cache (`Store::with_rereads`).
+                    Err(Error::Corrupt { .. }) if self.rereads() && wait.as_secs() < 2 => {
+                        tracing::debug!(job = %id, "manifest does not parse; read again");
+                        std::thread::sleep(wait);
+                        wait *= 2;
+                    }
+                    r => return r,
+                },
+                None => return Err(self.missing(id)),
+            }
         }
     }
 

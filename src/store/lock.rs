@@ -52,8 +52,11 @@ impl HostLock {
     /// `LOCK_GRACE`. The grace covers a daemon killed while a conversion child it had just forked
     /// still shares the lock's open file (until that child's `exec` closes it): a restart right
     /// after the kill would otherwise find its own dead predecessor's lock.
-    pub fn acquire(layout: &Layout) -> Result<HostLock> {
-        let path = layout.host_lock(&hostname());
+    ///
+    /// `host` is `cluster.host_id` (default: [`hostname`]): several daemons sharing a root each
+    /// have their own, so they may even run on one machine (as the tests run them).
+    pub fn acquire(layout: &Layout, host: &str) -> Result<HostLock> {
+        let path = layout.host_lock(host);
         let mut file = OpenOptions::new()
             .read(true)
             .write(true)
@@ -89,7 +92,7 @@ impl HostLock {
         let info = format!(
             "pid={} host={} started_at={}\n",
             std::process::id(),
-            hostname(),
+            host,
             chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         );
         fsx::truncate(&file, &path).at(&path)?;

@@ -119,6 +119,19 @@ pub struct ConverterInfo {
     pub version: String,
 }
 
+/// One attempt of a job run under a lease (several hosts on one root): which host ran it, under
+/// which lease epoch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptHost {
+    pub attempt: u32,
+    pub epoch: u64,
+    pub host: String,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema_version: u32,
@@ -173,6 +186,13 @@ pub struct Manifest {
     pub ocr_mean_confidence: Option<f32>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ocr_languages: Vec<String>,
+    /// Several hosts on one root: the epoch of the job's newest lease this manifest knows
+    /// (`jobs/<id>/lease-<epoch>`); 0 when the job never ran under a lease.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lease_epoch: u64,
+    /// Several hosts on one root: the host and lease epoch of each attempt.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempt_hosts: Vec<AttemptHost>,
 }
 
 impl Manifest {
@@ -210,6 +230,8 @@ impl Manifest {
             ocr_pages: Vec::new(),
             ocr_mean_confidence: None,
             ocr_languages: Vec::new(),
+            lease_epoch: 0,
+            attempt_hosts: Vec::new(),
         }
     }
 

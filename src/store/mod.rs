@@ -33,6 +33,9 @@ pub struct Store {
     observers: Mutex<Vec<Observer>>,
     /// Mode and group of the files clients read (`output.mode`, `output.group`).
     share: durable::Share,
+    /// Several hosts on one root: a manifest that does not parse is read again a few times before
+    /// it is called corrupt (see [`Store::with_rereads`]).
+    rereads: bool,
 }
 
 /// Called with every manifest the store writes (the sweeper keeps its deadlines up to date so).
@@ -59,6 +62,20 @@ impl Store {
     pub fn with_share(mut self, share: durable::Share) -> Store {
         self.share = share;
         self
+    }
+
+    /// Reads a manifest that does not parse again, for up to about three seconds, before it is
+    /// called corrupt. Manifests are replaced by rename, whole; but a FUSE client (sshfs) that
+    /// still caches the size of the file another host replaced may return its new bytes cut at the
+    /// old size until its attribute cache expires. Only with several hosts on the root.
+    pub fn with_rereads(mut self) -> Store {
+        self.rereads = true;
+        self
+    }
+
+    /// Whether torn reads are read again ([`Store::with_rereads`]).
+    pub fn rereads(&self) -> bool {
+        self.rereads
     }
 
     /// The mode and group of the files clients read.
@@ -91,6 +108,7 @@ impl Store {
             failure: Mutex::new(None),
             observers: Mutex::new(Vec::new()),
             share: durable::Share::default(),
+            rereads: false,
         }
     }
 

@@ -21,6 +21,10 @@ pub struct IdemRecord {
     pub job_id: JobId,
     pub fingerprint: String,
     pub created_at: DateTime<Utc>,
+    /// Several hosts on one root: the host whose staging folder ingests the job, so that another
+    /// host can tell a job still being built from a vanished one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 /// `receipts/<scope>/<key>.json`: the client's view of the outcome of its drop.

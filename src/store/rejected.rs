@@ -136,7 +136,7 @@ impl Store {
     /// the key must not replace it (as for a conflict).
     fn key_is_owned(&self, k: &IdemKey) -> Result<bool> {
         match self.read_record(k)? {
-            Some(rec) => self.record_is_live(rec.job_id),
+            Some(rec) => self.record_is_live(&rec),
             None => Ok(false),
         }
     }

@@ -94,6 +94,21 @@ pub struct WorkerCtx {
     pub child: ChildSpec,
     /// Counts outcomes, pages and conversion times.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Several hosts on one root: jobs are taken under leases and their writes fenced.
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
+}
+
+impl WorkerCtx {
+    /// The fence of an attempt under lease epoch `lease` (none for a lone daemon).
+    pub(crate) fn fence(&self, lease: Option<u64>) -> crate::cluster::Fence<'_> {
+        match (&self.cluster, lease) {
+            (Some(c), Some(epoch)) => crate::cluster::Fence {
+                cluster: Some(c),
+                epoch,
+            },
+            _ => crate::cluster::Fence::none(),
+        }
+    }
 }
 
 /// Delay before attempt `attempts + 1`: `backoff * 2^(attempts-1)`, capped at `backoff_max`.
@@ -108,6 +123,11 @@ pub(crate) fn is_gone(e: &Error) -> bool {
     matches!(e, Error::JobNotFound { .. } | Error::JobExpired { .. })
 }
 
+/// Another writer got there first: the job was canceled, removed, or (several hosts) taken over.
+pub(crate) fn is_lost(e: &Error) -> bool {
+    is_gone(e) || matches!(e, Error::InvalidTransition { .. } | Error::LeaseLost { .. })
+}
+
 /// What is left of an attempt once its child has ended: recording the outcome (publish, manifest,
 /// receipt), syncing the run log, removing the attempt's temp folder.
 pub(crate) struct Finish {
@@ -117,6 +137,8 @@ pub(crate) struct Finish {
     output: PathBuf,
     outdir: PathBuf,
     log: Arc<Mutex<RunLog>>,
+    /// The lease epoch of the attempt (several hosts on one root).
+    lease: Option<u64>,
 }
 
 /// The first half of one job: nothing happens unless it is still `queued` and due; else it becomes
@@ -132,12 +154,21 @@ pub(crate) fn start_job(
     let m = match store.load(id) {
         Ok(m) => m,
         Err(e) if is_gone(&e) => return Ok(None),
+        // Several hosts: a manifest that still does not parse is left for a later look (a network
+        // client's cache), not a reason to stop the daemon.
+        Err(e @ Error::Corrupt { .. }) if ctx.cluster.is_some() => {
+            tracing::warn!(job = %id, error = %e, "cannot read manifest; job left for a later look");
+            return Ok(None);
+        }
         Err(e) => return Err(e),
     };
     // `running` here can only be an attempt of this daemon whose outcome could not be written
     // (a full disk): the queue never hands out a job another worker holds, and recovery requeued
     // every job an earlier daemon left running. Requeue it, then go on as for any queued job.
     let m = match m.status {
+        // Several hosts: a running job is another host's, or this host's own being recorded;
+        // one whose holder stopped renewing comes back through the `lease-watch` thread.
+        JobStatus::Running if ctx.cluster.is_some() => return Ok(None),
         JobStatus::Running => match store.transition(id, JobStatus::Queued, |_| {}) {
             Ok(m) => m,
             Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => {
@@ -152,11 +183,29 @@ pub(crate) fn start_job(
         *retry_at = Some(t);
         return Ok(None);
     }
-    let m = match store.transition(id, JobStatus::Running, |_| {}) {
-        Ok(m) => m,
-        Err(e) if is_gone(&e) || matches!(e, Error::InvalidTransition { .. }) => return Ok(None),
-        Err(e) => return Err(e),
+    // Several hosts: the lease of the next epoch first; only the host that creates it runs the job.
+    let lease = match &ctx.cluster {
+        Some(c) => match c.take(store, &m)? {
+            Some(epoch) => Some(epoch),
+            None => return Ok(None),
+        },
+        None => None,
     };
+    let prior = m.lease_epoch;
+    let m =
+        match store.transition_checked(id, JobStatus::Running, |m| match (&ctx.cluster, lease) {
+            (Some(c), Some(epoch)) => c.claim(m, prior, epoch),
+            _ => Ok(()),
+        }) {
+            Ok(m) => m,
+            Err(e) if is_lost(&e) => {
+                if let Some(c) = &ctx.cluster {
+                    c.release(id);
+                }
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        };
     failpoint::hit("worker.after_running");
     let settings = ctx
         .settings
@@ -175,8 +224,11 @@ pub(crate) fn start_job(
     let log = Arc::new(Mutex::new(log));
     let say = |s: &str| log.lock().unwrap_or_else(|e| e.into_inner()).line(s);
     say(&format!(
-        "attempt {} started (timeout {:?}, max_memory {} bytes)",
-        m.attempts, settings.convert.timeout.0, settings.convert.max_memory.0
+        "attempt {} started{} (timeout {:?}, max_memory {} bytes)",
+        m.attempts,
+        ctx.fence(lease).where_(),
+        settings.convert.timeout.0,
+        settings.convert.max_memory.0
     ));
     // The child writes `output.md` in a private folder of this attempt: the only place its sandbox
     // lets it write.
@@ -219,6 +271,7 @@ pub(crate) fn start_job(
         output,
         outdir,
         log,
+        lease,
     }))
 }
 
@@ -230,8 +283,21 @@ pub(crate) fn finish_job(
 ) -> Result<()> {
     let log = &f.log;
     let say = |s: &str| log.lock().unwrap_or_else(|e| e.into_inner()).line(s);
-    let r = record::record(ctx, &f.m, &f.settings, f.outcome, &f.output, &say, retry_at);
+    let fence = ctx.fence(f.lease);
+    let r = record::record(
+        ctx,
+        &f.m,
+        &f.settings,
+        f.outcome,
+        &f.output,
+        &say,
+        retry_at,
+        fence,
+    );
     log.lock().unwrap_or_else(|e| e.into_inner()).sync();
+    if let Some(c) = &ctx.cluster {
+        c.release(f.m.job_id);
+    }
     if let Err(e) = durable::remove_tree_nofollow(&f.outdir) {
         tracing::warn!(job = %f.m.job_id, error = %e, "cannot remove temp output");
     }

@@ -13,6 +13,7 @@
 //!   invariants of the torture tests; [`fuzz_checks`]: the fuzz targets' properties.
 #![allow(dead_code, unused_imports)]
 
+pub mod cluster;
 pub mod daemon;
 pub mod fs;
 pub mod fuzz_checks;

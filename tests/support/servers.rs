@@ -315,6 +315,48 @@ impl Sshd {
     pub fn log_text(&self) -> String {
         self.server.log_text()
     }
+
+    /// Mounts `remote` (a folder of this machine, reached through this sshd) on `mount` with
+    /// sshfs, its own directory cache off (`dir_cache=no`, as docs/scale-out.md asks) and the
+    /// kernel's FUSE caching as by default; unmounted when the guard is dropped.
+    pub fn sshfs(&self, remote: &Path, mount: &Path) -> SshfsMount {
+        std::fs::create_dir_all(mount).unwrap();
+        let mut c = Command::new(find("sshfs").unwrap());
+        c.arg(format!("{}@127.0.0.1:{}", user(), remote.display()))
+            .arg(mount)
+            .args(["-p", &self.port.to_string()])
+            .arg("-o")
+            .arg(format!(
+                "IdentityFile={},StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes,LogLevel=ERROR,dir_cache=no",
+                self.key.display()
+            ));
+        checked(c);
+        SshfsMount {
+            path: mount.to_path_buf(),
+        }
+    }
+}
+
+/// An sshfs mount made by the test: `fusermount -u` when dropped (lazily, should a process still
+/// hold a file in it).
+pub struct SshfsMount {
+    pub path: PathBuf,
+}
+
+impl Drop for SshfsMount {
+    fn drop(&mut self) {
+        let prog = find("fusermount3").or_else(|| find("fusermount"));
+        if let Some(p) = prog {
+            let ok = Command::new(&p)
+                .arg("-u")
+                .arg(&self.path)
+                .status()
+                .is_ok_and(|s| s.success());
+            if !ok {
+                let _ = Command::new(&p).arg("-uz").arg(&self.path).status();
+            }
+        }
+    }
 }
 
 fn run_with_input(mut c: Command, input: &str) -> Output {
