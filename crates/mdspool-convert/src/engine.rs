@@ -91,6 +91,13 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     }
     clear_majority_styles(&mut pages);
     drop_furniture(&mut pages);
+    let notes: Vec<super::footnotes::Footnote> = pages
+        .iter_mut()
+        .flat_map(|p| {
+            let width = p.width;
+            super::footnotes::take(p, width)
+        })
+        .collect();
     if super::model::debug() {
         debug_dump(&pages);
     }
@@ -116,6 +123,11 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             prev_left = left.or(prev_left);
         }
     }
+    blocks.extend(
+        notes
+            .into_iter()
+            .map(|n| Block::Footnote(n.number, n.lines)),
+    );
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
         stats.warnings.push(format!(
             "{failed} of {} page(s) could not be read",
@@ -168,6 +180,7 @@ fn lay_out(mut page: Page) -> PageLayout {
     }
     PageLayout {
         number: page.number,
+        width: page.width,
         height: page.height,
         regions,
         rules: page.rules,

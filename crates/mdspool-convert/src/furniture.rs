@@ -280,6 +280,7 @@ mod tests {
     fn page(lines: Vec<Line>) -> PageLayout {
         PageLayout {
             number: 1,
+            width: 612.0,
             height: 792.0,
             regions: Vec::new(),
             rules: Vec::new(),

@@ -23,6 +23,7 @@ mod euro;
 pub mod external;
 mod fasthash;
 mod fonts;
+mod footnotes;
 mod furniture;
 mod glyphs;
 mod grid;

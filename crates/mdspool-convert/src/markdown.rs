@@ -124,6 +124,10 @@ pub(crate) fn render(blocks: &[Block]) -> String {
             Block::PageBreak(n) => {
                 out.push_str(&format!("<!-- page {n} -->\n\n"));
             }
+            Block::Footnote(n, lines) => {
+                let text = reflow(lines, false);
+                out.push_str(&format!("[^{n}]: {text}\n\n"));
+            }
             Block::Para(lines) => {
                 if let Some(k) = heading_key(lines, body, &body_font) {
                     let text = reflow(lines, true);

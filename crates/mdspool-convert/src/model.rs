@@ -125,6 +125,7 @@ pub(crate) struct Page {
 #[derive(Debug)]
 pub(crate) struct PageLayout {
     pub number: usize,
+    pub width: f32,
     pub height: f32,
     /// Bands and columns in reading order.
     pub regions: Vec<super::regions::Region>,
