@@ -7,8 +7,10 @@
 
 mod bullets;
 mod deskew;
+mod keep;
 mod numbers;
 mod pgm;
+mod reread;
 mod retry;
 mod rivers;
 mod rules;
@@ -23,55 +25,7 @@ pub use run::find_program;
 
 use super::ConvertError;
 use super::model::{Page, PageLayout};
-
-/// Words recognised with a lower confidence (0-100) are dropped as noise (specks, figure parts).
-const MIN_WORD_CONFIDENCE: f32 = 15.0;
-/// A "word" of symbols only (no letter or digit) needs this confidence: specks and scratches of a
-/// scan read as `=`, `|`, `¢`, `*` with middling confidence, and one such speck in the white
-/// space between two table columns joins them.
-const MIN_SYMBOL_CONFIDENCE: f32 = 60.0;
-
-/// Whether a word (pixels) is a narrow mark lying on one of the vertical rules `walls` (points).
-fn on_wall(w: &tsv::Word, walls: &[super::model::Rule], scale: f32) -> bool {
-    let (x0, x1, top, bottom) = (w.x0 * scale, w.x1 * scale, w.y0 * scale, w.y1 * scale);
-    let narrow = x1 - x0 <= 0.45 * (bottom - top).max(1.0);
-    narrow
-        && walls.iter().any(|r| {
-            let tolerance = 1.5;
-            r.x0 - tolerance < x1 && r.x1 + tolerance > x0 && r.top < bottom && r.bottom > top
-        })
-}
-
-/// Lone marks that tesseract reads as punctuation of their own ("." "," ":" "'") away from any
-/// word are specks of the scan: punctuation that belongs to a word is read with it, or right
-/// after it. They go, so that they do not fill the white space between table columns.
-fn drop_stray_marks(words: &mut Vec<tsv::Word>) {
-    let stray = |i: usize, words: &[tsv::Word]| {
-        let w = &words[i];
-        if !matches!(
-            w.text.as_str(),
-            "." | "," | ":" | ";" | "'" | "`" | "‘" | "’" | "\""
-        ) {
-            return false;
-        }
-        let h = (w.y1 - w.y0).max(w.x1 - w.x0).max(1.0);
-        // Attached to the word before it on the same line (a full stop read apart)?
-        let attached = i > 0 && {
-            let p = &words[i - 1];
-            p.line == w.line && w.x0 - p.x1 < (p.y1 - p.y0).max(h) * 0.3
-        };
-        !attached
-    };
-    let keep: Vec<bool> = (0..words.len()).map(|i| !stray(i, words)).collect();
-    let mut k = keep.into_iter();
-    words.retain(|_| k.next().unwrap_or(true));
-}
-
-/// Whether a recognised word is kept.
-fn kept(w: &tsv::Word) -> bool {
-    let symbols = w.text != "•" && !w.text.chars().any(char::is_alphanumeric);
-    w.conf >= MIN_WORD_CONFIDENCE && !(symbols && w.conf < MIN_SYMBOL_CONFIDENCE)
-}
+use keep::{drop_stray_marks, kept, on_wall};
 
 /// How to OCR pages without a text layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -267,6 +221,7 @@ fn recognise(
     // Ruling lines are taken out of the image tesseract reads: it reads them as "|" and "_" glued
     // to the words beside them, and drops the words of a ruled cell as unsure. They are found
     // again in the image itself below, after the words.
+    let mut seen = None;
     if let Some(g) = &gray {
         let guess = opts.dpi.clamp(50, 1200) as f32 / 10.0;
         let found = rules::find(g, 0.0, guess, 1.0);
@@ -279,7 +234,10 @@ fn recognise(
                 })
                 .collect();
             // Failing to write it leaves the page as it was rendered.
-            let _ = std::fs::write(&image, g.whitened(&boxes, 1).to_pgm());
+            let white = g.whitened(&boxes, 1);
+            if std::fs::write(&image, white.to_pgm()).is_ok() {
+                seen = Some(white);
+            }
         }
     }
     let langs = if opts.languages.is_empty() {
@@ -304,6 +262,19 @@ fn recognise(
     let text = std::fs::read_to_string(dir.join("words.tsv")).map_err(|e| format!("{e}"))?;
     let mut words = tsv::parse(&text);
     bullets::mark(&mut words);
+    let common: [&std::ffi::OsStr; 4] = [
+        "--dpi".as_ref(),
+        dpi.as_ref(),
+        "-l".as_ref(),
+        langs.as_ref(),
+    ];
+    let upright = {
+        let sure: Vec<tsv::Word> = words.iter().filter(|w| kept(w)).cloned().collect();
+        tsv::turn_of(&sure) == tsv::Turn::None
+    };
+    if let (true, Some(g)) = (upright, seen.as_ref().or(gray.as_ref())) {
+        reread::weak_words(&mut words, g, dir, tesseract, &common, opts.timeout);
+    }
     words.retain(kept);
     let (w, h) = match &gray {
         Some(g) => (g.width as f32, g.height as f32),
@@ -315,12 +286,6 @@ fn recognise(
     };
     let mut turn = tsv::turn_of(&words);
     if let (tsv::Turn::None, Some(g)) = (turn, &gray) {
-        let common: [&std::ffi::OsStr; 4] = [
-            "--dpi".as_ref(),
-            dpi.as_ref(),
-            "-l".as_ref(),
-            langs.as_ref(),
-        ];
         retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
         words.retain(kept);
         turn = tsv::turn_of(&words);
@@ -382,19 +347,4 @@ fn recognise(
         words: words.len() as u64,
         conf_sum: words.iter().map(|w| f64::from(w.conf)).sum(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn specks_read_as_symbols_are_dropped_and_real_symbols_and_bullets_kept() {
-        let w = |text: &str, conf: f32| tsv::Word::test(text, 1, [0.0, 0.0, 10.0, 10.0], conf);
-        assert!(!kept(&w("=", 45.0)), "a speck between table columns");
-        assert!(kept(&w("=", 91.0)));
-        assert!(kept(&w("•", 50.0)));
-        assert!(kept(&w("x7", 40.0)));
-        assert!(!kept(&w("x7", 10.0)));
-    }
 }
