@@ -5,7 +5,7 @@
 use super::tsv;
 
 /// Words recognised with a lower confidence (0-100) are dropped as noise (specks, figure parts).
-const MIN_WORD_CONFIDENCE: f32 = 15.0;
+pub(super) const MIN_WORD_CONFIDENCE: f32 = 15.0;
 /// A "word" of symbols only (no letter or digit) needs this confidence: specks and scratches of a
 /// scan read as `=`, `|`, `¢`, `*` with middling confidence, and one such speck in the white
 /// space between two table columns joins them.

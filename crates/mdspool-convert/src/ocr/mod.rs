@@ -275,6 +275,11 @@ fn recognise(
     if let (true, Some(g)) = (upright, seen.as_ref().or(gray.as_ref())) {
         reread::weak_words(&mut words, g, dir, tesseract, &common, opts.timeout);
     }
+    // Tall boxes are read again before the noise goes: a column of list or footnote numbers read
+    // as one word is often read as noise too.
+    if let (true, Some(g)) = (upright, &gray) {
+        retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
+    }
     words.retain(kept);
     let (w, h) = match &gray {
         Some(g) => (g.width as f32, g.height as f32),
@@ -284,12 +289,7 @@ fn recognise(
             (x, y)
         }
     };
-    let mut turn = tsv::turn_of(&words);
-    if let (tsv::Turn::None, Some(g)) = (turn, &gray) {
-        retry::tall_words(&mut words, g, dir, tesseract, &common, opts.timeout);
-        words.retain(kept);
-        turn = tsv::turn_of(&words);
-    }
+    let turn = tsv::turn_of(&words);
     let (w, h) = tsv::turn_upright(&mut words, turn, w, h);
     let slope = tsv::skew_of(&words);
     tsv::deskew(&mut words, slope, w, h);

@@ -10,6 +10,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::keep::MIN_WORD_CONFIDENCE;
 use super::pgm::Gray;
 use super::run;
 use super::tsv::{self, Word};
@@ -18,9 +19,6 @@ use super::tsv::{self, Word};
 const WEAK: f32 = 60.0;
 /// Every word of a second reading needs this confidence to replace the first.
 const SURE: f32 = 60.0;
-/// A word read with this confidence is kept from the first reading (see `keep`); the second
-/// must find a word over it.
-const KEPT: f32 = 15.0;
 /// Most words read again on one page (the strip stays small).
 const MAX_WORDS: usize = 80;
 
@@ -137,9 +135,9 @@ fn replace(words: &mut Vec<Word>, placed: &[Placed], again: &[Word], gap: u32) {
             continue;
         }
         // A word the first reading kept is still there (the second found something over it).
-        let lost = olds
-            .iter()
-            .any(|o| o.conf >= KEPT && !found.iter().any(|n| n.x0 < o.x1 && n.x1 > o.x0));
+        let lost = olds.iter().any(|o| {
+            o.conf >= MIN_WORD_CONFIDENCE && !found.iter().any(|n| n.x0 < o.x1 && n.x1 > o.x0)
+        });
         if lost {
             continue;
         }

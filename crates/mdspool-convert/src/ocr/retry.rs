@@ -6,6 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::keep::MIN_WORD_CONFIDENCE;
 use super::pgm::Gray;
 use super::run;
 use super::tsv::{self, Word};
@@ -17,8 +18,9 @@ const MAX_RETRIES: usize = 8;
 const TALL: f32 = 1.8;
 
 /// A column of list numbers read with some misread ("Se", "2", "3.", "4.", "Di"): when two or
-/// more read as numbers that agree on where the count starts, every item gets its number.
-fn number_column(items: &mut [Word]) {
+/// more read as numbers that agree on where the count starts, every item gets its number (and
+/// the answer is true).
+fn number_column(items: &mut [Word]) -> bool {
     items.sort_by(|a, b| a.y0.total_cmp(&b.y0));
     let mut starts: Vec<i64> = Vec::new();
     let mut close = ".";
@@ -33,12 +35,20 @@ fn number_column(items: &mut [Word]) {
     }
     let agree = starts.len() >= 2 && starts.iter().all(|s| *s == starts[0]);
     if !agree || items.len() < 2 {
-        return;
+        return false;
     }
     for (i, w) in items.iter_mut().enumerate() {
         w.text = format!("{}{close}", starts[0] + i as i64);
         w.conf = w.conf.max(50.0);
     }
+    true
+}
+
+/// Whether the second reading `again` of a tall word read with confidence `first` replaces it
+/// (list numbers in it are repaired): a box read as noise, too unsure to be kept, is replaced only
+/// by a column of numbers.
+fn taken(again: &mut [Word], first: f32) -> bool {
+    !again.is_empty() && (number_column(again) || first >= MIN_WORD_CONFIDENCE)
 }
 
 /// Replace tall narrow words of an upright scan by what a block reading of their box finds.
@@ -106,7 +116,9 @@ pub(super) fn tall_words(
         if again.is_empty() {
             continue;
         }
-        number_column(&mut again);
+        if !taken(&mut again, words[i].conf) {
+            continue;
+        }
         gone.push(i);
         for mut a in again.into_iter().filter(|a| a.conf >= 15.0) {
             let id = u32::try_from(10_000 + k).unwrap_or(u32::MAX);
@@ -133,4 +145,37 @@ pub(super) fn tall_words(
             }))
     });
     words.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(texts: &[&str]) -> Vec<Word> {
+        let at = |i: usize, t: &str| {
+            let y = 40.0 * i as f32;
+            Word::test(t, i as u32 + 1, [0.0, y, 30.0, y + 30.0], 60.0)
+        };
+        texts.iter().enumerate().map(|(i, t)| at(i, t)).collect()
+    }
+
+    #[test]
+    fn a_column_read_as_noise_is_replaced_only_by_numbers() {
+        let mut numbers = read(&["es", "2", "3", "4", "5,"]);
+        assert!(
+            taken(&mut numbers, 0.0),
+            "footnote numbers read as one noise word"
+        );
+        let texts: Vec<&str> = numbers.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["1.", "2.", "3.", "4.", "5."]);
+        assert!(
+            !taken(&mut read(&["vr", "Ge"]), 0.0),
+            "a figure's stroke stays noise"
+        );
+        assert!(
+            taken(&mut read(&["vr", "Ge"]), 40.0),
+            "a kept tall word is read again as before"
+        );
+        assert!(!taken(&mut [], 40.0));
+    }
 }
