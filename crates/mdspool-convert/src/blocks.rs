@@ -18,8 +18,11 @@ pub(crate) enum Block {
     Code(Vec<Line>),
     Table(Vec<Vec<String>>),
     PageBreak(usize),
-    /// A footnote taken from a page's foot (`footnotes.rs`): its number and lines.
-    Footnote(String, Vec<Line>),
+    /// A footnote taken from a page's foot (`footnotes.rs`, `notes.rs`): its mark and its lines.
+    Note {
+        label: String,
+        lines: Vec<Line>,
+    },
 }
 
 pub(crate) fn is_bullet_char(c: char) -> bool {

@@ -91,13 +91,34 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     }
     clear_majority_styles(&mut pages);
     drop_furniture(&mut pages);
-    let notes: Vec<super::footnotes::Footnote> = pages
+    // Footnotes under a footnote rule in their column first, then those told by their size; they
+    // are written at the end, in the order of their numbers when each number is used once.
+    let mut notes: Vec<Block> = pages
         .iter_mut()
         .flat_map(|p| {
             let width = p.width;
             super::footnotes::take(p, width)
         })
+        .map(|n| Block::Note {
+            label: n.number,
+            lines: n.lines,
+        })
         .collect();
+    notes.extend(super::notes::take_notes(&mut pages));
+    let mut numbers: Vec<Option<u32>> = notes
+        .iter()
+        .map(|b| match b {
+            Block::Note { label, .. } => label.parse::<u32>().ok(),
+            _ => None,
+        })
+        .collect();
+    numbers.sort();
+    if numbers.windows(2).all(|w| w[0].is_some() && w[0] < w[1]) {
+        notes.sort_by_key(|b| match b {
+            Block::Note { label, .. } => label.parse::<u32>().unwrap_or(u32::MAX),
+            _ => u32::MAX,
+        });
+    }
     if super::model::debug() {
         debug_dump(&pages);
     }
@@ -123,11 +144,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
             prev_left = left.or(prev_left);
         }
     }
-    blocks.extend(
-        notes
-            .into_iter()
-            .map(|n| Block::Footnote(n.number, n.lines)),
-    );
+    blocks.extend(notes);
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
         stats.warnings.push(format!(
             "{failed} of {} page(s) could not be read",

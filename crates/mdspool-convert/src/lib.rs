@@ -31,6 +31,7 @@ mod labels;
 mod layout;
 mod markdown;
 mod model;
+mod notes;
 mod ocr;
 mod overprint;
 mod panics;

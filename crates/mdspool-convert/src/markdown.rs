@@ -124,9 +124,8 @@ pub(crate) fn render(blocks: &[Block]) -> String {
             Block::PageBreak(n) => {
                 out.push_str(&format!("<!-- page {n} -->\n\n"));
             }
-            Block::Footnote(n, lines) => {
-                let text = reflow(lines, false);
-                out.push_str(&format!("[^{n}]: {text}\n\n"));
+            Block::Note { label, lines } => {
+                out.push_str(&format!("[^{label}]: {}\n\n", reflow(lines, false)));
             }
             Block::Para(lines) => {
                 if let Some(k) = heading_key(lines, body, &body_font) {
