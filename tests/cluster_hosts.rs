@@ -9,7 +9,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::cluster::{
-    TOML, check_once_each, count_in_log, drop_all, running_on, start, wait_succeeded,
+    TOML, check_once_each, count_in_log, drop_all, every_host_ran_a_job, running_on, start,
+    wait_succeeded,
 };
 use support::fs::read_json;
 use support::{Root, pdf, wait_until};
@@ -75,19 +76,7 @@ fn three_hosts_share_the_drops_and_a_killed_hosts_job_finishes_elsewhere() {
         "{text}"
     );
     // Every host did part of the work.
-    for h in ["h0", "h1", "h2"] {
-        let n = jobs
-            .values()
-            .filter(|m| {
-                m["attempt_hosts"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|a| a["host"] == h)
-            })
-            .count();
-        assert!(n > 0, "host {h} ran no job");
-    }
+    every_host_ran_a_job(&jobs, &["h0", "h1", "h2"]);
     for d in [h0, h1] {
         assert!(d.stop().is_some_and(|s| s.success()));
     }

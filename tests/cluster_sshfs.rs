@@ -11,7 +11,9 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::cluster::{TOML, check_once_each, drop_all, running_on, start, wait_succeeded};
+use support::cluster::{
+    TOML, check_once_each, drop_all, every_host_ran_a_job, running_on, start, wait_succeeded,
+};
 use support::fs::read_json;
 use support::servers::{Sshd, have};
 use support::{Root, wait_until};
@@ -62,19 +64,7 @@ fn three_hosts_two_over_sshfs_share_the_drops_and_survive_a_kill() {
         .collect();
     assert_eq!(hosts[0], "s2");
     assert_ne!(*hosts.last().unwrap(), "s2");
-    for h in ["h0", "s1", "s2"] {
-        let n = jobs
-            .values()
-            .filter(|m| {
-                m["attempt_hosts"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|a| a["host"] == h)
-            })
-            .count();
-        assert!(n > 0, "host {h} ran no job");
-    }
+    every_host_ran_a_job(&jobs, &["h0", "s1", "s2"]);
     for d in [h0, s1] {
         let path = d.log.clone();
         let st = d.stop();

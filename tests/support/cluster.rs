@@ -62,6 +62,19 @@ pub fn count_in_log(root: &Path, id: &str, text: &str) -> usize {
 }
 
 /// Checks the invariants over the whole root; returns each job's manifest by job id.
+/// Asserts that each of `hosts` ran an attempt of one job or more (`attempt_hosts` in `jobs`, the
+/// manifests by key).
+pub fn every_host_ran_a_job(jobs: &BTreeMap<String, Value>, hosts: &[&str]) {
+    for h in hosts {
+        let ran = |m: &&Value| {
+            m["attempt_hosts"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|a| a["host"] == *h))
+        };
+        assert!(jobs.values().any(|m| ran(&m)), "host {h} ran no job");
+    }
+}
+
 pub fn check_once_each(root: &Path, keys: &[String]) -> BTreeMap<String, Value> {
     let all = manifests(root);
     assert_eq!(all.len(), keys.len(), "one job per drop");
