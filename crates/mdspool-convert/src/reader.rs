@@ -124,29 +124,28 @@ pub(crate) fn page_inner(
         };
         // A span spaced out into cells: its offsets (or, when the parser gave none, its advances
         // laid end to end) checked against the glyphs as drawn.
-        let raw_offsets_missing = s.char_x_offsets.is_empty();
-        let offsets = if raw_offsets_missing {
-            realign::laid_end_to_end(b.x, &s.char_widths)
-        } else {
-            std::mem::take(&mut s.char_x_offsets)
-        };
-        s.char_x_offsets = offsets;
-        if realign::has_gap(&s.text, &s.char_x_offsets, &s.char_widths, size)
+        let laid = s
+            .char_x_offsets
+            .is_empty()
+            .then(|| realign::laid_end_to_end(b.x, &s.char_widths));
+        let offsets = laid.as_deref().unwrap_or(&s.char_x_offsets);
+        if realign::has_gap(&s.text, offsets, &s.char_widths, size)
             && !bidi::has_rtl_letter(&s.text)
         {
             let g = glyphs.get_or_insert_with(|| glyphs::PageGlyphs::read(doc, index));
-            match g.ltr_letters(&s.text, b.x, b.y, size) {
-                Some(l) => {
-                    if let Some(fixed) = realign::from_letters(&s.text, &s.char_x_offsets, &l, size)
-                    {
-                        (s.text, s.char_x_offsets, s.char_widths) = fixed;
+            let checked = g
+                .ltr_letters(&s.text, b.x, b.y, size)
+                .map(|l| realign::from_letters(&s.text, offsets, &l, size));
+            match checked {
+                Some(Some(fixed)) => (s.text, s.char_x_offsets, s.char_widths) = fixed,
+                // Advances laid end to end that agree with the glyphs are the span's offsets.
+                Some(None) => {
+                    if let Some(laid) = laid {
+                        s.char_x_offsets = laid;
                     }
                 }
-                None if raw_offsets_missing => s.char_x_offsets.clear(),
                 None => {}
             }
-        } else if raw_offsets_missing {
-            s.char_x_offsets.clear();
         }
         let wide = 2.5 * size;
         let splits = s.char_x_offsets.len() == s.text.chars().count()
