@@ -14,10 +14,36 @@ use super::model::Line;
 fn goes_on(text: &str) -> bool {
     let t = text.trim();
     let first = t.split_whitespace().next().unwrap_or("");
-    t.chars()
+    (t.chars()
         .next()
         .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
-        && !super::layout::is_marker_text(first)
+        && !super::layout::is_marker_text(first))
+        || decimals(t)
+}
+
+/// Whether `t` starts with the decimals of a number cut before its separator (".59" under
+/// "$43,568").
+fn decimals(t: &str) -> bool {
+    let mut c = t.chars();
+    matches!(c.next(), Some('.' | ',')) && c.next().is_some_and(|d| d.is_ascii_digit())
+}
+
+/// Whether `row` completes `above`, the table's first line, whose cells are set at the bottom of a
+/// taller header row: the header cells that wrap start a line higher ("Priori" over "ty"). The
+/// first line fills at most half of the columns, and this line fills more, with the rest of a word
+/// (lower case) under each of them.
+pub(crate) fn completes_first(row: &[String], above: Option<&Vec<String>>, first: bool) -> bool {
+    let Some(above) = above.filter(|_| first) else {
+        return false;
+    };
+    let full = |r: &[String]| r.iter().filter(|c| !c.trim().is_empty()).count();
+    let top = full(above);
+    top >= 1
+        && top * 2 <= above.len()
+        && full(row) > top
+        && above.iter().zip(row).all(|(a, b)| {
+            a.trim().is_empty() || b.trim().chars().next().is_some_and(char::is_lowercase)
+        })
 }
 
 /// Whether `row` (the cells of one text line of the table) continues `above` (the last row so far).
@@ -33,8 +59,22 @@ pub(crate) fn continues(
         return false;
     }
     let filled: Vec<usize> = (0..row.len()).filter(|&c| !row[c].is_empty()).collect();
+    // Beyond half of the columns, most pieces must be ends of broken words (under a word of four
+    // letters or more) or the decimals of a number (under its figures).
+    let broken = filled
+        .iter()
+        .filter(|&&c| {
+            let above = above.get(c).map_or("", String::as_str);
+            let word = above
+                .split_whitespace()
+                .last()
+                .is_some_and(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic));
+            (word && word_end(&row[c])) || (figures(above) && decimals(row[c].trim()))
+        })
+        .count();
     !filled.is_empty()
-        && filled.len() * 2 <= row.len()
+        && (filled.len() * 2 <= row.len()
+            || (filled.len() < row.len() && broken * 2 > filled.len()))
         && filled
             .iter()
             .all(|&c| goes_on(&row[c]) && above.get(c).is_some_and(|a| !a.is_empty()))
@@ -120,8 +160,9 @@ impl LastLines {
             .flatten()
             .zip(edge)
             .is_some_and(|((x, one_word), e)| one_word && x >= e - self.slack);
-        let number_goes_on =
-            number_cut(dst) && next.trim().starts_with(|c: char| c.is_ascii_digit());
+        let number_goes_on = (number_cut(dst)
+            && next.trim().starts_with(|c: char| c.is_ascii_digit()))
+            || (figures(dst) && decimals(next.trim()));
         let word_goes_on = word_end(next) && !dst.ends_with(['-', '\u{ad}']);
         // The first part of a broken word filled the column's width: a few letters at least.
         let long = dst
@@ -134,6 +175,15 @@ impl LastLines {
             super::text::join_wrapped(dst, next);
         }
     }
+}
+
+/// Whether the last word of `dst` is a number (figures, separators, a currency sign).
+fn figures(dst: &str) -> bool {
+    let last = dst.split_whitespace().last().unwrap_or("");
+    last.chars().any(|c| c.is_ascii_digit())
+        && last.chars().all(|c| {
+            c.is_ascii_digit() || matches!(c, '.' | ',' | '$' | '€' | '£' | '¥' | '+' | '-' | '−')
+        })
 }
 
 /// Whether `dst` ends with a number cut after its separator ("$67,937." before "37"): its last
@@ -213,10 +263,21 @@ mod tests {
             Some(&header),
             true
         ));
-        // Filling most columns makes it a row.
+        // Filling most columns makes it a row, unless most pieces end broken words or numbers.
         assert!(!continues(
             &row(&["a", "b", "c", "", ""]),
             Some(&above),
+            false
+        ));
+        let cut = row(&["Fores", "2000", "Inter", "On", "$36,670"]);
+        assert!(continues(
+            &row(&["t", "", "nal", "hold", ".72"]),
+            Some(&cut),
+            false
+        ));
+        assert!(!continues(
+            &row(&["t", "", "nal", "hold", "and"]),
+            Some(&cut),
             false
         ));
     }

@@ -35,6 +35,7 @@ mod notes;
 mod ocr;
 mod overprint;
 mod panics;
+mod pipe;
 mod reader;
 mod realign;
 mod regions;

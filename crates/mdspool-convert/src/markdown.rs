@@ -4,7 +4,7 @@
 
 use super::blocks::{Block, split_marker};
 use super::model::Line;
-use super::tables;
+use super::pipe;
 use super::text::{clean, reflow};
 
 /// The font size (rounded to half points) and font name carrying most characters.
@@ -192,7 +192,7 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 out.push_str("```\n\n");
             }
             Block::Table(cells) => {
-                tables::render(cells, &mut out);
+                pipe::render(cells, &mut out);
                 out.push('\n');
             }
         }

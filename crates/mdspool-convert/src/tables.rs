@@ -181,6 +181,27 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
     if !(2..=MAX_COLS).contains(&ncols) {
         return None;
     }
+    // Bullets hanging left of all the text, and nowhere else: a list whose items wrap in justified
+    // lines (their stretched word gaps make rows of several cells), not a table. (A table of ticks
+    // has bullets under its headings too: a survey's answers.)
+    let spans = || slice.iter().flatten().flat_map(|l| &l.spans);
+    let text_left = spans()
+        .filter(|s| !is_bullet_text(&s.text))
+        .map(|s| s.x0)
+        .fold(f32::MAX, f32::min);
+    let (hanging, inside) =
+        spans()
+            .filter(|s| is_bullet_text(&s.text))
+            .fold((0, 0), |(h, i), s| {
+                if s.x1 <= text_left {
+                    (h + 1, i)
+                } else {
+                    (h, i + 1)
+                }
+            });
+    if hanging > 0 && inside == 0 {
+        return None;
+    }
     // Aligned monospace text is code (comments lined up after statements), not a table.
     let frags: Vec<&Line> = slice.iter().flatten().collect();
     if frags.iter().filter(|l| l.all_mono()).count() * 5 >= frags.len() * 4 {
@@ -234,7 +255,9 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
         // the ends of words and phrases under some of its cells (`cellwrap.rs`).
         let close = top(row) - prev_bottom < 0.6 * row_height(row);
         let continues = close
-            && (cell_count(row) == 1 || cellwrap::continues(&r, cells.last(), cells.len() == 1));
+            && (cell_count(row) == 1
+                || cellwrap::continues(&r, cells.last(), cells.len() == 1)
+                || cellwrap::completes_first(&r, cells.last(), cells.len() == 1));
         match cells.last_mut() {
             Some(last) if continues => {
                 for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {
@@ -269,6 +292,12 @@ pub(crate) fn mostly_prose(cells: &[Vec<String>], filled: usize) -> bool {
     prose * 4 > filled
 }
 
+/// A span that is one bullet glyph.
+fn is_bullet_text(t: &str) -> bool {
+    let mut c = t.trim().chars();
+    matches!((c.next(), c.next()), (Some(b), None) if super::blocks::is_bullet_char(b))
+}
+
 fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> Option<usize> {
     let cx = (x0 + x1) / 2.0;
     bands
@@ -290,111 +319,4 @@ fn has_rules(rules: &[Rule], top: f32, bottom: f32, left: f32, right: f32) -> bo
         .filter(|r| r.x1.min(right) - r.x0.max(left) > 0.0)
         .count()
         >= 2
-}
-
-/// A column without a header that holds text in one body row only, in a table of four or more
-/// rows, is the overflow of its left neighbour (a long cell whose last word stands apart), not a
-/// column: its text joins that neighbour's.
-fn fold_stray_columns(cells: &[Vec<String>]) -> Vec<Vec<String>> {
-    let mut cells = cells.to_vec();
-    let filled = |t: Option<&String>| t.is_some_and(|t| !t.trim().is_empty());
-    if cells.len() < 5 {
-        return cells;
-    }
-    let ncols = cells.iter().map(Vec::len).max().unwrap_or(0);
-    for c in (1..ncols).rev() {
-        let used = cells[1..].iter().filter(|r| filled(r.get(c))).count();
-        if filled(cells[0].get(c)) || used != 1 {
-            continue;
-        }
-        for row in cells.iter_mut().filter(|r| r.len() > c) {
-            let t = row.remove(c);
-            if !t.trim().is_empty() {
-                let left = &mut row[c - 1];
-                if !left.is_empty() {
-                    left.push(' ');
-                }
-                left.push_str(t.trim());
-            }
-        }
-    }
-    cells
-}
-
-/// Render a table as a GitHub pipe table; the first row is the header. A column empty in every row
-/// (a gap between two borders of one cell boundary, a rule inside a cell) is left out.
-pub(crate) fn render(cells: &[Vec<String>], out: &mut String) {
-    let folded = fold_stray_columns(cells);
-    let cells = &folded;
-    let ncols = cells.iter().map(Vec::len).max().unwrap_or(0);
-    let cols: Vec<usize> = (0..ncols)
-        .filter(|&c| {
-            cells
-                .iter()
-                .any(|r| r.get(c).is_some_and(|t| !t.trim().is_empty()))
-        })
-        .collect();
-    if cols.is_empty() {
-        return;
-    }
-    for (i, row) in cells.iter().enumerate() {
-        out.push('|');
-        for &c in &cols {
-            out.push(' ');
-            out.push_str(row.get(c).map(String::as_str).unwrap_or(""));
-            out.push_str(" |");
-        }
-        out.push('\n');
-        if i == 0 {
-            out.push('|');
-            for _ in &cols {
-                out.push_str(" --- |");
-            }
-            out.push('\n');
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::render;
-
-    fn table(rows: &[&[&str]]) -> Vec<Vec<String>> {
-        rows.iter()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect()
-    }
-
-    #[test]
-    fn empty_and_stray_columns_are_not_columns() {
-        let cells = table(&[
-            &["Item", "", "", "Cost"],
-            &["Abstract", "", "", "£40"],
-            &["Boiler 33", "", "", "£60"],
-            &["Threshold", "", "", "£41"],
-            &["Microarchitecture efficient", "", "function", "£4"],
-        ]);
-        let mut out = String::new();
-        render(&cells, &mut out);
-        assert_eq!(
-            out,
-            "| Item | Cost |\n| --- | --- |\n| Abstract | £40 |\n| Boiler 33 | £60 |\n\
-             | Threshold | £41 |\n| Microarchitecture efficient function | £4 |\n"
-        );
-    }
-
-    #[test]
-    fn a_sparse_column_with_a_header_stays() {
-        let cells = table(&[
-            &["Item", "Note", "Cost"],
-            &["Abstract", "", "£40"],
-            &["Boiler", "", "£60"],
-            &["Threshold", "late", "£41"],
-            &["Frame", "", "£4"],
-        ]);
-        let mut out = String::new();
-        render(&cells, &mut out);
-        assert!(out.starts_with("| Item | Note | Cost |\n"), "{out}");
-        assert!(out.contains("| Threshold | late | £41 |"), "{out}");
-    }
 }

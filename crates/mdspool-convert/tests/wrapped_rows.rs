@@ -1,0 +1,167 @@
+//! Rows that wrap, and lines that only look like rows:
+//! - a bulleted list whose items wrap in a narrow justified column: a line of three words stretched
+//!   apart has gaps as wide as a table's, so the bullets and the text read as two columns; a
+//!   first column of nothing but bullets, beside one column of text, is a list;
+//! - a word processor's table with narrow columns: header cells set at the bottom of a taller
+//!   header row (the cells that wrap start a line higher: "Priori" over "ty"), and continuation
+//!   lines that fill more than half of the columns with ends of broken words and the decimals of a
+//!   cut amount, stay in their row.
+
+#[path = "support/pdfwriter.rs"]
+mod pdfwriter;
+
+use pdfwriter::{PageSpec, REG, md_lines};
+
+/// Words set one by one from `x`, `gap` points apart (Helvetica widths estimated high, so the real
+/// gaps are at least `gap`).
+fn spaced(p: &mut PageSpec, size: f32, x: f32, y: f32, words: &[&str], gap: f32) {
+    let mut x = x;
+    for w in words {
+        p.text(REG, size, x, y, w);
+        x += w.chars().count() as f32 * 0.6 * size + gap;
+    }
+}
+
+#[test]
+fn a_bulleted_list_in_stretched_justified_lines_is_a_list() {
+    let mut p = PageSpec::default();
+    p.text(REG, 10.5, 72.0, 720.0, "The ledger names these items.");
+    let (bullet, text) = (72.0, 90.0);
+    let mut y = 700.0;
+    p.text(REG, 10.5, bullet, y, "•");
+    p.text(REG, 10.5, text, y, "Cache");
+    y -= 14.0;
+    p.text(REG, 10.5, bullet, y, "•");
+    spaced(
+        &mut p,
+        10.5,
+        text,
+        y,
+        &["implementation", "linear", "channel"],
+        9.5,
+    );
+    for words in [
+        ["satisfies", "whenever", "holds"],
+        ["comprehensibility", "station", "preserves"],
+        ["optional", "altitude", "slowly"],
+    ] {
+        y -= 14.0;
+        spaced(&mut p, 10.5, text, y, &words, 9.5);
+    }
+    y -= 14.0;
+    p.text(REG, 10.5, bullet, y, "•");
+    spaced(
+        &mut p,
+        10.5,
+        text,
+        y,
+        &["Reliable", "paragraph", "under"],
+        14.0,
+    );
+    y -= 14.0;
+    p.text(REG, 10.5, text, y, "current");
+    let md = md_lines(&[p]);
+    assert!(!md.iter().any(|l| l.starts_with('|')), "{md:#?}");
+    let items: Vec<&String> = md.iter().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(items.len(), 3, "{md:#?}");
+    assert!(items[1].contains("channel satisfies"), "{md:#?}");
+    assert!(items[2].ends_with("under current"), "{md:#?}");
+}
+
+/// One line of a table: `cells[c]` at column `c` (empty cells left out).
+fn row(p: &mut PageSpec, y: f32, cells: &[&str]) {
+    for (c, t) in cells.iter().enumerate() {
+        if !t.is_empty() {
+            p.text(REG, 9.0, 72.0 + 52.0 * c as f32, y, t);
+        }
+    }
+}
+
+#[test]
+fn narrow_table_cells_broken_over_lines_stay_in_their_rows() {
+    let mut p = PageSpec::default();
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        740.0,
+        "The inventory of the harbour follows.",
+    );
+    let mut y = 716.0;
+    let mut line = |p: &mut PageSpec, cells: &[&str]| {
+        row(p, y, cells);
+        y -= 11.0;
+    };
+    line(
+        &mut p,
+        &["", "", "Priori", "", "", "Regio", "Grad", "Statu", ""],
+    );
+    line(
+        &mut p,
+        &[
+            "Item", "Year", "ty", "Weight", "Type", "n", "e", "s", "Total",
+        ],
+    );
+    for (first, second) in [
+        (
+            [
+                "Pump", "2007", "Low", "3.718", "Exter", "North", "B", "Pendi", "$43,568",
+            ],
+            ["", "", "", "", "nal", "", "", "ng", ".59"],
+        ),
+        (
+            [
+                "Fores", "2000", "High", "35.987", "Inter", "Coast", "B", "On", "$36,670",
+            ],
+            ["t", "", "", "", "nal", "al", "", "hold", ".72"],
+        ),
+        (
+            [
+                "Meth", "1996", "Low", "5.673", "Mixe", "Centr", "C", "Close", "$50,748",
+            ],
+            ["od", "", "", "", "d", "al", "", "d", ".05"],
+        ),
+    ] {
+        line(&mut p, &first);
+        line(&mut p, &second);
+    }
+    line(
+        &mut p,
+        &[
+            "Socket",
+            "2003",
+            "Low",
+            "31.758",
+            "Mixed",
+            "North",
+            "C",
+            "Draft",
+            "$94,842.47",
+        ],
+    );
+    let md = md_lines(&[p]);
+    let rows: Vec<Vec<String>> = md
+        .iter()
+        .filter(|l| l.starts_with('|') && !l.contains("---"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 5, "a header and four rows: {md:#?}");
+    assert_eq!(rows[0][0], "Item", "{md:#?}");
+    assert!(rows[0][2].starts_with("Priori"), "{md:#?}");
+    for r in &rows[1..] {
+        assert!(
+            !r[0].is_empty(),
+            "a row of its own for a continuation line: {md:#?}"
+        );
+    }
+    assert!(rows[2].join(" ").contains("hold"), "{md:#?}");
+    assert!(
+        rows[1][8].replace(' ', "").contains("$43,568.59"),
+        "{md:#?}"
+    );
+}
