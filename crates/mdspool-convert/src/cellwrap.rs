@@ -69,7 +69,9 @@ pub(crate) fn continues(
                 .split_whitespace()
                 .last()
                 .is_some_and(|w| w.chars().count() >= 4 && w.chars().all(char::is_alphabetic));
-            (word && word_end(&row[c])) || (figures(above) && decimals(row[c].trim()))
+            (word && word_end(&row[c]))
+                || (figures(above) && decimals(row[c].trim()))
+                || (number_cut(above) && row[c].trim().starts_with(|d: char| d.is_ascii_digit()))
         })
         .count();
     !filled.is_empty()
@@ -186,15 +188,18 @@ fn figures(dst: &str) -> bool {
         })
 }
 
-/// Whether `dst` ends with a number cut after its separator ("$67,937." before "37"): its last
-/// word is figures, currency signs and separators, and ends with "." or ",".
+/// Whether `dst` ends with a number cut after its separator ("$67,937." before "37") or inside a
+/// group of thousands ("$53,46" before "2.67"): its last word is figures, currency signs and
+/// separators, and ends with "." or ",", or with a group of one or two figures after a "," that
+/// follows figures and has no "." after it.
 fn number_cut(dst: &str) -> bool {
     let last = dst.split_whitespace().last().unwrap_or("");
-    last.ends_with(['.', ','])
-        && last.chars().any(|c| c.is_ascii_digit())
-        && last.chars().all(|c| {
-            c.is_ascii_digit() || matches!(c, '.' | ',' | '$' | '€' | '£' | '¥' | '+' | '-' | '−')
-        })
+    let short_group = last.rsplit_once(',').is_some_and(|(head, tail)| {
+        (1..=2).contains(&tail.len())
+            && tail.chars().all(|c| c.is_ascii_digit())
+            && head.ends_with(|c: char| c.is_ascii_digit())
+    });
+    (last.ends_with(['.', ',']) || short_group) && figures(last)
 }
 
 /// Whether `next` starts with what reads as the end of a broken word: up to three lower-case

@@ -4,8 +4,8 @@
 //!   first column of nothing but bullets, beside one column of text, is a list;
 //! - a word processor's table with narrow columns: header cells set at the bottom of a taller
 //!   header row (the cells that wrap start a line higher: "Priori" over "ty"), and continuation
-//!   lines that fill more than half of the columns with ends of broken words and the decimals of a
-//!   cut amount, stay in their row.
+//!   lines that fill more than half of the columns with ends of broken words and the rest of a cut
+//!   amount (".59" under "$43,568", "2.67" under "$53,46"), stay in their row.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -117,6 +117,12 @@ fn narrow_table_cells_broken_over_lines_stay_in_their_rows() {
         ),
         (
             [
+                "Mont", "2011", "Medi", "39.", "Exte", "South", "A", "On", "$53,46",
+            ],
+            ["hly valve", "", "um", "547", "rnal", "", "", "hold", "2.67"],
+        ),
+        (
+            [
                 "Meth", "1996", "Low", "5.673", "Mixe", "Centr", "C", "Close", "$50,748",
             ],
             ["od", "", "", "", "d", "al", "", "d", ".05"],
@@ -150,7 +156,7 @@ fn narrow_table_cells_broken_over_lines_stay_in_their_rows() {
                 .collect()
         })
         .collect();
-    assert_eq!(rows.len(), 5, "a header and four rows: {md:#?}");
+    assert_eq!(rows.len(), 6, "a header and five rows: {md:#?}");
     assert_eq!(rows[0][0], "Item", "{md:#?}");
     assert!(rows[0][2].starts_with("Priori"), "{md:#?}");
     for r in &rows[1..] {
@@ -164,4 +170,6 @@ fn narrow_table_cells_broken_over_lines_stay_in_their_rows() {
         rows[1][8].replace(' ', "").contains("$43,568.59"),
         "{md:#?}"
     );
+    // A number cut inside a group of thousands goes on with figures.
+    assert!(rows[3][8].contains("2.67"), "{md:#?}");
 }
