@@ -1,6 +1,8 @@
 //! Whether a white gap in a band of rows is a gutter between two text columns: both sides must read
 //! as columns of prose (or the band as two unrelated halves), so that table cells, labels and lists
-//! beside each other are not taken for columns. The band search itself is in `regions.rs`.
+//! beside each other are not taken for columns. Where a column band starts and ends is weighed here
+//! too: a heading across both columns ends it, and a table's last rows above it stay out of it. The
+//! band search itself is in `regions.rs`.
 
 use super::model::Span;
 use super::regions::Row;
@@ -120,4 +122,67 @@ fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
     let n_full = full.iter().filter(|f| **f).count();
     let n = parts.iter().flatten().count();
     (x1 - x0 >= 6.0 * em && n_full >= 2 && n_full * 3 >= n, full)
+}
+
+/// Whether `row`, the first of a column band with gutter `g`, goes on with `above`, the last row of
+/// the full-width band over it: a table's last rows that a column band below takes in, because their
+/// cells leave the gutter free. Both rows have text on both sides of the gutter, and each span of
+/// `row` starts or ends where one of `above` does, within a point: the columns of one table.
+pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
+    let edge =
+        |x: f32, pick: fn(&Span) -> f32| above.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
+    let across =
+        |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0) && r.spans.iter().any(|s| s.x0 >= g.1);
+    across(above)
+        && across(row)
+        && row
+            .spans
+            .iter()
+            .all(|s| edge(s.x0, |o| o.x0) || edge(s.x1, |o| o.x1))
+}
+
+/// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both
+/// columns: a row larger than the body, all on the left of the gutter, where the right column
+/// breaks off too, for at least three times the heading's height and about as long as the
+/// left one does around it: both columns stop above it and start again together below it. A heading inside the left column of a flowing text
+/// has text beside it, or a gap on the right that does not match its own.
+pub(super) fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<usize> {
+    let left = |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0 + 0.1 * em);
+    let right = |r: &Row| r.spans.iter().any(|s| s.x0 >= g.1 - 0.1 * em);
+    (1..rows.len().saturating_sub(1)).find(|&k| {
+        let r = &rows[k];
+        // Its words are larger than the body (not just a bullet or box drawn beside them).
+        let worded = r
+            .spans
+            .iter()
+            .filter(|s| s.text.chars().any(char::is_alphabetic));
+        if worded.clone().next().is_none()
+            || worded.clone().any(|s| s.size < 1.15 * em)
+            || right(r)
+            || !left(r)
+        {
+            return false;
+        }
+        let (above, below) = (&rows[..k], &rows[k + 1..]);
+        let (Some(ra), Some(rb), Some(la), Some(lb)) = (
+            above.iter().rev().find(|r| right(r)),
+            below.iter().find(|r| right(r)),
+            above.iter().rev().find(|r| left(r)),
+            below.iter().find(|r| left(r)),
+        ) else {
+            return false;
+        };
+        let (right_gap, left_gap) = (rb.top - ra.bottom, lb.top - la.bottom);
+        let tall = 3.0 * (r.bottom - r.top);
+        if super::model::debug() {
+            let spans = r.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>();
+            let tops = (lb.top, rb.top);
+            tracing::trace!(
+                "spanning heading? {spans:?} gaps {right_gap} {left_gap} tops {tops:?}"
+            );
+        }
+        right_gap >= tall.max(left_gap - 2.5 * em)
+            && right_gap <= left_gap + 2.5 * em
+            && (lb.top - rb.top).abs() <= 1.5 * em
+    })
 }

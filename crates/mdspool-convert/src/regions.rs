@@ -5,7 +5,7 @@
 //! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
-use super::columns::columns_ok;
+use super::columns::{columns_ok, same_columns, spanning_heading};
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -273,6 +273,18 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
             }
         }
     }
+    // A column band's first rows that go on with the table above it stay in the full-width band.
+    for k in 1..bands.len() {
+        while let (Some(g), None) = (bands[k].2, bands[k - 1].2) {
+            let a = bands[k].0;
+            if a >= bands[k].1 || !same_columns(&rows[a - 1], &rows[a], g) {
+                break;
+            }
+            bands[k - 1].1 += 1;
+            bands[k].0 += 1;
+        }
+    }
+    bands.retain(|b| b.0 < b.1);
     let n = bands.len();
     for (k, &(a, b, gutter)) in bands.iter().enumerate() {
         // Bands meet halfway between their rows, so every point of the area falls in one.
@@ -352,50 +364,4 @@ fn column_run(
         }
     }
     (gutter, j)
-}
-
-/// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both
-/// columns: a row larger than the body, all on the left of the gutter, where the right column
-/// breaks off too, for at least three times the heading's height and about as long as the
-/// left one does around it: both columns stop above it and start again together below it. A heading inside the left column of a flowing text
-/// has text beside it, or a gap on the right that does not match its own.
-fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<usize> {
-    let left = |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0 + 0.1 * em);
-    let right = |r: &Row| r.spans.iter().any(|s| s.x0 >= g.1 - 0.1 * em);
-    (1..rows.len().saturating_sub(1)).find(|&k| {
-        let r = &rows[k];
-        // Its words are larger than the body (not just a bullet or box drawn beside them).
-        let worded = r
-            .spans
-            .iter()
-            .filter(|s| s.text.chars().any(char::is_alphabetic));
-        if worded.clone().next().is_none()
-            || worded.clone().any(|s| s.size < 1.15 * em)
-            || right(r)
-            || !left(r)
-        {
-            return false;
-        }
-        let (above, below) = (&rows[..k], &rows[k + 1..]);
-        let (Some(ra), Some(rb), Some(la), Some(lb)) = (
-            above.iter().rev().find(|r| right(r)),
-            below.iter().find(|r| right(r)),
-            above.iter().rev().find(|r| left(r)),
-            below.iter().find(|r| left(r)),
-        ) else {
-            return false;
-        };
-        let (right_gap, left_gap) = (rb.top - ra.bottom, lb.top - la.bottom);
-        let tall = 3.0 * (r.bottom - r.top);
-        if super::model::debug() {
-            let spans = r.spans.iter().map(|s| s.text.as_str()).collect::<Vec<_>>();
-            let tops = (lb.top, rb.top);
-            tracing::trace!(
-                "spanning heading? {spans:?} gaps {right_gap} {left_gap} tops {tops:?}"
-            );
-        }
-        right_gap >= tall.max(left_gap - 2.5 * em)
-            && right_gap <= left_gap + 2.5 * em
-            && (lb.top - rb.top).abs() <= 1.5 * em
-    })
 }
