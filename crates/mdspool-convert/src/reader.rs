@@ -176,6 +176,9 @@ pub(crate) fn page_inner(
                     None => words::Placed::Unusable,
                 };
             }
+            if let words::Placed::Glyphs(glyphs) = &mut placed {
+                words::pull_back_after_ligature(glyphs, b.x + b.width.abs() - x_off, size);
+            }
             if let words::Placed::Glyphs(glyphs) = placed {
                 shown.push(words::Shown {
                     span: Span {

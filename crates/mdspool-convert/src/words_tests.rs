@@ -99,3 +99,28 @@ fn offsets_that_step_back_are_not_trusted() {
         Placed::Unusable
     ));
 }
+
+#[test]
+fn letters_after_a_ligature_placed_past_the_box_move_back() {
+    use super::{Placed, glyphs_of, pull_back_after_ligature};
+    // "buffer" as a browser draws it: "ff" is one glyph that the parser expanded into two letters
+    // of one made-up width, then gave "e" and "r" the place of the glyph after each; its box ends
+    // at 531.1, the period drawn apart at 529.9.
+    let offsets = [498.9, 505.6, 512.4, 516.1, 526.4, 532.6];
+    let widths = [6.7, 6.8, 3.7, 3.7, 6.2, 5.0];
+    let Placed::Glyphs(mut glyphs) = glyphs_of("buffer", &offsets, &widths, (498.9, 10.5), 0.0)
+    else {
+        panic!("offsets in order are used");
+    };
+    pull_back_after_ligature(&mut glyphs, 531.1, 10.5);
+    let r = glyphs.last().expect("r");
+    assert!((r.x1 - 531.1).abs() < 0.01 && r.x0 < 529.9, "{glyphs:?}");
+    assert!(glyphs[4].x0 >= glyphs[3].x1 - 0.01, "{glyphs:?}");
+    // Inside the box, nothing moves.
+    let Placed::Glyphs(mut inside) = glyphs_of("buffer", &offsets, &widths, (498.9, 10.5), 0.0)
+    else {
+        panic!("offsets in order are used");
+    };
+    pull_back_after_ligature(&mut inside, 537.6, 10.5);
+    assert_eq!(inside.last().map(|g| g.x0), Some(532.6));
+}
