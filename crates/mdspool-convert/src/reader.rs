@@ -177,7 +177,7 @@ pub(crate) fn page_inner(
                 };
             }
             if let words::Placed::Glyphs(glyphs) = &mut placed {
-                words::pull_back_after_ligature(glyphs, b.x + b.width.abs() - x_off, size);
+                realign::pull_back_after_ligature(glyphs, b.x + b.width.abs() - x_off, size);
             }
             if let words::Placed::Glyphs(glyphs) = placed {
                 shown.push(words::Shown {

@@ -6,7 +6,8 @@
 //! column, "Pending" placed after the amount). Those offsets decide where a span is cut into
 //! cells and where its words break, so a wrong one merges columns. For spans whose offsets show a
 //! gap (the only place a cell boundary can be), the offsets are checked against the characters as
-//! drawn, and rebuilt from them when they disagree.
+//! drawn, and rebuilt from them when they disagree. The letters after an expanded ligature, which
+//! the parser can place one glyph too far, are pulled back here too.
 
 /// Whether the offsets of `text` hold a gap or a jump back: one glyph advancing over 1.5 em, a move
 /// of more than 1.5 em past a glyph's end, or a glyph placed over its predecessor. Plain running
@@ -83,6 +84,25 @@ pub(crate) fn from_letters(
         }
     }
     Some((out, xs, ws))
+}
+
+/// Letters placed past `end`, the end of the span's own box, after the one ligature the parser
+/// expanded: it gave each letter after the ligature the place of the next one (so a period drawn
+/// apart came before the last letter, "buffe.r"). They move back by the overrun. With no
+/// ligature, or several, the places stay as they are.
+pub(crate) fn pull_back_after_ligature(glyphs: &mut [super::words::Glyph], end: f32, size: f32) {
+    let over = glyphs.iter().map(|g| g.x1).fold(f32::MIN, f32::max) - end;
+    let mut after = glyphs.iter().enumerate().filter(|(_, g)| g.after_ligature);
+    let (Some((k, _)), None) = (after.next(), after.next()) else {
+        return;
+    };
+    if over <= 0.3 * size || over > 1.5 * size {
+        return;
+    }
+    for g in glyphs.iter_mut().skip(k) {
+        g.x0 -= over;
+        g.x1 -= over;
+    }
 }
 
 #[cfg(test)]

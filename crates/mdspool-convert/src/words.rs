@@ -122,25 +122,6 @@ pub(crate) fn glyphs_from_letters(text: &str, letters: &[(char, f32, f32)], x_of
     finish(glyphs)
 }
 
-/// Letters placed past `end`, the end of the span's own box, after the one ligature the parser
-/// expanded: it gave each letter after the ligature the place of the next one (so a period drawn
-/// apart came before the last letter, "buffe.r"). They move back by the overrun. With no
-/// ligature, or several, the places stay as they are.
-pub(crate) fn pull_back_after_ligature(glyphs: &mut [Glyph], end: f32, size: f32) {
-    let over = glyphs.iter().map(|g| g.x1).fold(f32::MIN, f32::max) - end;
-    let mut after = glyphs.iter().enumerate().filter(|(_, g)| g.after_ligature);
-    let (Some((k, _)), None) = (after.next(), after.next()) else {
-        return;
-    };
-    if over <= 0.3 * size || over > 1.5 * size {
-        return;
-    }
-    for g in glyphs.iter_mut().skip(k) {
-        g.x0 -= over;
-        g.x1 -= over;
-    }
-}
-
 /// Mark the letters after an expanded ligature, and check that enough glyphs have a width.
 fn finish(mut glyphs: Vec<Glyph>) -> Placed {
     for k in 2..glyphs.len() {

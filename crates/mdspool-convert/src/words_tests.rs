@@ -102,7 +102,8 @@ fn offsets_that_step_back_are_not_trusted() {
 
 #[test]
 fn letters_after_a_ligature_placed_past_the_box_move_back() {
-    use super::{Placed, glyphs_of, pull_back_after_ligature};
+    use super::{Placed, glyphs_of};
+    use crate::realign::pull_back_after_ligature;
     // "buffer" as a browser draws it: "ff" is one glyph that the parser expanded into two letters
     // of one made-up width, then gave "e" and "r" the place of the glyph after each; its box ends
     // at 531.1, the period drawn apart at 529.9.
