@@ -19,9 +19,6 @@
 //!    everything it points to is durable (steps 1-4);
 //! 6. staging entries removed; `state/staging/` fsynced once.
 //!
-//! The fsyncs of the drops in one step are issued from up to [`SYNC_THREADS`] threads at once: the
-//! file system merges flushes that are in flight together, as it does for concurrent writers.
-//!
 //! A drop whose state is not the plain fresh one (a job folder left by an earlier attempt, a record
 //! that already exists: a replay, a conflict, a stale record, a key given twice in the batch) is
 //! admitted alone by [`Store::admit`] once the batch is done.
@@ -38,9 +35,6 @@ use crate::store::Store;
 use crate::store::admit::{Admission, StagedDrop, hash_file};
 use crate::store::manifest::{Idempotency, Manifest, Source};
 use crate::store::records::{IdemRecord, json};
-
-/// Threads that issue the fsyncs of one step of a batch together.
-const SYNC_THREADS: usize = 8;
 
 /// One drop of the batch on its way.
 struct Slot<'a> {
@@ -87,32 +81,6 @@ impl Results {
                 false
             }
         });
-    }
-
-    /// [`Results::each`] for a step that waits on the disk (fsyncs): the slots are spread over up
-    /// to [`SYNC_THREADS`] threads, so that their flushes are in flight together and the file
-    /// system merges them (as it does for concurrent writers).
-    fn each_par<'a>(
-        &mut self,
-        slots: &mut Vec<Slot<'a>>,
-        step: impl Fn(&mut Slot<'a>) -> Result<()> + Sync,
-    ) {
-        if slots.len() <= 1 {
-            return self.each(slots, step);
-        }
-        let per = slots.len().div_ceil(SYNC_THREADS);
-        let step = &step;
-        let mut done: Vec<Result<()>> = std::thread::scope(|sc| {
-            let hs: Vec<_> = slots
-                .chunks_mut(per)
-                .map(|chunk| sc.spawn(move || chunk.iter_mut().map(step).collect::<Vec<_>>()))
-                .collect();
-            hs.into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        done.reverse();
-        self.each(slots, |_| done.pop().unwrap_or(Ok(())));
     }
 
     /// fsyncs each of `dirs` once; on failure every slot of the batch fails with the error.
@@ -177,7 +145,7 @@ impl Store {
             (s.fp, s.size, s.file) = (fp, size, Some(f));
             Ok(())
         });
-        out.each_par(slots, |s| {
+        out.each(slots, |s| {
             let f = s.file.take().expect("hashed");
             crate::fsx::sync(&f, &s.d.pdf).at(&s.d.pdf)
         });
@@ -201,7 +169,7 @@ impl Store {
             s.key = Some(key);
             Ok(())
         });
-        out.each_par(slots, |s| {
+        out.each(slots, |s| {
             self.guard(s.tmp.as_ref().expect("written").sync())
         });
         let mut dirs = BTreeSet::new();
@@ -251,7 +219,7 @@ impl Store {
             s.m = Some(m);
             Ok(())
         });
-        out.each_par(slots, |s| {
+        out.each(slots, |s| {
             self.guard(s.tmp.as_ref().expect("written").sync())
         });
         out.each(slots, |s| {
@@ -264,12 +232,12 @@ impl Store {
                     .persist(&job.join("manifest.json")),
             )
         });
-        out.each_par(slots, |s| {
+        out.each(slots, |s| {
             let entry = self.layout.staging_entry(s.d.id);
             durable::fsync_dir(&entry.join("job"))?;
             durable::fsync_dir(&entry)
         });
-        out.each_par(slots, |s| {
+        out.each(slots, |s| {
             failpoint::hit("admit.after_manifest");
             let raw = self.layout.staging_entry(s.d.id).join("job/raw/input.pdf");
             crate::fsx::rename(&s.d.pdf, &raw).at(&s.d.pdf)?;
@@ -304,7 +272,7 @@ impl Store {
             dirs.insert(dir);
             Ok(())
         });
-        out.each_par(slots, |s| {
+        out.each(slots, |s| {
             self.guard(s.tmp.as_ref().expect("written").sync())
         });
         out.each(slots, |s| {
