@@ -20,6 +20,9 @@ pub struct Latencies {
     pub succeeded: [f64; 3],
 }
 
+/// Reads one series of the left panel from a point.
+type Get = fn(&Point) -> Option<f64>;
+
 const W: f64 = 960.0;
 const H: f64 = 420.0;
 const COLORS: [&str; 4] = ["#555555", "#1f77b4", "#ff7f0e", "#2ca02c"];
@@ -103,10 +106,10 @@ pub fn svg(points: &[Point], lat: &[Latencies], caption: &str) -> String {
         12,
         "workers (bare: threads)",
     );
-    let series: [(&str, &dyn Fn(&Point) -> Option<f64>); 3] = [
-        ("bare child", &|p: &Point| Some(p.bare)),
-        ("spool", &|p: &Point| Some(p.spool)),
-        ("spool, compared binary", &|p: &Point| p.compared),
+    let series: [(&str, Get); 3] = [
+        ("bare child", |p| Some(p.bare)),
+        ("spool", |p| Some(p.spool)),
+        ("spool, compared binary", |p| p.compared),
     ];
     for (k, (name, get)) in series.iter().enumerate() {
         let pts: Vec<(f64, f64)> = points
