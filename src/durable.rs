@@ -35,8 +35,9 @@ pub fn is_temp_name(name: &str) -> bool {
 
 pub use crate::share::{Share, group_id};
 
-/// A temp file of [`write_temp_shared`]: removed on drop unless it was renamed into place.
-struct TempFile {
+/// A temp file of [`write_temp_shared`] (or [`write_temp`]): removed on drop unless it was renamed
+/// into place.
+pub struct TempFile {
     file: File,
     path: PathBuf,
     keep: bool,
@@ -44,11 +45,32 @@ struct TempFile {
 
 impl TempFile {
     /// Renames the temp file to `to`.
-    fn persist(mut self, to: &Path) -> Result<()> {
+    pub fn persist(mut self, to: &Path) -> Result<()> {
         fsx::rename(&self.path, to).map_err(|e| Error::io(to, e))?;
         self.keep = true;
         Ok(())
     }
+
+    /// fsyncs the temp file (group commit: written first, synced together, then renamed).
+    pub fn sync(&self) -> Result<()> {
+        failpoint::hit("durable.after_write_temp");
+        fsx::sync(&self.file, &self.path).at(&self.path)
+    }
+
+    /// Links the temp file as `to` unless something exists there (`false`); the temp name goes.
+    pub fn link(self, to: &Path) -> Result<bool> {
+        match fsx::hard_link(&self.path, to) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => Err(Error::io(to, e)),
+        }
+    }
+}
+
+/// A temp file next to `path` holding `bytes`, not yet synced nor named `path`: for a group commit,
+/// which syncs many ([`TempFile::sync`]), renames them, then fsyncs each folder once.
+pub fn write_temp(path: &Path, bytes: &[u8], share: &Share) -> Result<TempFile> {
+    write_temp_shared(path, bytes, share, false)
 }
 
 impl Drop for TempFile {

@@ -7,7 +7,7 @@
 //!   with a sidecar (protocol: temp name, rename), timed until every receipt says `succeeded`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -110,13 +110,13 @@ pub fn convert_cmd(bin: &Path, inputs: &[PathBuf], out: &Path, workers: usize) -
     t.elapsed().as_secs_f64()
 }
 
-fn put(dir: &Path, name: &str, bytes: &[u8]) {
+pub fn put(dir: &Path, name: &str, bytes: &[u8]) {
     let tmp = dir.join(format!(".{name}.part"));
     std::fs::write(&tmp, bytes).unwrap();
     std::fs::rename(&tmp, dir.join(name)).unwrap();
 }
 
-fn status_of(receipt: &Path) -> Option<String> {
+pub fn status_of(receipt: &Path) -> Option<String> {
     let b = std::fs::read(receipt).ok()?;
     let v: serde_json::Value = serde_json::from_slice(&b).ok()?;
     Some(v["status"].as_str()?.to_string())
@@ -132,9 +132,8 @@ fn ms(v: &serde_json::Value, a: &str, b: &str) -> f64 {
     t(b) - t(a)
 }
 
-/// A daemon with `workers` workers on a fresh `root`: drops every document, waits for every
-/// receipt to say `succeeded`; (seconds, phases).
-pub fn spool(bin: &Path, root: &Path, docs: &[Vec<u8>], workers: usize) -> (f64, Phases) {
+/// Starts a daemon with `workers` workers on a fresh `root`, once its start-up scans are over.
+pub fn start(bin: &Path, root: &Path, workers: usize) -> Child {
     let _ = std::fs::remove_dir_all(root);
     std::fs::create_dir_all(root).unwrap();
     let pid_file = root.join("daemon.pid");
@@ -153,6 +152,22 @@ pub fn spool(bin: &Path, root: &Path, docs: &[Vec<u8>], workers: usize) -> (f64,
         std::thread::sleep(Duration::from_millis(5));
     }
     std::thread::sleep(Duration::from_millis(300)); // start-up scans over
+    d
+}
+
+/// Stops a daemon of [`start`] (SIGTERM) and checks that it exited cleanly.
+pub fn stop(mut d: Child) {
+    // SAFETY: signals the daemon this program started.
+    unsafe {
+        libc::kill(d.id() as i32, libc::SIGTERM);
+    }
+    assert!(d.wait().unwrap().success());
+}
+
+/// A daemon with `workers` workers on a fresh `root`: drops every document, waits for every
+/// receipt to say `succeeded`; (seconds, phases).
+pub fn spool(bin: &Path, root: &Path, docs: &[Vec<u8>], workers: usize) -> (f64, Phases) {
+    let d = start(bin, root, workers);
     let inbox = root.join("inbox");
     let started = chrono::Utc::now();
     let t = Instant::now();
@@ -174,11 +189,7 @@ pub fn spool(bin: &Path, root: &Path, docs: &[Vec<u8>], workers: usize) -> (f64,
         }
     }
     let secs = t.elapsed().as_secs_f64();
-    // SAFETY: signals the daemon this program started.
-    unsafe {
-        libc::kill(d.id() as i32, libc::SIGTERM);
-    }
-    assert!(d.wait().unwrap().success());
+    stop(d);
     let mut p = Phases::default();
     let start = serde_json::json!({ "t": started.to_rfc3339() });
     let jobs = std::fs::read_dir(root.join("jobs")).unwrap();

@@ -166,6 +166,45 @@ fn admit_through_the_inbox() {
     assert!(c.checked >= 20, "{c:?}");
 }
 
+/// Group commit (#14): two drops admitted as one batch, as an ingest thread takes them. Until the
+/// call returned, each drop is still whole in the inbox or a job with its bytes and receipt.
+#[test]
+fn admit_a_batch_through_the_inbox() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let s = setup(RetentionConfig::default());
+    let drops = [("a.pdf", "k-a"), ("b.pdf", "k-b")];
+    for (name, key) in drops {
+        s.drop_file(name, PDF, key);
+    }
+    let inbox = s.store.layout().inbox();
+    let batch: Vec<_> = drops
+        .iter()
+        .map(|(name, _)| (inbox.clone(), name.to_string()))
+        .collect();
+    let c = s.explore(
+        "admit batch",
+        |st| {
+            let out = take::take_batch(st, &WatchConfig::default(), &batch);
+            for (_, o) in &out {
+                assert!(matches!(o, Ok(TakeOutcome::Created(_))), "{out:?}");
+            }
+        },
+        |r, acked| {
+            for (name, key) in drops {
+                if !acked && r.jobs_of(key).is_empty() {
+                    ensure(in_inbox(r, name, PDF, key), || {
+                        format!("I1: the drop {name} vanished")
+                    })?;
+                } else {
+                    has_job(r, key)?;
+                }
+            }
+            Ok(())
+        },
+    );
+    assert!(c.checked >= 20, "{c:?}");
+}
+
 #[test]
 fn refusal_of_a_drop() {
     let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());

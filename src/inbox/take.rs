@@ -4,6 +4,9 @@
 //! rename fails with ENOENT and it walks away. Every step after the claim works on the staging
 //! entry only, so recovery after a crash runs the very same code ([`process_staged`]).
 //!
+//! Drops waiting together are taken as one batch ([`take_batch`]): each is claimed and checked
+//! alone, and those to admit are admitted together (group commit, `store/admit_batch.rs`).
+//!
 //! The claim itself is not fsynced: until admission creates the idempotency record (durably), a
 //! drop that reappears in the inbox after a power cut is simply taken again, and after it, a
 //! reappearing drop is a replay of the same key and bytes, which creates nothing.
@@ -96,6 +99,83 @@ pub fn process_staged(
     id: JobId,
     origin: Option<&Path>,
 ) -> Result<TakeOutcome> {
+    match prepare(store, cfg, id, origin)? {
+        Prepared::Done(outcome) => Ok(outcome),
+        Prepared::Admit(d, has_sidecar) => {
+            let a = store.admit(&d)?;
+            Ok(outcome_of(store, cfg, &d, has_sidecar, a))
+        }
+    }
+}
+
+/// A staged drop after its checks: refused (or gone) already, or to be admitted.
+enum Prepared {
+    Done(TakeOutcome),
+    /// The drop, and whether it came with a sidecar.
+    Admit(StagedDrop, bool),
+}
+
+/// Claims and takes the drops `dir/name` together (group commit, `Store::admit_batch`): each is
+/// claimed and checked alone, then those to admit are admitted as one batch, whose fsyncs of
+/// shared folders are made once. Returns, for each drop in order, what [`take`] returns.
+pub fn take_batch(
+    store: &Store,
+    cfg: &WatchConfig,
+    drops: &[(std::path::PathBuf, String)],
+) -> Vec<(Option<JobId>, Result<TakeOutcome>)> {
+    let mut out = Vec::with_capacity(drops.len());
+    // (index in `out`, drop, has_sidecar) of the drops to admit.
+    let mut admit = Vec::new();
+    for (dir, name) in drops {
+        let r = match claim(store, dir, name) {
+            Ok(None) => (None, Ok(TakeOutcome::Gone)),
+            Ok(Some(id)) => match prepare(store, cfg, id, Some(dir)) {
+                Ok(Prepared::Done(o)) => (Some(id), Ok(o)),
+                Ok(Prepared::Admit(d, sc)) => {
+                    admit.push((out.len(), d, sc));
+                    (Some(id), Ok(TakeOutcome::Gone)) // replaced below
+                }
+                Err(e) => (Some(id), Err(e)),
+            },
+            Err(e) => (None, Err(e)),
+        };
+        out.push(r);
+    }
+    let staged: Vec<StagedDrop> = admit.iter().map(|(_, d, _)| d.clone()).collect();
+    if staged.len() > 1 {
+        tracing::info!(drops = staged.len(), "admitting drops together");
+    }
+    let admitted = store.admit_batch(&staged);
+    for ((i, d, sc), a) in admit.iter().zip(admitted) {
+        out[*i].1 = a.map(|a| outcome_of(store, cfg, d, *sc, a));
+    }
+    out
+}
+
+/// The outcome of an admission; a conflict of a scope of `watch.outbox_scopes` is delivered.
+fn outcome_of(
+    store: &Store,
+    cfg: &WatchConfig,
+    d: &StagedDrop,
+    has_sidecar: bool,
+    a: Admission,
+) -> TakeOutcome {
+    match a {
+        Admission::Created(m) => TakeOutcome::Created(m.job_id),
+        Admission::Replayed(m) => TakeOutcome::Replayed(m.job_id),
+        Admission::Conflict { existing, rejected } => {
+            let scope = d.key.as_ref().map(|k| k.scope.as_str());
+            if cfg.outbox_rule().wants_refusal(has_sidecar, scope) {
+                conflict_to_outbox(store, d, existing, &rejected);
+            }
+            TakeOutcome::Conflict(existing)
+        }
+    }
+}
+
+/// The checks of [`process_staged`], up to admission.
+fn prepare(store: &Store, cfg: &WatchConfig, id: JobId, origin: Option<&Path>) -> Result<Prepared> {
+    let done = |r: Result<TakeOutcome>| r.map(Prepared::Done);
     let entry = store.layout().staging_entry(id);
     let names: Vec<String> = durable::list_names(&entry)?
         .into_iter()
@@ -103,10 +183,10 @@ pub fn process_staged(
         .collect();
     let Some(name) = main_file(&entry, &names)? else {
         return match names.first() {
-            Some(sc) => reject_orphan(store, id, &entry, sc, origin),
+            Some(sc) => done(reject_orphan(store, id, &entry, sc, origin)),
             None => {
                 store.remove_staging(id)?;
-                Ok(TakeOutcome::Gone)
+                Ok(Prepared::Done(TakeOutcome::Gone))
             }
         };
     };
@@ -127,7 +207,7 @@ pub fn process_staged(
                 d.pinned = s.pin;
                 d.client = s.client;
             }
-            Err(e) if is_refusal(&e) => return reject(store, &d, e, origin, false),
+            Err(e) if is_refusal(&e) => return done(reject(store, &d, e, origin, false)),
             Err(e) => return Err(e),
         }
     }
@@ -145,21 +225,11 @@ pub fn process_staged(
             // reads why in `outbox/NAME.error.txt`.
             let scope = d.key.as_ref().map(|k| k.scope.as_str());
             let outbox = cfg.outbox_rule().wants_refusal(has_sidecar, scope);
-            return reject(store, &d, e, origin, outbox);
+            return done(reject(store, &d, e, origin, outbox));
         }
         Err(e) => return Err(e),
     }
-    Ok(match store.admit(&d)? {
-        Admission::Created(m) => TakeOutcome::Created(m.job_id),
-        Admission::Replayed(m) => TakeOutcome::Replayed(m.job_id),
-        Admission::Conflict { existing, rejected } => {
-            let scope = d.key.as_ref().map(|k| k.scope.as_str());
-            if cfg.outbox_rule().wants_refusal(has_sidecar, scope) {
-                conflict_to_outbox(store, &d, existing, &rejected);
-            }
-            TakeOutcome::Conflict(existing)
-        }
-    })
+    Ok(Prepared::Admit(d, has_sidecar))
 }
 
 /// `outbox/NAME.error.txt` for a drop of a scope of `watch.outbox_scopes` refused as

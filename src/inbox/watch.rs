@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::ids::JobId;
 use crate::inbox::WatcherCtx;
 use crate::inbox::events::{Hint, aliases, start_notify};
-use crate::inbox::ingest::{Done, INGEST_THREADS, Task, ingest_thread};
+use crate::inbox::ingest::{Done, INGEST_THREADS, MAX_BATCH, Task, ingest_thread};
 use crate::inbox::names::Rules;
 use crate::inbox::retry::Retries;
 use crate::inbox::settle::Settling;
@@ -47,6 +47,8 @@ struct Loop {
     /// Settled PDFs that do not end like one (see `settle::cut_short`), warned about once.
     cut_short: HashSet<PathBuf>,
     in_flight: HashSet<PathBuf>,
+    /// Drops decided on in this turn of the loop, handed out together at its end ([`Loop::flush`]).
+    pending: Vec<(PathBuf, String)>,
     retry: Retries<PathBuf>,
     /// Staging entries whose take failed after the claim.
     stuck: Retries<JobId>,
@@ -68,10 +70,26 @@ impl Loop {
         self.orphans.remove(&path);
         self.cut_short.remove(&path);
         self.in_flight.insert(path);
-        let _ = self.tasks.send(Task::Drop {
-            dir: dir.to_path_buf(),
-            name: name.to_string(),
-        });
+        self.pending.push((dir.to_path_buf(), name.to_string()));
+    }
+
+    /// Hands out the drops of this turn in batches (group commit), spread over the ingest threads
+    /// and at most `MAX_BATCH` each. Nothing waits for more drops: a lone drop goes at once.
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let size = self
+            .pending
+            .len()
+            .div_ceil(INGEST_THREADS)
+            .clamp(1, MAX_BATCH);
+        let mut all = std::mem::take(&mut self.pending).into_iter().peekable();
+        while all.peek().is_some() {
+            let _ = self
+                .tasks
+                .send(Task::Drops(all.by_ref().take(size).collect()));
+        }
     }
 
     fn scan_dir(&mut self, dir: &Path) {
@@ -266,6 +284,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
         orphans: HashMap::new(),
         cut_short: HashSet::new(),
         in_flight: HashSet::new(),
+        pending: Vec::new(),
         retry: Retries::default(),
         stuck: Retries::default(),
         stuck_in_flight: HashSet::new(),
@@ -284,6 +303,7 @@ pub fn run(ctx: WatcherCtx) -> Result<()> {
             next_rescan = Instant::now() + rescan_every;
         }
         lp.tick();
+        lp.flush();
         let wait = lp
             .next_wake(next_rescan)
             .saturating_duration_since(Instant::now());

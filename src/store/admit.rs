@@ -8,7 +8,8 @@
 //!    `jobs/<id>`;
 //! 4. write the receipt; 5. remove the staging entry.
 //!
-//! A receipt is written only once everything it points to is durable.
+//! A receipt is written only once everything it points to is durable. Drops taken together go
+//! through the same steps as a batch (`admit_batch.rs`: group commit).
 
 use std::fs::File;
 use std::io::Read;
@@ -83,6 +84,13 @@ fn open_hold(path: &Path) -> std::io::Result<File> {
 
 /// Makes the file's bytes durable and returns (sha256 hex, size).
 pub fn fingerprint(path: &Path) -> Result<(String, u64)> {
+    let (fp, size, f) = hash_file(path)?;
+    crate::fsx::sync(&f, path).at(path)?;
+    Ok((fp, size))
+}
+
+/// Reads the file: (sha256 hex, size, the open file, not synced yet).
+pub(crate) fn hash_file(path: &Path) -> Result<(String, u64, File)> {
     let mut f = File::open(path).at(path)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 256 * 1024];
@@ -95,8 +103,7 @@ pub fn fingerprint(path: &Path) -> Result<(String, u64)> {
         size += n as u64;
         h.update(&buf[..n]);
     }
-    crate::fsx::sync(&f, path).at(path)?;
-    Ok((hex::encode(h.finalize()), size))
+    Ok((hex::encode(h.finalize()), size, f))
 }
 
 impl Store {

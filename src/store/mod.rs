@@ -4,6 +4,7 @@
 //! state it can no longer trust. Files get the modes the umask gives; `state/` is private.
 
 pub mod admit;
+mod admit_batch;
 pub mod jobs;
 pub mod lock;
 pub mod manifest;

@@ -114,7 +114,7 @@ fn read<T: DeserializeOwned>(path: &Path) -> Result<Option<T>> {
     }
 }
 
-fn json<T: Serialize>(v: &T) -> Vec<u8> {
+pub(crate) fn json<T: Serialize>(v: &T) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).unwrap_or_default();
     b.push(b'\n');
     b
