@@ -11,7 +11,7 @@ use super::model::Line;
 
 /// Whether `text` starts like the rest of a word or phrase: a lower-case letter or a digit, but not
 /// a list number ("1. Stack" starts an item of its own).
-fn goes_on(text: &str) -> bool {
+pub(crate) fn goes_on(text: &str) -> bool {
     let t = text.trim();
     let first = t.split_whitespace().next().unwrap_or("");
     (t.chars()

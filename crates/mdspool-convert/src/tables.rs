@@ -84,6 +84,9 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
         let base = rows[i].iter().map(|l| l.size).fold(0.0f32, f32::max);
         let mut j = i + 1;
         let mut last_multi = i;
+        // Single-fragment rows since the last row of several cells that do not read as a cell's
+        // wrapped line (close under the row above, in lower case): more than two end the run.
+        let mut loose = 0;
         while j < rows.len() {
             let (Some(prev), Some(row)) = (rows.get(j - 1), rows.get(j)) else {
                 break;
@@ -103,10 +106,16 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
             if gap > 2.0 * h || resized || heading || row.iter().any(|l| l.table.is_some()) {
                 break;
             }
+            let wrapped = gap < 0.6 * row_height(row)
+                && matches!(row.as_slice(), [line] if cellwrap::goes_on(&line.text()));
             if cell_count(row) >= 2 {
                 last_multi = j;
-            } else if j - last_multi > 2 {
-                break;
+                loose = 0;
+            } else if !wrapped {
+                loose += 1;
+                if loose > 2 {
+                    break;
+                }
             }
             j += 1;
         }

@@ -173,3 +173,42 @@ fn narrow_table_cells_broken_over_lines_stay_in_their_rows() {
     // A number cut inside a group of thousands goes on with figures.
     assert!(rows[3][8].contains("2.67"), "{md:#?}");
 }
+
+#[test]
+fn a_cell_wrapped_over_four_lines_stays_in_its_row() {
+    let mut p = PageSpec::default();
+    p.text(
+        REG,
+        12.0,
+        72.0,
+        740.0,
+        "The register of the harbour follows.",
+    );
+    let mut y = 716.0;
+    let cols = [72.0, 142.0, 227.0, 350.0];
+    let mut line = |p: &mut PageSpec, cells: &[&str]| {
+        for (c, t) in cells.iter().enumerate() {
+            if !t.is_empty() {
+                p.text(REG, 12.0, cols[c], y, t);
+            }
+        }
+        y -= 14.0;
+    };
+    line(&mut p, &["Item", "Price", "Cost", "Year"]);
+    line(&mut p, &["Sensor", "$89,177.51", "$54,043.11", "1998"]);
+    line(&mut p, &["Expe-", "$50,543.66", "$49,166.52", "1997"]);
+    line(&mut p, &["rimental"]);
+    line(&mut p, &["compres"]);
+    line(&mut p, &["sor"]);
+    line(&mut p, &["Verdict", "$25,291.98", "$17,322.09", "1993"]);
+    line(&mut p, &["Boiler", "$5,749.20", "$3,046.00", "2004"]);
+    let md = md_lines(&[p]);
+    let rows: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(rows.len(), 6, "a header, its rule and four rows: {md:#?}");
+    assert!(
+        rows[3].contains("Experimental compressor")
+            || rows[3].contains("Expe-rimental compres sor"),
+        "{md:#?}"
+    );
+    assert!(!md.iter().any(|l| l == "sor"), "{md:#?}");
+}
