@@ -177,7 +177,9 @@ pub(crate) fn page_inner(
                 };
             }
             if let words::Placed::Glyphs(glyphs) = &mut placed {
-                realign::pull_back_after_ligature(glyphs, b.x + b.width.abs() - x_off, size);
+                let (left, right) = (b.x - x_off, b.x + b.width.abs() - x_off);
+                realign::relay_astray(glyphs, left, right, size);
+                realign::pull_back_after_ligature(glyphs, right, size);
             }
             if let words::Placed::Glyphs(glyphs) = placed {
                 shown.push(words::Shown {

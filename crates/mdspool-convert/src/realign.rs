@@ -105,6 +105,35 @@ pub(crate) fn pull_back_after_ligature(glyphs: &mut [super::words::Glyph], end: 
     }
 }
 
+/// Letters placed far outside the span's own box (`left`..`right`, more than 1.5 em away) were
+/// lined up with another span's characters (the end of "satisfies" placed in the next column).
+/// From the first of them on, the letters are laid end to end after the one before, with their
+/// widths, when that ends where the box does (within an em short or half an em past); otherwise
+/// the places stay as they are.
+pub(crate) fn relay_astray(glyphs: &mut [super::words::Glyph], left: f32, right: f32, size: f32) {
+    let astray = |g: &super::words::Glyph| g.x1 > right + 1.5 * size || g.x0 < left - 1.5 * size;
+    let Some(k) = glyphs.iter().position(astray).filter(|&k| k > 0) else {
+        return;
+    };
+    let mut x = glyphs[k - 1].x1;
+    let laid: Vec<(f32, f32)> = glyphs[k..]
+        .iter()
+        .map(|g| {
+            let w = (g.x1 - g.x0).max(0.0);
+            let at = (x, x + w);
+            x += w;
+            at
+        })
+        .collect();
+    if x < right - size || x > right + 0.5 * size {
+        return;
+    }
+    for (g, (a, b)) in glyphs[k..].iter_mut().zip(laid) {
+        g.x0 = a;
+        g.x1 = b;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,3 +125,28 @@ fn letters_after_a_ligature_placed_past_the_box_move_back() {
     pull_back_after_ligature(&mut inside, 537.6, 10.5);
     assert_eq!(inside.last().map(|g| g.x0), Some(532.6));
 }
+
+#[test]
+fn letters_lined_up_with_another_span_are_laid_after_their_word() {
+    use super::{Placed, glyphs_of};
+    use crate::realign::relay_astray;
+    // "satisfies" ending a line at 282.5, its last three letters given places in the next column.
+    let offsets = [
+        239.3, 244.7, 251.0, 255.2, 258.5, 263.9, 417.5, 426.7, 440.2,
+    ];
+    let widths = [5.4, 6.3, 4.2, 3.4, 5.4, 3.5, 3.5, 6.2, 5.4];
+    let Placed::Glyphs(mut glyphs) = glyphs_of("satisfies", &offsets, &widths, (239.3, 10.5), 0.0)
+    else {
+        panic!("offsets in order are used");
+    };
+    relay_astray(&mut glyphs, 104.9, 282.5, 10.5);
+    assert!((glyphs[6].x0 - 267.4).abs() < 0.01, "{glyphs:?}");
+    assert!(glyphs.iter().all(|g| g.x1 <= 282.6), "{glyphs:?}");
+    // When laid end to end they would not end with the box, they stay.
+    let Placed::Glyphs(mut far) = glyphs_of("satisfies", &offsets, &widths, (239.3, 10.5), 0.0)
+    else {
+        panic!("offsets in order are used");
+    };
+    relay_astray(&mut far, 104.9, 330.0, 10.5);
+    assert_eq!(far[6].x0, 417.5);
+}
