@@ -5,12 +5,15 @@
 //! - durable ingest vs a plain write + fsync + rename + dir-fsync loop with as many threads.
 //!
 //! `cargo run --release --example bench -- [--workers 2] [--copies 3] [--rounds 3] [--drops 500]
-//! [--corpus bench/corpus/sample] [--bin PATH] [--compare PATH] [--dir DIR]`. Without `--bin` it
+//! [--corpus bench/corpus/sample] [--bin PATH] [--compare PATH] [--dir DIR] [--scale N]`.
+//! `--scale N` first runs the scale figures on a root of N finished jobs (`scale.rs`); with
+//! `--rounds 0` only those. Without `--bin` it
 //! builds and uses the `mdspool` binary of the same profile. `--compare` runs a second daemon binary
 //! (an older build) in every round too, against the same round's baselines, in alternating order. Rounds alternate baseline and spool; the median ratio is
 //! reported (the machine may be shared: ratios, not absolute rates, are what compare).
 
 mod ingest;
+mod scale;
 mod spool;
 
 use std::path::PathBuf;
@@ -24,6 +27,7 @@ struct Args {
     bin: Option<PathBuf>,
     compare: Option<PathBuf>,
     dir: Option<PathBuf>,
+    scale: usize,
 }
 
 fn args() -> Args {
@@ -36,6 +40,7 @@ fn args() -> Args {
         bin: None,
         compare: None,
         dir: None,
+        scale: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -53,6 +58,7 @@ fn args() -> Args {
             "--bin" => a.bin = Some(v.into()),
             "--compare" => a.compare = Some(v.into()),
             "--dir" => a.dir = Some(v.into()),
+            "--scale" => a.scale = n(),
             _ => panic!("unknown option {k}"),
         }
     }
@@ -111,6 +117,9 @@ fn main() {
         None => tempfile::tempdir().unwrap(),
     };
     let base = base.path();
+    if a.scale > 0 && scale::run(&bin, a.compare.as_ref(), base, a.scale, a.rounds) {
+        return;
+    }
     let docs = spool::corpus(&a.corpus, a.copies);
     let inputs = spool::write_inputs(&base.join("in"), &docs);
     println!("machine: {}", machine());

@@ -4,6 +4,7 @@
 //! state it can no longer trust. Files get the modes the umask gives; `state/` is private.
 
 pub mod admit;
+pub mod finals;
 pub mod jobs;
 pub mod lock;
 pub mod manifest;
