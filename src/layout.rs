@@ -28,6 +28,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::ids::{IdemKey, JobId};
+use crate::store::JobStatus;
 
 /// File name of the per-root configuration file.
 pub const CONFIG_FILE: &str = "mdspool.toml";
@@ -76,6 +77,7 @@ impl Layout {
             self.staging_dir(),
             self.trash_dir(),
             self.locks_dir(),
+            self.finals_dir(),
         ]
     }
 
@@ -204,6 +206,16 @@ impl Layout {
     /// Where a job folder is moved before it is deleted (mark, then delete).
     pub fn trash_entry(&self, id: JobId) -> PathBuf {
         self.trash_dir().join(id.to_string())
+    }
+
+    /// `state/final/`: one empty marker per job whose manifest is final (`store::finals`).
+    pub fn finals_dir(&self) -> PathBuf {
+        self.state_dir().join("final")
+    }
+
+    /// `state/final/<id>.<status>`: job `id` is final with `status`.
+    pub fn final_marker(&self, id: JobId, status: JobStatus) -> PathBuf {
+        self.finals_dir().join(format!("{id}.{}", status.as_str()))
     }
 
     /// Touched by commands that queue work (`submit`, `retry`) so a running daemon looks at once.

@@ -9,7 +9,9 @@
 //!
 //! `cargo run --release --example bench -- [--workers 2] [--workers-list 1,2,4] [--copies 3]
 //! [--rounds 3] [--drops 500] [--latency 100] [--pace 50] [--corpus bench/corpus/sample]
-//! [--bin PATH] [--compare PATH] [--dir DIR] [--plot docs/bench-spool.svg]`. Without `--bin` it
+//! [--bin PATH] [--compare PATH] [--dir DIR] [--plot docs/bench-spool.svg] [--scale N]`.
+//! `--scale N` first runs the scale figures on a root of N finished jobs (`scale.rs`); with
+//! `--rounds 0` only those. Without `--bin` it
 //! builds and uses the `mdspool` binary of the same profile. `--compare` runs a second daemon binary
 //! (an older build) in every round too, against the same round's baselines, in alternating order.
 //! Rounds alternate baseline and spool; the median ratio is reported (the machine may be shared:
@@ -19,6 +21,7 @@
 mod ingest;
 mod latency;
 mod plot;
+mod scale;
 mod spool;
 mod table;
 
@@ -38,6 +41,7 @@ struct Args {
     compare: Option<PathBuf>,
     dir: Option<PathBuf>,
     plot: Option<PathBuf>,
+    scale: usize,
 }
 
 fn args() -> Args {
@@ -54,6 +58,7 @@ fn args() -> Args {
         compare: None,
         dir: None,
         plot: None,
+        scale: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -80,6 +85,7 @@ fn args() -> Args {
             "--compare" => a.compare = Some(v.into()),
             "--dir" => a.dir = Some(v.into()),
             "--plot" => a.plot = Some(v.into()),
+            "--scale" => a.scale = n(),
             _ => panic!("unknown option {k}"),
         }
     }
@@ -138,6 +144,9 @@ fn main() {
         None => tempfile::tempdir().unwrap(),
     };
     let base = base.path();
+    if a.scale > 0 && scale::run(&bin, a.compare.as_ref(), base, a.scale, a.rounds) {
+        return;
+    }
     let docs = spool::corpus(&a.corpus, a.copies);
     let inputs = spool::write_inputs(&base.join("in"), &docs);
     println!("machine: {}", machine());

@@ -42,7 +42,11 @@ pub fn list(ctx: &Ctx, a: ListArgs) -> Result<i32> {
     }
     let store = ctx.open_store()?;
     let l = store.layout();
-    let (jobs, errors) = store.list()?;
+    // A status that is not final: the finished jobs (marked) need not be read.
+    let (jobs, errors) = match a.status {
+        Some(s) if !s.is_final() => store.list_unmarked()?,
+        _ => store.list()?,
+    };
     for e in &errors {
         eprintln!("mdspool: warning[{}]: {e}", e.code());
     }

@@ -169,7 +169,9 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         requeued = rec.requeued,
         receipts_repaired = rec.receipts_repaired,
         queued = rec.queued.len(),
-        sandbox = %sandbox_state(cfg),
+        jobs_read = rec.read,
+        marked_final = rec.marked,
+        sandbox = %threads::sandbox_state(cfg),
         host = %cluster.as_ref().map_or("", |c| c.host.as_str()),
         cluster = cluster.is_some(),
         "mdspool daemon started"
@@ -258,6 +260,7 @@ fn start(loaded: &Loaded, pid_file: Option<&Path>) -> Result<Daemon> {
         &health,
         stops,
         cluster.is_some(),
+        rec.leftovers_before,
     )?;
     threads.extend(started);
     live.set_state("serving");
@@ -304,21 +307,6 @@ impl Daemon {
     /// Rewrites `state/daemon.json`; a failure is logged (once until it works again).
     fn beat_file(&self) {
         self.live.write_logged(&self.store);
-    }
-}
-
-/// `convert.sandbox` and what the kernel offers for it; warns (once, here) when `strict` cannot be
-/// enforced whole.
-fn sandbox_state(cfg: &crate::config::Config) -> String {
-    let probe = crate::worker::sandbox::Probe::now();
-    match cfg.convert.sandbox() {
-        crate::config::Sandbox::Off => format!("off ({probe})"),
-        crate::config::Sandbox::Strict => {
-            if let Some(m) = probe.missing() {
-                tracing::warn!(sandbox = %probe, "convert.sandbox = strict, but {m} (docs/security.md)");
-            }
-            format!("strict ({probe})")
-        }
     }
 }
 

@@ -1,20 +1,30 @@
-//! Restart recovery, run before any worker starts (see docs/design.md, "Recovery guarantees"):
-//! temp files from interrupted writes are removed, ingests interrupted after their job folder was
+//! Restart recovery, run before any worker starts (see docs/reliability.md, "Start-up"): temp
+//! files from interrupted writes are removed, ingests interrupted after their job folder was
 //! built are finished (the others are handed to `inbox::recover_staged`; an entry a `mdspool
 //! submit` still holds is left to it), jobs left `running` by a
 //! daemon that died go back to `queued` (their attempt count is kept), and every queued job is
 //! returned in creation order, for the queue.
+//!
+//! Only the jobs that may not be final are read: those without a final marker
+//! (`state/final/`, [`crate::store::finals`]). A marker exists only while its manifest is final,
+//! so a store of 100,000 finished jobs costs two directory listings here, not 100,000 reads. The
+//! temp files in the folders of marked jobs are removed after the daemon is ready, by the sweeper
+//! thread ([`crate::sweeper::leftovers`]); a final job found without a marker (one that finished
+//! just before a crash, or a store written by an older version) is marked here, under its lock.
 //!
 //! With several hosts on the root (docs/scale-out.md) recovery touches only what is this host's:
 //! its own staging folder, the temp files there, and the `running` jobs whose newest lease names
 //! this host. Jobs another host runs are left to it, or to the `lease-watch` thread once their
 //! lease goes stale; temp files elsewhere may be another host's writes in flight.
 
+use std::time::SystemTime;
+
 use chrono::{DateTime, Utc};
 
 use crate::cluster::Cluster;
 use crate::config::Config;
-use crate::error::Result;
+use crate::durable;
+use crate::error::{Error, Result};
 use crate::failpoint;
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
@@ -31,15 +41,53 @@ pub struct Recovered {
     pub ingests_held: usize,
     /// Every queued job, oldest first, with its `next_attempt_at`.
     pub queued: Vec<(JobId, Option<DateTime<Utc>>)>,
+    /// Jobs read (those without a final marker), and final ones among them marked now.
+    pub read: usize,
+    pub marked: usize,
+    /// When recovery began: temp files older than this in the folders of finished jobs are
+    /// leftovers, removed in the background (`None` with several hosts: not this host's to touch).
+    pub leftovers_before: Option<SystemTime>,
+}
+
+/// The folders outside job folders where an interrupted write can leave a temp file.
+fn top_temp_dirs(store: &Store) -> Result<Vec<std::path::PathBuf>> {
+    let l = store.layout();
+    let mut dirs = vec![
+        l.root().to_path_buf(),
+        l.state_dir(),
+        l.jobs_dir(),
+        l.receipts_dir(),
+        l.rejected_dir(),
+        l.outbox_dir(),
+        l.idempotency_dir(),
+        l.tombstones_dir(),
+        l.staging_dir(),
+    ];
+    for parent in [l.receipts_dir(), l.idempotency_dir()] {
+        // A temp file directly in `parent` is not a scope folder.
+        for scope in durable::list_names(&parent)? {
+            if !durable::is_temp_name(&scope) {
+                dirs.push(parent.join(scope));
+            }
+        }
+    }
+    Ok(dirs)
 }
 
 pub fn recover(store: &Store, cfg: &Config, cluster: Option<&Cluster>) -> Result<Recovered> {
-    let temp_files = match cluster {
-        None => store.remove_temp_files()?,
-        Some(_) => crate::durable::remove_temp_files(&store.layout().staging_dir())?,
-    };
+    let began = SystemTime::now();
+    let mut temp_files = 0;
+    match cluster {
+        None => {
+            for d in top_temp_dirs(store)? {
+                temp_files += durable::remove_temp_files(&d)?;
+            }
+        }
+        Some(_) => temp_files += durable::remove_temp_files(&store.layout().staging_dir())?,
+    }
     let mut r = Recovered {
         temp_files,
+        leftovers_before: cluster.is_none().then_some(began),
         ..Default::default()
     };
     for id in store.staged_ids()? {
@@ -57,11 +105,29 @@ pub fn recover(store: &Store, cfg: &Config, cluster: Option<&Cluster>) -> Result
             }
         }
     }
-    let (jobs, errors) = store.list()?;
-    for e in &errors {
-        tracing::warn!(error = %e, code = %e.code(), "unreadable manifest left alone");
-    }
-    for m in jobs {
+    let mut queued = Vec::new();
+    for id in crate::store::finals::summarize(store)?.unmarked {
+        if cluster.is_none() {
+            let l = store.layout();
+            for d in [
+                l.job_dir(id),
+                l.artifacts_dir(id),
+                l.logs_dir(id),
+                l.raw_dir(id),
+            ] {
+                r.temp_files += durable::remove_temp_files(&d)?;
+            }
+        }
+        let m = match store.load(id) {
+            Ok(m) => m,
+            // Swept between the listing and the read.
+            Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, code = %e.code(), "unreadable manifest left alone");
+                continue;
+            }
+        };
+        r.read += 1;
         let m = match m.status {
             JobStatus::Running
                 if cluster.is_some_and(|c| !matches!(c.left_by_me(&m), Ok(true))) =>
@@ -95,13 +161,23 @@ pub fn recover(store: &Store, cfg: &Config, cluster: Option<&Cluster>) -> Result
             }
             _ => m,
         };
-        // A crash between a manifest and its receipt (a job that became final, or was retried).
+        if m.status.is_final() {
+            // Receipt first, then the marker, both under the job lock (the job may be retried by
+            // a command at this very moment).
+            let (repaired, marked) = store.mark_if_final(id)?;
+            r.receipts_repaired += usize::from(repaired);
+            r.marked += usize::from(marked);
+            continue;
+        }
+        // A crash between a manifest and its receipt (a job that was retried).
         if store.repair_receipt(&m)? {
             r.receipts_repaired += 1;
         }
         if m.status == JobStatus::Queued {
-            r.queued.push((m.job_id, m.next_attempt_at));
+            queued.push((m.created_at, m.job_id, m.next_attempt_at));
         }
     }
+    queued.sort();
+    r.queued = queued.into_iter().map(|(_, id, at)| (id, at)).collect();
     Ok(r)
 }

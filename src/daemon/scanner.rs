@@ -1,9 +1,12 @@
 //! The `rescanner` thread: every `workers.rescan` it looks for queued jobs that the queue was not
 //! told about: jobs added by `mdspool submit` or put back by `mdspool retry` while the daemon runs,
-//! or by another process sharing the root. Only manifests whose (inode, mtime, size) changed since
-//! the last look are read. Commands that queue work touch `state/wake`: a look happens when it
-//! changed, or every `FULL_EVERY` ticks in any case (work queued by other means), so an idle store
-//! costs one `stat` per tick, and one per job only on a full look.
+//! or by another process sharing the root. Only jobs without a final marker are looked at
+//! (`store::finals`: a retried job loses its marker before it is queued), and of those only the
+//! manifests whose (inode, mtime, size) changed since the last look are read. `jobs/` and
+//! `state/final/` are listed again only when they changed. Commands that queue work touch
+//! `state/wake`: a look happens when it changed, or every `FULL_EVERY` ticks in any case (work
+//! queued by other means), so an idle store costs one `stat` per tick, and on a full look three
+//! `stat`s plus one per unfinished job, however many finished jobs it holds.
 
 use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
@@ -16,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::health::Beat;
 use crate::ids::JobId;
 use crate::queue::QueueHandle;
+use crate::store::finals::JobsView;
 use crate::store::{JobStatus, Store};
 
 /// (inode, mtime s, mtime ns, size) of a manifest: a changed manifest has another.
@@ -32,6 +36,7 @@ pub struct Scanner {
     store: Arc<Store>,
     queue: QueueHandle,
     seen: HashMap<JobId, ManifestStat>,
+    view: JobsView,
     /// A full look every this many ticks ([`FULL_EVERY`], or 1 with several hosts on the root).
     full_every: u32,
     /// A daemon alone on the root: its host id, to warn once when another host's heartbeat shows
@@ -42,6 +47,7 @@ pub struct Scanner {
 impl Scanner {
     pub fn new(store: Arc<Store>, queue: QueueHandle) -> Scanner {
         Scanner {
+            view: JobsView::new(&store),
             store,
             queue,
             seen: HashMap::new(),
@@ -76,7 +82,8 @@ impl Scanner {
         self.store.check()?;
         let mut seen = HashMap::new();
         let mut n = 0;
-        for id in self.store.job_ids()? {
+        let unmarked = self.view.refresh(&self.store)?.unmarked.clone();
+        for id in unmarked {
             crate::health::tick();
             let path = self.store.layout().manifest(id);
             let Ok(meta) = std::fs::symlink_metadata(&path) else {

@@ -77,7 +77,8 @@ pub(super) fn start_cluster(
 }
 
 /// Starts `watcher`, `rescanner`, `sweeper` and `metrics`. With `cluster`, the rescanner lists
-/// every job at each look (other hosts queue work without touching this host's wake file).
+/// every job at each look (other hosts queue work without touching this host's wake file). The
+/// sweeper first walks the folders of finished jobs for temp files older than `leftovers_before`.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn start_around_workers(
     cfg: &Config,
@@ -88,6 +89,7 @@ pub(super) fn start_around_workers(
     health: &Health,
     stops: Stops,
     cluster: bool,
+    leftovers_before: Option<std::time::SystemTime>,
 ) -> Result<Vec<(String, JoinHandle<()>)>> {
     let mut threads = Vec::new();
     let submit_queue = queue.clone();
@@ -132,6 +134,7 @@ pub(super) fn start_around_workers(
                 cfg: retention,
                 stop: sweep_rx,
                 beat: beat.clone(),
+                leftovers_before,
             })
         })?,
     ));
@@ -149,4 +152,19 @@ pub(super) fn start_around_workers(
         })?,
     ));
     Ok(threads)
+}
+
+/// `convert.sandbox` and what the kernel offers for it; warns (once, here) when `strict` cannot be
+/// enforced whole.
+pub(super) fn sandbox_state(cfg: &crate::config::Config) -> String {
+    let probe = crate::worker::sandbox::Probe::now();
+    match cfg.convert.sandbox() {
+        crate::config::Sandbox::Off => format!("off ({probe})"),
+        crate::config::Sandbox::Strict => {
+            if let Some(m) = probe.missing() {
+                tracing::warn!(sandbox = %probe, "convert.sandbox = strict, but {m} (docs/security.md)");
+            }
+            format!("strict ({probe})")
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! What the crash-state checker does with each state: writes it to a fresh folder, runs the
-//! recovery the daemon runs at start (`Store::open`, `daemon::recovery::recover`, then the first
+//! recovery the daemon runs at start (`Store::open`, `daemon::recovery::recover`, the walk of
+//! finished jobs of `sweeper::leftovers`, then the first
 //! sweep pass finishes `state/trash/`), and checks the invariants of docs/reliability.md that hold
 //! after any recovery: I2 one job per key, I4 receipts tell the truth, I5/I6 a final job is whole,
+//! I12 no final marker on a job that is not final,
 //! I7 no debris, I9 every manifest parses. What was acknowledged (I1, I3) is each scenario's check.
 
 use std::collections::HashMap;
@@ -63,7 +65,15 @@ pub(super) fn recover(s: &State, retention: &RetentionConfig) -> Result<Recovere
     let store = Store::open(Layout::new(&root), Arc::new(SystemClock), retention.clone())
         .map_err(|e| format!("Store::open: {e}"))?;
     let cfg = Config::default();
-    crate::daemon::recovery::recover(&store, &cfg, None).map_err(|e| format!("recovery: {e}"))?;
+    let rec = crate::daemon::recovery::recover(&store, &cfg, None)
+        .map_err(|e| format!("recovery: {e}"))?;
+    // What the sweeper thread finishes once the daemon is ready.
+    if let Some(before) = rec.leftovers_before {
+        let (_keep, stop) = crossbeam_channel::unbounded::<()>();
+        let beat = crate::health::Beat::unwatched();
+        crate::sweeper::leftovers::walk(&store, before, &beat, &stop)
+            .map_err(|e| format!("leftovers: {e}"))?;
+    }
     for id in crate::sweeper::apply::trash_ids(&store).map_err(|e| e.to_string())? {
         crate::sweeper::apply::finish_trash(&store, id).map_err(|e| format!("trash: {e}"))?;
     }
@@ -109,6 +119,13 @@ fn common(r: &Recovered) -> Result<(), String> {
                 "I7: {d} not empty after recovery: {:?}",
                 r.names(d)
             ));
+        }
+    }
+    // I12: a final marker never hides a job that is not final.
+    let marks = r.store.final_marks().map_err(|e| e.to_string())?;
+    for m in &r.jobs {
+        if let Some(s) = marks.get(&m.job_id).filter(|s| **s != m.status) {
+            return Err(format!("I12: {} is {} but marked {s}", m.job_id, m.status));
         }
     }
     let mut per_key: HashMap<(String, String), usize> = HashMap::new();

@@ -2,7 +2,8 @@
 //! [`Store::transition`], which hold the job's lock (`jobs/<id>/.lock`, so a `mdspool cancel` and a
 //! worker never interleave their read-modify-write), check the state machine, stamp the times and
 //! write the manifest atomically; the receipt follows whenever the job becomes final or leaves a
-//! final state.
+//! final state, and a job that becomes final gets its final marker (`store::finals`) after it, all
+//! under the lock.
 
 use crate::fsx::OpenOptions;
 use std::io;
@@ -90,13 +91,26 @@ impl Store {
         id: JobId,
         f: impl FnOnce(&mut Manifest) -> Result<()>,
     ) -> Result<Manifest> {
-        self.with_job_lock(id, || {
-            let mut m = self.load(id)?;
-            f(&mut m)?;
-            m.updated_at = self.now();
-            self.save(&m)?;
-            Ok(m)
-        })
+        self.with_job_lock(id, || self.update_locked(id, f))
+    }
+
+    /// [`Store::update`] for a caller that holds the job lock. A manifest that stops being final
+    /// loses its final marker first (`store::finals`).
+    fn update_locked(
+        &self,
+        id: JobId,
+        f: impl FnOnce(&mut Manifest) -> Result<()>,
+    ) -> Result<Manifest> {
+        let mut m = self.load(id)?;
+        let was_final = m.status.is_final();
+        f(&mut m)?;
+        m.updated_at = self.now();
+        if was_final && !m.status.is_final() {
+            self.guard(self.unmark_final(id, true))?;
+            failpoint::hit("store.after_unmark");
+        }
+        self.save(&m)?;
+        Ok(m)
     }
 
     /// Moves job `id` to `to` along the state machine, then lets `f` fill in details (error,
@@ -124,48 +138,55 @@ impl Store {
     ) -> Result<Manifest> {
         let now = self.now();
         let mut was_final = false;
-        let m = self.update(id, |m| {
-            if !m.status.can_become(to) {
-                return Err(Error::InvalidTransition {
-                    job_id: id.to_string(),
-                    from: m.status.as_str(),
-                    to: to.as_str(),
-                });
-            }
-            was_final = m.status.is_final();
-            m.status = to;
-            match to {
-                JobStatus::Running => {
-                    m.started_at = Some(now);
-                    m.attempts += 1;
-                    m.next_attempt_at = None;
+        self.with_job_lock(id, || {
+            let m = self.update_locked(id, |m| {
+                if !m.status.can_become(to) {
+                    return Err(Error::InvalidTransition {
+                        job_id: id.to_string(),
+                        from: m.status.as_str(),
+                        to: to.as_str(),
+                    });
                 }
-                JobStatus::Queued => {
-                    m.finished_at = None;
-                    m.raw_expires_at = None;
-                    m.expires_at = None;
+                was_final = m.status.is_final();
+                m.status = to;
+                match to {
+                    JobStatus::Running => {
+                        m.started_at = Some(now);
+                        m.attempts += 1;
+                        m.next_attempt_at = None;
+                    }
+                    JobStatus::Queued => {
+                        m.finished_at = None;
+                        m.raw_expires_at = None;
+                        m.expires_at = None;
+                    }
+                    JobStatus::Succeeded | JobStatus::Failed | JobStatus::Canceled => {
+                        m.finished_at = Some(now);
+                        m.next_attempt_at = None;
+                        m.raw_expires_at = Some(add(now, self.retention.raw.0));
+                        let keep = match to {
+                            JobStatus::Succeeded => self.retention.artifacts,
+                            _ => self.retention.failed(),
+                        };
+                        m.expires_at = Some(add(now, keep.0));
+                    }
                 }
-                JobStatus::Succeeded | JobStatus::Failed | JobStatus::Canceled => {
-                    m.finished_at = Some(now);
-                    m.next_attempt_at = None;
-                    m.raw_expires_at = Some(add(now, self.retention.raw.0));
-                    let keep = match to {
-                        JobStatus::Succeeded => self.retention.artifacts,
-                        _ => self.retention.failed(),
-                    };
-                    m.expires_at = Some(add(now, keep.0));
+                if to != JobStatus::Failed {
+                    m.error = None;
                 }
+                f(m)
+            })?;
+            if to.is_final() || was_final {
+                failpoint::hit("store.before_receipt");
+                self.write_receipt(&self.receipt_for(&m))?;
             }
-            if to != JobStatus::Failed {
-                m.error = None;
+            if to.is_final() {
+                // After the receipt, under the lock: a marker never outlives a final manifest.
+                failpoint::hit("store.before_mark");
+                self.guard(self.mark_final(&m))?;
             }
-            f(m)
-        })?;
-        if to.is_final() || was_final {
-            failpoint::hit("store.before_receipt");
-            self.write_receipt(&self.receipt_for(&m))?;
-        }
-        Ok(m)
+            Ok(m)
+        })
     }
 
     /// Ids of every job folder, sorted.

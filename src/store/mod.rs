@@ -5,6 +5,7 @@
 
 pub mod admit;
 mod admit_batch;
+pub mod finals;
 pub mod jobs;
 pub mod lock;
 pub mod manifest;

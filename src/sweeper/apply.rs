@@ -160,6 +160,8 @@ pub fn finish_trash(store: &Store, id: JobId) -> Result<SweepOutcome> {
     }
     remove(&l.trash_entry(id))?;
     durable::fsync_dir(&l.trash_dir())?;
+    // Not synced: a marker without its job folder counts for nothing (`store::finals`).
+    store.unmark_final(id, false)?;
     Ok(SweepOutcome::Done)
 }
 

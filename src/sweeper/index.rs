@@ -8,7 +8,9 @@
 //!   dropped) and `stat`s the manifests of the jobs whose state can still change in a way that
 //!   makes them due sooner (queued, running, pinned): a new inode or mtime means a re-read. A final,
 //!   unpinned job that another process pins or retries is caught when the sweeper re-reads its
-//!   manifest under the job lock before acting, so a stale entry never deletes anything.
+//!   manifest under the job lock before acting, so a stale entry never deletes anything. The
+//!   folders are listed only when their mtime moved ([`Watched`]): an idle pass over 100,000 jobs
+//!   lists nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::os::unix::fs::MetadataExt;
@@ -20,6 +22,7 @@ use crate::durable;
 use crate::error::{Error, Result};
 use crate::ids::JobId;
 use crate::store::Store;
+use crate::store::finals::DirCache;
 use crate::store::rejected::{NOTE_SUFFIX, RejectionNote};
 use crate::sweeper::policy::{JobDeadline, RejectedDrop};
 
@@ -200,10 +203,26 @@ impl Index {
         self.update(store, listing)
     }
 
+    /// Re-reads the tracked jobs whose manifest changed (for a pass whose folders did not change:
+    /// [`Watched`]).
+    pub fn recheck(&mut self, store: &Store) -> Result<()> {
+        let ids = self.changed_tracked(store);
+        self.reread(store, ids)
+    }
+
+    /// The tracked jobs whose manifest is another version than the one indexed.
+    fn changed_tracked(&self, store: &Store) -> Vec<JobId> {
+        let l = store.layout();
+        self.jobs
+            .iter()
+            .filter(|(id, e)| e.tracked() && ManifestVersion::of(&l.manifest(**id)) != e.stamp)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// [`Index::refresh`] with the directory listings already read (they can be read without
     /// holding the index, which the store observer needs).
     pub fn update(&mut self, store: &Store, listing: Listing) -> Result<()> {
-        let l = store.layout();
         let on_disk = listing.jobs;
         self.jobs.retain(|id, _| on_disk.contains(id));
         let mut reread: Vec<JobId> = on_disk
@@ -211,12 +230,14 @@ impl Index {
             .filter(|id| !self.jobs.contains_key(id))
             .copied()
             .collect();
-        for (id, e) in &self.jobs {
-            if e.tracked() && ManifestVersion::of(&l.manifest(*id)) != e.stamp {
-                reread.push(*id);
-            }
-        }
-        for id in reread {
+        reread.extend(self.changed_tracked(store));
+        self.reread(store, reread)?;
+        self.update_records(store, listing.tombstones, listing.notes);
+        Ok(())
+    }
+
+    fn reread(&mut self, store: &Store, ids: Vec<JobId>) -> Result<()> {
+        for id in ids {
             crate::health::tick();
             match load(store, id)? {
                 Some(e) => {
@@ -227,8 +248,10 @@ impl Index {
                 }
             }
         }
+        Ok(())
+    }
 
-        let names = listing.tombstones;
+    fn update_records(&mut self, store: &Store, names: HashSet<JobId>, notes: HashSet<String>) {
         self.tombstones.retain(|id, _| names.contains(id));
         for id in names {
             if self.tombstones.contains_key(&id) {
@@ -244,7 +267,6 @@ impl Index {
             }
         }
 
-        let notes = listing.notes;
         self.rejected.retain(|n, _| notes.contains(n));
         for n in notes {
             crate::health::tick();
@@ -254,6 +276,32 @@ impl Index {
                 self.rejected.insert(n, at);
             }
         }
-        Ok(())
+    }
+}
+
+/// Whether `jobs/`, `state/tombstones/` or `rejected/` changed since the last look: a pass over a
+/// store whose folders did not change lists none of them (on a root shared by several hosts, it
+/// always does).
+#[derive(Debug)]
+pub struct Watched {
+    dirs: [DirCache; 3],
+}
+
+impl Watched {
+    pub fn new(store: &Store) -> Watched {
+        let (l, fresh) = (store.layout(), store.rereads());
+        Watched {
+            dirs: [l.jobs_dir(), l.tombstones_dir(), l.rejected_dir()]
+                .map(|d| DirCache::new(d, fresh)),
+        }
+    }
+
+    /// Call before listing; every folder is looked at (each keeps its own stamp).
+    pub fn changed(&mut self) -> Result<bool> {
+        let mut any = false;
+        for d in &mut self.dirs {
+            any |= d.changed()?;
+        }
+        Ok(any)
     }
 }

@@ -4,10 +4,12 @@
 //! tombstones after `retention.tombstones`; pinned, queued and
 //! running jobs are never touched. The policy is the pure [`policy::plan`]; [`index`] keeps the
 //! deadlines in memory; [`apply`] carries actions out crash-safely. The daemon runs
-//! [`run_sweeper`] in its `sweeper` thread; `mdspool sweep` runs one [`Sweeper::pass`].
+//! [`run_sweeper`] in its `sweeper` thread, which first finishes start-up recovery in the
+//! background ([`leftovers`]); `mdspool sweep` runs one [`Sweeper::pass`].
 
 pub mod apply;
 pub mod index;
+pub mod leftovers;
 pub mod policy;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -30,11 +32,28 @@ pub struct SweeperCtx {
     pub stop: Receiver<()>,
     /// Beaten while it waits and after each action.
     pub beat: crate::health::Beat,
+    /// From start-up recovery: walk the folders of finished jobs for temp files older than this
+    /// before the first pass ([`leftovers`]).
+    pub leftovers_before: Option<std::time::SystemTime>,
 }
 
 /// Runs the sweeper until `ctx.stop` fires: a pass at once (which also finishes deletions left in
 /// `state/trash/` by a crash), then one every `retention.sweep_interval`.
 pub fn run_sweeper(ctx: SweeperCtx) -> Result<()> {
+    if let Some(before) = ctx.leftovers_before {
+        let t = std::time::Instant::now();
+        match leftovers::walk(&ctx.store, before, &ctx.beat, &ctx.stop) {
+            Ok(w) if w.stopped => return Ok(()),
+            Ok(w) => tracing::info!(
+                jobs = w.jobs,
+                temp_files = w.temp_files,
+                stale_marks = w.stale_marks,
+                ms = t.elapsed().as_millis() as u64,
+                "start-up walk of finished jobs done"
+            ),
+            Err(e) => tracing::error!(error = %e, "start-up walk of finished jobs failed"),
+        }
+    }
     let mut sweeper = Sweeper::start(ctx.store.clone(), &ctx.cfg)?;
     sweeper.beat = ctx.beat.clone();
     tracing::info!(jobs = sweeper.indexed(), "sweeper started");
@@ -94,6 +113,8 @@ pub struct Sweeper {
     store: Arc<Store>,
     policy: Policy,
     index: Arc<Mutex<Index>>,
+    /// Whether the folders the index mirrors changed since the last pass.
+    watched: Mutex<index::Watched>,
     beat: crate::health::Beat,
 }
 
@@ -110,6 +131,7 @@ impl Sweeper {
         let built = Index::build(&store)?;
         lock(&index).merge_missing(built);
         Ok(Sweeper {
+            watched: Mutex::new(index::Watched::new(&store)),
             store,
             policy: Policy::from_config(cfg),
             index,
@@ -140,8 +162,17 @@ impl Sweeper {
             .into_iter()
             .map(Action::FinishTrash)
             .collect();
-        let listing = index::Listing::read(&self.store)?;
-        lock(&self.index).update(&self.store, listing)?;
+        let changed = self
+            .watched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .changed()?;
+        if changed {
+            let listing = index::Listing::read(&self.store)?;
+            lock(&self.index).update(&self.store, listing)?;
+        } else {
+            lock(&self.index).recheck(&self.store)?;
+        }
         actions.extend(self.plan());
         // The outbox is read on each pass (files, not jobs: nothing to keep in the index).
         let outbox: Vec<_> = crate::store::outbox::listing(&self.store)?
