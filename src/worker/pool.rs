@@ -195,13 +195,36 @@ fn limit_cpu(pid: libc::pid_t, timeout: Duration) {
         if libc::prlimit(pid, libc::RLIMIT_CPU, std::ptr::null(), &mut old) != 0 {
             return;
         }
-        let cur = (used + timeout.as_secs() + 1).min(old.rlim_max as u64) as libc::rlim_t;
+        let cur = (used + timeout.as_secs() + 1).min(old.rlim_max);
         let new = libc::rlimit {
             rlim_cur: cur,
             rlim_max: old.rlim_max,
         };
         libc::prlimit(pid, libc::RLIMIT_CPU, &new, std::ptr::null_mut());
     }
+}
+
+/// Waits until `pid` has exited (not reaped), at most until `deadline` or what `stop` says.
+fn wait_exit(
+    pid: libc::pid_t,
+    deadline: Instant,
+    stop: &mut impl FnMut() -> Option<Kill>,
+) -> Option<Kill> {
+    let pidfd = limits::pidfd_open(pid);
+    while !limits::exited(pid) {
+        let now = Instant::now();
+        if now >= deadline {
+            return Some(Kill::Timeout);
+        }
+        if let Some(k) = stop() {
+            return Some(k);
+        }
+        match &pidfd {
+            Some(fd) => limits::wait_readable(fd, POLL.min(deadline - now)),
+            None => std::thread::sleep(Duration::from_millis(1)),
+        }
+    }
+    None
 }
 
 /// Writes the Markdown to `output` (a fresh name: created exclusively, synced), as the one-attempt
@@ -316,7 +339,13 @@ pub(crate) fn run(slot: &mut Slot, spec: &ChildSpec, a: &Attempt) -> AttemptOutc
                     break None;
                 }
             }
-            Err(RecvTimeoutError::Disconnected) => break None,
+            Err(RecvTimeoutError::Disconnected) => {
+                // It closed its answers: it is ending (a panic drops them while it unwinds). It
+                // exits by itself, as a one-attempt child would, before the group is killed:
+                // killed earlier, it would look killed from outside.
+                killed = wait_exit(p.pid, deadline, &mut stop);
+                break None;
+            }
         }
     };
     let Some((reply, markdown)) = reply else {
