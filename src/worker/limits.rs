@@ -1,6 +1,6 @@
 //! The limits every conversion process starts with, whether it runs one attempt
 //! (`__convert-child`, `supervise.rs`) or many (`__convert-server`, `pool.rs`), and the few system
-//! calls that watch and end it. One place, so the two kinds cannot drift apart.
+//! calls that watch, measure and end it. One place, so the two kinds cannot drift apart.
 //!
 //! Set between fork and exec: its own process group (so a kill reaches anything it started),
 //! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one
@@ -155,5 +155,62 @@ pub(crate) fn reap(pid: libc::pid_t) -> Ended {
         Ended::Signaled(libc::WTERMSIG(status))
     } else {
         Ended::Exited(libc::WEXITSTATUS(status))
+    }
+}
+
+/// Resident memory of `pid`, in bytes (0 if unknown).
+pub(crate) fn rss(pid: libc::pid_t) -> u64 {
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    // SAFETY: sysconf only reads a system constant.
+    pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(0) as u64
+}
+
+/// Sets `pid`'s CPU-time soft limit to what it used so far plus `timeout` plus one second (the
+/// one-attempt child's limit, counted from this job's start).
+pub(crate) fn limit_cpu(pid: libc::pid_t, timeout: Duration) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, s)| s).unwrap_or("");
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // SAFETY: sysconf only reads a system constant.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    let used = (f.get(11).unwrap_or(&0) + f.get(12).unwrap_or(&0)).div_ceil(hz);
+    let mut old = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: prlimit on our own child, reading into and from valid rlimit structs.
+    unsafe {
+        if libc::prlimit(pid, libc::RLIMIT_CPU, std::ptr::null(), &mut old) != 0 {
+            return;
+        }
+        let cur = (used + timeout.as_secs() + 1).min(old.rlim_max);
+        let new = libc::rlimit {
+            rlim_cur: cur,
+            rlim_max: old.rlim_max,
+        };
+        libc::prlimit(pid, libc::RLIMIT_CPU, &new, std::ptr::null_mut());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Resident memory is read from /proc as it is: this process holds at least what it touched.
+    #[test]
+    fn rss_of_a_live_process_and_of_none() {
+        let me = std::process::id() as libc::pid_t;
+        let v: Vec<u8> = vec![1; 8 << 20];
+        assert!(rss(me) >= 8 << 20, "{}", rss(me));
+        drop(v);
+        assert_eq!(rss(-1), 0);
     }
 }

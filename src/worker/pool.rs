@@ -162,48 +162,6 @@ fn read_replies(stdout: impl Read, max: u64, tx: Sender<(Reply, Vec<u8>)>) {
     }
 }
 
-/// Resident memory of `pid`, in bytes (0 if unknown).
-fn rss(pid: libc::pid_t) -> u64 {
-    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    // SAFETY: sysconf only reads a system constant.
-    pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(0) as u64
-}
-
-/// Sets `pid`'s CPU-time soft limit to what it used so far plus `timeout` plus one second (the
-/// one-attempt child's limit, counted from this job's start).
-fn limit_cpu(pid: libc::pid_t, timeout: Duration) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let after = stat.rsplit_once(')').map(|(_, s)| s).unwrap_or("");
-    let f: Vec<u64> = after
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0))
-        .collect();
-    // SAFETY: sysconf only reads a system constant.
-    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
-    let used = (f.get(11).unwrap_or(&0) + f.get(12).unwrap_or(&0)).div_ceil(hz);
-    let mut old = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: prlimit on our own child, reading into and from valid rlimit structs.
-    unsafe {
-        if libc::prlimit(pid, libc::RLIMIT_CPU, std::ptr::null(), &mut old) != 0 {
-            return;
-        }
-        let cur = (used + timeout.as_secs() + 1).min(old.rlim_max);
-        let new = libc::rlimit {
-            rlim_cur: cur,
-            rlim_max: old.rlim_max,
-        };
-        libc::prlimit(pid, libc::RLIMIT_CPU, &new, std::ptr::null_mut());
-    }
-}
-
 /// Waits until `pid` has exited (not reaped), at most until `deadline` or what `stop` says.
 fn wait_exit(
     pid: libc::pid_t,
@@ -311,7 +269,7 @@ pub(crate) fn run(slot: &mut Slot, spec: &ChildSpec, a: &Attempt) -> AttemptOutc
         p.pid, p.jobs
     ));
     p.err.attach(a.log.clone());
-    limit_cpu(p.pid, c.timeout.0);
+    limits::limit_cpu(p.pid, c.timeout.0);
     let start = Instant::now();
     let deadline = start + c.timeout.0;
     let req = Request {
@@ -370,7 +328,7 @@ pub(crate) fn run(slot: &mut Slot, spec: &ChildSpec, a: &Attempt) -> AttemptOutc
     let recycle = if p.jobs >= c.recycle_after_jobs {
         Some(format!("{} jobs (convert.recycle_after_jobs)", p.jobs))
     } else {
-        let rss = rss(p.pid);
+        let rss = limits::rss(p.pid);
         (rss > c.recycle_above_rss.0).then(|| {
             let mib = rss >> 20;
             format!("resident memory {mib} MiB (convert.recycle_above_rss)")
@@ -406,20 +364,5 @@ fn blank_report() -> ChildReport {
         code: None,
         message: None,
         permanent: false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Memory and CPU time are read from /proc as they are: this process is resident and has run.
-    #[test]
-    fn rss_of_a_live_process_and_of_none() {
-        let me = std::process::id() as libc::pid_t;
-        let v: Vec<u8> = vec![1; 8 << 20];
-        assert!(rss(me) >= 8 << 20, "{}", rss(me));
-        drop(v);
-        assert_eq!(rss(-1), 0);
     }
 }
