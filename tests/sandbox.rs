@@ -79,7 +79,10 @@ fn run(mode: &str, ocr: bool) -> (Root, Escapes) {
     ];
     let mut jobs = Vec::new();
     for (what, directive) in tries {
-        let id = r.submit(&format!("{what}.pdf"), &[directive.as_str()], what);
+        // With OCR on, each document has pages for OCR: it runs in the one-attempt child, the
+        // only converter that may run the OCR programs.
+        let directives = [directive.as_str(), if ocr { "ocr" } else { "" }];
+        let id = r.submit(&format!("{what}.pdf"), &directives, what);
         jobs.push((what, id));
     }
     for (what, id) in &jobs {

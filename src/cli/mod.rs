@@ -87,6 +87,9 @@ pub enum Command {
     /// Internal: one conversion inside the daemon's isolated child process
     #[command(name = "__convert-child", hide = true)]
     ConvertChild(worker_cmd::ChildCliArgs),
+    /// Internal: a worker's persistent converter (jobs on stdin, answers on stdout)
+    #[command(name = "__convert-server", hide = true)]
+    ConvertServer(worker_cmd::ServerCliArgs),
 }
 
 /// Settings shared by every command.
@@ -166,6 +169,7 @@ where
             Command::Doctor(a) => doctor_cmd::run(&ctx, a),
             Command::Stats(a) => stats_cmd::run(&ctx, a),
             Command::ConvertChild(a) => worker_cmd::convert_child(&ctx, a),
+            Command::ConvertServer(a) => Ok(crate::worker::serve::server_main(a.sandbox)),
         }
     });
     match result {

@@ -1,7 +1,8 @@
 //! `mdspool retry` and `mdspool cancel` (they change a manifest under its job lock; the running
 //! daemon notices: a retried job within `workers.rescan`, a canceled running job within a fraction
 //! of a second, as its worker polls the manifest while the child runs), and the hidden
-//! `__convert-child` subcommand that runs one conversion inside the daemon's isolated child process.
+//! `__convert-child` subcommand that runs one conversion inside the daemon's isolated child process
+//! (and `__convert-server`'s arguments: a worker's persistent converter, `worker/serve.rs`).
 
 use std::path::PathBuf;
 
@@ -48,6 +49,20 @@ pub struct ChildCliArgs {
     /// The `[ocr]` settings as JSON (default: this command's configuration)
     #[arg(long)]
     pub ocr: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServerCliArgs {
+    /// `strict` or `off` (`convert.sandbox`)
+    #[arg(long, value_parser = parse_sandbox)]
+    pub sandbox: crate::config::Sandbox,
+    /// The root of the daemon it serves (only shown in process lists; it opens no file)
+    #[arg(long)]
+    pub serves: Option<PathBuf>,
+}
+
+fn parse_sandbox(s: &str) -> std::result::Result<crate::config::Sandbox, String> {
+    serde_json::from_value(serde_json::Value::String(s.into())).map_err(|e| e.to_string())
 }
 
 /// `failed -> queued`, with a fresh attempt budget (`attempts` starts again from 0).

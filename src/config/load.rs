@@ -249,7 +249,17 @@ fn read_table(path: &Path) -> Result<Table> {
 
 /// Checks what parsing cannot; `Err((section.key, message))` for the first bad value.
 fn validate(c: &Config) -> std::result::Result<(), (&'static str, &'static str)> {
-    let checks: [(bool, &str, &str); 19] = [
+    let checks: [(bool, &str, &str); 21] = [
+        (
+            c.convert.recycle_after_jobs == 0,
+            "convert.recycle_after_jobs",
+            "convert.recycle_after_jobs must be at least 1",
+        ),
+        (
+            c.convert.recycle_above_rss.0 < (16 << 20),
+            "convert.recycle_above_rss",
+            "convert.recycle_above_rss must be at least 16MiB",
+        ),
         (
             c.workers.count == 0 || c.workers.count > 256,
             "workers.count",

@@ -143,6 +143,13 @@ pub struct ConvertConfig {
     /// Landlock and seccomp around the conversion child (docs/security.md): `strict` by default
     /// for the built-in converter, `off` by default with `command` (which may not be `strict`).
     pub sandbox: Option<Sandbox>,
+    /// Convert in one persistent process per worker (built-in converter, docs/design.md); `false`
+    /// starts a fresh child for each attempt.
+    pub persistent: bool,
+    /// A persistent converter is replaced after this many jobs.
+    pub recycle_after_jobs: u32,
+    /// ... or when its resident memory is above this after a job.
+    pub recycle_above_rss: Bytes,
 }
 
 /// `convert.sandbox`: whether the conversion child confines itself before it opens the PDF.
@@ -178,6 +185,9 @@ impl Default for ConvertConfig {
             command: None,
             output: None,
             sandbox: None,
+            persistent: true,
+            recycle_after_jobs: 200,
+            recycle_above_rss: Bytes(512 << 20),
         }
     }
 }

@@ -200,3 +200,36 @@ fn cluster_settings_default_validate_and_name_their_flag() {
     let e = bad("host_id", Value::String("a/b".into()));
     assert!(e.contains("cluster.host_id must be"), "{e}");
 }
+
+#[test]
+fn recycling_of_persistent_converters_defaults_and_validates() {
+    let c = ConvertConfig::default();
+    assert!(c.persistent);
+    assert_eq!(
+        (c.recycle_after_jobs, c.recycle_above_rss.0),
+        (200, 512 << 20)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.toml");
+    let s = Sources {
+        config_file: Some(file.clone()),
+        ..Default::default()
+    };
+    for (toml, key) in [
+        ("recycle_after_jobs = 0", "convert.recycle_after_jobs"),
+        ("recycle_above_rss = \"1MiB\"", "convert.recycle_above_rss"),
+    ] {
+        std::fs::write(&file, format!("[convert]\n{toml}\n")).unwrap();
+        let e = load(&s).unwrap_err();
+        assert_eq!(e.code(), crate::Code::ConfigInvalid);
+        assert!(e.to_string().contains(key), "{e}");
+    }
+    std::fs::write(
+        &file,
+        "[convert]\nrecycle_after_jobs = 5\npersistent = false\n",
+    )
+    .unwrap();
+    let l = load(&s).unwrap();
+    assert_eq!(l.config.convert.recycle_after_jobs, 5);
+    assert!(!l.config.convert.persistent);
+}

@@ -167,21 +167,34 @@ fn convert_one(a: &ChildArgs) -> ChildReport {
                 r.message = Some(e.to_string());
             }
         },
-        Err(e) => match sandbox::denied(&e).filter(|_| sandboxed) {
-            // The input itself is allowed: a denial there is its file mode, not the sandbox.
-            Some(what) if !what.starts_with(&format!("{}: ", a.input.display())) => {
-                let msg = format!("sandbox: landlock denied {what}");
-                eprintln!("{msg}");
-                r.code = Some(Code::ConversionSandboxViolation);
-                r.message = Some(msg);
-                r.permanent = true;
-            }
-            _ => {
-                r.code = Some(e.kind().into());
-                r.message = Some(e.to_string());
-                r.permanent = e.is_permanent();
-            }
-        },
+        Err(e) => failed(&mut r, &e, sandboxed.then_some(a.input.as_path())),
     }
     r
+}
+
+/// Fills `r` for the conversion error `e`. `sandboxed`: the input this process may read, if it is
+/// confined (`None`: not confined); a file access denied elsewhere is the sandbox's doing.
+pub(crate) fn failed(
+    r: &mut ChildReport,
+    e: &crate::convert::ConvertError,
+    sandboxed: Option<&std::path::Path>,
+) {
+    match sandbox::denied(e).filter(|_| sandboxed.is_some()) {
+        // The input itself is allowed: a denial there is its file mode, not the sandbox.
+        Some(what)
+            if !sandboxed
+                .is_some_and(|input| what.starts_with(&format!("{}: ", input.display()))) =>
+        {
+            let msg = format!("sandbox: landlock denied {what}");
+            eprintln!("{msg}");
+            r.code = Some(Code::ConversionSandboxViolation);
+            r.message = Some(msg);
+            r.permanent = true;
+        }
+        _ => {
+            r.code = Some(e.kind().into());
+            r.message = Some(e.to_string());
+            r.permanent = e.is_permanent();
+        }
+    }
 }

@@ -87,6 +87,9 @@ fn run_stage_one(
     tx: &crossbeam_channel::Sender<(JobId, Finish)>,
     helper: &std::thread::ScopedJoinHandle<'_, Result<()>>,
 ) -> Result<()> {
+    // This thread's persistent converter: started here, so that it dies with this thread
+    // (`PR_SET_PDEATHSIG` follows the thread that started it) and ends with it (`Drop`).
+    let mut slot = crate::worker::pool::Slot::default();
     loop {
         beat.beat();
         if helper.is_finished() {
@@ -102,7 +105,7 @@ fn run_stage_one(
             continue;
         }
         let mut retry_at = None;
-        match start_job(ctx, id, &mut retry_at, beat) {
+        match start_job(ctx, id, &mut retry_at, beat, &mut slot) {
             Ok(Some(f)) => {
                 // No beat while the helper still records the previous attempt: a stuck record
                 // shows as this worker stuck, as when the worker recorded it itself.

@@ -47,13 +47,47 @@ pub fn run(
     if engine.name() != "builtin" {
         return Ok(engine.convert(input, opts));
     }
-    catch_unwind(AssertUnwindSafe(|| engine.convert(input, opts))).map_err(|payload| {
-        let msg = convert::payload_text(payload.as_ref());
-        match convert::last_own_panic() {
-            Some(site) if msg.starts_with("engine panicked at ") || site.ends_with(&msg) => {
-                format!("the built-in engine panicked at {site}")
-            }
-            _ => format!("the built-in engine panicked: {msg}"),
+    catch_unwind(AssertUnwindSafe(|| engine.convert(input, opts))).map_err(own_panic)
+}
+
+fn own_panic(payload: Box<dyn std::any::Any + Send>) -> String {
+    let msg = convert::payload_text(payload.as_ref());
+    match convert::last_own_panic() {
+        Some(site) if msg.starts_with("engine panicked at ") || site.ends_with(&msg) => {
+            format!("the built-in engine panicked at {site}")
         }
-    })
+        _ => format!("the built-in engine panicked: {msg}"),
+    }
+}
+
+/// Whether `cfg`'s converter can convert a PDF held in memory (in the persistent converter,
+/// which opens no file): the built-in engine (and the testing converter) can, an external
+/// command cannot.
+pub fn in_memory(cfg: &ConvertConfig) -> bool {
+    cfg.command.is_none()
+}
+
+/// [`run`] on the PDF's bytes `data` (`input` only names it), without opening any file. `Ok(None)`:
+/// the document needs OCR, which runs programs on files (the caller converts it another way).
+#[allow(clippy::type_complexity)]
+pub fn run_bytes(
+    cfg: &ConvertConfig,
+    attempt: u32,
+    input: &Path,
+    data: Vec<u8>,
+    opts: &ConvertOptions,
+) -> Result<Option<Result<ConvertOutput, ConvertError>>, String> {
+    #[cfg(feature = "test-hooks")]
+    if std::env::var_os(super::testconv::ENV).is_some_and(|v| !v.is_empty()) {
+        if opts.ocr.is_some() && super::testconv::wants_ocr(&data) {
+            return Ok(None);
+        }
+        let t = super::testconv::TestConverter { attempt };
+        return Ok(Some(t.convert_bytes(input, &data)));
+    }
+    let _ = (cfg, attempt);
+    let engine = convert::Builtin;
+    catch_unwind(AssertUnwindSafe(|| engine.convert_bytes(input, data, opts)))
+        .map(Result::transpose)
+        .map_err(own_panic)
 }

@@ -1,5 +1,6 @@
 //! The worker pool: each `worker-N` thread takes job ids from the queue, moves the job
-//! `queued -> running`, runs one attempt in an isolated child process (see [`supervise`]) and
+//! `queued -> running`, runs one attempt in its persistent converter process (`pool.rs`) or an
+//! isolated one-attempt child (see [`supervise`]) and
 //! records the outcome (`record.rs`): `succeeded` (output published under the job lock), `failed`
 //! (permanent, or out of attempts), or back to `queued` with `next_attempt_at` (transient:
 //! exponential backoff). Every id taken is handed back to the queue (`done`), whatever happened,
@@ -9,12 +10,17 @@ pub mod child;
 pub mod classify;
 mod commit;
 pub mod converter;
+pub(crate) mod limits;
+pub(crate) mod pool;
 pub(crate) mod record;
 pub mod runlog;
 pub mod sandbox;
+pub mod serve;
+pub(crate) mod stderr;
 pub mod supervise;
 #[cfg(feature = "test-hooks")]
 pub mod testconv;
+pub(crate) mod wire;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -148,6 +154,7 @@ pub(crate) fn start_job(
     id: JobId,
     retry_at: &mut Option<DateTime<Utc>>,
     beat: &Beat,
+    slot: &mut pool::Slot,
 ) -> Result<Option<Finish>> {
     let store = &ctx.store;
     store.check()?;
@@ -252,7 +259,7 @@ pub(crate) fn start_job(
     } else if l.raw_input(id).exists() {
         let _running = ctx.metrics.attempt_running();
         let started = std::time::Instant::now();
-        let o = supervise::run(&ctx.child, &attempt);
+        let o = pool::run(slot, &ctx.child, &attempt);
         if matches!(
             o,
             AttemptOutcome::Converted { .. } | AttemptOutcome::Failed(_)

@@ -3,27 +3,24 @@
 //! shutdown), kill its whole process group when needed, and turn how it ended into an [`AttemptOutcome`].
 //! [`run_child`] is the same isolation without a store, for `mdspool convert` on many files.
 //!
-//! Limits, set between fork and exec: its own process group (so a kill reaches anything it started),
-//! `PR_SET_PDEATHSIG = SIGKILL` then a `getppid` check (it never outlives the daemon, even one killed
-//! by SIGKILL), `RLIMIT_AS = convert.max_memory`, `RLIMIT_CPU` = the timeout plus one second (a
-//! backstop to the wall-clock timeout). With `convert.sandbox = "strict"` its environment is empty
-//! but for what it needs (and `RUST_LOG`, `RUST_BACKTRACE`): no secret of the daemon's environment
-//! reaches a parser that hostile input may own. The child confines itself further (`sandbox.rs`).
-//! How it ended is classified in `classify.rs`.
+//! Its limits are those of `limits.rs` (own process group, death with the daemon, address space,
+//! CPU time, a minimal environment). The child confines itself further (`sandbox.rs`). How it
+//! ended is classified in `classify.rs`. The built-in converter usually runs in a persistent
+//! process instead (`pool.rs`); this one-attempt child remains for an external `convert.command`,
+//! for documents OCR must read, and with `convert.persistent = false`.
 
 use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::code::Code;
-use crate::config::{ConvertConfig, OcrConfig, Sandbox};
+use crate::config::{ConvertConfig, OcrConfig};
 use crate::ids::JobId;
 use crate::store::{JobStatus, Store};
 use crate::worker::child::ChildReport;
-use crate::worker::classify::{AttemptOutcome, Ended, Failure, Kill, classify};
+use crate::worker::classify::{AttemptOutcome, Failure, Kill, classify};
+use crate::worker::limits::{self, exited, kill_group, pidfd_open, reap, wait_readable};
 use crate::worker::runlog::RunLog;
 use crate::worker::{Control, Mode};
 
@@ -67,9 +64,9 @@ pub struct Attempt<'a> {
 /// 25 ms; with one, its exit wakes the watcher at once and 25 ms is how often the stop conditions
 /// (cancellation, shutdown) are looked at.
 const POLL_FIRST: Duration = Duration::from_micros(500);
-const POLL: Duration = Duration::from_millis(25);
+pub(crate) const POLL: Duration = Duration::from_millis(25);
 const MANIFEST_POLL: Duration = Duration::from_millis(300);
-const TAIL: usize = 8192;
+pub(crate) const TAIL: usize = 8192;
 
 /// One conversion in a limited child, whoever watches it (a worker, `mdspool convert`).
 pub struct ChildRun<'a> {
@@ -85,37 +82,11 @@ pub struct ChildRun<'a> {
 }
 
 fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child> {
-    let mut cmd = Command::new(&spec.exe);
+    let mut cmd = limits::command(spec, a.convert, true);
     // The child takes its conversion settings from `--settings` (what this attempt uses, after any
     // SIGHUP), not from a configuration file that may have been edited since.
     let settings = serde_json::to_string(&a.convert).unwrap_or_default();
-    // The PDF parser reads its decompression cap from its environment: set it from the start.
-    let cap_mb = (a.convert.max_stream.0 / (1024 * 1024)).max(1);
-    if a.convert.sandbox() == Sandbox::Strict {
-        cmd.env_clear();
-        // PATH: where OCR finds `pdftoppm` and `tesseract` (the child runs them only with OCR on).
-        let keep = ["RUST_LOG", "RUST_BACKTRACE", "PATH"];
-        #[cfg(feature = "test-hooks")]
-        let keep = [
-            keep[0],
-            keep[1],
-            keep[2],
-            crate::worker::testconv::ENV,
-            crate::worker::sandbox::WITHOUT_ENV,
-        ];
-        for k in keep {
-            if let Some(v) = std::env::var_os(k) {
-                cmd.env(k, v);
-            }
-        }
-    }
-    // systemd's notification socket is the daemon's alone.
-    cmd.env_remove("NOTIFY_SOCKET")
-        .env_remove("WATCHDOG_USEC")
-        .env_remove("WATCHDOG_PID");
-    cmd.env("MDSPOOL_CONFIG", "/dev/null")
-        .env("PDF_OXIDE_MAX_DECOMPRESS_MB", cap_mb.to_string())
-        .arg("__convert-child")
+    cmd.arg("__convert-child")
         .arg("--settings")
         .arg(settings)
         .arg("--ocr")
@@ -125,111 +96,8 @@ fn spawn(spec: &ChildSpec, a: &ChildRun) -> std::io::Result<std::process::Child>
         .arg("--output")
         .arg(a.output)
         .arg("--attempt")
-        .arg(a.attempt.to_string())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
-    // It dies with the daemon (PR_SET_PDEATHSIG, checked against the daemon's pid).
-    crate::convert::tie_to_parent(&mut cmd);
-    let mem = a.convert.max_memory.0 as libc::rlim_t;
-    let cpu = (a.convert.timeout.0.as_secs() + 1) as libc::rlim_t;
-    // SAFETY: only async-signal-safe system calls run between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let rl = libc::rlimit {
-                rlim_cur: mem,
-                rlim_max: mem,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &rl) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            let rl = libc::rlimit {
-                rlim_cur: cpu,
-                rlim_max: cpu + 2,
-            };
-            if libc::setrlimit(libc::RLIMIT_CPU, &rl) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
+        .arg(a.attempt.to_string());
     cmd.spawn()
-}
-
-/// Has the child exited? Does not reap it, so its pid (= process group id) stays reserved until
-/// the group is killed.
-fn exited(pid: libc::pid_t) -> bool {
-    // SAFETY: waitid writes only into the zeroed siginfo it is given.
-    unsafe {
-        let mut info: libc::siginfo_t = std::mem::zeroed();
-        let rc = libc::waitid(
-            libc::P_PID,
-            pid as libc::id_t,
-            &mut info,
-            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-        );
-        if rc != 0 {
-            // EINTR: look again; ECHILD: it is gone already (reaped elsewhere).
-            return std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR);
-        }
-        info.si_pid() != 0
-    }
-}
-
-/// A pidfd of the child (Linux 5.3 and later): readable once it has exited. `None` where the
-/// kernel has none; the watcher then sleeps between looks.
-fn pidfd_open(pid: libc::pid_t) -> Option<std::os::fd::OwnedFd> {
-    use std::os::fd::FromRawFd;
-    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    // SAFETY: a descriptor just returned by the kernel, owned by nobody else.
-    (fd >= 0).then(|| unsafe { std::os::fd::OwnedFd::from_raw_fd(fd as i32) })
-}
-
-/// Waits until `fd` (a pidfd) is readable, at most `d`.
-fn wait_readable(fd: &std::os::fd::OwnedFd, d: Duration) {
-    use std::os::fd::AsRawFd;
-    let mut p = libc::pollfd {
-        fd: fd.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let ts = libc::timespec {
-        tv_sec: d.as_secs() as libc::time_t,
-        tv_nsec: d.subsec_nanos() as libc::c_long,
-    };
-    // SAFETY: one valid pollfd and a valid timespec; no signal mask change.
-    unsafe {
-        libc::ppoll(&mut p, 1, &ts, std::ptr::null());
-    }
-}
-
-fn kill_group(pid: libc::pid_t) {
-    // SAFETY: signals the child's own process group (its pgid is its pid).
-    unsafe {
-        libc::kill(-pid, libc::SIGKILL);
-    }
-}
-
-/// Reaps the child; returns how it ended.
-fn reap(pid: libc::pid_t) -> Ended {
-    let mut status = 0;
-    loop {
-        // SAFETY: plain waitpid on our own child.
-        let rc = unsafe { libc::waitpid(pid, &mut status, 0) };
-        if rc == pid {
-            break;
-        }
-        if rc < 0 && std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
-            return Ended::Exited(-1);
-        }
-    }
-    if libc::WIFSIGNALED(status) {
-        Ended::Signaled(libc::WTERMSIG(status))
-    } else {
-        Ended::Exited(libc::WEXITSTATUS(status))
-    }
 }
 
 /// Starts a thread that copies `r` into the run log (when given) and hands back the last bytes.
@@ -271,8 +139,14 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
         ocr: a.ocr,
         log: Some(a.log.clone()),
     };
+    run_child(spec, &run, stop_check(a))
+}
+
+/// Why the attempt `a` must end now, if it must (asked between polls, beats the worker's
+/// heartbeat): the daemon stops, or the job was canceled or removed meanwhile.
+pub(crate) fn stop_check<'a>(a: &'a Attempt) -> impl FnMut() -> Option<Kill> + 'a {
     let mut next_check = Instant::now() + MANIFEST_POLL;
-    run_child(spec, &run, || {
+    move || {
         a.beat.beat();
         if matches!(a.control.mode(), Mode::Abort | Mode::Hard) {
             return Some(Kill::Interrupted);
@@ -289,7 +163,7 @@ pub fn run(spec: &ChildSpec, a: &Attempt) -> AttemptOutcome {
             }
         }
         None
-    })
+    }
 }
 
 /// Runs one conversion child to its end: killed at `convert.timeout`, or when `stop` (asked

@@ -16,6 +16,7 @@
 //! | `stdout`         | prints to stdout (must not disturb the result channel), echoes  |
 //! | `grandchild`     | starts `sleep 300` (pid on stderr), then sleeps 300 s itself    |
 //! | `needs:PATH`     | `pdf_malformed` (permanent) unless PATH exists, else echoes     |
+//! | `ocr`            | has pages for OCR: with OCR on, the persistent converter hands it to a one-attempt child (which echoes) |
 //! | `malformed`, `encrypted`, `no-text`, `io-error` | the matching `ConvertError`      |
 //!
 //! And the escapes a parser taken over by a hostile PDF would try, one attempt each, for the
@@ -53,6 +54,11 @@ fn directives(bytes: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// Whether the document says it has pages for OCR (the `ocr` directive).
+pub fn wants_ocr(bytes: &[u8]) -> bool {
+    directives(bytes).iter().any(|d| d == "ocr")
+}
+
 fn echo(input: &Path, size: usize) -> ConvertOutput {
     let name = input
         .file_name()
@@ -84,9 +90,16 @@ impl Converter for TestConverter {
             path: input.to_path_buf(),
             source,
         })?;
+        self.convert_bytes(input, &bytes)
+    }
+}
+
+impl TestConverter {
+    /// As [`Converter::convert`] on the input's bytes (the persistent converter's way).
+    pub fn convert_bytes(&self, input: &Path, bytes: &[u8]) -> Result<ConvertOutput, ConvertError> {
         let path = input.to_path_buf();
         let mut escaped = String::new();
-        for d in directives(&bytes) {
+        for d in directives(bytes) {
             let (verb, arg) = d.split_once(':').unwrap_or((d.as_str(), ""));
             let n: u64 = arg.trim().parse().unwrap_or(0);
             match verb {

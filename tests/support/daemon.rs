@@ -122,8 +122,17 @@ impl Daemon {
         super::poll(limit, || self.log_text().contains(text)).is_some()
     }
 
-    /// Pids of the conversion children it runs now.
+    /// Pids of its conversion processes now: one-attempt children and persistent converters
+    /// (which stay, idle, between jobs).
     pub fn converters(&self) -> Vec<i32> {
+        super::proc::children_of(self.pid())
+            .into_iter()
+            .filter(|p| super::proc::is_converter(&super::proc::cmdline(*p)))
+            .collect()
+    }
+
+    /// Pids of its one-attempt conversion children now.
+    pub fn one_attempt_children(&self) -> Vec<i32> {
         super::proc::children_of(self.pid())
             .into_iter()
             .filter(|p| super::proc::cmdline(*p).contains("__convert-child"))

@@ -42,9 +42,15 @@ pub fn process_alive(pid: i32) -> bool {
     stat_fields(pid).is_some_and(|f| f[0] != "Z")
 }
 
-/// Is `pid` a running (not zombie) conversion child?
+/// Is `pid` a running (not zombie) conversion process: a one-attempt child or a worker's
+/// persistent converter?
 pub fn converter_alive(pid: i32) -> bool {
-    process_alive(pid) && cmdline(pid).contains("__convert-child")
+    process_alive(pid) && is_converter(&cmdline(pid))
+}
+
+/// Whether a command line is a conversion process's.
+pub fn is_converter(cmdline: &str) -> bool {
+    cmdline.contains("__convert-child") || cmdline.contains("__convert-server")
 }
 
 /// Live conversion children working on files under `root`, whoever their parent is now (a child

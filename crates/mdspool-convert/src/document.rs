@@ -26,6 +26,8 @@ pub(crate) struct Document {
     /// (its caches may be half-built), `None` when that reopening failed.
     doc: Mutex<Option<Arc<PdfDocument>>>,
     path: PathBuf,
+    /// The file's bytes when the caller handed them over (nothing is read from `path` then).
+    data: Option<Arc<Vec<u8>>>,
     pub pages: usize,
     pub title: Option<String>,
     pub author: Option<String>,
@@ -105,9 +107,18 @@ fn flatten<T>(g: Guarded<T>) -> Result<T, ConvertError> {
     }
 }
 
-/// Parse `path` afresh: the parser's document, authenticated with the empty user password.
-fn open_doc(path: &Path) -> Result<PdfDocument, ConvertError> {
-    let data = std::fs::read(path).map_err(|source| ConvertError::Io {
+/// The bytes of the document: those handed over, else the file `path`.
+fn bytes_of(path: &Path, data: Option<&Arc<Vec<u8>>>) -> std::io::Result<Vec<u8>> {
+    match data {
+        Some(d) => Ok(d.as_ref().clone()),
+        None => std::fs::read(path),
+    }
+}
+
+/// Parse `path` (or `given`, its bytes) afresh: the parser's document, authenticated with the
+/// empty user password.
+fn open_doc(path: &Path, given: Option<&Arc<Vec<u8>>>) -> Result<PdfDocument, ConvertError> {
+    let data = bytes_of(path, given).map_err(|source| ConvertError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -123,7 +134,7 @@ fn open_doc(path: &Path) -> Result<PdfDocument, ConvertError> {
         }
         // ToUnicode CMaps the parser would misread: the file again with them rewritten.
         let pages = doc.page_count().unwrap_or(0).min(MAX_PAGES);
-        if let Some(bytes) = super::cmaps::repaired(&doc, pages, || std::fs::read(path).ok())
+        if let Some(bytes) = super::cmaps::repaired(&doc, pages, || bytes_of(path, given).ok())
             && let Ok(fixed) = PdfDocument::from_bytes(bytes)
             && fixed.page_count().ok() == doc.page_count().ok()
         {
@@ -135,7 +146,12 @@ fn open_doc(path: &Path) -> Result<PdfDocument, ConvertError> {
 
 impl Document {
     pub fn open(path: &Path) -> Result<Document, ConvertError> {
-        let doc = open_doc(path)?;
+        Document::open_with(path, None)
+    }
+
+    /// Like [`Document::open`], on the bytes `data` of the file `path` (only named in messages).
+    pub fn open_with(path: &Path, data: Option<Arc<Vec<u8>>>) -> Result<Document, ConvertError> {
+        let doc = open_doc(path, data.as_ref())?;
         flatten(guarded(path, "open", || {
             let pages = doc.page_count().map_err(|e| map_err(path, e))?;
             if pages > MAX_PAGES {
@@ -151,6 +167,7 @@ impl Document {
         .map(|(pages, title, author)| Document {
             doc: Mutex::new(Some(Arc::new(doc))),
             path: path.to_path_buf(),
+            data,
             pages,
             title,
             author,
@@ -181,7 +198,7 @@ impl Document {
     fn reopen_after_panic(&self, broken: &Arc<PdfDocument>) {
         let mut slot = self.doc.lock().unwrap_or_else(|e| e.into_inner());
         if slot.as_ref().is_some_and(|d| Arc::ptr_eq(d, broken)) {
-            *slot = open_doc(&self.path).ok().map(Arc::new);
+            *slot = open_doc(&self.path, self.data.as_ref()).ok().map(Arc::new);
             tracing::debug!(
                 reopened = slot.is_some(),
                 "document reopened after a parser panic"

@@ -36,8 +36,20 @@ fn apply_stream_cap(max_stream_bytes: u64) {
 }
 
 pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutput, ConvertError> {
+    convert_with(path, None, opts, false).map(|o| o.unwrap_or_else(|| unreachable!()))
+}
+
+/// [`convert`] on the bytes `data` of `path` when given (the file is then never opened). With
+/// `defer_ocr` and OCR asked for, a document with pages OCR would read is left unconverted:
+/// `Ok(None)`.
+pub(crate) fn convert_with(
+    path: &Path,
+    data: Option<std::sync::Arc<Vec<u8>>>,
+    opts: &ConvertOptions,
+    defer_ocr: bool,
+) -> Result<Option<ConvertOutput>, ConvertError> {
     apply_stream_cap(opts.max_stream_bytes);
-    let doc = Document::open(path)?;
+    let doc = Document::open_with(path, data)?;
     let mut stats = ConvertStats {
         pages: u32::try_from(doc.pages).unwrap_or(u32::MAX),
         title: doc.title.clone(),
@@ -54,6 +66,9 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
     let mut failed = 0usize;
     let mut last_err = None;
     let mut results = read_pages(&doc, path, opts.threads);
+    if defer_ocr && opts.ocr.is_some() && super::ocr::wanted(&results) {
+        return Ok(None);
+    }
     if let Some(o) = &opts.ocr {
         stats.ocr = super::ocr::fill_pages(path, &mut results, o, &mut stats.warnings, lay_out)
             .map(Box::new);
@@ -152,7 +167,7 @@ pub(crate) fn convert(path: &Path, opts: &ConvertOptions) -> Result<ConvertOutpu
         ));
     }
     let markdown = markdown::render(&blocks);
-    Ok(ConvertOutput { markdown, stats })
+    Ok(Some(ConvertOutput { markdown, stats }))
 }
 
 /// A style carried by (nearly) all of the text marks the body, not emphasis or code (a book set in

@@ -236,6 +236,27 @@ impl Converter for Builtin {
     }
 }
 
+impl Builtin {
+    /// Converts the PDF `data` without opening any file (`path` only names it in messages and
+    /// errors): for a process that may not open files. With `opts.ocr`, a document that has pages
+    /// OCR would read is not converted (`Ok(None)`): OCR runs programs on files. Panics as
+    /// [`Converter::convert`].
+    pub fn convert_bytes(
+        &self,
+        path: &Path,
+        data: Vec<u8>,
+        opts: &ConvertOptions,
+    ) -> Result<Option<ConvertOutput>, ConvertError> {
+        let before = panics::own_count();
+        let out = engine::convert_with(path, Some(std::sync::Arc::new(data)), opts, true);
+        if panics::own_count() != before {
+            let site = last_own_panic().unwrap_or_default();
+            std::panic::resume_unwind(Box::new(format!("engine panicked at {site}")));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ConvertCode;

@@ -16,6 +16,10 @@
 //! seccomp filter is installed (it would stop `execve` and the programs' own start-up). No new
 //! privileges, and the file-system and network rules hold for the programs too.
 //!
+//! The persistent converter (`serve.rs`) enters the same sandbox with no file at all
+//! ([`enter_sealed`]): Landlock then allows no file-system access whatever, and the seccomp list is
+//! the same. OCR never runs there.
+//!
 //! Its parent gave it an empty environment, and [`close_inherited_fds`] leaves it only stdin,
 //! stdout and stderr. A kernel without Landlock (or seccomp) runs the child without that layer: the
 //! daemon says so once when it starts ([`Probe`]), `mdspool doctor` reports it, and each attempt's
@@ -184,6 +188,16 @@ pub fn close_inherited_fds() {
 /// private folder of its own); with `ocr`, also run the OCR programs (see the module comment). Call
 /// once, single-threaded, before the input is opened.
 pub fn enter(input: &Path, outdir: &Path, ocr: Option<&[PathBuf]>) -> Result<Entered, String> {
+    enter_with(Some((input, outdir)), ocr)
+}
+
+/// Confines this process as [`enter`] does, but with no file at all: the persistent converter
+/// (`serve.rs`), which gets each PDF's bytes on a pipe and sends the Markdown back, opens nothing.
+pub fn enter_sealed() -> Result<Entered, String> {
+    enter_with(None, None)
+}
+
+fn enter_with(files: Option<(&Path, &Path)>, ocr: Option<&[PathBuf]>) -> Result<Entered, String> {
     let start = std::time::Instant::now();
     // SAFETY: plain prctl/setrlimit on our own process.
     unsafe {
@@ -201,14 +215,14 @@ pub fn enter(input: &Path, outdir: &Path, ocr: Option<&[PathBuf]>) -> Result<Ent
     }
     let probe = Probe::now();
     let landlock = match probe.landlock_abi {
-        Some(abi) => landlock(input, outdir, abi, ocr)?,
+        Some(abi) => landlock(files, abi, ocr)?,
         None => "landlock unavailable (not enforced)".to_string(),
     };
     let seccomp = match probe.seccomp && ocr.is_none() {
         true => Some(seccomp::install()?),
         false => None,
     };
-    if ocr.is_some() {
+    if let (Some(_), Some((_, outdir))) = (ocr, files) {
         // The OCR programs' scratch files go to the output folder, the one place writable.
         // SAFETY: single-threaded (called before the converter starts any thread).
         unsafe { std::env::set_var("TMPDIR", outdir) };
@@ -222,16 +236,21 @@ pub fn enter(input: &Path, outdir: &Path, ocr: Option<&[PathBuf]>) -> Result<Ent
 }
 
 fn landlock(
-    input: &Path,
-    outdir: &Path,
+    files: Option<(&Path, &Path)>,
     kernel: u32,
     ocr: Option<&[PathBuf]>,
 ) -> Result<String, String> {
     let kernel = format!("ABI {kernel}");
     let abi = LANDLOCK_ABI;
     let err = |e: &dyn fmt::Display| format!("landlock: {e}");
-    let input_fd = PathFd::new(input).map_err(|e| err(&e))?;
-    let outdir_fd = PathFd::new(outdir).map_err(|e| err(&e))?;
+    // The input (read) and the output folder (write), when there are files at all.
+    let files = match files {
+        Some((input, outdir)) => Some((
+            PathFd::new(input).map_err(|e| err(&e))?,
+            PathFd::new(outdir).map_err(|e| err(&e))?,
+        )),
+        None => None,
+    };
     let write = AccessFs::ReadFile
         | AccessFs::ReadDir
         | AccessFs::WriteFile
@@ -250,8 +269,14 @@ fn landlock(
         .and_then(|r| r.handle_access(AccessNet::from_all(abi)))
         .and_then(|r| r.scope(Scope::from_all(abi)))
         .and_then(|r| r.create())
-        .and_then(|r| r.add_rule(PathBeneath::new(input_fd, AccessFs::ReadFile)))
-        .and_then(|r| r.add_rule(PathBeneath::new(outdir_fd, write)))
+        .and_then(|r| {
+            r.add_rules(files.into_iter().flat_map(|(input, outdir)| {
+                [
+                    Ok(PathBeneath::new(input, AccessFs::ReadFile)),
+                    Ok(PathBeneath::new(outdir, write)),
+                ]
+            }))
+        })
         .and_then(|r| {
             // The OCR programs, their libraries and data: read and execute, never write.
             let system = if ocr.is_some() { OCR_READ } else { &[] };

@@ -80,6 +80,11 @@ pub struct OcrStats {
     pub languages: Vec<String>,
 }
 
+/// Whether OCR would read any of `pages` (one shows no text at all).
+pub(crate) fn wanted(pages: &[Result<PageLayout, ConvertError>]) -> bool {
+    pages.iter().any(|p| matches!(p, Ok(p) if textless(p)))
+}
+
 /// Whether a laid-out page shows no text at all.
 fn textless(p: &PageLayout) -> bool {
     !p.lines
