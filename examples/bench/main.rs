@@ -165,7 +165,9 @@ fn main() {
     let n = docs.len() as f64;
     let root = base.join("root");
     let mut points = Vec::new();
-    for &w in &a.workers_list {
+    // `--rounds 0` leaves out the throughput rounds (ingest and latency still run).
+    let sweep: &[usize] = if a.rounds == 0 { &[] } else { &a.workers_list };
+    for &w in sweep {
         let (mut r_bare, mut r_cmd, mut r_old) = (Vec::new(), Vec::new(), Vec::new());
         let (mut bare_rates, mut cmd_rates, mut spool_rates, mut old_rates) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
