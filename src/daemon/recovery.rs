@@ -49,37 +49,12 @@ pub struct Recovered {
     pub leftovers_before: Option<SystemTime>,
 }
 
-/// The folders outside job folders where an interrupted write can leave a temp file.
-fn top_temp_dirs(store: &Store) -> Result<Vec<std::path::PathBuf>> {
-    let l = store.layout();
-    let mut dirs = vec![
-        l.root().to_path_buf(),
-        l.state_dir(),
-        l.jobs_dir(),
-        l.receipts_dir(),
-        l.rejected_dir(),
-        l.outbox_dir(),
-        l.idempotency_dir(),
-        l.tombstones_dir(),
-        l.staging_dir(),
-    ];
-    for parent in [l.receipts_dir(), l.idempotency_dir()] {
-        // A temp file directly in `parent` is not a scope folder.
-        for scope in durable::list_names(&parent)? {
-            if !durable::is_temp_name(&scope) {
-                dirs.push(parent.join(scope));
-            }
-        }
-    }
-    Ok(dirs)
-}
-
 pub fn recover(store: &Store, cfg: &Config, cluster: Option<&Cluster>) -> Result<Recovered> {
     let began = SystemTime::now();
     let mut temp_files = 0;
     match cluster {
         None => {
-            for d in top_temp_dirs(store)? {
+            for d in store.top_temp_file_dirs()? {
                 temp_files += durable::remove_temp_files(&d)?;
             }
         }

@@ -210,6 +210,19 @@ impl Store {
     /// Every folder where an interrupted write can leave a temp file.
     pub fn temp_file_dirs(&self) -> Result<Vec<std::path::PathBuf>> {
         let l = &self.layout;
+        let mut dirs = self.top_temp_file_dirs()?;
+        for id in self.job_ids()? {
+            dirs.push(l.job_dir(id));
+            dirs.push(l.artifacts_dir(id));
+            dirs.push(l.logs_dir(id));
+            dirs.push(l.raw_dir(id));
+        }
+        Ok(dirs)
+    }
+
+    /// The folders outside job folders where an interrupted write can leave a temp file.
+    pub fn top_temp_file_dirs(&self) -> Result<Vec<std::path::PathBuf>> {
+        let l = &self.layout;
         let mut dirs = vec![
             l.root().to_path_buf(),
             l.state_dir(),
@@ -228,12 +241,6 @@ impl Store {
                     dirs.push(parent.join(scope));
                 }
             }
-        }
-        for id in self.job_ids()? {
-            dirs.push(l.job_dir(id));
-            dirs.push(l.artifacts_dir(id));
-            dirs.push(l.logs_dir(id));
-            dirs.push(l.raw_dir(id));
         }
         Ok(dirs)
     }

@@ -26,7 +26,7 @@ use crate::error::exit;
 use crate::worker::{converter, sandbox};
 
 /// What the child tells the worker.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct ChildReport {
     pub converter: String,
     pub converter_version: String,
@@ -97,16 +97,7 @@ pub fn child_main(a: &ChildArgs) -> i32 {
 
 fn convert_one(a: &ChildArgs) -> ChildReport {
     let cfg = &a.convert;
-    let mut r = ChildReport {
-        converter: String::new(),
-        converter_version: String::new(),
-        ok: false,
-        stats: None,
-        output_bytes: None,
-        code: None,
-        message: None,
-        permanent: false,
-    };
+    let mut r = ChildReport::default();
     let engine = converter::select(cfg, a.attempt);
     r.converter = engine.name().to_string();
     r.converter_version = engine.version();

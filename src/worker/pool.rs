@@ -244,7 +244,7 @@ pub(crate) fn run(slot: &mut Slot, spec: &ChildSpec, a: &Attempt) -> AttemptOutc
                 path: a.input.clone(),
                 source,
             };
-            let mut r = blank_report();
+            let mut r = ChildReport::default();
             failed(&mut r, &e, None);
             let msg = r.message.unwrap_or_default();
             let code = r.code.unwrap_or(Code::InternalError);
@@ -352,17 +352,4 @@ pub(crate) fn run(slot: &mut Slot, spec: &ChildSpec, a: &Attempt) -> AttemptOutc
         return failure(e.code(), e.to_string()); // storage_full or io_error: both transient
     }
     AttemptOutcome::Converted { report, elapsed }
-}
-
-fn blank_report() -> ChildReport {
-    ChildReport {
-        converter: String::new(),
-        converter_version: String::new(),
-        ok: false,
-        stats: None,
-        output_bytes: None,
-        code: None,
-        message: None,
-        permanent: false,
-    }
 }
