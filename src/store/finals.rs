@@ -116,16 +116,7 @@ impl Store {
     /// Every readable manifest of a job without a final marker (every job that is not final, and
     /// perhaps a few that are), oldest first: `mdspool list --status queued` on a large store.
     pub fn list_unmarked(&self) -> Result<(Vec<Manifest>, Vec<Error>)> {
-        let (mut jobs, mut errors) = (Vec::new(), Vec::new());
-        for id in summarize(self)?.unmarked {
-            match self.load(id) {
-                Ok(m) => jobs.push(m),
-                Err(Error::JobNotFound { .. } | Error::JobExpired { .. }) => {}
-                Err(e) => errors.push(e),
-            }
-        }
-        jobs.sort_by_key(|m| (m.created_at, m.job_id));
-        Ok((jobs, errors))
+        Ok(self.load_sorted(summarize(self)?.unmarked))
     }
 
     /// Every marker: job id and final status (ids whose job folder is gone included).

@@ -201,9 +201,18 @@ impl Store {
 
     /// Every readable manifest, oldest first. Unreadable ones are reported, not fatal.
     pub fn list(&self) -> Result<(Vec<Manifest>, Vec<Error>)> {
+        Ok(self.load_sorted(self.job_ids()?))
+    }
+
+    /// The readable manifests of `ids`, oldest first, and the errors of the unreadable ones (a
+    /// job swept between the listing and the read is left out).
+    pub(crate) fn load_sorted(
+        &self,
+        ids: impl IntoIterator<Item = JobId>,
+    ) -> (Vec<Manifest>, Vec<Error>) {
         let mut jobs = Vec::new();
         let mut errors = Vec::new();
-        for id in self.job_ids()? {
+        for id in ids {
             match self.load(id) {
                 Ok(m) => jobs.push(m),
                 // Swept between the listing and the read.
@@ -212,6 +221,6 @@ impl Store {
             }
         }
         jobs.sort_by_key(|m| (m.created_at, m.job_id));
-        Ok((jobs, errors))
+        (jobs, errors)
     }
 }
