@@ -16,6 +16,8 @@ pub(crate) enum Block {
         lines: Vec<Line>,
     },
     Code(Vec<Line>),
+    /// Text set at an angle on an upright page (`asides.rs`): a plain paragraph, never a heading.
+    Aside(Vec<Line>),
     Table(Vec<Vec<String>>),
     PageBreak(usize),
     /// A footnote taken from a page's foot (`footnotes.rs`, `notes.rs`): its mark and its lines.

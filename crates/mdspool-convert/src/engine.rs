@@ -158,6 +158,13 @@ pub(crate) fn convert_with(
             }
             prev_left = left.or(prev_left);
         }
+        for aside in page.asides {
+            for run in reading_order(aside.lines, &aside.regions) {
+                let start = blocks.len();
+                blocks_of_run(run, &aside.rules, &mut blocks);
+                super::asides::quiet(&mut blocks[start..]);
+            }
+        }
     }
     blocks.extend(notes);
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
@@ -217,6 +224,7 @@ fn lay_out(mut page: Page) -> PageLayout {
         regions,
         rules: page.rules,
         lines,
+        asides: page.asides.into_iter().map(lay_out).collect(),
     }
 }
 

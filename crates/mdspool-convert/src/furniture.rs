@@ -27,7 +27,7 @@ fn furniture_key(t: &str) -> String {
 }
 
 /// A bare page number or "Page N (of M)".
-fn is_page_number(t: &str) -> bool {
+pub(crate) fn is_page_number(t: &str) -> bool {
     let t = t
         .trim()
         .trim_matches(|c| c == '-' || c == '–' || c == '|')
@@ -285,6 +285,7 @@ mod tests {
             regions: Vec::new(),
             rules: Vec::new(),
             lines,
+            asides: Vec::new(),
         }
     }
 

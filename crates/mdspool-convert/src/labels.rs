@@ -23,8 +23,9 @@ pub(crate) struct Turned {
 const MAX_CHARS: usize = 40;
 const MAX_WORDS: usize = 4;
 
-/// The labels that stand in a row, as upright spans (top-down page coordinates).
-pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> Vec<Span> {
+/// The labels that stand in a row, as upright spans (top-down page coordinates), and the turned
+/// spans taken as labels (the rest of the page's turned text is read as asides, `asides.rs`).
+pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> (Vec<Span>, Vec<Turned>) {
     let short: Vec<Turned> = turned
         .into_iter()
         .filter(|t| {
@@ -40,7 +41,8 @@ pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> Vec<Sp
         })
         .collect();
     let mut out = Vec::new();
-    for t in &short {
+    let mut taken = Vec::new();
+    for (k, t) in short.iter().enumerate() {
         // Labels of one header row start on one line (their origins share a y) in one direction.
         let mates = short
             .iter()
@@ -72,6 +74,30 @@ pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> Vec<Sp
             link: None,
             font: t.font.clone(),
         });
+        taken.push(k);
     }
-    out
+    let taken = short
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| taken.contains(k))
+        .map(|(_, t)| t)
+        .collect();
+    (out, taken)
+}
+
+/// Whether a character drawn at `(x, y)` in PDF user space, turned by `angle` degrees, belongs to
+/// one of the `taken` labels.
+pub(crate) fn holds(taken: &[Turned], x: f32, y: f32, angle: f32) -> bool {
+    taken.iter().any(|t| {
+        let up = angle > 0.0 && angle < 180.0;
+        let (from, to) = if t.up {
+            (t.y, t.y + t.length)
+        } else {
+            (t.y - t.length, t.y)
+        };
+        up == t.up
+            && (x - t.x).abs() <= 0.5 * t.size
+            && y >= from - 0.5 * t.size
+            && y <= to + 0.5 * t.size
+    })
 }

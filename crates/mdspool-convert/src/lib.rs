@@ -11,6 +11,7 @@ pub use tether::tie_to_parent;
 mod accents;
 mod annots;
 mod appearance;
+mod asides;
 mod bidi;
 mod blocks;
 mod carry;

@@ -179,6 +179,13 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 out.push('\n');
                 continue;
             }
+            Block::Aside(lines) => {
+                let text = reflow(lines, false);
+                if !text.is_empty() {
+                    out.push_str(&protect_line_start(&text));
+                    out.push_str("\n\n");
+                }
+            }
             Block::Code(lines) => {
                 let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
                 out.push_str("```\n");

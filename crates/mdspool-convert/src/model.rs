@@ -119,6 +119,8 @@ pub(crate) struct Page {
     pub rules: Vec<Rule>,
     /// Mirrored as a right-to-left page.
     pub rtl: bool,
+    /// The page's text at other angles, each read as a page turned by its angle (`asides.rs`).
+    pub asides: Vec<Page>,
 }
 
 /// One page after layout analysis: its lines (including ruled-table placeholders) and geometry.
@@ -131,6 +133,8 @@ pub(crate) struct PageLayout {
     pub regions: Vec<super::regions::Region>,
     pub rules: Vec<Rule>,
     pub lines: Vec<Line>,
+    /// Text at other angles, laid out in its own frame.
+    pub asides: Vec<PageLayout>,
 }
 
 /// A line fragment: spans on one baseline without a wide horizontal gap between them.

@@ -14,6 +14,7 @@ fn page(lines: Vec<Line>) -> PageLayout {
         regions: Vec::new(),
         rules: Vec::new(),
         lines,
+        asides: Vec::new(),
     }
 }
 

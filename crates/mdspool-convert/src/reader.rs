@@ -42,7 +42,12 @@ pub(crate) fn page_inner(
     let height = (ury - lly).abs().max(1.0);
     let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
     if let Some(turn) = rotated::dominant(&raw) {
-        return Ok(rotated::page(doc, index, turn, &raw, (llx, lly, urx, ury)));
+        let media = (llx, lly, urx, ury);
+        let mut page = rotated::page(doc, index, turn, &raw, media);
+        if let rotated::Turn::Angle(main) = turn {
+            page.asides = super::asides::pages(doc, index, media, &[], main);
+        }
+        return Ok(page);
     }
     let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
     let mut glyphs: Option<glyphs::PageGlyphs> = None;
@@ -52,11 +57,14 @@ pub(crate) fn page_inner(
     // (a Latin word drawn with a neighbouring Arabic letter); elsewhere only mostly-RTL spans.
     let rtl_page = bidi::mostly_rtl_texts(raw.iter().map(|s| s.text.as_str()));
     let mut turned: Vec<labels::Turned> = Vec::new();
+    // Whether the page has text at an angle that no header label can take (`asides.rs`).
+    let mut askew = false;
     // Whether the page draws with a Type3 font, once a span asks.
     let mut type3: Option<bool> = None;
     for s in raw.into_iter().take(MAX_SPANS_PER_PAGE) {
         if s.rotation_degrees.abs() > 1.0 || s.wmode != 0 {
             let quarter = (s.rotation_degrees.abs() - 90.0).abs() < 1.0;
+            askew |= !quarter && s.wmode == 0 && !s.text.trim().is_empty();
             if quarter && s.wmode == 0 {
                 let name = font_key(&s.font_name);
                 turned.push(labels::Turned {
@@ -211,7 +219,14 @@ pub(crate) fn page_inner(
     words::respace(shown, &links, &declared, &mut spans);
     let fields = annots::field_spans(doc, &annots, x_off, top, &spans);
     spans.extend(fields);
-    spans.extend(labels::header_labels(turned, x_off, top));
+    let quarter_turned = turned.len();
+    let (label_spans, taken) = labels::header_labels(turned, x_off, top);
+    spans.extend(label_spans);
+    let asides = if askew || taken.len() < quarter_turned {
+        super::asides::pages(doc, index, (llx, lly, urx, ury), &taken, 0.0)
+    } else {
+        Vec::new()
+    };
     if spans.is_empty() {
         // The parser drops a content stream that hits the decompression cap without an error;
         // decoding it once more tells a bomb from a page that has no text.
@@ -236,6 +251,7 @@ pub(crate) fn page_inner(
         spans,
         rules,
         rtl: false,
+        asides,
     })
 }
 

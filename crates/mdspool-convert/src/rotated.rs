@@ -12,13 +12,13 @@
 //! which is the frame of text turned by -90°.
 
 use pdf_oxide::PdfDocument;
-use pdf_oxide::layout::TextSpan;
+use pdf_oxide::layout::{TextChar, TextSpan};
 
 use super::fonts::{font_key, is_mono_name, name_is_bold, name_is_italic, name_is_regular};
 use super::model::{Page, Span};
 
 /// Characters kept from one rotated page (beyond this the page is noise).
-const MAX_CHARS: usize = 200_000;
+pub(crate) const MAX_CHARS: usize = 200_000;
 
 /// How a page's text is turned.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,7 +64,7 @@ pub(crate) fn dominant(raw: &[TextSpan]) -> Option<Turn> {
 }
 
 /// Smallest difference between two angles in degrees.
-fn angle_gap(a: f32, b: f32) -> f32 {
+pub(crate) fn angle_gap(a: f32, b: f32) -> f32 {
     let d = (a - b).rem_euclid(360.0);
     d.min(360.0 - d)
 }
@@ -103,21 +103,22 @@ pub(crate) fn page(
         spans,
         rules: Vec::new(),
         rtl: false,
+        asides: Vec::new(),
     }
 }
 
 /// Turns PDF user space (y up) into the text's frame: `x` along the text, `y` down the page.
-struct Frame {
+pub(crate) struct Frame {
     cos: f32,
     sin: f32,
     x_min: f32,
     y_max: f32,
-    width: f32,
-    height: f32,
+    pub(crate) width: f32,
+    pub(crate) height: f32,
 }
 
 impl Frame {
-    fn new(theta: f32, (llx, lly, urx, ury): (f32, f32, f32, f32)) -> Frame {
+    pub(crate) fn new(theta: f32, (llx, lly, urx, ury): (f32, f32, f32, f32)) -> Frame {
         let (sin, cos) = theta.to_radians().sin_cos();
         let mut f = Frame {
             cos,
@@ -153,7 +154,7 @@ impl Frame {
 }
 
 /// One character placed in the text's frame.
-struct Glyph {
+pub(crate) struct Glyph {
     ch: char,
     x: f32,
     baseline: f32,
@@ -168,33 +169,39 @@ struct Glyph {
 
 fn char_glyphs(doc: &PdfDocument, index: usize, angle: f32, frame: &Frame) -> Vec<Glyph> {
     let chars = doc.extract_chars(index).unwrap_or_default();
-    let along = frame.cos.abs();
-    let mut out = Vec::new();
-    for c in chars.into_iter().take(MAX_CHARS) {
-        let ok = c.origin_x.is_finite() && c.origin_y.is_finite() && c.font_size.is_finite();
-        if !ok || angle_gap(c.rotation_degrees, angle) >= 2.0 {
-            continue;
-        }
-        let (x, baseline) = frame.place(c.origin_x, c.origin_y);
-        let size = c.font_size.clamp(1.0, 500.0);
-        // The parser reports the advance projected on the page's x axis.
-        let advance = (along > 0.5 && c.rendered_advance.abs() > 0.0)
-            .then(|| c.rendered_advance.abs() / along)
-            .filter(|a| a.is_finite() && *a < 3.0 * size);
-        let name = font_key(&c.font_name);
-        out.push(Glyph {
-            ch: c.char,
-            x,
-            baseline,
-            advance,
-            size,
-            bold: name_is_bold(&name) || (c.font_weight.is_bold() && !name_is_regular(&name)),
-            italic: c.is_italic || name_is_italic(&name),
-            mono: c.is_monospace || is_mono_name(&name),
-            font: c.font_name,
-        });
+    chars
+        .into_iter()
+        .take(MAX_CHARS)
+        .filter(|c| angle_gap(c.rotation_degrees, angle) < 2.0)
+        .filter_map(|c| glyph_of(c, frame))
+        .collect()
+}
+
+/// One character of the page placed in `frame`; `None` when the parser gave no usable origin.
+pub(crate) fn glyph_of(c: TextChar, frame: &Frame) -> Option<Glyph> {
+    let ok = c.origin_x.is_finite() && c.origin_y.is_finite() && c.font_size.is_finite();
+    if !ok {
+        return None;
     }
-    out
+    let along = frame.cos.abs();
+    let (x, baseline) = frame.place(c.origin_x, c.origin_y);
+    let size = c.font_size.clamp(1.0, 500.0);
+    // The parser reports the advance projected on the page's x axis.
+    let advance = (along > 0.5 && c.rendered_advance.abs() > 0.0)
+        .then(|| c.rendered_advance.abs() / along)
+        .filter(|a| a.is_finite() && *a < 3.0 * size);
+    let name = font_key(&c.font_name);
+    Some(Glyph {
+        ch: c.char,
+        x,
+        baseline,
+        advance,
+        size,
+        bold: name_is_bold(&name) || (c.font_weight.is_bold() && !name_is_regular(&name)),
+        italic: c.is_italic || name_is_italic(&name),
+        mono: c.is_monospace || is_mono_name(&name),
+        font: c.font_name,
+    })
 }
 
 /// A glyph's width when the parser gave no advance: a rough proportional-font estimate in em.
@@ -216,7 +223,7 @@ fn estimated_width(g: &Glyph) -> f32 {
 }
 
 /// Lines from baselines, then spans cut at wide gaps, with word spaces from the gaps.
-fn spans_from_glyphs(mut glyphs: Vec<Glyph>, frame: &Frame) -> Vec<Span> {
+pub(crate) fn spans_from_glyphs(mut glyphs: Vec<Glyph>, frame: &Frame) -> Vec<Span> {
     glyphs.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
     let mut lines: Vec<Vec<Glyph>> = Vec::new();
     for g in glyphs {

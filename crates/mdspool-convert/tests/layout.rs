@@ -791,7 +791,8 @@ fn a_heading_between_two_ruled_tables_keeps_them_apart() {
 #[test]
 fn a_header_row_set_sideways_stays_in_its_table() {
     // Narrow columns whose header cells are turned a quarter (reading upwards), bottom-aligned on
-    // the header row; a lone turned line elsewhere (a margin stamp) stays out.
+    // the header row; a lone turned line elsewhere (a margin stamp) stays out of the table and is
+    // written after the page's text.
     let mut p = PageSpec::default();
     p.text(BOLD, 9.0, 72.0, 600.0, "User action");
     for (x, label) in [(262.0, "JOBCTL"), (302.0, "SECADM"), (342.0, "SYSMON")] {
@@ -819,5 +820,13 @@ fn a_header_row_set_sideways_stays_in_its_table() {
         md.contains(&"| Change a profile | - | X | X |".to_string()),
         "{md:?}"
     );
-    assert!(!md.iter().any(|l| l.contains("arXiv")), "{md:?}");
+    assert!(
+        !md.iter().any(|l| l.starts_with('|') && l.contains("arXiv")),
+        "{md:?}"
+    );
+    assert_eq!(
+        md.last().map(String::as_str),
+        Some(r"arXiv:2305.03393v1 \[cs.CV\] 5 May 2023"),
+        "{md:?}"
+    );
 }

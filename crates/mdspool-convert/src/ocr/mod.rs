@@ -157,6 +157,7 @@ pub(crate) fn fill_pages(
             spans,
             rules: r.rules,
             rtl: false,
+            asides: Vec::new(),
         };
         pages[r.index] = Ok(lay_out(page));
     }
