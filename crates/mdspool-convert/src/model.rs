@@ -279,5 +279,27 @@ pub(crate) fn needs_space(prev_text: &str, prev: &Span, next: &Span) -> bool {
         return false;
     }
     let share = if prev.mono && next.mono { 0.3 } else { 0.15 };
-    span_gap(prev, next) > next.size * share
+    let gap = span_gap(prev, next);
+    gap > next.size * share || gap > -0.05 * next.size && stepped(prev, next)
+}
+
+/// A baseline step between two letters of one size, in em, that makes a word gap: above the jitter
+/// of glyphs placed one by one.
+pub(crate) const STEP_MIN: f32 = 0.05;
+
+/// Whether `next` is set on a baseline of its own, a little above or below `prev`'s (the two are
+/// on one row), in the same size: a word placed by itself, as an OCR program lays each word of a
+/// skewed scan where the scan shows it. A superscript or subscript changes size as well.
+fn stepped(prev: &Span, next: &Span) -> bool {
+    let size = next.size.max(prev.size);
+    let ends = prev.text.chars().next_back().zip(next.text.chars().next());
+    (next.size - prev.size).abs() <= 0.05 * size
+        && (next.bottom - prev.bottom).abs() > STEP_MIN * size
+        && ends.is_some_and(|(a, b)| !unspaced_script(a) && !unspaced_script(b))
+}
+
+/// Letters of scripts written without spaces between words (Chinese, Japanese), whose glyphs are
+/// often placed one by one on slightly different baselines.
+pub(crate) fn unspaced_script(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }

@@ -15,7 +15,7 @@ use pdf_oxide::PdfDocument;
 use pdf_oxide::layout::{TextChar, TextSpan};
 
 use super::fonts::{font_key, is_mono_name, name_is_bold, name_is_italic, name_is_regular};
-use super::model::{Page, Span};
+use super::model::{Page, STEP_MIN, Span, unspaced_script};
 
 /// Characters kept from one rotated page (beyond this the page is noise).
 pub(crate) const MAX_CHARS: usize = 200_000;
@@ -262,11 +262,20 @@ fn line_spans(line: &[Glyph], frame: &Frame, out: &mut Vec<Span>) {
             if gap > 1.5 * g.size || (style && gap > 0.1 * g.size) {
                 out.extend(cur.take().map(finish));
             } else if !g.ch.is_whitespace() && !span.text.ends_with(' ') {
-                let spaced = match (g.advance, usual) {
-                    (Some(_), _) => gap > 0.2 * g.size,
-                    (None, Some(u)) => gap > 0.25 * g.size && pitch > 1.3 * u,
-                    (None, None) => gap > 0.25 * g.size,
-                };
+                // A word set on its own baseline (an OCR layer places each word where the scan
+                // shows it, and a skewed scan's words step up or down the line) starts a word.
+                let prev = &line[i - 1];
+                let same = (g.size - prev.size).abs() <= 0.05 * g.size;
+                let stepped = same
+                    && (g.baseline - prev.baseline).abs() > STEP_MIN * g.size
+                    && !unspaced_script(g.ch)
+                    && !unspaced_script(prev.ch);
+                let spaced = stepped
+                    || match (g.advance, usual) {
+                        (Some(_), _) => gap > 0.2 * g.size,
+                        (None, Some(u)) => gap > 0.25 * g.size && pitch > 1.3 * u,
+                        (None, None) => gap > 0.25 * g.size,
+                    };
                 if spaced {
                     span.text.push(' ');
                 }

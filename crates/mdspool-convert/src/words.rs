@@ -312,7 +312,7 @@ fn same_run(a: &Span, b: &Span) -> bool {
     let size = a.size.max(b.size);
     a.font == b.font
         && (a.size - b.size).abs() < 0.05 * size
-        && (a.bottom - b.bottom).abs() < 0.2 * size
+        && (a.bottom - b.bottom).abs() <= super::model::STEP_MIN * size
         && b.x0 >= a.x0
         && b.x0 - a.x1 < SPLIT_GAP_EM * size
 }
