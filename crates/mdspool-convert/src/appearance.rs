@@ -225,6 +225,8 @@ fn stream_text(doc: &PdfDocument, form: &Object, depth: usize, out: &mut String)
     let mut dec: Decoder = None;
     let mut readable = true;
     let mut operands: Vec<&Tok> = Vec::new();
+    // The baseline the last text matrix set in this text object.
+    let mut tm_y: Option<f32> = None;
     for t in &toks {
         let Tok::Word(op) = t else {
             operands.push(t);
@@ -276,7 +278,21 @@ fn stream_text(doc: &PdfDocument, form: &Object, depth: usize, out: &mut String)
                     stream_text(doc, &inner, depth - 1, out);
                 }
             }
-            "BT" | "T*" => out.push('\n'),
+            "BT" | "T*" => {
+                out.push('\n');
+                tm_y = None;
+            }
+            "Tm" => {
+                // A text matrix set on another baseline starts a line (a list box's options).
+                let y = operands.iter().rev().find_map(|t| match t {
+                    Tok::Word(w) => w.parse::<f32>().ok(),
+                    _ => None,
+                });
+                if tm_y.zip(y).is_some_and(|(a, b)| (a - b).abs() > 0.01) {
+                    out.push('\n');
+                }
+                tm_y = y.or(tm_y);
+            }
             "Td" | "TD" => {
                 let moved = operands.iter().rev().find_map(|t| match t {
                     Tok::Word(w) => w.parse::<f32>().ok(),

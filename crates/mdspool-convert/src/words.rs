@@ -243,7 +243,15 @@ fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
         let n_glyphs = s.glyphs.len();
         for k in 0..n_glyphs {
             let (c, width) = (s.glyphs[k].c, s.glyphs[k].x1 - s.glyphs[k].x0);
+            let declared_em = *declared_memo
+                .entry((font, c))
+                .or_insert_with(|| declared.get(&(names[font as usize].clone(), c)).copied());
+            // A glyph advancing just what its font declares is as wide as that: narrower copies
+            // of the letter elsewhere are small capitals the parser sized as full ones ("T" of
+            // "TREATY" set in small capitals after a full capital).
+            let as_declared = declared_em.is_some_and(|d| (width - d * size).abs() <= 0.03 * size);
             let w = match sized.get(&(font, size.to_bits(), c)) {
+                _ if as_declared => width,
                 Some(&(w, n)) => match em.get(&(font, c)) {
                     // Only a clear widening is taken out (a word gap of 0.15 em or more), not the
                     // small differences of a font condensed at one size.
@@ -254,9 +262,6 @@ fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
             };
             // The width the font declares, when the glyph advances clearly more (character
             // spacing on every occurrence on the page).
-            let declared_em = *declared_memo
-                .entry((font, c))
-                .or_insert_with(|| declared.get(&(names[font as usize].clone(), c)).copied());
             let w = match declared_em {
                 Some(e) if w - e * size >= 0.15 * size => e * size,
                 _ => w,

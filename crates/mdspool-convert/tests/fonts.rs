@@ -162,3 +162,24 @@ fn text_drawn_only_by_an_annotation_appearance_is_read() {
     assert!(md.contains("APPROVED by J. Smith"), "{md}");
     assert!(md.contains("Signed by A. Lovelace"), "{md}");
 }
+
+#[test]
+fn the_options_a_list_box_appearance_draws_on_lines_of_their_own_stay_apart() {
+    // A list box with nothing selected: its appearance draws each option under the last, each
+    // placed by its own text matrix (no line-move operator between them).
+    let font = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+    let ops = "/Tx BMC BT /Helv 12 Tf 1 0 0 1 3 60 Tm (North) Tj 1 0 0 1 3 45 Tm (South) Tj 1 0 0 1 3 30 Tm (East) Tj ET EMC\n";
+    let objs = [
+        format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 150 75] /Resources << /Font << /Helv 5 0 R >> >> /Length {} >>\nstream\n{ops}endstream",
+            ops.len()
+        ),
+        "<< /Type /Annot /Subtype /Widget /FT /Ch /T (side) /Opt [(North) (South) (East)] /Rect [300 620 450 695] /AP << /N 6 0 R >> /DA (/Helv 12 Tf 0 g) >>".to_string(),
+    ];
+    let content = "BT /T3 12 Tf 72 680 Td (Side of the harbour:) Tj ET\n";
+    let md = markdown(&pdf_with(font, &objs, content, "/Annots [7 0 R] "));
+    let words: Vec<&str> = md.split_whitespace().collect();
+    for w in ["North", "South", "East"] {
+        assert!(words.contains(&w), "{w} in {md}");
+    }
+}
