@@ -83,3 +83,31 @@ fn a_panic_is_one_line_with_its_location_and_its_backtrace_only_at_debug() {
     let debug = run("debug");
     assert!(debug.lines().count() > 5, "no backtrace at debug: {debug}");
 }
+
+#[test]
+fn one_pdf_read_by_several_threads_gives_the_same_markdown() {
+    // Three pages with running headers: pages read in parallel (--jobs) come back in order, and
+    // the headers, found across pages, are dropped the same way.
+    let tmp = tempfile::tempdir().unwrap();
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/corpus/sample/latexhf/s1-002.pdf");
+    let run = |jobs: &str| {
+        let out = tmp.path().join(format!("out-{jobs}.md"));
+        let o = support::command()
+            .arg("--root")
+            .arg(tmp.path().join("root"))
+            .args(["convert", "--page-breaks", "--jobs", jobs])
+            .arg(&pdf)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .expect("run mdspool convert");
+        assert!(o.status.success(), "{o:?}");
+        std::fs::read_to_string(&out).expect("markdown written")
+    };
+    let one = run("1");
+    assert!(
+        one.contains("<!-- page 2 -->") && one.contains("<!-- page 3 -->"),
+        "{one}"
+    );
+    assert_eq!(run("3"), one);
+}

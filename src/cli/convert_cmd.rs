@@ -26,7 +26,8 @@ pub struct ConvertArgs {
     /// NAME.md for each
     #[arg(short, long, value_name = "OUT.md|OUTDIR")]
     pub output: Option<PathBuf>,
-    /// Many PDFs: how many conversions run at once [default: the number of cores]
+    /// Many PDFs: how many conversions run at once; one PDF: how many threads read its pages
+    /// [default: the number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
     /// Many PDFs: no progress bar and no line per converted file (failures and the summary only)
@@ -50,6 +51,8 @@ pub fn run(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     }
     let mut opts = converter::options(cfg, &ctx.loaded.config.ocr);
     opts.page_breaks |= a.page_breaks;
+    // Idle cores read pages of the one document (pages are independent; the output is the same).
+    opts.threads = jobs_or_cores(a.jobs);
     // The converter the daemon's conversion child would use (`[convert] command` included).
     let engine = converter::select(cfg, 1);
     let out = converter::run(engine.as_ref(), &a.input[0], &opts).map_err(Error::internal)??;
@@ -85,11 +88,16 @@ fn run_batch(ctx: &Ctx, a: ConvertArgs) -> Result<i32> {
     }
     let mut cfg = ctx.loaded.config.convert.clone();
     cfg.page_breaks |= a.page_breaks;
-    let jobs = match a.jobs {
-        Some(n) => usize::from(n),
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
+    let jobs = jobs_or_cores(a.jobs);
     let inputs = convert_inputs::name_outputs(convert_inputs::collect(&a.input)?);
     let ocr = ctx.loaded.config.ocr.resolved();
     convert_batch::run(&inputs, outdir, &cfg, &ocr, jobs, a.quiet)
+}
+
+/// `--jobs`, else the number of cores.
+fn jobs_or_cores(jobs: Option<u16>) -> usize {
+    match jobs {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
 }

@@ -108,6 +108,9 @@ Exit codes:
   8  storage error; when a removal fails, the pass goes on and exits with the code of the first error";
 
 pub const CONVERT: &str = "\
+One PDF: converted in this process, its pages read by --jobs threads (default: one per core; the
+Markdown is the same with any number).
+
 Many PDFs (several inputs, a directory, or -o naming an existing directory): each is converted in
 its own limited child process (convert.max_memory, convert.timeout, convert.sandbox), --jobs
 at a time, into
