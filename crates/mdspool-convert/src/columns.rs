@@ -98,6 +98,28 @@ fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
     })
 }
 
+/// How many cells one side of a row holds: its spans cut at gaps as wide as between table cells,
+/// a list marker before its item's text not counted (two lists side by side are no table).
+fn cells(row: &Row, on_side: impl Fn(&Span) -> bool) -> usize {
+    let mut mine: Vec<&Span> = row
+        .spans
+        .iter()
+        .copied()
+        .filter(|s| !s.text.trim().is_empty() && on_side(s))
+        .collect();
+    mine.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    if mine.len() > 1 && super::layout::is_marker_text(&mine[0].text) {
+        mine.remove(0);
+    }
+    if mine.is_empty() {
+        return 0;
+    }
+    1 + mine
+        .windows(2)
+        .filter(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size))
+        .count()
+}
+
 /// Whether one side is a text column (at least 6 em wide, a third of its rows or more full lines of
 /// words), and which rows are full lines: most of the side's width, words, no cell gap.
 fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
@@ -124,17 +146,74 @@ fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
     (x1 - x0 >= 6.0 * em && n_full >= 2 && n_full * 3 >= n, full)
 }
 
+/// The rows `(start, end)` of a column band with gutter `g` that are a table set across both
+/// columns (a browser's multi-column section with a table spanning it, whose cells leave the
+/// gutter free): three or more rows in a row with words on both sides of the gutter, neither side a
+/// full line of prose, at least one side split into cells, and each row's spans starting or ending
+/// where the row above's do. A narrow table inside one column has prose beside it on the other side.
+pub(super) fn spanning_table(rows: &[Row], g: (f32, f32), em: f32) -> Option<(usize, usize)> {
+    let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
+    let right: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x0 >= g.1)).collect();
+    let (_, l_full) = side(&left, em);
+    let (_, r_full) = side(&right, em);
+    let tabular = |k: usize| match (&left[k], &right[k]) {
+        (Some(_), Some(_)) => {
+            let all = rows[k].spans.iter().all(|s| s.x1 <= g.0 || s.x0 >= g.1);
+            let split =
+                cells(&rows[k], |s| s.x1 <= g.0) >= 2 && cells(&rows[k], |s| s.x0 >= g.1) >= 2;
+            all && !l_full[k] && !r_full[k] && split
+        }
+        _ => false,
+    };
+    let mut k = 0;
+    while k < rows.len() {
+        if !tabular(k) {
+            k += 1;
+            continue;
+        }
+        let mut e = k + 1;
+        while e < rows.len() && tabular(e) && same_columns(&rows[e - 1], &rows[e], g) {
+            e += 1;
+        }
+        if e - k >= 3 {
+            if super::model::debug() {
+                let texts: Vec<String> = rows[k..e]
+                    .iter()
+                    .map(|r| {
+                        r.spans
+                            .iter()
+                            .map(|s| s.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    })
+                    .collect();
+                tracing::trace!("table across the columns: {texts:?}");
+            }
+            return Some((k, e));
+        }
+        k = e;
+    }
+    None
+}
+
 /// Whether `row`, the first of a column band with gutter `g`, goes on with `above`, the last row of
 /// the full-width band over it: a table's last rows that a column band below takes in, because their
-/// cells leave the gutter free. Both rows have text on both sides of the gutter, and each span of
-/// `row` starts or ends where one of `above` does, within a point: the columns of one table.
+/// cells leave the gutter free. Both rows have text on both sides of the gutter, `row` holds no
+/// line of prose, and each span of `row` starts or ends where one of `above` does, within a point:
+/// the columns of one table.
 pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
     let edge =
         |x: f32, pick: fn(&Span) -> f32| above.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
     let across =
         |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0) && r.spans.iter().any(|s| s.x0 >= g.1);
+    // A line of prose (five words or more in one span) starts a column, not a cell.
+    let prose = row
+        .spans
+        .iter()
+        .any(|s| s.text.split_whitespace().count() >= 5);
     across(above)
         && across(row)
+        && !prose
         && row
             .spans
             .iter()

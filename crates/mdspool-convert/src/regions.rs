@@ -5,7 +5,7 @@
 //! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
-use super::columns::{columns_ok, same_columns, spanning_heading};
+use super::columns::{columns_ok, same_columns, spanning_heading, spanning_table};
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -244,6 +244,22 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
         // A heading across the columns (a browser's `column-span: all`) that is short enough to
         // stand on one side: it ends the column band, and the columns start again below it.
         let spanning = gutter.and_then(|g| spanning_heading(&rows[i..j], g, em));
+        // A table across both columns: the columns stop above it and go on below it.
+        let table = gutter.and_then(|g| spanning_table(&rows[i..j], g, em));
+        if let (Some(g), Some((a, b))) = (gutter, table)
+            && spanning.is_none_or(|k| k >= a)
+        {
+            if a > 0 {
+                bands.push((i, i + a, Some(g)));
+            }
+            match bands.last_mut() {
+                Some(last) if last.2.is_none() => last.1 = i + b,
+                _ => bands.push((i + a, i + b, None)),
+            }
+            carry = Some((g, j));
+            i += b;
+            continue;
+        }
         if let (Some(g), Some(k)) = (gutter, spanning) {
             bands.push((i, i + k, Some(g)));
             bands.push((i + k, i + k + 1, None));
@@ -285,6 +301,9 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
         }
     }
     bands.retain(|b| b.0 < b.1);
+    if super::model::debug() {
+        tracing::trace!("bands {bands:?} of {} rows", rows.len());
+    }
     let n = bands.len();
     for (k, &(a, b, gutter)) in bands.iter().enumerate() {
         // Bands meet halfway between their rows, so every point of the area falls in one.
@@ -357,11 +376,23 @@ fn column_run(
         gutter = gaps
             .iter()
             .copied()
-            .filter(|g| columns_ok(&rows[i..j], *g, em))
+            .filter(|g| columns_ok(&rows[i..j], *g, em) || around_table(&rows[i..j], *g, em))
             .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
         if gutter.is_none() {
             j = i + (j - i) / 2;
         }
     }
     (gutter, j)
+}
+
+/// Whether `rows` are two columns with a table across both in their middle (`split` carves it out):
+/// the rows above the table and those below it each read as columns, or are none.
+fn around_table(rows: &[Row], g: (f32, f32), em: f32) -> bool {
+    let Some((a, b)) = spanning_table(rows, g, em) else {
+        return false;
+    };
+    let (above, below) = (&rows[..a], &rows[b..]);
+    (!above.is_empty() || !below.is_empty())
+        && (above.is_empty() || columns_ok(above, g, em))
+        && (below.is_empty() || columns_ok(below, g, em))
 }

@@ -63,3 +63,104 @@ fn the_last_rows_of_a_table_over_two_columns_stay_in_the_table() {
     assert!(md.contains(&left.join(" ")), "{md:#?}");
     assert!(md.contains(&right.join(" ")), "{md:#?}");
 }
+
+const LEFT_ABOVE: [&str; 4] = [
+    "The culture list names the harbour and",
+    "the census restores the galaxy during",
+    "the temporary tunnel of the turbine and",
+    "the vessel influences the section of it.",
+];
+const RIGHT_ABOVE: [&str; 4] = [
+    "The synchronisation organism restores",
+    "the boundary during the coastal forecast",
+    "and strictly influences each annual filter",
+    "which adjusts three hundred measurements.",
+];
+
+/// Two columns of prose, then `rows` drawn at the cell positions `xs`, then two columns again.
+fn columns_around(rows: &[[&str; 6]], xs: [f32; 6]) -> Vec<String> {
+    let mut p = PageSpec::default();
+    let mut y = 740.0;
+    for (l, r) in LEFT_ABOVE.iter().zip(&RIGHT_ABOVE) {
+        p.text(REG, 10.0, 72.0, y, l);
+        p.text(REG, 10.0, 320.0, y, r);
+        y -= 14.0;
+    }
+    y -= 8.0;
+    for r in rows {
+        for (t, x) in r.iter().zip(xs) {
+            p.text(REG, 10.0, x, y, t);
+        }
+        y -= 15.0;
+    }
+    y -= 8.0;
+    for (l, r) in LEFT_ABOVE.iter().zip(&RIGHT_ABOVE) {
+        p.text(REG, 10.0, 72.0, y, &l.replace("The", "A"));
+        p.text(REG, 10.0, 320.0, y, &r.replace("The", "A"));
+        y -= 14.0;
+    }
+    md_lines(&[p])
+}
+
+#[test]
+fn a_table_across_both_columns_of_a_column_section_is_one_table() {
+    // A browser's multi-column section with a table spanning it: the columns stop above the
+    // table and go on below it, and every cell leaves the gutter free.
+    let rows = [
+        ["Item", "Type", "Grade", "Amount", "Priority", "Count"],
+        ["Index", "External", "A", "65,574.56", "Medium", "4,471"],
+        ["Device 2", "Mixed", "B", "84,452.41", "Low", "2,275"],
+        ["Volume", "External", "B", "3,747.16", "High", "6,042"],
+        ["Mandatory", "Mixed", "D", "58,098.59", "High", "4,984"],
+    ];
+    let md = columns_around(&rows, [72.0, 150.0, 230.0, 320.0, 400.0, 480.0]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), rows.len() + 1, "{md:#?}");
+    assert_eq!(
+        table[0].as_str(),
+        "| Item | Type | Grade | Amount | Priority | Count |",
+        "{md:#?}"
+    );
+    assert!(md.contains(&LEFT_ABOVE.join(" ")), "{md:#?}");
+    assert!(md.contains(&RIGHT_ABOVE.join(" ")), "{md:#?}");
+}
+
+#[test]
+fn lists_side_by_side_in_two_columns_stay_in_their_columns() {
+    // A bulleted list in each column at the same height: each side is one marker and one item,
+    // not cells of a table across the columns.
+    let rows = [
+        [
+            "•",
+            "Yes, at the national level",
+            "",
+            "•",
+            "Yes, for every child",
+            "",
+        ],
+        [
+            "•",
+            "Yes, at the regional level",
+            "",
+            "•",
+            "Yes, for some children",
+            "",
+        ],
+        [
+            "•",
+            "Yes, at the local level",
+            "",
+            "•",
+            "Only for witnesses",
+            "",
+        ],
+        ["•", "No", "", "•", "No", ""],
+    ];
+    let md = columns_around(&rows, [72.0, 84.0, 280.0, 320.0, 332.0, 540.0]);
+    assert!(!md.iter().any(|l| l.starts_with('|')), "{md:#?}");
+    let left = md
+        .iter()
+        .position(|l| l.contains("Yes, at the local level"));
+    let right = md.iter().position(|l| l.contains("Yes, for every child"));
+    assert!(left.zip(right).is_some_and(|(l, r)| l < r), "{md:#?}");
+}
