@@ -220,6 +220,29 @@ pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
             .all(|s| edge(s.x0, |o| o.x0) || edge(s.x1, |o| o.x1))
 }
 
+/// Whether `row`, the last of a column band with gutter `g`, heads the table that starts right under
+/// it in a full-width band (`below` its first row): a header row whose cells leave the gutter free
+/// ("Item" over the names, "Total" over the amounts of a centred table). It has words on both sides
+/// of the gutter, two spans or more and no line of prose, and each of its spans starts or ends where
+/// one of `below` does, within a point.
+pub(super) fn heads_table(row: &Row, below: &Row, g: (f32, f32)) -> bool {
+    let edge =
+        |x: f32, pick: fn(&Span) -> f32| below.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
+    let prose = row
+        .spans
+        .iter()
+        .any(|s| s.text.split_whitespace().count() >= 5);
+    row.spans.len() >= 2
+        && below.spans.len() >= 2
+        && !prose
+        && row.spans.iter().any(|s| s.x1 <= g.0)
+        && row.spans.iter().any(|s| s.x0 >= g.1)
+        && row
+            .spans
+            .iter()
+            .all(|s| edge(s.x0, |o| o.x0) || edge(s.x1, |o| o.x1))
+}
+
 /// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both
 /// columns: a row larger than the body, all on the left of the gutter, where the right column
 /// breaks off too, for at least three times the heading's height and about as long as the

@@ -5,7 +5,7 @@
 //! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
-use super::columns::{columns_ok, same_columns, spanning_heading, spanning_table};
+use super::columns::{columns_ok, heads_table, same_columns, spanning_heading, spanning_table};
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -298,6 +298,16 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
             }
             bands[k - 1].1 += 1;
             bands[k].0 += 1;
+        }
+    }
+    // A column band's last row that heads the table under it goes down to the table.
+    for k in 0..bands.len().saturating_sub(1) {
+        if let (Some(g), None) = (bands[k].2, bands[k + 1].2) {
+            let b = bands[k].1;
+            if bands[k].0 < b && heads_table(&rows[b - 1], &rows[b], g) {
+                bands[k].1 -= 1;
+                bands[k + 1].0 -= 1;
+            }
         }
     }
     bands.retain(|b| b.0 < b.1);

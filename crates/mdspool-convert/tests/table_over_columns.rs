@@ -5,7 +5,7 @@
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
 
-use pdfwriter::{PageSpec, REG, md_lines};
+use pdfwriter::{BOLD, PageSpec, REG, md_lines};
 
 #[test]
 fn the_last_rows_of_a_table_over_two_columns_stay_in_the_table() {
@@ -163,4 +163,40 @@ fn lists_side_by_side_in_two_columns_stay_in_their_columns() {
         .position(|l| l.contains("Yes, at the local level"));
     let right = md.iter().position(|l| l.contains("Yes, for every child"));
     assert!(left.zip(right).is_some_and(|(l, r)| l < r), "{md:#?}");
+}
+
+#[test]
+fn the_header_row_of_a_table_under_two_columns_stays_with_its_table() {
+    // A centred table right after a two-column section: its header cells ("Item" over the names,
+    // "Total" over the amounts) leave the gutter free like the column lines above,
+    // the first name under them crosses it, and they start or end where the cells under them do.
+    let mut p = PageSpec::default();
+    let mut y = 740.0;
+    // The right column runs a line longer than the left.
+    for (k, r) in RIGHT_ABOVE.iter().enumerate() {
+        if let Some(l) = LEFT_ABOVE.get(k).filter(|_| k < 3) {
+            p.text(REG, 10.0, 72.0, y, l);
+        }
+        p.text(REG, 10.0, 320.0, y, r);
+        y -= 14.0;
+    }
+    y -= 12.0;
+    p.text(BOLD, 9.0, 150.0, y, "Item");
+    p.text(BOLD, 9.0, 425.0, y, "Total");
+    let rows = [
+        ("Infrastructure of the western current area", "76,190.91"),
+        ("Bridge 27", "1,717.66"),
+        ("Implementation warehouse", "50,135.82"),
+        ("Tentative review", "62,311.10"),
+    ];
+    for (name, amount) in rows {
+        y -= 14.0;
+        p.text(REG, 9.0, 150.0, y, name);
+        p.text(REG, 9.0, 425.0, y, amount);
+    }
+    let md = md_lines(&[p]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), rows.len() + 2, "{md:#?}");
+    assert_eq!(table[0].as_str(), "| Item | Total |", "{md:#?}");
+    assert!(md.contains(&RIGHT_ABOVE.join(" ")), "{md:#?}");
 }
