@@ -35,7 +35,7 @@ pub(crate) fn pages(
     taken: &[Turned],
     main: f32,
 ) -> Vec<Page> {
-    let chars = doc.extract_chars(index).unwrap_or_default();
+    let chars = super::flip::chars(doc, index);
     let mut groups: Vec<(f32, Vec<TextChar>)> = Vec::new();
     for c in chars.into_iter().take(rotated::MAX_CHARS) {
         let a = c.rotation_degrees;

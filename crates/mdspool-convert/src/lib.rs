@@ -23,6 +23,7 @@ mod engine;
 mod euro;
 pub mod external;
 mod fasthash;
+mod flip;
 mod fonts;
 mod footnotes;
 mod furniture;

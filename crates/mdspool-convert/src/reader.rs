@@ -40,7 +40,15 @@ pub(crate) fn page_inner(
     let (x_off, top) = (llx.min(urx), lly.max(ury));
     let width = (urx - llx).abs().max(1.0);
     let height = (ury - lly).abs().max(1.0);
-    let raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
+    let mut raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
+    // Turned text on a page drawn with a flipped y axis: its angles as drawn (`flip.rs`).
+    if raw.iter().any(|s| s.rotation_degrees.abs() > 1.0)
+        && super::flip::y_flipped(&doc.extract_chars(index).unwrap_or_default())
+    {
+        for s in &mut raw {
+            s.rotation_degrees = -s.rotation_degrees;
+        }
+    }
     if let Some(turn) = rotated::dominant(&raw) {
         let media = (llx, lly, urx, ury);
         let mut page = rotated::page(doc, index, turn, &raw, media);

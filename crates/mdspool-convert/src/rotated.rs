@@ -168,7 +168,7 @@ pub(crate) struct Glyph {
 }
 
 fn char_glyphs(doc: &PdfDocument, index: usize, angle: f32, frame: &Frame) -> Vec<Glyph> {
-    let chars = doc.extract_chars(index).unwrap_or_default();
+    let chars = super::flip::chars(doc, index);
     chars
         .into_iter()
         .take(MAX_CHARS)

@@ -85,3 +85,25 @@ fn upright_text_beside_a_sideways_page_is_kept() {
         "{md:?}"
     );
 }
+
+#[test]
+fn a_stamp_on_a_page_drawn_with_its_y_axis_flipped_reads_forwards() {
+    // A producer that draws top-down: the page starts with a y flip and each text matrix flips the
+    // glyphs back. The stamp runs up the left margin; read with the parser's angle it came out
+    // backwards, last letter first.
+    let mut p = PageSpec::default();
+    let mut ops = String::from("q 1 0 0 -1 0 792 cm\n");
+    for (k, l) in BODY.iter().enumerate() {
+        let y = 100.0 + 14.0 * k as f32;
+        ops.push_str(&format!("BT /F1 10 Tf 1 0 0 -1 72 {y} Tm ({l}) Tj ET\n"));
+    }
+    ops.push_str("BT /F1 8 Tf 0 -1 -1 0 40 600 Tm (Signed by the harbour master) Tj ET\nQ");
+    p.raw(&ops);
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], BODY.join(" "), "{md:?}");
+    assert_eq!(
+        md.last().map(String::as_str),
+        Some("Signed by the harbour master"),
+        "{md:?}"
+    );
+}
