@@ -297,6 +297,20 @@ def generated_groups(corpus):
     return groups
 
 
+def fidelity_notes():
+    """bench/fidelity_notes.tsv: file -> (kind, reason) for the files whose recall is explained."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fidelity_notes.tsv")
+    notes = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#") or not line.strip():
+                    continue
+                name, kind, reason = line.rstrip("\n").split("\t", 2)
+                notes[name] = (kind, reason)
+    return notes
+
+
 def fidelity(tools, score, out_root, jobs, timeout):
     """Word recall of mdspool against pdftotext on the robustness sets."""
     pdfs = []
@@ -426,14 +440,24 @@ def main():
                   f"words in {len(rows)}. For each of those, word recall = share of pdftotext's word multiset found in mdspool's "
                   f"output (words as score.py splits them). Timeout {args.fidelity_timeout:g} s per file and tool; a mdspool "
                   "error or timeout counts as recall 0.", ""]
+            notes = fidelity_notes()
             if rec:
+                clean = [r[2] for r in rows if notes.get(r[0], ("", ""))[0] != "garbage"]
+                unexplained = [r[0] for r in low if r[0] not in notes]
                 R += [f"- mean {statistics.mean(rec):.3f}, median {statistics.median(rec):.3f}",
+                      f"- mean over the {len(clean)} files where pdftotext's text is the page's words (leaving out "
+                      f"{len(rec) - len(clean)} noted `garbage` in bench/fidelity_notes.tsv): "
+                      f"{statistics.mean(clean) if clean else 0:.3f}",
+                      f"- files below 0.8 without a reason in bench/fidelity_notes.tsv: {len(unexplained)}"
+                      + (" (" + ", ".join(unexplained) + ")" if unexplained else ""),
                       f"- files at 1.000: {sum(1 for x in rec if x >= 0.9995)}; at 0.95 or more: {sum(1 for x in rec if x >= 0.95)}; "
                       f"below 0.8: {len(low)}",
                       f"- mdspool status on these files: " + ", ".join(f"{k} {v}" for k, v in sorted(collections.Counter(r[3] for r in rows).items())), ""]
                 al = ["l", "r", "r", "l"]
-                R += ["Files below 0.8:", ""] + md_table(["file", "pdftotext words", "recall", "mdspool"],
-                                                         [[r[0], r[1], f"{r[2]:.3f}", r[3]] for r in low], al) + [""]
+                why = lambda f: ": ".join(notes[f]) if f in notes else "(no note)"
+                R += ["Files below 0.8 (why: bench/fidelity_notes.tsv, kind and reason):", ""] + md_table(
+                    ["file", "pdftotext words", "recall", "mdspool", "why"],
+                    [[r[0], r[1], f"{r[2]:.3f}", r[3], why(r[0])] for r in low], al + ["l"]) + [""]
                 R += ["<details><summary>All files</summary>", ""] + md_table(
                     ["file", "pdftotext words", "recall", "mdspool"], [[r[0], r[1], f"{r[2]:.3f}", r[3]] for r in sorted(rows)], al) + ["", "</details>", ""]
                 with open(os.path.join(out_root, "fidelity.tsv"), "w", encoding="utf-8") as f:
