@@ -72,6 +72,7 @@ pub(crate) fn continues(
             (word && word_end(&row[c]))
                 || (figures(above) && decimals(row[c].trim()))
                 || (number_cut(above) && row[c].trim().starts_with(|d: char| d.is_ascii_digit()))
+                || (decimal_cut(above) && last_decimal(row[c].trim()))
         })
         .count();
     !filled.is_empty()
@@ -164,7 +165,8 @@ impl LastLines {
             .is_some_and(|((x, one_word), e)| one_word && x >= e - self.slack);
         let number_goes_on = (number_cut(dst)
             && next.trim().starts_with(|c: char| c.is_ascii_digit()))
-            || (figures(dst) && decimals(next.trim()));
+            || (figures(dst) && decimals(next.trim()))
+            || (decimal_cut(dst) && last_decimal(next.trim()));
         let word_goes_on = word_end(next) && !dst.ends_with(['-', '\u{ad}']);
         // The first part of a broken word filled the column's width: a few letters at least.
         let long = dst
@@ -200,6 +202,21 @@ fn number_cut(dst: &str) -> bool {
             && head.ends_with(|c: char| c.is_ascii_digit())
     });
     (last.ends_with(['.', ',']) || short_group) && figures(last)
+}
+
+/// Whether `dst` ends with an amount cut inside its decimals ("€60,007.9" over "4"): figures with
+/// one figure after the decimal point.
+fn decimal_cut(dst: &str) -> bool {
+    let last = dst.split_whitespace().last().unwrap_or("");
+    figures(last)
+        && last.rsplit_once('.').is_some_and(|(head, tail)| {
+            tail.len() == 1 && head.ends_with(|c: char| c.is_ascii_digit())
+        })
+}
+
+/// Whether `t` is the last figure of an amount cut inside its decimals: one figure alone.
+fn last_decimal(t: &str) -> bool {
+    t.len() == 1 && t.chars().all(|c| c.is_ascii_digit())
 }
 
 /// Whether `next` starts with what reads as the end of a broken word: up to three lower-case
@@ -319,5 +336,38 @@ mod tests {
         let mut d = "Nonline".to_string();
         last.join(0, &mut d, "current");
         assert_eq!(d, "Nonline current");
+        // An amount cut inside its decimals goes on with its last figure.
+        let mut f = "€60,007.9".to_string();
+        last.record(&row(&["€60,007.9", "", ""]), &[Some(112.7), None, None]);
+        last.join(0, &mut f, "4");
+        assert_eq!(f, "€60,007.94");
+    }
+
+    #[test]
+    fn a_line_of_word_ends_and_last_decimals_continues_the_row() {
+        // Seven narrow columns: a name, a status and two amounts broken at the columns' edges.
+        let above = row(&[
+            "Organi",
+            "14.6%",
+            "€60,007.9",
+            "Pendin",
+            "€68,577.1",
+            "9,604",
+            "19.284",
+        ]);
+        let next = row(&["sm 90", "", "4", "g", "0", "", ""]);
+        assert!(continues(&next, Some(&above), false));
+        // Whole amounts under whole amounts are a row of their own.
+        let full = row(&[
+            "Velocity",
+            "8.3%",
+            "€56,099.06",
+            "Closed",
+            "€62,952.89",
+            "8,349",
+            "49.264",
+        ]);
+        let more = row(&["rapid", "2.1%", "5", "", "7", "", ""]);
+        assert!(!continues(&more, Some(&full), false));
     }
 }
