@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::words::Glyph;
 
 /// The combining mark of a spacing accent glyph. ASCII `^ ~ \`` are left alone (code, formulas).
-fn combining(c: char) -> Option<char> {
+pub(crate) fn combining(c: char) -> Option<char> {
     Some(match c {
         '\u{B4}' | '\u{2CA}' => '\u{301}', // acute
         '\u{2CB}' => '\u{300}',            // grave
@@ -123,5 +123,47 @@ mod tests {
         let marks = attach(&mut apart);
         assert_eq!(apart.len(), 3);
         assert!(marks.iter().all(Option::is_none));
+    }
+}
+
+/// Move each span that is a lone accent glyph into the span whose glyphs it stands over (same size,
+/// baseline within half an em, its centre over one of that span's letters), so that [`attach`]
+/// finds it in the letter's run: the parser often orders such an accent apart from its word (before
+/// it, or after the other column's line on that row).
+pub(crate) fn gather(shown: &mut Vec<super::words::Shown>) {
+    let lone = |s: &super::words::Shown| {
+        let t = s.span.text.trim();
+        let mut cs = t.chars();
+        cs.next().and_then(combining).is_some() && cs.next().is_none() && s.glyphs.len() == 1
+    };
+    if !shown.iter().any(lone) {
+        return;
+    }
+    let mut k = 0;
+    while k < shown.len() {
+        if !lone(&shown[k]) {
+            k += 1;
+            continue;
+        }
+        let a = shown[k].glyphs[0];
+        let (size, bottom) = (shown[k].span.size, shown[k].span.bottom);
+        let centre = (a.x0 + a.x1) / 2.0;
+        let target = shown.iter().position(|t| {
+            !lone(t)
+                && (t.span.size - size).abs() <= 0.05 * size
+                && (t.span.bottom - bottom).abs() <= 0.5 * size
+                && t.glyphs
+                    .iter()
+                    .any(|g| g.c.is_alphabetic() && centre >= g.x0 && centre <= g.x1)
+        });
+        match target {
+            Some(j) => {
+                let accent = shown.remove(k);
+                let j = if j > k { j - 1 } else { j };
+                shown[j].glyphs.push(accent.glyphs[0]);
+                shown[j].glyphs.sort_by(|p, q| p.x0.total_cmp(&q.x0));
+            }
+            None => k += 1,
+        }
     }
 }

@@ -174,6 +174,7 @@ pub(crate) fn respace(
     declared: &FontWidths,
     out: &mut Vec<Span>,
 ) {
+    super::accents::gather(&mut shown);
     narrow_to_ink(&mut shown, declared);
     let distrusted = distrusted_fonts(&shown);
     let mut run: Vec<Shown> = Vec::new();

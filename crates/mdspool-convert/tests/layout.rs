@@ -721,6 +721,19 @@ fn an_accent_drawn_over_its_letter_is_composed() {
 }
 
 #[test]
+fn an_accent_drawn_apart_from_its_word_is_composed() {
+    // The acute drawn first, before the whole word is set under it (so the parser reads it as a
+    // span of its own ahead of the word), and a line of another column between them.
+    let mut p = PageSpec::default();
+    p.raw("BT /F1 10 Tf 92.03 700.1 Td (\\264) Tj ET");
+    p.raw("BT /F1 10 Tf 330 702.6 Td (Another column here.) Tj ET");
+    p.raw("BT /F1 10 Tf 72 700 Td (Gdansk lies on the coast.) Tj ET");
+    let md = md_lines(&[p]);
+    assert!(md.iter().any(|l| l.starts_with("Gdańsk lies")), "{md:?}");
+    assert!(!md.iter().any(|l| l.contains('\u{B4}')), "{md:?}");
+}
+
+#[test]
 fn a_word_gap_set_as_character_spacing_on_every_occurrence_uses_the_declared_width() {
     // Every "w" of the heading's font ends a word and carries the word gap as character spacing,
     // so no occurrence on the page shows its width; the font's /Widths does.
