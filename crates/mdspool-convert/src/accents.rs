@@ -89,43 +89,6 @@ pub(crate) fn compose(text: String) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn g(c: char, x0: f32, x1: f32) -> Glyph {
-        Glyph {
-            c,
-            x0,
-            x1,
-            after_ligature: false,
-        }
-    }
-
-    #[test]
-    fn an_accent_over_a_letter_becomes_its_mark() {
-        // "Dvoˇrák": the caron is drawn over the "r" that follows it.
-        let mut glyphs = vec![
-            g('o', 10.0, 15.0),
-            g('\u{2C7}', 15.2, 19.8),
-            g('r', 15.5, 19.4),
-            g('a', 19.4, 24.0),
-        ];
-        let marks = attach(&mut glyphs);
-        let text: String = glyphs
-            .iter()
-            .zip(&marks)
-            .flat_map(|(g, m)| std::iter::once(g.c).chain(*m))
-            .collect();
-        assert_eq!(compose(text), "oř\u{61}");
-        // An acute standing apart (an apostrophe-like use) stays as it is.
-        let mut apart = vec![g('n', 0.0, 5.0), g('\u{B4}', 9.0, 12.0), g('t', 14.0, 17.0)];
-        let marks = attach(&mut apart);
-        assert_eq!(apart.len(), 3);
-        assert!(marks.iter().all(Option::is_none));
-    }
-}
-
 /// Move each span that is a lone accent glyph into the span whose glyphs it stands over (same size,
 /// baseline within half an em, its centre over one of that span's letters), so that [`attach`]
 /// finds it in the letter's run: the parser often orders such an accent apart from its word (before
@@ -165,5 +128,42 @@ pub(crate) fn gather(shown: &mut Vec<super::words::Shown>) {
             }
             None => k += 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(c: char, x0: f32, x1: f32) -> Glyph {
+        Glyph {
+            c,
+            x0,
+            x1,
+            after_ligature: false,
+        }
+    }
+
+    #[test]
+    fn an_accent_over_a_letter_becomes_its_mark() {
+        // "Dvoˇrák": the caron is drawn over the "r" that follows it.
+        let mut glyphs = vec![
+            g('o', 10.0, 15.0),
+            g('\u{2C7}', 15.2, 19.8),
+            g('r', 15.5, 19.4),
+            g('a', 19.4, 24.0),
+        ];
+        let marks = attach(&mut glyphs);
+        let text: String = glyphs
+            .iter()
+            .zip(&marks)
+            .flat_map(|(g, m)| std::iter::once(g.c).chain(*m))
+            .collect();
+        assert_eq!(compose(text), "oř\u{61}");
+        // An acute standing apart (an apostrophe-like use) stays as it is.
+        let mut apart = vec![g('n', 0.0, 5.0), g('\u{B4}', 9.0, 12.0), g('t', 14.0, 17.0)];
+        let marks = attach(&mut apart);
+        assert_eq!(apart.len(), 3);
+        assert!(marks.iter().all(Option::is_none));
     }
 }
