@@ -51,11 +51,19 @@ pub(crate) fn attach(glyphs: &mut Vec<Glyph>) -> Vec<Option<char>> {
                     && centre <= g.x1 + slack
             };
             let dist = |j: usize| (centre - (glyphs[j].x0 + glyphs[j].x1) / 2.0).abs();
+            // An accent whose advance was taken back before its letter (TeX's `\accent`: the
+            // accent, a backward kern, the letter) has next to no width left: it goes with the
+            // letter that starts where it ends.
+            let backed = a.x1 - a.x0 < 0.5
+                && glyphs.get(i + 1).is_some_and(|g| {
+                    (g.x0 - a.x1).abs() < 0.5 && g.c.is_alphabetic() && combining(g.c).is_none()
+                });
             let target = [i.checked_sub(1), Some(i + 1)]
                 .into_iter()
                 .flatten()
                 .filter(|&j| j < n && over(j))
-                .min_by(|&a, &b| dist(a).total_cmp(&dist(b)));
+                .min_by(|&a, &b| dist(a).total_cmp(&dist(b)))
+                .or_else(|| (backed && !gone[i + 1] && marks[i + 1].is_none()).then_some(i + 1));
             if let Some(j) = target {
                 marks[j] = Some(mark);
                 gone[i] = true;
@@ -165,5 +173,23 @@ mod tests {
         let marks = attach(&mut apart);
         assert_eq!(apart.len(), 3);
         assert!(marks.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn an_accent_whose_advance_was_taken_back_goes_with_the_next_letter() {
+        // "Łódź" set by TeX: the acute, a kern back over nearly all of its width, then the "z".
+        let mut glyphs = vec![
+            g('d', 270.4, 276.4),
+            g('\u{B4}', 276.4, 276.6),
+            g('z', 276.6, 281.7),
+            g(',', 281.7, 284.7),
+        ];
+        let marks = attach(&mut glyphs);
+        let text: String = glyphs
+            .iter()
+            .zip(&marks)
+            .flat_map(|(g, m)| std::iter::once(g.c).chain(*m))
+            .collect();
+        assert_eq!(compose(text), "dź,");
     }
 }
