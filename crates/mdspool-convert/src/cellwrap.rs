@@ -83,6 +83,23 @@ pub(crate) fn continues(
             .all(|&c| goes_on(&row[c]) && above.get(c).is_some_and(|a| !a.is_empty()))
 }
 
+/// Whether `above` (the last row so far, not the header) is only the first line of a cell whose row
+/// is `row`: a cell wrapped over lines with the row's other cells centred on it (a browser's
+/// `vertical-align: middle`), so its first line stands alone above them ("Disproportionately"
+/// over the row's figures, "region" under them). `above` fills one cell and `row` more; `row`'s
+/// piece in that cell goes on in lower case, or it has none there and starts before `above` ends
+/// (`overlaps`: the centred cells sit between the wrapped cell's lines).
+pub(crate) fn opens(row: &[String], above: Option<&Vec<String>>, overlaps: bool) -> bool {
+    let Some(above) = above else { return false };
+    let filled: Vec<usize> = (0..above.len()).filter(|&c| !above[c].is_empty()).collect();
+    let [c] = filled.as_slice() else {
+        return false;
+    };
+    let mine = row.get(*c).map_or("", |t| t.trim());
+    let goes = mine.chars().next().is_some_and(char::is_lowercase) && goes_on(mine);
+    row.iter().filter(|t| !t.is_empty()).count() >= 2 && (goes || (mine.is_empty() && overlaps))
+}
+
 /// How many lines after `rows[last]` (the table's last row of several cells) continue its cells:
 /// single fragments close below it (under 0.6 of a line apart), each narrower than a third of the
 /// table and starting like the rest of a word or phrase. A paragraph set right under the table runs

@@ -267,10 +267,23 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
             && (cell_count(row) == 1
                 || cellwrap::continues(&r, cells.last(), cells.len() == 1)
                 || cellwrap::completes_first(&r, cells.last(), cells.len() == 1));
+        // The first line of a wrapped cell standing alone above its row's centred cells.
+        let overlaps = top(row) < prev_bottom;
+        let opened =
+            !continues && close && cells.len() >= 2 && cellwrap::opens(&r, cells.last(), overlaps);
         match cells.last_mut() {
             Some(last) if continues => {
                 for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {
                     last_lines.join(c, dst, src);
+                }
+            }
+            Some(last) if opened => {
+                for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {
+                    if dst.is_empty() {
+                        dst.clone_from(src);
+                    } else {
+                        last_lines.join(c, dst, src);
+                    }
                 }
             }
             _ => cells.push(r.clone()),

@@ -5,7 +5,9 @@
 //! - a word processor's table with narrow columns: header cells set at the bottom of a taller
 //!   header row (the cells that wrap start a line higher: "Priori" over "ty"), and continuation
 //!   lines that fill more than half of the columns with ends of broken words and the rest of a cut
-//!   amount (".59" under "$43,568", "2.67" under "$53,46"), stay in their row.
+//!   amount (".59" under "$43,568", "2.67" under "$53,46"), stay in their row;
+//! - a browser's table whose cells are centred on a first cell wrapped over two lines: the first
+//!   line alone above the row's other cells and the second below them are one row.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -211,4 +213,67 @@ fn a_cell_wrapped_over_four_lines_stays_in_its_row() {
         "{md:#?}"
     );
     assert!(!md.iter().any(|l| l == "sor"), "{md:#?}");
+}
+
+#[test]
+fn a_wrapped_first_cell_beside_cells_centred_on_it_is_one_row() {
+    // A browser's table with `vertical-align: middle`: a name wrapped over two lines, the row's
+    // other cells set halfway between them, so the name's first line stands alone above them and
+    // its second line below them.
+    let mut p = PageSpec::default();
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        740.0,
+        "The survey of the harbour gives these figures.",
+    );
+    let xs = [72.0, 200.0, 260.0, 330.0, 400.0];
+    let header = ["Item", "Units", "Change", "Year", "Amount"];
+    let mut y = 715.0;
+    for (t, x) in header.iter().zip(xs) {
+        p.text(REG, 9.0, x, y, t);
+    }
+    let rows: [(&[&str], [&str; 4]); 4] = [
+        (
+            &["Disproportionately", "region"],
+            ["11,863", "-13.1", "2012", "$48,227.92"],
+        ),
+        (&["Capacity 99"], ["9,850", "-18.9", "1990", "$45,131.12"]),
+        (
+            &["Thermodynamically", "valve"],
+            ["6,519", "+6.9", "2005", "$89,750.33"],
+        ),
+        (&["Horizon"], ["1,687", "+2.6", "2008", "$71,711.96"]),
+    ];
+    for (name, cells) in rows {
+        y -= 16.0;
+        if let [first, second] = name {
+            // Two lines 12.8 pt apart, the other cells in the middle.
+            p.text(REG, 9.0, xs[0], y, first);
+            for (t, x) in cells.iter().zip(&xs[1..]) {
+                p.text(REG, 9.0, *x, y - 6.4, t);
+            }
+            y -= 12.8;
+            p.text(REG, 9.0, xs[0], y, second);
+        } else {
+            p.text(REG, 9.0, xs[0], y, name[0]);
+            for (t, x) in cells.iter().zip(&xs[1..]) {
+                p.text(REG, 9.0, *x, y, t);
+            }
+        }
+    }
+    let md = md_lines(&[p]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(table.len(), rows.len() + 2, "{md:#?}");
+    assert!(
+        md.contains(
+            &"| Disproportionately region | 11,863 | -13.1 | 2012 | $48,227.92 |".to_string()
+        ),
+        "{md:#?}"
+    );
+    assert!(
+        md.contains(&"| Thermodynamically valve | 6,519 | +6.9 | 2005 | $89,750.33 |".to_string()),
+        "{md:#?}"
+    );
 }
