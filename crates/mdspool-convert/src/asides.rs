@@ -79,21 +79,12 @@ pub(crate) fn pages(
                     !(outer && furniture::is_page_number(&s.text))
                 });
             }
-            spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
             tracing::trace!(
                 "page {}: {} spans of text turned by {angle:.1}°",
                 index + 1,
                 spans.len()
             );
-            Page {
-                number: index + 1,
-                width: frame.width,
-                height: frame.height,
-                spans,
-                rules: Vec::new(),
-                rtl: false,
-                asides: Vec::new(),
-            }
+            frame.page(index, spans)
         })
         .collect()
 }

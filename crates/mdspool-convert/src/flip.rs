@@ -39,30 +39,41 @@ pub(crate) fn y_flipped(chars: &[TextChar]) -> bool {
     for (_, pts) in &mut by_shape {
         // Glyphs on one vertical of the matrix (same `e`) tell how its `f` maps to y; glyphs on one
         // horizontal (same `f`) how its `e` maps to x.
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-        for w in pts.windows(2) {
-            let ((e0, f0, _, y0), (e1, f1, _, y1)) = (w[0], w[1]);
-            if (e1 - e0).abs() < 0.01 && (f1 - f0).abs() > 0.5 && (y1 - y0).abs() > 0.1 {
-                if (y1 - y0).signum() == (f1 - f0).signum() {
-                    y_same += 1;
-                } else {
-                    y_other += 1;
-                }
-            }
-        }
-        pts.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.total_cmp(&b.0)));
-        for w in pts.windows(2) {
-            let ((e0, f0, x0, _), (e1, f1, x1, _)) = (w[0], w[1]);
-            if (f1 - f0).abs() < 0.01 && (e1 - e0).abs() > 0.5 && (x1 - x0).abs() > 0.1 {
-                if (x1 - x0).signum() == (e1 - e0).signum() {
-                    x_same += 1;
-                } else {
-                    x_other += 1;
-                }
+        let (same, other) = tally(pts, |p| p.0, |p| (p.1, p.3));
+        (y_same, y_other) = (y_same + same, y_other + other);
+        let (same, other) = tally(pts, |p| p.1, |p| (p.0, p.2));
+        (x_same, x_other) = (x_same + same, x_other + other);
+    }
+    y_other >= MIN_PAIRS && y_other > 4 * y_same && x_other * 4 <= x_same.max(1)
+}
+
+/// Pairs of glyphs with the same `fixed` matrix coordinate, next to each other in the `moved` one
+/// (`(matrix coordinate, position)`), whose position moves the same way (first) or the other way.
+fn tally(
+    pts: &mut [Point],
+    fixed: fn(&Point) -> f32,
+    moved: fn(&Point) -> (f32, f32),
+) -> (usize, usize) {
+    pts.sort_by(|a, b| {
+        fixed(a)
+            .total_cmp(&fixed(b))
+            .then(moved(a).0.total_cmp(&moved(b).0))
+    });
+    let (mut same, mut other) = (0, 0);
+    for w in pts.windows(2) {
+        let ((m0, p0), (m1, p1)) = (moved(&w[0]), moved(&w[1]));
+        if (fixed(&w[1]) - fixed(&w[0])).abs() < 0.01
+            && (m1 - m0).abs() > 0.5
+            && (p1 - p0).abs() > 0.1
+        {
+            if (p1 - p0).signum() == (m1 - m0).signum() {
+                same += 1;
+            } else {
+                other += 1;
             }
         }
     }
-    y_other >= MIN_PAIRS && y_other > 4 * y_same && x_other * 4 <= x_same.max(1)
+    (same, other)
 }
 
 /// The page's characters with their angles as drawn (negated on a page with a flipped y axis).

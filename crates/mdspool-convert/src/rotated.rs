@@ -86,25 +86,16 @@ pub(crate) fn page(
         Turn::Angle(a) => char_glyphs(doc, index, a, &frame),
         Turn::Vertical => Vec::new(),
     };
-    let mut spans = match turn {
+    let spans = match turn {
         Turn::Angle(_) => spans_from_glyphs(glyphs, &frame),
         Turn::Vertical => vertical_spans(raw, &frame),
     };
-    spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
     tracing::trace!(
         "page {}: text turned by {theta:.1}°, {} spans",
         index + 1,
         spans.len()
     );
-    Page {
-        number: index + 1,
-        width: frame.width,
-        height: frame.height,
-        spans,
-        rules: Vec::new(),
-        rtl: false,
-        asides: Vec::new(),
-    }
+    frame.page(index, spans)
 }
 
 /// Turns PDF user space (y up) into the text's frame: `x` along the text, `y` down the page.
@@ -139,6 +130,20 @@ impl Frame {
         f.width = (x_max - f.x_min).max(1.0);
         f.height = (f.y_max - y_min).max(1.0);
         f
+    }
+
+    /// The page of `spans` read in this frame (page `index`, from 0), top to bottom.
+    pub(crate) fn page(&self, index: usize, mut spans: Vec<Span>) -> Page {
+        spans.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.x0.total_cmp(&b.x0)));
+        Page {
+            number: index + 1,
+            width: self.width,
+            height: self.height,
+            spans,
+            rules: Vec::new(),
+            rtl: false,
+            asides: Vec::new(),
+        }
     }
 
     /// (along the text, up the text), both in points.
