@@ -300,14 +300,16 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
             bands[k].0 += 1;
         }
     }
-    // A column band's last row that heads the table under it goes down to the table.
+    // A column band's last rows that head the table under it (its header, and first rows whose
+    // cells leave the gutter free too) go down to the table.
     for k in 0..bands.len().saturating_sub(1) {
-        if let (Some(g), None) = (bands[k].2, bands[k + 1].2) {
+        while let (Some(g), None) = (bands[k].2, bands[k + 1].2) {
             let b = bands[k].1;
-            if bands[k].0 < b && heads_table(&rows[b - 1], &rows[b], g) {
-                bands[k].1 -= 1;
-                bands[k + 1].0 -= 1;
+            if bands[k].0 >= b || !heads_table(&rows[b - 1], &rows[b], g) {
+                break;
             }
+            bands[k].1 -= 1;
+            bands[k + 1].0 -= 1;
         }
     }
     bands.retain(|b| b.0 < b.1);
