@@ -6,21 +6,27 @@ mod support;
 
 use std::path::Path;
 
+/// `mdspool --root TMP/root convert ARGS PDF -o OUT`, run to its end.
+fn convert_to(tmp: &Path, args: &[&str], pdf: &Path, out: &Path) -> std::process::Output {
+    support::command()
+        .arg("--root")
+        .arg(tmp.join("root"))
+        .arg("convert")
+        .args(args)
+        .arg(pdf)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .expect("run mdspool convert")
+}
+
 #[test]
 fn convert_writes_markdown_and_keeps_stderr_quiet() {
     let tmp = tempfile::tempdir().unwrap();
     // A word-processor export: its TrueType fonts make the PDF library log at INFO.
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/corpus/sample/writer/s1-000.pdf");
     let out = tmp.path().join("out.md");
-    let o = support::command()
-        .arg("--root")
-        .arg(tmp.path().join("root"))
-        .arg("convert")
-        .arg(&pdf)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .expect("run mdspool convert");
+    let o = convert_to(tmp.path(), &[], &pdf, &out);
     assert!(o.status.success(), "{o:?}");
     let md = std::fs::read_to_string(&out).expect("markdown written");
     assert!(md.lines().any(|l| l.starts_with("# ")), "no title in {md}");
@@ -92,15 +98,7 @@ fn one_pdf_read_by_several_threads_gives_the_same_markdown() {
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/corpus/sample/latexhf/s1-002.pdf");
     let run = |jobs: &str| {
         let out = tmp.path().join(format!("out-{jobs}.md"));
-        let o = support::command()
-            .arg("--root")
-            .arg(tmp.path().join("root"))
-            .args(["convert", "--page-breaks", "--jobs", jobs])
-            .arg(&pdf)
-            .arg("-o")
-            .arg(&out)
-            .output()
-            .expect("run mdspool convert");
+        let o = convert_to(tmp.path(), &["--page-breaks", "--jobs", jobs], &pdf, &out);
         assert!(o.status.success(), "{o:?}");
         std::fs::read_to_string(&out).expect("markdown written")
     };

@@ -7,7 +7,6 @@
 //! a big diagonal "DRAFT" is not a title). Quarter-turned header labels of a table are read with
 //! their table instead (`labels.rs`) and are not repeated here.
 
-use pdf_oxide::PdfDocument;
 use pdf_oxide::layout::TextChar;
 
 use super::blocks::Block;
@@ -25,19 +24,19 @@ const EDGE: f32 = 0.12;
 /// Characters closer than this to one another's angle (degrees) run in one direction.
 const SAME_ANGLE: f32 = 2.0;
 
-/// The page's text at angles other than `main` (the angle its body was read at: 0 on an upright
-/// page, the text's angle on a page turned by `rotated.rs`), one turned page per angle, leaving
-/// out the characters of the `taken` header labels. `media` is the media box (llx, lly, urx, ury).
+/// The text among the page's `chars` (angles as drawn, `flip.rs`) at angles other than `main` (the
+/// angle its body was read at: 0 on an upright page, the text's angle on a page turned by
+/// `rotated.rs`), one turned page per angle, leaving out the characters of the `taken` header
+/// labels. `media` is the media box (llx, lly, urx, ury).
 pub(crate) fn pages(
-    doc: &PdfDocument,
+    chars: &[TextChar],
     index: usize,
     media: (f32, f32, f32, f32),
     taken: &[Turned],
     main: f32,
 ) -> Vec<Page> {
-    let chars = super::flip::chars(doc, index);
-    let mut groups: Vec<(f32, Vec<TextChar>)> = Vec::new();
-    for c in chars.into_iter().take(rotated::MAX_CHARS) {
+    let mut groups: Vec<(f32, Vec<&TextChar>)> = Vec::new();
+    for c in chars {
         let a = c.rotation_degrees;
         if !a.is_finite() || rotated::angle_gap(a, main) < SAME_ANGLE {
             continue;

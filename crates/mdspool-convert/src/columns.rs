@@ -149,8 +149,8 @@ fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
 /// The rows `(start, end)` of a column band with gutter `g` that are a table set across both
 /// columns (a browser's multi-column section with a table spanning it, whose cells leave the
 /// gutter free): three or more rows in a row with words on both sides of the gutter, neither side a
-/// full line of prose, at least one side split into cells, and each row's spans starting or ending
-/// where the row above's do. A narrow table inside one column has prose beside it on the other side.
+/// full line of prose, both sides split into two cells or more, and each row's spans starting or
+/// ending where the row above's do. A narrow table inside one column has prose or a list beside it.
 pub(super) fn spanning_table(rows: &[Row], g: (f32, f32), em: f32) -> Option<(usize, usize)> {
     let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
     let right: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x0 >= g.1)).collect();
@@ -196,23 +196,22 @@ pub(super) fn spanning_table(rows: &[Row], g: (f32, f32), em: f32) -> Option<(us
     None
 }
 
-/// Whether `row`, the first of a column band with gutter `g`, goes on with `above`, the last row of
-/// the full-width band over it: a table's last rows that a column band below takes in, because their
-/// cells leave the gutter free. Both rows have text on both sides of the gutter, `row` holds no
-/// line of prose, and each span of `row` starts or ends where one of `above` does, within a point:
-/// the columns of one table.
-pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
+/// Whether `row` has words on both sides of the gutter `g`.
+fn across(row: &Row, g: (f32, f32)) -> bool {
+    row.spans.iter().any(|s| s.x1 <= g.0) && row.spans.iter().any(|s| s.x0 >= g.1)
+}
+
+/// Whether `row` reads as a row of the table `other` belongs to: words on both sides of the gutter
+/// `g`, no line of prose (five words or more in one span start a column, not a cell), and each of
+/// its spans starting or ending where one of `other`'s does, within a point.
+fn aligned(row: &Row, other: &Row, g: (f32, f32)) -> bool {
     let edge =
-        |x: f32, pick: fn(&Span) -> f32| above.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
-    let across =
-        |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0) && r.spans.iter().any(|s| s.x0 >= g.1);
-    // A line of prose (five words or more in one span) starts a column, not a cell.
+        |x: f32, pick: fn(&Span) -> f32| other.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
     let prose = row
         .spans
         .iter()
         .any(|s| s.text.split_whitespace().count() >= 5);
-    across(above)
-        && across(row)
+    across(row, g)
         && !prose
         && row
             .spans
@@ -220,27 +219,20 @@ pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
             .all(|s| edge(s.x0, |o| o.x0) || edge(s.x1, |o| o.x1))
 }
 
+/// Whether `row`, the first of a column band with gutter `g`, goes on with `above`, the last row of
+/// the full-width band over it: a table's last rows that a column band below takes in, because their
+/// cells leave the gutter free. `above` has text on both sides of the gutter too, and `row` is
+/// [`aligned`] with it: the columns of one table.
+pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
+    across(above, g) && aligned(row, above, g)
+}
+
 /// Whether `row`, the last of a column band with gutter `g`, heads the table that starts right under
-/// it in a full-width band (`below` its first row): a header row whose cells leave the gutter free
-/// ("Item" over the names, "Total" over the amounts of a centred table). It has words on both sides
-/// of the gutter, two spans or more and no line of prose, and each of its spans starts or ends where
-/// one of `below` does, within a point.
+/// it in a full-width band (`below` its first row, of two spans or more): a header row whose cells
+/// leave the gutter free ("Item" over the names, "Total" over the amounts of a centred table),
+/// [`aligned`] with the row under it.
 pub(super) fn heads_table(row: &Row, below: &Row, g: (f32, f32)) -> bool {
-    let edge =
-        |x: f32, pick: fn(&Span) -> f32| below.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
-    let prose = row
-        .spans
-        .iter()
-        .any(|s| s.text.split_whitespace().count() >= 5);
-    row.spans.len() >= 2
-        && below.spans.len() >= 2
-        && !prose
-        && row.spans.iter().any(|s| s.x1 <= g.0)
-        && row.spans.iter().any(|s| s.x0 >= g.1)
-        && row
-            .spans
-            .iter()
-            .all(|s| edge(s.x0, |o| o.x0) || edge(s.x1, |o| o.x1))
+    below.spans.len() >= 2 && aligned(row, below, g)
 }
 
 /// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both

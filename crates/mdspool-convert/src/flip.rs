@@ -20,10 +20,10 @@ const MIN_PAIRS: usize = 3;
 type Point = (f32, f32, f32, f32);
 
 /// Whether the page's y axis is flipped by its transformation, judged from its characters.
-pub(crate) fn y_flipped(chars: &[TextChar]) -> bool {
+fn y_flipped(chars: &[TextChar]) -> bool {
     // Glyphs by the shape of their reported matrix (size and direction, without the translation).
     let mut by_shape: Vec<([i32; 4], Vec<Point>)> = Vec::new();
-    for c in chars.iter().take(super::rotated::MAX_CHARS) {
+    for c in chars {
         let Some(m) = c.matrix else { continue };
         if !(m.iter().all(|v| v.is_finite()) && c.origin_x.is_finite() && c.origin_y.is_finite()) {
             continue;
@@ -76,15 +76,19 @@ fn tally(
     (same, other)
 }
 
-/// The page's characters with their angles as drawn (negated on a page with a flipped y axis).
-pub(crate) fn chars(doc: &PdfDocument, index: usize) -> Vec<TextChar> {
+/// The page's characters (at most [`super::rotated::MAX_CHARS`]) with their angles as drawn, and
+/// whether the page's y axis is flipped (their reported angles were negated then, and the page's
+/// spans' must be too).
+pub(crate) fn chars(doc: &PdfDocument, index: usize) -> (Vec<TextChar>, bool) {
     let mut chars = doc.extract_chars(index).unwrap_or_default();
-    if y_flipped(&chars) {
+    chars.truncate(super::rotated::MAX_CHARS);
+    let flipped = y_flipped(&chars);
+    if flipped {
         for c in &mut chars {
             c.rotation_degrees = -c.rotation_degrees;
         }
     }
-    chars
+    (chars, flipped)
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> (Vec<S
         })
         .collect();
     let mut out = Vec::new();
-    let mut taken = Vec::new();
+    let mut taken = vec![false; short.len()];
     for (k, t) in short.iter().enumerate() {
         // Labels of one header row start on one line (their origins share a y) in one direction.
         let mates = short
@@ -74,13 +74,12 @@ pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> (Vec<S
             link: None,
             font: t.font.clone(),
         });
-        taken.push(k);
+        taken[k] = true;
     }
     let taken = short
         .into_iter()
-        .enumerate()
-        .filter(|(k, _)| taken.contains(k))
-        .map(|(_, t)| t)
+        .zip(taken)
+        .filter_map(|(t, label)| label.then_some(t))
         .collect();
     (out, taken)
 }
@@ -88,8 +87,8 @@ pub(crate) fn header_labels(turned: Vec<Turned>, x_off: f32, top: f32) -> (Vec<S
 /// Whether a character drawn at `(x, y)` in PDF user space, turned by `angle` degrees, belongs to
 /// one of the `taken` labels.
 pub(crate) fn holds(taken: &[Turned], x: f32, y: f32, angle: f32) -> bool {
+    let up = angle > 0.0 && angle < 180.0;
     taken.iter().any(|t| {
-        let up = angle > 0.0 && angle < 180.0;
         let (from, to) = if t.up {
             (t.y, t.y + t.length)
         } else {

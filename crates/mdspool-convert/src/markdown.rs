@@ -127,8 +127,14 @@ pub(crate) fn render(blocks: &[Block]) -> String {
             Block::Note { label, lines } => {
                 out.push_str(&format!("[^{label}]: {}\n\n", reflow(lines, false)));
             }
-            Block::Para(lines) => {
-                if let Some(k) = heading_key(lines, body, &body_font) {
+            Block::Para(lines) | Block::Aside(lines) => {
+                // An aside is never a heading (`asides.rs`).
+                let heading = if matches!(b, Block::Para(_)) {
+                    heading_key(lines, body, &body_font)
+                } else {
+                    None
+                };
+                if let Some(k) = heading {
                     let text = reflow(lines, true);
                     let text = text.trim_matches(|c: char| c == '#' || c.is_whitespace());
                     if !text.is_empty() {
@@ -178,13 +184,6 @@ pub(crate) fn render(blocks: &[Block]) -> String {
                 out.push_str(&text);
                 out.push('\n');
                 continue;
-            }
-            Block::Aside(lines) => {
-                let text = reflow(lines, false);
-                if !text.is_empty() {
-                    out.push_str(&protect_line_start(&text));
-                    out.push_str("\n\n");
-                }
             }
             Block::Code(lines) => {
                 let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);

@@ -291,15 +291,22 @@ pub(crate) const STEP_MIN: f32 = 0.05;
 /// on one row), in the same size: a word placed by itself, as an OCR program lays each word of a
 /// skewed scan where the scan shows it. A superscript or subscript changes size as well.
 fn stepped(prev: &Span, next: &Span) -> bool {
-    let size = next.size.max(prev.size);
     let ends = prev.text.chars().next_back().zip(next.text.chars().next());
-    (next.size - prev.size).abs() <= 0.05 * size
-        && (next.bottom - prev.bottom).abs() > STEP_MIN * size
-        && ends.is_some_and(|(a, b)| !unspaced_script(a) && !unspaced_script(b))
+    ends.is_some_and(|(a, b)| {
+        baseline_step(
+            next.size.max(prev.size),
+            (next.size - prev.size, next.bottom - prev.bottom),
+            (a, b),
+        )
+    })
 }
 
-/// Letters of scripts written without spaces between words (Chinese, Japanese), whose glyphs are
-/// often placed one by one on slightly different baselines.
-pub(crate) fn unspaced_script(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+/// Whether two neighbouring letters `(a, b)` of about one size stand on baselines a step apart
+/// (`delta`: their difference in size and in baseline, measured against `size`), so that a word
+/// starts at `b` (see [`stepped`]); never between letters of scripts written without spaces
+/// between words (Chinese, Japanese), whose glyphs are often placed one by one on slightly
+/// different baselines.
+pub(crate) fn baseline_step(size: f32, (d_size, d_base): (f32, f32), (a, b): (char, char)) -> bool {
+    let unspaced = |c: char| matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF);
+    d_size.abs() <= 0.05 * size && d_base.abs() > STEP_MIN * size && !unspaced(a) && !unspaced(b)
 }

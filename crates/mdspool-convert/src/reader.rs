@@ -41,19 +41,23 @@ pub(crate) fn page_inner(
     let width = (urx - llx).abs().max(1.0);
     let height = (ury - lly).abs().max(1.0);
     let mut raw = doc.extract_spans(index).map_err(|e| map_err(path, e))?;
-    // Turned text on a page drawn with a flipped y axis: its angles as drawn (`flip.rs`).
-    if raw.iter().any(|s| s.rotation_degrees.abs() > 1.0)
-        && super::flip::y_flipped(&doc.extract_chars(index).unwrap_or_default())
-    {
-        for s in &mut raw {
-            s.rotation_degrees = -s.rotation_degrees;
+    let media = (llx, lly, urx, ury);
+    // A page with turned text: its characters, read once for the turned page and the asides, and
+    // every angle as drawn on a page with a flipped y axis (`flip.rs`).
+    let mut chars = Vec::new();
+    if raw.iter().any(|s| s.rotation_degrees.abs() > 1.0) {
+        let flipped;
+        (chars, flipped) = super::flip::chars(doc, index);
+        if flipped {
+            for s in &mut raw {
+                s.rotation_degrees = -s.rotation_degrees;
+            }
         }
     }
     if let Some(turn) = rotated::dominant(&raw) {
-        let media = (llx, lly, urx, ury);
-        let mut page = rotated::page(doc, index, turn, &raw, media);
+        let mut page = rotated::page(index, turn, &raw, &chars, media);
         if let rotated::Turn::Angle(main) = turn {
-            page.asides = super::asides::pages(doc, index, media, &[], main);
+            page.asides = super::asides::pages(&chars, index, media, &[], main);
         }
         return Ok(page);
     }
@@ -231,7 +235,7 @@ pub(crate) fn page_inner(
     let (label_spans, taken) = labels::header_labels(turned, x_off, top);
     spans.extend(label_spans);
     let asides = if askew || taken.len() < quarter_turned {
-        super::asides::pages(doc, index, (llx, lly, urx, ury), &taken, 0.0)
+        super::asides::pages(&chars, index, media, &taken, 0.0)
     } else {
         Vec::new()
     };

@@ -11,11 +11,10 @@
 //! column and where it starts; each span is one column, read top to bottom, columns right to left,
 //! which is the frame of text turned by -90°.
 
-use pdf_oxide::PdfDocument;
 use pdf_oxide::layout::{TextChar, TextSpan};
 
 use super::fonts::{font_key, is_mono_name, name_is_bold, name_is_italic, name_is_regular};
-use super::model::{Page, STEP_MIN, Span, unspaced_script};
+use super::model::{Page, Span, baseline_step};
 
 /// Characters kept from one rotated page (beyond this the page is noise).
 pub(crate) const MAX_CHARS: usize = 200_000;
@@ -71,10 +70,10 @@ pub(crate) fn angle_gap(a: f32, b: f32) -> f32 {
 
 /// The page read in the frame of its text. `media` is the media box (llx, lly, urx, ury).
 pub(crate) fn page(
-    doc: &PdfDocument,
     index: usize,
     turn: Turn,
     raw: &[TextSpan],
+    chars: &[TextChar],
     media: (f32, f32, f32, f32),
 ) -> Page {
     let theta = match turn {
@@ -83,7 +82,7 @@ pub(crate) fn page(
     };
     let frame = Frame::new(theta, media);
     let glyphs = match turn {
-        Turn::Angle(a) => char_glyphs(doc, index, a, &frame),
+        Turn::Angle(a) => char_glyphs(chars, a, &frame),
         Turn::Vertical => Vec::new(),
     };
     let spans = match turn {
@@ -172,18 +171,16 @@ pub(crate) struct Glyph {
     mono: bool,
 }
 
-fn char_glyphs(doc: &PdfDocument, index: usize, angle: f32, frame: &Frame) -> Vec<Glyph> {
-    let chars = super::flip::chars(doc, index);
+fn char_glyphs(chars: &[TextChar], angle: f32, frame: &Frame) -> Vec<Glyph> {
     chars
-        .into_iter()
-        .take(MAX_CHARS)
+        .iter()
         .filter(|c| angle_gap(c.rotation_degrees, angle) < 2.0)
         .filter_map(|c| glyph_of(c, frame))
         .collect()
 }
 
 /// One character of the page placed in `frame`; `None` when the parser gave no usable origin.
-pub(crate) fn glyph_of(c: TextChar, frame: &Frame) -> Option<Glyph> {
+pub(crate) fn glyph_of(c: &TextChar, frame: &Frame) -> Option<Glyph> {
     let ok = c.origin_x.is_finite() && c.origin_y.is_finite() && c.font_size.is_finite();
     if !ok {
         return None;
@@ -205,7 +202,7 @@ pub(crate) fn glyph_of(c: TextChar, frame: &Frame) -> Option<Glyph> {
         bold: name_is_bold(&name) || (c.font_weight.is_bold() && !name_is_regular(&name)),
         italic: c.is_italic || name_is_italic(&name),
         mono: c.is_monospace || is_mono_name(&name),
-        font: c.font_name,
+        font: c.font_name.clone(),
     })
 }
 
@@ -270,11 +267,11 @@ fn line_spans(line: &[Glyph], frame: &Frame, out: &mut Vec<Span>) {
                 // A word set on its own baseline (an OCR layer places each word where the scan
                 // shows it, and a skewed scan's words step up or down the line) starts a word.
                 let prev = &line[i - 1];
-                let same = (g.size - prev.size).abs() <= 0.05 * g.size;
-                let stepped = same
-                    && (g.baseline - prev.baseline).abs() > STEP_MIN * g.size
-                    && !unspaced_script(g.ch)
-                    && !unspaced_script(prev.ch);
+                let stepped = baseline_step(
+                    g.size,
+                    (g.size - prev.size, g.baseline - prev.baseline),
+                    (prev.ch, g.ch),
+                );
                 let spaced = stepped
                     || match (g.advance, usual) {
                         (Some(_), _) => gap > 0.2 * g.size,

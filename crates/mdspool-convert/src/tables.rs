@@ -272,18 +272,9 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
         let opened =
             !continues && close && cells.len() >= 2 && cellwrap::opens(&r, cells.last(), overlaps);
         match cells.last_mut() {
-            Some(last) if continues => {
+            Some(last) if continues || opened => {
                 for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {
                     last_lines.join(c, dst, src);
-                }
-            }
-            Some(last) if opened => {
-                for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {
-                    if dst.is_empty() {
-                        dst.clone_from(src);
-                    } else {
-                        last_lines.join(c, dst, src);
-                    }
                 }
             }
             _ => cells.push(r.clone()),
