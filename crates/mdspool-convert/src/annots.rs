@@ -40,11 +40,11 @@ pub(crate) fn link_rects(annots: &[Annotation], x_off: f32, top: f32) -> Vec<Lin
     out
 }
 
-/// Attach the URI of each link to the spans whose centre lies inside its rectangle.
+/// Attach the URI of each link to the spans it covers (see [`LinkRect::covers`]).
 pub(crate) fn attach_links(spans: &mut [Span], links: &[LinkRect]) {
     for s in spans.iter_mut() {
-        let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
-        if let Some(l) = links.iter().rev().find(|l| l.contains(cx, cy)) {
+        let cx = (s.x0 + s.x1) / 2.0;
+        if let Some(l) = links.iter().rev().find(|l| l.covers(cx, s.top, s.bottom)) {
             s.link = Some(l.uri.clone());
         }
     }

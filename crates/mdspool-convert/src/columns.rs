@@ -19,7 +19,7 @@ const HALVES_GAP_EM: f32 = 4.0;
 pub(super) fn columns_ok(rows: &[Row], g: (f32, f32), em: f32) -> bool {
     let width = g.1 - g.0;
     let need = if width < NARROW_GUTTER_EM * em { 5 } else { 3 };
-    if rows.len() < need {
+    if rows.len() < need || rows.iter().any(|r| marker_before(r, g)) {
         return false;
     }
     let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
@@ -38,7 +38,25 @@ pub(super) fn columns_ok(rows: &[Row], g: (f32, f32), em: f32) -> bool {
             cells += usize::from(!l_full[k] && !r_full[k]);
         }
     }
-    cells < 3 || cells * 4 <= both
+    cells < 3 || cells * 4 <= both || halves(&left, &right, g, em)
+}
+
+/// Whether the last words of `row` before the gap `g` are a bullet right at its edge: the gap is the
+/// one between a bullet and its item's text, never a gutter. (Only drawn bullets: a number, "(1)" or
+/// a dash at the edge is as often the last word of a line, an equation's number or a hyphen.)
+fn marker_before(row: &Row, g: (f32, f32)) -> bool {
+    row.spans
+        .iter()
+        .filter(|s| s.x1 <= g.0 && !s.text.trim().is_empty())
+        .max_by(|a, b| a.x1.total_cmp(&b.x1))
+        .is_some_and(|s| {
+            let mut chars = s.text.trim().chars();
+            // A drawn bullet, not a dash or star (the hyphen ending a line stands there too).
+            let bullet = chars
+                .next()
+                .is_some_and(|c| super::blocks::is_bullet_char(c) && !matches!(c, '-' | '–' | '*'));
+            s.x1 >= g.0 - s.size && bullet && chars.next().is_none()
+        })
 }
 
 /// Two independent halves whatever their content (a two-page spread, two forms side by side): a very
@@ -71,8 +89,10 @@ struct Part {
     x1: f32,
     letters: usize,
     words: usize,
-    /// Split by a gap as wide as between table cells.
+    /// Split by a gap as wide as between table cells (a justified line's even word gaps are not).
     cells: bool,
+    /// Opens with a list marker (a bullet, "1.", "a)"): a list item's line.
+    item: bool,
 }
 
 fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
@@ -92,9 +112,11 @@ fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
             .map(|s| s.text.chars().filter(|c| c.is_alphabetic()).count())
             .sum(),
         words: mine.iter().map(|s| s.text.split_whitespace().count()).sum(),
-        cells: mine
-            .windows(2)
-            .any(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size)),
+        cells: !super::tables::evenly_spaced(&mine)
+            && mine
+                .windows(2)
+                .any(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size)),
+        item: super::layout::is_marker_text(&mine[0].text),
     })
 }
 
@@ -120,8 +142,9 @@ fn cells(row: &Row, on_side: impl Fn(&Span) -> bool) -> usize {
         .count()
 }
 
-/// Whether one side is a text column (at least 6 em wide, a third of its rows or more full lines of
-/// words), and which rows are full lines: most of the side's width, words, no cell gap.
+/// Whether one side is a text column (at least 6 em wide, two full lines of words or more, and a
+/// third of its rows or more full lines or list items), and which rows are full lines: most of the
+/// side's width, words, no cell gap.
 fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
     let x0 = parts
         .iter()
@@ -142,8 +165,14 @@ fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
         })
         .collect();
     let n_full = full.iter().filter(|f| **f).count();
+    // A list item's lines are the column's text too, full or not (a list beside prose).
+    let n_text = full
+        .iter()
+        .zip(parts)
+        .filter(|(f, p)| **f || p.as_ref().is_some_and(|p| p.item && !p.cells))
+        .count();
     let n = parts.iter().flatten().count();
-    (x1 - x0 >= 6.0 * em && n_full >= 2 && n_full * 3 >= n, full)
+    (x1 - x0 >= 6.0 * em && n_full >= 2 && n_text * 3 >= n, full)
 }
 
 /// The rows `(start, end)` of a column band with gutter `g` that are a table set across both
@@ -225,6 +254,14 @@ fn aligned(row: &Row, other: &Row, g: (f32, f32)) -> bool {
 /// [`aligned`] with it: the columns of one table.
 pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
     across(above, g) && aligned(row, above, g)
+}
+
+/// [`same_columns`] for the first row of a column band under a full-width band: `above` may reach
+/// into the gutter (a cell a little wider than the one under it, which is why the band starts below
+/// it) and only leave the gutter's middle free.
+pub(super) fn goes_on(above: &Row, row: &Row, g: (f32, f32)) -> bool {
+    let mid = (g.0 + g.1) / 2.0;
+    across(above, (mid, mid)) && aligned(row, above, g)
 }
 
 /// Whether `row`, the last of a column band with gutter `g`, heads the table that starts right under

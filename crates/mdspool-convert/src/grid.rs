@@ -43,7 +43,7 @@ pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
         .rules
         .iter()
         .copied()
-        .filter(Rule::is_horizontal)
+        .filter(|r| r.is_horizontal() && !running_rule(r, &page.rules, &page.spans))
         .collect();
     let v: Vec<Rule> = page
         .rules
@@ -77,6 +77,36 @@ pub(crate) fn take_tables(page: &mut Page) -> Vec<GridTable> {
         }
     }
     out
+}
+
+/// Whether `r` is the rule under a running header or over a running footer: as wide as the page's
+/// text, and the only thing above it (below it) is one line of text right against it, with no rule
+/// beyond (a table at the top of a page has its top rule over its header row). It frames no table:
+/// a table under it would take in the page's first lines.
+fn running_rule(r: &Rule, rules: &[Rule], spans: &[Span]) -> bool {
+    let x0 = spans.iter().map(|s| s.x0).fold(f32::MAX, f32::min);
+    let x1 = spans.iter().map(|s| s.x1).fold(f32::MIN, f32::max);
+    if r.x1 - r.x0 < 0.8 * (x1 - x0) {
+        return false;
+    }
+    let edge =
+        |side: Vec<&Span>, gap: &dyn Fn(&Span) -> f32, beyond: &dyn Fn(&Rule, f32) -> bool| {
+            let Some(first) = side.first() else {
+                return false;
+            };
+            let size = side.iter().map(|s| s.size).fold(0.0f32, f32::max).max(1.0);
+            side.iter().all(|s| (s.top - first.top).abs() < 0.5 * size)
+                && side
+                    .iter()
+                    .all(|s| gap(s) <= 0.6 * size && gap(s) >= -0.2 * size)
+                && !rules
+                    .iter()
+                    .any(|o| o.is_horizontal() && beyond(o, (first.top + first.bottom) / 2.0))
+        };
+    let above: Vec<&Span> = spans.iter().filter(|s| s.bottom <= r.top + 1.0).collect();
+    let below: Vec<&Span> = spans.iter().filter(|s| s.top >= r.bottom - 1.0).collect();
+    edge(above, &|s| r.top - s.bottom, &|o, y| o.bottom < y)
+        || edge(below, &|s| s.top - r.bottom, &|o, y| o.top > y)
 }
 
 /// Whether text larger than the group's own (a heading between two tables) stands between the

@@ -44,6 +44,7 @@ mod regions;
 mod resources;
 mod rotated;
 mod shapes;
+mod shortcols;
 mod tables;
 mod tether;
 mod text;

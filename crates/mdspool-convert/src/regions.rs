@@ -5,7 +5,7 @@
 //! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
-use super::columns::{columns_ok, heads_table, same_columns, spanning_heading, spanning_table};
+use super::columns::{columns_ok, goes_on, heads_table, spanning_heading, spanning_table};
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -116,7 +116,7 @@ pub(crate) fn region_of(regions: &[Region], x: f32, y: f32) -> usize {
 }
 
 /// A horizontal band of rows: first row, end row (exclusive), and its column gap if it has one.
-type Band = (usize, usize, Option<(f32, f32)>);
+pub(super) type Band = (usize, usize, Option<(f32, f32)>);
 
 /// One text row: spans sharing a baseline band, with its vertical extent and font size.
 pub(super) struct Row<'a> {
@@ -293,7 +293,7 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
     for k in 1..bands.len() {
         while let (Some(g), None) = (bands[k].2, bands[k - 1].2) {
             let a = bands[k].0;
-            if a >= bands[k].1 || !same_columns(&rows[a - 1], &rows[a], g) {
+            if a >= bands[k].1 || !goes_on(&rows[a - 1], &rows[a], g) {
                 break;
             }
             bands[k - 1].1 += 1;
@@ -313,6 +313,7 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
         }
     }
     bands.retain(|b| b.0 < b.1);
+    super::shortcols::adopt(&rows, &mut bands, em);
     if super::model::debug() {
         tracing::trace!("bands {bands:?} of {} rows", rows.len());
     }

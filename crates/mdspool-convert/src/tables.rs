@@ -46,14 +46,18 @@ fn cell_count(row: &[Line]) -> usize {
 }
 
 /// A line of justified prose: four or more words (spans starting with a letter) set apart by gaps
-/// that are all alike and wider than a plain space. Justification spreads a line's slack evenly;
-/// the gaps between table cells follow the columns' widths instead.
-fn evenly_spaced_words(row: &[Line]) -> bool {
-    let mut spans: Vec<&Span> = row.iter().flat_map(|l| &l.spans).collect();
+/// that are all alike and wider than a plain space, after a list marker if it opens the line.
+/// Justification spreads a line's slack evenly; the gaps between table cells follow the columns'
+/// widths instead.
+pub(crate) fn evenly_spaced(spans: &[&Span]) -> bool {
+    let mut spans: Vec<&Span> = spans.to_vec();
+    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    if spans.len() > 1 && is_marker_text(&spans[0].text) {
+        spans.remove(0);
+    }
     if spans.len() < 4 {
         return false;
     }
-    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     let size = spans.iter().map(|s| s.size).fold(0.0f32, f32::max).max(1.0);
     let words = spans
         .iter()
@@ -67,6 +71,10 @@ fn evenly_spaced_words(row: &[Line]) -> bool {
         .iter()
         .fold((f32::MAX, f32::MIN), |(l, h), g| (l.min(*g), h.max(*g)));
     lo >= 0.3 * size && hi - lo <= 0.12 * size
+}
+
+fn evenly_spaced_words(row: &[Line]) -> bool {
+    evenly_spaced(&row.iter().flat_map(|l| &l.spans).collect::<Vec<_>>())
 }
 
 pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {

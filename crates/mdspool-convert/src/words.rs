@@ -25,9 +25,17 @@ pub(crate) struct LinkRect {
     pub uri: String,
 }
 
+/// Share of a text's height a link's rectangle covers for the link to be that text's: a
+/// rectangle a browser misplaces over a larger heading covers only part of its letters.
+const LINK_COVER: f32 = 0.7;
+
 impl LinkRect {
-    pub fn contains(&self, x: f32, y: f32) -> bool {
-        x >= self.x0 - 1.0 && x <= self.x1 + 1.0 && y >= self.top - 1.0 && y <= self.bottom + 1.0
+    /// Whether the rectangle holds the point `x` of text standing from `top` to `bottom`: `x`
+    /// inside, and most of the text's height (a point's slack on every side).
+    pub fn covers(&self, x: f32, top: f32, bottom: f32) -> bool {
+        let h = (bottom - top).max(0.5);
+        let overlap = bottom.min(self.bottom + 1.0) - top.max(self.top - 1.0);
+        x >= self.x0 - 1.0 && x <= self.x1 + 1.0 && overlap >= LINK_COVER * h
     }
 }
 
@@ -373,11 +381,10 @@ fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
         *x0 = f32::MAX;
         *x1 = f32::MIN;
     };
-    let mid = (top + bottom) / 2.0;
     let link_of = |g: &Glyph| {
         links
             .iter()
-            .rposition(|l| l.contains((g.x0 + g.x1) / 2.0, mid))
+            .rposition(|l| l.covers((g.x0 + g.x1) / 2.0, top, bottom))
     };
     let mut link = None;
     for (g, mark) in glyphs.into_iter().zip(marks) {
