@@ -157,10 +157,15 @@ fn merge_row(row: Vec<Line>) -> Line {
     Line::from_spans(row.into_iter().flat_map(|l| l.spans).collect())
 }
 
-/// Cut one reading-order run into blocks.
-pub(crate) fn blocks_of_run(run: Vec<Line>, rules: &[super::model::Rule], out: &mut Vec<Block>) {
+/// Cut one reading-order run into blocks (`hints`: what the document around it tells its tables).
+pub(crate) fn blocks_of_run(
+    run: Vec<Line>,
+    rules: &[super::model::Rule],
+    hints: tables::Hints,
+    out: &mut Vec<Block>,
+) {
     let rows = rows(run);
-    let tables = tables::find_tables(&rows, rules);
+    let tables = tables::find_tables(&rows, rules, hints);
     let mut lines: Vec<(Line, Option<usize>)> = Vec::new(); // (line, table index starting here)
     let mut skip_until = 0usize;
     for (i, row) in rows.into_iter().enumerate() {

@@ -1,8 +1,9 @@
-//! Blocks cut by the end of a column or page. A paragraph or a list item that runs on past the
-//! foot of a column continues at the head of the next, and the layout reads the two parts as two
+//! Blocks cut by the end of a column or page. A paragraph, a list item or a table that runs on past
+//! the foot of a column continues at the head of the next, and the layout reads the two parts as two
 //! blocks: they are joined when the parts show they are one.
 
 use super::blocks::Block;
+use super::model::{Line, Span};
 
 /// A paragraph cut by a column or page end continues in the next run when the first part does
 /// not end a sentence and the second starts in lower case: join them.
@@ -26,6 +27,45 @@ pub(crate) fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
     {
         a.extend(b);
     }
+}
+
+/// The header row of the table that ends the blocks before `boundary` (a table the column or page
+/// end may have cut), for the next run to recognise when it repeats it.
+pub(crate) fn open_table(blocks: &[Block], boundary: usize) -> Option<Vec<String>> {
+    match boundary.checked_sub(1).and_then(|i| blocks.get(i)) {
+        Some(Block::Table(cells)) => cells.first().cloned(),
+        _ => None,
+    }
+}
+
+/// A table cut by a column or page end goes on in the next run under its header row repeated
+/// (a word processor repeats it on every page): the rows below the repeated header join the table.
+pub(crate) fn join_split_table(blocks: &mut Vec<Block>, boundary: usize) {
+    let (Some(Block::Table(a)), Some(Block::Table(b))) = (
+        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
+        blocks.get(boundary),
+    ) else {
+        return;
+    };
+    if a.is_empty() || a.first() != b.first() {
+        return;
+    }
+    if let (Block::Table(b), Some(Block::Table(a))) =
+        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
+    {
+        a.extend(b.into_iter().skip(1));
+    }
+}
+
+/// Whether `row` reads as the header row `header` again: the same words in the same order.
+pub(crate) fn repeats(row: Option<&Vec<Line>>, header: &[String]) -> bool {
+    let Some(row) = row else { return false };
+    let mut spans: Vec<&Span> = row.iter().flat_map(|l| &l.spans).collect();
+    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+    let mine: Vec<String> = spans.iter().flat_map(|s| words(&s.text)).collect();
+    let theirs: Vec<String> = header.iter().flat_map(|c| words(c)).collect();
+    header.len() >= 2 && !mine.is_empty() && mine == theirs
 }
 
 /// A list item cut by a column or page end continues in the next run as a paragraph set at the

@@ -8,6 +8,7 @@
 //! edge: the word was broken because it did not fit.
 
 use super::model::Line;
+use super::vocab::Vocab;
 
 /// Whether `text` starts like the rest of a word or phrase: a lower-case letter or a digit, but not
 /// a list number ("1. Stack" starts an item of its own).
@@ -124,17 +125,24 @@ pub(crate) fn trailing(rows: &[Vec<Line>], last: usize) -> usize {
 
 /// Per column, where the last line of its text ends and whether it is one word, and the edge at
 /// which the column's words break.
-pub(crate) struct LastLines {
+pub(crate) struct LastLines<'a> {
     ends: Vec<Option<(f32, bool)>>,
     /// Per column: its right edge when two lines or more end there (within `slack`): the width its
     /// text is wrapped to. A column whose widest line stands alone shows no such width.
     edges: Vec<Option<f32>>,
     slack: f32,
+    vocab: Option<&'a Vocab>,
 }
 
-impl LastLines {
-    /// `bands`: the columns' extents; `rights[row][c]`: where column `c`'s text ends on each line.
-    pub(crate) fn new(bands: &[(f32, f32)], rights: &[Vec<Option<f32>>], slack: f32) -> LastLines {
+impl<'a> LastLines<'a> {
+    /// `bands`: the columns' extents; `rights[row][c]`: where column `c`'s text ends on each line;
+    /// `vocab`: the document's words (a longer end of a broken word joins when they have the word).
+    pub(crate) fn new(
+        bands: &[(f32, f32)],
+        rights: &[Vec<Option<f32>>],
+        slack: f32,
+        vocab: Option<&'a Vocab>,
+    ) -> LastLines<'a> {
         let edges = bands
             .iter()
             .enumerate()
@@ -155,6 +163,7 @@ impl LastLines {
             ends: Vec::new(),
             edges,
             slack,
+            vocab,
         }
     }
 
@@ -184,7 +193,13 @@ impl LastLines {
             && next.trim().starts_with(|c: char| c.is_ascii_digit()))
             || (figures(dst) && decimals(next.trim()))
             || (decimal_cut(dst) && last_decimal(next.trim()));
-        let word_goes_on = word_end(next) && !dst.ends_with(['-', '\u{ad}']);
+        let known = self.vocab.is_some_and(|v| {
+            let head = dst.split_whitespace().last().unwrap_or("");
+            let tail = next.split_whitespace().next().unwrap_or("");
+            v.joins(head, tail)
+        });
+        let word_goes_on =
+            (word_end(next) || adverb_end(dst, next) || known) && !dst.ends_with(['-', '\u{ad}']);
         // The first part of a broken word filled the column's width: a few letters at least.
         let long = dst
             .split_whitespace()
@@ -236,6 +251,13 @@ fn last_decimal(t: &str) -> bool {
     t.len() == 1 && t.chars().all(|c| c.is_ascii_digit())
 }
 
+/// Whether `next` is the "y" that ends a word broken before it ("Categor" / "y", "Quarterl" / "y"):
+/// `dst` ends in a letter that "-ry", "-ly" and "-ty" follow. Elsewhere "y" is a word of its own.
+fn adverb_end(dst: &str, next: &str) -> bool {
+    let mut tokens = next.split_whitespace();
+    tokens.next() == Some("y") && tokens.next().is_none() && dst.ends_with(['r', 'l', 't'])
+}
+
 /// Whether `next` starts with what reads as the end of a broken word: up to three lower-case
 /// letters that are not a short word of their own ("ar protein", "e", "ry"). A longer word after a
 /// line that reached the edge is the next word, wrapped ("Contemporary" / "current").
@@ -258,133 +280,5 @@ fn word_end(next: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(cells: &[&str]) -> Vec<String> {
-        cells.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn a_sparse_line_of_word_ends_under_filled_cells_continues_the_row() {
-        let above = row(&["Nonline", "D", "£8,078.58", "Softwar", "12,359"]);
-        assert!(continues(
-            &row(&["ar", "", "", "e", ""]),
-            Some(&above),
-            false
-        ));
-        // A label row in capitals, or a piece under an empty cell, starts a row of its own.
-        assert!(!continues(
-            &row(&["Europe", "", "", "", ""]),
-            Some(&above),
-            false
-        ));
-        assert!(!continues(
-            &row(&["1. Stack", "", "", "", ""]),
-            Some(&above),
-            false
-        ));
-        let gap = row(&["Nonline", "", "£8,078.58", "Softwar", "12,359"]);
-        assert!(!continues(
-            &row(&["ar", "b", "", "", ""]),
-            Some(&gap),
-            false
-        ));
-        // Under a header, a first row that starts in lower case is a row.
-        let header = row(&["Return", "Name", "Kind", "Type", "Note"]);
-        assert!(!continues(
-            &row(&["string", "toDataURL(", "", "", ""]),
-            Some(&header),
-            true
-        ));
-        assert!(continues(
-            &row(&["ory", "", "", "", ""]),
-            Some(&header),
-            true
-        ));
-        // Filling most columns makes it a row, unless most pieces end broken words or numbers.
-        assert!(!continues(
-            &row(&["a", "b", "c", "", ""]),
-            Some(&above),
-            false
-        ));
-        let cut = row(&["Fores", "2000", "Inter", "On", "$36,670"]);
-        assert!(continues(
-            &row(&["t", "", "nal", "hold", ".72"]),
-            Some(&cut),
-            false
-        ));
-        assert!(!continues(
-            &row(&["t", "", "nal", "hold", "and"]),
-            Some(&cut),
-            false
-        ));
-    }
-
-    #[test]
-    fn a_word_broken_at_the_column_edge_is_joined_without_a_space() {
-        let bands = [(74.0, 113.0), (150.0, 214.0), (250.0, 330.0)];
-        let rights = vec![
-            vec![Some(112.9), Some(205.0), Some(330.0)],
-            vec![Some(112.0), Some(214.0), Some(300.0)],
-        ];
-        let mut last = LastLines::new(&bands, &rights, 4.2);
-        last.record(
-            &row(&["Nonline", "Valley", "Contemporary"]),
-            &[Some(112.9), Some(205.0), Some(330.0)],
-        );
-        let mut a = "Nonline".to_string();
-        last.join(0, &mut a, "ar protein");
-        assert_eq!(a, "Nonlinear protein");
-        // Short of the edge: the next word did not fit, the line wrapped at a space.
-        let mut b = "Valley".to_string();
-        last.join(1, &mut b, "13");
-        assert_eq!(b, "Valley 13");
-        // The widest line alone at the edge shows no wrapping width: a wrap at a space.
-        let mut c = "Contemporary".to_string();
-        last.join(2, &mut c, "er");
-        assert_eq!(c, "Contemporary er");
-        // A number cut after its separator goes on.
-        let mut e = "$67,937.".to_string();
-        last.record(&row(&["$67,937.", "", ""]), &[Some(112.5), None, None]);
-        last.join(0, &mut e, "37");
-        assert_eq!(e, "$67,937.37");
-        // A whole word after a line at the edge: the next word, wrapped.
-        let mut d = "Nonline".to_string();
-        last.join(0, &mut d, "current");
-        assert_eq!(d, "Nonline current");
-        // An amount cut inside its decimals goes on with its last figure.
-        let mut f = "€60,007.9".to_string();
-        last.record(&row(&["€60,007.9", "", ""]), &[Some(112.7), None, None]);
-        last.join(0, &mut f, "4");
-        assert_eq!(f, "€60,007.94");
-    }
-
-    #[test]
-    fn a_line_of_word_ends_and_last_decimals_continues_the_row() {
-        // Seven narrow columns: a name, a status and two amounts broken at the columns' edges.
-        let above = row(&[
-            "Organi",
-            "14.6%",
-            "€60,007.9",
-            "Pendin",
-            "€68,577.1",
-            "9,604",
-            "19.284",
-        ]);
-        let next = row(&["sm 90", "", "4", "g", "0", "", ""]);
-        assert!(continues(&next, Some(&above), false));
-        // Whole amounts under whole amounts are a row of their own.
-        let full = row(&[
-            "Velocity",
-            "8.3%",
-            "€56,099.06",
-            "Closed",
-            "€62,952.89",
-            "8,349",
-            "49.264",
-        ]);
-        let more = row(&["rapid", "2.1%", "5", "", "7", "", ""]);
-        assert!(!continues(&more, Some(&full), false));
-    }
-}
+#[path = "cellwrap_tests.rs"]
+mod tests;

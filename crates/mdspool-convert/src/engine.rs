@@ -10,6 +10,8 @@ use super::document::Document;
 use super::furniture::drop_furniture;
 use super::layout::{page_lines, reading_order};
 use super::model::{Page, PageLayout};
+use super::tables::Hints;
+use super::vocab::Vocab;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
 
 /// Most warnings recorded in the stats (one per unreadable page otherwise).
@@ -137,6 +139,7 @@ pub(crate) fn convert_with(
     if super::model::debug() {
         debug_dump(&pages);
     }
+    let vocab = Vocab::of(pages.iter().flat_map(|p| &p.lines));
     let mut blocks: Vec<Block> = Vec::new();
     // The left edge of the previous run of text (a column or page).
     let mut prev_left: Option<f32> = None;
@@ -151,8 +154,14 @@ pub(crate) fn convert_with(
                 .map(|l| l.x0)
                 .reduce(f32::min);
             let boundary = blocks.len();
-            blocks_of_run(run, &page.rules, &mut blocks);
+            let open = super::carry::open_table(&blocks, boundary);
+            let hints = Hints {
+                open: open.as_deref(),
+                vocab: Some(&vocab),
+            };
+            blocks_of_run(run, &page.rules, hints, &mut blocks);
             super::carry::join_split_paragraph(&mut blocks, boundary);
+            super::carry::join_split_table(&mut blocks, boundary);
             if let (Some(a), Some(b)) = (prev_left, left) {
                 super::carry::join_split_item(&mut blocks, boundary, a, b);
             }
@@ -161,7 +170,7 @@ pub(crate) fn convert_with(
         for aside in page.asides {
             for run in reading_order(aside.lines, &aside.regions) {
                 let start = blocks.len();
-                blocks_of_run(run, &aside.rules, &mut blocks);
+                blocks_of_run(run, &aside.rules, Hints::default(), &mut blocks);
                 super::asides::quiet(&mut blocks[start..]);
             }
         }

@@ -49,6 +49,7 @@ mod tables;
 mod tether;
 mod text;
 mod update;
+mod vocab;
 mod widths;
 mod words;
 

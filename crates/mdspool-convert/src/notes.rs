@@ -105,6 +105,48 @@ fn strip_mark(line: &mut Line, mark: &str) {
     line.spans.retain(|s| !s.text.is_empty());
 }
 
+/// Rows of notes set in the body's size (a word processor's footnote style can be): the last rows
+/// of the page under a short rule at the text's left edge (the footnote separator), the first of
+/// them opening with a raised mark (a figure or sign smaller than the text after it). The count of
+/// those rows, or 0.
+fn ruled_foot(page: &PageLayout, rows: &[Vec<usize>]) -> usize {
+    let left = page.lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+    let right = page.lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+    let Some(rule) = page
+        .rules
+        .iter()
+        .filter(|r| r.is_horizontal() && r.x1 - r.x0 <= 0.5 * (right - left))
+        .filter(|r| (r.x0 - left).abs() <= 3.0)
+        .max_by(|a, b| a.top.total_cmp(&b.top))
+    else {
+        return 0;
+    };
+    let below = rows
+        .iter()
+        .rev()
+        .take_while(|r| r.iter().all(|&i| page.lines[i].top >= rule.bottom))
+        .count();
+    let first = rows.len() - below;
+    let raised = rows.get(first).is_some_and(|r| {
+        r.iter().map(|&i| &page.lines[i]).any(|l| {
+            let (Some(mark), Some(next)) = (l.spans.first(), l.spans.get(1)) else {
+                return false;
+            };
+            let t = mark.text.trim();
+            let sign = !t.is_empty()
+                && t.chars().count() <= 3
+                && t.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '*' | '†' | '‡'));
+            sign && mark.size <= 0.8 * next.size && l.table.is_none()
+        })
+    });
+    if raised && first > 0 && below <= 8 {
+        below
+    } else {
+        0
+    }
+}
+
 /// Take the footnotes out of every page; they come back as blocks for the document's end, in page
 /// order. A note without a legible mark (a scan that lost it) is numbered after the one before.
 pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
@@ -156,7 +198,10 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
             };
             parts.len() == 1 || (parts.len() == 2 && bare(parts[0]))
         };
-        let foot = rows.iter().rev().take_while(|r| small(r)).count();
+        let mut foot = rows.iter().rev().take_while(|r| small(r)).count();
+        if foot == 0 {
+            foot = ruled_foot(page, &rows);
+        }
         if !rows[rows.len() - foot..].iter().all(prose) {
             continue;
         }

@@ -6,6 +6,7 @@ use super::cellwrap;
 use super::layout::is_marker_text;
 use super::model::{Line, Rule, Span, join_spans};
 use super::text::{clean, collapse_spaces};
+use super::vocab::Vocab;
 
 pub(crate) struct Table {
     pub start: usize,
@@ -77,7 +78,18 @@ fn evenly_spaced_words(row: &[Line]) -> bool {
     evenly_spaced(&row.iter().flat_map(|l| &l.spans).collect::<Vec<_>>())
 }
 
-pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
+/// What the document around a run tells its tables.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Hints<'a> {
+    /// The header row of a table the run before ended with: a row repeating it opens the rest of
+    /// that table, however few rows follow.
+    pub open: Option<&'a [String]>,
+    /// The document's words, to join a word a narrow cell broke.
+    pub vocab: Option<&'a Vocab>,
+}
+
+/// The tables among `rows`.
+pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> Vec<Table> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < rows.len() {
@@ -130,18 +142,40 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
         let end = last_multi + 1 + cellwrap::trailing(&rows[i..j.min(rows.len())], last_multi - i);
         // The run may have taken in rows below the table (a line of prose whose math is set apart
         // like cells): shorter runs from the same row are tried before the next row.
-        let found = build(rows, i, end, rules).or_else(|| {
+        let found = build(rows, i, end, rules, hints).or_else(|| {
             // A shorter run needs more evidence: four rows or more, each with two cells filled.
             (i + 4..end)
                 .rev()
                 .take(MAX_SHRINK)
-                .filter_map(|e| build(rows, i, e, rules))
+                .filter_map(|e| {
+                    build(
+                        rows,
+                        i,
+                        e,
+                        rules,
+                        Hints {
+                            open: None,
+                            ..hints
+                        },
+                    )
+                })
                 .find(|t| {
                     t.cells.len() >= 4
                         && t.cells
                             .iter()
                             .all(|r| r.iter().filter(|c| !c.is_empty()).count() >= 2)
                 })
+        });
+        // The first line of a header cell wrapped over two, standing alone above the header row
+        // whose other cells sit lower (centred or at the bottom of the row).
+        let after = out.last().map_or(0, |t: &Table| t.end);
+        let found = found.map(|t| {
+            let opens = i > after && i >= 1 && opens_cell(&rows[i - 1], &rows[i]);
+            opens
+                .then(|| build(rows, i - 1, t.end, rules, hints))
+                .flatten()
+                .filter(|w| w.cells.len() == t.cells.len())
+                .unwrap_or(t)
         });
         if let Some(t) = found {
             i = t.end;
@@ -155,6 +189,23 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule]) -> Vec<Table> {
     out
 }
 
+/// Whether `above`, one line alone, is the first line of a cell of `row` (the table's first row)
+/// wrapped over two: close above it, in the same type size and weight, starting where a piece of
+/// `row` that goes on in lower case starts ("Categor" over "y"). A heading or a caption over a
+/// table is none.
+fn opens_cell(above: &[Line], row: &[Line]) -> bool {
+    let [line] = above else { return false };
+    if cell_count(above) != 1 || top(row) - bottom(above) >= 0.6 * row_height(row) {
+        return false;
+    }
+    row.iter().flat_map(|l| &l.spans).any(|s| {
+        (s.x0 - line.x0).abs() <= 1.0
+            && (s.size - line.size).abs() <= 0.1 * line.size.max(s.size)
+            && s.bold == line.all_bold()
+            && s.text.trim_start().starts_with(char::is_lowercase)
+    })
+}
+
 fn top(row: &[Line]) -> f32 {
     row.iter().map(|l| l.top).fold(f32::MAX, f32::min)
 }
@@ -166,7 +217,13 @@ fn row_height(row: &[Line]) -> f32 {
 }
 
 /// Try to read rows[start..end] as a table.
-fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option<Table> {
+fn build(
+    rows: &[Vec<Line>],
+    start: usize,
+    end: usize,
+    rules: &[Rule],
+    hints: Hints,
+) -> Option<Table> {
     let slice = rows.get(start..end)?;
     let multi = slice.iter().filter(|r| cell_count(r) >= 2).count();
     if multi < 2 {
@@ -232,8 +289,12 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
         left,
         right,
     );
-    // Need enough evidence: three aligned rows, or two with ruling lines around them.
-    if multi < 3 && !ruled {
+    // Need enough evidence: three aligned rows, or two with ruling lines around them or under a
+    // repeated header.
+    let repeated = hints
+        .open
+        .is_some_and(|h| super::carry::repeats(slice.first(), h));
+    if multi < 3 && !ruled && !repeated {
         return None;
     }
     // Columns must be set apart by more than word spaces: a gap between two column bands at
@@ -265,7 +326,7 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
                 .collect()
         })
         .collect();
-    let mut last_lines = cellwrap::LastLines::new(&bands, &rights, 0.75 * em);
+    let mut last_lines = cellwrap::LastLines::new(&bands, &rights, 0.75 * em, hints.vocab);
     for ((row, parts), right) in slice.iter().zip(&parts).zip(&rights) {
         let r: Vec<String> = parts.iter().map(|p| cell_text(p)).collect();
         // A line close below the previous row continues its wrapped cells: a single fragment, or
@@ -278,7 +339,7 @@ fn build(rows: &[Vec<Line>], start: usize, end: usize, rules: &[Rule]) -> Option
         // The first line of a wrapped cell standing alone above its row's centred cells.
         let overlaps = top(row) < prev_bottom;
         let opened =
-            !continues && close && cells.len() >= 2 && cellwrap::opens(&r, cells.last(), overlaps);
+            !continues && close && !cells.is_empty() && cellwrap::opens(&r, cells.last(), overlaps);
         match cells.last_mut() {
             Some(last) if continues || opened => {
                 for (c, (dst, src)) in last.iter_mut().zip(&r).enumerate() {

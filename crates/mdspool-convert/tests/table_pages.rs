@@ -1,0 +1,188 @@
+//! Tables a word processor sets in narrow cells and across pages: the rest of a table under its
+//! header repeated on the next page (past a footnote set in the body's size under its separator
+//! rule), a header cell wrapped above the header row, and a word a narrow cell broke in two.
+
+#[path = "support/pdfwriter.rs"]
+mod pdfwriter;
+
+use pdfwriter::{PageSpec, REG, md_lines};
+
+/// A table's rows, each `(y, [(x, text)])`.
+fn rows(p: &mut PageSpec, rows: &[(f32, &[(f32, &str)])]) {
+    for (y, cells) in rows {
+        for (x, t) in *cells {
+            p.text(REG, 12.0, *x, *y, t);
+        }
+    }
+}
+
+#[test]
+fn a_table_goes_on_under_its_header_repeated_on_the_next_page() {
+    let mut one = PageSpec::default();
+    one.text(
+        REG,
+        12.0,
+        72.0,
+        740.0,
+        "The linear invoice is listed below with the rate of each item.",
+    );
+    rows(
+        &mut one,
+        &[
+            (700.0, &[(72.0, "Item"), (400.0, "Rate")]),
+            (684.0, &[(72.0, "Valley"), (400.0, "11.057")]),
+            (668.0, &[(72.0, "Report"), (400.0, "9.636")]),
+            (652.0, &[(72.0, "Dispute 50"), (400.0, "8.010")]),
+        ],
+    );
+    // The footnote separator and a note in the body's size after a raised mark.
+    one.line(72.0, 110.0, 216.0, 110.0);
+    one.text(REG, 7.0, 72.0, 100.0, "1");
+    one.text(
+        REG,
+        12.0,
+        78.0,
+        95.0,
+        "The linear invoice transfers the engine during the record.",
+    );
+    let mut two = PageSpec::default();
+    rows(
+        &mut two,
+        &[
+            (740.0, &[(72.0, "Item"), (400.0, "Rate")]),
+            (724.0, &[(72.0, "Protocol 88"), (400.0, "44.154")]),
+        ],
+    );
+    two.text(
+        REG,
+        12.0,
+        72.0,
+        690.0,
+        "The theoretical estimate follows from the rates above.",
+    );
+    let md = md_lines(&[one, two]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        [
+            "| Item | Rate |",
+            "| --- | --- |",
+            "| Valley | 11.057 |",
+            "| Report | 9.636 |",
+            "| Dispute 50 | 8.010 |",
+            "| Protocol 88 | 44.154 |",
+        ],
+        "{md:#?}"
+    );
+    assert!(
+        md.iter()
+            .any(|l| l.starts_with("[^1]: The linear invoice transfers")),
+        "{md:#?}"
+    );
+}
+
+#[test]
+fn a_header_cell_wrapped_above_the_header_row_is_one_cell() {
+    let mut p = PageSpec::default();
+    p.text(
+        REG,
+        12.0,
+        72.0,
+        740.0,
+        "The shipments of the year, by category.",
+    );
+    // "Categor" / "y": the column is too narrow for the word; the other headers sit on its
+    // second line.
+    p.text(REG, 12.0, 300.0, 707.0, "Categor");
+    rows(
+        &mut p,
+        &[
+            (
+                693.0,
+                &[
+                    (72.0, "Item"),
+                    (200.0, "Share"),
+                    (300.0, "y"),
+                    (400.0, "Count"),
+                ],
+            ),
+            (
+                677.0,
+                &[
+                    (72.0, "Revenue"),
+                    (200.0, "59.0%"),
+                    (300.0, "Software"),
+                    (400.0, "14,063"),
+                ],
+            ),
+            (
+                663.0,
+                &[
+                    (72.0, "Pressure"),
+                    (200.0, "37.6%"),
+                    (300.0, "Licences"),
+                    (400.0, "2,482"),
+                ],
+            ),
+            (
+                649.0,
+                &[
+                    (72.0, "Kiln"),
+                    (200.0, "39.5%"),
+                    (300.0, "Travel"),
+                    (400.0, "8,922"),
+                ],
+            ),
+        ],
+    );
+    let md = md_lines(&[p]);
+    let table: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table.first().map(|l| l.as_str()),
+        Some("| Item | Share | Category | Count |"),
+        "{md:#?}"
+    );
+    assert_eq!(table.len(), 5, "{md:#?}");
+}
+
+#[test]
+fn a_word_a_narrow_cell_broke_is_joined_when_the_document_uses_it() {
+    let mut p = PageSpec::default();
+    p.text(
+        REG,
+        12.0,
+        72.0,
+        740.0,
+        "The permanent interval converts the nonlinear scanner.",
+    );
+    // "Perma" / "nent article": the first column wraps at its edge inside the word.
+    rows(
+        &mut p,
+        &[
+            (
+                700.0,
+                &[(72.0, "Item"), (200.0, "Region"), (300.0, "Count")],
+            ),
+            (
+                684.0,
+                &[(72.0, "Verdict"), (200.0, "North"), (300.0, "14,075")],
+            ),
+            (668.0, &[(72.0, "Perma"), (200.0, "North"), (300.0, "664")]),
+            (654.0, &[(72.0, "nent article")]),
+            (
+                638.0,
+                &[(72.0, "Election"), (200.0, "West"), (300.0, "4,938")],
+            ),
+            (
+                622.0,
+                &[(72.0, "Galaxy"), (200.0, "South"), (300.0, "5,969")],
+            ),
+        ],
+    );
+    let md = md_lines(&[p]);
+    assert!(
+        md.iter()
+            .any(|l| l == "| Permanent article | North | 664 |"),
+        "{md:#?}"
+    );
+}
