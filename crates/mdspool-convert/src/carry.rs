@@ -99,3 +99,25 @@ pub(crate) fn join_split_item(blocks: &mut Vec<Block>, boundary: usize, prev_lef
         lines.extend(b);
     }
 }
+
+/// A list that goes on in the next column: its items there are set further right on the page by the
+/// distance between the columns, which would nest them under the items before. Their positions are
+/// moved back by the distance between the runs' left edges (`prev_left`, `left`), when that is a
+/// column's width (more than three ems) and the list runs on across the boundary.
+pub(crate) fn align_list(blocks: &mut [Block], boundary: usize, prev_left: f32, left: f32) {
+    let Some(Block::Item { lines, .. }) = boundary.checked_sub(1).and_then(|i| blocks.get(i))
+    else {
+        return;
+    };
+    let em = lines.first().map_or(10.0, |l| l.size.max(1.0));
+    let shift = prev_left - left;
+    if shift.abs() <= 3.0 * em {
+        return;
+    }
+    for b in blocks.iter_mut().skip(boundary) {
+        match b {
+            Block::Item { x, .. } => *x += shift,
+            _ => break,
+        }
+    }
+}

@@ -11,6 +11,8 @@ use super::regions::Row;
 const NARROW_GUTTER_EM: f32 = 1.5;
 /// A gap this wide (in font sizes) inside one side of a row separates table cells, not words.
 const CELL_GAP_EM: f32 = 1.1;
+/// A side of at most this many rows is a column with a single full line of prose.
+const SHORT_SIDE_ROWS: usize = 4;
 /// A gap this wide (in font sizes) in the middle splits a band into halves even without prose.
 const HALVES_GAP_EM: f32 = 4.0;
 
@@ -26,6 +28,10 @@ pub(super) fn columns_ok(rows: &[Row], g: (f32, f32), em: f32) -> bool {
     let right: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x0 >= g.1)).collect();
     let (l_ok, l_full) = side(&left, em);
     let (r_ok, r_full) = side(&right, em);
+    // The column the text ends in, a few lines at the top of the band beside a long column of
+    // prose, may show a single full line.
+    let l_ok = l_ok || (r_ok && ends_short(&left, &l_full, &r_full, em));
+    let r_ok = r_ok || (l_ok && ends_short(&right, &r_full, &l_full, em));
     if !(l_ok && r_ok) {
         return halves(&left, &right, g, em);
     }
@@ -140,6 +146,33 @@ fn cells(row: &Row, on_side: impl Fn(&Span) -> bool) -> usize {
         .windows(2)
         .filter(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size))
         .count()
+}
+
+/// Whether a side that is not a text column by [`side`] is the short end of one: at most
+/// `SHORT_SIDE_ROWS` rows, at the top of the band, one a full line, the rest list items or
+/// short last lines, at least 6 em wide, beside a side of eight full lines or more.
+fn ends_short(parts: &[Option<Part>], full: &[bool], other_full: &[bool], em: f32) -> bool {
+    let rows: Vec<usize> = (0..parts.len()).filter(|&k| parts[k].is_some()).collect();
+    // At the band's top: from its first row, within twice as many rows (the other column's lines
+    // fall between them).
+    let top = rows.first() == Some(&0) && rows.last().is_some_and(|&k| k < 2 * SHORT_SIDE_ROWS);
+    let x0 = parts
+        .iter()
+        .flatten()
+        .map(|p| p.x0)
+        .fold(f32::MAX, f32::min);
+    let x1 = parts
+        .iter()
+        .flatten()
+        .map(|p| p.x1)
+        .fold(f32::MIN, f32::max);
+    let n_full = full.iter().filter(|f| **f).count();
+    !rows.is_empty()
+        && rows.len() <= SHORT_SIDE_ROWS
+        && top
+        && n_full == 1
+        && x1 - x0 >= 6.0 * em
+        && other_full.iter().filter(|f| **f).count() >= 8
 }
 
 /// Whether one side is a text column (at least 6 em wide, two full lines of words or more, and a

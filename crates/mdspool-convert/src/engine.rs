@@ -164,6 +164,7 @@ pub(crate) fn convert_with(
             super::carry::join_split_table(&mut blocks, boundary);
             if let (Some(a), Some(b)) = (prev_left, left) {
                 super::carry::join_split_item(&mut blocks, boundary, a, b);
+                super::carry::align_list(&mut blocks, boundary, a, b);
             }
             prev_left = left.or(prev_left);
         }

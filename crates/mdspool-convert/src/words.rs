@@ -306,13 +306,10 @@ fn distrusted_fonts(shown: &[Shown]) -> std::collections::HashSet<String> {
             &[],
             &mut alone,
         );
-        let ours: usize = alone
-            .iter()
-            .map(|a| a.text.split_whitespace().count())
-            .sum();
+        let ours: Vec<&str> = alone.iter().map(|a| a.text.as_str()).collect();
         let theirs = s.span.text.split_whitespace().count();
         let t = tally.entry(s.span.font.as_str()).or_default();
-        t.0 += ours.saturating_sub(theirs);
+        t.0 += inner_spaces(&s.span.text, &ours.join(" "));
         t.1 += theirs;
     }
     tally
@@ -320,6 +317,39 @@ fn distrusted_fonts(shown: &[Shown]) -> std::collections::HashSet<String> {
         .filter(|(_, (added, words))| *words >= MIN_EVIDENCE_WORDS && added * 5 > *words)
         .map(|(f, _)| f.to_string())
         .collect()
+}
+
+/// Spaces `ours` puts between letters that `theirs` (the parser's text of the same span) joins,
+/// not counting one that sets apart the span's first or last letter: the parser often hangs the
+/// first letter of the next word on a span, or the last of the previous one ("valleyn",
+/// ".T"), which a word gap rightly cuts off. Spaces inside the span's words mean its font's widths
+/// are wrong.
+fn inner_spaces(theirs: &str, ours: &str) -> usize {
+    let letters = theirs.chars().filter(|c| !c.is_whitespace()).count();
+    let mut a = theirs.chars().peekable();
+    let (mut seen, mut added) = (0usize, 0usize);
+    let mut gap = false;
+    for c in ours.chars() {
+        if c.is_whitespace() {
+            gap = true;
+            continue;
+        }
+        // The parser's text up to this letter: did it have a space before it?
+        let mut theirs_gap = false;
+        while a.peek().is_some_and(|x| x.is_whitespace()) {
+            a.next();
+            theirs_gap = true;
+        }
+        if a.next() != Some(c) {
+            return 0; // the texts differ beyond spaces: no evidence either way
+        }
+        if gap && !theirs_gap && seen != 1 && seen + 1 != letters {
+            added += 1;
+        }
+        seen += 1;
+        gap = false;
+    }
+    added
 }
 
 fn same_run(a: &Span, b: &Span) -> bool {

@@ -150,3 +150,33 @@ fn letters_lined_up_with_another_span_are_laid_after_their_word() {
     relay_astray(&mut far, 104.9, 330.0, 10.5);
     assert_eq!(far[6].x0, 417.5);
 }
+
+/// A span of `text` at `x`: 5 pt letters end to end, a space glyph 2 pt wide and a 1 pt gap after
+/// each word, and a 3 pt gap (a word gap with no space glyph) before each letter index in `gaps`.
+fn spaced(text: &str, x: f32, gaps: &[usize]) -> Shown {
+    let mut xs = Vec::new();
+    let mut at = x;
+    for (i, c) in text.chars().enumerate() {
+        if gaps.contains(&i) {
+            at += 3.0;
+        }
+        xs.push(at);
+        at += if c == ' ' { 3.0 } else { 5.0 };
+    }
+    shown(text, &xs)
+}
+
+#[test]
+fn letters_hung_on_a_span_edge_do_not_make_its_font_distrusted() {
+    // The parser hangs the next word's first letter on each span ("gammad"); a word gap sets it
+    // apart. Eight spans, 24 words: the cuts are at the span's edge, not inside its words.
+    let spans: Vec<Shown> = (0..8)
+        .map(|k| spaced("alpha beta gammad", 200.0 * k as f32, &[16]))
+        .collect();
+    assert!(texts(spans).iter().all(|t| t == "alpha beta gamma d"));
+    // Gaps inside the words of a font ("al pha") mean its widths are wrong: its text is kept.
+    let spans: Vec<Shown> = (0..8)
+        .map(|k| spaced("alpha beta gamma", 200.0 * k as f32, &[2]))
+        .collect();
+    assert!(texts(spans).iter().all(|t| t == "alpha beta gamma"));
+}

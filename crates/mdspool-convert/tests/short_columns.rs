@@ -1,6 +1,7 @@
 //! Two-column pages whose columns are hard to prove: two lines of each column above a heading across
 //! both (a page that opens with the end of a paragraph), a list in one column beside prose in the
-//! other, and a link rectangle a browser set over part of a heading it does not belong to.
+//! other, a right column of three lines where a list ends, and a link rectangle a browser set over
+//! part of a heading it does not belong to.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -171,5 +172,65 @@ fn a_link_rectangle_over_part_of_a_larger_heading_is_not_the_headings() {
     assert!(
         text.contains("[the agency railway guide](https://example.org/railway)"),
         "the body's own link stays: {md:#?}"
+    );
+}
+
+#[test]
+fn a_list_cut_at_the_foot_of_a_column_ends_in_a_short_column_beside_it() {
+    let mut p = PageSpec::default();
+    let prose = [
+        "The longitude filters the stable review, which",
+        "explains many abstracts. The hidden policy",
+        "increases the hidden invoice and rapidly",
+        "reduces each empirical editor, which filters",
+        "two hundred processes. The satellite now",
+        "normalises the accurate function. The witness",
+        "replaces the empirical printer before the",
+        "mountain. See the review longitude guide for",
+        "the microarchitecture efficient harbour today.",
+    ];
+    for (k, l) in prose.iter().enumerate() {
+        p.text(REG, 10.0, 57.0, 700.0 - 12.0 * k as f32, l);
+    }
+    // The list at the foot of the left column; its last item goes on at the top of the right one,
+    // where one more item ends the text.
+    p.text(REG, 10.0, 68.0, 580.0, "•");
+    p.text(REG, 10.0, 76.0, 580.0, "Robust schedule.");
+    p.text(REG, 10.0, 68.0, 566.0, "•");
+    p.text(
+        REG,
+        10.0,
+        76.0,
+        566.0,
+        "The committee balances the photosynthesis",
+    );
+    p.text(
+        REG,
+        10.0,
+        323.0,
+        700.0,
+        "shipment between the population and slowly",
+    );
+    p.text(REG, 10.0, 323.0, 688.0, "each stack.");
+    p.text(REG, 10.0, 314.0, 674.0, "•");
+    p.text(REG, 10.0, 323.0, 674.0, "Accurate comet.");
+    let md = md_lines(&[p]);
+    let text = md.join("\n");
+    assert!(
+        text.contains(&prose.join(" ")),
+        "the left column is one paragraph: {md:#?}"
+    );
+    let items: Vec<&String> = md
+        .iter()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .collect();
+    assert_eq!(
+        items.iter().map(|l| l.as_str()).collect::<Vec<_>>(),
+        [
+            "- Robust schedule.",
+            "- The committee balances the photosynthesis shipment between the population and slowly each stack.",
+            "- Accurate comet.",
+        ],
+        "{md:#?}"
     );
 }
