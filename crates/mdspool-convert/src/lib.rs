@@ -18,6 +18,7 @@ mod carry;
 mod cellwrap;
 mod cmaps;
 mod columns;
+mod distrust;
 mod document;
 mod engine;
 mod euro;
