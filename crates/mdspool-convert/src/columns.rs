@@ -211,7 +211,8 @@ fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
 /// The rows `(start, end)` of a column band with gutter `g` that are a table set across both
 /// columns (a browser's multi-column section with a table spanning it, whose cells leave the
 /// gutter free): three or more rows in a row with words on both sides of the gutter, neither side a
-/// full line of prose, both sides split into two cells or more, and each row's spans starting or
+/// full line of prose, both sides split into two cells or more (or one side into one, the other
+/// into two or more, all on one baseline), and each row's spans starting or
 /// ending where the row above's do. A narrow table inside one column has prose or a list beside it.
 pub(super) fn spanning_table(rows: &[Row], g: (f32, f32), em: f32) -> Option<(usize, usize)> {
     let left: Vec<Option<Part>> = rows.iter().map(|r| part(r, |s| s.x1 <= g.0)).collect();
@@ -221,8 +222,16 @@ pub(super) fn spanning_table(rows: &[Row], g: (f32, f32), em: f32) -> Option<(us
     let tabular = |k: usize| match (&left[k], &right[k]) {
         (Some(_), Some(_)) => {
             let all = rows[k].spans.iter().all(|s| s.x1 <= g.0 || s.x0 >= g.1);
-            let split =
-                cells(&rows[k], |s| s.x1 <= g.0) >= 2 && cells(&rows[k], |s| s.x0 >= g.1) >= 2;
+            let (l, r) = (
+                cells(&rows[k], |s| s.x1 <= g.0),
+                cells(&rows[k], |s| s.x0 >= g.1),
+            );
+            // One side may hold a single column (a centred table's names on the left of the
+            // gutter, its figures on the right) when the whole row stands on one baseline.
+            let bottoms = rows[k].spans.iter().map(|s| s.bottom);
+            let level =
+                bottoms.clone().fold(f32::MIN, f32::max) - bottoms.fold(f32::MAX, f32::min) <= 0.5;
+            let split = (l >= 2 && r >= 2) || (l.min(r) == 1 && l.max(r) >= 2 && level);
             all && !l_full[k] && !r_full[k] && split
         }
         _ => false,
@@ -265,7 +274,8 @@ fn across(row: &Row, g: (f32, f32)) -> bool {
 
 /// Whether `row` reads as a row of the table `other` belongs to: words on both sides of the gutter
 /// `g`, no line of prose (five words or more in one span start a column, not a cell), and each of
-/// its spans starting or ending where one of `other`'s does, within a point.
+/// its pieces (spans, those that touch taken together) starting or ending where one of `other`'s
+/// spans does, within a point.
 fn aligned(row: &Row, other: &Row, g: (f32, f32)) -> bool {
     let edge =
         |x: f32, pick: fn(&Span) -> f32| other.spans.iter().any(|s| (pick(s) - x).abs() <= 1.0);
@@ -273,12 +283,21 @@ fn aligned(row: &Row, other: &Row, g: (f32, f32)) -> bool {
         .spans
         .iter()
         .any(|s| s.text.split_whitespace().count() >= 5);
+    // Spans that touch are one piece (a word the parser cut in two: "cra" + "ne").
+    let mut spans: Vec<&Span> = row.spans.to_vec();
+    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let mut pieces: Vec<(f32, f32)> = Vec::new();
+    for s in spans {
+        match pieces.last_mut() {
+            Some(p) if (s.x0 - p.1).abs() <= 0.5 => p.1 = p.1.max(s.x1),
+            _ => pieces.push((s.x0, s.x1)),
+        }
+    }
     across(row, g)
         && !prose
-        && row
-            .spans
+        && pieces
             .iter()
-            .all(|s| edge(s.x0, |o| o.x0) || edge(s.x1, |o| o.x1))
+            .all(|&(x0, x1)| edge(x0, |o| o.x0) || edge(x1, |o| o.x1))
 }
 
 /// Whether `row`, the first of a column band with gutter `g`, goes on with `above`, the last row of
@@ -302,7 +321,10 @@ pub(super) fn goes_on(above: &Row, row: &Row, g: (f32, f32)) -> bool {
 /// leave the gutter free ("Item" over the names, "Total" over the amounts of a centred table),
 /// [`aligned`] with the row under it.
 pub(super) fn heads_table(row: &Row, below: &Row, g: (f32, f32)) -> bool {
-    below.spans.len() >= 2 && aligned(row, below, g)
+    // `row` may reach into the gutter (a cell a little wider than those under it, which is why
+    // the band takes it in): its words only leave the gutter's middle free.
+    let mid = (g.0 + g.1) / 2.0;
+    below.spans.len() >= 2 && aligned(row, below, (mid, mid))
 }
 
 /// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both
@@ -350,3 +372,7 @@ pub(super) fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<u
             && (lb.top - rb.top).abs() <= 1.5 * em
     })
 }
+
+#[cfg(test)]
+#[path = "columns_tests.rs"]
+mod tests;
