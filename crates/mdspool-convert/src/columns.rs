@@ -156,16 +156,7 @@ fn ends_short(parts: &[Option<Part>], full: &[bool], other_full: &[bool], em: f3
     // At the band's top: from its first row, within twice as many rows (the other column's lines
     // fall between them).
     let top = rows.first() == Some(&0) && rows.last().is_some_and(|&k| k < 2 * SHORT_SIDE_ROWS);
-    let x0 = parts
-        .iter()
-        .flatten()
-        .map(|p| p.x0)
-        .fold(f32::MAX, f32::min);
-    let x1 = parts
-        .iter()
-        .flatten()
-        .map(|p| p.x1)
-        .fold(f32::MIN, f32::max);
+    let (x0, x1) = extent(parts);
     let n_full = full.iter().filter(|f| **f).count();
     !rows.is_empty()
         && rows.len() <= SHORT_SIDE_ROWS
@@ -175,20 +166,19 @@ fn ends_short(parts: &[Option<Part>], full: &[bool], other_full: &[bool], em: f3
         && other_full.iter().filter(|f| **f).count() >= 8
 }
 
+/// Where the text of one side starts and ends, over all its rows.
+fn extent(parts: &[Option<Part>]) -> (f32, f32) {
+    parts
+        .iter()
+        .flatten()
+        .fold((f32::MAX, f32::MIN), |(a, b), p| (a.min(p.x0), b.max(p.x1)))
+}
+
 /// Whether one side is a text column (at least 6 em wide, two full lines of words or more, and a
 /// third of its rows or more full lines or list items), and which rows are full lines: most of the
 /// side's width, words, no cell gap.
 fn side(parts: &[Option<Part>], em: f32) -> (bool, Vec<bool>) {
-    let x0 = parts
-        .iter()
-        .flatten()
-        .map(|p| p.x0)
-        .fold(f32::MAX, f32::min);
-    let x1 = parts
-        .iter()
-        .flatten()
-        .map(|p| p.x1)
-        .fold(f32::MIN, f32::max);
+    let (x0, x1) = extent(parts);
     let full: Vec<bool> = parts
         .iter()
         .map(|p| {
