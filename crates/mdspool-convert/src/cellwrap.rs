@@ -282,3 +282,41 @@ fn word_end(next: &str) -> bool {
 #[cfg(test)]
 #[path = "cellwrap_tests.rs"]
 mod tests;
+
+/// Rows of a ruled table whose body rows were cut at every text line (rules frame only its header
+/// and body): a line that fills only a cell or two where the table's rows fill most of theirs is
+/// the next line of a wrapped cell in the row above, when it reads on from it (in lower case, in
+/// figures, or after a hyphen). Rows from `from` on are body rows.
+pub(crate) fn fold_lines(cells: &mut Vec<Vec<String>>, from: usize) {
+    let width = cells.first().map_or(0, Vec::len);
+    let filled = |r: &[String]| r.iter().filter(|c| !c.is_empty()).count();
+    let anchor = (width / 2).max(2);
+    if width < 3 {
+        return;
+    }
+    let mut out: Vec<Vec<String>> = Vec::with_capacity(cells.len());
+    for (k, row) in std::mem::take(cells).into_iter().enumerate() {
+        let reads_on = |above: &[String]| {
+            row.iter().zip(above).all(|(c, a)| {
+                c.is_empty()
+                    || (!a.is_empty()
+                        && (a.ends_with('-')
+                            || c.starts_with(|ch: char| ch.is_lowercase() || ch.is_ascii_digit())))
+            })
+        };
+        match out.last_mut() {
+            Some(above)
+                if k > from
+                    && filled(&row) < anchor
+                    && filled(above) >= anchor
+                    && reads_on(above) =>
+            {
+                for (dst, src) in above.iter_mut().zip(&row) {
+                    super::text::join_wrapped(dst, src);
+                }
+            }
+            _ => out.push(row),
+        }
+    }
+    *cells = out;
+}

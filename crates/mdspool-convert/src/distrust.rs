@@ -68,3 +68,46 @@ fn inner_spaces(theirs: &str, ours: &str) -> usize {
     }
     added
 }
+
+/// A gap this wide (in font sizes) between two glyphs of a distrusted font is a jump between table
+/// cells, wider than any width table read wrong opens inside a word.
+const JUMP_EM: f32 = 0.8;
+
+/// A span of a distrusted font as the parser wrote it, cut only where its glyphs jump a cell's
+/// width (`realign::glyphs_over_jumps` turns advances with folded moves into such gaps).
+pub(crate) fn keep_text(s: Shown, out: &mut Vec<super::model::Span>) {
+    let size = s.span.size.max(1.0);
+    let jumps = s
+        .glyphs
+        .windows(2)
+        .any(|w| w[1].x0 - w[0].x1 >= JUMP_EM * size);
+    if !jumps || s.glyphs.len() != s.span.text.chars().count() {
+        out.push(s.span);
+        return;
+    }
+    let (mut text, mut x0, mut x1) = (String::new(), f32::MAX, f32::MIN);
+    let mut flush = |text: &mut String, x0: &mut f32, x1: &mut f32| {
+        let t = text.trim().to_string();
+        if !t.is_empty() {
+            out.push(super::model::Span {
+                text: t,
+                x0: *x0,
+                x1: *x1,
+                ..s.span.clone()
+            });
+        }
+        text.clear();
+        (*x0, *x1) = (f32::MAX, f32::MIN);
+    };
+    for g in &s.glyphs {
+        if !g.c.is_whitespace() {
+            if x1 > f32::MIN && g.x0 - x1 >= JUMP_EM * size {
+                flush(&mut text, &mut x0, &mut x1);
+            }
+            x0 = x0.min(g.x0);
+            x1 = x1.max(g.x1);
+        }
+        text.push(g.c);
+    }
+    flush(&mut text, &mut x0, &mut x1);
+}

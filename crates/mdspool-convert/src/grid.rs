@@ -264,7 +264,10 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
         .collect();
     let mut cols = cluster(vs.iter().map(|r| (r.x0 + r.x1) / 2.0).collect(), 2.0);
     if cols.is_empty() {
-        cols = text_gaps(&inner, x0, x1);
+        let mut sizes: Vec<f32> = inner.iter().map(|s| s.size).collect();
+        sizes.sort_by(f32::total_cmp);
+        let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(4.0);
+        cols = super::bands::gap_cuts(&inner, x0, x1, 0.6 * size);
     }
     // Row boundaries: the rules, or every text line when the rules only frame header and body.
     // With three rules (top, below the header, bottom) the header band stays one row.
@@ -318,6 +321,10 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
             k
         });
     }
+    // Body rows cut at every line: wrapped cells' lines join their rows.
+    if ys.len() < 4 && vs.is_empty() {
+        super::cellwrap::fold_lines(&mut cells, 1);
+    }
     let width = keep.iter().filter(|k| **k).count();
     let filled = cells.iter().flatten().filter(|c| !c.is_empty()).count();
     if width < 2 || cells.len() < 2 || filled * 10 < cells.len() * width * 4 {
@@ -329,25 +336,6 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
         return None;
     }
     Some(GridTable { cells, ..frame })
-}
-
-/// Column cuts at vertical white gaps at least one font size wide.
-fn text_gaps(spans: &[&Span], x0: f32, x1: f32) -> Vec<f32> {
-    let mut iv: Vec<(f32, f32)> = spans.iter().map(|s| (s.x0, s.x1)).collect();
-    iv.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut sizes: Vec<f32> = spans.iter().map(|s| s.size).collect();
-    sizes.sort_by(f32::total_cmp);
-    let size = 0.6 * sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(4.0);
-    let mut cuts = Vec::new();
-    let mut reach = x0;
-    for (a, b) in iv {
-        if a - reach >= size && reach > x0 {
-            cuts.push((a + reach) / 2.0);
-        }
-        reach = reach.max(b);
-    }
-    cuts.retain(|c| *c < x1);
-    cuts
 }
 
 /// Cuts between text lines (gaps in the vertical coverage of the spans).

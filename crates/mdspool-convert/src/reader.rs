@@ -212,6 +212,21 @@ pub(crate) fn page_inner(
                 continue;
             }
         }
+        // Advances with jumps folded in: glyphs with the jumps as gaps, re-spaced like the rest.
+        if !rtl_span
+            && splits
+            && let Some(glyphs) =
+                realign::glyphs_over_jumps(&s.text, &s.char_x_offsets, &s.char_widths, size, x_off)
+        {
+            shown.push(words::Shown {
+                span: Span {
+                    text: s.text.clone(),
+                    ..span
+                },
+                glyphs,
+            });
+            continue;
+        }
         split_at_wide_advances(
             span,
             &s.text,

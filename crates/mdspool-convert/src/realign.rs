@@ -18,7 +18,14 @@ pub(crate) fn has_gap(text: &str, offsets: &[f32], widths: &[f32], size: f32) ->
         return false;
     }
     let wide = 1.5 * size;
-    widths.iter().any(|w| *w > wide)
+    // A space narrower than a tenth and a half of an em between two letters: the parser's mark
+    // of a text move (a kerned pair shown in two strings, "To tal"), maybe never drawn.
+    let chars: Vec<char> = text.chars().collect();
+    let move_mark = chars.windows(3).zip(widths.iter().skip(1)).any(|(c, w)| {
+        c[1].is_whitespace() && !c[0].is_whitespace() && !c[2].is_whitespace() && *w < 0.15 * size
+    });
+    move_mark
+        || widths.iter().any(|w| *w > wide)
         || offsets.windows(2).zip(widths).any(|(x, w)| {
             let end = x[0] + w.max(0.0);
             x[1] > end + wide || x[1] < end - 0.25 * size
@@ -58,7 +65,7 @@ pub(crate) fn from_letters(
     let agree = visible
         .zip(letters)
         .all(|((_, x), l)| (x - l.1).abs() <= 0.25 * size);
-    if agree {
+    if agree && !touching_space(text, letters, size) {
         return None;
     }
     let chars: Vec<char> = text.chars().collect();
@@ -84,6 +91,28 @@ pub(crate) fn from_letters(
         }
     }
     Some((out, xs, ws))
+}
+
+/// Whether `text` puts a space between two of its letters that are drawn touching (under a tenth
+/// of an em apart): a space that was never drawn.
+fn touching_space(text: &str, letters: &[(char, f32, f32)], size: f32) -> bool {
+    let mut k = 0usize;
+    let mut spaced = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            spaced = k > 0;
+            continue;
+        }
+        if spaced
+            && let (Some(a), Some(b)) = (letters.get(k - 1), letters.get(k))
+            && b.1 - a.2 < 0.1 * size
+        {
+            return true;
+        }
+        spaced = false;
+        k += 1;
+    }
+    false
 }
 
 /// Letters placed past `end`, the end of the span's own box, after the one ligature the parser
@@ -132,6 +161,52 @@ pub(crate) fn relay_astray(glyphs: &mut [super::words::Glyph], left: f32, right:
         g.x0 = a;
         g.x1 = b;
     }
+}
+
+/// Glyphs of a span whose advances hide positioning jumps (a table row of groff's `tbl` through
+/// ghostscript, shown as one string with the moves folded into advances): a glyph advancing over
+/// 1.5 em is given 0.7 em (its own width is judged again from the page's glyphs), so the jump
+/// shows as a gap and the span is cut there while its words are spaced from their glyphs like any
+/// other span's. `None` when the offsets do not follow the jumps (the next glyph placed before the
+/// advance ends): the caller then cuts by advances.
+pub(crate) fn glyphs_over_jumps(
+    text: &str,
+    offsets: &[f32],
+    widths: &[f32],
+    size: f32,
+    x_off: f32,
+) -> Option<Vec<super::words::Glyph>> {
+    let n = text.chars().count();
+    if n == 0 || offsets.len() != n || widths.len() != n {
+        return None;
+    }
+    if offsets.iter().chain(widths).any(|x| !x.is_finite()) {
+        return None;
+    }
+    let mut glyphs = Vec::with_capacity(n);
+    for (k, c) in text.chars().enumerate() {
+        let (x, w) = (offsets[k], widths[k].max(0.0));
+        let jump = w > if c.is_whitespace() { 0.6 } else { 1.5 } * size;
+        if jump
+            && offsets
+                .get(k + 1)
+                .is_some_and(|next| *next < x + w - 0.25 * size)
+        {
+            return None;
+        }
+        let w = if jump && !c.is_whitespace() {
+            0.7 * size
+        } else {
+            w
+        };
+        glyphs.push(super::words::Glyph {
+            c,
+            x0: x - x_off,
+            x1: x + w - x_off,
+            after_ligature: false,
+        });
+    }
+    Some(glyphs)
 }
 
 #[cfg(test)]
@@ -206,5 +281,44 @@ mod tests {
         let letters = [('a', 10.0, 14.0), ('b', 18.0, 22.0)];
         assert!(from_letters("a b", &[10.0, 14.0, 18.0], &letters, 8.0).is_none());
         assert!(!has_gap("a b", &[10.0, 14.0, 18.0], &[4.0, 4.0, 4.0], 8.0));
+    }
+
+    #[test]
+    fn a_narrow_space_between_kerned_strings_is_checked_and_dropped() {
+        // groff's "-0.92 Tc (To)Tj 0 Tc 10.67 0 Td (tal)Tj": the parser gave advances only, with
+        // a space of 0.92 pt at the move; on the page "o" and "t" touch.
+        let widths = [5.21, 4.54, 0.92, 3.26, 5.0, 2.91];
+        let offsets = laid_end_to_end(309.16, &widths);
+        assert!(has_gap("To tal", &offsets, &widths, 10.0));
+        let letters = [
+            ('T', 309.16, 314.37),
+            ('o', 314.37, 318.91),
+            ('t', 319.83, 323.09),
+            ('a', 323.09, 328.09),
+            ('l', 328.09, 331.0),
+        ];
+        let (t, _, _) = from_letters("To tal", &offsets, &letters, 10.0).expect("rebuilt");
+        assert_eq!(t, "Total");
+        // A word space of a quarter em is no move mark.
+        let widths = [5.0, 2.5, 5.0];
+        assert!(!has_gap(
+            "a b",
+            &laid_end_to_end(10.0, &widths),
+            &widths,
+            10.0
+        ));
+    }
+
+    #[test]
+    fn a_jump_folded_into_an_advance_becomes_a_gap() {
+        // "B" and "On" of two table columns as one string: the move is in the "B"'s advance.
+        let widths = [60.0, 2.5, 6.0, 4.5];
+        let offsets = laid_end_to_end(100.0, &widths);
+        let g = glyphs_over_jumps("B On", &offsets, &widths, 10.0, 0.0).expect("glyphs");
+        assert_eq!((g[0].x0, g[0].x1), (100.0, 107.0));
+        assert_eq!(g[2].x0, 162.5);
+        // Offsets that miss the jump: the caller cuts by advances instead.
+        let missed = [100.0, 107.0, 109.5, 115.5];
+        assert!(glyphs_over_jumps("B On", &missed, &widths, 10.0, 0.0).is_none());
     }
 }

@@ -140,6 +140,8 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             j += 1;
         }
         let end = last_multi + 1 + cellwrap::trailing(&rows[i..j.min(rows.len())], last_multi - i);
+        // Two tables one under the other: the first is tried alone (`stacked.rs`).
+        let end = super::stacked::cut(rows, i, end, rules, hints).unwrap_or(end);
         // The run may have taken in rows below the table (a line of prose whose math is set apart
         // like cells): shorter runs from the same row are tried before the next row.
         let found = build(rows, i, end, rules, hints).or_else(|| {
@@ -206,18 +208,18 @@ fn opens_cell(above: &[Line], row: &[Line]) -> bool {
     })
 }
 
-fn top(row: &[Line]) -> f32 {
+pub(crate) fn top(row: &[Line]) -> f32 {
     row.iter().map(|l| l.top).fold(f32::MAX, f32::min)
 }
-fn bottom(row: &[Line]) -> f32 {
+pub(crate) fn bottom(row: &[Line]) -> f32 {
     row.iter().map(|l| l.bottom).fold(f32::MIN, f32::max)
 }
-fn row_height(row: &[Line]) -> f32 {
+pub(crate) fn row_height(row: &[Line]) -> f32 {
     (bottom(row) - top(row)).max(1.0)
 }
 
 /// Try to read rows[start..end] as a table.
-fn build(
+pub(crate) fn build(
     rows: &[Vec<Line>],
     start: usize,
     end: usize,
@@ -234,23 +236,15 @@ fn build(
     if even * 2 >= multi {
         return None;
     }
-    // Column bands: union of the x-intervals of the spans of multi-cell rows (word gaps fall at
-    // different places from row to row and close up; the gaps between columns stay open).
-    let mut iv: Vec<(f32, f32)> = slice
+    // Column bands (`bands.rs`).
+    let em = slice
         .iter()
-        .filter(|r| cell_count(r) >= 2)
         .flatten()
-        .flat_map(|l| &l.spans)
-        .map(|s| (s.x0, s.ink_x1()))
-        .collect();
-    iv.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut bands: Vec<(f32, f32)> = Vec::new();
-    for (a, b) in iv {
-        match bands.last_mut() {
-            Some(last) if a <= last.1 + 1.0 => last.1 = last.1.max(b),
-            _ => bands.push((a, b)),
-        }
-    }
+        .map(|l| l.size)
+        .fold(0.0f32, f32::max)
+        .max(1.0);
+    let multi_rows: Vec<&Vec<Line>> = slice.iter().filter(|r| cell_count(r) >= 2).collect();
+    let bands = super::bands::column_bands(&multi_rows, em);
     let ncols = bands.len();
     if !(2..=MAX_COLS).contains(&ncols) {
         return None;
@@ -299,7 +293,6 @@ fn build(
     }
     // Columns must be set apart by more than word spaces: a gap between two column bands at
     // least a cell gap somewhere (text columns were already told apart by the region layout).
-    let em = frags.iter().map(|l| l.size).fold(0.0f32, f32::max).max(1.0);
     if bands.windows(2).all(|w| w[1].0 - w[0].1 < CELL_GAP_EM * em) {
         return None;
     }

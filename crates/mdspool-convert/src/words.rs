@@ -16,6 +16,10 @@ const MIN_SPACE_EM: f32 = 0.05;
 /// A gap this wide (in font sizes) ends the span: cells, tab stops and columns stay apart.
 const SPLIT_GAP_EM: f32 = 0.35;
 
+/// Two strings overlapping by this much (in font sizes) are set one over the other, not one
+/// after the other with a kern.
+const OVERLAP_EM: f32 = 0.5;
+
 /// A link annotation's rectangle (page coordinates) and target.
 pub(crate) struct LinkRect {
     pub x0: f32,
@@ -185,7 +189,7 @@ pub(crate) fn respace(
     let mut run: Vec<Shown> = Vec::new();
     for s in shown {
         if distrusted.contains(&s.span.font) {
-            out.push(s.span);
+            super::distrust::keep_text(s, out);
             continue;
         }
         let joins = run.last().is_some_and(|p| same_run(&p.span, &s.span));
@@ -294,6 +298,10 @@ fn same_run(a: &Span, b: &Span) -> bool {
         && (a.bottom - b.bottom).abs() <= super::model::STEP_MIN * size
         && b.x0 >= a.x0
         && b.x0 - a.x1 < SPLIT_GAP_EM * size
+        // A string that starts well inside the one before is another string set over it (a word
+        // overrunning a table cell into the next one): sorting their glyphs together would
+        // interleave their letters.
+        && b.x0 > a.x1 - OVERLAP_EM * size
 }
 
 pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {

@@ -1,0 +1,211 @@
+//! Column bands of a table: where its cells stand across the page. A band is the union of the
+//! x-extents of the cells of its column over the rows (word gaps fall at different places from row
+//! to row and close up; the gaps between columns stay open). A cell that overruns its column into
+//! the next one (a long word in a fixed-width column, set over its neighbour) would close a gap
+//! that every other row leaves open and run two columns together: a gap left open by all rows but
+//! one in eight, half an em wide or more, still parts two bands.
+
+use super::model::{Line, Span};
+
+/// A gap left open by all rows but the overrunning ones parts two bands when it is this wide (in
+/// font sizes): text filling a fixed-width column comes within two thirds of an em of the next.
+const OPEN_GAP_EM: f32 = 0.5;
+
+/// Text on the two sides of such a gap is this far apart (in font sizes) in the middle row: the
+/// columns of a table, not a river of word gaps through justified lines.
+const APART_EM: f32 = 1.5;
+
+/// Column bands of `rows` (the table's rows of several cells), left to right; `em` is their type
+/// size.
+pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
+    let extents: Vec<Vec<Ext>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .flat_map(|l| &l.spans)
+                .map(|s| Ext::of(s, s.ink_x1()))
+                .collect()
+        })
+        .collect();
+    let bands = union(extents.iter().flatten().map(Ext::pair), 1.0);
+    // Rows that may overrun: one in eight (one at least); at least three must leave the gap open.
+    let spare = (rows.len() / 8).max(1);
+    if rows.len() < spare + 3 {
+        return bands;
+    }
+    bands
+        .into_iter()
+        .flat_map(|b| split(b, &extents, spare, (1.0, OPEN_GAP_EM * em, APART_EM * em)))
+        .collect()
+}
+
+/// Column cuts of a ruled table's `spans` (between `x0` and `x1`): the middles of vertical white
+/// gaps at least `open` wide, left open by every text line, or by all but the overrunning ones
+/// (one in eight).
+pub(crate) fn gap_cuts(spans: &[&Span], x0: f32, x1: f32, open: f32) -> Vec<f32> {
+    let mut sorted: Vec<&Span> = spans.to_vec();
+    sorted.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let mut lines: Vec<Vec<&Span>> = Vec::new();
+    for s in sorted {
+        let mid = (s.top + s.bottom) / 2.0;
+        match lines.last_mut() {
+            Some(l) if l.iter().any(|o| mid > o.top && mid < o.bottom) => l.push(s),
+            _ => lines.push(vec![s]),
+        }
+    }
+    let extents: Vec<Vec<Ext>> = lines
+        .iter()
+        .map(|l| l.iter().map(|s| Ext::of(s, s.x1)).collect())
+        .collect();
+    let mut bands = union(extents.iter().flatten().map(Ext::pair), open);
+    let spare = (lines.len() / 8).max(1);
+    if lines.len() >= spare + 3 {
+        bands = bands
+            .into_iter()
+            .flat_map(|b| split(b, &extents, spare, (open, open, APART_EM / 0.6 * open)))
+            .collect();
+    }
+    bands
+        .windows(2)
+        .filter(|w| w[0].1 > x0)
+        .map(|w| (w[0].1 + w[1].0) / 2.0)
+        .filter(|c| *c < x1)
+        .collect()
+}
+
+/// A piece of text's extent across the page, and whether it is one word.
+#[derive(Clone, Copy)]
+struct Ext {
+    x0: f32,
+    x1: f32,
+    word: bool,
+}
+
+impl Ext {
+    fn of(s: &Span, x1: f32) -> Ext {
+        Ext {
+            x0: s.x0,
+            x1,
+            word: !s.text.trim().contains(char::is_whitespace),
+        }
+    }
+    fn pair(&self) -> (f32, f32) {
+        (self.x0, self.x1)
+    }
+}
+
+/// Merge intervals less than `tol` apart into bands.
+fn union(iv: impl Iterator<Item = (f32, f32)>, tol: f32) -> Vec<(f32, f32)> {
+    let mut iv: Vec<(f32, f32)> = iv.collect();
+    iv.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut bands: Vec<(f32, f32)> = Vec::new();
+    for (a, b) in iv {
+        match bands.last_mut() {
+            Some(last) if a < last.1 + tol => last.1 = last.1.max(b),
+            _ => bands.push((a, b)),
+        }
+    }
+    bands
+}
+
+/// The band `b` cut at the gaps that all rows but `spare` leave open inside it, when each is
+/// `open` wide, has text of several rows on both sides, and parts the rows' text by `apart` at
+/// the median (a river of word gaps through justified lines parts them by a word gap); a row
+/// left out runs over one gap, never across several (a line of prose in the frame).
+/// (`tol`: the gap that joins extents.)
+fn split(
+    b: (f32, f32),
+    rows: &[Vec<Ext>],
+    spare: usize,
+    (tol, open, apart): (f32, f32, f32),
+) -> Vec<(f32, f32)> {
+    // The overrunning rows are among those with the widest text in the band: leave out the
+    // widest row, then the two widest, and so on up to `spare`.
+    let inside = |r: &Vec<Ext>| -> Vec<Ext> {
+        r.iter()
+            .copied()
+            .filter(|e| e.x0 >= b.0 - 1.0 && e.x1 <= b.1 + 1.0)
+            .collect()
+    };
+    let per_row: Vec<Vec<Ext>> = rows.iter().map(inside).collect();
+    let mut widest: Vec<usize> = (0..per_row.len()).collect();
+    let span_w = |r: &Vec<Ext>| r.iter().map(|e| e.x1 - e.x0).fold(0.0f32, f32::max);
+    widest.sort_by(|&a, &b| span_w(&per_row[b]).total_cmp(&span_w(&per_row[a])));
+    for left_out in 1..=spare {
+        let out = &widest[..left_out.min(widest.len())];
+        let kept = || {
+            per_row
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| !out.contains(k))
+                .map(|(_, r)| r)
+        };
+        let mut parts = union(kept().flatten().map(Ext::pair), tol);
+        if parts.len() < 2 {
+            continue;
+        }
+        let cuts: Vec<(f32, f32)> = parts.windows(2).map(|w| (w[0].1, w[1].0)).collect();
+        let wide = cuts.iter().all(|(a, b)| b - a >= open);
+        // Text of three rows or more on each side of every cut.
+        let rows_in = |p: &(f32, f32)| {
+            per_row
+                .iter()
+                .filter(|r| r.iter().any(|e| e.x0 >= p.0 - 0.5 && e.x1 <= p.1 + 0.5))
+                .count()
+        };
+        // A row left out runs over one gap at most, with one word (a long word that cannot wrap)
+        // from where the column's text starts; not a stretch of prose, nor from inside a column
+        // (justified lines).
+        let starts = |x0: f32| parts.iter().any(|p| (x0 - p.0).abs() <= 1.0);
+        let overruns = out.iter().all(|&k| {
+            let r = &per_row[k];
+            let over: Vec<&Ext> = cuts
+                .iter()
+                .filter_map(|(a, b)| r.iter().find(|e| e.x0 < *a && e.x1 > *b))
+                .collect();
+            over.len() <= 1 && over.iter().all(|e| e.word && starts(e.x0))
+        });
+        if wide
+            && overruns
+            && parts.iter().all(|p| rows_in(p) >= 3)
+            && apart_enough(&cuts, kept(), apart)
+        {
+            if let Some(f) = parts.first_mut() {
+                f.0 = f.0.min(b.0);
+            }
+            if let Some(l) = parts.last_mut() {
+                l.1 = l.1.max(b.1);
+            }
+            return parts;
+        }
+    }
+    vec![b]
+}
+
+/// Whether at every cut the rows with text on both sides have it `apart` apart at the median.
+fn apart_enough<'a>(
+    cuts: &[(f32, f32)],
+    rows: impl Iterator<Item = &'a Vec<Ext>> + Clone,
+    apart: f32,
+) -> bool {
+    cuts.iter().all(|(a, b)| {
+        let mut gaps: Vec<f32> = rows
+            .clone()
+            .filter_map(|r| {
+                let left = r
+                    .iter()
+                    .filter(|e| e.x1 <= *a + 0.5)
+                    .map(|e| e.x1)
+                    .reduce(f32::max)?;
+                let right = r
+                    .iter()
+                    .filter(|e| e.x0 >= *b - 0.5)
+                    .map(|e| e.x0)
+                    .reduce(f32::min)?;
+                Some(right - left)
+            })
+            .collect();
+        gaps.sort_by(f32::total_cmp);
+        gaps.get(gaps.len() / 2).is_some_and(|g| *g >= apart)
+    })
+}

@@ -1,0 +1,67 @@
+//! Two tables set one under the other, a little apart. The table search takes rows while they keep
+//! several cells and stay close, so it reads both as one run; the union of their column bands then
+//! closes the gutters that differ between them, and their columns run together ("Count Priority
+//! Total" in one cell), or leave it too sparse to be a table at all. A run is cut where a wider gap
+//! than between its rows parts two stretches that are tables each, when each has more columns than
+//! the whole (and, when the whole is no table, each is well filled: not a paragraph of justified
+//! prose above a table).
+
+use super::model::{Line, Rule};
+use super::tables::{Hints, Table, bottom, build, row_height, top};
+
+/// A gap this many times the run's usual gap between rows may part two tables.
+const PARTING: f32 = 1.5;
+
+/// Where the run `rows[start..end]` is best cut into two stacked tables, if anywhere.
+pub(crate) fn cut(
+    rows: &[Vec<Line>],
+    start: usize,
+    end: usize,
+    rules: &[Rule],
+    hints: Hints,
+) -> Option<usize> {
+    let run = rows.get(start..end)?;
+    if run.len() < 4 {
+        return None;
+    }
+    let gaps: Vec<f32> = run.windows(2).map(|w| top(&w[1]) - bottom(&w[0])).collect();
+    let mut sorted = gaps.clone();
+    sorted.sort_by(f32::total_cmp);
+    let usual = sorted.get(sorted.len() / 2).copied()?.max(0.0);
+    // A run that does not read as one table at all (the union of two tables' columns left
+    // little filled) is cut only into two well-filled tables.
+    let whole = build(rows, start, end, rules, hints).map(|t| width(&t));
+    let full = |t: &Table| {
+        let filled = t.cells.iter().flatten().filter(|c| !c.is_empty()).count();
+        whole.is_some() || (t.cells.len() >= 3 && filled * 5 >= t.cells.len() * width(t) * 4)
+    };
+    let whole = whole.unwrap_or(0);
+    // Candidate rows: two rows at least on each side, after a gap clearly wider than usual.
+    (2..run.len() - 1)
+        .filter(|&k| {
+            let g = gaps[k - 1];
+            g > PARTING * usual && g > 0.4 * row_height(&run[k])
+        })
+        .find(|&k| {
+            let (a, b) = (
+                build(rows, start, start + k, rules, hints),
+                build(
+                    rows,
+                    start + k,
+                    end,
+                    rules,
+                    Hints {
+                        open: None,
+                        ..hints
+                    },
+                ),
+            );
+            matches!((a, b), (Some(a), Some(b))
+                if width(&a) > whole && width(&b) > whole && full(&a) && full(&b))
+        })
+        .map(|k| start + k)
+}
+
+fn width(t: &Table) -> usize {
+    t.cells.first().map_or(0, Vec::len)
+}
