@@ -18,13 +18,18 @@ Producers (each skipped with a message when its tool is missing; see README.md b
   chromium headless Chromium print-to-PDF of HTML (CSS list bullets, bordered tables, CSS columns)
   typst    Typst (the `typst` Python package or the typst CLI)
   groff    groff -ms (+tbl) to PostScript, then ghostscript ps2pdf
+  pandoc-latex  pandoc's own LaTeX template through xelatex (DejaVu fonts): the common `pandoc -o x.pdf`
+  pandoc-html   pandoc's standalone HTML (its default style sheet) printed by headless Chromium
+  pandoc-ms     pandoc's ms output through groff -ms and ps2pdf
 Only the Python standard library is used; the tools run as subprocesses (typst in-process when the
 Python package is there)."""
 import argparse, html, json, os, random, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH for every tool that reads it
-PRODUCERS = ["latex1", "latex2", "latexhf", "writer", "chromium", "typst", "groff"]
+PRODUCERS = ["latex1", "latex2", "latexhf", "writer", "chromium", "typst", "groff",
+             "pandoc-latex", "pandoc-html", "pandoc-ms"]
+PANDOC_FROM = "markdown-tex_math_dollars-raw_tex-subscript-superscript-smart-auto_identifiers"
 
 # ----------------------------------------------------------------------------------------------------
 # Vocabulary (built in; no downloads)
@@ -110,6 +115,10 @@ CAPS = {
     "chromium": Caps("chromium", multicol=True),
     "typst": Caps("typst", abstract=True),
     "groff": Caps("groff", greek=False, cyrillic=False, accent2=False, links=False, max_cols=8),
+    "pandoc-latex": Caps("pandoc-latex"),
+    # pandoc's style sheet keeps the text 36 em wide: wider tables run off the printed page
+    "pandoc-html": Caps("pandoc-html", max_cols=5),
+    "pandoc-ms": Caps("pandoc-ms", greek=False, cyrillic=False, accent2=False, links=False, max_cols=8),
 }
 
 # ----------------------------------------------------------------------------------------------------
@@ -234,7 +243,7 @@ class Gen:
     def table_block(self):
         r = self.r
         caps = self.caps
-        wide = r.random() < 0.25 and caps.max_cols > 4
+        wide = r.random() < 0.25 and caps.max_cols >= 6
         ncols = r.randint(6, caps.max_cols) if wide else r.randint(2, min(4, caps.max_cols))
         long_ = caps.long_tables and r.random() < 0.18 and self.size != "small"
         nrows = r.randint(35, 60) if long_ else r.randint(3, 12 if caps.max_cols > 4 else 7)
@@ -594,7 +603,7 @@ def build_writer(doc, caps, work, pdf, md, index):
         f.write(shy_markdown(md))
     doc_path = os.path.join(work, "doc." + fmt)
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
-    subprocess.run(["pandoc", "-f", "markdown-tex_math_dollars-raw_tex-subscript-superscript-smart-auto_identifiers",
+    subprocess.run(["pandoc", "-f", PANDOC_FROM,
                     "-t", fmt, "-o", doc_path, src], check=True, env=env, capture_output=True, timeout=120)
     profile = os.path.join(tempfile.gettempdir(), f"mdspool-corpus-lo-{os.getpid()}")
     r = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
@@ -913,13 +922,55 @@ def build_groff(doc, caps, work, pdf):
     subprocess.run(["ps2pdf", ps, pdf], check=True, capture_output=True, env=env, timeout=120)
 
 # ----------------------------------------------------------------------------------------------------
+# pandoc's own routes: the ground truth itself is the source
+
+
+def build_pandoc(doc, caps, work, pdf, md, route):
+    src = os.path.join(work, "in.md")
+    with open(src, "w", encoding="utf-8") as f:
+        f.write(md)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH)
+    pandoc = ["pandoc", "-f", PANDOC_FROM, src]
+    if route == "latex":
+        r = subprocess.run(pandoc + ["--pdf-engine=xelatex", "-V", "mainfont=DejaVu Serif", "-V",
+                                     "monofont=DejaVu Sans Mono", "-V", "geometry:margin=1in", "-o", pdf],
+                           env=env, capture_output=True, text=True, timeout=300, cwd=work)
+        if r.returncode != 0 or not os.path.exists(pdf):
+            raise RuntimeError("pandoc/xelatex failed: " + r.stderr[-800:])
+    elif route == "html":
+        page = os.path.join(work, "doc.html")
+        subprocess.run(pandoc + ["-s", "--metadata", "pagetitle=document", "-o", page], check=True, env=env,
+                       capture_output=True, timeout=120)
+        out = os.path.join(work, "doc.pdf")
+        cmd = [chromium_bin(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={os.path.join(work, 'profile')}", "--no-pdf-header-footer",
+               f"--print-to-pdf={out}", "file://" + page]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
+        if not os.path.exists(out):
+            raise RuntimeError("chromium failed: " + r.stderr[-800:])
+        shutil.copy(out, pdf)
+    else:
+        ms = os.path.join(work, "doc.ms")
+        subprocess.run(pandoc + ["-s", "-t", "ms", "-o", ms], check=True, env=env, capture_output=True, timeout=120)
+        ps = os.path.join(work, "doc.ps")
+        with open(ps, "wb") as out:
+            r = subprocess.run(["groff", "-k", "-t", "-ms", "-Tps", ms], stdout=out, stderr=subprocess.PIPE,
+                               env=env, timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError("groff failed: " + r.stderr.decode(errors="replace")[-800:])
+        subprocess.run(["ps2pdf", ps, pdf], check=True, capture_output=True, env=env, timeout=120)
+
+# ----------------------------------------------------------------------------------------------------
 
 
 def missing_tools(producer):
     need = {"latex1": ["pdflatex"], "latex2": ["pdflatex"], "latexhf": ["pdflatex"],
-            "writer": ["pandoc", "soffice"], "groff": ["groff", "ps2pdf"]}.get(producer, [])
+            "writer": ["pandoc", "soffice"], "groff": ["groff", "ps2pdf"],
+            "pandoc-latex": ["pandoc", "xelatex"], "pandoc-html": ["pandoc"],
+            "pandoc-ms": ["pandoc", "groff", "ps2pdf"]}.get(producer, [])
     miss = [t for t in need if not shutil.which(t)]
-    if producer == "chromium" and not chromium_bin():
+    if producer in ("chromium", "pandoc-html") and not chromium_bin():
         miss.append("chromium")
     if producer == "typst" and not typst_available():
         miss.append("typst (pip install typst)")
@@ -977,6 +1028,8 @@ def make_one(job):
             build_typst(doc, caps, work, pdf, index)
         elif producer == "groff":
             build_groff(doc, caps, work, pdf)
+        elif producer.startswith("pandoc-"):
+            build_pandoc(doc, caps, work, pdf, md, producer.split("-", 1)[1])
     except Exception as e:  # keep going; the document is left out and reported
         keep = os.path.join(out, "_failed", f"{producer}-{name}")
         shutil.rmtree(keep, ignore_errors=True)
@@ -1013,7 +1066,8 @@ def main():
         os.makedirs(os.path.join(args.out, p), exist_ok=True)
         jobs += [(p, args.seed, i, args.size, args.out) for i in range(args.count)]
     # slow producers first so the two workers finish together
-    order = {"writer": 0, "chromium": 1, "latexhf": 2, "latex1": 3, "latex2": 4, "groff": 5, "typst": 6}
+    order = {"writer": 0, "chromium": 1, "pandoc-html": 1, "pandoc-latex": 2, "latexhf": 2, "latex1": 3,
+             "latex2": 4, "groff": 5, "pandoc-ms": 5, "typst": 6}
     jobs.sort(key=lambda j: (order[j[0]], j[2]))
     t0 = time.time()
     results = []
@@ -1034,12 +1088,12 @@ def main():
                    "command": "python3 bench/corpus/generate.py " + " ".join(sys.argv[1:]),
                    "documents": [{k: v for k, v in r.items() if k != "seconds"} for r in ok]}, f, indent=1, sort_keys=True)
         f.write("\n")
-    print(f"{'producer':10} {'docs':>5} {'pages':>6} {'failed':>6} {'MB':>7}")
+    print(f"{'producer':12} {'docs':>5} {'pages':>6} {'failed':>6} {'MB':>7}")
     for p in producers:
         mine = [r for r in ok if r["producer"] == p]
         if not mine and not any(r["producer"] == p for r in results):
             continue
-        print(f"{p:10} {len(mine):5} {sum(r['pages'] or 0 for r in mine):6} "
+        print(f"{p:12} {len(mine):5} {sum(r['pages'] or 0 for r in mine):6} "
               f"{sum(1 for r in results if r['producer'] == p and 'error' in r):6} "
               f"{sum(r['bytes'] for r in mine) / 1e6:7.2f}")
     print(f"total: {len(ok)} documents, {pages} pages, {len(results) - len(ok)} failed, "
