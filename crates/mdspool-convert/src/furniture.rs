@@ -134,11 +134,54 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                     && p.bottom >= o.top - o.height()
             })
         };
+        // So is a piece of a row of several that stacks with a piece of another such row set at
+        // the pitch of the rows beyond it: rows of a table near the page's edge, its header row
+        // repeated at the foot of one page and the head of the next over figures that repeat
+        // with digits folded.
+        // Only furniture and the lines next to it are looked at (pages of forms hold hundreds).
+        let candidates: Vec<usize> = (0..lines.len()).filter(|&k| furniture[k]).collect();
+        let several_of: Vec<bool> = (0..lines.len())
+            .map(|k| {
+                let o = &lines[k];
+                candidates.iter().any(|&c| {
+                    let f = &lines[c];
+                    f.top - 3.0 * f.height() <= o.bottom && f.bottom + 3.0 * f.height() >= o.top
+                }) && (0..lines.len()).any(|m| m != k && same_row(&lines[m], o))
+            })
+            .collect();
+        let several = |k: usize| several_of[k];
+        let near = |o: &Line, p: &Line| {
+            !same_row(o, p)
+                && p.x0 < o.x1
+                && p.x1 > o.x0
+                && p.top <= o.bottom + o.height()
+                && p.bottom >= o.top - o.height()
+        };
+        // The next row goes on at the same pitch (or the page ends there): a running header
+        // stands further from the body than the body's lines from each other.
+        let same_pitch = |k: usize, q: usize| {
+            let (a, b) = (&lines[k], &lines[q]);
+            let d = b.top - a.top;
+            let beyond = lines
+                .iter()
+                .filter(|r| (r.top - b.top) * d.signum() > 0.5 * b.height())
+                .map(|r| (r.top - b.top).abs())
+                .reduce(f32::min);
+            beyond.is_none_or(|d2| (d2 - d.abs()).abs() <= 0.25 * d.abs())
+        };
+        let pairs = |k: usize| {
+            (0..lines.len())
+                .filter(move |&q| q != k && several(k) && near(&lines[k], &lines[q]) && several(q))
+        };
+        let direct = |k: usize| pairs(k).any(|q| same_pitch(k, q));
+        // A dropped row under or over such a row goes with it (the table's last row at the foot).
+        let grid = |k: usize| direct(k) || pairs(k).any(|q| !kept(q) && direct(q));
         let furniture: Vec<bool> = (0..furniture.len())
             .map(|k| {
                 furniture[k]
                     && !(0..lines.len())
                         .any(|m| m != k && kept(m) && same_row(&lines[m], &lines[k]) && stacks(m))
+                    && !grid(k)
             })
             .collect();
         // What shares a baseline with dropped furniture in the outer band goes with it.

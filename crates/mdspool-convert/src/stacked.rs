@@ -4,7 +4,8 @@
 //! Total" in one cell), or leave it too sparse to be a table at all. A run is cut where a wider gap
 //! than between its rows parts two stretches that are tables each, when each has more columns than
 //! the whole (and, when the whole is no table, each is well filled: not a paragraph of justified
-//! prose above a table).
+//! prose above a table), or when the two have different numbers of columns and each is well filled
+//! (three rows or more, four-fifths of the cells).
 
 use super::model::{Line, Rule};
 use super::tables::{Hints, Table, bottom, build, row_height, top};
@@ -31,10 +32,11 @@ pub(crate) fn cut(
     // A run that does not read as one table at all (the union of two tables' columns left
     // little filled) is cut only into two well-filled tables.
     let whole = build(rows, start, end, rules, hints).map(|t| width(&t));
-    let full = |t: &Table| {
+    let well_filled = |t: &Table| {
         let filled = t.cells.iter().flatten().filter(|c| !c.is_empty()).count();
-        whole.is_some() || (t.cells.len() >= 3 && filled * 5 >= t.cells.len() * width(t) * 4)
+        t.cells.len() >= 3 && filled * 5 >= t.cells.len() * width(t) * 4
     };
+    let full = |t: &Table| whole.is_some() || well_filled(t);
     let whole = whole.unwrap_or(0);
     // Candidate rows: two rows at least on each side, after a gap clearly wider than usual.
     (2..run.len() - 1)
@@ -56,8 +58,11 @@ pub(crate) fn cut(
                     },
                 ),
             );
+            // Two well-filled tables of different widths are two tables too (the narrower one's
+            // rows would leave a column of the whole empty).
             matches!((a, b), (Some(a), Some(b))
-                if width(&a) > whole && width(&b) > whole && full(&a) && full(&b))
+                if (width(&a) > whole && width(&b) > whole && full(&a) && full(&b))
+                    || (width(&a) != width(&b) && well_filled(&a) && well_filled(&b)))
         })
         .map(|k| start + k)
 }

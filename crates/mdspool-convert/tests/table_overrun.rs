@@ -199,3 +199,52 @@ fn two_stacked_tables_with_other_columns_stay_two_tables() {
         "{md:#?}"
     );
 }
+
+/// A two-column table right above a four-column one: two tables, though the narrower one has no
+/// more columns than the two read as one.
+#[test]
+fn a_narrow_table_stacked_over_a_wider_one_stays_apart() {
+    let mut p = PageSpec::default();
+    let narrow = [
+        ["Modular velocity", "Mixed"],
+        ["Channel", "External"],
+        ["External boiler", "Internal"],
+        ["Annual estimate", "External"],
+    ];
+    let wide = [
+        ["Item", "Change", "Region", "Status"],
+        ["Frame 32", "+3.5", "West", "Active"],
+        ["Rural report", "+28.4", "East", "On hold"],
+        ["Revenue", "+12.8", "North", "Pending"],
+    ];
+    let mut y = 700.0;
+    for r in narrow {
+        p.text(REG, 10.0, 72.0, y, r[0]);
+        p.text(REG, 10.0, 250.0, y, r[1]);
+        y -= 12.0;
+    }
+    y -= 14.0;
+    for r in wide {
+        for (x, c) in [72.0, 160.0, 250.0, 330.0].iter().zip(r) {
+            p.text(REG, 10.0, *x, y, c);
+        }
+        y -= 12.0;
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md,
+        [
+            "| Modular velocity | Mixed |",
+            "| --- | --- |",
+            "| Channel | External |",
+            "| External boiler | Internal |",
+            "| Annual estimate | External |",
+            "| Item | Change | Region | Status |",
+            "| --- | --- | --- | --- |",
+            "| Frame 32 | +3.5 | West | Active |",
+            "| Rural report | +28.4 | East | On hold |",
+            "| Revenue | +12.8 | North | Pending |",
+        ],
+        "{md:#?}"
+    );
+}

@@ -1,6 +1,7 @@
 //! Tables a word processor sets in narrow cells and across pages: the rest of a table under its
 //! header repeated on the next page (past a footnote set in the body's size under its separator
-//! rule), a header cell wrapped above the header row, and a word a narrow cell broke in two.
+//! rule), a header cell wrapped above the header row, a word a narrow cell broke in two, and a
+//! header row repeated at the foot and the head of two pages over the rows it heads.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -183,6 +184,96 @@ fn a_word_a_narrow_cell_broke_is_joined_when_the_document_uses_it() {
     assert!(
         md.iter()
             .any(|l| l == "| Permanent article | North | 664 |"),
+        "{md:#?}"
+    );
+}
+
+/// A browser repeats a table's header row at the head of every page the table runs onto; with
+/// the table starting at the foot of page one, the header row stands in the outer band of two
+/// pages of three, like a running header, but over the table's rows it is the table's header.
+#[test]
+fn a_header_row_repeated_at_a_page_foot_and_head_stays_with_its_table() {
+    let prose = "The seasonal revenue of every office is given below with its type and amount.";
+    let mut one = PageSpec::default();
+    one.text(REG, 12.0, 72.0, 700.0, prose);
+    let header: &[(f32, &str)] = &[(72.0, "Item"), (300.0, "Type"), (420.0, "Amount")];
+    rows(
+        &mut one,
+        &[
+            (60.0, header),
+            (
+                44.0,
+                &[
+                    (72.0, "Shallow revenue"),
+                    (300.0, "Internal"),
+                    (420.0, "88,181.76"),
+                ],
+            ),
+        ],
+    );
+    // The header row's rules, above and below it, on both pages.
+    one.line(72.0, 73.0, 480.0, 73.0)
+        .line(72.0, 56.0, 480.0, 56.0);
+    let mut two = PageSpec::default();
+    rows(
+        &mut two,
+        &[
+            (760.0, header),
+            (
+                744.0,
+                &[(72.0, "Index 99"), (300.0, "Mixed"), (420.0, "53,826.44")],
+            ),
+            (
+                728.0,
+                &[
+                    (72.0, "Eastern function"),
+                    (300.0, "External"),
+                    (420.0, "38,090.19"),
+                ],
+            ),
+            (
+                712.0,
+                &[
+                    (72.0, "Organism 98"),
+                    (300.0, "Internal"),
+                    (420.0, "53,196.22"),
+                ],
+            ),
+        ],
+    );
+    two.line(72.0, 773.0, 480.0, 773.0)
+        .line(72.0, 756.0, 480.0, 756.0);
+    two.text(
+        REG,
+        12.0,
+        72.0,
+        680.0,
+        "The amounts are rounded to the cent.",
+    );
+    let mut three = PageSpec::default();
+    three.text(
+        REG,
+        12.0,
+        72.0,
+        700.0,
+        "The offices report again next quarter.",
+    );
+    let md = md_lines(&[one, two, three]);
+    let table: Vec<&str> = md
+        .iter()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| l.as_str())
+        .collect();
+    assert_eq!(
+        table,
+        [
+            "| Item | Type | Amount |",
+            "| --- | --- | --- |",
+            "| Shallow revenue | Internal | 88,181.76 |",
+            "| Index 99 | Mixed | 53,826.44 |",
+            "| Eastern function | External | 38,090.19 |",
+            "| Organism 98 | Internal | 53,196.22 |",
+        ],
         "{md:#?}"
     );
 }
