@@ -258,7 +258,7 @@ pub(super) fn spanning_table(rows: &[Row], g: (f32, f32), em: f32) -> Option<(us
 }
 
 /// Whether `row` has words on both sides of the gutter `g`.
-fn across(row: &Row, g: (f32, f32)) -> bool {
+fn both_sides(row: &Row, g: (f32, f32)) -> bool {
     row.spans.iter().any(|s| s.x1 <= g.0) && row.spans.iter().any(|s| s.x0 >= g.1)
 }
 
@@ -283,7 +283,7 @@ fn aligned(row: &Row, other: &Row, g: (f32, f32)) -> bool {
             _ => pieces.push((s.x0, s.x1)),
         }
     }
-    across(row, g)
+    both_sides(row, g)
         && !prose
         && pieces
             .iter()
@@ -295,7 +295,7 @@ fn aligned(row: &Row, other: &Row, g: (f32, f32)) -> bool {
 /// cells leave the gutter free. `above` has text on both sides of the gutter too, and `row` is
 /// [`aligned`] with it: the columns of one table.
 pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
-    across(above, g) && aligned(row, above, g)
+    both_sides(above, g) && aligned(row, above, g)
 }
 
 /// [`same_columns`] for the first row of a column band under a full-width band: `above` may reach
@@ -303,7 +303,7 @@ pub(super) fn same_columns(above: &Row, row: &Row, g: (f32, f32)) -> bool {
 /// it) and only leave the gutter's middle free.
 pub(super) fn goes_on(above: &Row, row: &Row, g: (f32, f32)) -> bool {
     let mid = (g.0 + g.1) / 2.0;
-    across(above, (mid, mid)) && aligned(row, above, g)
+    both_sides(above, (mid, mid)) && aligned(row, above, g)
 }
 
 /// Whether `row`, the last of a column band with gutter `g`, heads the table that starts right under

@@ -54,7 +54,7 @@ pub(super) fn adopt(rows: &[Row], bands: &mut Vec<Band>, em: f32) {
                 // across the gutter (a heading, a table whose header row may leave it free) on one
                 // side at least, not a few rows in the middle of things set side by side.
                 let mid = (g.0 + g.1) / 2.0;
-                let over = |r: &[Row]| r.iter().any(|row| across(row, mid));
+                let over = |r: &[Row]| r.iter().any(|row| crosses(row, mid));
                 let closed = k == a
                     || e == b
                     || over(&rows[k.saturating_sub(2).max(a)..k])
@@ -131,7 +131,7 @@ fn two_sides(row: &Row, g: (f32, f32), l: Column, r: Column, em: f32) -> bool {
 }
 
 /// Whether a span of `row` crosses the line `x`.
-fn across(row: &Row, x: f32) -> bool {
+fn crosses(row: &Row, x: f32) -> bool {
     row.spans
         .iter()
         .any(|s| !s.text.trim().is_empty() && s.x0 < x && s.ink_x1() > x)
