@@ -124,15 +124,10 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
         let kept = |m: usize| !furniture.get(m).copied().unwrap_or(false);
         let stacks = |m: usize| {
             let o = &lines[m];
-            lines.iter().enumerate().any(|(q, p)| {
-                q != m
-                    && kept(q)
-                    && !same_row(o, p)
-                    && p.x0 < o.x1
-                    && p.x1 > o.x0
-                    && p.top <= o.bottom + o.height()
-                    && p.bottom >= o.top - o.height()
-            })
+            lines
+                .iter()
+                .enumerate()
+                .any(|(q, p)| q != m && kept(q) && stacked(o, p))
         };
         // So is a piece of a row of several that stacks with a piece of another such row set at
         // the pitch of the rows beyond it: rows of a table near the page's edge, its header row
@@ -150,13 +145,6 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             })
             .collect();
         let several = |k: usize| several_of[k];
-        let near = |o: &Line, p: &Line| {
-            !same_row(o, p)
-                && p.x0 < o.x1
-                && p.x1 > o.x0
-                && p.top <= o.bottom + o.height()
-                && p.bottom >= o.top - o.height()
-        };
         // The next row goes on at the same pitch (or the page ends there): a running header
         // stands further from the body than the body's lines from each other.
         let same_pitch = |k: usize, q: usize| {
@@ -170,8 +158,9 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             beyond.is_none_or(|d2| (d2 - d.abs()).abs() <= 0.25 * d.abs())
         };
         let pairs = |k: usize| {
-            (0..lines.len())
-                .filter(move |&q| q != k && several(k) && near(&lines[k], &lines[q]) && several(q))
+            (0..lines.len()).filter(move |&q| {
+                q != k && several(k) && stacked(&lines[k], &lines[q]) && several(q)
+            })
         };
         let direct = |k: usize| pairs(k).any(|q| same_pitch(k, q));
         // A dropped row under or over such a row goes with it (the table's last row at the foot).
@@ -203,6 +192,15 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             !drop
         });
     }
+}
+
+/// Whether `p` stands over or under `o`, within one line height, overlapping it across the page.
+fn stacked(o: &Line, p: &Line) -> bool {
+    !same_row(o, p)
+        && p.x0 < o.x1
+        && p.x1 > o.x0
+        && p.top <= o.bottom + o.height()
+        && p.bottom >= o.top - o.height()
 }
 
 fn same_row(a: &Line, b: &Line) -> bool {
