@@ -184,9 +184,15 @@ pub(crate) fn page_inner(
                 continue;
             }
         }
-        // A span whose advances hide a positioning jump ("B" and "On hold" in two table
-        // columns as one span) keeps the cut at the jump below: its offsets miss the jump.
-        if !rtl_span && !splits {
+        // Glyphs of the span, re-spaced with the others (`words.rs`): from its offsets (or its
+        // letters as drawn when the offsets are misplaced); for a span whose advances hide
+        // positioning jumps ("B" and "On hold" of two table columns as one span), with the jumps as
+        // gaps, when its offsets follow them. Without usable glyphs it is cut by its advances below.
+        let placed = if rtl_span {
+            None
+        } else if splits {
+            realign::glyphs_over_jumps(&s.text, &s.char_x_offsets, &s.char_widths, size, x_off)
+        } else {
             let (offsets, widths) = (&s.char_x_offsets, &s.char_widths);
             let mut placed = words::glyphs_of(&s.text, offsets, widths, (b.x, size), x_off);
             if matches!(placed, words::Placed::Misplaced) {
@@ -196,28 +202,17 @@ pub(crate) fn page_inner(
                     None => words::Placed::Unusable,
                 };
             }
-            if let words::Placed::Glyphs(glyphs) = &mut placed {
-                let (left, right) = (b.x - x_off, b.x + b.width.abs() - x_off);
-                realign::relay_astray(glyphs, left, right, size);
-                realign::pull_back_after_ligature(glyphs, right, size);
+            match placed {
+                words::Placed::Glyphs(mut glyphs) => {
+                    let (left, right) = (b.x - x_off, b.x + b.width.abs() - x_off);
+                    realign::relay_astray(&mut glyphs, left, right, size);
+                    realign::pull_back_after_ligature(&mut glyphs, right, size);
+                    Some(glyphs)
+                }
+                _ => None,
             }
-            if let words::Placed::Glyphs(glyphs) = placed {
-                shown.push(words::Shown {
-                    span: Span {
-                        text: s.text.clone(),
-                        ..span
-                    },
-                    glyphs,
-                });
-                continue;
-            }
-        }
-        // Advances with jumps folded in: glyphs with the jumps as gaps, re-spaced like the rest.
-        if !rtl_span
-            && splits
-            && let Some(glyphs) =
-                realign::glyphs_over_jumps(&s.text, &s.char_x_offsets, &s.char_widths, size, x_off)
-        {
+        };
+        if let Some(glyphs) = placed {
             shown.push(words::Shown {
                 span: Span {
                     text: s.text.clone(),
