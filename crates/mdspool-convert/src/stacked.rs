@@ -29,6 +29,16 @@ pub(crate) fn cut(
     let mut sorted = gaps.clone();
     sorted.sort_by(f32::total_cmp);
     let usual = sorted.get(sorted.len() / 2).copied()?.max(0.0);
+    // Candidate rows: two rows at least on each side, after a gap clearly wider than usual.
+    let candidates: Vec<usize> = (2..run.len() - 1)
+        .filter(|&k| {
+            let g = gaps[k - 1];
+            g > PARTING * usual && g > 0.4 * row_height(&run[k])
+        })
+        .collect();
+    if candidates.is_empty() {
+        return None; // the caller builds the run as it stands
+    }
     // A run that does not read as one table at all (the union of two tables' columns left
     // little filled) is cut only into two well-filled tables.
     let whole = build(rows, start, end, rules, hints).map(|t| width(&t));
@@ -38,12 +48,8 @@ pub(crate) fn cut(
     };
     let full = |t: &Table| whole.is_some() || well_filled(t);
     let whole = whole.unwrap_or(0);
-    // Candidate rows: two rows at least on each side, after a gap clearly wider than usual.
-    (2..run.len() - 1)
-        .filter(|&k| {
-            let g = gaps[k - 1];
-            g > PARTING * usual && g > 0.4 * row_height(&run[k])
-        })
+    candidates
+        .into_iter()
         .find(|&k| {
             let (a, b) = (
                 build(rows, start, start + k, rules, hints),
