@@ -143,6 +143,15 @@ impl PageGlyphs {
             .collect();
         row.sort_by(|a, b| a.1.total_cmp(&b.1));
         let wanted: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+        // Whether a space follows each of the wanted letters in `text`.
+        let mut spaced: Vec<bool> = Vec::with_capacity(wanted.len());
+        for c in text.chars() {
+            match spaced.last_mut() {
+                Some(s) if c.is_whitespace() => *s = true,
+                _ if c.is_whitespace() => {}
+                _ => spaced.push(false),
+            }
+        }
         let first = *wanted.first()?;
         let start = row
             .iter()
@@ -151,8 +160,20 @@ impl PageGlyphs {
         let mut drawn = row.get(start..)?.iter();
         while out.len() < wanted.len() {
             let &(c, a, b) = drawn.next()?;
-            let letters: Vec<char> = if c.is_alphabetic() && !wanted[out.len()..].starts_with(&[c])
-            {
+            let letters: Vec<char> = if c == char::REPLACEMENT_CHARACTER {
+                let next = drawn.clone().next();
+                let lig = ligature(&wanted[out.len()..], next.map(|n| n.0))?;
+                // The parser may place the letters after such a ligature a ligature's width too
+                // far: trusted only when the next letter drawn, in the same word, touches it.
+                let last = out.len() + lig.len() - 1;
+                let touching = next.is_none_or(|n| {
+                    !spaced.get(last).is_some_and(|s| *s) && (n.1 - b).abs() <= 0.25 * size
+                });
+                if !touching {
+                    return None;
+                }
+                lig.to_vec()
+            } else if c.is_alphabetic() && !wanted[out.len()..].starts_with(&[c]) {
                 c.nfkc().collect()
             } else {
                 vec![c]
@@ -168,6 +189,24 @@ impl PageGlyphs {
         }
         Some(out)
     }
+}
+
+/// The letters a glyph drawn as U+FFFD stands for, at the start of `wanted` (the span's letters
+/// still to place) and before `next` (the next glyph drawn): the parser reads a browser's
+/// ligature glyph ("fl" of "flexible") as the replacement character while the span's text, from
+/// the font's ToUnicode map, spells its letters. A ligature of two or three letters when they
+/// are one, else one letter.
+fn ligature(wanted: &[char], next: Option<char>) -> Option<&[char]> {
+    const LIGATURES: [&str; 7] = ["ffi", "ffl", "ff", "fi", "fl", "ft", "st"];
+    let before_next =
+        |k: usize| wanted.len() >= k && next.is_none_or(|n| wanted.get(k) == Some(&n));
+    LIGATURES
+        .iter()
+        .map(|l| l.chars().count())
+        .zip(LIGATURES)
+        .find(|&(k, l)| before_next(k) && wanted[..k].iter().copied().eq(l.chars()))
+        .map(|(k, _)| &wanted[..k])
+        .or_else(|| before_next(1).then(|| &wanted[..1]))
 }
 
 /// Whether the characters drawn in a span's box are the span's characters: the same multiset of
@@ -197,4 +236,57 @@ fn same_letters(drawn: &str, text: &str) -> bool {
     }
     let most = a.len().max(b.len());
     common > 0 && 5 * (most - common) <= most
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PageGlyphs;
+
+    /// A baseline of glyphs drawn one after the other from `x`, each `w` wide; `'?'` stands for a
+    /// ligature glyph the parser reads as U+FFFD, twice as wide.
+    fn row(text: &str, x: f32, w: f32, jump_after_ligature: f32) -> PageGlyphs {
+        let mut chars = Vec::new();
+        let mut at = x;
+        for (i, c) in text.chars().enumerate() {
+            if c == ' ' {
+                at += w;
+                continue;
+            }
+            let (c, width) = if c == '?' {
+                (char::REPLACEMENT_CHARACTER, 2.0 * w)
+            } else {
+                (c, w)
+            };
+            chars.push((700.0, i, c, at, at + width));
+            at += width;
+            if c == char::REPLACEMENT_CHARACTER {
+                at += jump_after_ligature;
+            }
+        }
+        PageGlyphs { chars }
+    }
+
+    #[test]
+    fn a_ligature_read_as_the_replacement_character_stands_for_its_letters() {
+        let page = row("Recommendations ?exible model", 100.0, 5.0, 0.0);
+        let letters = page
+            .ltr_letters("Recommendations flexible model", 100.0, 700.0, 10.0)
+            .expect("letters");
+        let spelled: String = letters.iter().map(|l| l.0).collect();
+        assert_eq!(spelled, "Recommendationsflexiblemodel");
+        let f = letters.iter().position(|l| l.0 == 'f').unwrap();
+        // "fl" shares the ligature glyph's box; "e" follows it where it was drawn.
+        assert_eq!((letters[f].1, letters[f + 1].2), (180.0, 190.0));
+        assert_eq!(letters[f + 2].1, 190.0);
+    }
+
+    #[test]
+    fn letters_a_ligature_width_past_the_ligature_are_not_trusted() {
+        // The parser placed the letters after the ligature a ligature's width too far.
+        let page = row("con?rms 199", 100.0, 5.0, 10.0);
+        assert!(
+            page.ltr_letters("confirms 199", 100.0, 700.0, 10.0)
+                .is_none()
+        );
+    }
 }

@@ -123,7 +123,17 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             // Bold after the body has begun: a heading under the table, not a header row.
             let bold = |r: &[Line]| r.iter().all(Line::all_bold);
             let heading = j > i + 1 && bold(row) && !bold(prev);
-            if gap > 2.0 * h || resized || heading || row.iter().any(|l| l.table.is_some()) {
+            // Code in a monospaced font beside a body set in another (a code block over or under
+            // a table, side by side when a browser balances it over two columns) is no row of it.
+            // A header row over a monospaced body is.
+            let mono = |r: &[Line]| r.iter().all(Line::all_mono);
+            let code = if j == i + 1 {
+                mono(prev) && !mono(row)
+            } else {
+                rows[i + 1..j].iter().all(|r| mono(r) != mono(row))
+            };
+            if gap > 2.0 * h || resized || heading || code || row.iter().any(|l| l.table.is_some())
+            {
                 break;
             }
             let wrapped = gap < 0.6 * row_height(row)

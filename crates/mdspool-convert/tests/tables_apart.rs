@@ -4,7 +4,7 @@
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
 
-use pdfwriter::{BOLD, PageSpec, REG, md_lines};
+use pdfwriter::{BOLD, MONO, PageSpec, REG, md_lines};
 
 /// A table with a rule above and below every row, between `x0` and `x1`, from `top` down.
 fn ruled_table(p: &mut PageSpec, x0: f32, x1: f32, top: f32, rows: &[[&str; 2]]) -> f32 {
@@ -112,4 +112,75 @@ fn two_tables_one_right_under_the_other_stay_apart() {
         ],
         "{md:#?}"
     );
+}
+
+/// A borderless table, then a code block a browser balanced over two columns (its lines side by
+/// side, the left one across the gap between the table's last two columns), then a table: the
+/// code is no row of either table, and the first table keeps its columns.
+#[test]
+fn code_side_by_side_under_a_table_is_no_row_of_it() {
+    let mut p = PageSpec::default();
+    let rows = [
+        ["Item", "Count", "Amount"],
+        ["Peripheral cargo", "9,003", "82,988.82"],
+        ["Inventory", "18,032", "68,355.38"],
+        ["Linear crystal", "8,816", "3,074.62"],
+        ["Specimen", "17,280", "8,052.76"],
+    ];
+    for (k, r) in rows.iter().enumerate() {
+        let y = 700.0 - 15.0 * k as f32;
+        p.text(REG, 9.5, 200.0, y, r[0]);
+        p.text(REG, 9.5, 300.0, y, r[1]);
+        p.text(REG, 9.5, 350.0, y, r[2]);
+    }
+    let left = ["; settings", "[algorithm]", "name = \"verdict\""];
+    let right = [
+        "size = 3068",
+        "ratio = 0.06",
+        "[verdict.sensor]",
+        "enabled = true",
+    ];
+    for (k, l) in left.iter().enumerate() {
+        p.text(MONO, 9.0, 72.0, 610.0 - 12.0 * k as f32, l);
+    }
+    for (k, l) in right.iter().enumerate() {
+        p.text(MONO, 9.0, 320.0, 622.0 - 12.0 * k as f32, l);
+    }
+    let second = [
+        ["Item", "Total", "Share"],
+        ["Experimental evidence", "19,684.04", "65.4%"],
+        ["Population 30", "43,396.29", "9.6%"],
+        ["Historical publisher", "36,167.32", "90.8%"],
+    ];
+    for (k, r) in second.iter().enumerate() {
+        let y = 560.0 - 15.0 * k as f32;
+        p.text(REG, 9.5, 150.0, y, r[0]);
+        p.text(REG, 9.5, 330.0, y, r[1]);
+        p.text(REG, 9.5, 400.0, y, r[2]);
+    }
+    let md = md_lines(&[p]);
+    let table_rows: Vec<&String> = md.iter().filter(|l| l.starts_with('|')).collect();
+    assert_eq!(
+        table_rows,
+        [
+            "| Item | Count | Amount |",
+            "| --- | --- | --- |",
+            "| Peripheral cargo | 9,003 | 82,988.82 |",
+            "| Inventory | 18,032 | 68,355.38 |",
+            "| Linear crystal | 8,816 | 3,074.62 |",
+            "| Specimen | 17,280 | 8,052.76 |",
+            "| Item | Total | Share |",
+            "| --- | --- | --- |",
+            "| Experimental evidence | 19,684.04 | 65.4% |",
+            "| Population 30 | 43,396.29 | 9.6% |",
+            "| Historical publisher | 36,167.32 | 90.8% |",
+        ],
+        "{md:#?}"
+    );
+    for code in left.iter().chain(&right) {
+        assert!(
+            md.iter().any(|l| l.contains(code) && !l.starts_with('|')),
+            "{code}: {md:#?}"
+        );
+    }
 }
