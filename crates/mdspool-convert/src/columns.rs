@@ -320,8 +320,9 @@ pub(super) fn heads_table(row: &Row, below: &Row, g: (f32, f32)) -> bool {
 /// The row (index into `rows`, a column band with gutter `g`) of a heading that interrupts both
 /// columns: a row larger than the body, all on the left of the gutter, where the right column
 /// breaks off too, for at least three times the heading's height and about as long as the
-/// left one does around it: both columns stop above it and start again together below it. A heading inside the left column of a flowing text
-/// has text beside it, or a gap on the right that does not match its own.
+/// left one does around it (or all along the heading): both columns stop above it and start again
+/// together below it. A heading inside the left column of a flowing text has text beside it, or a
+/// gap on the right that does not match its own.
 pub(super) fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<usize> {
     let left = |r: &Row| r.spans.iter().any(|s| s.x1 <= g.0 + 0.1 * em);
     let right = |r: &Row| r.spans.iter().any(|s| s.x0 >= g.1 - 0.1 * em);
@@ -357,7 +358,12 @@ pub(super) fn spanning_heading(rows: &[Row], g: (f32, f32), em: f32) -> Option<u
                 "spanning heading? {spans:?} gaps {right_gap} {left_gap} tops {tops:?}"
             );
         }
-        right_gap >= tall.max(left_gap - 2.5 * em)
+        // The right column's break is about as long as the left one's, or holds the heading's
+        // whole height (a browser balancing the columns above may end the left one early, after
+        // a block it cannot break or a heading with its margin).
+        let beside = ra.bottom <= r.top && rb.top >= r.bottom;
+        right_gap >= tall
+            && (right_gap >= left_gap - 2.5 * em || beside)
             && right_gap <= left_gap + 2.5 * em
             && (lb.top - rb.top).abs() <= 1.5 * em
     })

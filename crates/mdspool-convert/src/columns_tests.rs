@@ -1,7 +1,7 @@
 //! Unit tests of `columns.rs` on rows built by hand: a centred table's rows that leave a column
-//! band's gutter free.
+//! band's gutter free, a heading across both columns.
 
-use super::{heads_table, spanning_table};
+use super::{heads_table, spanning_heading, spanning_table};
 use crate::model::Span;
 use crate::regions::Row;
 
@@ -94,4 +94,75 @@ fn a_table_with_one_column_left_of_the_gutter_is_a_table_across_the_columns() {
         .collect();
     let rows: Vec<Row> = rows.iter().map(|r| row(r)).collect();
     assert_eq!(spanning_table(&rows, g, 10.0), Some((0, 4)));
+}
+
+/// One row per span (each on its own baseline), in order of `top`.
+fn rows_of(spans: &[Span]) -> Vec<Row<'_>> {
+    spans
+        .iter()
+        .map(|s| Row {
+            top: s.top,
+            bottom: s.bottom,
+            size: s.size,
+            spans: vec![s],
+        })
+        .collect()
+}
+
+#[test]
+fn a_heading_across_columns_after_a_left_column_ending_early_ends_the_band() {
+    // A browser's balanced columns above a `column-span: all` heading: the right column stops at
+    // 237.8, the left one goes on with a heading of its own to 219.8 and its margin, so the left
+    // column's break (83 pt) is longer than the right one's (55 pt) by over 2.5 em; both start
+    // again together under the heading.
+    let sized = |text: &str, x0: f32, x1: f32, top: f32, size: f32| Span {
+        size,
+        bottom: top + size,
+        ..span(text, x0, x1, top)
+    };
+    let (l, r) = ((63.0, 282.5), (313.7, 533.3));
+    let mut spans = Vec::new();
+    for k in 0..6 {
+        let top = 57.0 + 14.25 * k as f32;
+        spans.push(sized("left column text", l.0, l.1, top, 10.5));
+        spans.push(sized("right column text", r.0, r.1, top + 3.0, 10.5));
+    }
+    for k in 0..4 {
+        spans.push(sized(
+            "right column text",
+            r.0,
+            r.1,
+            145.0 + 14.25 * k as f32,
+            10.5,
+        ));
+    }
+    spans.push(sized("compares 708 amplitudes.", r.0, 454.5, 227.3, 10.5));
+    spans.push(sized("1.1.1 Periodic Supplier", l.0, 204.5, 208.8, 11.0));
+    spans.push(sized("2 Empirical Network", l.0, 225.2, 262.0, 14.0));
+    spans.push(sized("Here x is in seconds", r.0, r.1, 292.5, 10.5));
+    for k in 0..4 {
+        spans.push(sized(
+            "left column text",
+            l.0,
+            l.1,
+            303.0 + 14.25 * k as f32,
+            10.5,
+        ));
+        spans.push(sized(
+            "right column text",
+            r.0,
+            r.1,
+            306.75 + 14.25 * k as f32,
+            10.5,
+        ));
+    }
+    spans.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let rows = rows_of(&spans);
+    let heading = rows.iter().position(|r| r.size == 14.0);
+    assert_eq!(spanning_heading(&rows, (282.5, 313.7), 10.5), heading);
+    // With text of the right column beside it, the heading is the left column's own.
+    spans.push(sized("right column text", r.0, r.1, 264.0, 10.5));
+    spans.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let rows = rows_of(&spans);
+    assert_eq!(spanning_heading(&rows, (282.5, 313.7), 10.5), None);
 }

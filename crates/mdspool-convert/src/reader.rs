@@ -205,6 +205,7 @@ pub(crate) fn page_inner(
             match placed {
                 words::Placed::Glyphs(mut glyphs) => {
                     let (left, right) = (b.x - x_off, b.x + b.width.abs() - x_off);
+                    realign::relay_split_ligature(&mut glyphs, right, size);
                     realign::relay_astray(&mut glyphs, left, right, size);
                     realign::pull_back_after_ligature(&mut glyphs, right, size);
                     Some(glyphs)

@@ -134,6 +134,47 @@ pub(crate) fn pull_back_after_ligature(glyphs: &mut [super::words::Glyph], end: 
     }
 }
 
+/// Letters after a ligature that the parser expanded into two letters of one made-up width and
+/// then placed apart (the second letter, and those after it, lined up with later letters of the
+/// line: "each f" + "lexible" past the column's edge). When the glyphs run past `right`, the end
+/// of the span's own box, by over a third of an em, the letters from the ligature's second one on
+/// are laid end to end after its first, with their widths, the spaces among them stretched alike
+/// (justified words) so the last ends where the box does; when the widths do not fit the box
+/// (within half an em short, without spaces to stretch, or a third of an em past), the places stay.
+pub(crate) fn relay_split_ligature(glyphs: &mut [super::words::Glyph], right: f32, size: f32) {
+    let over = glyphs.iter().map(|g| g.x1).fold(f32::MIN, f32::max) - right;
+    if over <= 0.3 * size {
+        return;
+    }
+    let width = |g: &super::words::Glyph| (g.x1 - g.x0).max(0.0);
+    let Some(k) = (1..glyphs.len()).find(|&k| {
+        let (a, b) = (&glyphs[k - 1], &glyphs[k]);
+        a.c == 'f'
+            && matches!(b.c, 'f' | 'i' | 'l')
+            && (width(a) - width(b)).abs() < 0.01
+            && b.x0 > a.x1 + 0.5 * size
+    }) else {
+        return;
+    };
+    let natural: f32 = glyphs[k..].iter().map(width).sum();
+    let slack = right - (glyphs[k - 1].x1 + natural);
+    let spaces = glyphs[k..].iter().filter(|g| g.c.is_whitespace()).count();
+    if slack < -0.3 * size || (spaces == 0 && slack > 0.5 * size) {
+        return;
+    }
+    let stretch = if spaces == 0 {
+        0.0
+    } else {
+        slack / spaces as f32
+    };
+    let mut x = glyphs[k - 1].x1;
+    for g in glyphs[k..].iter_mut() {
+        let w = width(g) + if g.c.is_whitespace() { stretch } else { 0.0 };
+        (g.x0, g.x1) = (x, x + w);
+        x += w;
+    }
+}
+
 /// Letters placed far outside the span's own box (`left`..`right`, more than 1.5 em away) were
 /// lined up with another span's characters (the end of "satisfies" placed in the next column).
 /// From the first of them on, the letters are laid end to end after the one before, with their

@@ -151,6 +151,37 @@ fn letters_lined_up_with_another_span_are_laid_after_their_word() {
     assert_eq!(far[6].x0, 417.5);
 }
 
+#[test]
+fn letters_after_a_ligature_placed_apart_are_laid_after_it() {
+    use super::{Placed, glyphs_of};
+    use crate::realign::relay_split_ligature;
+    // "each flexible" ending a justified line at 282.5: the parser expanded the "fl" glyph into
+    // two letters of one width, then lined "l" and the letters after it up with later ones, past
+    // the column's edge ("each f" + "lexible").
+    let offsets = [
+        214.7, 220.9, 227.2, 233.1, 239.9, 243.2, 279.5, 282.9, 289.1, 295.0, 298.4, 305.1, 308.5,
+    ];
+    let widths = [
+        6.2, 6.3, 5.9, 6.8, 3.3, 3.5, 3.5, 6.2, 5.9, 3.4, 6.7, 3.4, 6.2,
+    ];
+    let Placed::Glyphs(mut glyphs) =
+        glyphs_of("each flexible", &offsets, &widths, (214.7, 10.5), 0.0)
+    else {
+        panic!("offsets in order are used");
+    };
+    relay_split_ligature(&mut glyphs, 282.5, 10.5);
+    assert!((glyphs[6].x0 - 246.7).abs() < 0.01, "{glyphs:?}");
+    assert!((glyphs[12].x1 - 282.0).abs() < 0.1, "{glyphs:?}");
+    // Letters that would not end with the box when laid end to end stay.
+    let Placed::Glyphs(mut wide) =
+        glyphs_of("each flexible", &offsets, &widths, (214.7, 10.5), 0.0)
+    else {
+        panic!("offsets in order are used");
+    };
+    relay_split_ligature(&mut wide, 262.5, 10.5);
+    assert_eq!(wide[6].x0, 279.5);
+}
+
 /// A span of `text` at `x`: 5 pt letters end to end, a space glyph 2 pt wide and a 1 pt gap after
 /// each word, and a 3 pt gap (a word gap with no space glyph) before each letter index in `gaps`.
 fn spaced(text: &str, x: f32, gaps: &[usize]) -> Shown {
