@@ -40,12 +40,14 @@ pub(crate) fn distrusted_fonts(shown: &[Shown]) -> std::collections::HashSet<Str
 /// not counting one that sets apart the span's first or last letter: the parser often hangs the
 /// first letter of the next word on a span, or the last of the previous one ("valleyn",
 /// ".T"), which a word gap rightly cuts off. Spaces inside the span's words mean its font's widths
-/// are wrong.
+/// are wrong; only a space between two lower-case letters counts: between a figure and a letter,
+/// or before a capital, the parser may have joined two table cells ("€74,945.64Low").
 fn inner_spaces(theirs: &str, ours: &str) -> usize {
     let letters = theirs.chars().filter(|c| !c.is_whitespace()).count();
     let mut a = theirs.chars().peekable();
     let (mut seen, mut added) = (0usize, 0usize);
     let mut gap = false;
+    let mut prev = ' ';
     for c in ours.chars() {
         if c.is_whitespace() {
             gap = true;
@@ -60,11 +62,13 @@ fn inner_spaces(theirs: &str, ours: &str) -> usize {
         if a.next() != Some(c) {
             return 0; // the texts differ beyond spaces: no evidence either way
         }
-        if gap && !theirs_gap && seen != 1 && seen + 1 != letters {
+        let in_word = prev.is_lowercase() && c.is_lowercase();
+        if gap && !theirs_gap && seen != 1 && seen + 1 != letters && in_word {
             added += 1;
         }
         seen += 1;
         gap = false;
+        prev = c;
     }
     added
 }
@@ -110,4 +114,48 @@ pub(crate) fn keep_text(s: Shown, out: &mut Vec<super::model::Span>) {
         text.push(g.c);
     }
     flush(&mut text, &mut x0, &mut x1);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distrusted_fonts;
+    use crate::model::Span;
+    use crate::words::{Glyph, Shown};
+
+    /// A span of font "F" at 12 pt whose letters stand 6 pt apart from `x`, with `gap` more
+    /// before the letter at index `at`.
+    fn shown(text: &str, x: f32, at: usize, gap: f32) -> Shown {
+        let mut glyphs = Vec::new();
+        let mut pos = x;
+        for (i, c) in text.chars().enumerate() {
+            if i == at {
+                pos += gap;
+            }
+            glyphs.push(Glyph {
+                c,
+                x0: pos,
+                x1: pos + 6.0,
+                after_ligature: false,
+            });
+            pos += 6.0;
+        }
+        let mut span = Span::test(text, x, pos, 100.0, 12.0);
+        span.font = "F".into();
+        Shown { span, glyphs }
+    }
+
+    #[test]
+    fn table_cells_the_parser_joined_are_no_evidence_against_a_font() {
+        // An amount and a priority 4.3 pt apart in every row, which the parser joined without a
+        // space: a word gap between a figure and a capital, not one inside a word.
+        let mut spans: Vec<Shown> = (0..12)
+            .map(|_| shown("74,945.64Low", 376.0, 9, 4.3))
+            .collect();
+        spans.extend((0..10).map(|_| shown("the meteor report", 72.0, usize::MAX, 0.0)));
+        assert!(distrusted_fonts(&spans).is_empty());
+        // Gaps inside words ("met eor") on every span are.
+        let mut wrong: Vec<Shown> = (0..12).map(|_| shown("meteor", 72.0, 3, 4.3)).collect();
+        wrong.extend((0..10).map(|_| shown("the meteor report", 72.0, usize::MAX, 0.0)));
+        assert!(distrusted_fonts(&wrong).contains("F"));
+    }
 }

@@ -293,12 +293,22 @@ pub(crate) fn build(
         left,
         right,
     );
-    // Need enough evidence: three aligned rows, or two with ruling lines around them or under a
-    // repeated header.
+    // Need enough evidence: three aligned rows, or two with ruling lines around them, a rule
+    // between them across the columns (a header row over the first row, a table a page break
+    // cuts after it), or under a repeated header.
     let repeated = hints
         .open
         .is_some_and(|h| super::carry::repeats(slice.first(), h));
-    if multi < 3 && !ruled && !repeated {
+    let header_rule = || match slice {
+        [a, b] => rules.iter().any(|r| {
+            r.is_horizontal()
+                && r.top >= bottom(a) - 1.0
+                && r.bottom <= top(b) + 1.0
+                && r.x1.min(right) - r.x0.max(left) >= 0.8 * (right - left)
+        }),
+        _ => false,
+    };
+    if multi < 3 && !ruled && !repeated && !header_rule() {
         return None;
     }
     // Columns must be set apart by more than word spaces: a gap between two column bands at

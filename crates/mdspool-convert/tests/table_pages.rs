@@ -1,7 +1,8 @@
 //! Tables a word processor sets in narrow cells and across pages: the rest of a table under its
 //! header repeated on the next page (past a footnote set in the body's size under its separator
 //! rule), a header cell wrapped above the header row, a word a narrow cell broke in two, and a
-//! header row repeated at the foot and the head of two pages over the rows it heads.
+//! header row repeated at the foot and the head of two pages over the rows it heads, and a table
+//! whose header and first row a page break leaves alone at a page foot.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -273,6 +274,65 @@ fn a_header_row_repeated_at_a_page_foot_and_head_stays_with_its_table() {
             "| Index 99 | Mixed | 53,826.44 |",
             "| Eastern function | External | 38,090.19 |",
             "| Organism 98 | Internal | 53,196.22 |",
+        ],
+        "{md:#?}"
+    );
+}
+
+#[test]
+fn a_header_and_one_row_at_a_page_foot_under_a_rule_start_the_table() {
+    // A word processor's table: a rule under the header row; the page break leaves the header and
+    // one row at the foot of the page, the header is repeated on the next.
+    let mut one = PageSpec::default();
+    one.text(
+        REG,
+        12.0,
+        72.0,
+        740.0,
+        "The characterisation teacher aggregates the paragraph between the sockets.",
+    );
+    let header: &[(f32, &str)] = &[(72.0, "Item"), (250.0, "Share"), (400.0, "Rate")];
+    rows(
+        &mut one,
+        &[
+            (90.0, header),
+            (
+                70.0,
+                &[(72.0, "Measurement"), (250.0, "17.8%"), (400.0, "11.250")],
+            ),
+        ],
+    );
+    one.line(70.0, 85.0, 440.0, 85.0);
+    let mut two = PageSpec::default();
+    rows(
+        &mut two,
+        &[
+            (740.0, header),
+            (
+                720.0,
+                &[(72.0, "Heap 3"), (250.0, "5.5%"), (400.0, "12.269")],
+            ),
+            (
+                704.0,
+                &[(72.0, "Student 95"), (250.0, "14.6%"), (400.0, "17.333")],
+            ),
+        ],
+    );
+    two.line(70.0, 735.0, 440.0, 735.0);
+    let md = md_lines(&[one, two]);
+    let table: Vec<&str> = md
+        .iter()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| l.as_str())
+        .collect();
+    assert_eq!(
+        table,
+        [
+            "| Item | Share | Rate |",
+            "| --- | --- | --- |",
+            "| Measurement | 17.8% | 11.250 |",
+            "| Heap 3 | 5.5% | 12.269 |",
+            "| Student 95 | 14.6% | 17.333 |",
         ],
         "{md:#?}"
     );
