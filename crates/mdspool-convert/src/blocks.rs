@@ -281,13 +281,27 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     }
     let first = cur.first().unwrap_or(prev);
     let in_item = split_marker(&first.text()).is_some();
-    if in_item {
-        // A continuation line of a list item is indented past the marker.
-        return line.x0 < first.x0 + 0.5 * size;
-    }
-    // Paragraph ended with a short line and sentence punctuation.
     let prev_text = prev.text();
     let ends = prev_text.ends_with(['.', ':', '!', '?']);
+    if in_item {
+        // A continuation line of a list item is indented past the marker; after a short line
+        // that ends a sentence with room left for this line's first word, it starts another
+        // paragraph of the item (a producer setting no gap between paragraphs).
+        let room = col_x1 - prev.x1;
+        let word = line
+            .text()
+            .split_whitespace()
+            .next()
+            .map_or(0, |w| w.chars().count());
+        let per_char = (line.x1 - line.x0) / line.text().chars().count().max(1) as f32;
+        let fits = room > 4.0 * size && (word as f32 + 1.0) * per_char < room;
+        // A sentence ended (not a colon, which leads on to what it introduces), and another
+        // begins with a capital (a clause numbered ① ② on its own line stays in the item).
+        let sentence =
+            prev_text.ends_with(['.', '!', '?']) && line.text().starts_with(char::is_uppercase);
+        return line.x0 < first.x0 + 0.5 * size || (sentence && fits && !line.all_mono());
+    }
+    // Paragraph ended with a short line and sentence punctuation.
     if ends && prev.x1 < col_x1 - 4.0 * size && !line.all_mono() {
         return true;
     }

@@ -176,6 +176,7 @@ pub(crate) fn convert_with(
             }
         }
     }
+    super::runin::split(&mut blocks);
     blocks.extend(notes);
     if failed > 0 && stats.warnings.len() < MAX_WARNINGS {
         stats.warnings.push(format!(

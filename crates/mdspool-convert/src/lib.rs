@@ -45,6 +45,7 @@ mod realign;
 mod regions;
 mod resources;
 mod rotated;
+mod runin;
 mod shapes;
 mod shortcols;
 mod stacked;
