@@ -31,12 +31,35 @@ pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
     // Rows that may overrun: one in eight (one at least); at least three must leave the gap open.
     let spare = (rows.len() / 8).max(1);
     if rows.len() < spare + 3 {
-        return bands;
+        return centred_headers(bands, &extents, em);
     }
-    bands
+    let bands: Vec<(f32, f32)> = bands
         .into_iter()
         .flat_map(|b| split(b, &extents, spare, (1.0, OPEN_GAP_EM * em, APART_EM * em)))
-        .collect()
+        .collect();
+    centred_headers(bands, &extents, em)
+}
+
+/// A band holding a cell of the first row only, centred between the start of the band on its left
+/// and the start of the band on its right (within an em), is that left column's header cell
+/// centred over cells narrower than the column (a browser's `<th>` over left-aligned `<td>`s): it
+/// joins that band.
+fn centred_headers(mut bands: Vec<(f32, f32)>, rows: &[Vec<Ext>], em: f32) -> Vec<(f32, f32)> {
+    let mut k = 1;
+    while k + 1 < bands.len() {
+        let b = bands[k];
+        let inside = |e: &Ext| e.x0 >= b.0 - 0.5 && e.x1 <= b.1 + 0.5;
+        let header_only = rows.first().is_some_and(|r| r.iter().any(inside))
+            && rows.iter().skip(1).all(|r| !r.iter().any(inside));
+        let middle = (bands[k - 1].0 + bands[k + 1].0) / 2.0;
+        if rows.len() >= 3 && header_only && ((b.0 + b.1) / 2.0 - middle).abs() <= em {
+            bands[k - 1].1 = b.1;
+            bands.remove(k);
+        } else {
+            k += 1;
+        }
+    }
+    bands
 }
 
 /// Column cuts of a ruled table's `spans` (between `x0` and `x1`): the middles of vertical white

@@ -165,12 +165,21 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
         let direct = |k: usize| pairs(k).any(|q| same_pitch(k, q));
         // A dropped row under or over such a row goes with it (the table's last row at the foot).
         let grid = |k: usize| direct(k) || pairs(k).any(|q| !kept(q) && direct(q));
+        let in_grid: Vec<bool> = (0..furniture.len())
+            .map(|k| furniture[k] && grid(k))
+            .collect();
+        // A piece of such a row stays with the rest of it (a header cell centred over a column
+        // whose cells are narrower stacks with none of them).
+        let grid_row = |k: usize| {
+            (0..lines.len()).any(|m| m != k && in_grid[m] && same_row(&lines[m], &lines[k]))
+        };
         let furniture: Vec<bool> = (0..furniture.len())
             .map(|k| {
                 furniture[k]
                     && !(0..lines.len())
                         .any(|m| m != k && kept(m) && same_row(&lines[m], &lines[k]) && stacks(m))
-                    && !grid(k)
+                    && !in_grid[k]
+                    && !grid_row(k)
             })
             .collect();
         // What shares a baseline with dropped furniture in the outer band goes with it.

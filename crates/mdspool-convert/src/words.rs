@@ -285,6 +285,11 @@ fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
             } else {
                 w
             };
+            // A figure or sign is never wider than its own advance: a narrower copy is another
+            // glyph for it (a superscript figure from the font's `sups` forms, as Typst sets a
+            // footnote mark), and widening it would close the word gap after it
+            // ("reactor.1The"). (Letters after a ligature the parser misplaced need the widening.)
+            let w = if c.is_alphabetic() { w } else { w.min(width) };
             let g = &mut s.glyphs[k];
             g.x1 = g.x0 + w.max(0.0);
         }

@@ -211,3 +211,16 @@ fn letters_hung_on_a_span_edge_do_not_make_its_font_distrusted() {
         .collect();
     assert!(texts(spans).iter().all(|t| t == "alpha beta gamma"));
 }
+
+#[test]
+fn a_narrow_copy_of_a_figure_keeps_its_own_width() {
+    // Figures 5 pt wide in "11 12 13", then a footnote mark "1" drawn from the font's superscript
+    // forms, 3 pt wide, and "The" a word gap (2 pt, 0.2 em) after it: the mark is not widened to
+    // the page's usual "1", which would close the gap ("reactor.1The").
+    let figures = shown("11 12 13", &[0.0, 5.0, 10.0, 13.0, 18.0, 23.0, 26.0, 31.0]);
+    let mut mark = shown("1 The", &[100.0, 103.0, 105.0, 110.0, 115.0]);
+    mark.glyphs[0].x1 = 103.0;
+    mark.glyphs[1].x1 = 105.0;
+    let out = texts(vec![figures, mark]);
+    assert_eq!(out.last().map(String::as_str), Some("1 The"), "{out:?}");
+}

@@ -1,8 +1,9 @@
 //! Tables a word processor sets in narrow cells and across pages: the rest of a table under its
 //! header repeated on the next page (past a footnote set in the body's size under its separator
 //! rule), a header cell wrapped above the header row, a word a narrow cell broke in two, and a
-//! header row repeated at the foot and the head of two pages over the rows it heads, and a table
-//! whose header and first row a page break leaves alone at a page foot.
+//! header row repeated at the foot and the head of two pages over the rows it heads, a table
+//! whose header and first row a page break leaves alone at a page foot, and a browser's table whose
+//! header cell is centred over a narrower column at a page foot.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -333,6 +334,65 @@ fn a_header_and_one_row_at_a_page_foot_under_a_rule_start_the_table() {
             "| Measurement | 17.8% | 11.250 |",
             "| Heap 3 | 5.5% | 12.269 |",
             "| Student 95 | 14.6% | 17.333 |",
+        ],
+        "{md:#?}"
+    );
+}
+
+#[test]
+fn a_centred_header_over_a_table_at_a_page_foot_stays_its_header() {
+    // A browser's table: "Item" centred over a column of left-aligned names, "Year" right-aligned;
+    // the page break leaves the header and two rows at the foot of page 1, the header is repeated
+    // at the head of page 2; a third page of prose.
+    let prose = |p: &mut PageSpec, y: f32| {
+        p.text(
+            REG,
+            12.0,
+            72.0,
+            y,
+            "The quarterly scanner reports the national abstract and the annual figures below.",
+        );
+    };
+    let header: &[(f32, &str)] = &[(162.0, "Item"), (264.0, "Year")];
+    let mut one = PageSpec::default();
+    prose(&mut one, 700.0);
+    rows(
+        &mut one,
+        &[
+            (87.0, header),
+            (64.0, &[(80.0, "Cache"), (264.0, "2004")]),
+            (41.0, &[(80.0, "Method 97"), (264.0, "2017")]),
+        ],
+    );
+    let mut two = PageSpec::default();
+    rows(
+        &mut two,
+        &[
+            (748.0, header),
+            (725.0, &[(80.0, "Customer 49"), (264.0, "2000")]),
+            (702.0, &[(80.0, "Historical sample"), (264.0, "2025")]),
+            (679.0, &[(80.0, "Sample"), (264.0, "2026")]),
+        ],
+    );
+    prose(&mut two, 600.0);
+    let mut three = PageSpec::default();
+    prose(&mut three, 700.0);
+    let md = md_lines(&[one, two, three]);
+    let table: Vec<&str> = md
+        .iter()
+        .filter(|l| l.starts_with('|'))
+        .map(|l| l.as_str())
+        .collect();
+    assert_eq!(
+        table,
+        [
+            "| Item | Year |",
+            "| --- | --- |",
+            "| Cache | 2004 |",
+            "| Method 97 | 2017 |",
+            "| Customer 49 | 2000 |",
+            "| Historical sample | 2025 |",
+            "| Sample | 2026 |",
         ],
         "{md:#?}"
     );
