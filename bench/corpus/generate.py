@@ -28,7 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH for every tool that reads it
 PRODUCERS = ["latex1", "latex2", "latexhf", "writer", "chromium", "typst", "groff",
-             "pandoc-latex", "pandoc-html", "pandoc-ms"]
+             "pandoc-latex", "pandoc-html", "pandoc-ms", "typst2"]
 PANDOC_FROM = "markdown-tex_math_dollars-raw_tex-subscript-superscript-smart-auto_identifiers"
 
 # ----------------------------------------------------------------------------------------------------
@@ -114,6 +114,8 @@ CAPS = {
     "writer": Caps("writer"),
     "chromium": Caps("chromium", multicol=True),
     "typst": Caps("typst", abstract=True),
+    # two columns: narrow tables and code, as for latex2
+    "typst2": Caps("typst2", max_cols=4, long_tables=False, code_width=34, abstract=True),
     "groff": Caps("groff", greek=False, cyrillic=False, accent2=False, links=False, max_cols=8),
     "pandoc-latex": Caps("pandoc-latex"),
     # pandoc's style sheet keeps the text 36 em wide: wider tables run off the printed page
@@ -769,7 +771,8 @@ def typ_list(block, indent=""):
 
 def to_typst(doc, caps, index):
     T = ['#set document(title: ' + json.dumps(doc["title"]) + ', date: none)',
-         '#set page(paper: "a4", margin: 2.3cm' + (', numbering: "1"' if index % 2 else '') + ')',
+         '#set page(paper: "a4", margin: ' + ('2cm, columns: 2' if caps.name == "typst2" else '2.3cm')
+         + (', numbering: "1"' if index % 2 else '') + ')',
          '#set text(size: 10.5pt, lang: "en", hyphenate: true)', '#set par(justify: true)',
          '#show heading.where(level: 1): set align(center)', '#show heading.where(level: 1): set text(size: 17pt)',
          '= ' + typ(doc["title"]), '#align(center)[#emph[' + typ(doc["author"]) + ']]', '']
@@ -972,7 +975,7 @@ def missing_tools(producer):
     miss = [t for t in need if not shutil.which(t)]
     if producer in ("chromium", "pandoc-html") and not chromium_bin():
         miss.append("chromium")
-    if producer == "typst" and not typst_available():
+    if producer in ("typst", "typst2") and not typst_available():
         miss.append("typst (pip install typst)")
     return miss
 
@@ -1024,7 +1027,7 @@ def make_one(job):
             build_writer(doc, caps, work, pdf, md, index)
         elif producer == "chromium":
             build_chromium(doc, caps, work, pdf)
-        elif producer == "typst":
+        elif producer in ("typst", "typst2"):
             build_typst(doc, caps, work, pdf, index)
         elif producer == "groff":
             build_groff(doc, caps, work, pdf)
@@ -1067,7 +1070,7 @@ def main():
         jobs += [(p, args.seed, i, args.size, args.out) for i in range(args.count)]
     # slow producers first so the two workers finish together
     order = {"writer": 0, "chromium": 1, "pandoc-html": 1, "pandoc-latex": 2, "latexhf": 2, "latex1": 3,
-             "latex2": 4, "groff": 5, "pandoc-ms": 5, "typst": 6}
+             "latex2": 4, "groff": 5, "pandoc-ms": 5, "typst": 6, "typst2": 6}
     jobs.sort(key=lambda j: (order[j[0]], j[2]))
     t0 = time.time()
     results = []

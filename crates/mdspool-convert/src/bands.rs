@@ -43,7 +43,7 @@ pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
 /// A band holding a cell of the first row only, centred between the start of the band on its left
 /// and the start of the band on its right (within an em), is that left column's header cell
 /// centred over cells narrower than the column (a browser's `<th>` over left-aligned `<td>`s): it
-/// joins that band.
+/// joins that band. So does a band holding one row's piece that ends in a broken word.
 fn centred_headers(mut bands: Vec<(f32, f32)>, rows: &[Vec<Ext>], em: f32) -> Vec<(f32, f32)> {
     let mut k = 1;
     while k + 1 < bands.len() {
@@ -52,7 +52,14 @@ fn centred_headers(mut bands: Vec<(f32, f32)>, rows: &[Vec<Ext>], em: f32) -> Ve
         let header_only = rows.first().is_some_and(|r| r.iter().any(inside))
             && rows.iter().skip(1).all(|r| !r.iter().any(inside));
         let middle = (bands[k - 1].0 + bands[k + 1].0) / 2.0;
-        if rows.len() >= 3 && header_only && ((b.0 + b.1) / 2.0 - middle).abs() <= em {
+        // A piece of one row ending in a broken word, alone in its band: a justified cell pushed
+        // the word's first part to the cell's edge ("Multidisciplinary      pre-" over "cise").
+        let mut holding = rows.iter().filter(|r| r.iter().any(inside));
+        let broken = holding
+            .next()
+            .is_some_and(|r| r.iter().filter(|e| inside(e)).all(|e| e.broken))
+            && holding.next().is_none();
+        if rows.len() >= 3 && (broken || header_only && ((b.0 + b.1) / 2.0 - middle).abs() <= em) {
             bands[k - 1].1 = b.1;
             bands.remove(k);
         } else {
@@ -102,14 +109,21 @@ struct Ext {
     x0: f32,
     x1: f32,
     word: bool,
+    /// Ends in a word broken by a hyphen ("pre-", a soft hyphen drawn).
+    broken: bool,
 }
 
 impl Ext {
     fn of(s: &Span, x1: f32) -> Ext {
+        let t = s.text.trim();
+        let mut rev = t.chars().rev();
+        let broken = rev.next().is_some_and(|c| matches!(c, '-' | '\u{ad}'))
+            && rev.next().is_some_and(char::is_alphabetic);
         Ext {
             x0: s.x0,
             x1,
-            word: !s.text.trim().contains(char::is_whitespace),
+            word: !t.contains(char::is_whitespace),
+            broken,
         }
     }
     fn pair(&self) -> (f32, f32) {

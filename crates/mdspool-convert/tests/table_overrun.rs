@@ -1,5 +1,6 @@
-//! Tables as pandoc's LaTeX and groff's `tbl` set them: fixed-width columns whose long words wrap
-//! onto more lines or run over into the next column, and two tables stacked a little apart.
+//! Tables as pandoc's LaTeX, groff's `tbl` and Typst set them: fixed-width columns whose long words
+//! wrap onto more lines or run over into the next column, a justified cell that pushes a broken
+//! word's first part to its edge, and two tables stacked a little apart.
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
@@ -244,6 +245,44 @@ fn a_narrow_table_stacked_over_a_wider_one_stays_apart() {
             "| Frame 32 | +3.5 | West | Active |",
             "| Rural report | +28.4 | East | On hold |",
             "| Revenue | +12.8 | North | Pending |",
+        ],
+        "{md:#?}"
+    );
+}
+
+/// Typst justifies the lines of a table cell: "Multidisciplinary pre-" spreads over the cell, its
+/// broken word's first part alone at the cell's right edge, and "cise packet" goes on under it.
+#[test]
+fn a_broken_word_pushed_to_a_justified_cell_edge_stays_in_its_cell() {
+    let mut p = PageSpec::default();
+    let rows: [(&str, Option<&str>, &str, &str); 5] = [
+        ("Item", None, "Price", "Priority"),
+        ("Longitude 41", None, "24,517.40", "Low"),
+        ("Multidisciplinary", Some("pre-"), "90,334.94", "Medium"),
+        ("cise packet", None, "", ""),
+        ("Mountain 53", None, "26,853.67", "High"),
+    ];
+    let mut y = 700.0;
+    for (name, tail, price, priority) in rows {
+        p.text(REG, 10.0, 72.0, y, name);
+        if let Some(t) = tail {
+            p.text(REG, 10.0, 160.0, y, t);
+        }
+        if !price.is_empty() {
+            p.text(REG, 10.0, 190.0, y, price);
+            p.text(REG, 10.0, 260.0, y, priority);
+        }
+        y -= 12.0;
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md,
+        [
+            "| Item | Price | Priority |",
+            "| --- | --- | --- |",
+            "| Longitude 41 | 24,517.40 | Low |",
+            "| Multidisciplinary precise packet | 90,334.94 | Medium |",
+            "| Mountain 53 | 26,853.67 | High |",
         ],
         "{md:#?}"
     );
