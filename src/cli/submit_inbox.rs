@@ -308,7 +308,15 @@ fn acknowledged(
                 ));
             }
             match answer(store, key, fp)? {
-                Some(Ok(m)) => return Ok(m),
+                Some(Ok(m)) => {
+                    // The daemon renames a batch's receipts into place before it syncs their
+                    // folder once for all of them: seen here, a receipt may not be durable yet.
+                    // Syncing the folder before exiting 0 keeps exit 0 an acknowledgement that a
+                    // power cut cannot take back.
+                    let receipt = store.layout().receipt(key);
+                    durable::fsync_dir(receipt.parent().unwrap_or(Path::new(".")))?;
+                    return Ok(m);
+                }
                 Some(Err(other)) if d.sidecar().symlink_metadata().is_err() => {
                     return Err(Error::IdempotencyConflict {
                         scope: key.scope.clone(),
