@@ -107,6 +107,9 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
         // Single-fragment rows since the last row of several cells that do not read as a cell's
         // wrapped line (close under the row above, in lower case): more than two end the run.
         let mut loose = 0;
+        let mono = |r: &[Line]| r.iter().all(Line::all_mono);
+        // Whether the body rows taken so far (after row i) are all monospaced, all not, or mixed.
+        let mut body_mono: Option<Option<bool>> = None;
         while j < rows.len() {
             let (Some(prev), Some(row)) = (rows.get(j - 1), rows.get(j)) else {
                 break;
@@ -126,11 +129,10 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             // Code in a monospaced font beside a body set in another (a code block over or under
             // a table, side by side when a browser balances it over two columns) is no row of it.
             // A header row over a monospaced body is.
-            let mono = |r: &[Line]| r.iter().all(Line::all_mono);
-            let code = if j == i + 1 {
-                mono(prev) && !mono(row)
-            } else {
-                rows[i + 1..j].iter().all(|r| mono(r) != mono(row))
+            let row_mono = mono(row);
+            let code = match body_mono {
+                None => mono(prev) && !row_mono,
+                Some(b) => b.is_some_and(|b| b != row_mono),
             };
             if gap > 2.0 * h || resized || heading || code || row.iter().any(|l| l.table.is_some())
             {
@@ -147,6 +149,10 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
                     break;
                 }
             }
+            body_mono = Some(match body_mono {
+                None => Some(row_mono),
+                Some(b) => b.filter(|b| *b == row_mono),
+            });
             j += 1;
         }
         let end = last_multi + 1 + cellwrap::trailing(&rows[i..j.min(rows.len())], last_multi - i);
