@@ -109,6 +109,8 @@ struct Ext {
     x0: f32,
     x1: f32,
     word: bool,
+    /// Where its first word ends, when it holds several (`first_word_end`).
+    first_end: Option<f32>,
     /// Ends in a word broken by a hyphen ("pre-", a soft hyphen drawn).
     broken: bool,
 }
@@ -123,6 +125,7 @@ impl Ext {
             x0: s.x0,
             x1,
             word: !t.contains(char::is_whitespace),
+            first_end: first_word_end(s),
             broken,
         }
     }
@@ -194,13 +197,18 @@ fn split(
         // from where the column's text starts; not a stretch of prose, nor from inside a column
         // (justified lines).
         let starts = |x0: f32| parts.iter().any(|p| (x0 - p.0).abs() <= 1.0);
+        // The word may be run together with the next cell's text when it ends closer to it than a
+        // word space (`cut_overrun`): its end reaches the column's edge.
         let overruns = out.iter().all(|&k| {
             let r = &per_row[k];
-            let over: Vec<&Ext> = cuts
+            let over: Vec<(f32, &Ext)> = cuts
                 .iter()
-                .filter_map(|(a, b)| r.iter().find(|e| e.x0 < *a && e.x1 > *b))
+                .filter_map(|(a, b)| Some((*a, r.iter().find(|e| e.x0 < *a && e.x1 > *b)?)))
                 .collect();
-            over.len() <= 1 && over.iter().all(|e| e.word && starts(e.x0))
+            over.len() <= 1
+                && over.iter().all(|(a, e)| {
+                    starts(e.x0) && (e.word || e.first_end.is_some_and(|f| f >= a - 2.0 * open))
+                })
         });
         if wide
             && overruns
@@ -245,4 +253,42 @@ fn apart_enough<'a>(
         gaps.sort_by(f32::total_cmp);
         gaps.get(gaps.len() / 2).is_some_and(|g| *g >= apart)
     })
+}
+
+/// Where the first word of `s` ends, when `s` holds more than one: the parser gives the span's box,
+/// not its glyphs' places, so each character is taken as an equal share of the box.
+fn first_word_end(s: &Span) -> Option<f32> {
+    let chars: Vec<char> = s.text.chars().collect();
+    let start = chars.iter().position(|c| !c.is_whitespace())?;
+    let end = start + chars[start..].iter().position(|c| c.is_whitespace())?;
+    chars[end..]
+        .iter()
+        .any(|c| !c.is_whitespace())
+        .then(|| s.x0 + (s.x1 - s.x0) * end as f32 / chars.len() as f32)
+}
+
+/// `s` cut after its first word when that word overruns its column into the gap before the next
+/// and the rest is the next column's cell, set closer than a word space and so read as one span
+/// with it (a long word in pandoc's fixed-width LaTeX column: "Electromagnetic $18,750.41"). `s`
+/// must start where its column starts and end inside the next one; the word must reach the
+/// column's edge (within an em).
+pub(crate) fn cut_overrun(s: &Span, bands: &[(f32, f32)], em: f32) -> Option<(Span, Span)> {
+    let k = bands.iter().position(|b| (s.x0 - b.0).abs() <= 1.0)?;
+    let (col, next) = (bands[k], *bands.get(k + 1)?);
+    let right = s.ink_x1();
+    if right <= next.0 + 0.5 || right > next.1 + 1.0 {
+        return None;
+    }
+    let fe = first_word_end(s)?;
+    if fe < col.1 - em {
+        return None;
+    }
+    let t = s.text.trim_start();
+    let cut = t.find(char::is_whitespace)?;
+    let (a, b) = (t[..cut].to_string(), t[cut..].trim_start().to_string());
+    let mut left = s.clone();
+    (left.text, left.x1) = (a, fe.min(col.1));
+    let mut rest = s.clone();
+    (rest.text, rest.x0) = (b, fe.max(next.0));
+    Some((left, rest))
 }

@@ -76,9 +76,15 @@ pub(crate) fn continues(
                 || (decimal_cut(above) && last_decimal(row[c].trim()))
         })
         .count();
+    // The rest of a word a hyphen broke at the end of the cell's line above ("Pricing out-" over
+    // "come") can only be that cell's.
+    let hyphened = filled.iter().any(|&c| {
+        hyphen_broken(above.get(c).map_or("", String::as_str))
+            && row[c].trim().starts_with(char::is_lowercase)
+    });
     !filled.is_empty()
         && (filled.len() * 2 <= row.len()
-            || (filled.len() < row.len() && broken * 2 > filled.len()))
+            || (filled.len() < row.len() && (broken * 2 > filled.len() || hyphened)))
         && filled
             .iter()
             .all(|&c| goes_on(&row[c]) && above.get(c).is_some_and(|a| !a.is_empty()))
@@ -103,8 +109,8 @@ pub(crate) fn opens(row: &[String], above: Option<&Vec<String>>, overlaps: bool)
 
 /// How many lines after `rows[last]` (the table's last row of several cells) continue its cells:
 /// single fragments close below it (under 0.6 of a line apart), each narrower than a third of the
-/// table and starting like the rest of a word or phrase. A paragraph set right under the table runs
-/// wider or starts with a capital.
+/// table or inside a column right of the first, and starting like the rest of a word or phrase. A
+/// paragraph set right under the table runs wider or starts with a capital.
 pub(crate) fn trailing(rows: &[Vec<Line>], last: usize) -> usize {
     let x0 = rows.iter().flatten().map(|l| l.x0).fold(f32::MAX, f32::min);
     let x1 = rows.iter().flatten().map(|l| l.x1).fold(f32::MIN, f32::max);
@@ -115,7 +121,18 @@ pub(crate) fn trailing(rows: &[Vec<Line>], last: usize) -> usize {
         let prev_bottom = prev.iter().map(|l| l.bottom).fold(f32::MIN, f32::max);
         let close = line.top - prev_bottom < 0.6 * (line.bottom - line.top).max(1.0);
         let narrow = line.x1 - line.x0 < (x1 - x0) / 3.0;
-        if !(close && narrow && goes_on(&line.text())) {
+        // or inside a column right of the first, under the start of its cell in the last row and
+        // short of the next cell's
+        let mut cells: Vec<&Line> = rows[last].iter().collect();
+        cells.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let inside = line.x0 > x0 + 1.0
+            && cells.iter().enumerate().any(|(k, c)| {
+                (c.x0 - line.x0).abs() <= 1.0
+                    && cells
+                        .get(k + 1)
+                        .is_none_or(|n| line.x1 < n.x0 - 0.5 * line.size)
+            });
+        if !(close && (narrow || inside) && goes_on(&line.text())) {
             break;
         }
         n += 1;
@@ -214,6 +231,13 @@ impl<'a> LastLines<'a> {
 }
 
 /// Whether the last word of `dst` is a number (figures, separators, a currency sign).
+/// Whether `dst` ends with a word broken by a hyphen: letters, then "-" or a soft hyphen.
+fn hyphen_broken(dst: &str) -> bool {
+    let mut rev = dst.trim_end().chars().rev();
+    rev.next().is_some_and(|c| matches!(c, '-' | '\u{ad}'))
+        && rev.next().is_some_and(char::is_alphabetic)
+}
+
 fn figures(dst: &str) -> bool {
     let last = dst.split_whitespace().last().unwrap_or("");
     last.chars().any(|c| c.is_ascii_digit())

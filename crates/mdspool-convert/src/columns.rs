@@ -118,7 +118,7 @@ fn part(row: &Row, on_side: impl Fn(&Span) -> bool) -> Option<Part> {
             .map(|s| s.text.chars().filter(|c| c.is_alphabetic()).count())
             .sum(),
         words: mine.iter().map(|s| s.text.split_whitespace().count()).sum(),
-        cells: !super::tables::evenly_spaced(&mine)
+        cells: !super::prose::evenly_spaced(&mine)
             && mine
                 .windows(2)
                 .any(|w| w[1].x0 - w[0].x1 > CELL_GAP_EM * w[0].size.max(w[1].size)),

@@ -9,7 +9,7 @@ use super::blocks::{Block, blocks_of_run};
 use super::document::Document;
 use super::furniture::drop_furniture;
 use super::layout::{page_lines, reading_order};
-use super::model::{Page, PageLayout};
+use super::model::{Line, Page, PageLayout};
 use super::tables::Hints;
 use super::vocab::Vocab;
 use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
@@ -219,6 +219,25 @@ fn read_page(doc: &Document, path: &Path, i: usize) -> Result<PageLayout, Conver
     Ok(lay_out(doc.page(path, i)?))
 }
 
+/// Lines in top order; fragments whose tops differ by less than a point (one baseline, glyphs of
+/// other heights) keep their order, left to right, instead of following those fractions.
+fn sort_by_top(lines: &mut Vec<Line>) {
+    let mut keyed: Vec<(usize, Line)> = std::mem::take(lines).into_iter().enumerate().collect();
+    keyed.sort_by(|a, b| a.1.top.total_cmp(&b.1.top));
+    let mut start = 0;
+    while start < keyed.len() {
+        let first = keyed[start].1.top;
+        let end = start
+            + keyed[start..]
+                .iter()
+                .take_while(|(_, l)| l.top - first < 1.0)
+                .count();
+        keyed[start..end].sort_by_key(|(k, _)| *k);
+        start = end;
+    }
+    *lines = keyed.into_iter().map(|(_, l)| l).collect();
+}
+
 /// A page's spans through the layout stages (also pages read by OCR).
 fn lay_out(mut page: Page) -> PageLayout {
     page.mirror_if_rtl();
@@ -226,7 +245,7 @@ fn lay_out(mut page: Page) -> PageLayout {
     let (mut lines, regions) = page_lines(&page);
     if !tables.is_empty() {
         lines.extend(tables.into_iter().map(grid::GridTable::into_line));
-        lines.sort_by(|a, b| a.top.total_cmp(&b.top));
+        sort_by_top(&mut lines);
     }
     PageLayout {
         number: page.number,

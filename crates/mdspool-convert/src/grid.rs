@@ -257,6 +257,12 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     if inner.len() < 4 {
         return None;
     }
+    // Two rules and a body going on right under the second without one (a table a page break
+    // cuts, a header ruled off from unruled rows): the frame holds the header alone. The text
+    // table finder reads the header with its rows.
+    if ys.len() == 2 && verticals.is_empty() && rows_under(spans, &frame) {
+        return None;
+    }
     let vs: Vec<&Rule> = verticals
         .iter()
         .filter(|r| r.x0 > x0 + 2.0 && r.x1 < x1 - 2.0 && r.top < bottom && r.bottom > top)
@@ -332,10 +338,28 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     }
     // Without vertical rules, a frame of running prose (a page between a header rule and a footer
     // rule, a boxed paragraph) is no table.
-    if vs.is_empty() && super::tables::mostly_prose(&cells, filled) {
+    if vs.is_empty() && super::prose::mostly_prose(&cells, filled) {
         return None;
     }
     Some(GridTable { cells, ..frame })
+}
+
+/// Whether a line of two cells or more (pieces of text an em apart or more) starts within a line's
+/// height under `frame`, inside its width.
+fn rows_under(spans: &[Span], frame: &GridTable) -> bool {
+    let mut under: Vec<&Span> = spans
+        .iter()
+        .filter(|s| s.x0 >= frame.x0 - 1.0 && s.x1 <= frame.x1 + 1.0)
+        .filter(|s| s.top > frame.bottom && s.top < frame.bottom + 1.5 * s.size)
+        .collect();
+    under.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+    let first = under.first().map_or(0.0, |s| s.top);
+    let line: Vec<&&Span> = under
+        .iter()
+        .filter(|s| (s.top - first).abs() < 0.5 * s.size)
+        .collect();
+    line.windows(2)
+        .any(|w| w[1].x0 - w[0].x1 >= w[0].size.max(w[1].size))
 }
 
 /// Cuts between text lines (gaps in the vertical coverage of the spans).

@@ -40,6 +40,7 @@ mod ocr;
 mod overprint;
 mod panics;
 mod pipe;
+mod prose;
 mod reader;
 mod realign;
 mod regions;

@@ -150,7 +150,7 @@ fn full_both(row: &Row, g: (f32, f32), l: Column, r: Column) -> bool {
         mine.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         let reach = mine.iter().map(|s| s.ink_x1()).fold(f32::MIN, f32::max);
         let words: usize = mine.iter().map(|s| s.text.split_whitespace().count()).sum();
-        let spaced = super::tables::evenly_spaced(&mine)
+        let spaced = super::prose::evenly_spaced(&mine)
             || mine
                 .windows(2)
                 .all(|w| w[1].x0 - w[0].ink_x1() < CELL_GAP_EM * w[0].size.max(w[1].size));

@@ -5,6 +5,7 @@
 use super::cellwrap;
 use super::layout::is_marker_text;
 use super::model::{Line, Rule, Span, join_spans};
+use super::prose::{evenly_spaced_words, mostly_prose, prose_line};
 use super::text::{clean, collapse_spaces};
 use super::vocab::Vocab;
 
@@ -25,7 +26,7 @@ const MAX_COLS: usize = 20;
 
 /// A gap between two spans of one row this wide (in font sizes) can separate table cells; narrower
 /// gaps are word spaces (justified text stays below ~0.6 em).
-const CELL_GAP_EM: f32 = 0.8;
+pub(crate) const CELL_GAP_EM: f32 = 0.8;
 
 /// Cells of a row: clusters of spans separated by gaps of at least `CELL_GAP_EM`.
 fn cell_count(row: &[Line]) -> usize {
@@ -46,38 +47,6 @@ fn cell_count(row: &[Line]) -> usize {
     n.max(row.len())
 }
 
-/// A line of justified prose: four or more words (spans starting with a letter) set apart by gaps
-/// that are all alike and wider than a plain space, after a list marker if it opens the line.
-/// Justification spreads a line's slack evenly; the gaps between table cells follow the columns'
-/// widths instead.
-pub(crate) fn evenly_spaced(spans: &[&Span]) -> bool {
-    let mut spans: Vec<&Span> = spans.to_vec();
-    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-    if spans.len() > 1 && is_marker_text(&spans[0].text) {
-        spans.remove(0);
-    }
-    if spans.len() < 4 {
-        return false;
-    }
-    let size = spans.iter().map(|s| s.size).fold(0.0f32, f32::max).max(1.0);
-    let words = spans
-        .iter()
-        .filter(|s| s.text.trim_start().starts_with(char::is_alphabetic))
-        .count();
-    if words * 4 < spans.len() * 3 {
-        return false;
-    }
-    let gaps: Vec<f32> = spans.windows(2).map(|w| w[1].x0 - w[0].ink_x1()).collect();
-    let (lo, hi) = gaps
-        .iter()
-        .fold((f32::MAX, f32::MIN), |(l, h), g| (l.min(*g), h.max(*g)));
-    lo >= 0.3 * size && hi - lo <= 0.12 * size
-}
-
-fn evenly_spaced_words(row: &[Line]) -> bool {
-    evenly_spaced(&row.iter().flat_map(|l| &l.spans).collect::<Vec<_>>())
-}
-
 /// What the document around a run tells its tables.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct Hints<'a> {
@@ -93,10 +62,9 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
     let mut out = Vec::new();
     let mut i = 0;
     while i < rows.len() {
-        if rows
-            .get(i)
-            .is_none_or(|r| cell_count(r) < 2 || r.iter().any(|l| l.table.is_some()))
-        {
+        if rows.get(i).is_none_or(|r| {
+            cell_count(r) < 2 || r.iter().any(|l| l.table.is_some()) || prose_line(r)
+        }) {
             i += 1;
             continue;
         }
@@ -329,9 +297,15 @@ pub(crate) fn build(
         .map(|row| {
             let mut parts: Vec<Vec<Span>> = vec![Vec::new(); ncols];
             for s in row.iter().flat_map(|l| &l.spans) {
-                let c = band_of(&bands, s.x0, s.ink_x1()).unwrap_or(0);
-                if let Some(p) = parts.get_mut(c) {
-                    p.push(s.clone());
+                let pieces = match super::bands::cut_overrun(s, &bands, em) {
+                    Some((a, b)) => vec![a, b],
+                    None => vec![s.clone()],
+                };
+                for s in pieces {
+                    let c = band_of(&bands, s.x0, s.ink_x1()).unwrap_or(0);
+                    if let Some(p) = parts.get_mut(c) {
+                        p.push(s);
+                    }
                 }
             }
             parts
@@ -380,17 +354,6 @@ pub(crate) fn build(
         return None;
     }
     Some(Table { start, end, cells })
-}
-
-/// Whether a quarter or more of the `filled` cells run to more than fifteen words: running prose,
-/// not table cells.
-pub(crate) fn mostly_prose(cells: &[Vec<String>], filled: usize) -> bool {
-    let prose = cells
-        .iter()
-        .flatten()
-        .filter(|c| c.split_whitespace().count() > 15)
-        .count();
-    prose * 4 > filled
 }
 
 /// A span that is one bullet glyph.

@@ -18,6 +18,27 @@ pub const BOLD_W: &str = "F6";
 /// Advance widths of Helvetica-Bold for codes 32..126 (1/1000 em).
 const HELVETICA_BOLD_WIDTHS: &str = "278 333 474 556 556 889 722 238 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 333 333 584 584 584 611 975 722 722 722 722 667 611 778 722 278 556 722 611 833 722 778 667 778 722 667 611 722 667 944 667 667 611 333 278 333 584 556 333 556 611 556 611 556 333 611 611 278 278 556 278 889 611 611 611 611 389 556 333 611 556 778 556 556 500 389 280 389 584";
 
+/// Advance widths of Helvetica for codes 32..126 (1/1000 em), from its font metrics.
+const HELVETICA_WIDTHS: &str = "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 278 278 584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 556 833 722 778 667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 333 556 556 500 556 556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 278 556 500 722 500 500 500 334 260 334 584";
+
+/// Width in points of ASCII `s` set in Helvetica (`REG`) at `size`.
+pub fn helvetica_width(s: &str, size: f32) -> f32 {
+    let widths: Vec<f32> = HELVETICA_WIDTHS
+        .split(' ')
+        .map(|w| w.parse().unwrap_or(556.0))
+        .collect();
+    s.bytes()
+        .map(|b| {
+            widths
+                .get(usize::from(b).wrapping_sub(32))
+                .copied()
+                .unwrap_or(556.0)
+        })
+        .sum::<f32>()
+        * size
+        / 1000.0
+}
+
 #[derive(Default)]
 pub struct PageSpec {
     content: String,

@@ -1,0 +1,258 @@
+//! Table cells as pandoc's LaTeX routes set them: a long word that overruns its fixed-width column
+//! and ends closer to the next cell than a word space (the parser reads both as one span), a loose
+//! justified paragraph right above a table, a body row whose cells' tops differ by a fraction of a
+//! point on a page with a ruled table, a header ruled off from rows that go on without a rule, and
+//! a cell of a wide column wrapped onto lines under the last row.
+
+#[path = "support/pdfwriter.rs"]
+mod pdfwriter;
+
+use pdfwriter::{PageSpec, REG, helvetica_width, md_lines};
+
+/// Rows of cells at the column edges `cols`, one line each from `y` down at a 12 pt pitch.
+fn table(p: &mut PageSpec, cols: &[f32], y: f32, rows: &[&[&str]]) {
+    for (k, r) in rows.iter().enumerate() {
+        for (x, t) in cols.iter().zip(r.iter()) {
+            p.text(REG, 10.0, *x, y - 12.0 * k as f32, t);
+        }
+    }
+}
+
+fn has(md: &[String], line: &str) -> bool {
+    md.iter().any(|l| l == line)
+}
+
+#[test]
+fn a_word_overrunning_its_column_up_to_the_next_cell_is_cut_from_it() {
+    let mut p = PageSpec::default();
+    let long = "Electromagnetic";
+    // The next column starts 1.3 pt after the long word's end: less than a word space.
+    let x2 = 72.0 + helvetica_width(long, 10.0) + 1.3;
+    let rows: [&[&str]; 7] = [
+        &["Item", "Amount", "Share", "Region"],
+        &["Garden", "92,721.36", "65.6%", "West"],
+        &[long, "18,750.41", "45.7%", "East"],
+        &["Invoice", "98,160.09", "48.0%", "Coastal"],
+        &["Module 7", "55,249.60", "14.8%", "Central"],
+        &["Ledger", "53,224.18", "62.5%", "West"],
+        &["Signal", "14,062.16", "68.9%", "Coastal"],
+    ];
+    table(&mut p, &[72.0, x2, x2 + 70.0, x2 + 140.0], 700.0, &rows);
+    let md = md_lines(&[p]);
+    assert!(has(&md, "| Item | Amount | Share | Region |"), "{md:#?}");
+    assert!(
+        has(&md, "| Electromagnetic | 18,750.41 | 45.7% | East |"),
+        "{md:#?}"
+    );
+    assert!(has(&md, "| Garden | 92,721.36 | 65.6% | West |"), "{md:#?}");
+}
+
+/// Words set one by one (as xelatex does), `gap` apart, the gap after `wide_after` words `wide`.
+fn words(p: &mut PageSpec, y: f32, text: &str, gap: f32, wide: (usize, f32)) {
+    let mut x = 72.0;
+    for (k, w) in text.split(' ').enumerate() {
+        p.text(REG, 10.0, x, y, w);
+        x += helvetica_width(w, 10.0) + if k + 1 == wide.0 { wide.1 } else { gap };
+    }
+}
+
+#[test]
+fn a_loose_paragraph_right_above_a_table_stays_a_paragraph() {
+    let mut p = PageSpec::default();
+    // A sentence's end in a loose justified line leaves a gap as wide as a cell gap.
+    words(
+        &mut p,
+        700.0,
+        "The national clause satisfies the rule whenever the measure holds for the humidity. In Russian",
+        3.5,
+        (14, 9.0),
+    );
+    let rest = [
+        "the report says something about the altitude and the experimental record retrieves it",
+        "before the buffer beyond the pump, while the historical reader monitors the furnace",
+        "and the colony measures the process along the annual contract of the region.",
+    ];
+    for (k, l) in rest.iter().enumerate() {
+        words(&mut p, 688.0 - 12.0 * k as f32, l, 3.5, (0, 0.0));
+    }
+    let rows: [&[&str]; 6] = [
+        &["Item", "Amount", "Share", "Total"],
+        &["Algorithm", "26,905.82", "13.4%", "19,830.97"],
+        &["Broad forecast", "72,349.64", "58.6%", "73,243.01"],
+        &["Shipment", "47,737.19", "50.0%", "75,122.17"],
+        &["Molecule 61", "11,271.97", "67.9%", "89,502.15"],
+        &["Document", "43,828.46", "30.4%", "69,841.37"],
+    ];
+    table(&mut p, &[166.0, 276.0, 345.0, 400.0], 635.0, &rows);
+    let md = md_lines(&[p]);
+    assert!(has(&md, "| Item | Amount | Share | Total |"), "{md:#?}");
+    assert!(
+        has(&md, "| Algorithm | 26,905.82 | 13.4% | 19,830.97 |"),
+        "{md:#?}"
+    );
+    assert!(
+        md.iter()
+            .any(|l| l.starts_with("The national clause") && l.contains("In Russian the report")),
+        "{md:#?}"
+    );
+}
+
+/// The rows of a table whose right-hand cells are drawn first and 0.3 pt higher than the left-hand
+/// ones (other glyph heights, rounding), on a page that also holds a ruled table.
+fn jittered_rows(p: &mut PageSpec, y: f32, body: &[[&str; 4]]) {
+    for (k, r) in body.iter().enumerate() {
+        let y = y - 12.0 * k as f32;
+        p.text(REG, 10.0, 336.0, y + 0.3, r[2]);
+        p.text(REG, 10.0, 480.0, y + 0.3, r[3]);
+        p.text(REG, 10.0, 72.0, y, r[0]);
+        p.text(REG, 10.0, 144.0, y, r[1]);
+    }
+}
+
+const BODY: [[&str; 4]; 4] = [
+    ["333.37", "growth revenue", "987.60", "Account"],
+    ["3261", "carrier strategy", "1153", "Leverage"],
+    ["2540", "contract capacity", "778.24", "Capacity"],
+    ["105.95", "invoice notice", "326", "Freight"],
+];
+
+#[test]
+fn a_row_whose_cells_sit_a_fraction_higher_on_the_right_is_one_row() {
+    let mut p = PageSpec::default();
+    // A table ruled row by row at the top of the page.
+    for y in [762.0, 748.0, 734.0, 720.0] {
+        p.line(72.0, y, 300.0, y);
+    }
+    table(
+        &mut p,
+        &[76.0, 180.0],
+        752.0,
+        &[&["Code", "Name"], &["A1", "Alpha"], &["B2", "Beta"]],
+    );
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        700.0,
+        "The rates of the year are listed below.",
+    );
+    table(
+        &mut p,
+        &[72.0, 144.0, 336.0, 480.0],
+        676.0,
+        &[&["Detail", "Horizon operator", "Analysis", "Network"]],
+    );
+    jittered_rows(&mut p, 664.0, &BODY);
+    let md = md_lines(&[p]);
+    assert!(has(&md, "| A1 | Alpha |"), "{md:#?}");
+    for r in BODY {
+        let line = format!("| {} |", r.join(" | "));
+        assert!(has(&md, &line), "{line}\n{md:#?}");
+    }
+}
+
+/// A header between two rules, two of its cells wrapped over two lines, over rows that go on
+/// without a rule under them (a page break cuts the table): one table, its header one row.
+#[test]
+fn a_header_ruled_off_from_its_rows_heads_them() {
+    let mut p = PageSpec::default();
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        740.0,
+        "The rates of the year are listed below.",
+    );
+    p.line(72.0, 722.0, 540.0, 722.0);
+    p.text(REG, 10.0, 72.0, 712.0, "Detail");
+    p.text(REG, 10.0, 480.0, 712.0, "Network");
+    table(
+        &mut p,
+        &[72.0, 144.0, 336.0, 480.0],
+        700.0,
+        &[&["evidence", "Horizon operator", "Analysis", "yield"]],
+    );
+    p.line(72.0, 695.0, 540.0, 695.0);
+    jittered_rows(&mut p, 682.0, &BODY);
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md[1..4],
+        [
+            "| Detail evidence | Horizon operator | Analysis | Network yield |",
+            "| --- | --- | --- | --- |",
+            "| 333.37 | growth revenue | 987.60 | Account |",
+        ],
+        "{md:#?}"
+    );
+    assert_eq!(md.len(), 7, "{md:#?}");
+}
+
+#[test]
+fn a_wide_cell_wrapped_under_the_last_row_stays_in_it() {
+    let mut p = PageSpec::default();
+    let rows: [&[&str]; 5] = [
+        &["Amount", "Description", "Count", "Region"],
+        &["333.37", "growth revenue supplier", "987", "Account"],
+        &["3261", "carrier strategy harbour", "1153", "Leverage"],
+        &["2540", "contract capacity sample", "778", "Capacity"],
+        &["105.95", "invoice notice margin quarter", "326", "Freight"],
+    ];
+    table(&mut p, &[72.0, 144.0, 336.0, 408.0], 700.0, &rows);
+    // The last row's description goes on under it, in its column: wider than a third of the
+    // table.
+    p.text(REG, 10.0, 144.0, 640.0, "harbour margin transfer analysis");
+    p.text(REG, 10.0, 144.0, 628.0, "metric network account workflow");
+    p.text(
+        REG,
+        10.0,
+        72.0,
+        600.0,
+        "The paragraph under the table starts here and runs across the page.",
+    );
+    let md = md_lines(&[p]);
+    assert!(
+        has(
+            &md,
+            "| 105.95 | invoice notice margin quarter harbour margin transfer analysis metric network account workflow | 326 | Freight |"
+        ),
+        "{md:#?}"
+    );
+    assert!(
+        has(
+            &md,
+            "The paragraph under the table starts here and runs across the page."
+        ),
+        "{md:#?}"
+    );
+}
+
+/// groff's `tbl` sets a row's lines at the text's pitch, rows with no more space between them:
+/// a line whose pieces start in lower case under cells of several lines could start a row, but
+/// the rest of a word a hyphen broke at the end of a cell's line above can only go on that cell.
+#[test]
+fn the_rest_of_a_word_broken_in_a_cell_keeps_its_line_in_the_row() {
+    let mut p = PageSpec::default();
+    let rows: [&[&str]; 7] = [
+        &["Delivery", "Utility", "Network"],
+        &["evidence pricing justice", "Pricing out-", "Margin"],
+        &["quality summary variance", "come"],
+        &["transfer outcome budget", "4586", "Supplier de-"],
+        &["flow notice receipt", "", "mand"],
+        &["Freight invoice justice", "187.22", "3425"],
+        &["Ledger storage", "77.10", "Carrier"],
+    ];
+    table(&mut p, &[90.0, 315.0, 400.0], 700.0, &rows);
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md,
+        [
+            "| Delivery | Utility | Network |",
+            "| --- | --- | --- |",
+            "| evidence pricing justice quality summary variance | Pricing outcome | Margin |",
+            "| transfer outcome budget flow notice receipt | 4586 | Supplier demand |",
+            "| Freight invoice justice | 187.22 | 3425 |",
+            "| Ledger storage | 77.10 | Carrier |",
+        ],
+        "{md:#?}"
+    );
+}
