@@ -5,7 +5,8 @@
 //! than between its rows parts two stretches that are tables each, when each has more columns than
 //! the whole (and, when the whole is no table, each is well filled: not a paragraph of justified
 //! prose above a table), or when the two have different numbers of columns and each is well filled
-//! (three rows or more, four-fifths of the cells).
+//! (three rows or more, four-fifths of the cells). A run whose lines reach up into the lines above
+//! (a browser's cells centred on a taller one) is not cut.
 
 use super::model::{Line, Rule};
 use super::tables::{Hints, Table, bottom, build, row_height, top};
@@ -26,6 +27,13 @@ pub(crate) fn cut(
         return None;
     }
     let gaps: Vec<f32> = run.windows(2).map(|w| top(&w[1]) - bottom(&w[0])).collect();
+    // Lines reaching up into the line above are cells centred on a taller one in one row (a
+    // browser's table): the gaps between such rows are wider than between their lines, and part no
+    // tables.
+    let size = |r: &[Line]| r.iter().map(|l| l.size).fold(0.0f32, f32::max);
+    if gaps.iter().zip(&run[1..]).any(|(g, r)| *g < -0.1 * size(r)) {
+        return None;
+    }
     let mut sorted = gaps.clone();
     sorted.sort_by(f32::total_cmp);
     let usual = sorted.get(sorted.len() / 2).copied()?.max(0.0);

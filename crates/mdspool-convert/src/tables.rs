@@ -292,6 +292,7 @@ pub(crate) fn build(
     }
     let mut cells: Vec<Vec<String>> = Vec::new();
     let mut prev_bottom = f32::MIN;
+    let mut prev_bold = false;
     let parts: Vec<Vec<Vec<Span>>> = slice
         .iter()
         .map(|row| {
@@ -325,10 +326,28 @@ pub(crate) fn build(
         // A line close below the previous row continues its wrapped cells: a single fragment, or
         // the ends of words and phrases under some of its cells (`cellwrap.rs`).
         let close = top(row) - prev_bottom < 0.6 * row_height(row);
-        let continues = close
-            && (cell_count(row) == 1
-                || cellwrap::continues(&r, cells.last(), cells.len() == 1)
-                || cellwrap::completes_first(&r, cells.last(), cells.len() == 1));
+        // A line reaching up into the line above belongs to its row: a browser centres a row's
+        // cells on its tallest one, so their lines stand half a line apart and overlap.
+        let size = row.iter().map(|l| l.size).fold(0.0f32, f32::max);
+        let stacked = prev_bottom - top(row) > 0.1 * size;
+        // A bold line under the bold first line, under some of its cells: the header cells'
+        // wrapped lines (a word processor sets its header cells at their top).
+        let bold = row.iter().all(Line::all_bold);
+        let header_wrap = cells.len() == 1
+            && close
+            && bold
+            && prev_bold
+            && cells.first().is_some_and(|h| {
+                let under = r.iter().zip(h).filter(|(c, _)| !c.is_empty());
+                under.clone().all(|(_, above)| !above.is_empty())
+                    && under.count() < h.iter().filter(|c| !c.is_empty()).count()
+            });
+        let continues = stacked
+            || header_wrap
+            || close
+                && (cell_count(row) == 1
+                    || cellwrap::continues(&r, cells.last(), cells.len() == 1)
+                    || cellwrap::completes_first(&r, cells.last(), cells.len() == 1));
         // The first line of a wrapped cell standing alone above its row's centred cells.
         let overlaps = top(row) < prev_bottom;
         let opened =
@@ -343,6 +362,7 @@ pub(crate) fn build(
         }
         last_lines.record(&r, right);
         prev_bottom = bottom(row);
+        prev_bold = bold;
     }
     // Mostly empty grid = not a table.
     let filled = cells.iter().flatten().filter(|c| !c.is_empty()).count();

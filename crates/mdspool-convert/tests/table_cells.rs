@@ -256,3 +256,180 @@ fn the_rest_of_a_word_broken_in_a_cell_keeps_its_line_in_the_row() {
         "{md:#?}"
     );
 }
+
+/// A browser centres a row's cells on its tallest one (`vertical-align: middle`): with two cells
+/// wrapped over two and three lines, the row's lines stand half a line apart and overlap.
+#[test]
+fn cells_centred_half_a_line_apart_are_one_row() {
+    let mut p = PageSpec::default();
+    let cols = [96.0, 277.0, 338.0, 398.0];
+    // (baseline, [cells]) at 12 pt with 18 pt lines: rows 22.5 pt apart at their edges.
+    let lines: [(f32, [&str; 4]); 11] = [
+        (700.0, ["Detail margin", "Parcel", "Account", "Estimate"]),
+        (673.0, ["notice quarter evidence", "", "", ""]),
+        (664.0, ["", "Estimate", "", ""]),
+        (655.0, ["horizon leverage contract", "", "Margin", "Sample"]),
+        (646.0, ["", "carrier", "", ""]),
+        (637.0, ["demand", "", "", ""]),
+        (614.5, ["receipt contract forecast", "", "", "Contract"]),
+        (605.5, ["", "241.13", "Demand", ""]),
+        (596.5, ["report vessel threshold", "", "", "storage"]),
+        (574.0, ["revenue zone network", "Metric", "2928", "746.78"]),
+        (556.0, ["ledger freight metric", "margin", "", ""]),
+    ];
+    for (y, cells) in lines {
+        for (x, t) in cols.iter().zip(cells) {
+            if !t.is_empty() {
+                p.text(REG, 12.0, *x, y, t);
+            }
+        }
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md,
+        [
+            "| Detail margin | Parcel | Account | Estimate |",
+            "| --- | --- | --- | --- |",
+            "| notice quarter evidence horizon leverage contract demand | Estimate carrier | Margin | Sample |",
+            "| receipt contract forecast report vessel threshold | 241.13 | Demand | Contract storage |",
+            "| revenue zone network ledger freight metric | Metric margin | 2928 | 746.78 |",
+        ],
+        "{md:#?}"
+    );
+}
+
+/// The same in a wider table whose first cells all wrap over two lines: the gaps between the rows
+/// are wider than between their lines, and do not part two tables stacked one under the other.
+#[test]
+fn rows_of_centred_cells_are_one_table() {
+    let mut p = PageSpec::default();
+    let cols = [96.0, 169.0, 213.0, 267.0, 335.0, 401.0, 462.0];
+    let header = [
+        "Item", "Count", "Priority", "Total", "Price", "Category", "Cost",
+    ];
+    for (x, t) in cols.iter().zip(header) {
+        p.text(pdfwriter::BOLD, 12.0, *x, 700.0, t);
+    }
+    let rows: [[&str; 8]; 6] = [
+        [
+            "Steep",
+            "summary",
+            "11,476",
+            "High",
+            "$27,215.67",
+            "$26,250.82",
+            "Services",
+            "$83,243.92",
+        ],
+        [
+            "Tentative",
+            "paragraph",
+            "11,493",
+            "Medium",
+            "$26,792.11",
+            "$75,734.18",
+            "Travel",
+            "$98,940.84",
+        ],
+        [
+            "Annual",
+            "library",
+            "5,781",
+            "Low",
+            "$84,257.40",
+            "$3,667.13",
+            "Hardware",
+            "$82,777.12",
+        ],
+        [
+            "Member",
+            "56",
+            "10,299",
+            "High",
+            "$26,770.74",
+            "$23,591.58",
+            "Software",
+            "$2,672.67",
+        ],
+        [
+            "Accurate",
+            "abstract",
+            "483",
+            "Medium",
+            "$80,857.75",
+            "$64,200.83",
+            "Services",
+            "$3,190.83",
+        ],
+        [
+            "Accurate",
+            "council",
+            "9,086",
+            "Low",
+            "$48,779.61",
+            "$48,919.63",
+            "Hardware",
+            "$55,014.71",
+        ],
+    ];
+    // Each row: the first cell's two lines 18 pt apart, the other cells centred between them; 22.5
+    // pt from a row's last line to the next row's first.
+    for (k, r) in rows.iter().enumerate() {
+        let y = 677.0 - 40.5 * k as f32;
+        p.text(REG, 12.0, 96.0, y, r[0]);
+        for (x, t) in cols[1..].iter().zip(&r[2..]) {
+            p.text(REG, 12.0, *x, y - 9.0, t);
+        }
+        p.text(REG, 12.0, 96.0, y - 18.0, r[1]);
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(md.len(), 8, "{md:#?}");
+    assert_eq!(
+        md[0], "| Item | Count | Priority | Total | Price | Category | Cost |",
+        "{md:#?}"
+    );
+    for r in rows {
+        let line = format!("| {} {} | {} |", r[0], r[1], r[2..].join(" | "));
+        assert!(has(&md, &line), "{line}\n{md:#?}");
+    }
+}
+
+/// A word processor sets its header cells at their top: a header cell wrapped over two lines
+/// leaves a second bold line under the header, whose words (lower case, like a first body row's
+/// may be) are the header cells' rest.
+#[test]
+fn a_bold_header_wrapped_over_two_lines_is_one_row() {
+    let mut p = PageSpec::default();
+    let cols = [74.0, 152.0, 230.0, 464.0];
+    let bold = pdfwriter::BOLD;
+    for (x, t) in cols
+        .iter()
+        .zip(["Forecast", "Freight", "Supplier estimate", "Metric"])
+    {
+        p.text(bold, 12.0, *x, 700.0, t);
+    }
+    p.text(bold, 12.0, 152.0, 686.2, "method");
+    p.text(bold, 12.0, 464.0, 686.2, "network");
+    let rows: [&[&str]; 4] = [
+        &["538.70", "578.03", "network contract knowledge", "Summary"],
+        &["Threshold", "Yield", "budget quarter threshold", "4861"],
+        &[
+            "Pricing ledger",
+            "784.19",
+            "pricing freight supplier",
+            "Margin",
+        ],
+        &["6504", "Carrier", "analysis operator storage", "Detail"],
+    ];
+    for (k, r) in rows.iter().enumerate() {
+        for (x, t) in cols.iter().zip(r.iter()) {
+            p.text(REG, 12.0, *x, 672.4 - 13.8 * k as f32, t);
+        }
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(
+        md[0], "| Forecast | Freight method | Supplier estimate | Metric network |",
+        "{md:#?}"
+    );
+    assert_eq!(md.len(), 6, "{md:#?}");
+}
