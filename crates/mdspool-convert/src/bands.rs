@@ -3,7 +3,8 @@
 //! to row and close up; the gaps between columns stay open). A cell that overruns its column into
 //! the next one (a long word in a fixed-width column, set over its neighbour) would close a gap
 //! that every other row leaves open and run two columns together: a gap left open by all rows but
-//! one in eight, half an em wide or more, still parts two bands.
+//! one in eight, half an em wide or more, still parts two bands. Cells that fill their columns up
+//! to a narrow padding leave no such gaps; their columns show where the cells start.
 
 use super::model::{Line, Span};
 
@@ -291,4 +292,52 @@ pub(crate) fn cut_overrun(s: &Span, bands: &[(f32, f32)], em: f32) -> Option<(Sp
     let mut rest = s.clone();
     (rest.text, rest.x0) = (b, fe.max(next.0));
     Some((left, rest))
+}
+
+/// Whether the cells of `rows` (five or more) stand at their columns' starts: each band but the
+/// first starts where a piece of text starts in two rows of three, every piece of all rows but
+/// one starts at a band's start, and the text of the first band ends raggedly (in fewer than half
+/// of the rows within a point of its right edge). So a word processor's cells that fill their
+/// columns up to a narrow padding still make columns; words of prose, or two justified text
+/// columns (which end their lines evenly), do not.
+pub(crate) fn aligned_starts(rows: &[&Vec<Line>], bands: &[(f32, f32)]) -> bool {
+    fn spans(r: &[Line]) -> Vec<&Span> {
+        r.iter().flat_map(|l| &l.spans).collect()
+    }
+    let n = rows.len();
+    if n < 5 || bands.len() < 2 {
+        return false;
+    }
+    let at = |x: f32, b: &(f32, f32)| (x - b.0).abs() <= 1.0;
+    let starts = bands[1..].iter().all(|b| {
+        let hits = rows
+            .iter()
+            .filter(|r| spans(r).iter().any(|s| at(s.x0, b)))
+            .count();
+        hits * 3 >= n * 2
+    });
+    let on_starts = rows
+        .iter()
+        .filter(|r| spans(r).iter().all(|s| bands.iter().any(|b| at(s.x0, b))))
+        .count();
+    let edge = bands[0].1;
+    let even = rows
+        .iter()
+        .filter(|r| {
+            spans(r)
+                .iter()
+                .any(|s| s.x0 < edge && (s.ink_x1() - edge).abs() <= 1.0)
+        })
+        .count();
+    starts && on_starts + 1 >= n && even * 2 < n
+}
+
+/// Whether `row`, read into the cells `r`, fills two of them or more with pieces that each start
+/// at a column's start: cells set close together, not a line of one cell.
+pub(crate) fn cells_at_starts(row: &[Line], r: &[String], bands: &[(f32, f32)]) -> bool {
+    r.iter().filter(|c| !c.is_empty()).count() >= 2
+        && row
+            .iter()
+            .flat_map(|l| &l.spans)
+            .all(|s| bands.iter().any(|b| (s.x0 - b.0).abs() <= 1.0))
 }

@@ -41,6 +41,7 @@ pub(crate) fn open_table(blocks: &[Block], boundary: usize) -> Option<Vec<String
 /// A table cut by a column or page end goes on in the next run under its header row repeated
 /// (a word processor repeats it on every page): the rows below the repeated header join the table.
 pub(crate) fn join_split_table(blocks: &mut Vec<Block>, boundary: usize) {
+    let boundary = rest_of_split_row(blocks, boundary);
     let (Some(Block::Table(a)), Some(Block::Table(b))) = (
         boundary.checked_sub(1).and_then(|i| blocks.get(i)),
         blocks.get(boundary),
@@ -55,6 +56,41 @@ pub(crate) fn join_split_table(blocks: &mut Vec<Block>, boundary: usize) {
     {
         a.extend(b.into_iter().skip(1));
     }
+}
+
+/// A browser breaks a table's row across a page: the rest of its tallest cell stands at the head
+/// of the next page, above the header row repeated (in a run of its own, or in the table's run).
+/// Up to three lines, the first in lower case, between a table and the same table's header
+/// repeated go on the last row's longest cell. Returns where the second table now starts (the boundary otherwise).
+fn rest_of_split_row(blocks: &mut Vec<Block>, boundary: usize) -> usize {
+    for p in [boundary, boundary.saturating_sub(1)] {
+        let (Some(Block::Table(a)), Some(Block::Para(lines)), Some(Block::Table(b))) = (
+            p.checked_sub(1).and_then(|i| blocks.get(i)),
+            blocks.get(p),
+            blocks.get(p + 1),
+        ) else {
+            continue;
+        };
+        let text: Vec<String> = lines.iter().map(|l| l.text().trim().to_string()).collect();
+        let lower = text
+            .first()
+            .is_some_and(|t| t.starts_with(char::is_lowercase));
+        if a.len() < 2 || a.first() != b.first() || !lower || text.len() > 3 {
+            continue;
+        }
+        let rest = text.join(" ");
+        blocks.remove(p);
+        if let Some(Block::Table(a)) = blocks.get_mut(p - 1)
+            && let Some(cell) = a
+                .last_mut()
+                .and_then(|r| r.iter_mut().max_by_key(|c| c.split_whitespace().count()))
+        {
+            cell.push(' ');
+            cell.push_str(&rest);
+        }
+        return p;
+    }
+    boundary
 }
 
 /// Whether `row` reads as the header row `header` again: the same words in the same order.

@@ -59,12 +59,17 @@ pub(crate) fn evenly_spaced_words(row: &[Line]) -> bool {
 }
 
 /// Whether a quarter or more of the `filled` cells run to more than fifteen words: running prose,
-/// not table cells.
+/// not table cells. A table of three columns or more whose long cells all stand in one column (a
+/// description beside names and figures) is a table.
 pub(crate) fn mostly_prose(cells: &[Vec<String>], filled: usize) -> bool {
-    let prose = cells
-        .iter()
-        .flatten()
-        .filter(|c| c.split_whitespace().count() > 15)
+    let long = |c: &String| c.split_whitespace().count() > 15;
+    let prose = cells.iter().flatten().filter(|c| long(c)).count();
+    if prose * 4 <= filled {
+        return false;
+    }
+    let width = cells.iter().map(Vec::len).max().unwrap_or(0);
+    let columns = (0..width)
+        .filter(|&k| cells.iter().any(|r| r.get(k).is_some_and(long)))
         .count();
-    prose * 4 > filled
+    width < 3 || columns > 1
 }

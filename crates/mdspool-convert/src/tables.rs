@@ -184,6 +184,17 @@ fn opens_cell(above: &[Line], row: &[Line]) -> bool {
     if cell_count(above) != 1 || top(row) - bottom(above) >= 0.6 * row_height(row) {
         return false;
     }
+    // Or reaching down into the row, in its size and weight, beside its pieces: a browser centres
+    // the row's other cells on the wrapped one, half a line lower.
+    if bottom(above) - top(row) > 0.1 * line.size
+        && row.iter().all(|l| {
+            (l.size - line.size).abs() <= 0.1 * line.size
+                && l.all_bold() == line.all_bold()
+                && (l.x1 <= line.x0 || l.x0 >= line.x1)
+        })
+    {
+        return true;
+    }
     row.iter().flat_map(|l| &l.spans).any(|s| {
         (s.x0 - line.x0).abs() <= 1.0
             && (s.size - line.size).abs() <= 0.1 * line.size.max(s.size)
@@ -286,8 +297,11 @@ pub(crate) fn build(
         return None;
     }
     // Columns must be set apart by more than word spaces: a gap between two column bands at
-    // least a cell gap somewhere (text columns were already told apart by the region layout).
-    if bands.windows(2).all(|w| w[1].0 - w[0].1 < CELL_GAP_EM * em) {
+    // least a cell gap somewhere (text columns were already told apart by the region layout), or
+    // cells aligned at the columns' starts.
+    if bands.windows(2).all(|w| w[1].0 - w[0].1 < CELL_GAP_EM * em)
+        && !super::bands::aligned_starts(&multi_rows, &bands)
+    {
         return None;
     }
     let mut cells: Vec<Vec<String>> = Vec::new();
@@ -345,7 +359,7 @@ pub(crate) fn build(
         let continues = stacked
             || header_wrap
             || close
-                && (cell_count(row) == 1
+                && (cell_count(row) == 1 && !super::bands::cells_at_starts(row, &r, &bands)
                     || cellwrap::continues(&r, cells.last(), cells.len() == 1)
                     || cellwrap::completes_first(&r, cells.last(), cells.len() == 1));
         // The first line of a wrapped cell standing alone above its row's centred cells.

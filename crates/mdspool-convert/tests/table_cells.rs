@@ -433,3 +433,167 @@ fn a_bold_header_wrapped_over_two_lines_is_one_row() {
     );
     assert_eq!(md.len(), 6, "{md:#?}");
 }
+
+/// A header cell wrapped over two lines in a browser's table: the other header cells are centred
+/// half a line lower, so the wrapped cell's first line stands alone above the header row.
+#[test]
+fn a_centred_header_cells_first_line_above_the_row_is_in_it() {
+    let mut p = PageSpec::default();
+    let bold = pdfwriter::BOLD;
+    p.text(bold, 12.0, 456.0, 700.0, "Network");
+    p.text(bold, 12.0, 198.0, 691.0, "Delivery");
+    p.text(bold, 12.0, 376.0, 691.0, "Utility");
+    p.text(bold, 12.0, 461.0, 682.0, "budget");
+    let rows: [[&str; 3]; 4] = [
+        ["Evidence pricing justice", "Pricing", "Margin"],
+        ["Transfer outcome budget", "4586", "Supplier"],
+        ["Freight invoice justice", "187.22", "3425"],
+        ["Contract margin region", "Estimate", "Carrier"],
+    ];
+    for (k, r) in rows.iter().enumerate() {
+        for (x, t) in [96.0, 355.0, 455.0].iter().zip(r) {
+            p.text(REG, 12.0, *x, 658.0 - 22.5 * k as f32, t);
+        }
+    }
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], "| Delivery | Utility | Network budget |", "{md:#?}");
+    assert_eq!(md.len(), 6, "{md:#?}");
+}
+
+/// `text` broken into lines no wider than `width` at 12 pt (Helvetica).
+fn fill(text: &str, width: f32) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for w in text.split(' ') {
+        match lines.last_mut() {
+            Some(l) if helvetica_width(&format!("{l} {w}"), 12.0) <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => lines.push(w.to_string()),
+        }
+    }
+    lines
+}
+
+/// A word processor's table whose cells fill their columns up to a narrow padding (under 0.8 em),
+/// a long description in the middle column wrapped over several lines (each of its cells over
+/// fifteen words), a bold header: the columns show in where their text starts, row after row,
+/// while their text ends raggedly.
+#[test]
+fn cells_filling_their_columns_up_to_a_narrow_padding_are_a_table() {
+    let mut p = PageSpec::default();
+    let cols = [(74.0, 87.0), (168.0, 277.0), (449.0, 80.0)];
+    let bold = pdfwriter::BOLD_W;
+    for ((x, _), t) in cols.iter().zip(["Pricing", "Notice", "Demand receipt"]) {
+        p.text(bold, 12.0, *x, 700.0, t);
+    }
+    let rows: [[&str; 3]; 5] = [
+        [
+            "Parcel Outcome",
+            "vessel supplier knowledge utility policy operator ledger invoice warehouse threshold quarter variance strategy freight customer summary",
+            "Vessel quality",
+        ],
+        [
+            "Summary report",
+            "policy invoice station strategy parcel schedule yield freight margin notice summary growth vessel demand ledger detail",
+            "Warehouse",
+        ],
+        [
+            "443.77",
+            "capacity vessel operator schedule warehouse vessel quarter demand invoice harbour quarter method account parcel threshold leverage volume",
+            "Threshold",
+        ],
+        [
+            "Supplier",
+            "update forecast freight supplier sample policy parcel revenue quarter account parcel demand customer knowledge supplier report utility freight",
+            "6075",
+        ],
+        [
+            "Benefit",
+            "quarter outcome operator metric delivery quality region outcome margin notice summary growth vessel demand ledger detail receipt",
+            "Schedule",
+        ],
+    ];
+    let mut y = 686.2;
+    let mut widest = (0.0f32, 0.0f32);
+    for r in rows {
+        let cells: Vec<Vec<String>> = cols.iter().zip(r).map(|((_, w), t)| fill(t, *w)).collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+        for ((x, _), lines) in cols.iter().zip(&cells) {
+            for (k, l) in lines.iter().enumerate() {
+                p.text(pdfwriter::REG_W, 12.0, *x, y - 13.8 * k as f32, l);
+                let end = x + helvetica_width(l, 12.0);
+                if *x < 100.0 {
+                    widest.0 = widest.0.max(end);
+                } else if *x < 400.0 {
+                    widest.1 = widest.1.max(end);
+                }
+            }
+        }
+        y -= 13.8 * height as f32;
+    }
+    // The set-up: a line of each column but the last comes within 0.8 em of the next column.
+    assert!(
+        widest.0 > 168.0 - 9.6 && widest.1 > 449.0 - 9.6,
+        "{widest:?}"
+    );
+    let md = md_lines(&[p]);
+    assert_eq!(md[0], "| Pricing | Notice | Demand receipt |", "{md:#?}");
+    for r in rows {
+        let line = format!("| {} |", r.join(" | "));
+        assert!(has(&md, &line), "{line}\n{md:#?}");
+    }
+}
+
+/// A browser breaks a row across a page: the rest of its tallest cell heads the next page, above
+/// the table's header repeated. It goes on that cell, and the table goes on under the header.
+#[test]
+fn the_rest_of_a_row_a_page_break_cut_goes_on_its_cell() {
+    let cols = [72.0, 160.0, 420.0];
+    let header: &[&str] = &["Item", "Description", "Count"];
+    let mut one = PageSpec::default();
+    one.text(
+        REG,
+        10.0,
+        72.0,
+        740.0,
+        "The stock of the year is listed below.",
+    );
+    table(
+        &mut one,
+        &cols,
+        700.0,
+        &[
+            header,
+            &["Zone", "analysis justice benefit parcel", "194"],
+            &["Margin", "operator revenue leverage", "297"],
+            &["Yield", "budget pricing delivery revenue", "986"],
+        ],
+    );
+    let mut two = PageSpec::default();
+    two.text(REG, 10.0, 160.0, 760.0, "freight volume delivery revenue");
+    table(
+        &mut two,
+        &cols,
+        736.0,
+        &[
+            header,
+            &["Storage", "customer tariff evidence", "2891"],
+            &["Update", "invoice revenue transfer", "3702"],
+        ],
+    );
+    let md = md_lines(&[one, two]);
+    assert_eq!(
+        md[1..],
+        [
+            "| Item | Description | Count |",
+            "| --- | --- | --- |",
+            "| Zone | analysis justice benefit parcel | 194 |",
+            "| Margin | operator revenue leverage | 297 |",
+            "| Yield | budget pricing delivery revenue freight volume delivery revenue | 986 |",
+            "| Storage | customer tariff evidence | 2891 |",
+            "| Update | invoice revenue transfer | 3702 |",
+        ],
+        "{md:#?}"
+    );
+}

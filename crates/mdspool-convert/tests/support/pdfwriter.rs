@@ -14,6 +14,8 @@ pub const ITAL: &str = "F4";
 pub const HEB: &str = "F5";
 /// Helvetica-Bold with a `/Widths` array.
 pub const BOLD_W: &str = "F6";
+/// Helvetica with a `/Widths` array (`helvetica_width` gives its text's widths).
+pub const REG_W: &str = "F7";
 
 /// Advance widths of Helvetica-Bold for codes 32..126 (1/1000 em).
 const HELVETICA_BOLD_WIDTHS: &str = "278 333 474 556 556 889 722 238 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 556 556 556 333 333 584 584 584 611 975 722 722 722 722 667 611 778 722 278 556 722 611 833 722 778 667 778 722 667 611 722 667 944 667 667 611 333 278 333 584 556 333 556 611 556 611 556 333 611 611 278 278 556 278 889 611 611 611 611 389 556 333 611 556 778 556 556 500 389 280 389 584";
@@ -146,6 +148,9 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
     objs.push(format!(
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [{HELVETICA_BOLD_WIDTHS}] >>"
     )); // 10
+    objs.push(format!(
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 126 /Widths [{HELVETICA_WIDTHS}] >>"
+    )); // 11
     let mut kids = Vec::new();
     for p in pages {
         let content_id = objs.len() + 1;
@@ -167,7 +172,7 @@ pub fn build(pages: &[PageSpec], title: Option<&str>, author: Option<&str>) -> V
         };
         kids.push(objs.len() + 1);
         objs.push(format!(
-            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R /F4 6 0 R /F5 8 0 R /F6 10 0 R >> >> /Contents {content_id} 0 R{annots} >>"
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R /F4 6 0 R /F5 8 0 R /F6 10 0 R /F7 11 0 R >> >> /Contents {content_id} 0 R{annots} >>"
         ));
     }
     let refs: Vec<String> = kids.iter().map(|k| format!("{k} 0 R")).collect();
