@@ -259,13 +259,16 @@ fn apart_enough<'a>(
 /// Where the first word of `s` ends, when `s` holds more than one: the parser gives the span's box,
 /// not its glyphs' places, so each character is taken as an equal share of the box.
 fn first_word_end(s: &Span) -> Option<f32> {
-    let chars: Vec<char> = s.text.chars().collect();
-    let start = chars.iter().position(|c| !c.is_whitespace())?;
-    let end = start + chars[start..].iter().position(|c| c.is_whitespace())?;
-    chars[end..]
-        .iter()
-        .any(|c| !c.is_whitespace())
-        .then(|| s.x0 + (s.x1 - s.x0) * end as f32 / chars.len() as f32)
+    let n = s.text.chars().count();
+    let mut chars = s
+        .text
+        .chars()
+        .enumerate()
+        .skip_while(|(_, c)| c.is_whitespace());
+    let end = chars.find(|(_, c)| c.is_whitespace())?.0;
+    chars
+        .any(|(_, c)| !c.is_whitespace())
+        .then(|| s.x0 + (s.x1 - s.x0) * end as f32 / n as f32)
 }
 
 /// `s` cut after its first word when that word overruns its column into the gap before the next
