@@ -119,9 +119,7 @@ struct Ext {
 impl Ext {
     fn of(s: &Span, x1: f32) -> Ext {
         let t = s.text.trim();
-        let mut rev = t.chars().rev();
-        let broken = rev.next().is_some_and(|c| matches!(c, '-' | '\u{ad}'))
-            && rev.next().is_some_and(char::is_alphabetic);
+        let broken = super::cellwrap::hyphen_broken(t);
         Ext {
             x0: s.x0,
             x1,
@@ -197,7 +195,7 @@ fn split(
         // A row left out runs over one gap at most, with one word (a long word that cannot wrap)
         // from where the column's text starts; not a stretch of prose, nor from inside a column
         // (justified lines).
-        let starts = |x0: f32| parts.iter().any(|p| (x0 - p.0).abs() <= 1.0);
+        let starts = |x0: f32| parts.iter().any(|p| at_start(x0, p));
         // The word may be run together with the next cell's text when it ends closer to it than a
         // word space (`cut_overrun`): its end reaches the column's edge.
         let overruns = out.iter().all(|&k| {
@@ -277,7 +275,7 @@ fn first_word_end(s: &Span) -> Option<f32> {
 /// must start where its column starts and end inside the next one; the word must reach the
 /// column's edge (within an em).
 pub(crate) fn cut_overrun(s: &Span, bands: &[(f32, f32)], em: f32) -> Option<(Span, Span)> {
-    let k = bands.iter().position(|b| (s.x0 - b.0).abs() <= 1.0)?;
+    let k = bands.iter().position(|b| at_start(s.x0, b))?;
     let (col, next) = (bands[k], *bands.get(k + 1)?);
     let right = s.ink_x1();
     if right <= next.0 + 0.5 || right > next.1 + 1.0 {
@@ -304,35 +302,39 @@ pub(crate) fn cut_overrun(s: &Span, bands: &[(f32, f32)], em: f32) -> Option<(Sp
 /// columns up to a narrow padding still make columns; words of prose, or two justified text
 /// columns (which end their lines evenly), do not.
 pub(crate) fn aligned_starts(rows: &[&Vec<Line>], bands: &[(f32, f32)]) -> bool {
-    fn spans(r: &[Line]) -> Vec<&Span> {
-        r.iter().flat_map(|l| &l.spans).collect()
-    }
     let n = rows.len();
     if n < 5 || bands.len() < 2 {
         return false;
     }
-    let at = |x: f32, b: &(f32, f32)| (x - b.0).abs() <= 1.0;
+    let rows: Vec<Vec<&Span>> = rows
+        .iter()
+        .map(|r| r.iter().flat_map(|l| &l.spans).collect())
+        .collect();
     let starts = bands[1..].iter().all(|b| {
         let hits = rows
             .iter()
-            .filter(|r| spans(r).iter().any(|s| at(s.x0, b)))
+            .filter(|r| r.iter().any(|s| at_start(s.x0, b)))
             .count();
         hits * 3 >= n * 2
     });
     let on_starts = rows
         .iter()
-        .filter(|r| spans(r).iter().all(|s| bands.iter().any(|b| at(s.x0, b))))
+        .filter(|r| r.iter().all(|s| bands.iter().any(|b| at_start(s.x0, b))))
         .count();
     let edge = bands[0].1;
     let even = rows
         .iter()
         .filter(|r| {
-            spans(r)
-                .iter()
+            r.iter()
                 .any(|s| s.x0 < edge && (s.ink_x1() - edge).abs() <= 1.0)
         })
         .count();
     starts && on_starts + 1 >= n && even * 2 < n
+}
+
+/// Whether `x` is where the band `b` starts (within a point).
+fn at_start(x: f32, b: &(f32, f32)) -> bool {
+    (x - b.0).abs() <= 1.0
 }
 
 /// Whether `row`, read into the cells `r`, fills two of them or more with pieces that each start
@@ -342,5 +344,5 @@ pub(crate) fn cells_at_starts(row: &[Line], r: &[String], bands: &[(f32, f32)]) 
         && row
             .iter()
             .flat_map(|l| &l.spans)
-            .all(|s| bands.iter().any(|b| (s.x0 - b.0).abs() <= 1.0))
+            .all(|s| bands.iter().any(|b| at_start(s.x0, b)))
 }

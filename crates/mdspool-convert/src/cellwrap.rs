@@ -232,7 +232,7 @@ impl<'a> LastLines<'a> {
 
 /// Whether the last word of `dst` is a number (figures, separators, a currency sign).
 /// Whether `dst` ends with a word broken by a hyphen: letters, then "-" or a soft hyphen.
-fn hyphen_broken(dst: &str) -> bool {
+pub(crate) fn hyphen_broken(dst: &str) -> bool {
     let mut rev = dst.trim_end().chars().rev();
     rev.next().is_some_and(|c| matches!(c, '-' | '\u{ad}'))
         && rev.next().is_some_and(char::is_alphabetic)
