@@ -9,10 +9,10 @@ use super::blocks::{Block, blocks_of_run};
 use super::document::Document;
 use super::furniture::drop_furniture;
 use super::layout::{page_lines, reading_order};
-use super::model::{Line, Page, PageLayout};
+use super::model::{Line, Page, PageLayout, Span};
 use super::tables::Hints;
 use super::vocab::Vocab;
-use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, grid, markdown};
+use super::{ConvertError, ConvertOptions, ConvertOutput, ConvertStats, fonts, grid, markdown};
 
 /// Most warnings recorded in the stats (one per unreadable page otherwise).
 const MAX_WARNINGS: usize = 20;
@@ -204,13 +204,22 @@ fn clear_majority_styles(pages: &mut [PageLayout]) {
     if !(mono || bold || italic) {
         return;
     }
+    // Bold that a descriptor claims for the body fonts (Ghostscript's `/StemV`) is cleared; a font
+    // whose name says bold keeps it, unless such fonts carry nearly all the text themselves.
+    let named_bold = |s: &Span| bold && fonts::name_is_bold(&fonts::font_key(&s.font));
+    let spans = || pages.iter().flat_map(|p| &p.lines).flat_map(|l| &l.spans);
+    let by_name: usize = spans()
+        .filter(|s| named_bold(s))
+        .map(|s| s.text.len())
+        .sum();
+    let keep_named = by_name * 5 <= all * 4;
     for s in pages
         .iter_mut()
         .flat_map(|p| &mut p.lines)
         .flat_map(|l| &mut l.spans)
     {
         s.mono &= !mono;
-        s.bold &= !bold;
+        s.bold &= !bold || (keep_named && named_bold(s));
         s.italic &= !italic;
     }
 }

@@ -11,30 +11,40 @@ pub(crate) fn font_key(name: &str) -> String {
     base.to_ascii_lowercase()
 }
 
+/// A TeX font's name (`cmr10`, `sfrm1200`, `ecbx1000`, `lmroman10-bold`): its letters say its
+/// weight and shape.
+fn tex_name(name: &str) -> bool {
+    ["cm", "sf", "lm", "ec", "tc"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
 /// TeX font names (`cmbx10`, `sfbx1000`, `lmroman10-bold`) and the usual `Bold`/`Black` suffixes.
 pub(crate) fn name_is_bold(name: &str) -> bool {
-    let tex = ["cm", "sf", "lm", "ec", "tc"]
-        .iter()
-        .any(|p| name.starts_with(p));
+    let tex = tex_name(name);
     ["bold", "black", "heavy", "semibd", "demi"]
         .iter()
         .any(|m| name.contains(m))
-        || (tex && (name.contains("bx") || name.starts_with("cmb") || name.starts_with("sfb")))
+        || (tex
+            && (name.contains("bx")
+                || ["cmb", "sfb", "ecb"].iter().any(|p| name.starts_with(p))
+                // cm-super and EC: sans bold extended (`sfsx`, KOMA-Script's headings), bold caps
+                || ["sx", "xc"].iter().any(|w| name.get(2..4) == Some(*w))))
 }
 
-/// A font name that states a regular weight ("Times-Roman", "NimbusRomNo9L-Regu", "Arial-Book"):
-/// it overrides a descriptor whose weight reads bold (some producers write one for every font).
+/// A font name that states a regular weight ("Times-Roman", "NimbusRomNo9L-Regu", "Arial-Book",
+/// TeX's `sfrm1200` or `cmr10`): it overrides a descriptor whose weight reads bold (some producers
+/// write one for every font; Ghostscript's `/StemV` makes Computer Modern's roman look bold).
 pub(crate) fn name_is_regular(name: &str) -> bool {
     let style = name.rsplit(['-', ',', '_']).next().unwrap_or("");
     ["roman", "regu", "book", "light", "normal"]
         .iter()
         .any(|m| style.starts_with(m))
+        || (tex_name(name) && name.ends_with(|c: char| c.is_ascii_digit()) && !name_is_bold(name))
 }
 
 pub(crate) fn name_is_italic(name: &str) -> bool {
-    let tex = ["cm", "sf", "lm", "ec", "tc"]
-        .iter()
-        .any(|p| name.starts_with(p));
+    let tex = tex_name(name);
     ["italic", "oblique"].iter().any(|m| name.contains(m))
         || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
 }
@@ -64,4 +74,40 @@ pub(crate) fn is_mono_name(name: &str) -> bool {
     ]
     .iter()
     .any(|m| name.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tex_names_tell_their_weight() {
+        for regular in [
+            "sfrm1200",
+            "cmr10",
+            "ecrm1095",
+            "sfti1000",
+            "cmmi10",
+            "sfss1000",
+            "lmroman10-regular",
+        ] {
+            assert!(
+                name_is_regular(regular) && !name_is_bold(regular),
+                "{regular}"
+            );
+        }
+        for bold in [
+            "sfbx1200",
+            "cmbx10",
+            "ecbx1440",
+            "cmb10",
+            "lmroman10-bold",
+            "sfsx1440",
+            "ecxc1000",
+        ] {
+            assert!(name_is_bold(bold) && !name_is_regular(bold), "{bold}");
+        }
+        // Not TeX names: the descriptor decides.
+        assert!(!name_is_regular("cambria") && !name_is_regular("segoeui"));
+    }
 }

@@ -7,6 +7,8 @@
 //! in the same band goes with it, so a running header's other half never becomes a heading.
 
 use super::model::{Line, PageLayout};
+pub(crate) use super::wording::is_page_number;
+use super::wording::reads_as_furniture;
 
 /// Shares of the page height, at the top and bottom, where running headers and footers are looked
 /// for (exact repeats; repeats with digits folded), and where lone page numbers are dropped.
@@ -26,31 +28,15 @@ fn furniture_key(t: &str) -> String {
         .collect::<String>()
 }
 
-/// A bare page number or "Page N (of M)".
-pub(crate) fn is_page_number(t: &str) -> bool {
-    let t = t
-        .trim()
-        .trim_matches(|c| c == '-' || c == '–' || c == '|')
-        .trim();
-    let lower = t.to_lowercase();
-    let lower = lower
-        .strip_prefix("page")
-        .map(str::trim)
-        .unwrap_or(lower.as_str());
-    let mut parts = lower.split("of").map(str::trim);
-    let first = parts.next().unwrap_or("");
-    let roman = !first.is_empty() && first.len() <= 6 && first.chars().all(|c| "ivxlc".contains(c));
-    (!first.is_empty() && first.len() <= 5 && first.chars().all(|c| c.is_ascii_digit())) || roman
-}
-
 /// Drop running headers/footers and page numbers. A line is furniture when its text recurs on at
 /// least half of the pages (three or more pages) near the top or bottom edge: exactly within the
 /// outer 12 % of the page, or with digits folded ("Page 3" = "Page 4") within the outer 9 %.
 pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     use std::collections::{HashMap, HashSet};
     let n = pages.len();
-    let mut exact: HashMap<String, usize> = HashMap::new();
-    let mut folded: HashMap<String, usize> = HashMap::new();
+    // Pages each key recurs on, and the smallest size it is set in there.
+    let mut exact: HashMap<String, (usize, f32)> = HashMap::new();
+    let mut folded: HashMap<String, (usize, f32)> = HashMap::new();
     for page in pages.iter() {
         let height = page.height;
         let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
@@ -61,13 +47,17 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
         {
             let t = l.text();
             let e = exact_key(&t);
-            if !e.is_empty() && seen_e.insert(e.clone()) {
-                *exact.entry(e).or_default() += 1;
+            if !e.is_empty() {
+                let k = exact.entry(e.clone()).or_insert((0, f32::MAX));
+                k.0 += usize::from(seen_e.insert(e));
+                k.1 = k.1.min(l.size);
             }
             if in_margin(l, height, FOLDED_MARGIN) {
                 let f = furniture_key(&t);
-                if !f.is_empty() && seen_f.insert(f.clone()) {
-                    *folded.entry(f).or_default() += 1;
+                if !f.is_empty() {
+                    let k = folded.entry(f.clone()).or_insert((0, f32::MAX));
+                    k.0 += usize::from(seen_f.insert(f));
+                    k.1 = k.1.min(l.size);
                 }
             }
         }
@@ -79,6 +69,11 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     sizes.sort_by(f32::total_cmp);
     let typical = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0);
     let min_repeats = if n >= 3 { n.div_ceil(2).max(2) } else { n + 1 };
+    let doc_has_body = pages.iter().any(|p| {
+        p.lines
+            .iter()
+            .any(|l| !in_margin(l, p.height, SHORT_DOC_MARGIN))
+    });
     for page in pages.iter_mut() {
         let h = page.height;
         // Furniture by wording stands apart from a body: on a page whose only text lies in the
@@ -101,7 +96,11 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                     return false;
                 }
                 let t = l.text();
-                let count = |m: &HashMap<String, usize>, k: String| m.get(&k).copied().unwrap_or(0);
+                // A repeat set far larger than the running line it repeats is the title that
+                // line names (a browser's print header holds the page's title).
+                let count = |m: &HashMap<String, (usize, f32)>, k: String| {
+                    m.get(&k).filter(|e| l.size <= 1.3 * e.1).map_or(0, |e| e.0)
+                };
                 let repeated = (in_margin(l, h, FURNITURE_MARGIN)
                     && count(&exact, exact_key(&t)) >= min_repeats)
                     || (in_margin(l, h, FOLDED_MARGIN)
@@ -112,8 +111,12 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 let page_number = is_page_number(&t) && small && isolated(l, &page.lines, h);
                 // Short documents: on both pages of a two-page file, or furniture by its wording.
                 let both_pages = n == 2 && count(&folded, furniture_key(&t)) >= 2;
-                let short =
-                    n <= 2 && has_body && alone && small && (both_pages || reads_as_furniture(&t));
+                // The same line on both pages is furniture even on a page whose little text all
+                // lies in the band (a browser's last page holding one line under its header).
+                let short = n <= 2
+                    && alone
+                    && small
+                    && ((both_pages && doc_has_body) || (has_body && reads_as_furniture(&t)));
                 repeated || page_number || short
             })
             .collect();
@@ -228,85 +231,6 @@ fn isolated(l: &Line, lines: &[Line], page_height: f32) -> bool {
     })
 }
 
-/// Wording of running heads and feet: page numbers, "Page N of M", "Downloaded from ...", "Volume N |
-/// Issue M", dates, and a short label ending in a number ("Technical note 541", "Part 3").
-fn reads_as_furniture(t: &str) -> bool {
-    let lower = t.trim().to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    if is_page_number(&lower) || lower.starts_with("downloaded from") || lower.starts_with("doi:") {
-        return true;
-    }
-    let has = |w: &str| {
-        words
-            .iter()
-            .any(|x| x.trim_matches(|c: char| !c.is_alphanumeric()) == w)
-    };
-    let numbered = |i: usize| {
-        words.get(i + 1).is_some_and(|n| {
-            n.trim_matches(|c: char| !c.is_alphanumeric())
-                .chars()
-                .all(|c| c.is_ascii_digit())
-        })
-    };
-    let vol_issue = words.iter().enumerate().any(|(i, w)| {
-        matches!(w.trim_end_matches('.'), "volume" | "vol" | "issue" | "no") && numbered(i)
-    });
-    if vol_issue && (has("issue") || has("volume") || has("vol")) {
-        return true;
-    }
-    if is_date(&words) {
-        return true;
-    }
-    // A short label ending in a number.
-    let last_num = words
-        .last()
-        .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()));
-    last_num
-        && (2..=3).contains(&words.len())
-        && words
-            .iter()
-            .rev()
-            .skip(1)
-            .all(|w| w.chars().all(char::is_alphabetic))
-}
-
-/// A date alone: "30 November 2026", "November 30, 2026", "2026-11-30", "30.11.2026".
-fn is_date(words: &[&str]) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let year = |w: &str| {
-        let w = w.trim_matches(|c: char| !c.is_ascii_digit());
-        w.len() == 4 && w.chars().all(|c| c.is_ascii_digit())
-    };
-    let numeric = |w: &str| {
-        let parts: Vec<&str> = w.split(['-', '.', '/']).collect();
-        parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-    };
-    match words {
-        [w] => numeric(w),
-        [a, b, c] => {
-            let month = |w: &str| MONTHS.contains(&w.trim_matches(|c: char| !c.is_alphabetic()));
-            (month(a) || month(b)) && year(c)
-        }
-        _ => false,
-    }
-}
-
 fn exact_key(t: &str) -> String {
     t.chars().filter(|c| !c.is_whitespace()).collect::<String>()
 }
@@ -320,7 +244,7 @@ fn in_margin(l: &Line, height: f32, share: f32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::model::{Line, PageLayout, Span};
-    use super::{drop_furniture, is_page_number, reads_as_furniture};
+    use super::drop_furniture;
 
     fn line(text: &str, top: f32) -> Line {
         let width = 6.0 * text.len() as f32;
@@ -356,37 +280,28 @@ mod tests {
         assert_eq!(texts(&pages[0]), [body]);
     }
 
+    /// A browser's print header repeats the page's title on every page, in small type; the title
+    /// itself, near the top of the first page and set large, stays.
     #[test]
-    fn furniture_wording() {
-        for t in [
-            "Technical note 541",
-            "Page 2 of 2",
-            "Downloaded from example.org on 3 May",
-            "Volume 12 | Issue 3",
-            "30 November 2026",
-            "November 30, 2026",
-            "2026-11-30",
-            "xiv",
-        ] {
-            assert!(reads_as_furniture(t), "{t}");
-        }
-        for t in [
-            "Introduction",
-            "The value is 3",
-            "Results and discussion 2024 figures",
-            "Table 2: Costs",
-        ] {
-            assert!(!reads_as_furniture(t), "{t}");
-        }
-    }
-
-    #[test]
-    fn page_numbers() {
-        for t in ["7", "- 7 -", "Page 3", "page 3 of 12", "xiv", "| 12 |"] {
-            assert!(is_page_number(t), "{t}");
-        }
-        for t in ["7 apples", "Chapter 3", "2.1", "Introduction", ""] {
-            assert!(!is_page_number(t), "{t}");
-        }
+    fn a_title_the_running_header_repeats_stays() {
+        let sized = |text: &str, top: f32, size: f32| {
+            let width = 0.5 * size * text.len() as f32;
+            Line::from_spans(vec![Span::test(text, 72.0, 72.0 + width, top, size)])
+        };
+        let body = "The body of the page sits well inside the margins of the page.";
+        let mut pages: Vec<PageLayout> = (0..3)
+            .map(|_| {
+                page(vec![
+                    sized("Sparse Nebula Report", 14.0, 8.0),
+                    line(body, 300.0),
+                ])
+            })
+            .collect();
+        pages[0]
+            .lines
+            .push(sized("Sparse Nebula Report", 60.0, 22.0));
+        drop_furniture(&mut pages);
+        assert_eq!(texts(&pages[0]), [body, "Sparse Nebula Report"]);
+        assert_eq!(texts(&pages[1]), [body]);
     }
 }

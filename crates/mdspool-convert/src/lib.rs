@@ -17,6 +17,7 @@ mod bidi;
 mod blocks;
 mod carry;
 mod cellwrap;
+mod chapters;
 mod cmaps;
 mod columns;
 mod distrust;
@@ -56,6 +57,7 @@ mod text;
 mod update;
 mod vocab;
 mod widths;
+mod wording;
 mod words;
 
 /// Options shared by every converter.

@@ -3,6 +3,7 @@
 //! and paragraphs, code blocks and tables are written out.
 
 use super::blocks::{Block, split_marker};
+use super::chapters;
 use super::model::Line;
 use super::pipe;
 use super::text::{clean, reflow};
@@ -96,6 +97,8 @@ fn starts_numbered(t: &str) -> bool {
 /// Render all blocks of the document.
 pub(crate) fn render(blocks: &[Block]) -> String {
     let (body, body_font) = body_style(blocks);
+    let joined = chapters::join_labels(blocks, |l| heading_key(l, body, &body_font).is_some());
+    let blocks = joined.as_deref().unwrap_or(blocks);
     // Rank distinct heading sizes: largest -> level 1; bold body-size headings come last.
     let mut keys: Vec<i32> = blocks
         .iter()

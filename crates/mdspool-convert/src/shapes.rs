@@ -1,5 +1,5 @@
 //! Vector graphics that carry structure: ruling lines (stroked segments, thin filled rectangles, the
-//! edges of stroked rectangles) for tables and bands, and list bullets drawn as small shapes instead of
+//! edges of stroked rectangles, thin images) for tables and bands, and list bullets drawn as small shapes instead of
 //! glyphs (browsers and word processors draw `disc`, `circle` and `square` markers as paths). A shape is
 //! a bullet only when it stands at the start of a line of text, just left of it.
 
@@ -29,13 +29,7 @@ pub(crate) fn read_shapes(
     top: f32,
     spans: &[Span],
 ) -> Shapes {
-    let Ok(paths) = doc.extract_paths(index) else {
-        return Shapes {
-            rules: Vec::new(),
-            bullets: Vec::new(),
-            bars: Vec::new(),
-        };
-    };
+    let paths = doc.extract_paths(index).unwrap_or_default();
     let mut rules = Vec::new();
     let mut bars = Vec::new();
     let mut push = |x0: f32, y0: f32, x1: f32, y1: f32| {
@@ -88,6 +82,17 @@ pub(crate) fn read_shapes(
                 }
                 Op::CurveTo(.., x, y) => cur = (x, y),
                 Op::ClosePath => {}
+            }
+        }
+    }
+    // Ghostscript paints a TeX rule (a footnote's, a table's) as a one-bit image a point or so
+    // thick, with no path at all: a thin image is a rule like a thin filled rectangle.
+    if let Ok(images) = doc.page_image_handles(index) {
+        for b in images.iter().take(MAX_RULES_PER_PAGE).map(|i| i.bbox) {
+            let (x, y, w, h) = (b.x, b.y, b.width, b.height);
+            if w.abs().min(h.abs()) <= 3.0 {
+                push(x, y + h / 2.0, x + w, y + h / 2.0);
+                push(x + w / 2.0, y, x + w / 2.0, y + h);
             }
         }
     }

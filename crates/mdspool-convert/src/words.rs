@@ -171,7 +171,7 @@ fn offsets_fit(text: &str, offsets: &[f32], widths: &[f32], size: f32) -> bool {
             let back = x[1] < x[0] + w.max(0.0) - 0.25 * size;
             let ligature = matches!(c[0], 'f' | 'i' | 'l') && matches!(c[1], 'f' | 'i' | 'l');
             let accent = super::accents::is_accent(c[0]) || super::accents::is_accent(c[1]);
-            back && !ligature && !accent
+            back && !ligature && !accent && c[0] != '\u{ad}'
         })
 }
 
@@ -309,6 +309,28 @@ fn same_run(a: &Span, b: &Span) -> bool {
         && b.x0 > a.x1 - OVERLAP_EM * size
 }
 
+/// A soft hyphen inside a line is not drawn: a browser gives it no advance, and the letter after it
+/// starts where it does. Its font width would read as a step back (or, sorted after that letter, as
+/// a gap before the next one, a word space in "microarc hitecture"): such a glyph is dropped. One at
+/// the end of a line, where the word broke, stays for the line-joining rule.
+fn drop_undrawn_soft_hyphens(glyphs: &mut Vec<Glyph>, size: f32) {
+    let undrawn: Vec<bool> = (0..glyphs.len())
+        .map(|k| {
+            glyphs[k].c == '\u{ad}'
+                && glyphs
+                    .get(k + 1)
+                    .is_some_and(|g| g.x0 < glyphs[k].x1 - 0.05 * size)
+        })
+        .collect();
+    if undrawn.contains(&true) {
+        let mut k = 0;
+        glyphs.retain(|_| {
+            k += 1;
+            !undrawn[k - 1]
+        });
+    }
+}
+
 pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
     let Some(first) = run.first() else { return };
     let style = first.span.clone();
@@ -317,6 +339,7 @@ pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
         (t.min(s.span.top), b.max(s.span.bottom))
     });
     let mut glyphs: Vec<Glyph> = run.into_iter().flat_map(|s| s.glyphs).collect();
+    drop_undrawn_soft_hyphens(&mut glyphs, size);
     glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     let marks = super::accents::attach(&mut glyphs);
     // The run's usual gap between letters (tracking, kerning), from glyph pairs with no space glyph.

@@ -1,0 +1,178 @@
+//! Failure classes seen on the documents of `bench/corpus/styles.py` (the generated documents through
+//! other classes, fonts and pipelines: LaTeX through dvips and Ghostscript, KOMA-Script, the book
+//! class, a browser printing its own header and footer), each on a committed sample
+//! (`bench/corpus/sample/ROUTE/NAME.{pdf,md}`, the `.md` being the Markdown the PDF was made from).
+
+use std::path::{Path, PathBuf};
+
+use mdspool_convert::{Builtin, ConvertOptions, Converter};
+
+fn sample(route: &str, name: &str) -> (PathBuf, String, String) {
+    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../bench/corpus/sample")
+        .join(route)
+        .join(format!("{name}.pdf"));
+    let truth = std::fs::read_to_string(pdf.with_extension("md"))
+        .unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
+    let md = Builtin
+        .convert(&pdf, &ConvertOptions::default())
+        .unwrap_or_else(|e| panic!("{}: {e}", pdf.display()))
+        .markdown;
+    (pdf, truth, md)
+}
+
+/// Lower-case words, Markdown punctuation dropped (as the scorer reads text).
+fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// The headings of a Markdown text (`#` lines, and lines wholly bold, as the scorer counts them),
+/// each as its words joined by spaces.
+fn headings(md: &str) -> Vec<String> {
+    md.lines()
+        .map(str::trim)
+        .filter_map(|l| {
+            l.strip_prefix('#').or_else(|| {
+                l.strip_prefix("**")
+                    .and_then(|b| b.strip_suffix("**"))
+                    .filter(|b| !b.contains("**"))
+            })
+        })
+        .map(|h| words(h).join(" "))
+        .collect()
+}
+
+/// The ground truth's headings that the output does not write as headings.
+fn missing_headings(truth: &str, md: &str) -> Vec<String> {
+    let found = headings(md);
+    headings(truth)
+        .into_iter()
+        .filter(|h| !found.contains(h))
+        .collect()
+}
+
+#[test]
+fn headings_in_tex_bold_fonts_that_ghostscript_reembedded_stay_headings() {
+    // Ghostscript writes a /StemV that makes Computer Modern's roman (`SFRM1200`) read as bold; with
+    // the body "bold", bold was cleared everywhere and the bold run-in headings were lost.
+    let (pdf, truth, md) = sample("dvips", "y2-000");
+    let missing = missing_headings(&truth, &md);
+    assert!(
+        missing.is_empty(),
+        "{}: headings lost: {missing:?}\n{md}",
+        pdf.display()
+    );
+    assert!(
+        !md.contains("**The "),
+        "{}: body text set bold\n{md}",
+        pdf.display()
+    );
+}
+
+#[test]
+fn a_footnote_rule_ghostscript_paints_as_an_image_takes_the_notes_out() {
+    // The rule over the footnotes is a one-bit inline image, no path: without it the notes were read
+    // in place, their numbers glued to their first words ("1The hearing").
+    let (pdf, truth, md) = sample("dvips", "y2-000");
+    let notes = truth.lines().filter(|l| l.starts_with("[^")).count();
+    let found = md.lines().filter(|l| l.starts_with("[^")).count();
+    assert!(
+        notes >= 3 && found == notes,
+        "{}: {found} of {notes} notes\n{md}",
+        pdf.display()
+    );
+    let glued = md
+        .lines()
+        .any(|l| l.len() > 2 && l.as_bytes()[0].is_ascii_digit() && l.as_bytes()[1] == b'T');
+    assert!(
+        !glued,
+        "{}: a note number glued to its text\n{md}",
+        pdf.display()
+    );
+}
+
+#[test]
+fn koma_script_sans_bold_headings_are_headings() {
+    // KOMA-Script sets headings in cm-super's sans bold extended (`SFSX1440`), a name without "bx".
+    let (pdf, truth, md) = sample("koma2", "y1-000");
+    let missing = missing_headings(&truth, &md);
+    assert!(
+        missing.is_empty(),
+        "{}: headings lost: {missing:?}\n{md}",
+        pdf.display()
+    );
+}
+
+#[test]
+fn a_chapter_label_and_the_title_under_it_are_one_heading() {
+    let (pdf, truth, md) = sample("book", "y1-000");
+    let chapters: Vec<&str> = truth
+        .lines()
+        .filter(|l| l.starts_with("## Chapter "))
+        .collect();
+    assert!(
+        !chapters.is_empty(),
+        "{}: no chapter in the truth",
+        pdf.display()
+    );
+    let missing = missing_headings(&chapters.join("\n"), &md);
+    assert!(
+        missing.is_empty(),
+        "{}: chapters apart: {missing:?}\n{md}",
+        pdf.display()
+    );
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with('#') && l.trim_end().ends_with("Chapter 1"))
+    );
+}
+
+#[test]
+fn soft_hyphens_a_browser_gives_no_advance_split_no_word() {
+    // Chromium leaves each soft hyphen in the text with its font's width but moves the pen not at
+    // all: read as drawn, "micr\u{ad}oarc\u{ad}hite\u{ad}cture" came out "microarc hitecture".
+    for name in ["y2-001", "y2-003"] {
+        let (pdf, truth, md) = sample("chromehf", name);
+        let out = words(&md).join(" ");
+        let truth_words: Vec<String> = words(&truth);
+        let lost: Vec<String> = truth_words
+            .iter()
+            .filter(|w| w.len() >= 12 && !out.split(' ').any(|o| o == w.as_str()))
+            .cloned()
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "{}: long words split: {lost:?}\n{md}",
+            pdf.display()
+        );
+    }
+}
+
+#[test]
+fn a_browsers_print_header_and_footer_are_dropped_but_not_the_title_they_repeat() {
+    for name in ["y2-001", "y2-003"] {
+        let (pdf, truth, md) = sample("chromehf", name);
+        let title = truth.lines().next().expect("title");
+        assert!(
+            md.lines().any(|l| l == title),
+            "{}: title {title:?} lost\n{md}",
+            pdf.display()
+        );
+        for furniture in ["file://", " AM", " PM", "doc.html"] {
+            assert!(
+                !md.contains(furniture),
+                "{}: {furniture:?} kept\n{md}",
+                pdf.display()
+            );
+        }
+        let body = md.replace(title, "");
+        assert!(
+            !body.contains(&title[2..]),
+            "{}: the header's copy of the title kept\n{md}",
+            pdf.display()
+        );
+    }
+}
