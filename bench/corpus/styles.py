@@ -15,6 +15,10 @@ through other classes, fonts and pipelines:
   dvips    latex -> dvips -> ps2pdf (the old arXiv pipeline), 12pt, Type 1 fonts re-embedded by Ghostscript
   chromehf Chromium printing with its own header and footer (date, title, file URL, "1/3"), a sans-serif
            style sheet with rules under the headings, text set ragged right
+  multicol3 pdflatex, a newsletter: three columns (the multicol package) under a full-width title and
+           abstract, 10pt, 1.5 cm margins
+  gsprint  a Writer document printed through a PostScript driver: Writer's PDF, pdf2ps, ps2pdf (what a
+           print-to-PDF queue of Ghostscript makes of it)
 Chapter headings are written into the ground truth as "Chapter N Title" (the words the page shows).
 The chromehf header holds the date and time of the run and the temporary file's URL: furniture, not
 ground truth, so those PDFs differ from run to run while their Markdown does not.
@@ -25,15 +29,19 @@ from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as G  # noqa: E402
 
-ROUTES = ["book", "koma2", "lua", "dvips", "chromehf"]
+ROUTES = ["book", "koma2", "lua", "dvips", "chromehf", "multicol3", "gsprint"]
 CAPS = {
     "book": G.Caps("book"),
     "koma2": G.Caps("latex2", max_cols=4, long_tables=False, code_width=34, abstract=True),
     "lua": G.Caps("lua", abstract=True),
     "dvips": G.Caps("dvips", abstract=True),
     "chromehf": G.Caps("chromehf", multicol=False),
+    # three columns of 5.5 cm: narrow tables and code, no page-long tables (multicols has no floats)
+    "multicol3": G.Caps("multicol3", max_cols=3, long_tables=False, code_width=26, abstract=True),
+    "gsprint": G.Caps("gsprint"),
 }
-NEED = {"book": ["pdflatex"], "koma2": ["pdflatex"], "lua": ["lualatex"], "dvips": ["latex", "dvips", "ps2pdf"]}
+NEED = {"book": ["pdflatex"], "koma2": ["pdflatex"], "lua": ["lualatex"], "dvips": ["latex", "dvips", "ps2pdf"],
+        "multicol3": ["pdflatex"], "gsprint": ["pandoc", "soffice", "pdf2ps", "ps2pdf"]}
 CSS_HF = """
 body { font-family: "Liberation Sans", "DejaVu Sans", sans-serif; font-size: 10pt; text-align: left; }
 h1 { text-align: left; font-size: 22pt; color: #1a3a6a; }
@@ -84,6 +92,15 @@ def dvips_latex(doc, caps):
     return src.replace(r"\documentclass[11pt]{article}", r"\documentclass[12pt]{article}")
 
 
+def multicol_latex(doc, caps):
+    src = G.to_latex(doc, caps)
+    src = src.replace(r"\documentclass[11pt]{article}", r"\documentclass[10pt]{article}" + "\n" + r"\usepackage{multicol}")
+    src = src.replace("margin=2.5cm", "margin=1.5cm")
+    start = r"\end{abstract}" if r"\end{abstract}" in src else r"\maketitle"
+    src = src.replace(start, start + "\n" + r"\begin{multicols}{3}", 1)
+    return src.replace(r"\end{document}", r"\end{multicols}" + "\n" + r"\end{document}")
+
+
 def run(cmd, work, env, what):
     r = subprocess.run(cmd, cwd=work, env=env, capture_output=True, text=True, errors="replace", timeout=240)
     if r.returncode != 0:
@@ -108,7 +125,15 @@ def build(route, doc, caps, work, pdf):
             work, env, "chromium")
         shutil.copy(out, pdf)
         return
-    text = {"book": book_latex, "koma2": koma_latex, "lua": lua_latex, "dvips": dvips_latex}[route](doc, caps)
+    if route == "gsprint":
+        md = G.to_markdown(doc, caps)
+        G.build_writer(doc, caps, work, os.path.join(work, "writer.pdf"), md, 0)
+        run(["pdf2ps", "writer.pdf", "doc.ps"], work, env, "pdf2ps")
+        run(["ps2pdf", "doc.ps", "doc.pdf"], work, env, "ps2pdf")
+        shutil.copy(os.path.join(work, "doc.pdf"), pdf)
+        return
+    text = {"book": book_latex, "koma2": koma_latex, "lua": lua_latex, "dvips": dvips_latex,
+            "multicol3": multicol_latex}[route](doc, caps)
     with open(os.path.join(work, "doc.tex"), "w", encoding="utf-8") as f:
         f.write(text)
     engine = {"lua": "lualatex", "dvips": "latex"}.get(route, "pdflatex")

@@ -102,7 +102,18 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
                 None => mono(prev) && !row_mono,
                 Some(b) => b.is_some_and(|b| b != row_mono),
             };
-            if gap > 2.0 * h || resized || heading || code || row.iter().any(|l| l.table.is_some())
+            // A line of running prose under the rows (a justified paragraph's first line, split
+            // like cells at its wide word spaces) starts the text after the table.
+            let words: usize = row.iter().map(|l| l.text().split_whitespace().count()).sum();
+            let prose = j > last_multi
+                && gap > 0.6 * h
+                && (prose_line(row) || (cell_count(row) < 2 && words >= 10));
+            if gap > 2.0 * h
+                || resized
+                || heading
+                || code
+                || prose
+                || row.iter().any(|l| l.table.is_some())
             {
                 break;
             }
