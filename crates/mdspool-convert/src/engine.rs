@@ -74,6 +74,18 @@ pub(crate) fn convert_with(
     if let Some(o) = &opts.ocr {
         stats.ocr = super::ocr::fill_pages(path, &mut results, o, &mut stats.warnings, lay_out)
             .map(Box::new);
+    } else {
+        let codes: Vec<String> = (0..results.len())
+            .filter(|&i| matches!(&results[i], Ok(p) if p.codes))
+            .map(|i| (i + 1).to_string())
+            .collect();
+        if !codes.is_empty() {
+            stats.warnings.push(format!(
+                "page(s) {}: the text layer holds glyph codes without a Unicode mapping, not text; \
+                 OCR would read these pages",
+                codes.join(", ")
+            ));
+        }
     }
     for (i, result) in results.into_iter().enumerate() {
         match result {
@@ -264,6 +276,7 @@ fn lay_out(mut page: Page) -> PageLayout {
         rules: page.rules,
         lines,
         asides: page.asides.into_iter().map(lay_out).collect(),
+        codes: page.codes,
     }
 }
 

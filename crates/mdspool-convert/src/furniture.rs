@@ -260,6 +260,7 @@ mod tests {
             rules: Vec::new(),
             lines,
             asides: Vec::new(),
+            codes: false,
         }
     }
 

@@ -121,6 +121,9 @@ pub(crate) struct Page {
     pub rtl: bool,
     /// The page's text at other angles, each read as a page turned by its angle (`asides.rs`).
     pub asides: Vec<Page>,
+    /// The parser's text held control characters: codes of a font without a Unicode mapping
+    /// (`ocr::unreadable`).
+    pub codes: bool,
 }
 
 /// One page after layout analysis: its lines (including ruled-table placeholders) and geometry.
@@ -135,6 +138,8 @@ pub(crate) struct PageLayout {
     pub lines: Vec<Line>,
     /// Text at other angles, laid out in its own frame.
     pub asides: Vec<PageLayout>,
+    /// See [`Page::codes`].
+    pub codes: bool,
 }
 
 /// A line fragment: spans on one baseline without a wide horizontal gap between them.

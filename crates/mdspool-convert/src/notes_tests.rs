@@ -15,6 +15,7 @@ fn page(lines: Vec<Line>) -> PageLayout {
         rules: Vec::new(),
         lines,
         asides: Vec::new(),
+        codes: false,
     }
 }
 

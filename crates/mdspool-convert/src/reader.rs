@@ -61,6 +61,15 @@ pub(crate) fn page_inner(
         }
         return Ok(page);
     }
+    // Symbol fonts draw codes under 32 on purpose (a character table of ZapfDingbats).
+    let codes = super::ocr::codes_not_text(
+        raw.iter()
+            .filter(|s| {
+                let name = font_key(&s.font_name);
+                !(is_dingbat_font(&name) || name.contains("symbol"))
+            })
+            .map(|s| s.text.as_str()),
+    );
     let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
     let mut glyphs: Option<glyphs::PageGlyphs> = None;
     // Spans with usable glyph positions get their word spaces decided again (`words.rs`).
@@ -275,6 +284,7 @@ pub(crate) fn page_inner(
         rules,
         rtl: false,
         asides,
+        codes,
     })
 }
 

@@ -142,6 +142,7 @@ impl Frame {
             rules: Vec::new(),
             rtl: false,
             asides: Vec::new(),
+            codes: false,
         }
     }
 

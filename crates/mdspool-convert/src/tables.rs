@@ -104,7 +104,10 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             };
             // A line of running prose under the rows (a justified paragraph's first line, split
             // like cells at its wide word spaces) starts the text after the table.
-            let words: usize = row.iter().map(|l| l.text().split_whitespace().count()).sum();
+            let words: usize = row
+                .iter()
+                .map(|l| l.text().split_whitespace().count())
+                .sum();
             let prose = j > last_multi
                 && gap > 0.6 * h
                 && (prose_line(row) || (cell_count(row) < 2 && words >= 10));

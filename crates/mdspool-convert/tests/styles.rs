@@ -176,3 +176,84 @@ fn a_browsers_print_header_and_footer_are_dropped_but_not_the_title_they_repeat(
         );
     }
 }
+
+/// Whether OCR can run here; under `CI=true` it must (`.ci/run` installs tesseract and poppler).
+fn ocr_available() -> bool {
+    let ok = ["tesseract", "pdftoppm"]
+        .iter()
+        .all(|p| mdspool_convert::find_program(Path::new(p)).is_some());
+    assert!(
+        ok || std::env::var("CI").as_deref() != Ok("true"),
+        "tesseract and pdftoppm are required under CI=true (.ci/run installs them)"
+    );
+    ok
+}
+
+#[test]
+fn a_text_layer_of_codes_without_a_unicode_mapping_is_read_by_ocr() {
+    // A Writer PDF printed through PostScript (pdf2ps, ps2pdf): Ghostscript renumbers each font
+    // subset's codes from 1 and writes no ToUnicode, so the text layer reads "!\"#$ %&'()".
+    let pdf =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/corpus/sample/gsprint/y2-000.pdf");
+    let truth = std::fs::read_to_string(pdf.with_extension("md")).expect("ground truth");
+    let plain = Builtin
+        .convert(&pdf, &ConvertOptions::default())
+        .expect("converts without OCR");
+    assert!(
+        plain
+            .stats
+            .warnings
+            .iter()
+            .any(|w| w.contains("without a Unicode mapping")),
+        "no warning: {:?}",
+        plain.stats.warnings
+    );
+    if !ocr_available() {
+        return;
+    }
+    let opts = ConvertOptions {
+        ocr: Some(mdspool_convert::OcrOptions::default()),
+        ..ConvertOptions::default()
+    };
+    let md = Builtin
+        .convert(&pdf, &opts)
+        .expect("converts with OCR")
+        .markdown;
+    let out = words(&md);
+    let truth_words: Vec<String> = words(&truth).into_iter().filter(|w| w.len() >= 4).collect();
+    let found = truth_words.iter().filter(|w| out.contains(w)).count();
+    assert!(
+        found * 10 >= truth_words.len() * 9,
+        "{}: {found} of {} words read\n{md}",
+        pdf.display(),
+        truth_words.len()
+    );
+}
+
+#[test]
+fn a_justified_paragraph_under_a_borderless_table_is_not_its_last_row() {
+    // The paragraph's first line (indented, one piece of eleven words) and the next (its wide word
+    // spaces line up with the table's column gaps) were taken in as a row of the table above.
+    let (pdf, truth, md) = sample("dvips", "y2-002");
+    let para = truth
+        .lines()
+        .find(|l| l.starts_with("The railway defines"))
+        .expect("the paragraph under the table");
+    let out = words(&md).join(" ");
+    // Its first two lines (the rest holds "t is", which Ghostscript's text layer places apart).
+    let w: Vec<String> = words(para).into_iter().take(22).collect();
+    for window in w.windows(10) {
+        assert!(
+            out.contains(&window.join(" ")),
+            "{}: {:?} lost\n{md}",
+            pdf.display(),
+            window.join(" ")
+        );
+    }
+    assert!(
+        !md.lines()
+            .any(|l| l.starts_with('|') && l.contains("railway")),
+        "{}\n{md}",
+        pdf.display()
+    );
+}

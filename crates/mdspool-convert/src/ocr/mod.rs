@@ -1,4 +1,4 @@
-//! OCR of pages without a text layer (scans): each such page is rendered by `pdftoppm` and read by
+//! OCR of pages without a text layer (scans), or whose text layer is codes rather than text: each such page is rendered by `pdftoppm` and read by
 //! `tesseract` (TSV output: words with boxes, line grouping and confidence). The words become the
 //! engine's own spans, with sizes from the word boxes and a weight guessed from the strokes, and go
 //! through the same layout stages as a born-digital page, so headings, lists and tables come from
@@ -82,7 +82,12 @@ pub struct OcrStats {
 
 /// Whether OCR would read any of `pages` (one shows no text at all).
 pub(crate) fn wanted(pages: &[Result<PageLayout, ConvertError>]) -> bool {
-    pages.iter().any(|p| matches!(p, Ok(p) if textless(p)))
+    pages.iter().any(|p| matches!(p, Ok(p) if to_read(p)))
+}
+
+/// Whether a page is to be read from its image: it shows no text, or none that can be trusted.
+fn to_read(p: &PageLayout) -> bool {
+    textless(p) || unreadable(p)
 }
 
 /// Whether a laid-out page shows no text at all.
@@ -90,6 +95,26 @@ fn textless(p: &PageLayout) -> bool {
     !p.lines
         .iter()
         .any(|l| l.table.is_some() || l.spans.iter().any(|s| !s.text.trim().is_empty()))
+}
+
+/// Whether a page's text layer is codes, not text (see [`codes_not_text`]).
+fn unreadable(p: &PageLayout) -> bool {
+    p.codes
+}
+
+/// Whether the parser's texts of a page are codes, not text: a twentieth or more of their
+/// characters (five or more) are control characters. A font without a Unicode mapping whose codes
+/// were renumbered (Ghostscript re-encodes each subset from code 1 up when a PDF is printed
+/// through PostScript) gives its first glyphs codes under 32, read through a standard encoding as
+/// controls, and its other glyphs as the wrong letters and punctuation ("!\"#$ %&'()"); no text
+/// has them. Tabs are not counted.
+pub(crate) fn codes_not_text<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
+    let (mut controls, mut all) = (0usize, 0usize);
+    for c in texts.flat_map(str::chars).filter(|c| *c != ' ') {
+        all += 1;
+        controls += usize::from(c.is_control() && c != '\t');
+    }
+    controls >= 5 && controls * 20 >= all
 }
 
 /// One page as recognised: its lines of spans and its size in points.
@@ -113,7 +138,7 @@ pub(crate) fn fill_pages(
     lay_out: impl Fn(Page) -> PageLayout,
 ) -> Option<OcrStats> {
     let wanted: Vec<usize> = (0..pages.len())
-        .filter(|&i| matches!(&pages[i], Ok(p) if textless(p)))
+        .filter(|&i| matches!(&pages[i], Ok(p) if to_read(p)))
         .collect();
     if wanted.is_empty() {
         return None;
@@ -158,6 +183,7 @@ pub(crate) fn fill_pages(
             rules: r.rules,
             rtl: false,
             asides: Vec::new(),
+            codes: false,
         };
         pages[r.index] = Ok(lay_out(page));
     }
