@@ -182,11 +182,15 @@ fn sigkill_torture_loses_and_duplicates_nothing() {
     let ledger = driver.finish();
     let mut d = start(&r);
     wait_started(&d);
-    // Drained: inbox and staging empty, every job final; it fails if nothing moves for 120 s.
+    // Drained: inbox and staging empty, every job final, on two looks 200 ms apart (one look reads
+    // three directories one after the other: a drop claimed between them, its job's manifest not
+    // yet written, passed for drained once); it fails if nothing moves for 120 s.
     let (mut last, mut moved) = (None, Instant::now());
+    let mut settled_looks = 0;
     let drained = loop {
         let (done, finals) = settled(&r);
-        if done {
+        settled_looks = if done { settled_looks + 1 } else { 0 };
+        if settled_looks >= 2 {
             break true;
         }
         if last != Some(finals) {
