@@ -32,6 +32,7 @@ mod footnotes;
 mod furniture;
 mod glyphs;
 mod grid;
+mod gutters;
 mod labels;
 mod layout;
 mod markdown;

@@ -5,7 +5,7 @@
 //! again (three columns, a sidebar beside two columns, a two-by-two layout). The result is a list of
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
-use super::columns::{columns_ok, goes_on, heads_table, spanning_heading, spanning_table};
+use super::columns::{goes_on, heads_table, spanning_heading, spanning_table};
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -27,6 +27,8 @@ impl Region {
 const MAX_DEPTH: usize = 2;
 /// A gutter is at least this many font sizes wide (justified word spaces stay below ~0.6 em).
 const MIN_GUTTER_EM: f32 = 0.8;
+/// How far a rule may reach into a gutter past the column it belongs to, in points.
+const RULE_OVERHANG: f32 = 3.0;
 /// The gutter's centre lies in the middle of the text: not within this share of either edge.
 const EDGE_SHARE: f32 = 0.18;
 
@@ -55,9 +57,11 @@ pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
         joined_horizontal(rules)
             .iter()
             .filter(|r| r.x1 - r.x0 >= 0.3 * (x1 - x0))
+            // A table's rules reach past its text by the cells' padding: one a little too wide
+            // for its column (LaTeX's overfull table) reaches into the gutter beside it.
             .map(|r| Span {
-                x0: r.x0,
-                x1: r.x1,
+                x0: r.x0 + RULE_OVERHANG,
+                x1: r.x1 - RULE_OVERHANG,
                 top: r.top,
                 bottom: r.bottom.max(r.top + 0.5),
                 ..Span::plain(String::new())
@@ -168,7 +172,7 @@ fn rows<'a>(spans: &[&'a Span]) -> Vec<Row<'a>> {
 
 /// One run of text (no gap of `min` or more inside), narrower than four fifths of `[x0, x1]`, whose
 /// centre is within 3 % of the middle of `[x0, x1]` and which crosses that middle.
-fn centred(row: &Row, x0: f32, x1: f32, min: f32) -> bool {
+pub(super) fn centred(row: &Row, x0: f32, x1: f32, min: f32) -> bool {
     let mut cover: Vec<(f32, f32)> = row.spans.iter().map(|s| (s.x0, s.x1)).collect();
     cover.sort_by(|a, b| a.0.total_cmp(&b.0));
     let (Some(first), Some(last)) = (cover.first(), cover.last()) else {
@@ -187,7 +191,7 @@ fn centred(row: &Row, x0: f32, x1: f32, min: f32) -> bool {
 }
 
 /// Free horizontal intervals of a row inside `[lo, hi]`, at least `min` wide.
-fn free(row: &Row, lo: f32, hi: f32, min: f32) -> Vec<(f32, f32)> {
+pub(super) fn free(row: &Row, lo: f32, hi: f32, min: f32) -> Vec<(f32, f32)> {
     let mut cover: Vec<(f32, f32)> = row.spans.iter().map(|s| (s.x0, s.x1)).collect();
     cover.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = Vec::new();
@@ -204,7 +208,7 @@ fn free(row: &Row, lo: f32, hi: f32, min: f32) -> Vec<(f32, f32)> {
     out
 }
 
-fn intersect(a: &[(f32, f32)], b: &[(f32, f32)], min: f32) -> Vec<(f32, f32)> {
+pub(super) fn intersect(a: &[(f32, f32)], b: &[(f32, f32)], min: f32) -> Vec<(f32, f32)> {
     let mut out = Vec::new();
     for &(a0, a1) in a {
         for &(b0, b1) in b {
@@ -237,9 +241,21 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
     // go on below the heading.
     let mut carry: Option<((f32, f32), usize)> = None;
     while i < rows.len() {
+        // The short last line of a full-width paragraph stays with it.
+        if carry.is_none()
+            && i > 0
+            && bands.last().is_some_and(|b| b.2.is_none() && b.1 == i)
+            && super::gutters::continues_paragraph(&rows[i - 1], &rows[i], x1 - x0)
+        {
+            if let Some(last) = bands.last_mut() {
+                last.1 = i + 1;
+            }
+            i += 1;
+            continue;
+        }
         let (gutter, j) = match carry.take() {
             Some((g, end)) if end > i => (Some(g), end),
-            _ => column_run(&rows, i, (x0, x1), (lo, hi), min, em),
+            _ => super::gutters::column_run(&rows, i, (x0, x1), (lo, hi), min, em),
         };
         // A heading across the columns (a browser's `column-span: all`) that is short enough to
         // stand on one side: it ends the column band, and the columns start again below it.
@@ -355,57 +371,4 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
             }
         }
     }
-}
-
-/// The longest run of rows from row `i` that reads as two columns, and its gutter (halving the run
-/// when the whole does not: a column band followed by rows that only happen to leave the gap
-/// free); `(None, _)` when row `i` opens no column band.
-fn column_run(
-    rows: &[Row],
-    i: usize,
-    (x0, x1): (f32, f32),
-    (lo, hi): (f32, f32),
-    min: f32,
-    em: f32,
-) -> (Option<(f32, f32)>, usize) {
-    // A centred line across the middle (a title's second line, an author line) is full-width:
-    // it cannot open a column band, or the gap beside it passes for a gutter.
-    let mut gaps = if centred(&rows[i], x0, x1, min) {
-        Vec::new()
-    } else {
-        free(&rows[i], lo, hi, min)
-    };
-    let mut j = i + 1;
-    while j < rows.len() && !gaps.is_empty() {
-        let next = intersect(&gaps, &free(&rows[j], lo, hi, min), min);
-        if next.is_empty() {
-            break;
-        }
-        gaps = next;
-        j += 1;
-    }
-    let mut gutter = None;
-    while gutter.is_none() && j >= i + 3 {
-        gutter = gaps
-            .iter()
-            .copied()
-            .filter(|g| columns_ok(&rows[i..j], *g, em) || around_table(&rows[i..j], *g, em))
-            .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
-        if gutter.is_none() {
-            j = i + (j - i) / 2;
-        }
-    }
-    (gutter, j)
-}
-
-/// Whether `rows` are two columns with a table across both in their middle (`split` carves it out):
-/// the rows above the table and those below it each read as columns, or are none.
-fn around_table(rows: &[Row], g: (f32, f32), em: f32) -> bool {
-    let Some((a, b)) = spanning_table(rows, g, em) else {
-        return false;
-    };
-    let (above, below) = (&rows[..a], &rows[b..]);
-    (!above.is_empty() || !below.is_empty())
-        && (above.is_empty() || columns_ok(above, g, em))
-        && (below.is_empty() || columns_ok(below, g, em))
 }

@@ -257,3 +257,27 @@ fn a_justified_paragraph_under_a_borderless_table_is_not_its_last_row() {
         pdf.display()
     );
 }
+
+#[test]
+fn three_columns_under_a_full_width_abstract_read_column_by_column() {
+    // multicols{3} with 10 pt gutters under a full-width title and abstract: the abstract's short
+    // last line opened the column band and hid the first gutter, and each two-column test saw a
+    // side of two columns as table rows; the page was read across in bands.
+    let (pdf, truth, md) = sample("multicol3", "y3-000");
+    let out = words(&md).join(" ");
+    let mut code = false;
+    for para in truth.lines().filter(|l| {
+        code ^= l.starts_with("```");
+        !code && l.len() > 200 && !l.starts_with(['#', '|', '-', ' ', '['])
+    }) {
+        let w = words(para);
+        for window in w.windows(10) {
+            let window = window.join(" ");
+            assert!(
+                out.contains(&window),
+                "{}: {window:?} lost\n{md}",
+                pdf.display()
+            );
+        }
+    }
+}
