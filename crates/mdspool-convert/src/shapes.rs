@@ -86,8 +86,11 @@ pub(crate) fn read_shapes(
         }
     }
     // Ghostscript paints a TeX rule (a footnote's, a table's) as a one-bit image a point or so
-    // thick, with no path at all: a thin image is a rule like a thin filled rectangle.
-    if let Ok(images) = doc.page_image_handles(index) {
+    // thick, with no path at all: a thin image is a rule like a thin filled rectangle. Only looked
+    // for on a page that draws no path (a second pass over the page's content).
+    if paths.is_empty()
+        && let Ok(images) = doc.page_image_handles(index)
+    {
         for b in images.iter().take(MAX_RULES_PER_PAGE).map(|i| i.bbox) {
             let (x, y, w, h) = (b.x, b.y, b.width, b.height);
             if w.abs().min(h.abs()) <= 3.0 {
