@@ -92,13 +92,19 @@ pub(super) fn column_run(
     }
     let mut gutter = None;
     while gutter.is_none() && j >= i + 3 {
+        // The gaps of the shorter run: a second gutter of three columns may end before the first.
+        let short: Vec<(f32, f32)> = rows[i + 1..j]
+            .iter()
+            .fold(free(&rows[i], lo, hi, min), |g, r| {
+                intersect(&g, &free(r, lo, hi, min), min)
+            });
         gutter = gaps
             .iter()
             .copied()
             .filter(|g| {
                 columns_ok(&rows[i..j], *g, em)
                     || around_table(&rows[i..j], *g, em)
-                    || three_ok(&rows[i..j], *g, &gaps, em)
+                    || three_ok(&rows[i..j], *g, &short, em)
             })
             .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)));
         if gutter.is_none() {
