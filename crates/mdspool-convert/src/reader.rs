@@ -62,14 +62,18 @@ pub(crate) fn page_inner(
         return Ok(page);
     }
     // Symbol fonts draw codes under 32 on purpose (a character table of ZapfDingbats).
-    let codes = super::ocr::codes_not_text(
-        raw.iter()
-            .filter(|s| {
-                let name = font_key(&s.font_name);
-                !(is_dingbat_font(&name) || name.contains("symbol"))
-            })
-            .map(|s| s.text.as_str()),
-    );
+    // (Font names are looked at only on a page that has the control characters at all.)
+    let codes = raw
+        .iter()
+        .any(|s| s.text.chars().any(|c| c.is_control() && c != '\t'))
+        && super::ocr::codes_not_text(
+            raw.iter()
+                .filter(|s| {
+                    let name = font_key(&s.font_name);
+                    !(is_dingbat_font(&name) || name.contains("symbol"))
+                })
+                .map(|s| s.text.as_str()),
+        );
     let mut spans = Vec::with_capacity(raw.len().min(MAX_SPANS_PER_PAGE));
     let mut glyphs: Option<glyphs::PageGlyphs> = None;
     // Spans with usable glyph positions get their word spaces decided again (`words.rs`).

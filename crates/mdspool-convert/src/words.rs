@@ -314,6 +314,9 @@ fn same_run(a: &Span, b: &Span) -> bool {
 /// a gap before the next one, a word space in "microarc hitecture"): such a glyph is dropped. One at
 /// the end of a line, where the word broke, stays for the line-joining rule.
 fn drop_undrawn_soft_hyphens(glyphs: &mut Vec<Glyph>, size: f32) {
+    if !glyphs.iter().any(|g| g.c == '\u{ad}') {
+        return;
+    }
     let undrawn: Vec<bool> = (0..glyphs.len())
         .map(|k| {
             glyphs[k].c == '\u{ad}'

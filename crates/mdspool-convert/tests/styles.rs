@@ -5,7 +5,13 @@
 
 use std::path::{Path, PathBuf};
 
+#[path = "support/pdfwriter.rs"]
+mod pdfwriter;
+#[path = "support/scanpdf.rs"]
+mod scanpdf;
+
 use mdspool_convert::{Builtin, ConvertOptions, Converter};
+use scanpdf::ocr_available;
 
 fn sample(route: &str, name: &str) -> (PathBuf, String, String) {
     let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -175,18 +181,6 @@ fn a_browsers_print_header_and_footer_are_dropped_but_not_the_title_they_repeat(
             pdf.display()
         );
     }
-}
-
-/// Whether OCR can run here; under `CI=true` it must (`.ci/run` installs tesseract and poppler).
-fn ocr_available() -> bool {
-    let ok = ["tesseract", "pdftoppm"]
-        .iter()
-        .all(|p| mdspool_convert::find_program(Path::new(p)).is_some());
-    assert!(
-        ok || std::env::var("CI").as_deref() != Ok("true"),
-        "tesseract and pdftoppm are required under CI=true (.ci/run installs them)"
-    );
-    ok
 }
 
 #[test]
