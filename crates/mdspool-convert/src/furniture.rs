@@ -37,6 +37,16 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     // Pages each key recurs on, and the smallest size it is set in there.
     let mut exact: HashMap<String, (usize, f32)> = HashMap::new();
     let mut folded: HashMap<String, (usize, f32)> = HashMap::new();
+    let note = |map: &mut HashMap<String, (usize, f32)>,
+                seen: &mut HashSet<String>,
+                key: String,
+                size: f32| {
+        if !key.is_empty() {
+            let k = map.entry(key.clone()).or_insert((0, f32::MAX));
+            k.0 += usize::from(seen.insert(key));
+            k.1 = k.1.min(size);
+        }
+    };
     for page in pages.iter() {
         let height = page.height;
         let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
@@ -46,19 +56,9 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
         {
             let t = l.text();
-            let e = exact_key(&t);
-            if !e.is_empty() {
-                let k = exact.entry(e.clone()).or_insert((0, f32::MAX));
-                k.0 += usize::from(seen_e.insert(e));
-                k.1 = k.1.min(l.size);
-            }
+            note(&mut exact, &mut seen_e, exact_key(&t), l.size);
             if in_margin(l, height, FOLDED_MARGIN) {
-                let f = furniture_key(&t);
-                if !f.is_empty() {
-                    let k = folded.entry(f.clone()).or_insert((0, f32::MAX));
-                    k.0 += usize::from(seen_f.insert(f));
-                    k.1 = k.1.min(l.size);
-                }
+                note(&mut folded, &mut seen_f, furniture_key(&t), l.size);
             }
         }
     }

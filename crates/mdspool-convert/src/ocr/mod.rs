@@ -85,9 +85,10 @@ pub(crate) fn wanted(pages: &[Result<PageLayout, ConvertError>]) -> bool {
     pages.iter().any(|p| matches!(p, Ok(p) if to_read(p)))
 }
 
-/// Whether a page is to be read from its image: it shows no text, or none that can be trusted.
+/// Whether a page is to be read from its image: it shows no text, or only glyph codes
+/// ([`codes_not_text`]).
 fn to_read(p: &PageLayout) -> bool {
-    textless(p) || unreadable(p)
+    textless(p) || p.codes
 }
 
 /// Whether a laid-out page shows no text at all.
@@ -95,11 +96,6 @@ fn textless(p: &PageLayout) -> bool {
     !p.lines
         .iter()
         .any(|l| l.table.is_some() || l.spans.iter().any(|s| !s.text.trim().is_empty()))
-}
-
-/// Whether a page's text layer is codes, not text (see [`codes_not_text`]).
-fn unreadable(p: &PageLayout) -> bool {
-    p.codes
 }
 
 /// Whether the parser's texts of a page are codes, not text: a twentieth or more of their
