@@ -2,6 +2,7 @@
 //! code blocks, heading candidates and tables, using vertical spacing, indentation, list markers,
 //! font changes and column alignment.
 
+use super::markers::split_marker;
 use super::model::Line;
 use super::tables;
 
@@ -25,80 +26,6 @@ pub(crate) enum Block {
         label: String,
         lines: Vec<Line>,
     },
-}
-
-pub(crate) fn is_bullet_char(c: char) -> bool {
-    matches!(
-        c,
-        '•' | '◦'
-            | '▪'
-            | '▫'
-            | '●'
-            | '○'
-            | '■'
-            | '□'
-            | '◆'
-            | '◇'
-            | '►'
-            | '▶'
-            | '➢'
-            | '➤'
-            | '✓'
-            | '✔'
-            | '-'
-            | '–'
-            | '*'
-            | '·'
-            | '∙'
-            | '⁃'
-            | '☐'
-            | '❑'
-            | '❏'
-            | '‣'
-            | '∗'
-            | '⋆'
-            | '⋄'
-            | '♦'
-            | '◾'
-            | '◽'
-            | '⦁'
-            | '❖'
-            | '➔'
-            | '➜'
-    ) || ('\u{E000}'..='\u{F8FF}').contains(&c) // symbol-font bullets and check boxes
-}
-
-/// Split a leading list marker off a line's text: `("-", rest)` for bullets, `("3.", rest)` for
-/// numbers, `("a)", rest)` for letters.
-pub(crate) fn split_marker(text: &str) -> Option<(String, String)> {
-    let t = text.trim_start();
-    let mut chars = t.chars();
-    let first = chars.next()?;
-    if is_bullet_char(first) {
-        let rest = chars.as_str();
-        // "-" and "–" only count as bullets when followed by a space ("-5 °C" is not a list).
-        let spaced = rest.starts_with(char::is_whitespace);
-        if (matches!(first, '-' | '–' | '*') && !spaced) || rest.trim().is_empty() {
-            return None;
-        }
-        return Some(("-".into(), rest.trim_start().to_string()));
-    }
-    let (head, rest) = t.split_once(char::is_whitespace)?;
-    if rest.trim().is_empty() {
-        return None;
-    }
-    let core_num = head.strip_suffix('.').or_else(|| head.strip_suffix(')'))?;
-    let close = if head.ends_with(')') { ')' } else { '.' };
-    let numeric =
-        !core_num.is_empty() && core_num.len() <= 3 && core_num.chars().all(|c| c.is_ascii_digit());
-    let letter = core_num.len() == 1 && core_num.chars().all(|c| c.is_ascii_lowercase());
-    if numeric {
-        Some((format!("{core_num}{close}"), rest.trim_start().to_string()))
-    } else if letter {
-        Some((format!("{core_num})"), rest.trim_start().to_string()))
-    } else {
-        None
-    }
 }
 
 /// Group consecutive fragments sharing a baseline band into rows.
@@ -179,8 +106,14 @@ pub(crate) fn blocks_of_run(
         }
         lines.push((merge_row(row), None));
     }
-    // Right edge of the column: a line ending well short of it ends its paragraph.
+    // Edges of the column: a line ending well short of the right one ends its paragraph.
     let col_x1 = lines.iter().map(|(l, _)| l.x1).fold(f32::MIN, f32::max);
+    let col_x0 = lines
+        .iter()
+        .filter(|(l, t)| t.is_none() && !l.spans.is_empty())
+        .map(|(l, _)| l.x0)
+        .fold(f32::MAX, f32::min);
+    let col = (col_x0, col_x1);
     let mut cur: Vec<Line> = Vec::new();
     let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
@@ -213,7 +146,7 @@ pub(crate) fn blocks_of_run(
         }
         if cur
             .last()
-            .is_some_and(|prev| breaks_block(prev, &line, &cur, col_x1))
+            .is_some_and(|prev| breaks_block(prev, &line, &cur, col))
         {
             flush(&mut cur, out);
         }
@@ -251,7 +184,7 @@ fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Bloc
 }
 
 /// Whether `line` starts a new block after `prev` (the last line of the block `cur`).
-fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
+fn breaks_block(prev: &Line, line: &Line, cur: &[Line], (col_x0, col_x1): (f32, f32)) -> bool {
     let size = prev.size.max(line.size);
     let gap = line.top - prev.bottom;
     if gap > 0.75 * size || gap < -0.5 * size {
@@ -267,6 +200,16 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     if cur.len() == 1 && prev.font != line.font && prev.size > line.size * 1.04 {
         return true;
     }
+    // A lone line centred in the column over a line that runs past it on both sides, centred
+    // elsewhere (a paragraph's indented first line): a heading set at body size (IEEE's
+    // "I. INTRODUCTION") over its paragraph. A title's second line shares its first's centre.
+    if cur.len() == 1 && centred(prev, (col_x0, col_x1)) {
+        let wider = line.x0 < prev.x0 - size && line.x1 > prev.x1 + size;
+        let shift = (line.x0 + line.x1 - prev.x0 - prev.x1) / 2.0;
+        if wider && shift.abs() > 0.3 * size {
+            return true;
+        }
+    }
     // A lone italic line over roman text: a run-in heading.
     if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80
     {
@@ -276,10 +219,14 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
         return true;
     }
     let text = line.text();
-    if split_marker(&text).is_some() {
-        return true;
-    }
     let first = cur.first().unwrap_or(prev);
+    if split_marker(&text).is_some() {
+        // "(3)" wrapped to a line start inside a paragraph's sentence ("as in Eq.\n(3) and")
+        // goes on with it; in a list it starts the next item.
+        let enclosed = text.trim_start().starts_with('(');
+        let open = !prev.text().ends_with(['.', ':', ';', '!', '?']);
+        return !(enclosed && open && split_marker(&first.text()).is_none());
+    }
     let in_item = split_marker(&first.text()).is_some();
     let prev_text = prev.text();
     let ends = prev_text.ends_with(['.', ':', '!', '?']);
@@ -299,7 +246,13 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
         // begins with a capital (a clause numbered ① ② on its own line stays in the item).
         let sentence =
             prev_text.ends_with(['.', '!', '?']) && line.text().starts_with(char::is_uppercase);
-        return line.x0 < first.x0 + 0.5 * size || (sentence && fits && !line.all_mono());
+        // A paragraph numbered "(1)" (a legal style) runs on flush with its number.
+        let hang = if first.text().trim_start().starts_with('(') {
+            -0.5
+        } else {
+            0.5
+        };
+        return line.x0 < first.x0 + hang * size || (sentence && fits && !line.all_mono());
     }
     // Paragraph ended with a short line and sentence punctuation.
     if ends && prev.x1 < col_x1 - 4.0 * size && !line.all_mono() {
@@ -307,6 +260,12 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], col_x1: f32) -> bool {
     }
     // First-line indent of a new paragraph.
     cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
+}
+
+/// A line with a margin of two ems or more on each side, the two within an em of each other.
+fn centred(l: &Line, (x0, x1): (f32, f32)) -> bool {
+    let (left, right) = (l.x0 - x0, x1 - l.x1);
+    left > 2.0 * l.size && right > 2.0 * l.size && (left - right).abs() < l.size
 }
 
 /// Monospaced lines (two or more; a single one stays inline code) are a code block only when they
@@ -341,12 +300,7 @@ fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {
 
 #[cfg(test)]
 mod tests {
-    use super::split_marker;
     use crate::model::Line;
-
-    fn m(t: &str) -> Option<(String, String)> {
-        split_marker(t)
-    }
 
     fn line(text: &str, x0: f32, top: f32, size: f32, bold: bool) -> Line {
         let mut s = super::super::model::Span::plain(text.to_string());
@@ -383,15 +337,63 @@ mod tests {
     }
 
     #[test]
-    fn list_markers() {
-        assert_eq!(m("• Apples"), Some(("-".into(), "Apples".into())));
-        assert_eq!(m("- Pears"), Some(("-".into(), "Pears".into())));
-        assert_eq!(m("12. Step"), Some(("12.".into(), "Step".into())));
-        assert_eq!(m("3) Step"), Some(("3)".into(), "Step".into())));
-        assert_eq!(m("b) Option"), Some(("b)".into(), "Option".into())));
-        assert_eq!(m("-5 degrees"), None);
-        assert_eq!(m("2014. A year"), None);
-        assert_eq!(m("(1) heading"), None);
-        assert_eq!(m("•"), None);
+    fn a_centred_line_over_an_indented_paragraph_is_a_block_of_its_own() {
+        let col = (49.0, 300.0);
+        let heading = line("I. FLEXIBLE VOLTAGE", 127.0, 135.8, 10.0, false);
+        let first = line(
+            "The method replaces the reliable surface",
+            58.9,
+            152.4,
+            10.0,
+            false,
+        );
+        let first = Line { x1: 300.0, ..first };
+        assert!(super::breaks_block(
+            &heading,
+            &first,
+            std::slice::from_ref(&heading),
+            col
+        ));
+        // The second line of a title centred like the first stays with it.
+        let second = line("Central Section Protein", 100.0, 150.0, 10.0, false);
+        let second = Line {
+            x0: 98.0,
+            x1: 252.0,
+            ..second
+        };
+        assert!(!super::breaks_block(
+            &heading,
+            &second,
+            std::slice::from_ref(&heading),
+            col
+        ));
+    }
+
+    #[test]
+    fn a_number_in_parentheses_wrapped_to_a_line_start_goes_on_with_its_sentence() {
+        let col = (49.0, 300.0);
+        let prose = line("the rate follows from Equation", 49.0, 100.0, 10.0, false);
+        let prose = Line { x1: 300.0, ..prose };
+        let wrapped = line("(3) and the limit above.", 49.0, 112.0, 10.0, false);
+        assert!(!super::breaks_block(
+            &prose,
+            &wrapped,
+            std::slice::from_ref(&prose),
+            col
+        ));
+        let item = line(
+            "(1) Warehouse during the ministry",
+            49.0,
+            100.0,
+            10.0,
+            false,
+        );
+        let next = line("(2) External budget", 49.0, 112.0, 10.0, false);
+        assert!(super::breaks_block(
+            &item,
+            &next,
+            std::slice::from_ref(&item),
+            col
+        ));
     }
 }

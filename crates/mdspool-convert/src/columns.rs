@@ -58,9 +58,9 @@ fn marker_before(row: &Row, g: (f32, f32)) -> bool {
         .is_some_and(|s| {
             let mut chars = s.text.trim().chars();
             // A drawn bullet, not a dash or star (the hyphen ending a line stands there too).
-            let bullet = chars
-                .next()
-                .is_some_and(|c| super::blocks::is_bullet_char(c) && !matches!(c, '-' | '–' | '*'));
+            let bullet = chars.next().is_some_and(|c| {
+                super::markers::is_bullet_char(c) && !matches!(c, '-' | '–' | '*')
+            });
             s.x1 >= g.0 - s.size && bullet && chars.next().is_none()
         })
 }

@@ -45,7 +45,12 @@ pub(crate) fn name_is_regular(name: &str) -> bool {
 
 pub(crate) fn name_is_italic(name: &str) -> bool {
     let tex = tex_name(name);
-    ["italic", "oblique"].iter().any(|m| name.contains(m))
+    // The style after the family: URW's "ReguItal" and "MediItal" (the Times and Palatino clones
+    // of Ghostscript and TeX), Adobe's "It" and "BoldIt".
+    let style = name.rsplit(['-', ',', '_']).next().unwrap_or("");
+    let styled = name.len() > style.len() && (style.contains("ital") || style.ends_with("it"));
+    styled
+        || ["italic", "oblique"].iter().any(|m| name.contains(m))
         || (tex && (name.contains("ti") || name.contains("sl") || name.contains("mi")))
 }
 
@@ -109,5 +114,30 @@ mod tests {
         }
         // Not TeX names: the descriptor decides.
         assert!(!name_is_regular("cambria") && !name_is_regular("segoeui"));
+    }
+
+    #[test]
+    fn style_names_tell_italics() {
+        for italic in [
+            "nimbusromno9l-reguital",
+            "urwpalladiol-ital",
+            "minionpro-it",
+            "myriadpro-boldit",
+            "times-italic",
+            "arial,bolditalic",
+            "helvetica-oblique",
+            "cmti10",
+        ] {
+            assert!(name_is_italic(italic), "{italic}");
+        }
+        for upright in [
+            "nimbusromno9l-regu",
+            "digitalsans-regular",
+            "times-roman",
+            "capitalis",
+            "cmr10",
+        ] {
+            assert!(!name_is_italic(upright), "{upright}");
+        }
     }
 }

@@ -134,7 +134,7 @@ pub(crate) fn is_marker_text(t: &str) -> bool {
     if t.is_empty() || t.chars().count() > 5 {
         return false;
     }
-    if t.chars().count() == 1 && super::blocks::is_bullet_char(t.chars().next().unwrap_or(' ')) {
+    if t.chars().count() == 1 && super::markers::is_bullet_char(t.chars().next().unwrap_or(' ')) {
         return true;
     }
     let core = t.trim_start_matches('(');

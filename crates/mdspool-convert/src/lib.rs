@@ -36,6 +36,7 @@ mod gutters;
 mod labels;
 mod layout;
 mod markdown;
+mod markers;
 mod model;
 mod notes;
 mod ocr;

@@ -2,8 +2,9 @@
 //! headings get consistent levels (`#`..`###` by size rank), list items are nested by indentation,
 //! and paragraphs, code blocks and tables are written out.
 
-use super::blocks::{Block, split_marker};
+use super::blocks::Block;
 use super::chapters;
+use super::markers::split_marker;
 use super::model::Line;
 use super::pipe;
 use super::text::{clean, reflow};
@@ -70,20 +71,42 @@ fn heading_key(lines: &[Line], body: f32, body_font: &str) -> Option<i32> {
     if italic && size >= body * 0.95 && n <= 60 && lines.len() == 1 && titled && !punct {
         return Some(-1); // italic run-in heading at body size
     }
+    if lines.len() == 1 && size >= body * 0.95 && n <= 60 && !punct && capitals(&text) {
+        return Some(0); // a line of capitals at body size, a block of its own
+    }
     None
 }
 
-/// A one-line "numbered list item" set in bold or large type is a numbered heading ("1. Scope").
+/// Capitals only, as IEEE and ACM set their section headings ("I. INTRODUCTION", "REFERENCES"):
+/// two words or more, or one of five letters or more; not a caption's label ("TABLE I").
+fn capitals(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let first = words
+        .first()
+        .map(|w| w.trim_end_matches(['.', ':']))
+        .unwrap_or("");
+    letters.len() >= 4
+        && letters.iter().all(|c| c.is_uppercase())
+        && (words.len() >= 2 || letters.len() >= 5)
+        && !["TABLE", "FIGURE", "FIG", "LISTING", "ALGORITHM"].contains(&first)
+}
+
+/// A one-line "numbered list item" set in bold or large type is a numbered heading ("1. Scope",
+/// "(2) Scope").
 fn numbered_heading(lines: &[Line], body: f32, body_font: &str) -> bool {
     let [line] = lines else {
         return false;
     };
     let text = line.text();
-    let styled = line.all_bold() || line.size >= body * 1.15;
+    let styled = line.all_bold()
+        || line.size >= body * 1.15
+        || (line.font != body_font && line.size >= body * 1.05);
     styled
         && text.chars().count() <= 80
         && !text.ends_with(['.', ':', ';', ','])
-        && text.starts_with(|c: char| c.is_ascii_digit())
+        && (text.starts_with(|c: char| c.is_ascii_digit())
+            || text.starts_with('(') && text[1..].starts_with(|c: char| c.is_ascii_digit()))
         && heading_key(lines, body, body_font).is_some()
 }
 
@@ -312,5 +335,20 @@ mod tests {
         assert_eq!(protect_line_start("12. not a list"), "12\\. not a list");
         assert_eq!(protect_line_start("plain"), "plain");
         assert_eq!(escape(r"a*b_c\d [e]"), r"a\*b\_c\\d \[e\]");
+    }
+
+    #[test]
+    fn lines_of_capitals_that_read_as_headings() {
+        for h in [
+            "I. INTRODUCTION",
+            "REFERENCES",
+            "2 RELATED WORK",
+            "A. ÉTAT DE L’ART",
+        ] {
+            assert!(super::capitals(h), "{h}");
+        }
+        for t in ["TABLE I", "FIG. 3", "NASA", "I. Introduction", "OK"] {
+            assert!(!super::capitals(t), "{t}");
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 use super::blocks::Block;
 use super::model::{Line, PageLayout, Span};
+use super::regions::region_of;
 
 /// A footnote line is at most this share of the body's font size.
 const SMALLER: f32 = 0.92;
@@ -109,9 +110,10 @@ fn strip_mark(line: &mut Line, mark: &str) {
 /// of the page under a short rule at the text's left edge (the footnote separator), the first of
 /// them opening with a raised mark (a figure or sign smaller than the text after it). The count of
 /// those rows, or 0.
-fn ruled_foot(page: &PageLayout, rows: &[Vec<usize>]) -> usize {
-    let left = page.lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
-    let right = page.lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
+fn ruled_foot(page: &PageLayout, idx: &[usize], rows: &[Vec<usize>]) -> usize {
+    let lines = || idx.iter().map(|&i| &page.lines[i]);
+    let left = lines().map(|l| l.x0).fold(f32::MAX, f32::min);
+    let right = lines().map(|l| l.x1).fold(f32::MIN, f32::max);
     let Some(rule) = page
         .rules
         .iter()
@@ -161,100 +163,21 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
     let last_body = pages.iter().rposition(|p| p.lines.iter().any(body_line));
     for (n, page) in pages.iter_mut().enumerate() {
         let after = last_body.is_some_and(|b| n > b) && !notes.is_empty();
-        // Rows: lines whose vertical extents overlap, bottom row last.
-        let mut order: Vec<usize> = (0..page.lines.len()).collect();
-        order.sort_by(|&a, &b| page.lines[a].top.total_cmp(&page.lines[b].top));
-        let mut rows: Vec<Vec<usize>> = Vec::new();
-        for i in order {
-            let l = &page.lines[i];
-            match rows.last_mut() {
-                Some(r)
-                    if {
-                        let p = &page.lines[r[0]];
-                        let overlap = l.bottom.min(p.bottom) - l.top.max(p.top);
-                        overlap > 0.5 * (l.bottom - l.top).min(p.bottom - p.top)
-                    } =>
-                {
-                    r.push(i)
-                }
-                _ => rows.push(vec![i]),
+        let all: Vec<usize> = (0..page.lines.len()).collect();
+        let mut gone = foot_notes(page, &all, body, (after, false), &mut notes);
+        // A page in columns sets its notes under each column, side by side (a two-column paper):
+        // each column's foot is looked at alone, for notes whose marks are bare figures or signs
+        // ("1The", "¹ The"; "1) The" is as much a list item of the column's end).
+        if gone.is_empty() && page.regions.len() > 1 {
+            let mut groups: Vec<Vec<usize>> = vec![Vec::new(); page.regions.len()];
+            for (i, l) in page.lines.iter().enumerate() {
+                groups[region_of(&page.regions, (l.x0 + l.x1) / 2.0, l.top)].push(i);
+            }
+            let columns = groups.iter().filter(|g| !g.is_empty()).count();
+            for g in groups.iter().filter(|g| !g.is_empty() && columns > 1) {
+                gone.extend(foot_notes(page, g, body, (after, true), &mut notes));
             }
         }
-        let small = |r: &Vec<usize>| {
-            r.iter().all(|&i| {
-                let l = &page.lines[i];
-                l.table.is_none() && l.size <= SMALLER * body && l.size >= SMALLEST * body
-            })
-        };
-        // A row of notes is one run of text, after a mark set apart in the margin; more pieces
-        // are the cells of a small table.
-        let prose = |r: &Vec<usize>| {
-            let mut parts: Vec<&Line> = r.iter().map(|&i| &page.lines[i]).collect();
-            parts.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-            let bare = |l: &Line| {
-                let t = l.text();
-                let t = t.trim();
-                !t.is_empty() && t.chars().count() <= 3 && !t.chars().any(char::is_alphabetic)
-            };
-            parts.len() == 1 || (parts.len() == 2 && bare(parts[0]))
-        };
-        let mut foot = rows.iter().rev().take_while(|r| small(r)).count();
-        if foot == 0 {
-            foot = ruled_foot(page, &rows);
-        }
-        if !rows[rows.len() - foot..].iter().all(prose) {
-            continue;
-        }
-        // The first footnote row must carry a mark, and the notes must leave a body above them.
-        let first = rows.len() - foot;
-        let crowded = first == 0 || foot as f32 > MOST_ROWS * rows.len() as f32;
-        if foot == 0 || (crowded && !after) {
-            continue;
-        }
-        let mut lines: Vec<Line> = rows[first..]
-            .iter()
-            .map(|r| row_line(&r.iter().map(|&i| &page.lines[i]).collect::<Vec<_>>()))
-            .collect();
-        // The first row carries a mark, or a short rule (the footnote separator) lies above it.
-        let above = first.checked_sub(1).map_or(f32::MIN, |a| {
-            let bottoms = rows[a].iter().map(|&i| page.lines[i].bottom);
-            bottoms.fold(f32::MIN, f32::max)
-        });
-        let (left, right) = page
-            .lines
-            .iter()
-            .fold((f32::MAX, f32::MIN), |(a, b), l| (a.min(l.x0), b.max(l.x1)));
-        let separator = page.rules.iter().any(|r| {
-            let short = r.x1 - r.x0 <= 0.5 * (right - left);
-            let between = r.top >= above - 2.0 && r.bottom <= lines[0].top + 2.0;
-            first > 0 && r.is_horizontal() && short && between
-        });
-        let lower = lines[0].text().trim_start().starts_with(char::is_lowercase);
-        // Without a mark, the first row is prose: a note whose mark a scan lost, not a code or a
-        // label under a rule.
-        let prose = lines[0].text().split_whitespace().count() >= 3;
-        let unmarked = (separator && prose) || (after && lower);
-        if mark_of(&lines[0].text()).is_none() && !unmarked {
-            continue;
-        }
-        for (k, mut line) in lines.drain(..).enumerate() {
-            let text = line.text();
-            let mark = mark_of(&text)
-                .map(|(m, _)| (m.clone(), m))
-                .or_else(|| look_alike(&text).map(|m| (next_label(&notes), m)));
-            let lower = text.trim_start().starts_with(char::is_lowercase);
-            match (mark, notes.last_mut()) {
-                (Some((label, mark)), _) => {
-                    strip_mark(&mut line, &mark);
-                    notes.push((label, vec![line]));
-                }
-                // A note's next line, or a note run on from the page before.
-                (None, Some(n)) if k > 0 || lower => n.1.push(line),
-                // A note whose mark the scan lost.
-                (None, _) => notes.push((next_label(&notes), vec![line])),
-            }
-        }
-        let gone: Vec<usize> = rows[first..].iter().flatten().copied().collect();
         let mut k = 0;
         page.lines.retain(|_| {
             k += 1;
@@ -265,6 +188,129 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
         .into_iter()
         .map(|(label, lines)| Block::Note { label, lines })
         .collect()
+}
+
+/// The footnotes at the foot of the lines `idx` of `page` (the page, or one of its columns),
+/// pushed onto `notes`; the indices of the lines they took. `after`: the page comes after the
+/// body's last; `bare`: the first note's mark must be a bare figure or sign.
+fn foot_notes(
+    page: &PageLayout,
+    idx: &[usize],
+    body: f32,
+    (after, bare): (bool, bool),
+    notes: &mut Vec<(String, Vec<Line>)>,
+) -> Vec<usize> {
+    // Rows: lines whose vertical extents overlap, bottom row last.
+    let mut order: Vec<usize> = idx.to_vec();
+    order.sort_by(|&a, &b| page.lines[a].top.total_cmp(&page.lines[b].top));
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    for i in order {
+        let l = &page.lines[i];
+        match rows.last_mut() {
+            Some(r)
+                if {
+                    let p = &page.lines[r[0]];
+                    let overlap = l.bottom.min(p.bottom) - l.top.max(p.top);
+                    overlap > 0.5 * (l.bottom - l.top).min(p.bottom - p.top)
+                } =>
+            {
+                r.push(i)
+            }
+            _ => rows.push(vec![i]),
+        }
+    }
+    let small = |r: &Vec<usize>| {
+        r.iter().all(|&i| {
+            let l = &page.lines[i];
+            l.table.is_none() && l.size <= SMALLER * body && l.size >= SMALLEST * body
+        })
+    };
+    // A row of notes is one run of text, after a mark set apart in the margin; more pieces
+    // are the cells of a small table.
+    let prose = |r: &Vec<usize>| {
+        let mut parts: Vec<&Line> = r.iter().map(|&i| &page.lines[i]).collect();
+        parts.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let bare = |l: &Line| {
+            let t = l.text();
+            let t = t.trim();
+            !t.is_empty() && t.chars().count() <= 3 && !t.chars().any(char::is_alphabetic)
+        };
+        parts.len() == 1 || (parts.len() == 2 && bare(parts[0]))
+    };
+    let mut foot = rows.iter().rev().take_while(|r| small(r)).count();
+    if foot == 0 {
+        foot = ruled_foot(page, idx, &rows);
+    }
+    if !rows[rows.len() - foot..].iter().all(prose) {
+        return Vec::new();
+    }
+    // The first footnote row must carry a mark, and the notes must leave a body above them.
+    let first = rows.len() - foot;
+    let crowded = first == 0 || foot as f32 > MOST_ROWS * rows.len() as f32;
+    if foot == 0 || (crowded && !after) {
+        return Vec::new();
+    }
+    let mut lines: Vec<Line> = rows[first..]
+        .iter()
+        .map(|r| row_line(&r.iter().map(|&i| &page.lines[i]).collect::<Vec<_>>()))
+        .collect();
+    // The first row carries a mark, or a short rule (the footnote separator) lies above it.
+    let above = first.checked_sub(1).map_or(f32::MIN, |a| {
+        let bottoms = rows[a].iter().map(|&i| page.lines[i].bottom);
+        bottoms.fold(f32::MIN, f32::max)
+    });
+    let (left, right) = idx
+        .iter()
+        .map(|&i| &page.lines[i])
+        .fold((f32::MAX, f32::MIN), |(a, b), l| (a.min(l.x0), b.max(l.x1)));
+    let separator = page.rules.iter().any(|r| {
+        let short = r.x1 - r.x0 <= 0.5 * (right - left);
+        let between = r.top >= above - 2.0 && r.bottom <= lines[0].top + 2.0;
+        first > 0 && r.is_horizontal() && short && between
+    });
+    let lower = lines[0].text().trim_start().starts_with(char::is_lowercase);
+    // Without a mark, the first row is prose: a note whose mark a scan lost, not a code or a
+    // label under a rule.
+    let prose = lines[0].text().split_whitespace().count() >= 3;
+    let unmarked = (separator && prose) || (after && lower);
+    if mark_of(&lines[0].text()).is_none() && !unmarked {
+        return Vec::new();
+    }
+    let first_text = lines[0].text();
+    let head = first_text
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit());
+    if bare && head.starts_with(['.', ')']) {
+        return Vec::new();
+    }
+    for (k, mut line) in lines.drain(..).enumerate() {
+        let text = line.text();
+        let mark = mark_of(&text)
+            .map(|(m, _)| (m.clone(), m))
+            .or_else(|| look_alike(&text).map(|m| (next_label(notes), m)));
+        let lower = text.trim_start().starts_with(char::is_lowercase);
+        // A number out of sequence opening a line under a note is its wrapped text ("599
+        // invoices."): notes count up from 1, by one (a few, when some sit in another column).
+        let last = notes.last().and_then(|(l, _)| l.parse::<u32>().ok());
+        let mark = mark.filter(|(label, _)| {
+            let n = label.parse::<u32>().ok();
+            let (Some(n), Some(last), true) = (n, last, k > 0) else {
+                return true;
+            };
+            n == 1 || (last < n && n <= last + 3)
+        });
+        match (mark, notes.last_mut()) {
+            (Some((label, mark)), _) => {
+                strip_mark(&mut line, &mark);
+                notes.push((label, vec![line]));
+            }
+            // A note's next line, or a note run on from the page before.
+            (None, Some(n)) if k > 0 || lower => n.1.push(line),
+            // A note whose mark the scan lost.
+            (None, _) => notes.push((next_label(notes), vec![line])),
+        }
+    }
+    rows[first..].iter().flatten().copied().collect()
 }
 
 #[cfg(test)]

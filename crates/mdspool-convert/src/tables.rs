@@ -407,7 +407,7 @@ pub(crate) fn build(
 /// A span that is one bullet glyph.
 fn is_bullet_text(t: &str) -> bool {
     let mut c = t.trim().chars();
-    matches!((c.next(), c.next()), (Some(b), None) if super::blocks::is_bullet_char(b))
+    matches!((c.next(), c.next()), (Some(b), None) if super::markers::is_bullet_char(b))
 }
 
 fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> Option<usize> {

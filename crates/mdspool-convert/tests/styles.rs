@@ -3,62 +3,18 @@
 //! class, a browser printing its own header and footer), each on a committed sample
 //! (`bench/corpus/sample/ROUTE/NAME.{pdf,md}`, the `.md` being the Markdown the PDF was made from).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
+#[path = "support/samples.rs"]
+mod samples;
 #[path = "support/scanpdf.rs"]
 mod scanpdf;
 
 use mdspool_convert::{Builtin, ConvertOptions, Converter};
+use samples::{missing_headings, sample, words};
 use scanpdf::ocr_available;
-
-fn sample(route: &str, name: &str) -> (PathBuf, String, String) {
-    let pdf = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../bench/corpus/sample")
-        .join(route)
-        .join(format!("{name}.pdf"));
-    let truth = std::fs::read_to_string(pdf.with_extension("md"))
-        .unwrap_or_else(|e| panic!("{}: {e}", pdf.display()));
-    let md = Builtin
-        .convert(&pdf, &ConvertOptions::default())
-        .unwrap_or_else(|e| panic!("{}: {e}", pdf.display()))
-        .markdown;
-    (pdf, truth, md)
-}
-
-/// Lower-case words, Markdown punctuation dropped (as the scorer reads text).
-fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
-}
-
-/// The headings of a Markdown text (`#` lines, and lines wholly bold, as the scorer counts them),
-/// each as its words joined by spaces.
-fn headings(md: &str) -> Vec<String> {
-    md.lines()
-        .map(str::trim)
-        .filter_map(|l| {
-            l.strip_prefix('#').or_else(|| {
-                l.strip_prefix("**")
-                    .and_then(|b| b.strip_suffix("**"))
-                    .filter(|b| !b.contains("**"))
-            })
-        })
-        .map(|h| words(h).join(" "))
-        .collect()
-}
-
-/// The ground truth's headings that the output does not write as headings.
-fn missing_headings(truth: &str, md: &str) -> Vec<String> {
-    let found = headings(md);
-    headings(truth)
-        .into_iter()
-        .filter(|h| !found.contains(h))
-        .collect()
-}
 
 #[test]
 fn headings_in_tex_bold_fonts_that_ghostscript_reembedded_stay_headings() {

@@ -1,0 +1,84 @@
+//! Failure classes seen on the documents of `bench/corpus/classes.py` (the generated documents in the
+//! house styles of publishers: IEEEtran, acmart), each on a committed sample
+//! (`bench/corpus/sample/ROUTE/NAME.{pdf,md}`, the `.md` being the Markdown the PDF was made from).
+
+#[path = "support/samples.rs"]
+mod samples;
+
+use samples::{missing_headings, sample, words};
+
+/// The ground truth's list items that the output does not write as list items (`- `, `1. `).
+fn missing_items(truth: &str, md: &str) -> Vec<String> {
+    let items = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter_map(|l| {
+                let t = l.trim_start();
+                let rest = t.strip_prefix("- ").or_else(|| {
+                    let (n, rest) = t.split_once(". ")?;
+                    n.chars().all(|c| c.is_ascii_digit()).then_some(rest)
+                })?;
+                Some(words(rest).join(" "))
+            })
+            .collect()
+    };
+    let found = items(md);
+    items(truth)
+        .into_iter()
+        .filter(|i| !found.contains(i))
+        .collect()
+}
+
+#[test]
+fn section_headings_in_small_capitals_at_body_size_are_headings() {
+    // IEEEtran centres "I. INTRODUCTION" in the column, in capitals of two sizes and the body's
+    // roman at its size, over a paragraph with an indented first line; its subsections are italic
+    // in a face named "ReguItal". Both ran into the paragraph under them.
+    for name in ["c2-002", "c2-003"] {
+        let (pdf, truth, md) = sample("ieee", name);
+        let missing = missing_headings(&truth, &md);
+        assert!(
+            missing.is_empty(),
+            "{}: headings lost: {missing:?}\n{md}",
+            pdf.display()
+        );
+    }
+}
+
+#[test]
+fn footnotes_under_both_columns_are_notes_and_a_wrapped_number_stays_in_its_note() {
+    // A two-column page sets each column's notes at its foot, side by side: read as one row of two
+    // pieces, they looked like a small table's cells and stayed in the text ("1The ..."). A note's
+    // line that wraps before a number ("599 invoices.") is no note of its own.
+    for (route, name) in [("ieee", "c2-002"), ("ieee", "c2-003"), ("acm", "c2-003")] {
+        let (pdf, truth, md) = sample(route, name);
+        let notes: Vec<&str> = truth.lines().filter(|l| l.starts_with("[^")).collect();
+        let found: Vec<&str> = md.lines().filter(|l| l.starts_with("[^")).collect();
+        assert!(
+            notes.len() >= 2 && found.len() == notes.len(),
+            "{}: {} of {} notes\n{md}",
+            pdf.display(),
+            found.len(),
+            notes.len()
+        );
+        for note in notes {
+            let (_, text) = note.split_once("]: ").expect("note");
+            assert!(
+                words(&md).join(" ").contains(&words(text).join(" ")),
+                "{}: note {note:?} not whole\n{md}",
+                pdf.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn lists_numbered_in_parentheses_are_lists() {
+    // acmart numbers its lists "(1)", "(2)": the items ran together into one paragraph.
+    let (pdf, truth, md) = sample("acm", "c2-002");
+    let missing = missing_items(&truth, &md);
+    assert!(
+        missing.is_empty(),
+        "{}: items lost: {missing:?}\n{md}",
+        pdf.display()
+    );
+}
