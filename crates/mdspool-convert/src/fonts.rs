@@ -75,6 +75,10 @@ pub(crate) fn is_mono_name(name: &str) -> bool {
         "inconsolata",
         "cmtt",
         "sftt",
+        "ectt",
+        "tctt",
+        // URW's Courier clone, Times' companion in TeX and Ghostscript ("NimbusMonL-Regu")
+        "nimbusmon",
         "typewriter",
     ]
     .iter()
@@ -117,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn style_names_tell_italics() {
+    fn style_names_tell_italics_and_typewriters() {
         for italic in [
             "nimbusromno9l-reguital",
             "urwpalladiol-ital",
@@ -130,6 +134,8 @@ mod tests {
         ] {
             assert!(name_is_italic(italic), "{italic}");
         }
+        assert!(is_mono_name("nimbusmonl-regu") && is_mono_name("ectt1000"));
+        assert!(!is_mono_name("nimbusromno9l-regu"));
         for upright in [
             "nimbusromno9l-regu",
             "digitalsans-regular",

@@ -41,6 +41,7 @@ mod model;
 mod notes;
 mod ocr;
 mod overprint;
+mod packed;
 mod panics;
 mod pipe;
 mod prose;

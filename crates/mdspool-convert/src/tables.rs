@@ -401,6 +401,8 @@ pub(crate) fn build(
     if mostly_prose(&cells, filled) {
         return None;
     }
+    // Figures packed closer than a word space (LNCS's tables) are columns of their own.
+    let cells = super::packed::split(cells);
     Some(Table { start, end, cells })
 }
 

@@ -82,3 +82,40 @@ fn lists_numbered_in_parentheses_are_lists() {
         pdf.display()
     );
 }
+
+#[test]
+fn code_in_urws_courier_clone_is_code() {
+    // IEEEtran's typewriter face is URW's "NimbusMonL-Regu", whose name holds no "mono" and whose
+    // descriptor does not say fixed pitch: its code blocks ran into prose, its code spans were text.
+    let (pdf, truth, md) = sample("ieee", "c2-002");
+    let fences = |s: &str| s.lines().filter(|l| l.starts_with("```")).count();
+    assert!(
+        fences(&truth) >= 2 && fences(&md) == fences(&truth),
+        "{}: {} code fences of {}\n{md}",
+        pdf.display(),
+        fences(&md),
+        fences(&truth)
+    );
+}
+
+#[test]
+fn figures_packed_closer_than_a_word_space_are_columns() {
+    // LNCS sets its table columns 2.8 pt apart: "Cost Share Total" over "$97,813.23 54.5%
+    // $32,166.33" read as one column. Rows the parser ran together ("Numerical schedule" over
+    // "Analytical population") stay wrong.
+    let (pdf, truth, md) = sample("llncs", "c1501-004");
+    let row = |s: &str| s.split('|').map(|c| words(c).join(" ")).collect::<Vec<_>>();
+    let found: Vec<Vec<String>> = md.lines().filter(|l| l.starts_with('|')).map(row).collect();
+    let rows: Vec<Vec<String>> = truth
+        .lines()
+        .filter(|l| l.starts_with("| "))
+        .map(row)
+        .collect();
+    let hit = rows.iter().filter(|r| found.contains(r)).count();
+    assert!(
+        rows.len() >= 8 && hit * 4 >= rows.len() * 3,
+        "{}: {hit} of {} rows\n{md}",
+        pdf.display(),
+        rows.len()
+    );
+}
