@@ -45,21 +45,49 @@ pub(super) fn adopt(rows: &[Row], bands: &mut Vec<Band>, em: f32) {
         let mut k = a;
         while k < b {
             let run = proven.iter().find_map(|&(g, l, r)| {
-                let mut e = k;
-                while e < b && two_sides(&rows[e], g, l, r, em) {
-                    e += 1;
-                }
-                let full = rows[k..e].iter().any(|row| full_both(row, g, l, r));
+                // Rows that leave the gutter free, their sides starting at the columns' starts
+                // (`loose`: or further in, as a table centred in its column does).
+                let reach = |loose: bool| {
+                    let mut e = k;
+                    while e < b && two_sides(&rows[e], g, l, r, em, loose) {
+                        e += 1;
+                    }
+                    e
+                };
                 // Bounded: by the band's edge (a column band right above or below) or by rows
                 // across the gutter (a heading, a table whose header row may leave it free) on one
                 // side at least, not a few rows in the middle of things set side by side.
                 let mid = (g.0 + g.1) / 2.0;
                 let over = |r: &[Row]| r.iter().any(|row| crosses(row, mid));
-                let closed = k == a
-                    || e == b
-                    || over(&rows[k.saturating_sub(2).max(a)..k])
-                    || over(&rows[e..(e + 2).min(b)]);
-                (e >= k + 2 && full && closed).then_some((g, e))
+                let closed = |e: usize| {
+                    k == a
+                        || e == b
+                        || over(&rows[k.saturating_sub(2).max(a)..k])
+                        || over(&rows[e..(e + 2).min(b)])
+                };
+                let fills = |e: usize| -> Vec<(bool, bool)> {
+                    rows[k..e]
+                        .iter()
+                        .map(|row| full_sides(row, g, l, r))
+                        .collect()
+                };
+                let e = reach(false);
+                if e >= k + 2 && fills(e).iter().any(|f| f.0 && f.1) && closed(e) {
+                    return Some((g, e));
+                }
+                // Beside a table: lines of prose filling one side's column on half of three rows
+                // or more (a table at the top of the right column beside the left column's first
+                // paragraph, under a title across both).
+                let e = reach(true);
+                let f = fills(e);
+                let half = |n: usize| e >= k + 3 && n * 2 >= e - k;
+                let one = half(f.iter().filter(|f| f.0).count())
+                    || half(f.iter().filter(|f| f.1).count());
+                let starts: Vec<(f32, f32)> =
+                    rows[k..e].iter().map(|row| sides_start(row, mid)).collect();
+                let both =
+                    starts.iter().any(|s| s.0 < f32::MAX) && starts.iter().any(|s| s.1 < f32::MAX);
+                (one && both && closed(e)).then_some((g, e))
             });
             match run {
                 Some((g, e)) => {
@@ -111,12 +139,21 @@ fn sides(rows: &[Row], g: (f32, f32)) -> Option<((f32, f32), Column, Column)> {
     Some((g, left, right))
 }
 
-/// Whether `row` starts a line at the start of each column, with a gutter's width of white before
-/// the right one (a ragged left column may reach further into the gutter than the proven rows).
-fn two_sides(row: &Row, g: (f32, f32), l: Column, r: Column, em: f32) -> bool {
+/// Whether `row` starts a line at the start of each column (`loose`: at or after it), with a
+/// gutter's width of white before the right one (a ragged left column may reach further into the
+/// gutter than the proven rows).
+fn two_sides(row: &Row, g: (f32, f32), l: Column, r: Column, em: f32, loose: bool) -> bool {
     let words = || row.spans.iter().filter(|s| !s.text.trim().is_empty());
     let mid = (g.0 + g.1) / 2.0;
-    if words().any(|s| s.x0 < mid && s.ink_x1() > r.x0 - MIN_GUTTER_EM * em) {
+    // (Loose: a word run over the left column's edge may reach the gutter's middle, or, with
+    // nothing beside it, the right column's start: a typewriter word that would not break.)
+    let alone = row.spans.iter().all(|s| s.x0 < mid);
+    let edge = match (loose, alone) {
+        (true, true) => r.x0,
+        (true, false) => mid,
+        _ => r.x0 - MIN_GUTTER_EM * em,
+    };
+    if words().any(|s| s.x0 < mid && s.ink_x1() > edge) {
         return false;
     }
     let start = |on: &dyn Fn(f32) -> bool| {
@@ -127,7 +164,32 @@ fn two_sides(row: &Row, g: (f32, f32), l: Column, r: Column, em: f32) -> bool {
     };
     let (ls, rs) = (start(&|x| x < mid), start(&|x| x >= mid));
     let tol = START_EM * em;
-    (ls - l.x0).abs() <= tol && (rs - r.x0).abs() <= tol
+    let strict = (ls - l.x0).abs() <= tol && (rs - r.x0).abs() <= tol;
+    if loose && !strict {
+        // Words on one side only: the other may be empty, or hold a table the page took out (a
+        // span without text). Words on both sides that do not start at the columns' starts are
+        // a wide table's cells.
+        if ls < f32::MAX && rs < f32::MAX {
+            return false;
+        }
+        let (ls, rs) = sides_start(row, mid);
+        return (ls < f32::MAX || rs < f32::MAX)
+            && (ls == f32::MAX || ls >= l.x0 - tol)
+            && (rs == f32::MAX || rs >= r.x0 - tol);
+    }
+    strict
+}
+
+/// Where the first piece of `row` on each side of `mid` starts, a table's placeholder (a span
+/// without text) included; `f32::MAX` for a side without one.
+fn sides_start(row: &Row, mid: f32) -> (f32, f32) {
+    row.spans.iter().fold((f32::MAX, f32::MAX), |(l, r), s| {
+        if s.x0 < mid {
+            (l.min(s.x0), r)
+        } else {
+            (l, r.min(s.x0))
+        }
+    })
 }
 
 /// Whether a span of `row` crosses the line `x`.
@@ -137,9 +199,9 @@ fn crosses(row: &Row, x: f32) -> bool {
         .any(|s| !s.text.trim().is_empty() && s.x0 < x && s.ink_x1() > x)
 }
 
-/// Whether `row` is a full line of prose in both columns: words filling most of each column's
-/// width with word spaces between them, not the gaps between table cells.
-fn full_both(row: &Row, g: (f32, f32), l: Column, r: Column) -> bool {
+/// Whether `row` is a full line of prose in each column: words filling most of the column's width
+/// with word spaces between them, not the gaps between table cells.
+fn full_sides(row: &Row, g: (f32, f32), l: Column, r: Column) -> (bool, bool) {
     let line = |on: &dyn Fn(f32) -> bool, c: Column| {
         let mut mine: Vec<&Span> = row
             .spans
@@ -156,5 +218,5 @@ fn full_both(row: &Row, g: (f32, f32), l: Column, r: Column) -> bool {
                 .all(|w| w[1].x0 - w[0].ink_x1() < CELL_GAP_EM * w[0].size.max(w[1].size));
         reach - c.x0 >= FULL_SHARE * (c.x1 - c.x0) && words >= 3 && spaced
     };
-    line(&|x| x < g.0, l) && line(&|x| x >= g.1, r)
+    (line(&|x| x < g.0, l), line(&|x| x >= g.1, r))
 }

@@ -119,3 +119,35 @@ fn figures_packed_closer_than_a_word_space_are_columns() {
         rows.len()
     );
 }
+
+#[test]
+fn a_table_atop_the_right_column_beside_the_left_columns_text_is_read_after_it() {
+    // Under the title, the left column's first section stands beside a table at the top of the
+    // right column: no line of prose on the right, so the rows were read across the page as one
+    // band, the table before the section's text, and a typewriter word run over the column's
+    // edge cut a paragraph in two.
+    let (pdf, truth, md) = sample("acm", "c1501-001");
+    let para = |s: &str, k: usize| -> String {
+        let body: Vec<&str> = s
+            .split("\n\n")
+            .filter(|b| !b.starts_with(['#', '|']))
+            .collect();
+        words(body[k]).join(" ")
+    };
+    let out = words(&md).join(" ");
+    for k in [1, 2] {
+        let p = para(&truth, k);
+        assert!(
+            out.contains(&p),
+            "{}: paragraph {k} cut\n{md}",
+            pdf.display()
+        );
+    }
+    let first_table = md.find("| Item").expect("a table");
+    assert!(
+        md.find("The regional temperature")
+            .is_some_and(|at| at < first_table),
+        "{}: the table read before the section beside it\n{md}",
+        pdf.display()
+    );
+}
