@@ -20,6 +20,9 @@ typeset them with the classes of texlive-publishers (Debian: `apt-get install te
   acm     acmart, sigconf, without its rights block: two columns, headings in sans-serif capitals
           ("1 INTRODUCTION"), lists numbered "(1)", running heads with the short title and the author
           on every page after the first, page numbers
+  beamer  slides in the Madrid theme: a title frame, then a frame for each heading (its title
+          repeated over the frames its blocks need), items marked by shaded balls drawn as small
+          forms, a footline with the author, the title and the slide number; no abstract
 Where a class sets third-level headings in the paragraph (IEEEtran, LNCS, acmart), the drawn document has two
 heading levels, numbered as the class numbers them; the ground truth carries the numbers the page shows.
 A run-in abstract is a paragraph of the ground truth that starts with its label, not a heading.
@@ -31,12 +34,13 @@ from concurrent.futures import ProcessPoolExecutor
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as G  # noqa: E402
 
-ROUTES = ["ieee", "llncs", "elsart", "acm"]
+ROUTES = ["ieee", "llncs", "elsart", "acm", "beamer"]
 TWO = dict(max_cols=4, long_tables=False, code_width=34, abstract=True)
 CAPS = {"ieee": G.Caps("ieee", **TWO), "llncs": G.Caps("llncs", abstract=True, max_cols=7, code_width=50),
-        "elsart": G.Caps("elsart", abstract=True), "acm": G.Caps("acm", **TWO)}
+        "elsart": G.Caps("elsart", abstract=True), "acm": G.Caps("acm", **TWO),
+        "beamer": G.Caps("beamer", max_cols=5, long_tables=False, code_width=40)}
 CLASS = {"ieee": "ieeetran/IEEEtran.cls", "llncs": "llncs/llncs.cls", "elsart": "elsarticle/elsarticle.cls",
-         "acm": "acmart/acmart.cls"}
+         "acm": "acmart/acmart.cls", "beamer": "beamer/beamer.cls"}
 JOURNALS = ["Applied Systems Review", "Journal of Field Measurement", "Computers and Archives",
             "Transport Research Letters", "Data and Process Engineering"]
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -68,6 +72,8 @@ def page_number(route, num):
 
 
 def truth(route, doc, caps):
+    if route == "beamer":  # no abstract on slides
+        return G.to_markdown(dict(doc, abstract=None), caps)
     shown = dict(doc, abstract=None, blocks=[("h", b[1], page_number(route, b[2]), b[3]) if b[0] == "h" else b
                                            for b in doc["blocks"]])
     md = G.to_markdown(shown, caps)
@@ -111,6 +117,43 @@ def source(route, doc, caps, rng):
     return src
 
 
+def beamer_source(doc):
+    """Slides: a title frame, then one frame per heading (broken over as many frames as its blocks
+    need, each repeating the title), in the Madrid theme: items marked by shaded balls, a footline
+    with the author, the title and the slide number."""
+    pre = G.to_latex(doc, G.Caps("latex1")).split(r"\begin{document}")[0]
+    pre = re.sub(r"\\usepackage\[a4paper,[^\]]*\]\{geometry\}\n", "", pre)
+    pre = pre.replace(r"\documentclass[11pt]{article}", r"\documentclass{beamer}" + "\n" + r"\usetheme{Madrid}" + "\n" +
+                      r"\setbeamertemplate{frametitle continuation}{}" + "\n" + r"\setbeamertemplate{navigation symbols}{}")
+    pre = pre.replace(r"\usepackage[hidelinks]{hyperref}" + "\n", "")
+    pre = re.sub(r"\\renewcommand\{\\labelenumi+\}\{[^\n]*\n", "", pre)
+    out = [pre, r"\begin{document}", r"\begin{frame}\titlepage\end{frame}"]
+    open_frame = False
+    for b in doc["blocks"]:
+        if b[0] == "h":
+            if open_frame:
+                out.append(r"\end{frame}")
+            title = (f"{b[2]} " if b[2] else "") + b[3]
+            out.append(r"\begin{frame}[allowframebreaks,fragile]{" + G.tex(title) + "}")
+            open_frame = True
+            continue
+        if not open_frame:
+            out.append(r"\begin{frame}[allowframebreaks,fragile]")
+            open_frame = True
+        if b[0] == "p":
+            out += ["", G.tex_inline(b[1]), ""]
+        elif b[0] == "list":
+            out += G.tex_list(b)
+        elif b[0] == "table":
+            out += G.tex_table(b, G.Caps("beamer"))
+        elif b[0] == "code":
+            out += [r"\begin{verbatim}"] + b[1] + [r"\end{verbatim}"]
+    if open_frame:
+        out.append(r"\end{frame}")
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"
+
+
 def make_one(job):
     route, seed, index, out, size = job
     caps = CAPS[route]
@@ -125,7 +168,7 @@ def make_one(job):
     env = dict(os.environ, SOURCE_DATE_EPOCH=G.EPOCH, FORCE_SOURCE_DATE="1")
     try:
         with open(os.path.join(work, "doc.tex"), "w", encoding="utf-8") as f:
-            f.write(source(route, doc, caps, rng))
+            f.write(beamer_source(doc) if route == "beamer" else source(route, doc, caps, rng))
         for _ in range(2):
             r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "doc.tex"], cwd=work,
                                env=env, capture_output=True, text=True, errors="replace", timeout=240)

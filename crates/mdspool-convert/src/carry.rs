@@ -29,6 +29,42 @@ pub(crate) fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
     }
 }
 
+/// The head of a page: its first block when that is a short paragraph (a title), as text and size.
+pub(crate) type Head = (String, f32);
+
+/// A slide continued over several frames repeats its title at the head of each (beamer's
+/// `allowframebreaks`), cutting the text it continues. When the page's first block (at `boundary`)
+/// is the head of the page before, again, it goes, so the text joins up across it. Returns the
+/// page's head.
+pub(crate) fn drop_repeated_head(
+    blocks: &mut Vec<Block>,
+    boundary: usize,
+    before: Option<&Head>,
+) -> Option<Head> {
+    let Some(Block::Para(lines)) = blocks.get(boundary) else {
+        return None;
+    };
+    let text = lines.iter().map(Line::text).collect::<Vec<_>>().join(" ");
+    let size = lines.iter().map(|l| l.size).fold(0.0f32, f32::max);
+    if lines.len() > 2 || text.chars().count() > 120 {
+        return None;
+    }
+    // A title: words, bold or larger than the text under it (a label repeated over each page's
+    // figures, or a row of figures, is no title, and stays).
+    let bold = lines.iter().all(Line::all_bold);
+    let under = match blocks.get(boundary + 1) {
+        Some(Block::Para(l) | Block::Item { lines: l, .. }) => l.first().map(|l| l.size),
+        _ => None,
+    };
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let worded = letters * 2 >= text.chars().filter(|c| !c.is_whitespace()).count();
+    let title = worded && (bold || under.is_none_or(|u| size >= 1.1 * u));
+    if title && before.is_some_and(|(t, s)| *t == text && (s - size).abs() <= 0.5) {
+        blocks.remove(boundary);
+    }
+    Some((text, size))
+}
+
 /// The header row of the table that ends the blocks before `boundary` (a table the column or page
 /// end may have cut), for the next run to recognise when it repeats it.
 pub(crate) fn open_table(blocks: &[Block], boundary: usize) -> Option<Vec<String>> {

@@ -155,10 +155,14 @@ pub(crate) fn convert_with(
     let mut blocks: Vec<Block> = Vec::new();
     // The left edge of the previous run of text (a column or page).
     let mut prev_left: Option<f32> = None;
+    // The head of the page before (its first block, when short): a repeat of it opening this
+    // page is a continued slide's title (`carry.rs`).
+    let mut head: Option<super::carry::Head> = None;
     for (k, page) in pages.into_iter().enumerate() {
         if opts.page_breaks && k > 0 {
             blocks.push(Block::PageBreak(page.number));
         }
+        let mut first_run = true;
         for run in reading_order(page.lines, &page.regions) {
             let left = run
                 .iter()
@@ -172,6 +176,9 @@ pub(crate) fn convert_with(
                 vocab: Some(&vocab),
             };
             blocks_of_run(run, &page.rules, hints, &mut blocks);
+            if std::mem::take(&mut first_run) {
+                head = super::carry::drop_repeated_head(&mut blocks, boundary, head.as_ref());
+            }
             super::carry::join_split_paragraph(&mut blocks, boundary);
             super::carry::join_split_table(&mut blocks, boundary);
             if let (Some(a), Some(b)) = (prev_left, left) {

@@ -29,6 +29,7 @@ mod fasthash;
 mod flip;
 mod fonts;
 mod footnotes;
+mod formmarks;
 mod furniture;
 mod glyphs;
 mod grid;

@@ -164,20 +164,29 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
     for (n, page) in pages.iter_mut().enumerate() {
         let after = last_body.is_some_and(|b| n > b) && !notes.is_empty();
         let all: Vec<usize> = (0..page.lines.len()).collect();
-        let mut gone = foot_notes(page, &all, body, (after, false), &mut notes);
+        let mut whole = notes.clone();
+        let (mut gone, indented) = foot_notes(page, &all, body, (after, false), &mut whole);
         // A page in columns sets its notes under each column, side by side (a two-column paper):
         // each column's foot is looked at alone, for notes whose marks are bare figures or signs
-        // ("1The", "¹ The"; "1) The" is as much a list item of the column's end).
-        if gone.is_empty() && page.regions.len() > 1 {
+        // ("1The", "¹ The"; "1) The" is as much a list item of the column's end), when the page's
+        // foot gives none, or gives rows that start far in from its left edge (under the right
+        // column: that column's own foot tells its notes better), if the columns give some.
+        if (gone.is_empty() || indented) && page.regions.len() > 1 {
             let mut groups: Vec<Vec<usize>> = vec![Vec::new(); page.regions.len()];
             for (i, l) in page.lines.iter().enumerate() {
                 groups[region_of(&page.regions, (l.x0 + l.x1) / 2.0, l.top)].push(i);
             }
             let columns = groups.iter().filter(|g| !g.is_empty()).count();
+            let mut each = notes.clone();
+            let mut taken = Vec::new();
             for g in groups.iter().filter(|g| !g.is_empty() && columns > 1) {
-                gone.extend(foot_notes(page, g, body, (after, true), &mut notes));
+                taken.extend(foot_notes(page, g, body, (after, true), &mut each).0);
+            }
+            if !taken.is_empty() {
+                (gone, whole) = (taken, each);
             }
         }
+        notes = whole;
         let mut k = 0;
         page.lines.retain(|_| {
             k += 1;
@@ -191,15 +200,16 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
 }
 
 /// The footnotes at the foot of the lines `idx` of `page` (the page, or one of its columns),
-/// pushed onto `notes`; the indices of the lines they took. `after`: the page comes after the
-/// body's last; `bare`: the first note's mark must be a bare figure or sign.
+/// pushed onto `notes`; the indices of the lines they took, and whether the first starts more than
+/// two and a half ems in from the lines' left edge. `after`: the page comes after the body's last;
+/// `bare`: the first note's mark must be a bare figure or sign.
 fn foot_notes(
     page: &PageLayout,
     idx: &[usize],
     body: f32,
     (after, bare): (bool, bool),
     notes: &mut Vec<(String, Vec<Line>)>,
-) -> Vec<usize> {
+) -> (Vec<usize>, bool) {
     // Rows: lines whose vertical extents overlap, bottom row last.
     let mut order: Vec<usize> = idx.to_vec();
     order.sort_by(|&a, &b| page.lines[a].top.total_cmp(&page.lines[b].top));
@@ -238,17 +248,29 @@ fn foot_notes(
         parts.len() == 1 || (parts.len() == 2 && bare(parts[0]))
     };
     let mut foot = rows.iter().rev().take_while(|r| small(r)).count();
+    // Crowded with small text that is no note (a slide's items, set smaller than its body, over
+    // its notes): the notes are the last rows no larger than the last.
+    if foot as f32 > MOST_ROWS * rows.len() as f32 {
+        let size = |r: &Vec<usize>| r.iter().map(|&i| page.lines[i].size).fold(0.0f32, f32::max);
+        if let Some(last) = rows.last().map(size) {
+            foot = rows
+                .iter()
+                .rev()
+                .take_while(|r| small(r) && size(r) <= last + 0.5)
+                .count();
+        }
+    }
     if foot == 0 {
         foot = ruled_foot(page, idx, &rows);
     }
     if !rows[rows.len() - foot..].iter().all(prose) {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     // The first footnote row must carry a mark, and the notes must leave a body above them.
     let first = rows.len() - foot;
     let crowded = first == 0 || foot as f32 > MOST_ROWS * rows.len() as f32;
     if foot == 0 || (crowded && !after) {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let mut lines: Vec<Line> = rows[first..]
         .iter()
@@ -274,14 +296,19 @@ fn foot_notes(
     let prose = lines[0].text().split_whitespace().count() >= 3;
     let unmarked = (separator && prose) || (after && lower);
     if mark_of(&lines[0].text()).is_none() && !unmarked {
-        return Vec::new();
+        return (Vec::new(), false);
     }
     let first_text = lines[0].text();
-    let head = first_text
+    let listed = first_text
         .trim_start()
-        .trim_start_matches(|c: char| c.is_ascii_digit());
-    if bare && head.starts_with(['.', ')']) {
-        return Vec::new();
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with(['.', ')']);
+    // Rows numbered "1." set further in than a note's mark hangs (two and a half ems) are the
+    // nested items of a list in a smaller size (beamer's) ending the page (a bare figure further
+    // in is a note under the right column).
+    let lines_x0 = lines[0].x0;
+    if (bare || lines_x0 > left + 2.5 * body) && listed {
+        return (Vec::new(), false);
     }
     for (k, mut line) in lines.drain(..).enumerate() {
         let text = line.text();
@@ -310,7 +337,8 @@ fn foot_notes(
             (None, _) => notes.push((next_label(notes), vec![line])),
         }
     }
-    rows[first..].iter().flatten().copied().collect()
+    let indented = lines_x0 > left + 2.5 * body;
+    (rows[first..].iter().flatten().copied().collect(), indented)
 }
 
 #[cfg(test)]

@@ -277,6 +277,7 @@ pub(crate) fn page_inner(
     let shapes = super::shapes::read_shapes(doc, index, x_off, top, &spans);
     super::euro::compose(&mut spans, &shapes.bars);
     let rules = shapes.rules;
+    super::shapes::take_figures(&mut spans, &shapes.numbered);
     spans.extend(shapes.bullets);
     #[cfg(feature = "test-hooks")]
     super::panics::test_trigger("page");

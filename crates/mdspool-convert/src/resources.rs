@@ -16,7 +16,7 @@ const FORM_DEPTH: usize = 2;
 type Dict = HashMap<String, Object>;
 
 /// The page's `/Resources` dictionary, looked up through the page tree (it is inheritable).
-fn page_resources(doc: &PdfDocument, index: usize) -> Option<Dict> {
+pub(crate) fn page_resources(doc: &PdfDocument, index: usize) -> Option<Dict> {
     let mut node = doc.get_page(index).ok()?;
     for _ in 0..32 {
         let d = node.as_dict()?.clone();

@@ -1,7 +1,8 @@
 //! Vector graphics that carry structure: ruling lines (stroked segments, thin filled rectangles, the
 //! edges of stroked rectangles, thin images) for tables and bands, and list bullets drawn as small shapes instead of
-//! glyphs (browsers and word processors draw `disc`, `circle` and `square` markers as paths). A shape is
-//! a bullet only when it stands at the start of a line of text, just left of it.
+//! glyphs (browsers and word processors draw `disc`, `circle` and `square` markers as paths; beamer
+//! draws balls as small forms, `formmarks.rs`). A shape is a bullet only when it stands at the start
+//! of a line of text, just left of it.
 
 use pdf_oxide::PdfDocument;
 use pdf_oxide::elements::PathOperation as Op;
@@ -20,6 +21,9 @@ pub(crate) struct Shapes {
     pub rules: Vec<Rule>,
     pub bullets: Vec<Span>,
     pub bars: Vec<Rule>,
+    /// The spans whose leading figures stand on a ball (beamer's numbered items, now the `N.`
+    /// marks among `bullets`): index, figures to take off, where the rest starts.
+    pub numbered: Vec<(usize, usize, f32)>,
 }
 
 pub(crate) fn read_shapes(
@@ -99,15 +103,92 @@ pub(crate) fn read_shapes(
             }
         }
     }
-    let bullets = marks
-        .into_iter()
-        .filter_map(|m| before_text(m, spans))
-        .collect();
+    // Forms a few points square (beamer's shaded balls) are marks too (`formmarks.rs`).
+    for [x0, y0, x1, y1] in super::formmarks::placements(doc, index) {
+        let (w, h) = (x1 - x0, y1 - y0);
+        // (Up to 12 pt: a ball with a figure on it is larger than a plain one.)
+        let square = (1.2..=12.0).contains(&w) && (1.2..=12.0).contains(&h) && w <= 1.5 * h;
+        if square && h <= 1.5 * w && marks.len() < MAX_BULLETS_PER_PAGE {
+            marks.push(Span {
+                x0: x0 - x_off,
+                x1: x1 - x_off,
+                top: top - y1,
+                bottom: top - y0,
+                ..Span::plain("•".to_string())
+            });
+        }
+    }
+    let mut bullets = Vec::new();
+    let mut numbered: Vec<(usize, usize, f32)> = Vec::new();
+    for m in marks {
+        match on_figures(&m, spans) {
+            Some((i, n, mark)) if !numbered.iter().any(|e| e.0 == i) => {
+                numbered.push((i, n, m.x1));
+                bullets.push(mark);
+            }
+            Some(_) => {}
+            None => bullets.extend(before_text(m, spans)),
+        }
+    }
     Shapes {
         rules,
         bullets,
         bars,
+        numbered,
     }
+}
+
+/// Take the figures standing on a ball off their span: they are its mark's now (`on_figures`).
+pub(crate) fn take_figures(spans: &mut Vec<Span>, numbered: &[(usize, usize, f32)]) {
+    let mut emptied = Vec::new();
+    for &(i, n, x) in numbered {
+        if let Some(s) = spans.get_mut(i) {
+            let t = s.text.trim_start();
+            let cut: usize = t.chars().take(n).map(char::len_utf8).sum();
+            s.text = t[cut..].trim_start().to_string();
+            s.x0 = s.x0.max(x);
+            if s.text.is_empty() {
+                emptied.push(i);
+            }
+        }
+    }
+    let mut k = 0;
+    spans.retain(|_| {
+        k += 1;
+        !emptied.contains(&(k - 1))
+    });
+}
+
+/// A mark with a figure drawn on it (beamer's numbered items: "1" on a ball): the span starting
+/// inside the mark with one to three figures, on its middle, the count of figures, and the mark as
+/// `N.` on that span's line.
+fn on_figures(mark: &Span, spans: &[Span]) -> Option<(usize, usize, Span)> {
+    let mid = (mark.top + mark.bottom) / 2.0;
+    spans.iter().enumerate().find_map(|(i, s)| {
+        let t = s.text.trim_start();
+        let n = t.chars().take_while(char::is_ascii_digit).count();
+        let inside =
+            s.x0 >= mark.x0 - 1.0 && s.x0 < mark.x1 - 0.5 && s.top <= mid && s.bottom >= mid;
+        (inside && (1..=3).contains(&n)).then(|| {
+            // The line's geometry: the text right of the mark on its middle, else the figure's.
+            let line = spans
+                .iter()
+                .filter(|o| o.top <= mid && o.bottom >= mid && o.x0 >= mark.x1 - 0.5)
+                .filter(|o| o.x0 - mark.x1 <= 3.0 * o.size && !o.text.trim().is_empty())
+                .min_by(|a, b| a.x0.total_cmp(&b.x0))
+                .unwrap_or(s);
+            let out = Span {
+                x0: mark.x0,
+                x1: mark.x1,
+                top: line.top,
+                bottom: line.bottom,
+                size: line.size,
+                font: "vector-bullet".to_string(),
+                ..Span::plain(format!("{}.", &t[..n]))
+            };
+            (i, n, out)
+        })
+    })
 }
 
 /// A small, roughly square shape: a filled disc (`•`), a stroked circle (`◦`) or a filled square

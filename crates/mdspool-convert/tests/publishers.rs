@@ -151,3 +151,32 @@ fn a_table_atop_the_right_column_beside_the_left_columns_text_is_read_after_it()
         pdf.display()
     );
 }
+
+#[test]
+fn beamer_balls_are_list_markers_and_a_continued_slides_title_is_said_once() {
+    // The Madrid theme marks items with shaded balls, small forms that paint a shading and no path,
+    // and numbers them with a figure on a ball: the items were paragraphs ("2The member ..."). Its
+    // nested items, smaller, ending a slide, read as footnotes numbered "1.". A frame broken over
+    // several (`allowframebreaks`) repeats its title on each, cutting the text it continues.
+    let (pdf, truth, md) = sample("beamer", "c2-003");
+    let missing = missing_items(&truth, &md);
+    assert!(
+        missing.is_empty(),
+        "{}: items lost: {missing:?}\n{md}",
+        pdf.display()
+    );
+    // Its notes are set in the size of the nested items over them, under items set smaller than
+    // the body: the small rows at the foot took more than half the slide and none was a note.
+    let notes = |s: &str| s.lines().filter(|l| l.starts_with("[^")).count();
+    assert_eq!(notes(&md), notes(&truth), "{}: notes\n{md}", pdf.display());
+    let heads: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+    let mut once = heads.clone();
+    once.sort_unstable();
+    once.dedup();
+    assert_eq!(
+        heads.len(),
+        once.len(),
+        "{}: a title repeated\n{md}",
+        pdf.display()
+    );
+}
