@@ -293,8 +293,13 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     if ncols < 2 || nrows < 2 || ncols > MAX_DIM || nrows > MAX_DIM {
         return None;
     }
+    // A span across a vertical rule (cells set closer than a word space) is cut there.
+    let pieces: Vec<Span> = inner
+        .iter()
+        .flat_map(|s| super::packed::cut_at(s, if vs.is_empty() { &[] } else { &cols }))
+        .collect();
     let mut grid: Vec<Vec<Vec<&Span>>> = vec![vec![Vec::new(); ncols]; nrows];
-    for s in &inner {
+    for s in &pieces {
         let (cx, cy) = ((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0);
         let c = cols.iter().filter(|x| cx > **x).count();
         let r = row_cuts
@@ -341,6 +346,12 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     if vs.is_empty() && super::prose::mostly_prose(&cells, filled) {
         return None;
     }
+    // Without vertical rules, cells packed closer than a word space (`packed.rs`).
+    let cells = if vs.is_empty() {
+        super::packed::rebalance(super::packed::split(cells))
+    } else {
+        cells
+    };
     Some(GridTable { cells, ..frame })
 }
 

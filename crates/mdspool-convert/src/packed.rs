@@ -2,7 +2,69 @@
 //! (`\tabcolsep` 1.4 pt), so the parser reads "54.5% $32,166.33" as one run of text and the column
 //! bands see one column where the page shows two or three. What gives them away is the text: a
 //! column whose body cells all hold the same number of figures, two or more, under a header of as
-//! many words ("Cost Share Total" over "$97,813.23 54.5% $32,166.33"), is that many columns.
+//! many words ("Cost Share Total" over "$97,813.23 54.5% $32,166.33"), is that many columns; and
+//! a figure read into the cell beside its own goes back (`rebalance`).
+
+use super::model::Span;
+
+/// `s` cut at the word spaces nearest the column boundaries `cuts` it crosses, when it is five
+/// words or fewer and each cut stands beside a figure of three digits or more (a cell set closer than a word space to the
+/// next, across a vertical rule: "2010 €29,520.39" over the rule between "Year" and "Amount").
+/// Positions within the span are taken in proportion to its characters.
+pub(crate) fn cut_at(s: &Span, cuts: &[f32]) -> Vec<Span> {
+    let chars: Vec<char> = s.text.chars().collect();
+    let n = chars.len().max(1) as f32;
+    let at = |k: usize| s.x0 + (s.x1 - s.x0) * k as f32 / n;
+    let mut breaks: Vec<usize> = Vec::new();
+    for &x in cuts.iter().filter(|&&x| x > s.x0 + 1.0 && x < s.x1 - 1.0) {
+        let best = (1..chars.len())
+            .filter(|&k| chars[k] == ' ')
+            .min_by(|&a, &b| (at(a) - x).abs().total_cmp(&(at(b) - x).abs()));
+        if let Some(k) = best.filter(|k| !breaks.contains(k)) {
+            breaks.push(k);
+        }
+    }
+    breaks.sort_unstable();
+    // Only a few words (five at most) are cut so, each cut beside a figure: text across a rule is
+    // a frame's prose, not packed cells.
+    let word_at = |k: usize, left: bool| -> String {
+        let (a, b) = (&chars[..k], &chars[k..]);
+        let t: String = if left {
+            a.iter().collect()
+        } else {
+            b.iter().collect()
+        };
+        let w = if left {
+            t.split_whitespace().last()
+        } else {
+            t.split_whitespace().next()
+        };
+        w.unwrap_or("").to_string()
+    };
+    // (A figure of three digits or more: "2-1." closing a sentence is none.)
+    let big = |w: &str| figure(w) && w.chars().filter(char::is_ascii_digit).count() >= 3;
+    let beside = breaks
+        .iter()
+        .all(|&k| big(&word_at(k, true)) || big(&word_at(k, false)));
+    if breaks.is_empty() || s.text.split_whitespace().count() > 5 || !beside {
+        return vec![s.clone()];
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    for k in breaks.into_iter().chain([chars.len()]) {
+        let text: String = chars[from..k].iter().collect();
+        if !text.trim().is_empty() {
+            out.push(Span {
+                text: text.trim().to_string(),
+                x0: at(from),
+                x1: at(k),
+                ..s.clone()
+            });
+        }
+        from = k;
+    }
+    out
+}
 
 /// A token that is a figure: digits with separators, a sign, a currency or a percent.
 fn figure(t: &str) -> bool {
@@ -12,7 +74,7 @@ fn figure(t: &str) -> bool {
 }
 
 /// How many columns column `c` of `cells` (header row first) packs: the count of figures in each
-/// of its body cells when at least four in five of them (three or more) agree on it and the header
+/// of its body cells when at least three in five of them (three or more) agree on it and the header
 /// cell has as many words (or none).
 fn packed(cells: &[Vec<String>], c: usize) -> Option<usize> {
     let (head, body) = cells.split_first()?;
@@ -26,7 +88,7 @@ fn packed(cells: &[Vec<String>], c: usize) -> Option<usize> {
     let k = counts.first().copied().flatten()?;
     let agree = counts.iter().filter(|n| **n == Some(k)).count();
     let heads = head.get(c)?.split_whitespace().count();
-    (k >= 2 && body.len() >= 3 && agree * 5 >= body.len() * 4 && (heads == k || heads == 0))
+    (k >= 2 && body.len() >= 3 && agree * 5 >= body.len() * 3 && (heads == k || heads == 0))
         .then_some(k)
 }
 
@@ -54,6 +116,96 @@ pub(crate) fn split(mut cells: Vec<Vec<String>>) -> Vec<Vec<String>> {
     cells
 }
 
+/// Whether most (three in five) of the filled body cells of column `c` are one figure each.
+fn figures_column(cells: &[Vec<String>], c: usize) -> bool {
+    let filled: Vec<&String> = cells[1..]
+        .iter()
+        .filter_map(|r| r.get(c))
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    let single = filled
+        .iter()
+        .filter(|t| {
+            let w: Vec<&str> = t.split_whitespace().collect();
+            w.len() == 1 && figure(w[0])
+        })
+        .count();
+    filled.len() >= 2 && single * 5 >= filled.len() * 3
+}
+
+/// A figure read into the cell beside its own, left empty: the cell runs a word closer than a word
+/// space to the next column's figure, so the parser gave both one span ("2010 €29,520.39" under
+/// "Amount", "Statistical mountain 1995" under "Item"). An empty body cell under a header takes
+/// the first word of the cell right of it when that is a figure as long as the column's (within a
+/// character) and that cell holds one word more than where this column is filled; then, in a
+/// column of single figures, the last word of the cell left of it, likewise, when that is no
+/// column of figures.
+pub(crate) fn rebalance(mut cells: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    let width = cells.iter().map(Vec::len).max().unwrap_or(0);
+    if cells.len() < 3 {
+        return cells;
+    }
+    let words = |t: &str| t.split_whitespace().count();
+    let median = |mut v: Vec<usize>| {
+        v.sort_unstable();
+        v.get(v.len() / 2).copied()
+    };
+    for c in 0..width {
+        if cells[0].get(c).is_none_or(|h| h.trim().is_empty()) {
+            continue;
+        }
+        let filled = |cells: &[Vec<String>]| -> Vec<usize> {
+            (1..cells.len())
+                .filter(|&r| cells[r].get(c).is_some_and(|t| !t.trim().is_empty()))
+                .collect()
+        };
+        // The column's figures are this long (within a character): "34" ending a name is no year.
+        let Some(len) = median(
+            filled(&cells)
+                .iter()
+                .map(|&r| cells[r][c].trim().chars().count())
+                .collect(),
+        ) else {
+            continue;
+        };
+        let fits = |w: &str| figure(w) && w.chars().count().abs_diff(len) <= 1;
+        // The words of the next cell where this one is filled.
+        let next = median(
+            filled(&cells)
+                .iter()
+                .filter_map(|&r| cells[r].get(c + 1))
+                .map(|t| words(t))
+                .collect(),
+        );
+        for r in 1..cells.len() {
+            if cells[r].get(c).is_none_or(|t| !t.trim().is_empty()) {
+                continue;
+            }
+            let right = cells[r].get(c + 1).cloned().unwrap_or_default();
+            let rw: Vec<&str> = right.split_whitespace().collect();
+            if next.is_some_and(|m| rw.len() == m + 1) && fits(rw[0]) {
+                cells[r][c] = rw[0].to_string();
+                cells[r][c + 1] = rw[1..].join(" ");
+            }
+        }
+        if !figures_column(&cells, c) || (c > 0 && figures_column(&cells, c - 1)) {
+            continue;
+        }
+        for r in 1..cells.len() {
+            if c == 0 || cells[r].get(c).is_none_or(|t| !t.trim().is_empty()) {
+                continue;
+            }
+            let left = cells[r][c - 1].clone();
+            let lw: Vec<&str> = left.split_whitespace().collect();
+            if lw.len() >= 2 && lw.last().is_some_and(|w| fits(w)) {
+                cells[r][c] = lw[lw.len() - 1].to_string();
+                cells[r][c - 1] = lw[..lw.len() - 1].join(" ");
+            }
+        }
+    }
+    cells
+}
+
 #[cfg(test)]
 mod tests {
     use super::split;
@@ -75,6 +227,40 @@ mod tests {
         let out = split(cells);
         assert_eq!(out[0], ["Item", "Cost", "Share", "Total"]);
         assert_eq!(out[2], ["Signal", "$39,674.71", "58.8%", "$71,227.75"]);
+    }
+
+    #[test]
+    fn a_figure_read_into_the_next_cell_goes_back_to_its_own() {
+        let cells = rows(&[
+            &["Item", "Year", "Amount"],
+            &["Chapter", "", "2010 €29,520.39"],
+            &["Method", "1995", "€1,005.69"],
+            &["Valve", "1998", "€93,633.91"],
+            &["Statistical mountain 1995", "", "€1,191.80"],
+        ]);
+        let out = super::rebalance(cells);
+        assert_eq!(out[1], ["Chapter", "2010", "€29,520.39"]);
+        assert_eq!(out[4], ["Statistical mountain", "1995", "€1,191.80"]);
+        // A name ending in a number over an empty cell keeps it.
+        let cells = rows(&[
+            &["Item", "Year", "Amount"],
+            &["Cache 34", "", "€29,520.39"],
+            &["Method", "1995", "€1,005.69"],
+            &["Valve", "1998", "€93,633.91"],
+        ]);
+        assert_eq!(super::rebalance(cells.clone()), cells);
+    }
+
+    #[test]
+    fn a_span_of_figures_across_a_rule_is_cut_there_and_prose_is_not() {
+        let mut s = crate::model::Span::plain("2010 €29,520.39".to_string());
+        (s.x0, s.x1) = (100.0, 175.0);
+        let cut = super::cut_at(&s, &[122.0]);
+        let texts: Vec<&str> = cut.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["2010", "€29,520.39"]);
+        let mut p = crate::model::Span::plain("shown in Example 2-1. Example".to_string());
+        (p.x0, p.x1) = (100.0, 250.0);
+        assert_eq!(super::cut_at(&p, &[190.0]).len(), 1);
     }
 
     #[test]

@@ -402,7 +402,7 @@ pub(crate) fn build(
         return None;
     }
     // Figures packed closer than a word space (LNCS's tables) are columns of their own.
-    let cells = super::packed::split(cells);
+    let cells = super::packed::rebalance(super::packed::split(cells));
     Some(Table { start, end, cells })
 }
 

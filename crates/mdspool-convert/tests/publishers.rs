@@ -103,21 +103,25 @@ fn figures_packed_closer_than_a_word_space_are_columns() {
     // LNCS sets its table columns 2.8 pt apart: "Cost Share Total" over "$97,813.23 54.5%
     // $32,166.33" read as one column. Rows the parser ran together ("Numerical schedule" over
     // "Analytical population") stay wrong.
-    let (pdf, truth, md) = sample("llncs", "c1501-004");
-    let row = |s: &str| s.split('|').map(|c| words(c).join(" ")).collect::<Vec<_>>();
-    let found: Vec<Vec<String>> = md.lines().filter(|l| l.starts_with('|')).map(row).collect();
-    let rows: Vec<Vec<String>> = truth
-        .lines()
-        .filter(|l| l.starts_with("| "))
-        .map(row)
-        .collect();
-    let hit = rows.iter().filter(|r| found.contains(r)).count();
-    assert!(
-        rows.len() >= 8 && hit * 4 >= rows.len() * 3,
-        "{}: {hit} of {} rows\n{md}",
-        pdf.display(),
-        rows.len()
-    );
+    // In a table ruled both ways, "2010 €29,520.39" ran over the rule between "Year" and
+    // "Amount" into one cell, and a year was read into the name beside it (c1501-007).
+    for (name, share) in [("c1501-004", 0.75), ("c1501-007", 0.95)] {
+        let (pdf, truth, md) = sample("llncs", name);
+        let row = |s: &str| s.split('|').map(|c| words(c).join(" ")).collect::<Vec<_>>();
+        let found: Vec<Vec<String>> = md.lines().filter(|l| l.starts_with('|')).map(row).collect();
+        let rows: Vec<Vec<String>> = truth
+            .lines()
+            .filter(|l| l.starts_with("| "))
+            .map(row)
+            .collect();
+        let hit = rows.iter().filter(|r| found.contains(r)).count();
+        assert!(
+            rows.len() >= 8 && hit as f32 >= share * rows.len() as f32,
+            "{}: {hit} of {} rows\n{md}",
+            pdf.display(),
+            rows.len()
+        );
+    }
 }
 
 #[test]
