@@ -177,29 +177,29 @@ pub(crate) fn rebalance(mut cells: Vec<Vec<String>>) -> Vec<Vec<String>> {
                 .map(|t| words(t))
                 .collect(),
         );
-        for r in 1..cells.len() {
-            if cells[r].get(c).is_none_or(|t| !t.trim().is_empty()) {
+        for row in cells.iter_mut().skip(1) {
+            if row.get(c).is_none_or(|t| !t.trim().is_empty()) {
                 continue;
             }
-            let right = cells[r].get(c + 1).cloned().unwrap_or_default();
+            let right = row.get(c + 1).cloned().unwrap_or_default();
             let rw: Vec<&str> = right.split_whitespace().collect();
             if next.is_some_and(|m| rw.len() == m + 1) && fits(rw[0]) {
-                cells[r][c] = rw[0].to_string();
-                cells[r][c + 1] = rw[1..].join(" ");
+                row[c] = rw[0].to_string();
+                row[c + 1] = rw[1..].join(" ");
             }
         }
         if !figures_column(&cells, c) || (c > 0 && figures_column(&cells, c - 1)) {
             continue;
         }
-        for r in 1..cells.len() {
-            if c == 0 || cells[r].get(c).is_none_or(|t| !t.trim().is_empty()) {
+        for row in cells.iter_mut().skip(1) {
+            if c == 0 || row.get(c).is_none_or(|t| !t.trim().is_empty()) {
                 continue;
             }
-            let left = cells[r][c - 1].clone();
+            let left = row[c - 1].clone();
             let lw: Vec<&str> = left.split_whitespace().collect();
             if lw.len() >= 2 && lw.last().is_some_and(|w| fits(w)) {
-                cells[r][c] = lw[lw.len() - 1].to_string();
-                cells[r][c - 1] = lw[..lw.len() - 1].join(" ");
+                row[c] = lw[lw.len() - 1].to_string();
+                row[c - 1] = lw[..lw.len() - 1].join(" ");
             }
         }
     }
