@@ -28,11 +28,11 @@ heading levels, numbered as the class numbers them; the ground truth carries the
 A run-in abstract is a paragraph of the ground truth that starts with its label, not a heading.
 Page furniture (running heads, page numbers, the preprint footer) is not ground truth.
 OUT/ROUTE/NAME.pdf and OUT/ROUTE/NAME.md are written, the layout bench/scoreboard.py reads."""
-import argparse, os, random, re, shutil, subprocess, sys, tempfile
-from concurrent.futures import ProcessPoolExecutor
+import os, random, re, shutil, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as G  # noqa: E402
+import styles as S  # noqa: E402
 
 ROUTES = ["ieee", "llncs", "elsart", "acm", "beamer"]
 TWO = dict(max_cols=4, long_tables=False, code_width=34, abstract=True)
@@ -187,36 +187,16 @@ def make_one(job):
     return f"ok {route}/{name} {G.page_count(pdf)} pages"
 
 
+def missing_class(route):
+    name = os.path.basename(CLASS[route])
+    found = subprocess.run(["kpsewhich", name], capture_output=True, text=True) if shutil.which("kpsewhich") else None
+    if shutil.which("pdflatex") and found and found.stdout.strip():
+        return None
+    return f"needs pdflatex and {name} (apt-get install texlive-publishers)"
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--count", type=int, default=8, help="documents per route")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--routes", default=",".join(ROUTES))
-    ap.add_argument("--size", choices=["mixed", "small"], default="mixed",
-                    help="small: 1-3 page documents without page-long tables (for the committed sample)")
-    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    args = ap.parse_args()
-    routes = [r.strip() for r in args.routes.split(",") if r.strip()]
-    bad = [r for r in routes if r not in CAPS]
-    if bad:
-        ap.error(f"unknown route(s) {bad}; known: {ROUTES}")
-    jobs = []
-    for r in routes:
-        found = subprocess.run(["kpsewhich", os.path.basename(CLASS[r])], capture_output=True, text=True) \
-            if shutil.which("kpsewhich") else None
-        if not shutil.which("pdflatex") or not found or not found.stdout.strip():
-            print(f"SKIP {r}: needs pdflatex and {os.path.basename(CLASS[r])} (apt-get install texlive-publishers)",
-                  flush=True)
-            continue
-        os.makedirs(os.path.join(args.out, r), exist_ok=True)
-        jobs += [(r, args.seed, i, args.out, args.size) for i in range(args.count)]
-    failed = 0
-    with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as ex:
-        for line in ex.map(make_one, jobs):
-            failed += line.startswith("FAIL")
-            print(line, flush=True)
-    return 1 if failed else 0
+    return S.run_routes(__doc__, ROUTES, missing_class, make_one)
 
 
 if __name__ == "__main__":

@@ -170,25 +170,28 @@ def make_one(job):
     return f"ok {route}/{name} {G.page_count(pdf)} pages"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def run_routes(doc, routes_known, missing, make_one):
+    """The command line both route generators share: parse the arguments, skip each route whose
+    tools `missing(route)` names (a message, not a failure), make the documents in a pool of
+    processes, print a line per document. The exit status is 1 when a document failed."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=8, help="documents per route")
     ap.add_argument("--out", required=True)
-    ap.add_argument("--routes", default=",".join(ROUTES))
+    ap.add_argument("--routes", default=",".join(routes_known))
     ap.add_argument("--size", choices=["mixed", "small"], default="mixed",
                     help="small: 1-3 page documents without page-long tables (for the committed sample)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     args = ap.parse_args()
     routes = [r.strip() for r in args.routes.split(",") if r.strip()]
-    bad = [r for r in routes if r not in CAPS]
+    bad = [r for r in routes if r not in routes_known]
     if bad:
-        ap.error(f"unknown route(s) {bad}; known: {ROUTES}")
+        ap.error(f"unknown route(s) {bad}; known: {routes_known}")
     jobs = []
     for r in routes:
-        miss = [t for t in NEED.get(r, []) if not shutil.which(t)] + ([] if r != "chromehf" or G.chromium_bin() else ["chromium"])
-        if miss:
-            print(f"SKIP {r}: missing {', '.join(miss)} (see bench/corpus/README.md)", flush=True)
+        why = missing(r)
+        if why:
+            print(f"SKIP {r}: {why}", flush=True)
             continue
         os.makedirs(os.path.join(args.out, r), exist_ok=True)
         jobs += [(r, args.seed, i, args.out, args.size) for i in range(args.count)]
@@ -198,6 +201,17 @@ def main():
             failed += line.startswith("FAIL")
             print(line, flush=True)
     return 1 if failed else 0
+
+
+def missing_tools(route):
+    miss = [t for t in NEED.get(route, []) if not shutil.which(t)]
+    if route == "chromehf" and not G.chromium_bin():
+        miss.append("chromium")
+    return f"missing {', '.join(miss)} (see bench/corpus/README.md)" if miss else None
+
+
+def main():
+    return run_routes(__doc__, ROUTES, missing_tools, make_one)
 
 
 if __name__ == "__main__":
