@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Once;
 
 use super::blocks::{Block, blocks_of_run};
+use super::docgutter::Gutter;
 use super::document::Document;
 use super::furniture::drop_furniture;
 use super::layout::{page_lines, reading_order};
@@ -85,6 +86,19 @@ pub(crate) fn convert_with(
                  OCR would read these pages",
                 codes.join(", ")
             ));
+        }
+    }
+    // A two-column document's page read whole across is laid out again with the gutter its other
+    // pages prove.
+    if let Some(g) = super::docgutter::of_document(results.iter().flatten()) {
+        for (i, r) in results.iter_mut().enumerate() {
+            if let Ok(p) = r
+                && !p.codes
+                && super::docgutter::across(p)
+                && let Ok(page) = doc.page(path, i)
+            {
+                *p = lay_out_with(page, Some(&g));
+            }
         }
     }
     for (i, result) in results.into_iter().enumerate() {
@@ -267,10 +281,15 @@ fn sort_by_top(lines: &mut Vec<Line>) {
 }
 
 /// A page's spans through the layout stages (also pages read by OCR).
-fn lay_out(mut page: Page) -> PageLayout {
+fn lay_out(page: Page) -> PageLayout {
+    lay_out_with(page, None)
+}
+
+/// The same, with the document's gutter lent to a page that proves none (`docgutter.rs`).
+fn lay_out_with(mut page: Page, lent: Option<&Gutter>) -> PageLayout {
     page.mirror_if_rtl();
     let tables = grid::take_tables(&mut page);
-    let (mut lines, regions) = page_lines(&page);
+    let (mut lines, regions) = page_lines(&page, lent);
     if !tables.is_empty() {
         lines.extend(tables.into_iter().map(grid::GridTable::into_line));
         sort_by_top(&mut lines);

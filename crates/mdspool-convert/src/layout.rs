@@ -2,6 +2,7 @@
 //! columns within bands), each region's spans are grouped into line fragments (same baseline, no wide
 //! gap), running headers/footers and page numbers are dropped, and the regions are read in turn.
 
+use super::docgutter::Gutter;
 use super::model::{Line, Page, Span};
 use super::regions::{Region, region_of};
 
@@ -10,7 +11,7 @@ const FRAGMENT_GAP_EM: f32 = 1.1;
 
 /// Cut the page into regions (bands and columns, in reading order) and split each region's spans
 /// into line fragments; the fragments come region by region, top to bottom, left to right.
-pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Vec<Region>) {
+pub(crate) fn page_lines(page: &Page, lent: Option<&Gutter>) -> (Vec<Line>, Vec<Region>) {
     if super::model::debug() {
         for s in &page.spans {
             tracing::trace!(
@@ -24,7 +25,7 @@ pub(crate) fn page_lines(page: &Page) -> (Vec<Line>, Vec<Region>) {
             );
         }
     }
-    let regions = super::regions::regions(&page.spans, &page.rules);
+    let regions = super::regions::regions(&page.spans, &page.rules, lent);
     if super::model::debug() {
         tracing::trace!("page {} regions {regions:?}", page.number);
     }

@@ -21,6 +21,7 @@ mod chapters;
 mod cmaps;
 mod columns;
 mod distrust;
+mod docgutter;
 mod document;
 mod engine;
 mod euro;

@@ -6,6 +6,7 @@
 //! rectangular regions in reading order; every span belongs to the region holding its centre.
 
 use super::columns::{goes_on, heads_table, spanning_heading, spanning_table};
+use super::docgutter::Gutter;
 use super::model::{Rule, Span};
 
 /// A rectangle of the page read as one run, top to bottom.
@@ -35,7 +36,7 @@ const EDGE_SHARE: f32 = 0.18;
 /// The regions of a page in reading order. Spans of rotated text are not here (the reader drops them).
 /// Horizontal ruling lines count as full-width elements too (a rule across a gutter ends the band: the
 /// rows of a bordered table are not columns of text).
-pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
+pub(crate) fn regions(spans: &[Span], rules: &[Rule], lent: Option<&Gutter>) -> Vec<Region> {
     let whole = Region {
         x0: f32::MIN,
         x1: f32::MAX,
@@ -69,7 +70,7 @@ pub(crate) fn regions(spans: &[Span], rules: &[Rule]) -> Vec<Region> {
     );
     let refs: Vec<&Span> = boxes.iter().collect();
     let mut out = Vec::new();
-    split(&refs, whole, 0, &mut out);
+    split(&refs, whole, 0, &mut out, lent);
     if out.is_empty() {
         out.push(whole);
     }
@@ -222,7 +223,13 @@ pub(super) fn intersect(a: &[(f32, f32)], b: &[(f32, f32)], min: f32) -> Vec<(f3
 }
 
 /// Cut the spans of `area` into bands and columns; push the regions in reading order.
-fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
+fn split(
+    spans: &[&Span],
+    area: Region,
+    depth: usize,
+    out: &mut Vec<Region>,
+    lent: Option<&Gutter>,
+) {
     let rows = rows(spans);
     if rows.is_empty() {
         return;
@@ -329,7 +336,7 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
         }
     }
     bands.retain(|b| b.0 < b.1);
-    super::shortcols::adopt(&rows, &mut bands, em);
+    super::shortcols::adopt(&rows, &mut bands, em, lent);
     if super::model::debug() {
         tracing::trace!("bands {bands:?} of {} rows", rows.len());
     }
@@ -365,7 +372,7 @@ fn split(spans: &[&Span], area: Region, depth: usize, out: &mut Vec<Region>) {
                 .filter(|s| side.contains((s.x0 + s.x1) / 2.0, (s.top + s.bottom) / 2.0))
                 .collect();
             if depth + 1 < MAX_DEPTH && !inside.is_empty() {
-                split(&inside, side, depth + 1, out);
+                split(&inside, side, depth + 1, out, None);
             } else {
                 out.push(side);
             }

@@ -6,6 +6,7 @@
 //! whose two sides start where that band's columns start, and which hold a full line on each side,
 //! are columns too.
 
+use super::docgutter::Gutter;
 use super::model::Span;
 use super::regions::{Band, Row};
 
@@ -27,11 +28,25 @@ struct Column {
 
 /// Split the full-width bands of `bands` where a run of two rows or more reads as the columns of
 /// another band of the same area, bounded above or below by that band or by rows across the gutter.
-pub(super) fn adopt(rows: &[Row], bands: &mut Vec<Band>, em: f32) {
-    let proven: Vec<((f32, f32), Column, Column)> = bands
+pub(super) fn adopt(rows: &[Row], bands: &mut Vec<Band>, em: f32, lent: Option<&Gutter>) {
+    // (gutter, its two columns, whether the document lent it)
+    let mut proven: Vec<((f32, f32), Column, Column, bool)> = bands
         .iter()
         .filter_map(|&(a, b, g)| g.and_then(|g| sides(&rows[a..b], g)))
+        .map(|(g, l, r)| (g, l, r, false))
         .collect();
+    // The document's gutter, proven on its other pages (`docgutter.rs`).
+    if let Some(d) = lent {
+        let l = Column {
+            x0: d.l.0,
+            x1: d.l.1,
+        };
+        let r = Column {
+            x0: d.r.0,
+            x1: d.r.1,
+        };
+        proven.push((d.g, l, r, true));
+    }
     if proven.is_empty() {
         return;
     }
@@ -44,12 +59,12 @@ pub(super) fn adopt(rows: &[Row], bands: &mut Vec<Band>, em: f32) {
         let mut start = a;
         let mut k = a;
         while k < b {
-            let run = proven.iter().find_map(|&(g, l, r)| {
+            let run = proven.iter().find_map(|&(g, l, r, lent)| {
                 // Rows that leave the gutter free, their sides starting at the columns' starts
                 // (`loose`: or further in, as a table centred in its column does).
                 let reach = |loose: bool| {
                     let mut e = k;
-                    while e < b && two_sides(&rows[e], g, l, r, em, loose) {
+                    while e < b && two_sides(&rows[e], g, l, r, em, (loose, lent)) {
                         e += 1;
                     }
                     e
@@ -142,15 +157,28 @@ fn sides(rows: &[Row], g: (f32, f32)) -> Option<((f32, f32), Column, Column)> {
 /// Whether `row` starts a line at the start of each column (`loose`: at or after it), with a
 /// gutter's width of white before the right one (a ragged left column may reach further into the
 /// gutter than the proven rows).
-fn two_sides(row: &Row, g: (f32, f32), l: Column, r: Column, em: f32, loose: bool) -> bool {
+fn two_sides(
+    row: &Row,
+    g: (f32, f32),
+    l: Column,
+    r: Column,
+    em: f32,
+    (loose, lent): (bool, bool),
+) -> bool {
     let words = || row.spans.iter().filter(|s| !s.text.trim().is_empty());
     let mid = (g.0 + g.1) / 2.0;
-    // (Loose: a word run over the left column's edge may reach the gutter's middle, or, with
-    // nothing beside it, the right column's start: a typewriter word that would not break.)
-    let alone = row.spans.iter().all(|s| s.x0 < mid);
-    let edge = match (loose, alone) {
+    // (Loose: a word run over the left column's edge may reach up to half an em before the
+    // right side's first word (an overfull table's last figure), or, with nothing beside it, the
+    // right column's start: a typewriter word that would not break.)
+    let right_start = row
+        .spans
+        .iter()
+        .filter(|s| s.x0 >= mid)
+        .map(|s| s.x0)
+        .fold(f32::MAX, f32::min);
+    let edge = match (loose, right_start == f32::MAX) {
         (true, true) => r.x0,
-        (true, false) => mid,
+        (true, false) => right_start.min(r.x0 + 2.0 * em) - 0.5 * em,
         _ => r.x0 - MIN_GUTTER_EM * em,
     };
     if words().any(|s| s.x0 < mid && s.ink_x1() > edge) {
@@ -167,10 +195,16 @@ fn two_sides(row: &Row, g: (f32, f32), l: Column, r: Column, em: f32, loose: boo
     let strict = (ls - l.x0).abs() <= tol && (rs - r.x0).abs() <= tol;
     if loose && !strict {
         // Words on one side only: the other may be empty, or hold a table the page took out (a
-        // span without text). Words on both sides that do not start at the columns' starts are
-        // a wide table's cells.
+        // span without text). Words on both sides: one side a full line of prose at its column's
+        // start, the other at or after its column's start (a table beside the text, centred in
+        // its column); else they are a wide table's cells.
         if ls < f32::MAX && rs < f32::MAX {
-            return false;
+            // (On a page that proves no gutter, with the document's: any such row, the run's
+            // prose on one side telling columns from a wide table.)
+            let (lf, rf) = full_sides(row, g, l, r);
+            return (lf && (ls - l.x0).abs() <= tol && rs >= r.x0 - tol)
+                || (rf && (rs - r.x0).abs() <= tol && ls >= l.x0 - tol)
+                || (lent && ls >= l.x0 - tol && rs >= r.x0 - tol);
         }
         let (ls, rs) = sides_start(row, mid);
         return (ls < f32::MAX || rs < f32::MAX)
