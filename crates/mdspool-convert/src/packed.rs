@@ -73,22 +73,41 @@ fn figure(t: &str) -> bool {
             .all(|c| c.is_ascii_digit() || ".,%$€£¥−-+()".contains(c))
 }
 
-/// How many columns column `c` of `cells` (header row first) packs: the count of figures in each
-/// of its body cells when at least three in five of them (three or more) agree on it and the header
-/// cell has as many words (or none).
+/// How many columns column `c` of `cells` (header row first) packs: its body cells (three or more)
+/// read as words that are figures or not, and when three in five of them or more share one such
+/// shape of two words or more, a figure among them ("$97,813.23 54.5%", "$77,724.75 Medium"),
+/// under a header cell of as many words (or none), that many, when its words are categories.
 fn packed(cells: &[Vec<String>], c: usize) -> Option<usize> {
     let (head, body) = cells.split_first()?;
-    let counts: Vec<Option<usize>> = body
+    let shapes: Vec<Option<Vec<bool>>> = body
         .iter()
         .map(|r| {
             let words: Vec<&str> = r.get(c)?.split_whitespace().collect();
-            words.iter().all(|w| figure(w)).then_some(words.len())
+            Some(words.iter().map(|w| figure(w)).collect())
         })
         .collect();
-    let k = counts.first().copied().flatten()?;
-    let agree = counts.iter().filter(|n| **n == Some(k)).count();
+    let agreeing = |s: &Vec<bool>| shapes.iter().filter(|o| o.as_ref() == Some(s)).count();
+    let shape = shapes
+        .iter()
+        .flatten()
+        .filter(|s| s.len() >= 2 && s.contains(&true))
+        .max_by_key(|s| agreeing(s))?;
+    let (k, agree) = (shape.len(), agreeing(shape));
+    // A word column's values are categories: some, repeated ("High", "Closed"), not one in every
+    // row (a unit: "12 pieces") nor a new one in each (a name: "Segment 66").
+    let varied = (0..k).filter(|&i| !shape[i]).all(|i| {
+        let mut seen: Vec<&str> = body
+            .iter()
+            .zip(&shapes)
+            .filter(|(_, o)| o.as_ref() == Some(shape))
+            .filter_map(|(r, _)| r.get(c)?.split_whitespace().nth(i))
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.len() >= 2 && seen.len() * 2 <= agree
+    });
     let heads = head.get(c)?.split_whitespace().count();
-    (k >= 2 && body.len() >= 3 && agree * 5 >= body.len() * 3 && (heads == k || heads == 0))
+    (varied && body.len() >= 3 && agree * 5 >= body.len() * 3 && (heads == k || heads == 0))
         .then_some(k)
 }
 
@@ -264,6 +283,20 @@ mod tests {
     }
 
     #[test]
+    fn a_figure_and_a_word_packed_under_two_header_words_are_two_columns() {
+        let cells = rows(&[
+            &["Item", "Amount Priority"],
+            &["Satellite", "$77,724.75 Medium"],
+            &["Monthly section", "$43,448.87 Medium"],
+            &["Voltage 45", "$65,950.89 High"],
+            &["Agreement 73", "$71,771.13 Medium"],
+        ]);
+        let out = split(cells);
+        assert_eq!(out[0], ["Item", "Amount", "Priority"]);
+        assert_eq!(out[3], ["Voltage 45", "$65,950.89", "High"]);
+    }
+
+    #[test]
     fn words_or_a_header_of_another_count_stay_one_column() {
         let words = rows(&[
             &["Item", "Unit price"],
@@ -279,5 +312,12 @@ mod tests {
             &["Segment", "15 16"],
         ]);
         assert_eq!(split(header.clone()), header);
+        let names = rows(&[
+            &["Western village", "16.289"],
+            &["Segment 66", "34.886"],
+            &["Printer 20", "24.727"],
+            &["Route 9", "39.741"],
+        ]);
+        assert_eq!(split(names.clone()), names);
     }
 }
