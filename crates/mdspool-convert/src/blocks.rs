@@ -220,14 +220,14 @@ fn breaks_block(prev: &Line, line: &Line, cur: &[Line], (col_x0, col_x1): (f32, 
     }
     let text = line.text();
     let first = cur.first().unwrap_or(prev);
+    let in_item = split_marker(&first.text()).is_some();
     if split_marker(&text).is_some() {
         // "(3)" wrapped to a line start inside a paragraph's sentence ("as in Eq.\n(3) and")
         // goes on with it; in a list it starts the next item.
         let enclosed = text.trim_start().starts_with('(');
         let open = !prev.text().ends_with(['.', ':', ';', '!', '?']);
-        return !(enclosed && open && split_marker(&first.text()).is_none());
+        return !(enclosed && open && !in_item);
     }
-    let in_item = split_marker(&first.text()).is_some();
     let prev_text = prev.text();
     let ends = prev_text.ends_with(['.', ':', '!', '?']);
     if in_item {

@@ -39,11 +39,8 @@ fn numbers(o: Option<&Object>, doc: &PdfDocument) -> Vec<f32> {
     };
     items
         .iter()
-        .filter_map(|v| match v {
-            Object::Integer(i) => Some(*i as f32),
-            Object::Real(r) => Some(*r as f32),
-            _ => None,
-        })
+        .filter_map(super::widths::number)
+        .map(|v| v as f32)
         .collect()
 }
 

@@ -164,8 +164,8 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
     for (n, page) in pages.iter_mut().enumerate() {
         let after = last_body.is_some_and(|b| n > b) && !notes.is_empty();
         let all: Vec<usize> = (0..page.lines.len()).collect();
-        let mut whole = notes.clone();
-        let (mut gone, indented) = foot_notes(page, &all, body, (after, false), &mut whole);
+        let mark = Mark::of(&notes);
+        let (mut gone, indented) = foot_notes(page, &all, body, (after, false), &mut notes);
         // A page in columns sets its notes under each column, side by side (a two-column paper):
         // each column's foot is looked at alone, for notes whose marks are bare figures or signs
         // ("1The", "¹ The"; "1) The" is as much a list item of the column's end), when the page's
@@ -177,16 +177,17 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
                 groups[region_of(&page.regions, (l.x0 + l.x1) / 2.0, l.top)].push(i);
             }
             let columns = groups.iter().filter(|g| !g.is_empty()).count();
-            let mut each = notes.clone();
+            let wide = mark.take(&mut notes);
             let mut taken = Vec::new();
             for g in groups.iter().filter(|g| !g.is_empty() && columns > 1) {
-                taken.extend(foot_notes(page, g, body, (after, true), &mut each).0);
+                taken.extend(foot_notes(page, g, body, (after, true), &mut notes).0);
             }
-            if !taken.is_empty() {
-                (gone, whole) = (taken, each);
+            if taken.is_empty() {
+                mark.put(&mut notes, wide);
+            } else {
+                gone = taken;
             }
         }
-        notes = whole;
         let mut k = 0;
         page.lines.retain(|_| {
             k += 1;
@@ -197,6 +198,42 @@ pub(crate) fn take_notes(pages: &mut [PageLayout]) -> Vec<Block> {
         .into_iter()
         .map(|(label, lines)| Block::Note { label, lines })
         .collect()
+}
+
+/// How far the notes went before a page was looked at: how many there were, and how many lines
+/// the last had (a page's first rows may go on with it). What a look at the page added comes off
+/// and goes back without copying the notes before it.
+struct Mark {
+    notes: usize,
+    lines: usize,
+}
+
+/// What one look at a page added: lines to the note before it, and notes.
+type Added = (Vec<Line>, Vec<(String, Vec<Line>)>);
+
+impl Mark {
+    fn of(notes: &[(String, Vec<Line>)]) -> Mark {
+        let lines = notes.last().map_or(0, |n| n.1.len());
+        Mark {
+            notes: notes.len(),
+            lines,
+        }
+    }
+
+    fn take(&self, notes: &mut Vec<(String, Vec<Line>)>) -> Added {
+        let added = notes.split_off(self.notes);
+        let more = notes
+            .last_mut()
+            .map_or_else(Vec::new, |n| n.1.split_off(self.lines));
+        (more, added)
+    }
+
+    fn put(&self, notes: &mut Vec<(String, Vec<Line>)>, (more, added): Added) {
+        if let Some(n) = notes.last_mut() {
+            n.1.extend(more);
+        }
+        notes.extend(added);
+    }
 }
 
 /// The footnotes at the foot of the lines `idx` of `page` (the page, or one of its columns),

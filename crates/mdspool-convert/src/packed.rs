@@ -1,9 +1,10 @@
 //! Columns of figures packed closer than a word space. Springer's LNCS sets table cells 2.8 pt apart
 //! (`\tabcolsep` 1.4 pt), so the parser reads "54.5% $32,166.33" as one run of text and the column
 //! bands see one column where the page shows two or three. What gives them away is the text: a
-//! column whose body cells all hold the same number of figures, two or more, under a header of as
-//! many words ("Cost Share Total" over "$97,813.23 54.5% $32,166.33"), is that many columns; and
-//! a figure read into the cell beside its own goes back (`rebalance`).
+//! column whose body cells share a shape of figures and category words, under a header of as many
+//! words ("Cost Share Total" over "$97,813.23 54.5% $32,166.33"), is that many columns (`split`);
+//! a figure read into the cell beside its own goes back (`rebalance`); in a table ruled both ways,
+//! figures run across a vertical rule are cut there (`cut_at`).
 
 use super::model::Span;
 
@@ -12,6 +13,11 @@ use super::model::Span;
 /// next, across a vertical rule: "2010 €29,520.39" over the rule between "Year" and "Amount").
 /// Positions within the span are taken in proportion to its characters.
 pub(crate) fn cut_at(s: &Span, cuts: &[f32]) -> Vec<Span> {
+    // Only a few words (five at most) are cut so, each cut beside a figure: text across a rule is
+    // a frame's prose, not packed cells.
+    if s.text.split_whitespace().count() > 5 {
+        return vec![s.clone()];
+    }
     let chars: Vec<char> = s.text.chars().collect();
     let n = chars.len().max(1) as f32;
     let at = |k: usize| s.x0 + (s.x1 - s.x0) * k as f32 / n;
@@ -25,8 +31,6 @@ pub(crate) fn cut_at(s: &Span, cuts: &[f32]) -> Vec<Span> {
         }
     }
     breaks.sort_unstable();
-    // Only a few words (five at most) are cut so, each cut beside a figure: text across a rule is
-    // a frame's prose, not packed cells.
     let word_at = |k: usize, left: bool| -> String {
         let (a, b) = (&chars[..k], &chars[k..]);
         let t: String = if left {
@@ -46,7 +50,7 @@ pub(crate) fn cut_at(s: &Span, cuts: &[f32]) -> Vec<Span> {
     let beside = breaks
         .iter()
         .all(|&k| big(&word_at(k, true)) || big(&word_at(k, false)));
-    if breaks.is_empty() || s.text.split_whitespace().count() > 5 || !beside {
+    if breaks.is_empty() || !beside {
         return vec![s.clone()];
     }
     let mut out = Vec::new();
@@ -173,14 +177,12 @@ pub(crate) fn rebalance(mut cells: Vec<Vec<String>>) -> Vec<Vec<String>> {
         if cells[0].get(c).is_none_or(|h| h.trim().is_empty()) {
             continue;
         }
-        let filled = |cells: &[Vec<String>]| -> Vec<usize> {
-            (1..cells.len())
-                .filter(|&r| cells[r].get(c).is_some_and(|t| !t.trim().is_empty()))
-                .collect()
-        };
+        let filled: Vec<usize> = (1..cells.len())
+            .filter(|&r| cells[r].get(c).is_some_and(|t| !t.trim().is_empty()))
+            .collect();
         // The column's figures are this long (within a character): "34" ending a name is no year.
         let Some(len) = median(
-            filled(&cells)
+            filled
                 .iter()
                 .map(|&r| cells[r][c].trim().chars().count())
                 .collect(),
@@ -190,7 +192,7 @@ pub(crate) fn rebalance(mut cells: Vec<Vec<String>>) -> Vec<Vec<String>> {
         let fits = |w: &str| figure(w) && w.chars().count().abs_diff(len) <= 1;
         // The words of the next cell where this one is filled.
         let next = median(
-            filled(&cells)
+            filled
                 .iter()
                 .filter_map(|&r| cells[r].get(c + 1))
                 .map(|t| words(t))

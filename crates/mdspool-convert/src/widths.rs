@@ -153,7 +153,7 @@ fn glyph_name(c: char) -> String {
     }
 }
 
-fn number(o: &Object) -> Option<f64> {
+pub(crate) fn number(o: &Object) -> Option<f64> {
     match o {
         Object::Integer(i) => Some(*i as f64),
         Object::Real(r) => Some(*r),
