@@ -120,6 +120,7 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 repeated || page_number || short
             })
             .collect();
+        let furniture = mirrored(page, &alone, furniture, n);
         // A line whose row holds other text that stacks with text above or below it (not with
         // furniture) is a table cell near the page's edge ("Internal" in every last row), however
         // often it repeats.
@@ -204,6 +205,37 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             !drop
         });
     }
+}
+
+/// On a short document, a lone line at the head of a page that mirrors the page's foot, dropped as
+/// furniture ("Page 1"), is its running header: set in the same font and size, on the same axis
+/// (an office suite's page head holding a sheet's or a file's name over its page numbers). A title
+/// is set larger or bolder than the foot's page number, or off its axis.
+fn mirrored(page: &PageLayout, alone: &[bool], mut furniture: Vec<bool>, n: usize) -> Vec<bool> {
+    if n > 2 {
+        return furniture;
+    }
+    let h = page.height;
+    let centre = |l: &Line| (l.x0 + l.x1) / 2.0;
+    let feet: Vec<&Line> = page
+        .lines
+        .iter()
+        .zip(&furniture)
+        .filter(|(l, f)| **f && in_margin(l, h, SHORT_DOC_MARGIN) && l.top > h / 2.0)
+        .map(|(l, _)| l)
+        .collect();
+    for (k, l) in page.lines.iter().enumerate() {
+        let head = alone[k] && !furniture[k] && l.bottom < h / 2.0 && l.table.is_none();
+        let mirrors = |f: &&Line| {
+            (centre(l) - centre(f)).abs() <= 0.01 * page.width
+                && (l.size - f.size).abs() <= 0.25
+                && l.font == f.font
+        };
+        if head && l.text().split_whitespace().count() <= 8 && feet.iter().any(mirrors) {
+            furniture[k] = true;
+        }
+    }
+    furniture
 }
 
 /// Whether `p` stands over or under `o`, within one line height, overlapping it across the page.
@@ -304,5 +336,47 @@ mod tests {
         drop_furniture(&mut pages);
         assert_eq!(texts(&pages[0]), [body, "Sparse Nebula Report"]);
         assert_eq!(texts(&pages[1]), [body]);
+    }
+
+    /// A one-page file's head, centred on the axis of the "Page 1" under it and set in its face
+    /// and size, is a running head (an office suite's sheet name); a title set larger there, or a
+    /// line off that axis, stays.
+    #[test]
+    fn a_head_mirroring_the_page_number_of_a_one_page_file_goes() {
+        let centred = |text: &str, top: f32, size: f32| {
+            let width = 0.5 * size * text.len() as f32;
+            Line::from_spans(vec![Span::test(
+                text,
+                306.0 - width / 2.0,
+                306.0 + width / 2.0,
+                top,
+                size,
+            )])
+        };
+        let body = "The body of the page sits well inside the margins of the page.";
+        let one = |head: Line| {
+            let mut pages = vec![page(vec![
+                head,
+                line(body, 300.0),
+                centred("Page 1", 760.0, 10.0),
+            ])];
+            drop_furniture(&mut pages);
+            texts(&pages[0])
+        };
+        assert_eq!(one(centred("Central Station", 30.0, 10.0)), [body]);
+        assert_eq!(
+            one(centred("Central Station", 30.0, 16.0)),
+            ["Central Station", body]
+        );
+        assert_eq!(
+            one(Line::from_spans(vec![Span::test(
+                "Central Station",
+                72.0,
+                147.0,
+                30.0,
+                10.0
+            )])),
+            ["Central Station", body]
+        );
     }
 }

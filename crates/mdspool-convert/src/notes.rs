@@ -347,6 +347,16 @@ fn foot_notes(
     if (bare || lines_x0 > left + 2.5 * body) && listed {
         return (Vec::new(), false);
     }
+    // Rows numbered "1." set in from a list item above them are that item's nested items (a
+    // slide's list ending the page in a smaller size); a note's mark is no further in than the
+    // items above it.
+    let nested = rows[..first].iter().flatten().any(|&i| {
+        let l = &page.lines[i];
+        l.x0 < lines_x0 - 0.5 * body && crate::markers::split_marker(&l.text()).is_some()
+    });
+    if listed && nested {
+        return (Vec::new(), false);
+    }
     for (k, mut line) in lines.drain(..).enumerate() {
         let text = line.text();
         let mark = mark_of(&text)

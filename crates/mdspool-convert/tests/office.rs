@@ -1,0 +1,54 @@
+//! Failure classes seen on the documents of `bench/corpus/office.py` (slide decks printed by
+//! Impress, spreadsheets printed by Calc), each on a committed sample
+//! (`bench/corpus/sample/ROUTE/NAME.{pdf,md}`, the `.md` being what the PDF was made from).
+
+#[path = "support/samples.rs"]
+mod samples;
+
+use samples::{missing_headings, sample, words};
+
+#[test]
+fn nested_numbered_items_ending_a_slide_are_items_not_footnotes() {
+    // A slide's last bullet holds items numbered "1.", "2." in a smaller size at the foot of the
+    // page: they read as the page's footnotes and left the list for the end of the document.
+    let (pdf, truth, md) = sample("impress", "o2-010");
+    assert!(
+        !md.lines().any(|l| l.starts_with("[^")),
+        "{}: list items taken as notes\n{md}",
+        pdf.display()
+    );
+    let nested: Vec<&str> = truth
+        .lines()
+        .filter(|l| l.starts_with("   1. ") || l.starts_with("   2. "))
+        .collect();
+    assert!(nested.len() >= 2, "the sample has no nested numbered items");
+    for item in nested {
+        assert!(
+            md.lines()
+                .any(|l| l.trim_start().starts_with(char::is_numeric) && words(l) == words(item)),
+            "{}: {item:?} is no list item\n{md}",
+            pdf.display()
+        );
+    }
+}
+
+#[test]
+fn a_one_page_sheet_drops_the_page_head_that_mirrors_its_page_number() {
+    // Calc prints the sheet's name centred at the head of each page and "Page N" at its foot, in
+    // the same font and size. On a one-page file repetition cannot show the head to be furniture;
+    // the foot's page number, on its axis and in its face, does.
+    let (pdf, truth, md) = sample("calc", "o2-004");
+    assert!(missing_headings(&truth, &md).is_empty(), "{md}");
+    assert!(
+        !md.contains("Central Station") && !md.contains("Page 1"),
+        "{}: page furniture kept\n{md}",
+        pdf.display()
+    );
+    let first = md.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    assert_eq!(
+        words(first),
+        words(truth.lines().next().unwrap_or("")),
+        "{}: the sheet's title does not open the document\n{md}",
+        pdf.display()
+    );
+}
