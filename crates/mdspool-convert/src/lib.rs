@@ -9,6 +9,7 @@ pub use panics::{ParserPanics, last_own_panic, parser_panics, payload_text};
 pub use tether::tie_to_parent;
 
 mod accents;
+mod aligned;
 mod annots;
 mod appearance;
 mod asides;

@@ -252,7 +252,9 @@ pub(crate) fn page_inner(
     } else {
         widths::page_widths(doc, index)
     };
-    words::respace(shown, &links, &declared, &mut spans);
+    let mut gaps = Vec::new();
+    words::respace_with_gaps(shown, &links, &declared, &mut spans, &mut gaps);
+    super::aligned::split(&mut spans, &gaps);
     let fields = annots::field_spans(doc, &annots, x_off, top, &spans);
     spans.extend(fields);
     let quarter_turned = turned.len();

@@ -177,11 +177,24 @@ fn offsets_fit(text: &str, offsets: &[f32], widths: &[f32], size: f32) -> bool {
 
 /// Pool consecutive spans of one font and size on one baseline into runs and rebuild their text.
 /// Spans are also cut where a link starts or ends, so a link covers its own words only.
+#[cfg(test)]
 pub(crate) fn respace(
+    shown: Vec<Shown>,
+    links: &[LinkRect],
+    declared: &FontWidths,
+    out: &mut Vec<Span>,
+) {
+    respace_with_gaps(shown, links, declared, out, &mut Vec::new());
+}
+
+/// [`respace`], also noting the word gaps inside each span it makes (`gaps`: the span's index in
+/// `out` and its gaps), for [`super::aligned`].
+pub(crate) fn respace_with_gaps(
     mut shown: Vec<Shown>,
     links: &[LinkRect],
     declared: &FontWidths,
     out: &mut Vec<Span>,
+    gaps: &mut Vec<(usize, Vec<WordGap>)>,
 ) {
     super::accents::gather(&mut shown);
     narrow_to_ink(&mut shown, declared);
@@ -194,13 +207,24 @@ pub(crate) fn respace(
         }
         let joins = run.last().is_some_and(|p| same_run(&p.span, &s.span));
         if !joins && !run.is_empty() {
-            emit(std::mem::take(&mut run), links, out);
+            emit_with_gaps(std::mem::take(&mut run), links, out, Some(&mut *gaps));
         }
         run.push(s);
     }
     if !run.is_empty() {
-        emit(run, links, out);
+        emit_with_gaps(run, links, out, Some(gaps));
     }
+}
+
+/// A word space inside a span: the `k`-th space of its text, between a word drawn from `left_x0`
+/// to `x1` and the next word, drawn from `x0`; `spaced` when a space glyph was drawn there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordGap {
+    pub k: usize,
+    pub left_x0: f32,
+    pub x1: f32,
+    pub x0: f32,
+    pub spaced: bool,
 }
 
 /// The parser's glyph widths are advances, and include character spacing (`Tc`), which some producers
@@ -335,6 +359,15 @@ fn drop_undrawn_soft_hyphens(glyphs: &mut Vec<Glyph>, size: f32) {
 }
 
 pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
+    emit_with_gaps(run, links, out, None);
+}
+
+fn emit_with_gaps(
+    run: Vec<Shown>,
+    links: &[LinkRect],
+    out: &mut Vec<Span>,
+    mut noted: Option<&mut Vec<(usize, Vec<WordGap>)>>,
+) {
     let Some(first) = run.first() else { return };
     let style = first.span.clone();
     let size = style.size.max(1.0);
@@ -369,9 +402,16 @@ pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
     let (mut x0, mut x1) = (f32::MAX, f32::MIN);
     let mut last: Option<Glyph> = None;
     let mut spaced = false;
-    let mut flush = |text: &mut String, x0: &mut f32, x1: &mut f32| {
+    let mut word_gaps: Vec<WordGap> = Vec::new();
+    let mut word_x0 = f32::MAX;
+    let mut flush = |text: &mut String, x0: &mut f32, x1: &mut f32, gaps: &mut Vec<WordGap>| {
         let t = super::accents::compose(text.trim_end().to_string());
         if !t.is_empty() {
+            if let Some(noted) = noted.as_deref_mut()
+                && !gaps.is_empty()
+            {
+                noted.push((out.len(), std::mem::take(gaps)));
+            }
             out.push(Span {
                 text: t,
                 x0: *x0,
@@ -381,6 +421,7 @@ pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
                 ..style.clone()
             });
         }
+        gaps.clear();
         text.clear();
         *x0 = f32::MAX;
         *x1 = f32::MIN;
@@ -401,10 +442,21 @@ pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
             let gap = if g.after_ligature { 0.0 } else { g.x0 - p.x1 };
             let space = gap > word_gap || (spaced && gap > MIN_SPACE_EM * size);
             if gap >= SPLIT_GAP_EM * size || here != link {
-                flush(&mut text, &mut x0, &mut x1);
+                flush(&mut text, &mut x0, &mut x1, &mut word_gaps);
+                word_x0 = g.x0;
             } else if space {
+                word_gaps.push(WordGap {
+                    k: word_gaps.len(),
+                    left_x0: word_x0,
+                    x1: p.x1,
+                    x0: g.x0,
+                    spaced,
+                });
+                word_x0 = g.x0;
                 text.push(' ');
             }
+        } else {
+            word_x0 = g.x0;
         }
         link = here;
         text.push(g.c);
@@ -414,7 +466,7 @@ pub(crate) fn emit(run: Vec<Shown>, links: &[LinkRect], out: &mut Vec<Span>) {
         last = Some(g);
         spaced = false;
     }
-    flush(&mut text, &mut x0, &mut x1);
+    flush(&mut text, &mut x0, &mut x1, &mut word_gaps);
 }
 
 #[cfg(test)]

@@ -52,3 +52,32 @@ fn a_one_page_sheet_drops_the_page_head_that_mirrors_its_page_number() {
         pdf.display()
     );
 }
+
+/// The rows of the Markdown tables of `md`, each as its trimmed cells (rule rows left out).
+fn table_rows(md: &str) -> Vec<Vec<String>> {
+    md.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('|') && !l.contains("---"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn right_aligned_figures_set_close_to_the_next_columns_words_are_two_cells() {
+    // Calc sets a column of right-aligned figures 2 pt from the next column's left-aligned words,
+    // less than a word space: "58.6% Training" was one cell under "Share Category".
+    let (pdf, truth, md) = sample("calc", "o2-003");
+    let found = table_rows(&md);
+    for row in table_rows(&truth) {
+        assert!(
+            found.contains(&row),
+            "{}: row {row:?} not found\n{md}",
+            pdf.display()
+        );
+    }
+}
