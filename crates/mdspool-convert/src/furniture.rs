@@ -74,6 +74,7 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             .iter()
             .any(|l| !in_margin(l, p.height, SHORT_DOC_MARGIN))
     });
+    let mirroring = n > 2 && mirroring_pages(pages);
     for page in pages.iter_mut() {
         let h = page.height;
         // Furniture by wording stands apart from a body: on a page whose only text lies in the
@@ -120,7 +121,7 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 repeated || page_number || short
             })
             .collect();
-        let furniture = mirrored(page, &alone, furniture, n);
+        let furniture = mirrored(page, &alone, furniture, n <= 2 || mirroring);
         // A line whose row holds other text that stacks with text above or below it (not with
         // furniture) is a table cell near the page's edge ("Internal" in every last row), however
         // often it repeats.
@@ -207,35 +208,63 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     }
 }
 
-/// On a short document, a lone line at the head of a page that mirrors the page's foot, dropped as
-/// furniture ("Page 1"), is its running header: set in the same font and size, on the same axis
-/// (an office suite's page head holding a sheet's or a file's name over its page numbers). A title
-/// is set larger or bolder than the foot's page number, or off its axis.
-fn mirrored(page: &PageLayout, alone: &[bool], mut furniture: Vec<bool>, n: usize) -> Vec<bool> {
-    if n > 2 {
-        return furniture;
-    }
-    let h = page.height;
-    let centre = |l: &Line| (l.x0 + l.x1) / 2.0;
-    let feet: Vec<&Line> = page
-        .lines
-        .iter()
-        .zip(&furniture)
-        .filter(|(l, f)| **f && in_margin(l, h, SHORT_DOC_MARGIN) && l.top > h / 2.0)
-        .map(|(l, _)| l)
-        .collect();
-    for (k, l) in page.lines.iter().enumerate() {
-        let head = alone[k] && !furniture[k] && l.bottom < h / 2.0 && l.table.is_none();
-        let mirrors = |f: &&Line| {
-            (centre(l) - centre(f)).abs() <= 0.01 * page.width
-                && (l.size - f.size).abs() <= 0.25
-                && l.font == f.font
-        };
-        if head && l.text().split_whitespace().count() <= 8 && feet.iter().any(mirrors) {
+/// A lone line at the head of a page that mirrors a line at its foot, dropped as furniture ("Page
+/// 1"), is its running head: set in the same font and size, on the same axis (an office suite's
+/// page head holding a sheet's or a file's name over its page numbers). A title is set larger or bolder than the foot's page
+/// number, or off its axis. On a document of three pages or more, where the heads may change from
+/// page to page (each sheet's name), half of the pages must show such a pair (`mirroring_pages`).
+fn mirrored(page: &PageLayout, alone: &[bool], mut furniture: Vec<bool>, apply: bool) -> Vec<bool> {
+    if apply {
+        for k in mirrored_heads(page, alone, |k| furniture[k]) {
             furniture[k] = true;
         }
     }
     furniture
+}
+
+/// The lines of `page` that mirror a foot line (`foot(k)`) as [`mirrored`] says.
+fn mirrored_heads(page: &PageLayout, alone: &[bool], foot: impl Fn(usize) -> bool) -> Vec<usize> {
+    let h = page.height;
+    let lines = &page.lines;
+    let centre = |l: &Line| (l.x0 + l.x1) / 2.0;
+    let feet: Vec<&Line> = (0..lines.len())
+        .filter(|&k| foot(k) && in_margin(&lines[k], h, SHORT_DOC_MARGIN) && lines[k].top > h / 2.0)
+        .map(|k| &lines[k])
+        .collect();
+    if feet.is_empty() {
+        return Vec::new();
+    }
+    (0..lines.len())
+        .filter(|&k| {
+            let l = &lines[k];
+            let head = alone[k] && !foot(k) && l.bottom < h / 2.0 && l.table.is_none();
+            let mirrors = |f: &&Line| {
+                (centre(l) - centre(f)).abs() <= 0.01 * page.width
+                    && (l.size - f.size).abs() <= 0.25
+                    && l.font == f.font
+            };
+            head && l.text().split_whitespace().count() <= 8 && feet.iter().any(mirrors)
+        })
+        .collect()
+}
+
+/// Whether half of the pages (two or more) show a lone head mirroring a page number or other
+/// furniture wording at their foot.
+fn mirroring_pages(pages: &[PageLayout]) -> bool {
+    let shown = pages
+        .iter()
+        .filter(|page| {
+            let h = page.height;
+            let alone: Vec<bool> = page
+                .lines
+                .iter()
+                .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines, h))
+                .collect();
+            let foot = |k: usize| alone[k] && reads_as_furniture(&page.lines[k].text());
+            !mirrored_heads(page, &alone, foot).is_empty()
+        })
+        .count();
+    shown >= 2 && shown * 2 >= pages.len()
 }
 
 /// Whether `p` stands over or under `o`, within one line height, overlapping it across the page.

@@ -6,7 +6,9 @@
 //! the whole (and, when the whole is no table, each is well filled: not a paragraph of justified
 //! prose above a table), or when the two have different numbers of columns and each is well filled
 //! (three rows or more, four-fifths of the cells). A run whose lines reach up into the lines above
-//! (a browser's cells centred on a taller one) is not cut.
+//! (a browser's cells centred on a taller one) is not cut. A bold row under a table's body ends it
+//! (a heading, the header of the table under it) unless it is the table's totals row
+//! (`totals_row`).
 
 use super::model::{Line, Rule};
 use super::tables::{Hints, Table, bottom, build, row_height, top};
@@ -83,4 +85,25 @@ pub(crate) fn cut(
 
 fn width(t: &Table) -> usize {
     t.cells.first().map_or(0, Vec::len)
+}
+
+/// Whether `row`, bold under the body of a table, is its totals row rather than a heading or the
+/// header of a table under it: two cells or more, figures among them, each starting or ending
+/// within a point of a cell of the row above ("Total ... $124,051.68").
+pub(super) fn totals_row(row: &[Line], above: &[Line]) -> bool {
+    let edges: Vec<(f32, f32)> = above
+        .iter()
+        .flat_map(|l| &l.spans)
+        .map(|s| (s.x0, s.x1))
+        .collect();
+    let spans: Vec<&super::model::Span> = row.iter().flat_map(|l| &l.spans).collect();
+    spans.len() >= 2
+        && spans
+            .iter()
+            .any(|s| s.text.chars().any(|c| c.is_ascii_digit()))
+        && spans.iter().all(|s| {
+            edges
+                .iter()
+                .any(|e| (e.0 - s.x0).abs() <= 1.0 || (e.1 - s.x1).abs() <= 1.0)
+        })
 }

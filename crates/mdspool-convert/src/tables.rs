@@ -93,7 +93,8 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
                     .any(|l| (l.size - base).abs() > 0.08 * l.size.max(base));
             // Bold after the body has begun: a heading under the table, not a header row.
             let bold = |r: &[Line]| r.iter().all(Line::all_bold);
-            let heading = j > i + 1 && bold(row) && !bold(prev);
+            let heading =
+                j > i + 1 && bold(row) && !bold(prev) && !super::stacked::totals_row(row, prev);
             // Code in a monospaced font beside a body set in another (a code block over or under
             // a table, side by side when a browser balances it over two columns) is no row of it.
             // A header row over a monospaced body is.

@@ -81,3 +81,35 @@ fn right_aligned_figures_set_close_to_the_next_columns_words_are_two_cells() {
         );
     }
 }
+
+#[test]
+fn each_sheets_page_head_goes_and_a_bold_totals_row_stays_in_its_table() {
+    // Three sheets, a page each: Calc heads each page with its sheet's name (a different one on
+    // each page, so repetition cannot find them) over "Page N" at the foot. A sheet's bold
+    // "Total" row under its figures ended the table and became a bold paragraph.
+    let (pdf, truth, md) = sample("calc", "o3-003");
+    let truth_lines: Vec<Vec<String>> = truth.lines().map(words).collect();
+    for line in md
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('|'))
+    {
+        assert!(
+            truth_lines.contains(&words(line)),
+            "{}: {line:?} is not in the document\n{md}",
+            pdf.display()
+        );
+    }
+    let found = table_rows(&md);
+    let rows = table_rows(&truth);
+    assert!(
+        rows.iter().any(|r| r[0] == "Total"),
+        "no totals row in the sample"
+    );
+    for row in rows {
+        assert!(
+            found.contains(&row),
+            "{}: row {row:?} not found\n{md}",
+            pdf.display()
+        );
+    }
+}
