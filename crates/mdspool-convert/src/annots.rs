@@ -41,13 +41,62 @@ pub(crate) fn link_rects(annots: &[Annotation], x_off: f32, top: f32) -> Vec<Lin
 }
 
 /// Attach the URI of each link to the spans it covers (see [`LinkRect::covers`]).
-pub(crate) fn attach_links(spans: &mut [Span], links: &[LinkRect]) {
-    for s in spans.iter_mut() {
-        let cx = (s.x0 + s.x1) / 2.0;
-        if let Some(l) = links.iter().rev().find(|l| l.covers(cx, s.top, s.bottom)) {
-            s.link = Some(l.uri.clone());
+/// A span of several words that a link covers only in part (its glyphs' positions were not known
+/// when the link cut the spans, `words.rs`) is cut at the words the link covers, each word placed
+/// in proportion to its characters.
+pub(crate) fn attach_links(spans: &mut Vec<Span>, links: &[LinkRect]) {
+    if links.is_empty() {
+        return;
+    }
+    let link_at = |x: f32, s: &Span| {
+        links
+            .iter()
+            .rev()
+            .find(|l| l.covers(x, s.top, s.bottom))
+            .map(|l| l.uri.clone())
+    };
+    let mut out = Vec::with_capacity(spans.len());
+    for mut s in spans.drain(..) {
+        if s.link.is_some() {
+            out.push(s);
+            continue;
+        }
+        let chars: Vec<char> = s.text.chars().collect();
+        let n = chars.len().max(1) as f32;
+        let at = |k: usize| s.x0 + (s.x1 - s.x0) * k as f32 / n;
+        // Words as (first char, end char), each with the link over its middle.
+        let mut words: Vec<(usize, usize, Option<String>)> = Vec::new();
+        let mut k = 0;
+        while k < chars.len() {
+            if chars[k] == ' ' {
+                k += 1;
+                continue;
+            }
+            let start = k;
+            while k < chars.len() && chars[k] != ' ' {
+                k += 1;
+            }
+            words.push((start, k, link_at((at(start) + at(k)) / 2.0, &s)));
+        }
+        let whole = link_at((s.x0 + s.x1) / 2.0, &s);
+        let mixed = words.windows(2).any(|w| w[0].2 != w[1].2);
+        if !mixed {
+            s.link = words.first().map_or(whole, |w| w.2.clone());
+            out.push(s);
+            continue;
+        }
+        for run in words.chunk_by(|a, b| a.2 == b.2) {
+            let (from, to) = (run[0].0, run[run.len() - 1].1);
+            out.push(Span {
+                text: chars[from..to].iter().collect(),
+                x0: at(from),
+                x1: at(to),
+                link: run[0].2.clone(),
+                ..s.clone()
+            });
         }
     }
+    *spans = out;
 }
 
 /// Text of the page's filled-in text and choice fields and of its text boxes, as spans placed in

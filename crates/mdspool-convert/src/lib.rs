@@ -36,6 +36,7 @@ mod furniture;
 mod glyphs;
 mod grid;
 mod gutters;
+mod ink;
 mod labels;
 mod layout;
 mod markdown;

@@ -113,3 +113,31 @@ fn each_sheets_page_head_goes_and_a_bold_totals_row_stays_in_its_table() {
         );
     }
 }
+
+#[test]
+fn a_link_over_part_of_a_line_links_only_the_words_it_covers() {
+    // Impress's link rectangle covers "committee kiln guide" inside a list item the parser gave
+    // as one span: the whole item became the link's text.
+    let (pdf, truth, md) = sample("impress", "o1602-003");
+    let link = "[committee kiln guide](https://www.example.org/committee/kiln)";
+    assert!(truth.contains(link), "the sample has no such link");
+    assert!(
+        md.contains(&format!("See the {link} for the analytical freight.")),
+        "{}: link not placed on its words\n{md}",
+        pdf.display()
+    );
+}
+
+#[test]
+fn a_capital_kerned_in_its_other_copies_keeps_its_word_whole() {
+    // In a table set with kerning, two of the three "T"s at the cells' size are kerned ("To",
+    // "Te"): their median advance, taken as the width of every "T", left a word gap after the
+    // unkerned one ("T hermodynamically").
+    let (pdf, truth, md) = sample("impress", "o1602-001");
+    assert!(truth.contains("| Thermodynamically frame |"));
+    assert!(
+        md.contains("| Thermodynamically frame |") && !md.contains("T hermodynamically"),
+        "{}: word cut after its capital\n{md}",
+        pdf.display()
+    );
+}
