@@ -117,7 +117,8 @@ pub(crate) fn blocks_of_run(
     let mut cur: Vec<Line> = Vec::new();
     let mut toc: Vec<Vec<String>> = Vec::new();
     let mut tables = tables.into_iter().map(Some).collect::<Vec<_>>();
-    for (mut line, table) in lines {
+    let mut lines = lines.into_iter().peekable();
+    while let Some((mut line, table)) = lines.next() {
         if let Some(cells) = line.table.take() {
             flush_toc(&mut toc, &mut cur, out);
             flush(&mut cur, out);
@@ -144,10 +145,10 @@ pub(crate) fn blocks_of_run(
             }
             continue;
         }
-        if cur
-            .last()
-            .is_some_and(|prev| breaks_block(prev, &line, &cur, col))
-        {
+        if cur.last().is_some_and(|prev| {
+            let next = lines.peek().map(|(l, _)| l);
+            super::breaks::breaks_block(prev, &line, &cur, col, next)
+        }) {
             flush(&mut cur, out);
         }
         cur.push(line);
@@ -181,91 +182,6 @@ fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Bloc
         }
         _ => out.push(Block::Table(std::mem::take(toc))),
     }
-}
-
-/// Whether `line` starts a new block after `prev` (the last line of the block `cur`).
-fn breaks_block(prev: &Line, line: &Line, cur: &[Line], (col_x0, col_x1): (f32, f32)) -> bool {
-    let size = prev.size.max(line.size);
-    let gap = line.top - prev.bottom;
-    if gap > 0.75 * size || gap < -0.5 * size {
-        return true;
-    }
-    if (prev.size - line.size).abs() > 0.12 * size {
-        return true;
-    }
-    if prev.all_bold() != line.all_bold() && (prev.all_bold() || cur.len() == 1) {
-        return true;
-    }
-    // A short first line in another, not smaller font: a heading over its paragraph.
-    if cur.len() == 1 && prev.font != line.font && prev.size > line.size * 1.04 {
-        return true;
-    }
-    // A lone line centred in the column over a line that runs past it on both sides, centred
-    // elsewhere (a paragraph's indented first line): a heading set at body size (IEEE's
-    // "I. INTRODUCTION") over its paragraph. A title's second line shares its first's centre.
-    if cur.len() == 1 && centred(prev, (col_x0, col_x1)) {
-        let wider = line.x0 < prev.x0 - size && line.x1 > prev.x1 + size;
-        let shift = (line.x0 + line.x1 - prev.x0 - prev.x1) / 2.0;
-        if wider && shift.abs() > 0.3 * size {
-            return true;
-        }
-    }
-    // A lone italic line over roman text: a run-in heading.
-    if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80
-    {
-        return true;
-    }
-    if prev.all_mono() != line.all_mono() {
-        return true;
-    }
-    let text = line.text();
-    let first = cur.first().unwrap_or(prev);
-    let in_item = split_marker(&first.text()).is_some();
-    if split_marker(&text).is_some() {
-        // "(3)" wrapped to a line start inside a paragraph's sentence ("as in Eq.\n(3) and")
-        // goes on with it; in a list it starts the next item.
-        let enclosed = text.trim_start().starts_with('(');
-        let open = !prev.text().ends_with(['.', ':', ';', '!', '?']);
-        return !(enclosed && open && !in_item);
-    }
-    let prev_text = prev.text();
-    let ends = prev_text.ends_with(['.', ':', '!', '?']);
-    if in_item {
-        // A continuation line of a list item is indented past the marker; after a short line
-        // that ends a sentence with room left for this line's first word, it starts another
-        // paragraph of the item (a producer setting no gap between paragraphs).
-        let room = col_x1 - prev.x1;
-        let word = line
-            .text()
-            .split_whitespace()
-            .next()
-            .map_or(0, |w| w.chars().count());
-        let per_char = (line.x1 - line.x0) / line.text().chars().count().max(1) as f32;
-        let fits = room > 4.0 * size && (word as f32 + 1.0) * per_char < room;
-        // A sentence ended (not a colon, which leads on to what it introduces), and another
-        // begins with a capital (a clause numbered ① ② on its own line stays in the item).
-        let sentence =
-            prev_text.ends_with(['.', '!', '?']) && line.text().starts_with(char::is_uppercase);
-        // A paragraph numbered "(1)" (a legal style) runs on flush with its number.
-        let hang = if first.text().trim_start().starts_with('(') {
-            -0.5
-        } else {
-            0.5
-        };
-        return line.x0 < first.x0 + hang * size || (sentence && fits && !line.all_mono());
-    }
-    // Paragraph ended with a short line and sentence punctuation.
-    if ends && prev.x1 < col_x1 - 4.0 * size && !line.all_mono() {
-        return true;
-    }
-    // First-line indent of a new paragraph.
-    cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
-}
-
-/// A line with a margin of two ems or more on each side, the two within an em of each other.
-fn centred(l: &Line, (x0, x1): (f32, f32)) -> bool {
-    let (left, right) = (l.x0 - x0, x1 - l.x1);
-    left > 2.0 * l.size && right > 2.0 * l.size && (left - right).abs() < l.size
 }
 
 /// Monospaced lines (two or more; a single one stays inline code) are a code block only when they
@@ -348,11 +264,12 @@ mod tests {
             false,
         );
         let first = Line { x1: 300.0, ..first };
-        assert!(super::breaks_block(
+        assert!(crate::breaks::breaks_block(
             &heading,
             &first,
             std::slice::from_ref(&heading),
-            col
+            col,
+            None
         ));
         // The second line of a title centred like the first stays with it.
         let second = line("Central Section Protein", 100.0, 150.0, 10.0, false);
@@ -361,11 +278,12 @@ mod tests {
             x1: 252.0,
             ..second
         };
-        assert!(!super::breaks_block(
+        assert!(!crate::breaks::breaks_block(
             &heading,
             &second,
             std::slice::from_ref(&heading),
-            col
+            col,
+            None
         ));
     }
 
@@ -375,11 +293,12 @@ mod tests {
         let prose = line("the rate follows from Equation", 49.0, 100.0, 10.0, false);
         let prose = Line { x1: 300.0, ..prose };
         let wrapped = line("(3) and the limit above.", 49.0, 112.0, 10.0, false);
-        assert!(!super::breaks_block(
+        assert!(!crate::breaks::breaks_block(
             &prose,
             &wrapped,
             std::slice::from_ref(&prose),
-            col
+            col,
+            None
         ));
         let item = line(
             "(1) Warehouse during the ministry",
@@ -389,11 +308,12 @@ mod tests {
             false,
         );
         let next = line("(2) External budget", 49.0, 112.0, 10.0, false);
-        assert!(super::breaks_block(
+        assert!(crate::breaks::breaks_block(
             &item,
             &next,
             std::slice::from_ref(&item),
-            col
+            col,
+            None
         ));
     }
 }

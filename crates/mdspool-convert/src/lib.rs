@@ -16,6 +16,7 @@ mod asides;
 mod bands;
 mod bidi;
 mod blocks;
+mod breaks;
 mod carry;
 mod cellwrap;
 mod chapters;
