@@ -28,7 +28,7 @@ heading levels, numbered as the class numbers them; the ground truth carries the
 A run-in abstract is a paragraph of the ground truth that starts with its label, not a heading.
 Page furniture (running heads, page numbers, the preprint footer) is not ground truth.
 OUT/ROUTE/NAME.pdf and OUT/ROUTE/NAME.md are written, the layout bench/scoreboard.py reads."""
-import os, random, re, shutil, subprocess, sys, tempfile
+import os, random, re, shutil, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as G  # noqa: E402
@@ -162,11 +162,9 @@ def make_one(job):
     if route in ("ieee", "llncs", "acm"):
         doc = two_levels(doc)
     md = truth(route, doc, caps)
-    name = f"c{seed}-{index:03d}"
-    pdf = os.path.join(out, route, name + ".pdf")
-    work = tempfile.mkdtemp(prefix=f"mdspool-classes-{route}-")
     env = dict(os.environ, SOURCE_DATE_EPOCH=G.EPOCH, FORCE_SOURCE_DATE="1")
-    try:
+
+    def make(work, pdf):
         with open(os.path.join(work, "doc.tex"), "w", encoding="utf-8") as f:
             f.write(beamer_source(doc) if route == "beamer" else source(route, doc, caps, rng))
         for _ in range(2):
@@ -175,16 +173,8 @@ def make_one(job):
             if r.returncode != 0:
                 raise RuntimeError("pdflatex failed: " + r.stdout[-1500:])
         shutil.copy(os.path.join(work, "doc.pdf"), pdf)
-    except Exception as e:  # the document is left out and reported
-        keep = os.path.join(out, "_failed", f"{route}-{name}")
-        shutil.rmtree(keep, ignore_errors=True)
-        shutil.copytree(work, keep)
-        return f"FAIL {route}/{name}: {str(e)[-400:]} (sources kept in {keep})"
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    with open(os.path.join(out, route, name + ".md"), "w", encoding="utf-8") as f:
-        f.write(md)
-    return f"ok {route}/{name} {G.page_count(pdf)} pages"
+        return md
+    return S.build_one(route, f"c{seed}-{index:03d}", out, make)
 
 
 def missing_class(route):

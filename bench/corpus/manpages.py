@@ -18,7 +18,7 @@ without its head and foot): a line at the left margin is a section heading (`##`
 three spaces under a heading a subsection (`###`), and the rest paragraphs as groff separates them
 by blank lines. Lists are not marked (a man page's tagged paragraphs are not Markdown lists).
 OUT/man/NAME.pdf and OUT/man/NAME.md are written, the layout bench/scoreboard.py reads."""
-import gzip, os, random, re, shutil, subprocess, sys, tempfile
+import gzip, os, random, re, shutil, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as G  # noqa: E402
@@ -96,28 +96,21 @@ def make_one(job):
     page, raw = pick(seed, index)
     if page is None:
         return f"FAIL {route}/{name}: fewer suitable manual pages than --count"
-    work = tempfile.mkdtemp(prefix="mdspool-man-")
-    pdf = os.path.join(out, route, name + ".pdf")
     env = dict(os.environ, SOURCE_DATE_EPOCH=G.EPOCH, LC_ALL="C.UTF-8")
-    try:
+
+    def make(work, pdf):
         src = os.path.join(work, "page.man")
         with open(src, "wb") as f:
             f.write(raw)
         common = ["groff", "-mandoc", "-rHY=0", "-dpaper=a4"]
         r = subprocess.run(common + ["-Tpdf", "-P-pa4", src], cwd=work, env=env, capture_output=True, timeout=120)
         if r.returncode != 0 or not r.stdout.startswith(b"%PDF"):
-            raise RuntimeError("groff -Tpdf failed: " + r.stderr.decode(errors="replace")[-800:])
+            raise RuntimeError(f"groff -Tpdf failed on {page}: " + r.stderr.decode(errors="replace")[-800:])
         with open(pdf, "wb") as f:
             f.write(r.stdout)
         t = subprocess.run(common + ["-Tutf8", "-P-cbou", src], cwd=work, env=env, capture_output=True, timeout=120)
-        md = truth(t.stdout.decode("utf-8", errors="replace"))
-    except Exception as e:  # the page is left out and reported
-        return f"FAIL {route}/{name} ({page}): {str(e)[-400:]}"
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    with open(os.path.join(out, route, name + ".md"), "w", encoding="utf-8") as f:
-        f.write(md)
-    return f"ok {route}/{name} {page} {G.page_count(pdf)} pages"
+        return truth(t.stdout.decode("utf-8", errors="replace"))
+    return S.build_one(route, name, out, make) + f" ({page})"
 
 
 def missing_tools(route):

@@ -19,7 +19,7 @@ from generate.py's vocabulary (so the ground truth is known) and export them wit
            and foot ("Page N") on every page
 Page furniture (sheet names and page numbers printed by Calc) is not ground truth.
 OUT/ROUTE/NAME.pdf and OUT/ROUTE/NAME.md are written, the layout bench/scoreboard.py reads."""
-import html, os, random, shutil, subprocess, sys, tempfile
+import html, os, random, shutil, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import generate as G  # noqa: E402
@@ -264,29 +264,17 @@ def make_one(job):
     route, seed, index, out, size = job
     caps = CAPS[route]
     rng = random.Random(f"mdspool-office:{seed}:{route}:{index}")
-    name = f"o{seed}-{index:03d}"
-    pdf = os.path.join(out, route, name + ".pdf")
-    work = tempfile.mkdtemp(prefix=f"mdspool-office-{route}-")
-    try:
+
+    def make(work, pdf):
         if route == "impress":
             doc = deck(rng, caps, size)
-            md = G.to_markdown(doc, caps)
             build_impress(doc, caps, work, pdf)
-        else:
-            g = G.Gen(rng, caps, size)
-            sheets = [sheet(g, caps, size, k == 0) for k in range(1 if size == "small" else rng.randint(1, 3))]
-            md = calc_truth(sheets)
-            build_calc(sheets, rng, work, pdf)
-    except Exception as e:  # the document is left out and reported
-        keep = os.path.join(out, "_failed", f"{route}-{name}")
-        shutil.rmtree(keep, ignore_errors=True)
-        shutil.copytree(work, keep, ignore=shutil.ignore_patterns("profile"))
-        return f"FAIL {route}/{name}: {str(e)[-400:]} (sources kept in {keep})"
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    with open(os.path.join(out, route, name + ".md"), "w", encoding="utf-8") as f:
-        f.write(md)
-    return f"ok {route}/{name} {G.page_count(pdf)} pages"
+            return G.to_markdown(doc, caps)
+        g = G.Gen(rng, caps, size)
+        sheets = [sheet(g, caps, size, k == 0) for k in range(1 if size == "small" else rng.randint(1, 3))]
+        build_calc(sheets, rng, work, pdf)
+        return calc_truth(sheets)
+    return S.build_one(route, f"o{seed}-{index:03d}", out, make)
 
 
 def missing_tools(route):

@@ -153,11 +153,21 @@ def make_one(job):
     if route == "book":
         doc["abstract"] = None
     md = book_markdown(doc, caps) if route == "book" else G.to_markdown(doc, caps)
-    name = f"y{seed}-{index:03d}"
-    pdf = os.path.join(out, route, name + ".pdf")
-    work = tempfile.mkdtemp(prefix=f"mdspool-styles-{route}-")
-    try:
+
+    def make(work, pdf):
         build(route, doc, caps, work, pdf)
+        return md
+    return build_one(route, f"y{seed}-{index:03d}", out, make)
+
+
+def build_one(route, name, out, make):
+    """OUT/ROUTE/NAME.pdf and .md: `make(work, pdf)` writes the PDF from a fresh work folder and
+    returns the ground truth. A failure keeps the work folder under OUT/_failed (without a
+    LibreOffice profile) and is reported, never raised: one line per document either way."""
+    pdf = os.path.join(out, route, name + ".pdf")
+    work = tempfile.mkdtemp(prefix=f"mdspool-{route}-")
+    try:
+        md = make(work, pdf)
     except Exception as e:  # the document is left out and reported
         keep = os.path.join(out, "_failed", f"{route}-{name}")
         shutil.rmtree(keep, ignore_errors=True)
@@ -171,7 +181,7 @@ def make_one(job):
 
 
 def run_routes(doc, routes_known, missing, make_one):
-    """The command line both route generators share: parse the arguments, skip each route whose
+    """The command line the route generators share: parse the arguments, skip each route whose
     tools `missing(route)` names (a message, not a failure), make the documents in a pool of
     processes, print a line per document. The exit status is 1 when a document failed."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)

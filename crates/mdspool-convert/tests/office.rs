@@ -5,7 +5,7 @@
 #[path = "support/samples.rs"]
 mod samples;
 
-use samples::{missing_headings, sample, words};
+use samples::{missing_headings, sample, table_rows, words};
 
 #[test]
 fn nested_numbered_items_ending_a_slide_are_items_not_footnotes() {
@@ -51,20 +51,6 @@ fn a_one_page_sheet_drops_the_page_head_that_mirrors_its_page_number() {
         "{}: the sheet's title does not open the document\n{md}",
         pdf.display()
     );
-}
-
-/// The rows of the Markdown tables of `md`, each as its trimmed cells (rule rows left out).
-fn table_rows(md: &str) -> Vec<Vec<String>> {
-    md.lines()
-        .map(str::trim)
-        .filter(|l| l.starts_with('|') && !l.contains("---"))
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect()
-        })
-        .collect()
 }
 
 #[test]

@@ -11,6 +11,9 @@
 
 #[path = "support/pdfwriter.rs"]
 mod pdfwriter;
+#[allow(dead_code)]
+#[path = "support/samples.rs"]
+mod samples;
 
 use pdfwriter::{PageSpec, REG, md_lines};
 
@@ -148,16 +151,7 @@ fn narrow_table_cells_broken_over_lines_stay_in_their_rows() {
         ],
     );
     let md = md_lines(&[p]);
-    let rows: Vec<Vec<String>> = md
-        .iter()
-        .filter(|l| l.starts_with('|') && !l.contains("---"))
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect()
-        })
-        .collect();
+    let rows = samples::table_rows(&md.join("\n"));
     assert_eq!(rows.len(), 6, "a header and five rows: {md:#?}");
     assert_eq!(rows[0][0], "Item", "{md:#?}");
     assert!(rows[0][2].starts_with("Priori"), "{md:#?}");

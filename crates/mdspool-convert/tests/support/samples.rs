@@ -53,3 +53,18 @@ pub fn missing_headings(truth: &str, md: &str) -> Vec<String> {
         .filter(|h| !found.contains(h))
         .collect()
 }
+
+/// The rows of the Markdown tables of `md`, each as its trimmed cells (rule rows left out).
+#[allow(dead_code)] // not every test file reads tables
+pub fn table_rows(md: &str) -> Vec<Vec<String>> {
+    md.lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('|') && !l.contains("---"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect()
+}
