@@ -15,8 +15,8 @@ indented paragraphs, and a foot with the source, the date and the page number.
 
 The ground truth is the same source through groff's text device (`-Tutf8`, hyphenation off,
 without its head and foot): a line at the left margin is a section heading (`##`), one indented by
-three spaces under a heading a subsection (`###`), and the rest paragraphs as groff separates them
-by blank lines. Lists are not marked (a man page's tagged paragraphs are not Markdown lists).
+three spaces a subsection (`###`) when the source names it so (`.SS`, `.Ss`), and the rest
+paragraphs as groff separates them by blank lines. Lists are not marked (a man page's tagged paragraphs are not Markdown lists).
 OUT/man/NAME.pdf and OUT/man/NAME.md are written, the layout bench/scoreboard.py reads."""
 import gzip, os, random, re, shutil, subprocess, sys
 
@@ -56,8 +56,21 @@ def pick(seed, index):
     return None, None
 
 
-def truth(text):
-    """Markdown from groff's text rendering: head and foot dropped, headings by indentation."""
+def subsections(raw):
+    """The subsection titles of a page's source (`.SS` of man, `.Ss` of mdoc), as groff prints
+    them: quotes, font escapes and other escapes taken out."""
+    out = set()
+    for line in raw.decode("utf-8", errors="replace").split("\n"):
+        if line.startswith((".SS ", ".Ss ")):
+            t = re.sub(r"\\f(\(..|\[[^]]*\]|.)", "", line[4:])
+            t = re.sub(r"\\[-&|^]", lambda m: "-" if m.group(0) == "\\-" else "", t)
+            out.add(re.sub(r"\s+", " ", t.replace('"', "")).strip())
+    return out
+
+
+def truth(text, subs=None):
+    """Markdown from groff's text rendering: head and foot dropped, a line at the margin a section
+    heading, one indented by three spaces a subsection when the source names it so (`subs`)."""
     lines = text.replace("\u2010", "-").replace("\u2212", "-").split("\n")
     body = [l.rstrip() for l in lines]
     while body and not body[0].strip():
@@ -79,9 +92,7 @@ def truth(text):
         if indent == 0:
             flush()
             parts.append("## " + l.strip())
-        elif indent == 3 and para == [] and parts and parts[-1].startswith("#"):
-            parts.append("### " + l.strip())
-        elif indent == 3 and not para:
+        elif indent == 3 and (subs is None or re.sub(r"\s+", " ", l.strip()) in subs):
             flush()
             parts.append("### " + l.strip())
         else:
@@ -109,7 +120,7 @@ def make_one(job):
         with open(pdf, "wb") as f:
             f.write(r.stdout)
         t = subprocess.run(common + ["-Tutf8", "-P-cbou", src], cwd=work, env=env, capture_output=True, timeout=120)
-        return truth(t.stdout.decode("utf-8", errors="replace"))
+        return truth(t.stdout.decode("utf-8", errors="replace"), subsections(raw))
     return S.build_one(route, name, out, make) + f" ({page})"
 
 
