@@ -82,7 +82,12 @@ def truth(text, subs=None):
 
     def flush():
         if para:
-            parts.append(re.sub(r"\s+", " ", " ".join(para)).strip())
+            text = re.sub(r"\s+", " ", " ".join(para)).strip()
+            # A paragraph that opens like a Markdown heading, item or table row ("# comment" of a
+            # shown configuration file) is text: its first character escaped.
+            if re.match(r"#|[-*+] |\d+[.)] |\|", text):
+                text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text) if text[0].isdigit() else "\\" + text
+            parts.append(text)
             para.clear()
     for l in body:
         if not l.strip():
