@@ -6,6 +6,15 @@
 use super::widths::FontWidths;
 use super::words::Shown;
 
+/// What a glyph's width is decided from (`narrow_to_ink`).
+#[derive(Clone, Copy)]
+struct Plan {
+    declared_em: Option<f32>,
+    as_declared: bool,
+    median: Option<f32>,
+    borrowed: Option<f32>,
+}
+
 /// A glyph advancing less than this (in font sizes) past its median advance keeps its own: the
 /// difference is kerning of the other copies, not character spacing on this one.
 const KERNED_EM: f32 = 0.2;
@@ -57,48 +66,58 @@ pub(crate) fn narrow_to_ink(shown: &mut [Shown], declared: &FontWidths) {
     let mut declared_memo: FastMap<(u32, char), Option<f32>> = FastMap::default();
     for (s, &font) in shown.iter_mut().zip(&ids) {
         let size = s.span.size.max(1.0);
-        let n_glyphs = s.glyphs.len();
         let mut declared_em = |c: char| {
             *declared_memo
                 .entry((font, c))
                 .or_insert_with(|| declared.get(&(names[font as usize].clone(), c)).copied())
         };
-        // A letter seen fewer than three times at this size, advancing clearly more (a word gap
-        // of 0.15 em or more, not the small differences of a font condensed at one size) than the
-        // same letter elsewhere: the em width it borrows from there.
-        let mut borrowed: Vec<Option<f32>> = Vec::with_capacity(n_glyphs);
-        for g in &s.glyphs {
-            let width = g.x1 - g.x0;
-            // A glyph advancing just what its font declares is as wide as that: narrower copies
-            // of the letter elsewhere are small capitals the parser sized as full ones ("T" of
-            // "TREATY" set in small capitals after a full capital).
-            let as_declared =
-                declared_em(g.c).is_some_and(|d| (width - d * size).abs() <= 0.03 * size);
-            let b = match (
-                sized.get(&(font, size.to_bits(), g.c)),
-                em.get(&(font, g.c)),
-            ) {
-                (Some(&(w, n)), Some(e))
-                    if !as_declared && n < 3 && w - e * size >= 0.15 * size =>
-                {
-                    Some(e * size)
+        // Per glyph: the width its font declares, whether it advances just that (then it is as
+        // wide as that: narrower copies of the letter elsewhere are small capitals the parser
+        // sized as full ones, "T" of "TREATY" set in small capitals after a full capital), its
+        // median advance at this size, and the em width it borrows from other sizes when it is
+        // seen fewer than three times at this one and advances clearly more (a word gap of 0.15
+        // em or more, not the small differences of a font condensed at one size) than there.
+        let plans: Vec<Plan> = s
+            .glyphs
+            .iter()
+            .map(|g| {
+                let width = g.x1 - g.x0;
+                let declared_em = declared_em(g.c);
+                let as_declared =
+                    declared_em.is_some_and(|d| (width - d * size).abs() <= 0.03 * size);
+                let median = sized.get(&(font, size.to_bits(), g.c)).copied();
+                let borrowed = match (median, em.get(&(font, g.c))) {
+                    (Some((w, n)), Some(e))
+                        if !as_declared && n < 3 && w - e * size >= 0.15 * size =>
+                    {
+                        Some(e * size)
+                    }
+                    _ => None,
+                };
+                Plan {
+                    declared_em,
+                    as_declared,
+                    median: median.map(|(w, _)| w),
+                    borrowed,
                 }
-                _ => None,
-            };
-            borrowed.push(b);
-        }
+            })
+            .collect();
         // Character spacing widens the span's letters alike: one letter alone wider than its
         // median elsewhere is kerned there ("T" before "e" and "o"), not spaced here.
         let letters = s.glyphs.iter().filter(|g| g.c.is_alphabetic()).count();
-        let widened = borrowed.iter().filter(|b| b.is_some()).count();
+        let widened = plans.iter().filter(|p| p.borrowed.is_some()).count();
         let spaced_out = letters < 3 || widened * 2 >= letters;
-        for (k, &borrowed) in borrowed.iter().enumerate() {
+        for (k, p) in plans.iter().enumerate() {
+            let Plan {
+                declared_em,
+                as_declared,
+                median,
+                borrowed,
+            } = *p;
             let (c, width) = (s.glyphs[k].c, s.glyphs[k].x1 - s.glyphs[k].x0);
-            let declared_em = declared_em(c);
-            let as_declared = declared_em.is_some_and(|d| (width - d * size).abs() <= 0.03 * size);
-            let w = match sized.get(&(font, size.to_bits(), c)) {
+            let w = match median {
                 _ if as_declared => width,
-                Some(&(w, _)) => match borrowed {
+                Some(w) => match borrowed {
                     Some(b) if spaced_out => b,
                     // Advancing less than a word gap (0.2 em) past the median is no spacing: the
                     // median is of kerned copies ("T" of "To", "Te" in a table set with kerning)
