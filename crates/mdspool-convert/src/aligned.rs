@@ -26,11 +26,10 @@ struct Cand<'a> {
     right: &'a str,
 }
 
-/// A token that is a figure: digits with separators, a sign, a currency or a percent.
+/// A token that is a figure: digits with separators, a sign, a currency, a percent, a date's "/"
+/// or a time's ":".
 fn figure(t: &str) -> bool {
-    t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || ".,%$€£¥−-+()/:".contains(c))
+    super::packed::figure_or(t, "/:")
 }
 
 /// `spans` with each span cut at the word gaps that rows agree on (module header). `gaps` holds,
@@ -205,11 +204,9 @@ fn cut(spans: &mut Vec<Span>, mut cuts: Vec<(usize, usize)>, gaps: &[(usize, Vec
             mine.push(cuts[c].1);
             c += 1;
         }
-        let Some((_, gs)) = gaps
-            .iter()
-            .find(|(j, _)| *j == i)
-            .filter(|_| !mine.is_empty())
-        else {
+        // (`gaps` is in the order of the spans it notes.)
+        let found = gaps.binary_search_by_key(&i, |(j, _)| *j);
+        let Some((_, gs)) = found.ok().map(|g| &gaps[g]).filter(|_| !mine.is_empty()) else {
             out.push(s);
             continue;
         };

@@ -72,9 +72,15 @@ pub(crate) fn cut_at(s: &Span, cuts: &[f32]) -> Vec<Span> {
 
 /// A token that is a figure: digits with separators, a sign, a currency or a percent.
 fn figure(t: &str) -> bool {
+    figure_or(t, "")
+}
+
+/// [`figure`], also taking the characters of `more` among its digits ("/" of a date, ":" of a
+/// time).
+pub(crate) fn figure_or(t: &str, more: &str) -> bool {
     t.chars().any(|c| c.is_ascii_digit())
         && t.chars()
-            .all(|c| c.is_ascii_digit() || ".,%$€£¥−-+()".contains(c))
+            .all(|c| c.is_ascii_digit() || ".,%$€£¥−-+()".contains(c) || more.contains(c))
 }
 
 /// How many columns column `c` of `cells` (header row first) packs: its body cells (three or more)
