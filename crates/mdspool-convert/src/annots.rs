@@ -78,10 +78,12 @@ pub(crate) fn attach_links(spans: &mut Vec<Span>, links: &[LinkRect]) {
             }
             words.push((start, k, link_at((at(start) + at(k)) / 2.0, &s)));
         }
-        let whole = link_at((s.x0 + s.x1) / 2.0, &s);
         let mixed = words.windows(2).any(|w| w[0].2 != w[1].2);
         if !mixed {
-            s.link = words.first().map_or(whole, |w| w.2.clone());
+            s.link = match words.first() {
+                Some(w) => w.2.clone(),
+                None => link_at((s.x0 + s.x1) / 2.0, &s),
+            };
             out.push(s);
             continue;
         }
