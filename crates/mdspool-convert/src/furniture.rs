@@ -74,8 +74,10 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             .iter()
             .any(|l| !in_margin(l, p.height, SHORT_DOC_MARGIN))
     });
-    let mirroring = n > 2 && mirroring_pages(pages);
-    for page in pages.iter_mut() {
+    // Each page's lines that stand alone in its outer band.
+    let alones: Vec<Vec<bool>> = pages.iter().map(alone_in_band).collect();
+    let mirroring = n > 2 && mirroring_pages(pages, &alones);
+    for (page, alone) in pages.iter_mut().zip(alones) {
         let h = page.height;
         // Furniture by wording stands apart from a body: on a page whose only text lies in the
         // outer band ("Release note 83" alone on a one-page file), that text is the content.
@@ -83,11 +85,6 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             .lines
             .iter()
             .any(|l| !in_margin(l, h, SHORT_DOC_MARGIN));
-        let alone: Vec<bool> = page
-            .lines
-            .iter()
-            .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines, h))
-            .collect();
         let furniture: Vec<bool> = page
             .lines
             .iter()
@@ -210,8 +207,8 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
 
 /// A lone line at the head of a page that mirrors a line at its foot, dropped as furniture ("Page
 /// 1"), is its running head: set in the same font and size, on the same axis (an office suite's
-/// page head holding a sheet's or a file's name over its page numbers). A title is set larger or bolder than the foot's page
-/// number, or off its axis. On a document of three pages or more, where the heads may change from
+/// page head holding a sheet's or a file's name over its page numbers). A title is set larger or
+/// bolder than the foot's page number, or off its axis. On a document of three pages or more, where the heads may change from
 /// page to page (each sheet's name), half of the pages must show such a pair (`mirroring_pages`).
 fn mirrored(page: &PageLayout, alone: &[bool], mut furniture: Vec<bool>, apply: bool) -> Vec<bool> {
     if apply {
@@ -250,21 +247,25 @@ fn mirrored_heads(page: &PageLayout, alone: &[bool], foot: impl Fn(usize) -> boo
 
 /// Whether half of the pages (two or more) show a lone head mirroring a page number or other
 /// furniture wording at their foot.
-fn mirroring_pages(pages: &[PageLayout]) -> bool {
+fn mirroring_pages(pages: &[PageLayout], alones: &[Vec<bool>]) -> bool {
     let shown = pages
         .iter()
-        .filter(|page| {
-            let h = page.height;
-            let alone: Vec<bool> = page
-                .lines
-                .iter()
-                .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines, h))
-                .collect();
+        .zip(alones)
+        .filter(|(page, alone)| {
             let foot = |k: usize| alone[k] && reads_as_furniture(&page.lines[k].text());
-            !mirrored_heads(page, &alone, foot).is_empty()
+            !mirrored_heads(page, alone, foot).is_empty()
         })
         .count();
     shown >= 2 && shown * 2 >= pages.len()
+}
+
+/// Whether each line of `page` lies in its outer band with no other line near it ([`isolated`]).
+fn alone_in_band(page: &PageLayout) -> Vec<bool> {
+    let h = page.height;
+    page.lines
+        .iter()
+        .map(|l| in_margin(l, h, SHORT_DOC_MARGIN) && isolated(l, &page.lines, h))
+        .collect()
 }
 
 /// Whether `p` stands over or under `o`, within one line height, overlapping it across the page.
