@@ -110,7 +110,8 @@ def chromium():
     return None
 
 
-def render(job):
+def render(job, fmt=FMT):
+    """One document through one route; `fmt` is pandoc's reader (readmes.py passes `gfm`)."""
     route, md, name, out = job
     d = os.path.join(out, route)
     os.makedirs(d, exist_ok=True)
@@ -123,15 +124,15 @@ def render(job):
         if route in ("plt", "pxe"):
             engine = ["--pdf-engine=pdflatex"] if route == "plt" else [
                 "--pdf-engine=xelatex", "-V", "mainfont=DejaVu Serif", "-V", "monofont=DejaVu Sans Mono"]
-            r = run(["pandoc", "-f", FMT, src, *engine, "-V", "geometry:margin=1in", "-o", pdf])
+            r = run(["pandoc", "-f", fmt, src, *engine, "-V", "geometry:margin=1in", "-o", pdf])
         elif route == "phtml":
-            r = run(["pandoc", "-f", FMT, src, "-s", "--metadata", "pagetitle=doc", "-o", "d.html"])
+            r = run(["pandoc", "-f", fmt, src, "-s", "--metadata", "pagetitle=doc", "-o", "d.html"])
             if r.returncode == 0:
                 r = run([chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                          f"--user-data-dir={tmp}/ud", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
                          "file://" + os.path.join(tmp, "d.html")], timeout=180)
         elif route == "pms":
-            r = run(["pandoc", "-f", FMT, src, "-s", "-t", "ms", "-o", "d.ms"])
+            r = run(["pandoc", "-f", fmt, src, "-s", "-t", "ms", "-o", "d.ms"])
             if r.returncode == 0:
                 with open(os.path.join(tmp, "d.ps"), "wb") as ps:
                     r = subprocess.run(["groff", "-k", "-t", "-ms", "-Tps", "d.ms"], stdout=ps,
@@ -139,7 +140,7 @@ def render(job):
                 if r.returncode == 0:
                     r = run(["ps2pdf", "d.ps", pdf])
         else:  # pwr
-            r = run(["pandoc", "-f", FMT, src, "-o", "d.odt"])
+            r = run(["pandoc", "-f", fmt, src, "-o", "d.odt"])
             if r.returncode == 0:
                 r = run(["soffice", f"-env:UserInstallation=file://{tmp}/lo", "--headless",
                          "--convert-to", "pdf", "--outdir", tmp, "d.odt"], timeout=300)
