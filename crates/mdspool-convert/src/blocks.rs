@@ -91,6 +91,7 @@ pub(crate) fn blocks_of_run(
     hints: tables::Hints,
     out: &mut Vec<Block>,
 ) {
+    let start = out.len();
     let rows = rows(run);
     let tables = tables::find_tables(&rows, rules, hints);
     let mut lines: Vec<(Line, Option<usize>)> = Vec::new(); // (line, table index starting here)
@@ -106,8 +107,15 @@ pub(crate) fn blocks_of_run(
         }
         lines.push((merge_row(row), None));
     }
-    // Edges of the column: a line ending well short of the right one ends its paragraph.
-    let col_x1 = lines.iter().map(|(l, _)| l.x1).fold(f32::MIN, f32::max);
+    // Edges of the column: a line ending well short of the right one ends its paragraph. (The
+    // right edge is the prose's: a line of code may run further.)
+    let prose = lines
+        .iter()
+        .filter(|(l, _)| !l.spans.is_empty() && !l.all_mono());
+    let col_x1 = match prose.map(|(l, _)| l.x1).reduce(f32::max) {
+        Some(x1) => x1,
+        None => lines.iter().map(|(l, _)| l.x1).fold(f32::MIN, f32::max),
+    };
     let col_x0 = lines
         .iter()
         .filter(|(l, t)| t.is_none() && !l.spans.is_empty())
@@ -155,6 +163,56 @@ pub(crate) fn blocks_of_run(
     }
     flush_toc(&mut toc, &mut cur, out);
     flush(&mut cur, out);
+    join_code(out, start);
+}
+
+/// A code block's blank lines cut it where a paragraph would end, and a producer that sets code
+/// with a loose line pitch (Chromium printing `<pre>`) cuts it at every line: blocks of code and
+/// paragraphs set wholly in a monospaced face that follow each other within a blank line, their
+/// left edges within five ems (indented or not), are one code block again when they read as code
+/// (`code_like`: the lines' punctuation, or a code block among them).
+fn join_code(out: &mut Vec<Block>, start: usize) {
+    fn mono(b: &Block) -> Option<&[Line]> {
+        match b {
+            Block::Code(l) => Some(l),
+            Block::Para(l) if !l.is_empty() && l.iter().all(Line::all_mono) => Some(l),
+            _ => None,
+        }
+    }
+    let mut k = start;
+    while k < out.len() {
+        let Some(first) = mono(&out[k]) else {
+            k += 1;
+            continue;
+        };
+        let left = first.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+        let mut end = k + 1;
+        while let (Some(a), Some(b)) = (mono(&out[end - 1]), out.get(end).and_then(mono)) {
+            let (last, next) = (&a[a.len() - 1], &b[0]);
+            let size = last.size.max(next.size);
+            let gap = next.top - last.bottom;
+            let b_left = b.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
+            if gap <= -0.2 * size
+                || gap > 3.0 * size
+                || (last.size - next.size).abs() > 0.05 * size
+                || (b_left - left).abs() > 5.0 * size
+            {
+                break;
+            }
+            end += 1;
+        }
+        let lines: Vec<Line> = out[k..end]
+            .iter()
+            .filter_map(mono)
+            .flatten()
+            .cloned()
+            .collect();
+        let has_code = out[k..end].iter().any(|b| matches!(b, Block::Code(_)));
+        if end - k >= 2 && (has_code || code_punct(&lines) * 2 >= lines.len()) {
+            out.splice(k..end, [Block::Code(lines)]);
+        }
+        k += 1;
+    }
 }
 
 /// A table-of-contents line: title, dot leader, page number (arabic or roman).
@@ -188,14 +246,19 @@ fn flush_toc(toc: &mut Vec<Vec<String>>, cur: &mut Vec<Line>, out: &mut Vec<Bloc
 /// read like it: code punctuation on at least every other
 /// line, or indentation. Titles and contents pages set in a typewriter face stay text.
 fn code_like(lines: &[Line]) -> bool {
-    let punct = lines
-        .iter()
-        .map(|l| l.text())
-        .filter(|t| t.contains("--") || t.chars().any(|c| "{}()[];=<>/\\#*+|&$@_`~^%".contains(c)))
-        .count();
+    let punct = code_punct(lines);
     let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
     let indented = lines.iter().any(|l| l.x0 > min_x + l.size);
     punct * 2 >= lines.len() || (indented && lines.len() >= 3)
+}
+
+/// How many of `lines` hold code punctuation.
+fn code_punct(lines: &[Line]) -> usize {
+    lines
+        .iter()
+        .map(|l| l.text())
+        .filter(|t| t.contains("--") || t.chars().any(|c| "{}()[];=<>/\\#*+|&$@_`~^%".contains(c)))
+        .count()
 }
 
 fn flush(cur: &mut Vec<Line>, out: &mut Vec<Block>) {

@@ -33,19 +33,36 @@ pub(super) fn breaks_block(
         && (prev.size - line.size).abs() <= 0.05 * size
         && line.x0 >= prev.x0 + 2.5 * size
         && described;
-    if prev.all_bold() != line.all_bold() && (prev.all_bold() || cur.len() == 1) && !tagged {
+    // (A bold line ending in regular words is a paragraph's bold lead-in: it goes on; so does a
+    // list item's bold opening that filled its line, over the item's next line set in under its
+    // words past the marker.)
+    let first = cur.first().unwrap_or(prev);
+    let wrapped_item = split_marker(&first.text()).is_some()
+        && line.x0 > first.x0 + 0.5 * size
+        && !line.all_mono()
+        && !fits_after(prev, line, cur.iter().chain(next).map(|l| l.x1));
+    let prev_bold = prev.all_bold() && prev.ends_bold();
+    // (Lines of code keep together whatever their highlighting: a comment in italics, a keyword
+    // in bold.)
+    let code = prev.all_mono() && line.all_mono();
+    if prev_bold != line.all_bold()
+        && (prev_bold || cur.len() == 1)
+        && !tagged
+        && !code
+        && !wrapped_item
+    {
         return true;
     }
     // A line set in bold a size apart (5 % or more) from the line before, or under a bold line
     // so apart: a heading in a larger bold face (groff's man pages set "EXIT STATUS" at 10.9 pt
     // over and under 10 pt text, a bold option name under it).
     // (Two bold lines so apart at one indent are one title's lines.)
-    let bold = if prev.all_bold() && line.all_bold() {
+    let bold = if prev_bold && line.all_bold() {
         (line.x0 - prev.x0).abs() >= size
     } else {
-        prev.all_bold() || line.all_bold()
+        prev_bold || line.all_bold()
     };
-    if bold && (prev.size - line.size).abs() > 0.05 * size {
+    if bold && (prev.size - line.size).abs() > 0.05 * size && !code {
         return true;
     }
     // A short first line in another, not smaller font: a heading over its paragraph.
@@ -63,7 +80,11 @@ pub(super) fn breaks_block(
         }
     }
     // A lone italic line over roman text: a run-in heading.
-    if cur.len() == 1 && prev.all_italic() && !line.all_italic() && prev.text().chars().count() < 80
+    if cur.len() == 1
+        && prev.all_italic()
+        && !line.all_italic()
+        && prev.text().chars().count() < 80
+        && !code
     {
         return true;
     }
@@ -71,7 +92,6 @@ pub(super) fn breaks_block(
         return true;
     }
     let text = line.text();
-    let first = cur.first().unwrap_or(prev);
     let in_item = split_marker(&first.text()).is_some();
     if split_marker(&text).is_some() {
         // "(3)" wrapped to a line start inside a paragraph's sentence ("as in Eq.\n(3) and")
@@ -86,14 +106,7 @@ pub(super) fn breaks_block(
         // A continuation line of a list item is indented past the marker; after a short line
         // that ends a sentence with room left for this line's first word, it starts another
         // paragraph of the item (a producer setting no gap between paragraphs).
-        let room = col_x1 - prev.x1;
-        let word = line
-            .text()
-            .split_whitespace()
-            .next()
-            .map_or(0, |w| w.chars().count());
-        let per_char = (line.x1 - line.x0) / line.text().chars().count().max(1) as f32;
-        let fits = room > 4.0 * size && (word as f32 + 1.0) * per_char < room;
+        let fits = col_x1 - prev.x1 > 4.0 * size && fits_after(prev, line, [col_x1].into_iter());
         // A sentence ended (not a colon, which leads on to what it introduces), and another
         // begins with a capital (a clause numbered ① ② on its own line stays in the item).
         let sentence =
@@ -128,6 +141,19 @@ pub(super) fn breaks_block(
     }
     // First-line indent of a new paragraph.
     cur.len() > 1 && line.x0 > first.x0.min(prev.x0) + 1.0 * size && ends && !line.all_mono()
+}
+
+/// Whether `line`'s first word would have fitted at the end of `prev`, within the right edge of
+/// the lines around (`x1s`): if not, `prev` ended where its text wrapped, not where it stopped.
+fn fits_after(prev: &Line, line: &Line, x1s: impl Iterator<Item = f32>) -> bool {
+    let right = x1s.fold(prev.x1.max(line.x1), f32::max);
+    let text = line.text();
+    let word = text
+        .split_whitespace()
+        .next()
+        .map_or(0, |w| w.chars().count());
+    let per_char = (line.x1 - line.x0) / text.chars().count().max(1) as f32;
+    (word as f32 + 1.0) * per_char < right - prev.x1
 }
 
 /// A line with a margin of two ems or more on each side, the two within an em of each other.

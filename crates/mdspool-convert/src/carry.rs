@@ -29,6 +29,34 @@ pub(crate) fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
     }
 }
 
+/// A code block cut by a page or column break goes on in the next run when that run opens with
+/// lines set wholly in a monospaced face in its size (the block's last lines, "}" at the head of
+/// the next page).
+pub(crate) fn join_split_code(blocks: &mut Vec<Block>, boundary: usize) {
+    let (Some(Block::Code(a)), Some(b)) = (
+        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
+        blocks.get(boundary),
+    ) else {
+        return;
+    };
+    let lines = match b {
+        Block::Code(l) => l,
+        Block::Para(l) if l.iter().all(Line::all_mono) => l,
+        _ => return,
+    };
+    let (Some(last), Some(first)) = (a.last(), lines.first()) else {
+        return;
+    };
+    if (last.size - first.size).abs() > 0.05 * last.size {
+        return;
+    }
+    let lines = lines.clone();
+    blocks.remove(boundary);
+    if let Some(Block::Code(a)) = blocks.get_mut(boundary - 1) {
+        a.extend(lines);
+    }
+}
+
 /// The head of a page: its first block when that is a short paragraph (a title), as text and size.
 pub(crate) type Head = (String, f32);
 

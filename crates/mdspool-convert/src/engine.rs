@@ -194,6 +194,7 @@ pub(crate) fn convert_with(
                 head = super::carry::drop_repeated_head(&mut blocks, boundary, head.as_ref());
             }
             super::carry::join_split_paragraph(&mut blocks, boundary);
+            super::carry::join_split_code(&mut blocks, boundary);
             super::carry::join_split_table(&mut blocks, boundary);
             if let (Some(a), Some(b)) = (prev_left, left) {
                 super::carry::join_split_item(&mut blocks, boundary, a, b);

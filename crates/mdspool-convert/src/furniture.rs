@@ -34,19 +34,21 @@ fn furniture_key(t: &str) -> String {
 pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     use std::collections::{HashMap, HashSet};
     let n = pages.len();
-    // Pages each key recurs on, and the smallest size it is set in there.
-    let mut exact: HashMap<String, (usize, f32)> = HashMap::new();
-    let mut folded: HashMap<String, (usize, f32)> = HashMap::new();
-    let note = |map: &mut HashMap<String, (usize, f32)>,
-                seen: &mut HashSet<String>,
-                key: String,
-                size: f32| {
+    // Pages each key recurs on, the smallest size it is set in there, and the pages where it
+    // stands alone in its row (not a cell of a table's header row repeated on each page).
+    type Seen = HashMap<String, (usize, f32, usize)>;
+    let mut exact: Seen = HashMap::new();
+    let mut folded: Seen = HashMap::new();
+    let note = |map: &mut Seen, seen: &mut HashSet<String>, key: String, size: f32, lone: bool| {
         if !key.is_empty() {
-            let k = map.entry(key.clone()).or_insert((0, f32::MAX));
+            let k = map.entry(key.clone()).or_insert((0, f32::MAX, 0));
+            k.2 += usize::from(lone && seen.insert(format!("\u{0}{key}")));
             k.0 += usize::from(seen.insert(key));
             k.1 = k.1.min(size);
         }
     };
+    let lone =
+        |l: &Line, lines: &[Line]| !lines.iter().any(|o| !std::ptr::eq(o, l) && same_row(o, l));
     for page in pages.iter() {
         let height = page.height;
         let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
@@ -55,10 +57,10 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             .iter()
             .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
         {
-            let t = l.text();
-            note(&mut exact, &mut seen_e, exact_key(&t), l.size);
+            let (t, lone) = (l.text(), lone(l, &page.lines));
+            note(&mut exact, &mut seen_e, exact_key(&t), l.size, lone);
             if in_margin(l, height, FOLDED_MARGIN) {
-                note(&mut folded, &mut seen_f, furniture_key(&t), l.size);
+                note(&mut folded, &mut seen_f, furniture_key(&t), l.size, lone);
             }
         }
     }
@@ -96,8 +98,12 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 let t = l.text();
                 // A repeat set far larger than the running line it repeats is the title that
                 // line names (a browser's print header holds the page's title).
-                let count = |m: &HashMap<String, (usize, f32)>, k: String| {
-                    m.get(&k).filter(|e| l.size <= 1.3 * e.1).map_or(0, |e| e.0)
+                // A line alone in its row counts the pages where its words stand alone too (a
+                // title whose name heads a table's column on the pages after it is no header).
+                let alone_in_row = lone(l, &page.lines);
+                let count = |m: &Seen, k: String| {
+                    let e = m.get(&k).filter(|e| l.size <= 1.3 * e.1);
+                    e.map_or(0, |e| if alone_in_row { e.2 } else { e.0 })
                 };
                 let repeated = (in_margin(l, h, FURNITURE_MARGIN)
                     && count(&exact, exact_key(&t)) >= min_repeats)

@@ -40,6 +40,7 @@ mod gutters;
 mod ink;
 mod labels;
 mod layout;
+mod links;
 mod markdown;
 mod markers;
 mod model;

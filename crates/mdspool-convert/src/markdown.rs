@@ -214,11 +214,12 @@ pub(crate) fn render(blocks: &[Block]) -> String {
             Block::Code(lines) => {
                 let min_x = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
                 out.push_str("```\n");
-                for l in lines {
-                    let cw = (l.size * 0.6).max(1.0);
-                    let indent = (((l.x0 - min_x) / cw).round() as usize).min(40);
-                    out.push_str(&" ".repeat(indent));
-                    out.push_str(&clean(&l.text()).replace("```", "'''"));
+                for (i, l) in lines.iter().enumerate() {
+                    // A blank line of the code where the gap above holds one.
+                    if i > 0 && l.top - lines[i - 1].bottom > 0.8 * l.size {
+                        out.push('\n');
+                    }
+                    out.push_str(&clean(&code_text(l, min_x)).replace("```", "'''"));
                     out.push('\n');
                 }
                 out.push_str("```\n\n");
@@ -233,6 +234,41 @@ pub(crate) fn render(blocks: &[Block]) -> String {
         }
     }
     tidy(&out)
+}
+
+/// A line of code with its spaces where the page shows them: each piece of text at the column its
+/// position gives (a monospaced face's advance), so indentation and aligned runs survive
+/// ("  |          -------- required by"), a word space where pieces touch.
+fn code_text(l: &Line, min_x: f32) -> String {
+    let mut widths: Vec<f32> = (l.spans.iter())
+        .filter(|s| s.text.chars().count() >= 2)
+        .map(|s| (s.x1 - s.x0) / s.text.chars().count() as f32)
+        .collect();
+    widths.sort_by(f32::total_cmp);
+    let cw = widths
+        .get(widths.len() / 2)
+        .copied()
+        .unwrap_or(l.size * 0.6)
+        .max(1.0);
+    let mut out = String::new();
+    let mut prev: Option<&super::model::Span> = None;
+    for s in &l.spans {
+        let col = (((s.x0 - min_x) / cw).round().max(0.0) as usize).min(200);
+        let spaced = out.ends_with(' ') || s.text.starts_with(' ');
+        match prev {
+            None => out.push_str(&" ".repeat(col)),
+            // Pieces a gap apart: as many spaces as the gap holds advances, one at least (the
+            // gap also holds the side bearings of the letters on either side).
+            Some(p) if s.x0 - p.x1 >= 0.5 * cw && !spaced => {
+                let n = ((s.x0 - p.x1) / cw + 0.25).floor() as usize;
+                out.push_str(&" ".repeat(n.clamp(1, 200)));
+            }
+            _ => {}
+        }
+        out.push_str(&s.text);
+        prev = Some(s);
+    }
+    out.trim_end().to_string()
 }
 
 /// Remove the list marker from the start of an item's first line.

@@ -220,6 +220,15 @@ impl Line {
     pub fn all_bold(&self) -> bool {
         self.weighted(|s| s.bold) > 0.9
     }
+    /// Whether the line's last word is bold: a bold line that ends in regular words ("**Bring
+    /// ... main.rs.** Types") is a paragraph's bold lead-in, not a bold line of its own.
+    pub fn ends_bold(&self) -> bool {
+        self.spans
+            .iter()
+            .rev()
+            .find(|s| !s.text.trim().is_empty())
+            .is_some_and(|s| s.bold)
+    }
     pub fn all_italic(&self) -> bool {
         self.weighted(|s| s.italic) > 0.9
     }

@@ -2,6 +2,7 @@
 //! undone where the word clearly continues, and bold/italic/link spans written as Markdown inline
 //! markup while the lines of a block are re-flowed into one paragraph.
 
+use super::links::{autolink, link_punctuation, wrapped_address};
 use super::model::{Line, needs_space};
 
 /// Expand typographic ligatures and drop characters that carry no text. A soft hyphen at the very
@@ -102,11 +103,11 @@ pub(crate) fn join_wrapped(dst: &mut String, next: &str) {
 
 /// Inline style of a piece of text.
 #[derive(Clone, PartialEq, Default)]
-struct Style {
-    bold: bool,
-    italic: bool,
-    code: bool,
-    link: Option<String>,
+pub(crate) struct Style {
+    pub(crate) bold: bool,
+    pub(crate) italic: bool,
+    pub(crate) code: bool,
+    pub(crate) link: Option<String>,
 }
 
 /// Re-flow lines into one paragraph with inline markup. `plain` disables bold/italic (headings).
@@ -137,6 +138,8 @@ pub(crate) fn reflow(lines: &[Line], plain: bool) -> String {
                     ""
                 } else {
                     match join_rule(prev_line.trim_end(), &text) {
+                        // An address broken over two lines inside its link is one word again.
+                        None if wrapped_address(&pieces, &text, &style) => "",
                         None => " ",
                         Some(cut) => {
                             trim_last(&mut pieces, cut);
@@ -178,6 +181,12 @@ fn trim_last(pieces: &mut [(String, Style)], cut: usize) {
 /// Append text; a separator (`style == None`) inherits the previous piece's style.
 fn push(pieces: &mut Vec<(String, Style)>, text: String, style: Option<Style>) {
     let style = match style {
+        // (Code is written without weight or slant: a keyword in bold stays in its code span.)
+        Some(s) if s.code => Style {
+            bold: false,
+            italic: false,
+            ..s
+        },
         Some(s) => s,
         None => pieces.last().map(|p| p.1.clone()).unwrap_or_default(),
     };
@@ -189,37 +198,85 @@ fn push(pieces: &mut Vec<(String, Style)>, text: String, style: Option<Style>) {
 
 fn render(pieces: &[(String, Style)]) -> String {
     let mut out = String::new();
-    for (text, st) in pieces {
-        let core = text.trim();
-        if core.is_empty() {
-            out.push_str(text);
+    let mut k = 0;
+    while k < pieces.len() {
+        // A link over several pieces (words in code and plain, "Setting up `#[derive]`") is one
+        // link. A link to a file on the producer's machine ("file:///tmp/...": a browser's print
+        // of a local page) leads nowhere for a reader: its words stay, unlinked.
+        let uri = pieces[k]
+            .1
+            .link
+            .as_deref()
+            .filter(|u| !u.starts_with("file:"));
+        let end = (k + 1..pieces.len())
+            .find(|&e| uri.is_none() || pieces[e].1.link.as_deref() != uri)
+            .unwrap_or(pieces.len());
+        let group = &pieces[k..end];
+        k = end;
+        let text: String = group.iter().map(|p| p.0.as_str()).collect();
+        let Some(uri) = uri.filter(|_| text.chars().any(char::is_alphanumeric)) else {
+            group.iter().for_each(|(t, st)| styled(t, st, &mut out));
             continue;
-        }
-        let lead = &text[..text.len() - text.trim_start().len()];
-        let trail = &text[text.trim_end().len()..];
-        let mut body = if st.code {
-            format!("`{}`", core.replace('`', "'"))
-        } else {
-            escape(core)
         };
-        let has_word = core.chars().any(|c| c.is_alphanumeric());
-        if has_word && !st.code {
-            if st.bold && st.italic {
-                body = format!("***{body}***");
-            } else if st.bold {
-                body = format!("**{body}**");
-            } else if st.italic {
-                body = format!("*{body}*");
+        // Brackets and stops a link's words carry stay outside it ("(LICENSE-APACHE)" is
+        // "([LICENSE-APACHE](...))"), and a link whose words are its address is an autolink.
+        let core = text.trim();
+        let (open, inner, close) = link_punctuation(core, uri);
+        out.push_str(&text[..text.len() - text.trim_start().len()]);
+        out.push_str(&escape(open));
+        match autolink(inner, uri) {
+            Some(auto) if group.iter().all(|p| !p.1.code) => out.push_str(&auto),
+            _ => {
+                // The pieces' text less what went outside the link, each in its own style.
+                let (mut skip, mut keep) = (
+                    text.len() - text.trim_start().len() + open.len(),
+                    inner.len(),
+                );
+                out.push('[');
+                for (t, st) in group {
+                    let from = skip.min(t.len());
+                    let to = (from + keep).min(t.len());
+                    skip -= from;
+                    keep -= to - from;
+                    if t.is_char_boundary(from) && t.is_char_boundary(to) && to > from {
+                        styled(&t[from..to], st, &mut out);
+                    }
+                }
+                out.push_str("](");
+                out.push_str(&uri.replace(' ', "%20").replace(')', "%29"));
+                out.push(')');
             }
         }
-        if let Some(uri) = &st.link {
-            body = format!("[{body}]({})", uri.replace(' ', "%20").replace(')', "%29"));
-        }
-        out.push_str(lead);
-        out.push_str(&body);
-        out.push_str(trail);
+        out.push_str(&escape(close));
+        out.push_str(&text[text.trim_end().len()..]);
     }
     collapse_spaces(out.trim()).replace('\u{00AD}', "")
+}
+
+/// One piece of text in its style (code, bold, italic), its surrounding spaces kept outside.
+fn styled(text: &str, st: &Style, out: &mut String) {
+    let core = text.trim();
+    if core.is_empty() {
+        out.push_str(text);
+        return;
+    }
+    let mut body = if st.code {
+        format!("`{}`", core.replace('`', "'"))
+    } else {
+        escape(core)
+    };
+    if core.chars().any(char::is_alphanumeric) && !st.code {
+        if st.bold && st.italic {
+            body = format!("***{body}***");
+        } else if st.bold {
+            body = format!("**{body}**");
+        } else if st.italic {
+            body = format!("*{body}*");
+        }
+    }
+    out.push_str(&text[..text.len() - text.trim_start().len()]);
+    out.push_str(&body);
+    out.push_str(&text[text.trim_end().len()..]);
 }
 
 /// Escape characters that would otherwise start Markdown syntax inside running text.

@@ -1,7 +1,8 @@
-//! The advance widths a page's simple fonts declare (`/Widths`), for ASCII letters and figures. The
-//! parser's per-glyph advances include character spacing, which ghostscript and others use to set word
-//! gaps; a letter whose every occurrence carries such spacing ("w" ending each word of a groff
-//! heading) has no honest width on the page, but its font dictionary still states one.
+//! The advance widths a page's simple fonts declare (`/Widths`), for ASCII letters, figures and
+//! punctuation. The parser's per-glyph advances include character spacing, which ghostscript and
+//! others use to set word gaps; a letter whose every occurrence carries such spacing ("w" ending
+//! each word of a groff heading) has no honest width on the page, but its font dictionary still
+//! states one.
 
 use std::collections::HashMap;
 
@@ -14,8 +15,8 @@ pub(crate) type FontWidths = HashMap<(String, char), f32>;
 /// Most fonts read from one page's resources.
 const MAX_FONTS: usize = 200;
 
-/// The declared widths of the page's simple fonts (Type1, TrueType), for the codes of ASCII letters
-/// and figures that their encoding leaves at their ASCII meaning.
+/// The declared widths of the page's simple fonts (Type1, TrueType), for the codes of ASCII letters,
+/// figures and punctuation that their encoding leaves at their ASCII meaning.
 pub(crate) fn page_widths(doc: &PdfDocument, index: usize) -> FontWidths {
     let mut out = FontWidths::new();
     let Some(fonts) = page_fonts(doc, index) else {
@@ -46,7 +47,8 @@ pub(crate) fn page_widths(doc: &PdfDocument, index: usize) -> FontWidths {
         // Without a known base encoding, a subset font's codes are its own (not ASCII): only
         // codes the `/Differences` name are trusted then.
         let (standard, named) = encoding(doc, d.get("Encoding"));
-        for c in ('0'..='9').chain('A'..='Z').chain('a'..='z') {
+        let punct = PUNCTUATION.iter().map(|(c, _)| *c);
+        for c in ('0'..='9').chain('A'..='Z').chain('a'..='z').chain(punct) {
             let glyph = glyph_name(c);
             let by_name = named
                 .iter()
@@ -142,11 +144,50 @@ fn encoding(doc: &PdfDocument, enc: Option<&Object>) -> (bool, HashMap<i64, Stri
     (standard, named)
 }
 
-/// The PostScript glyph name of an ASCII letter or figure.
+/// ASCII punctuation and symbols with their PostScript glyph names: the codes the standard Latin
+/// encodings agree on (not 39 and 96, quotes that differ between them), and not "-", which groff
+/// and others also draw with a wider minus glyph that text reads as "-". A code block's "#" that
+/// groff shows with the space after it as one advance is one character wide again.
+const PUNCTUATION: [(char, &str); 29] = [
+    ('!', "exclam"),
+    ('"', "quotedbl"),
+    ('#', "numbersign"),
+    ('$', "dollar"),
+    ('%', "percent"),
+    ('&', "ampersand"),
+    ('(', "parenleft"),
+    (')', "parenright"),
+    ('*', "asterisk"),
+    ('+', "plus"),
+    (',', "comma"),
+    ('.', "period"),
+    ('/', "slash"),
+    (':', "colon"),
+    (';', "semicolon"),
+    ('<', "less"),
+    ('=', "equal"),
+    ('>', "greater"),
+    ('?', "question"),
+    ('@', "at"),
+    ('[', "bracketleft"),
+    ('\\', "backslash"),
+    (']', "bracketright"),
+    ('^', "asciicircum"),
+    ('_', "underscore"),
+    ('{', "braceleft"),
+    ('|', "bar"),
+    ('}', "braceright"),
+    ('~', "asciitilde"),
+];
+
+/// The PostScript glyph name of an ASCII letter, figure or punctuation mark.
 fn glyph_name(c: char) -> String {
     const FIGURES: [&str; 10] = [
         "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
     ];
+    if let Some((_, name)) = PUNCTUATION.iter().find(|(p, _)| *p == c) {
+        return (*name).to_string();
+    }
     match c.to_digit(10) {
         Some(d) => FIGURES[d as usize].to_string(),
         None => c.to_string(),

@@ -284,7 +284,14 @@ fn emit_with_gaps(
     let mut glyphs: Vec<Glyph> = run.into_iter().flat_map(|s| s.glyphs).collect();
     drop_undrawn_soft_hyphens(&mut glyphs, size);
     glyphs.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-    let marks = super::accents::attach(&mut glyphs);
+    // A monospaced face gives an accent its own cell: a code block's "^^^" (TeX draws "^" with
+    // its circumflex accent) is carets, not a letter with its accents.
+    let marks = if style.mono {
+        glyphs.iter_mut().for_each(|g| g.c = ascii_accent(g.c));
+        vec![None; glyphs.len()]
+    } else {
+        super::accents::attach(&mut glyphs)
+    };
     // The run's usual gap between letters (tracking, kerning), from glyph pairs with no space glyph.
     let mut gaps: Vec<f32> = Vec::new();
     let mut prev: Option<&Glyph> = None;
@@ -374,6 +381,16 @@ fn emit_with_gaps(
         spaced = false;
     }
     flush(&mut text, &mut x0, &mut x1, &mut word_gaps);
+}
+
+/// The ASCII character a spacing accent stands for in a monospaced face (TeX's typewriter fonts
+/// draw "^" and "~" with their circumflex and tilde accents).
+fn ascii_accent(c: char) -> char {
+    match c {
+        '\u{02C6}' | '\u{0302}' => '^',
+        '\u{02DC}' | '\u{0303}' => '~',
+        _ => c,
+    }
 }
 
 #[cfg(test)]

@@ -230,7 +230,8 @@ fn code_blocks_inline_styles_links_and_page_breaks() {
     assert_eq!(
         lines,
         [
-            "Run this **now** or see *the docs* [at example.org.](https://example.org/docs)",
+            // (The sentence's stop stays outside the link.)
+            "Run this **now** or see *the docs* [at example.org](https://example.org/docs).",
             "```",
             "fn main() {",
             "    println!(\"hi\");",

@@ -1,0 +1,148 @@
+//! Failure classes seen on the documents of `bench/corpus/readmes.py` (Markdown as people write
+//! it, typeset by pandoc's routes), each on the committed sample made from
+//! `bench/corpus/readme-sample/quill-box/README.md` (`bench/corpus/sample/ROUTE/r1-000.{pdf,md}`,
+//! the `.md` being the Markdown the PDF was made from).
+
+#[path = "support/samples.rs"]
+mod samples;
+
+use samples::{missing_headings, sample, words};
+
+const ROUTES: [&str; 5] = ["plt", "pxe", "phtml", "pms", "pwr"];
+
+/// The fenced code blocks of `md`, each as its lines.
+fn fences(md: &str) -> Vec<Vec<&str>> {
+    let mut out: Vec<Vec<&str>> = Vec::new();
+    let mut open = false;
+    for l in md.lines() {
+        if l.trim_start().starts_with("```") {
+            if !open {
+                out.push(Vec::new());
+            }
+            open = !open;
+        } else if open && let Some(block) = out.last_mut() {
+            block.push(l);
+        }
+    }
+    out
+}
+
+#[test]
+fn a_list_items_bold_opening_goes_on_with_the_item() {
+    // "- **Pack ledgers ... this crate.** Each box holds ...": the bold sentence fills the item's
+    // first line (or all but its last word), and the item's next line in regular type was taken
+    // for a new paragraph after a bold heading line.
+    for route in ROUTES {
+        let (pdf, truth, md) = sample(route, "r1-000");
+        let items: Vec<&str> = truth.lines().filter(|l| l.starts_with("-   **")).collect();
+        assert_eq!(items.len(), 3, "the sample's bold-led items");
+        for item in items {
+            assert!(
+                md.lines()
+                    .any(|l| l.starts_with("- ") && words(l) == words(item)),
+                "{}: {item:?} is not one list item\n{md}",
+                pdf.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_code_block_stays_one_block_with_its_blank_lines_comments_and_columns() {
+    // A code block's blank lines cut it where a paragraph would end; TeX sets its comments in
+    // italics (a style change cut there too); Chromium sets `<pre>` at a pitch that cut every
+    // line; groff's "# " was one advance and lost its space. The cut pieces became several
+    // blocks and inline code ("`[``dependencies``]`").
+    for route in ROUTES {
+        let (pdf, _truth, md) = sample(route, "r1-000");
+        let blocks = fences(&md);
+        let toml = blocks
+            .iter()
+            .find(|b| b.contains(&"[dependencies]"))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: no code block holds [dependencies]\n{md}",
+                    pdf.display()
+                )
+            });
+        // (Chromium wraps the long comment line: its start is what all routes share.)
+        for line in [
+            "# The core types, including the Packer and Unpacker traits.",
+            "# Each storage backend lives in its own crate.",
+            "quill-box-files = \"1.0\"",
+        ] {
+            assert!(
+                toml.iter().any(|l| l.starts_with(line)),
+                "{}: {line:?} not in\n{toml:#?}",
+                pdf.display()
+            );
+        }
+        assert!(
+            toml.contains(&""),
+            "{}: the block's blank lines are lost\n{toml:#?}",
+            pdf.display()
+        );
+        assert!(
+            !md.lines()
+                .any(|l| !l.starts_with("```") && l.contains("``")),
+            "{}: inline code pieces run together\n{md}",
+            pdf.display()
+        );
+    }
+    // Columns of a compiler's message: the marks under the code keep their place.
+    let (pdf, _truth, md) = sample("phtml", "r1-000");
+    assert!(
+        md.lines()
+            .any(|l| l == "  |          ------ required by a bound introduced by this call"),
+        "{}: aligned runs of a code line lost their spaces\n{md}",
+        pdf.display()
+    );
+}
+
+#[test]
+fn links_leave_their_brackets_outside_and_addresses_are_autolinks() {
+    // "(LICENSE-APACHE)" was linked with its brackets ("[(LICENSE-APACHE](...)"), an address
+    // shown as itself was written twice ("[https://...](https://...)") and, broken over two
+    // lines, with a space inside; a link over words in two styles was two links.
+    // (Chromium and Writer resolve the relative "LICENSE-APACHE" against the producer's folder.)
+    for route in ["plt", "pxe", "phtml", "pwr"] {
+        let (pdf, _truth, md) = sample(route, "r1-000");
+        let relative = match route {
+            "plt" | "pxe" => "([LICENSE-APACHE](LICENSE-APACHE) or",
+            "pwr" => "([LICENSE-APACHE](",
+            _ => "(LICENSE-APACHE or",
+        };
+        for want in [
+            relative,
+            "or <https://www.apache.org/licenses/LICENSE-2.0>)",
+            "or <https://opensource.org/licenses/MIT>)",
+            "[Setting up `#[derive(Packed)]`](https://example.org/quill-box/derive.html)",
+            "[guide](https://example.org/quill-box/guide.html),",
+        ] {
+            assert!(md.contains(want), "{}: no {want:?}\n{md}", pdf.display());
+        }
+    }
+    // A browser's print of a local page links relative addresses to the producer's files.
+    let (pdf, _truth, md) = sample("phtml", "r1-000");
+    assert!(
+        !md.contains("file://"),
+        "{}: links into the producer's files\n{md}",
+        pdf.display()
+    );
+}
+
+#[test]
+fn a_title_named_again_by_a_tables_repeated_header_stays() {
+    // The title "quill-box" at the head of page 1; a long table whose header row names a column
+    // "quill-box" repeats that row at the head of the next page. The title counted as a line
+    // recurring in the top band: a running head, dropped.
+    for route in ["plt", "pxe", "pwr"] {
+        let (pdf, truth, md) = sample(route, "r1-000");
+        assert!(
+            missing_headings(&truth, &md).is_empty(),
+            "{}: headings lost: {:?}\n{md}",
+            pdf.display(),
+            missing_headings(&truth, &md)
+        );
+    }
+}
