@@ -7,7 +7,7 @@
 //! joins that text without a space when the line above is one word that runs to the column's right
 //! edge: the word was broken because it did not fit.
 
-use super::model::Line;
+use super::model::{Line, Span};
 use super::vocab::Vocab;
 
 /// Whether `text` starts like the rest of a word or phrase: a lower-case letter or a digit, but not
@@ -88,6 +88,46 @@ pub(crate) fn continues(
         && filled
             .iter()
             .all(|&c| goes_on(&row[c]) && above.get(c).is_some_and(|a| !a.is_empty()))
+}
+
+/// Whether each piece of a line (`parts`, by column) could be the rest of a cell wrapped on the line
+/// above (`above`): the line above in that column is there and its first word would not have fitted
+/// after it within the column's width (`widths`: the widest line of a row filling half of the
+/// columns), so a row whose cells are short words in lower case ("`ankr` table | yes" under
+/// "Rendering | -1") is a row of its own. A piece starting with figures, or one word the document
+/// uses nowhere else ("t" of "Fores" / "t"), is the rest of a number or word a narrow cell broke,
+/// whatever the widths.
+pub(crate) fn wrapped(
+    above: &[Vec<Span>],
+    parts: &[Vec<Span>],
+    widths: &[f32],
+    em: f32,
+    vocab: Option<&Vocab>,
+) -> bool {
+    parts.iter().enumerate().all(|(c, p)| {
+        let Some(first) = p.first() else { return true };
+        let (Some(a), Some(&width)) = (above.get(c).and_then(|a| extent(a)), widths.get(c)) else {
+            return false;
+        };
+        let text = first.text.trim();
+        let head = text.split_whitespace().next().unwrap_or("");
+        let word = head
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        let alone = p.len() == 1 && head == text;
+        let broken = !head.starts_with(char::is_alphabetic)
+            || (alone && vocab.is_some_and(|v| v.count(word) <= 1));
+        let per_char = (first.x1 - first.x0) / text.chars().count().max(1) as f32;
+        // (Nine tenths: the letters' widths are estimated from the piece's average.)
+        broken || a + 0.25 * em + head.chars().count() as f32 * per_char > 0.9 * width
+    })
+}
+
+/// The width of a cell's pieces on one line.
+pub(crate) fn extent(p: &[Span]) -> Option<f32> {
+    let x0 = p.iter().map(|s| s.x0).reduce(f32::min)?;
+    Some(p.iter().map(Span::ink_x1).reduce(f32::max)? - x0)
 }
 
 /// Whether `above` (the last row so far, not the header) is only the first line of a cell whose row

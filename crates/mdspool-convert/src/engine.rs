@@ -233,8 +233,22 @@ fn clear_majority_styles(pages: &mut [PageLayout]) {
         bold += if s.bold { n } else { 0 };
         italic += if s.italic { n } else { 0 };
     }
-    // Monospace over half the text is a typewriter body; bold or italic only when nearly all of it.
-    let (mono, bold, italic) = (mono * 2 > all, bold * 5 > all * 4, italic * 5 > all * 4);
+    // Monospace over half the text is a typewriter body, unless its lines read as code (a README
+    // of more code than prose: half of its monospaced lines or more hold code's punctuation, not
+    // the brackets and slashes of a form's "[Client. Company]" or a date); bold or italic only
+    // when nearly all of it.
+    let code = || {
+        let lines = pages.iter().flat_map(|p| &p.lines).filter(|l| l.all_mono());
+        let (n, punct) = lines.fold((0usize, 0usize), |(n, c), l| {
+            let t = l.text();
+            let code = ["::", "//", "--", "->"].iter().any(|p| t.contains(p))
+                || t.chars().any(|c| "{}();=<>\\`|&$@_~^%*+#".contains(c));
+            (n + 1, c + usize::from(code))
+        });
+        punct * 2 >= n && n > 0
+    };
+    let mono = mono * 5 > all * 4 || (mono * 2 > all && !code());
+    let (bold, italic) = (bold * 5 > all * 4, italic * 5 > all * 4);
     if !(mono || bold || italic) {
         return;
     }

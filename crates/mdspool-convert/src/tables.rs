@@ -350,6 +350,21 @@ pub(crate) fn build(
         })
         .collect();
     let mut last_lines = cellwrap::LastLines::new(&bands, &rights, 0.75 * em, hints.vocab);
+    // A line that fills the first column (where a row names itself) is looked at for a wrap
+    // (`cellwrap::wrapped`); one that leaves it empty goes on with the row above, as a cell's
+    // next line after a break the producer made ("getImageData(" / "float sx, ...") does.
+    // Each column's widest line in rows that fill half of the columns or more (most wrapped
+    // cells' next lines left out; in a table of two columns they are all in, so no widths there).
+    let mut widths = vec![0.0f32; ncols];
+    for row in parts
+        .iter()
+        .filter(|r| r.iter().filter(|p| !p.is_empty()).count() * 2 >= ncols)
+    {
+        for (w, p) in widths.iter_mut().zip(row) {
+            *w = w.max(cellwrap::extent(p).unwrap_or(0.0));
+        }
+    }
+    let mut prev_parts: Option<&Vec<Vec<Span>>> = None;
     for ((row, parts), right) in slice.iter().zip(&parts).zip(&rights) {
         let r: Vec<String> = parts.iter().map(|p| cell_text(p)).collect();
         // A line close below the previous row continues its wrapped cells: a single fragment, or
@@ -376,6 +391,11 @@ pub(crate) fn build(
             || close
                 && (cell_count(row) == 1 && !super::bands::cells_at_starts(row, &r, &bands)
                     || cellwrap::continues(&r, cells.last(), cells.len() == 1)
+                        && (ncols < 3
+                            || r.first().is_none_or(String::is_empty)
+                            || prev_parts.is_none_or(|above| {
+                                cellwrap::wrapped(above, parts, &widths, em, hints.vocab)
+                            }))
                     || cellwrap::completes_first(&r, cells.last(), cells.len() == 1));
         // The first line of a wrapped cell standing alone above its row's centred cells.
         let overlaps = top(row) < prev_bottom;
@@ -390,6 +410,7 @@ pub(crate) fn build(
             _ => cells.push(r.clone()),
         }
         last_lines.record(&r, right);
+        prev_parts = Some(parts);
         prev_bottom = bottom(row);
         prev_bold = bold;
     }

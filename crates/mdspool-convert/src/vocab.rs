@@ -37,7 +37,8 @@ impl Vocab {
         Vocab { counts }
     }
 
-    fn count(&self, w: &str) -> u32 {
+    /// How often the document uses `w` (any case).
+    pub(crate) fn count(&self, w: &str) -> u32 {
         self.counts.get(&w.to_lowercase()).copied().unwrap_or(0)
     }
 

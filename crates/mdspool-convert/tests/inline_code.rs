@@ -37,3 +37,34 @@ fn a_line_mostly_of_smaller_code_stays_in_its_paragraph() {
         "{md:#?}"
     );
 }
+
+#[test]
+fn a_page_of_more_code_than_prose_keeps_its_code_block() {
+    // A README of short sentences between long examples sets most of its characters in a
+    // typewriter face; that face was taken for the body (as in a book set in one) and the code
+    // came out as prose.
+    let mut p = PageSpec::default();
+    let prose = [
+        "Paths of either family are typed, so a Unix path never",
+        "meets a Windows one by mistake. Normalizing one drops",
+        "the dots it holds. Normalize a path:",
+    ];
+    for (k, line) in prose.iter().enumerate() {
+        p.text(REG, 10.0, 72.0, 740.0 - 12.0 * k as f32, line);
+    }
+    let code = [
+        "use typed_path::{utils, Utf8UnixPath};",
+        "let path = Utf8UnixPath::new(\"/a/b/../c/./d\");",
+        "assert_eq!(path.normalize(), Utf8UnixPath::new(\"/a/c/d\"));",
+        "let cwd = utils::utf8_current_dir().unwrap();",
+    ];
+    for (k, line) in code.iter().enumerate() {
+        p.text(MONO, 10.0, 72.0, 690.0 - 12.0 * k as f32, line);
+    }
+    let md = md_lines(&[p]);
+    let joined = prose.join(" ");
+    let mut want = vec![joined.as_str(), "```"];
+    want.extend(code);
+    want.push("```");
+    assert_eq!(md, want, "{md:#?}");
+}

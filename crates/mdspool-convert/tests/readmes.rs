@@ -6,7 +6,7 @@
 #[path = "support/samples.rs"]
 mod samples;
 
-use samples::{missing_headings, sample, words};
+use samples::{missing_headings, sample, table_rows, words};
 
 const ROUTES: [&str; 5] = ["plt", "pxe", "phtml", "pms", "pwr"];
 
@@ -144,5 +144,35 @@ fn a_title_named_again_by_a_tables_repeated_header_stays() {
             pdf.display(),
             missing_headings(&truth, &md)
         );
+    }
+}
+
+#[test]
+fn a_row_of_short_lower_case_cells_is_a_row_not_a_wrapped_line() {
+    // "`tar` boxes | yes" under "Memory bound | yes | no | yes", with no rule between rows: a line
+    // that fills a few cells in lower case under text of the row above read as the next line of
+    // those cells. Its words would have fitted after that text: nothing wrapped there.
+    // (groff's tbl still joins "`cpio` boxes" to the row above.)
+    for route in ["plt", "pxe", "pwr"] {
+        let (pdf, truth, md) = sample(route, "r1-000");
+        let rows = table_rows(&md);
+        for first in [
+            "Memory bound",
+            "`tar` boxes",
+            "`zip` boxes",
+            "Fuzzing",
+            "`no_std`",
+        ] {
+            assert!(
+                truth.contains(&format!("| {first} ")),
+                "the sample's row {first:?}"
+            );
+            assert!(
+                rows.iter()
+                    .any(|r| r.first().is_some_and(|c| words(c) == words(first))),
+                "{}: no row of its own for {first:?}\n{md}",
+                pdf.display()
+            );
+        }
     }
 }
