@@ -37,10 +37,13 @@ pub(super) fn breaks_block(
     // list item's bold opening that filled its line, over the item's next line set in under its
     // words past the marker.)
     let first = cur.first().unwrap_or(prev);
-    let wrapped_item = split_marker(&first.text()).is_some()
-        && line.x0 > first.x0 + 0.5 * size
-        && !line.all_mono()
-        && !fits_after(prev, line, cur.iter().chain(next).map(|l| l.x1));
+    // (Looked at last: the item's marker needs its first line's text.)
+    let wrapped_item = || {
+        line.x0 > first.x0 + 0.5 * size
+            && !line.all_mono()
+            && !fits_after(prev, line, cur.iter().chain(next).map(|l| l.x1))
+            && split_marker(&first.text()).is_some()
+    };
     let prev_bold = prev.all_bold() && prev.ends_bold();
     // (Lines of code keep together whatever their highlighting: a comment in italics, a keyword
     // in bold.)
@@ -49,7 +52,7 @@ pub(super) fn breaks_block(
         && (prev_bold || cur.len() == 1)
         && !tagged
         && !code
-        && !wrapped_item
+        && !wrapped_item()
     {
         return true;
     }

@@ -47,13 +47,15 @@ pub(crate) fn page_widths(doc: &PdfDocument, index: usize) -> FontWidths {
         // Without a known base encoding, a subset font's codes are its own (not ASCII): only
         // codes the `/Differences` name are trusted then.
         let (standard, named) = encoding(doc, d.get("Encoding"));
+        // Each glyph name's code (the lowest, when the differences name a glyph twice).
+        let mut codes: HashMap<&str, i64> = HashMap::with_capacity(named.len());
+        for (code, n) in &named {
+            let e = codes.entry(n.as_str()).or_insert(*code);
+            *e = (*e).min(*code);
+        }
         let punct = PUNCTUATION.iter().map(|(c, _)| *c);
         for c in ('0'..='9').chain('A'..='Z').chain('a'..='z').chain(punct) {
-            let glyph = glyph_name(c);
-            let by_name = named
-                .iter()
-                .find(|(_, n)| **n == glyph)
-                .map(|(code, _)| *code);
+            let by_name = codes.get(glyph_name(c).as_str()).copied();
             let ascii = c as i64;
             let code = match by_name {
                 Some(code) => code,
