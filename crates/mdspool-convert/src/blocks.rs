@@ -172,13 +172,7 @@ pub(crate) fn blocks_of_run(
 /// left edges within five ems (indented or not), are one code block again when they read as code
 /// (`code_like`: the lines' punctuation, or a code block among them).
 fn join_code(out: &mut Vec<Block>, start: usize) {
-    fn mono(b: &Block) -> Option<&[Line]> {
-        match b {
-            Block::Code(l) => Some(l),
-            Block::Para(l) if !l.is_empty() && l.iter().all(Line::all_mono) => Some(l),
-            _ => None,
-        }
-    }
+    let mono = Block::monospaced;
     let mut k = start;
     while k < out.len() {
         let Some(first) = mono(&out[k]) else {
@@ -212,6 +206,18 @@ fn join_code(out: &mut Vec<Block>, start: usize) {
             out.splice(k..end, [Block::Code(lines)]);
         }
         k += 1;
+    }
+}
+
+impl Block {
+    /// The lines of a code block, or of a paragraph set wholly in a monospaced face (a piece of a
+    /// code block that a blank line or a page break cut off).
+    pub(crate) fn monospaced(&self) -> Option<&[Line]> {
+        match self {
+            Block::Code(l) => Some(l),
+            Block::Para(l) if !l.is_empty() && l.iter().all(Line::all_mono) => Some(l),
+            _ => None,
+        }
     }
 }
 

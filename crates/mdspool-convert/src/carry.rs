@@ -33,27 +33,19 @@ pub(crate) fn join_split_paragraph(blocks: &mut Vec<Block>, boundary: usize) {
 /// lines set wholly in a monospaced face in its size (the block's last lines, "}" at the head of
 /// the next page).
 pub(crate) fn join_split_code(blocks: &mut Vec<Block>, boundary: usize) {
-    let (Some(Block::Code(a)), Some(b)) = (
-        boundary.checked_sub(1).and_then(|i| blocks.get(i)),
-        blocks.get(boundary),
-    ) else {
-        return;
+    let before = boundary.checked_sub(1).and_then(|i| blocks.get(i));
+    let joins = match (before, blocks.get(boundary).and_then(Block::monospaced)) {
+        (Some(Block::Code(a)), Some(b)) => (a.last().zip(b.first()))
+            .is_some_and(|(last, first)| (last.size - first.size).abs() <= 0.05 * last.size),
+        _ => false,
     };
-    let lines = match b {
-        Block::Code(l) => l,
-        Block::Para(l) if l.iter().all(Line::all_mono) => l,
-        _ => return,
-    };
-    let (Some(last), Some(first)) = (a.last(), lines.first()) else {
-        return;
-    };
-    if (last.size - first.size).abs() > 0.05 * last.size {
+    if !joins {
         return;
     }
-    let lines = lines.clone();
-    blocks.remove(boundary);
-    if let Some(Block::Code(a)) = blocks.get_mut(boundary - 1) {
-        a.extend(lines);
+    if let (Block::Code(b) | Block::Para(b), Some(Block::Code(a))) =
+        (blocks.remove(boundary), blocks.get_mut(boundary - 1))
+    {
+        a.extend(b);
     }
 }
 

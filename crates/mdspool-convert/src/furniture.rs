@@ -47,17 +47,18 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             k.1 = k.1.min(size);
         }
     };
-    let lone =
-        |l: &Line, lines: &[Line]| !lines.iter().any(|o| !std::ptr::eq(o, l) && same_row(o, l));
-    for page in pages.iter() {
+    // Each page's band lines alone in their row, found once for the tally and the test below.
+    let lones: Vec<Vec<bool>> = pages.iter().map(alone_in_row).collect();
+    for (page, lone) in pages.iter().zip(&lones) {
         let height = page.height;
         let (mut seen_e, mut seen_f) = (HashSet::new(), HashSet::new());
-        for l in page
+        for (l, &lone) in page
             .lines
             .iter()
-            .filter(|l| in_margin(l, height, FURNITURE_MARGIN))
+            .zip(lone)
+            .filter(|(l, _)| in_margin(l, height, FURNITURE_MARGIN))
         {
-            let (t, lone) = (l.text(), lone(l, &page.lines));
+            let t = l.text();
             note(&mut exact, &mut seen_e, exact_key(&t), l.size, lone);
             if in_margin(l, height, FOLDED_MARGIN) {
                 note(&mut folded, &mut seen_f, furniture_key(&t), l.size, lone);
@@ -79,7 +80,7 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
     // Each page's lines that stand alone in its outer band.
     let alones: Vec<Vec<bool>> = pages.iter().map(alone_in_band).collect();
     let mirroring = n > 2 && mirroring_pages(pages, &alones);
-    for (page, alone) in pages.iter_mut().zip(alones) {
+    for ((page, alone), lone) in pages.iter_mut().zip(alones).zip(lones) {
         let h = page.height;
         // Furniture by wording stands apart from a body: on a page whose only text lies in the
         // outer band ("Release note 83" alone on a one-page file), that text is the content.
@@ -91,7 +92,8 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
             .lines
             .iter()
             .zip(&alone)
-            .map(|(l, &alone)| {
+            .zip(&lone)
+            .map(|((l, &alone), &alone_in_row)| {
                 if !in_margin(l, h, PAGE_NUMBER_MARGIN) {
                     return false;
                 }
@@ -100,7 +102,6 @@ pub(crate) fn drop_furniture(pages: &mut [PageLayout]) {
                 // line names (a browser's print header holds the page's title).
                 // A line alone in its row counts the pages where its words stand alone too (a
                 // title whose name heads a table's column on the pages after it is no header).
-                let alone_in_row = lone(l, &page.lines);
                 let count = |m: &Seen, k: String| {
                     let e = m.get(&k).filter(|e| l.size <= 1.3 * e.1);
                     e.map_or(0, |e| if alone_in_row { e.2 } else { e.0 })
@@ -263,6 +264,17 @@ fn mirroring_pages(pages: &[PageLayout], alones: &[Vec<bool>]) -> bool {
         })
         .count();
     shown >= 2 && shown * 2 >= pages.len()
+}
+
+/// Each line of the page's outer band (the page number's) that no other line shares a row with.
+fn alone_in_row(page: &PageLayout) -> Vec<bool> {
+    let lines = &page.lines;
+    (lines.iter().enumerate())
+        .map(|(k, l)| {
+            in_margin(l, page.height, PAGE_NUMBER_MARGIN)
+                && !(lines.iter().enumerate()).any(|(m, o)| m != k && same_row(o, l))
+        })
+        .collect()
 }
 
 /// Whether each line of `page` lies in its outer band with no other line near it ([`isolated`]).
