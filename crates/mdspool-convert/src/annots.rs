@@ -101,6 +101,40 @@ pub(crate) fn attach_links(spans: &mut Vec<Span>, links: &[LinkRect]) {
     *spans = out;
 }
 
+/// Share of a link rectangle's width its words must fill for the link to be theirs.
+const STRAY_FILL: f32 = 0.5;
+
+/// Drop the links of rectangles that stand mostly over other text than their words: a rectangle
+/// much wider than the linked words under it (more than an em to spare and less than half of it
+/// filled) and not starting where they start is a browser's copy of a link placed in the wrong box
+/// (Chromium repeats a link of a multi-column page over a table cell or a number elsewhere), and
+/// the words under it are not the link's. The words of the link's own rectangle keep it (see also
+/// `celltext::shared_links`).
+pub(crate) fn drop_stray_links(spans: &mut [Span], links: &[LinkRect]) {
+    for l in links {
+        let inside = |s: &Span| {
+            s.link.as_deref() == Some(l.uri.as_str())
+                && l.covers((s.x0 + s.x1) / 2.0, s.top, s.bottom)
+        };
+        let (mut x0, mut x1, mut size) = (f32::MAX, f32::MIN, 0.0f32);
+        for s in spans.iter().filter(|s| inside(s)) {
+            (x0, x1, size) = (x0.min(s.x0), x1.max(s.x1), size.max(s.size));
+        }
+        let (width, filled) = (l.x1 - l.x0, x1 - x0);
+        let wide = filled < STRAY_FILL * width && width - filled > size;
+        // A link's own rectangle starts where its words start; one that runs on past them to the
+        // line's end holds a link broken over two lines (Writer).
+        if x1 < x0 || !wide || (x0 - l.x0).abs() <= 0.3 * size {
+            continue;
+        }
+        for s in spans.iter_mut() {
+            if inside(s) {
+                s.link = None;
+            }
+        }
+    }
+}
+
 /// Text of the page's filled-in text and choice fields and of its text boxes, as spans placed in
 /// their rectangles. A field whose text the page content already shows there is left out.
 pub(crate) fn field_spans(
@@ -230,4 +264,46 @@ fn inherited(doc: &PdfDocument, a: &Annotation, key: &str) -> Option<Object> {
         parent = d.get("Parent").cloned();
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::drop_stray_links;
+    use crate::model::Span;
+    use crate::words::LinkRect;
+
+    fn rect(x0: f32, x1: f32, uri: &str) -> LinkRect {
+        let (top, bottom) = (100.0, 110.0);
+        LinkRect {
+            x0,
+            x1,
+            top,
+            bottom,
+            uri: uri.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_link_rectangle_laid_over_other_words_is_dropped() {
+        let uri = "https://example.org/crane";
+        let mut spans = vec![
+            Span::test("$66,868.73", 376.0, 425.0, 100.0, 10.0),
+            Span::test("guide", 111.0, 140.0, 100.0, 10.0),
+            Span::test("vessel", 477.0, 509.0, 100.0, 10.0),
+        ];
+        for s in &mut spans {
+            s.link = Some(uri.to_string());
+        }
+        let links = [
+            // A copy two and a half times as wide as the number it lies on, starting before it.
+            rect(362.0, 489.0, uri),
+            // The link's own words.
+            rect(111.0, 140.5, uri),
+            // A link broken over two lines: its first rectangle runs on to the line's end.
+            rect(476.8, 540.0, uri),
+        ];
+        drop_stray_links(&mut spans, &links);
+        let kept: Vec<bool> = spans.iter().map(|s| s.link.is_some()).collect();
+        assert_eq!(kept, [false, true, true]);
+    }
 }

@@ -16,6 +16,9 @@ const OPEN_GAP_EM: f32 = 0.5;
 /// columns of a table, not a river of word gaps through justified lines.
 const APART_EM: f32 = 1.5;
 
+/// A gap narrower than this (in font sizes) between pieces of a row in two styles is a word space.
+const WORD_GAP_EM: f32 = 0.5;
+
 /// Column bands of `rows` (the table's rows of several cells), left to right; `em` is their type
 /// size.
 pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
@@ -28,10 +31,25 @@ pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
                 .collect()
         })
         .collect();
-    let bands = union(extents.iter().flatten().map(Ext::pair), 1.0);
     // Rows that may overrun: one in eight (one at least); at least three must leave the gap open.
     let spare = (rows.len() / 8).max(1);
+    let bands = union(extents.iter().flatten().map(Ext::pair), 1.0);
     if rows.len() < spare + 3 {
+        // Too few rows to tell word gaps from column gaps by where they fall: pieces of a row in
+        // two styles a word space apart are one cell (a word in code, bold or italic amid a
+        // cell's words is no column of its own; pieces of one style stand apart only where the
+        // producer set them apart, as cells).
+        let mut bands = bands;
+        for r in rows {
+            let mut spans: Vec<&Span> = r.iter().flat_map(|l| &l.spans).collect();
+            spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            for w in spans.windows(2) {
+                let styled = |s: &Span| (s.mono, s.bold, s.italic);
+                if styled(w[0]) != styled(w[1]) && w[1].x0 - w[0].ink_x1() < WORD_GAP_EM * em {
+                    bands = union(bands.into_iter().chain([(w[0].x0, w[1].ink_x1())]), 1.0);
+                }
+            }
+        }
         return centred_headers(bands, &extents, em);
     }
     let bands: Vec<(f32, f32)> = bands

@@ -67,7 +67,7 @@ fn marker_before(row: &Row, g: (f32, f32)) -> bool {
 
 /// Two independent halves whatever their content (a two-page spread, two forms side by side): a very
 /// wide gap in the middle, five rows or more on each side, and rows that mostly do not line up across
-/// the gap (the rows of a table do).
+/// the gap (the rows of a table do), nor split into cells on one side in half of a side's rows.
 fn halves(left: &[Option<Part>], right: &[Option<Part>], g: (f32, f32), em: f32) -> bool {
     let x0 = left.iter().flatten().map(|p| p.x0).fold(f32::MAX, f32::min);
     let x1 = right
@@ -81,12 +81,22 @@ fn halves(left: &[Option<Part>], right: &[Option<Part>], g: (f32, f32), em: f32)
         left.iter().flatten().count(),
         right.iter().flatten().count(),
     );
-    let both = left
+    let lined: Vec<(&Part, &Part)> = left
         .iter()
         .zip(right)
-        .filter(|(a, b)| a.is_some() && b.is_some())
-        .count();
-    g.1 - g.0 >= HALVES_GAP_EM * em && central && l >= 5 && r >= 5 && both * 5 <= 3 * l.min(r)
+        .filter_map(|(a, b)| a.as_ref().zip(b.as_ref()))
+        .collect();
+    let both = lined.len();
+    // Rows lining up across the gap with one side split into cells are a table's rows (a word
+    // processor's table of three columns whose last one is wide): half of a side's rows or more
+    // make the band a table's, not two halves.
+    let table = lined.iter().filter(|(a, b)| a.cells || b.cells).count();
+    g.1 - g.0 >= HALVES_GAP_EM * em
+        && central
+        && l >= 5
+        && r >= 5
+        && both * 5 <= 3 * l.min(r)
+        && (table < 2 || table * 2 < l.min(r))
 }
 
 /// What one row holds on one side of a gap.

@@ -4,8 +4,8 @@
 //! cell holding its centre. Frames that do not yield at least two rows and two filled columns are
 //! left alone, so boxed paragraphs stay text.
 
-use super::model::{Line, Page, Rule, Span, join_spans};
-use super::text::{clean, collapse_spaces};
+use super::model::{Line, Page, Rule, Span};
+use super::text::collapse_spaces;
 
 /// A table cut out of the page: its frame and its cells (first row = header).
 pub(crate) struct GridTable {
@@ -313,7 +313,12 @@ fn build(g: &[Rule], verticals: &[Rule], spans: &[Span]) -> Option<GridTable> {
     }
     let mut cells: Vec<Vec<String>> = grid
         .into_iter()
-        .map(|row| row.into_iter().map(cell_text).collect::<Vec<String>>())
+        .map(|row| {
+            let unlinked = super::celltext::shared_links(row.iter().map(|c| c.iter().copied()));
+            row.into_iter()
+                .map(|c| cell_text(c, &unlinked))
+                .collect::<Vec<String>>()
+        })
         .filter(|row| row.iter().any(|c| !c.is_empty()))
         .collect();
     // Drop columns that are empty in every row (a rule drawn inside a cell).
@@ -388,7 +393,7 @@ fn line_cuts(spans: &[&Span]) -> Vec<f32> {
     cuts
 }
 
-fn cell_text(mut spans: Vec<&Span>) -> String {
+fn cell_text(mut spans: Vec<&Span>, unlinked: &[String]) -> String {
     spans.sort_by(|a, b| a.top.total_cmp(&b.top));
     let mut lines: Vec<Vec<Span>> = Vec::new();
     for s in spans {
@@ -404,7 +409,7 @@ fn cell_text(mut spans: Vec<&Span>) -> String {
     let mut out = String::new();
     for mut l in lines {
         l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        let t = clean(&join_spans(&l));
+        let t = super::celltext::inline(&l, unlinked);
         if t.trim().is_empty() {
             continue;
         }

@@ -38,20 +38,28 @@ pub(crate) fn evenly_spaced(spans: &[&Span]) -> bool {
 /// justified line): a piece of ten words or more, twelve words in all. No table starts there; the
 /// lines of its paragraph under it would read as a cell's wrapped lines.
 pub(crate) fn prose_line(row: &[Line]) -> bool {
+    prose_piece(row).is_some()
+}
+
+/// Where the long piece of a `prose_line` starts.
+pub(crate) fn prose_piece(row: &[Line]) -> Option<f32> {
     let mut spans: Vec<&Span> = row.iter().flat_map(|l| &l.spans).collect();
     spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     let (mut longest, mut words, mut total) = (0, 0, 0);
+    let (mut start, mut long_start) = (f32::MIN, f32::MIN);
     let mut x1 = f32::MIN;
     for s in spans {
-        if x1 > f32::MIN && s.x0 - x1 >= CELL_GAP_EM * s.size {
-            words = 0;
+        if x1 == f32::MIN || s.x0 - x1 >= CELL_GAP_EM * s.size {
+            (words, start) = (0, s.x0);
         }
         let n = s.text.split_whitespace().count();
         (words, total) = (words + n, total + n);
-        longest = longest.max(words);
+        if words > longest {
+            (longest, long_start) = (words, start);
+        }
         x1 = x1.max(s.x1);
     }
-    longest >= 10 && total >= 12
+    (longest >= 10 && total >= 12).then_some(long_start)
 }
 
 pub(crate) fn evenly_spaced_words(row: &[Line]) -> bool {

@@ -276,6 +276,7 @@ pub(crate) fn page_inner(
         }
     }
     annots::attach_links(&mut spans, &links);
+    annots::drop_stray_links(&mut spans, &links);
     let shapes = super::shapes::read_shapes(doc, index, x_off, top, &spans);
     super::euro::compose(&mut spans, &shapes.bars);
     let rules = shapes.rules;

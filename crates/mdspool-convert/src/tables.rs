@@ -4,9 +4,9 @@
 
 use super::cellwrap;
 use super::layout::is_marker_text;
-use super::model::{Line, Rule, Span, join_spans};
-use super::prose::{evenly_spaced_words, mostly_prose, prose_line};
-use super::text::{clean, collapse_spaces};
+use super::model::{Line, Rule, Span};
+use super::prose::{evenly_spaced_words, mostly_prose, prose_line, prose_piece};
+use super::rowsize::{code_column, code_or_same, codeish, row_size, rows_same_size};
 use super::vocab::Vocab;
 
 pub(crate) struct Table {
@@ -69,7 +69,7 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             continue;
         }
         // Extend over rows with >= 2 fragments, tolerating single-fragment (wrapped) rows inside.
-        let base = rows[i].iter().map(|l| l.size).fold(0.0f32, f32::max);
+        let (base, base_code) = row_size(rows, i);
         let mut j = i + 1;
         let mut last_multi = i;
         // Single-fragment rows since the last row of several cells that do not read as a cell's
@@ -84,13 +84,14 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             };
             let gap = top(row) - bottom(prev);
             let h = row_height(prev).max(row_height(row));
-            // A row in another type size (a heading over or under the table) is not part of it.
-            let size = |r: &[Line]| r.iter().map(|l| l.size).fold(0.0f32, f32::max);
-            let resized = (size(row) - size(prev)).abs() > 0.15 * size(row).max(size(prev))
-                // or text beside the table in another size (prose of the next column, a heading)
+            // A row in another type size (a heading over or under the table) is not part of it,
+            // nor text beside the table in another size (prose of the next column, a heading).
+            // Code in a cell may be set smaller than the text beside it (`row_size`).
+            let in_code = code_column(rows, j);
+            let resized = !rows_same_size(rows, j, j - 1)
                 || row
                     .iter()
-                    .any(|l| (l.size - base).abs() > 0.08 * l.size.max(base));
+                    .any(|l| !code_or_same(l.size, in_code && codeish(l), base, base_code, 0.08));
             // Bold after the body has begun: a heading under the table, not a header row.
             let bold = |r: &[Line]| r.iter().all(Line::all_bold);
             let heading =
@@ -109,9 +110,27 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
                 .iter()
                 .map(|l| l.text().split_whitespace().count())
                 .sum();
-            let prose = j > last_multi
-                && gap > 0.6 * h
-                && (prose_line(row) || (cell_count(row) < 2 && words >= 10));
+            // (A long piece starting where a later cell of the row above or of the two below
+            // starts is a long description in its column, or the first line of one a browser set
+            // higher than its row.)
+            let near = || {
+                [Some(prev), rows.get(j + 1), rows.get(j + 2)]
+                    .into_iter()
+                    .flatten()
+            };
+            let left = near().flatten().map(|l| l.x0).fold(f32::MAX, f32::min);
+            let in_column = |x: f32| {
+                x > left + 1.0
+                    && near()
+                        .flatten()
+                        .flat_map(|l| &l.spans)
+                        .any(|s| (s.x0 - x).abs() <= 1.0)
+            };
+            let long = prose_piece(row).or_else(|| {
+                (cell_count(row) < 2 && words >= 10)
+                    .then(|| row.iter().map(|l| l.x0).fold(f32::MAX, f32::min))
+            });
+            let prose = j > last_multi && gap > 0.6 * h && long.is_some_and(|x| !in_column(x));
             if gap > 2.0 * h
                 || resized
                 || heading
@@ -332,7 +351,7 @@ pub(crate) fn build(
                     None => vec![s.clone()],
                 };
                 for s in pieces {
-                    let c = band_of(&bands, s.x0, s.ink_x1()).unwrap_or(0);
+                    let c = band_of(&bands, s.x0, s.ink_x1());
                     if let Some(p) = parts.get_mut(c) {
                         p.push(s);
                     }
@@ -366,7 +385,8 @@ pub(crate) fn build(
     }
     let mut prev_parts: Option<&Vec<Vec<Span>>> = None;
     for ((row, parts), right) in slice.iter().zip(&parts).zip(&rights) {
-        let r: Vec<String> = parts.iter().map(|p| cell_text(p)).collect();
+        let unlinked = super::celltext::shared_links(parts.iter());
+        let r: Vec<String> = parts.iter().map(|p| cell_text(p, &unlinked)).collect();
         // A line close below the previous row continues its wrapped cells: a single fragment, or
         // the ends of words and phrases under some of its cells (`cellwrap.rs`).
         let close = top(row) - prev_bottom < 0.6 * row_height(row);
@@ -434,16 +454,22 @@ fn is_bullet_text(t: &str) -> bool {
     matches!((c.next(), c.next()), (Some(b), None) if super::markers::is_bullet_char(b))
 }
 
-fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> Option<usize> {
+/// The column of a piece from `x0` to `x1`: the band holding its middle, else one it overlaps,
+/// else the band it stands closest to (a cell's line running on past the last band's right edge,
+/// which rows of few cells set, belongs to that last column, not to the first).
+fn band_of(bands: &[(f32, f32)], x0: f32, x1: f32) -> usize {
     let cx = (x0 + x1) / 2.0;
+    let away = |b: &(f32, f32)| (b.0 - x1).max(x0 - b.1);
     bands
         .iter()
         .position(|b| cx >= b.0 - 1.0 && cx <= b.1 + 1.0)
         .or_else(|| bands.iter().position(|b| x0 < b.1 && x1 > b.0))
+        .or_else(|| (0..bands.len()).min_by(|&a, &b| away(&bands[a]).total_cmp(&away(&bands[b]))))
+        .unwrap_or(0)
 }
 
-fn cell_text(spans: &[Span]) -> String {
-    collapse_spaces(&clean(&join_spans(spans)).replace('|', "\\|"))
+fn cell_text(spans: &[Span], unlinked: &[String]) -> String {
+    super::celltext::inline(spans, unlinked).replace('|', "\\|")
 }
 
 /// Two or more horizontal rules around the rows and under them (a rule of a table in the next

@@ -179,7 +179,7 @@ fn trim_last(pieces: &mut [(String, Style)], cut: usize) {
 }
 
 /// Append text; a separator (`style == None`) inherits the previous piece's style.
-fn push(pieces: &mut Vec<(String, Style)>, text: String, style: Option<Style>) {
+pub(crate) fn push(pieces: &mut Vec<(String, Style)>, text: String, style: Option<Style>) {
     let style = match style {
         // (Code is written without weight or slant: a keyword in bold stays in its code span.)
         Some(s) if s.code => Style {
@@ -196,7 +196,7 @@ fn push(pieces: &mut Vec<(String, Style)>, text: String, style: Option<Style>) {
     }
 }
 
-fn render(pieces: &[(String, Style)]) -> String {
+pub(crate) fn render(pieces: &[(String, Style)]) -> String {
     let mut out = String::new();
     let mut k = 0;
     while k < pieces.len() {

@@ -176,3 +176,88 @@ fn a_row_of_short_lower_case_cells_is_a_row_not_a_wrapped_line() {
         }
     }
 }
+
+/// The cells of the truth's row whose first cell is `first` (words compared), and the output's.
+fn row_of<'a>(rows: &'a [Vec<String>], first: &str) -> Option<&'a Vec<String>> {
+    rows.iter()
+        .find(|r| r.first().is_some_and(|c| words(c) == words(first)))
+}
+
+/// Whether two rows hold the same words in the same non-empty cells.
+fn same_cells(a: &[String], b: &[String]) -> bool {
+    let filled = |r: &[String]| -> Vec<Vec<String>> {
+        r.iter()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| words(c))
+            .collect()
+    };
+    filled(a) == filled(b)
+}
+
+#[test]
+fn a_column_of_code_set_smaller_than_its_text_stays_in_its_table() {
+    // "| `serde` | [`tally_mark::serde`](...)-Writing snapshots as JSON. |": browsers and Writer set
+    // code a sixth smaller than the text beside it, and a row in another type size than the rows
+    // above ended the table (a heading under it), so the table stopped at its first row of code,
+    // or never began. (groff's tbl sets the table in other ways; pms is left out.)
+    for route in ["plt", "pxe", "phtml", "pwr"] {
+        let (pdf, truth, md) = sample(route, "r2-000");
+        let (want, got) = (table_rows(&truth), table_rows(&md));
+        for name in [
+            "`serde`",
+            "`log`",
+            "`tokio`",
+            "`metrics`",
+            "`std`",
+            "`alloc`",
+        ] {
+            let t = row_of(&want, name).unwrap_or_else(|| panic!("the sample's row {name}"));
+            assert!(
+                row_of(&got, name).is_some_and(|r| same_cells(r, t)),
+                "{}: no row {t:?}\n{md}",
+                pdf.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn links_in_table_cells_keep_their_addresses() {
+    // A cell's link was written as its words alone, while the same link in a paragraph kept its
+    // address.
+    for route in ["plt", "pxe", "phtml", "pwr"] {
+        let (pdf, _truth, md) = sample(route, "r2-000");
+        let rows = table_rows(&md);
+        for name in ["serde", "log", "tokio", "metrics"] {
+            let address =
+                format!("(https://docs.rs/tally-mark/latest/tally_mark/{name}/index.html)");
+            assert!(
+                row_of(&rows, &format!("`{name}`"))
+                    .is_some_and(|r| r.get(1).is_some_and(|c| c.contains(&address))),
+                "{}: the row of {name} has no link to {address}\n{md}",
+                pdf.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_short_table_whose_last_column_is_wide_is_one_table() {
+    // "| target | on | Notes |" over two rows, the last column three times as wide as the others
+    // and a cell of it wrapping: Writer's print left a wide white strip between the second and
+    // the third column, read as the gutter of two unrelated halves of the page; a cell's words
+    // in another style a word space apart made columns of their own. (Chromium still splits the
+    // wrapped cell, whose first line it sets above the row, over two columns.)
+    for route in ["plt", "pxe", "pwr"] {
+        let (pdf, truth, md) = sample(route, "r2-000");
+        let (want, got) = (table_rows(&truth), table_rows(&md));
+        for name in ["target", "`x86_64`", "`wasm32`"] {
+            let t = row_of(&want, name).unwrap_or_else(|| panic!("the sample's row {name}"));
+            assert!(
+                row_of(&got, name).is_some_and(|r| same_cells(r, t)),
+                "{}: no row {t:?}\n{md}",
+                pdf.display()
+            );
+        }
+    }
+}
