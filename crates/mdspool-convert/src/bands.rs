@@ -21,7 +21,7 @@ const WORD_GAP_EM: f32 = 0.5;
 
 /// Column bands of `rows` (the table's rows of several cells), left to right; `em` is their type
 /// size.
-pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
+pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32, right: f32) -> Vec<(f32, f32)> {
     let extents: Vec<Vec<Ext>> = rows
         .iter()
         .map(|r| {
@@ -50,13 +50,13 @@ pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32) -> Vec<(f32, f32)> {
                 }
             }
         }
-        return centred_headers(bands, &extents, em);
+        return last_header(centred_headers(bands, &extents, em), &extents, em, right);
     }
     let bands: Vec<(f32, f32)> = bands
         .into_iter()
         .flat_map(|b| split(b, &extents, spare, (1.0, OPEN_GAP_EM * em, APART_EM * em)))
         .collect();
-    centred_headers(bands, &extents, em)
+    last_header(centred_headers(bands, &extents, em), &extents, em, right)
 }
 
 /// A band holding a cell of the first row only, centred between the start of the band on its left
@@ -84,6 +84,31 @@ fn centred_headers(mut bands: Vec<(f32, f32)>, rows: &[Vec<Ext>], em: f32) -> Ve
         } else {
             k += 1;
         }
+    }
+    bands
+}
+
+/// The last band holding a cell of the first row only, centred between the start of the band on its
+/// left and the right edge of the table's text (`right`, its wrapped lines included), within an em:
+/// the last column's header cell centred over cells that stop short of it. It joins that band.
+fn last_header(
+    mut bands: Vec<(f32, f32)>,
+    rows: &[Vec<Ext>],
+    em: f32,
+    right: f32,
+) -> Vec<(f32, f32)> {
+    let n = bands.len();
+    if n < 3 || rows.len() < 3 {
+        return bands;
+    }
+    let b = bands[n - 1];
+    let inside = |e: &Ext| e.x0 >= b.0 - 0.5 && e.x1 <= b.1 + 0.5;
+    let header_only = rows.first().is_some_and(|r| r.iter().any(inside))
+        && rows.iter().skip(1).all(|r| !r.iter().any(inside));
+    let middle = (bands[n - 2].0 + right) / 2.0;
+    if header_only && right > b.1 + em && ((b.0 + b.1) / 2.0 - middle).abs() <= em {
+        bands[n - 2].1 = b.1;
+        bands.pop();
     }
     bands
 }

@@ -100,10 +100,11 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             // a table, side by side when a browser balances it over two columns) is no row of it.
             // A header row over a monospaced body is.
             let row_mono = mono(row);
+            // (A row of several cells of a column of code, whose other cells hold code too, stays.)
             let code = match body_mono {
                 None => mono(prev) && !row_mono,
                 Some(b) => b.is_some_and(|b| b != row_mono),
-            };
+            } && !(in_code && cell_count(row) >= 2);
             // A line of running prose under the rows (a justified paragraph's first line, split
             // like cells at its wide word spaces) starts the text after the table.
             let words: usize = row
@@ -273,7 +274,13 @@ pub(crate) fn build(
         .fold(0.0f32, f32::max)
         .max(1.0);
     let multi_rows: Vec<&Vec<Line>> = slice.iter().filter(|r| cell_count(r) >= 2).collect();
-    let bands = super::bands::column_bands(&multi_rows, em);
+    // The right edge of the run's text, wrapped cells' lines included.
+    let right = slice
+        .iter()
+        .flatten()
+        .map(|l| l.x1)
+        .fold(f32::MIN, f32::max);
+    let bands = super::bands::column_bands(&multi_rows, em, right);
     let ncols = bands.len();
     if !(2..=MAX_COLS).contains(&ncols) {
         return None;

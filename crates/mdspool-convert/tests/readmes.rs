@@ -199,7 +199,24 @@ fn a_column_of_code_set_smaller_than_its_text_stays_in_its_table() {
     // "| `serde` | [`tally_mark::serde`](...)-Writing snapshots as JSON. |": browsers and Writer set
     // code a sixth smaller than the text beside it, and a row in another type size than the rows
     // above ended the table (a heading under it), so the table stopped at its first row of code,
-    // or never began. (groff's tbl sets the table in other ways; pms is left out.)
+    // or never began. groff's tbl sets the code at the text's size, but a row whose cells are all
+    // code ("`tokio` | `tally_mark::tokio`-") ended the table as a code block under it; there
+    // each name has its row (tbl breaks words in the narrow column: "Writ-ing").
+    for name in [
+        "`serde`",
+        "`log`",
+        "`tokio`",
+        "`metrics`",
+        "`std`",
+        "`alloc`",
+    ] {
+        let (pdf, _truth, md) = sample("pms", "r2-000");
+        assert!(
+            row_of(&table_rows(&md), name).is_some(),
+            "{}: no row of {name}\n{md}",
+            pdf.display()
+        );
+    }
     for route in ["plt", "pxe", "phtml", "pwr"] {
         let (pdf, truth, md) = sample(route, "r2-000");
         let (want, got) = (table_rows(&truth), table_rows(&md));
@@ -246,9 +263,10 @@ fn a_short_table_whose_last_column_is_wide_is_one_table() {
     // "| target | on | Notes |" over two rows, the last column three times as wide as the others
     // and a cell of it wrapping: Writer's print left a wide white strip between the second and
     // the third column, read as the gutter of two unrelated halves of the page; a cell's words
-    // in another style a word space apart made columns of their own. (Chromium still splits the
-    // wrapped cell, whose first line it sets above the row, over two columns.)
-    for route in ["plt", "pxe", "pwr"] {
+    // in another style a word space apart made columns of their own; Chromium sets the wrapped
+    // cell's first line above its row (read as a line of prose under the table) and centres the
+    // header "Notes" right of the column's short cells (a column of its own).
+    for route in ["plt", "pxe", "phtml", "pwr"] {
         let (pdf, truth, md) = sample(route, "r2-000");
         let (want, got) = (table_rows(&truth), table_rows(&md));
         for name in ["target", "`x86_64`", "`wasm32`"] {
