@@ -140,20 +140,34 @@ fn heading_between(g: &[Rule], next: f32, spans: &[Span]) -> bool {
         .any(|s| s.size > 1.15 * typical)
 }
 
-/// Whether a line of text wider than both the group's last rule and the next rule `r` (prose across
-/// the page between two tables) stands between them: a table's own rows stay within its rules.
+/// Whether a line of text wider than both the group's last rule and the next rule `r` by an em on
+/// each side (prose across the page between two tables) stands between them, or a line of its own
+/// spans over the rules reaching an em past one end (a heading and a list between two tables
+/// narrower than the text, which pandoc's LaTeX centres; a span whose middle lies beside the rules,
+/// in the next column, is no part of such a line): a table's own rows stay within its rules.
 fn prose_between(g: &[Rule], r: &Rule, spans: &[Span]) -> bool {
     let Some(last) = g.last() else {
         return false;
     };
     let (x0, x1) = (last.x0.min(r.x0), last.x1.max(r.x1));
-    let between: Vec<&Span> = spans
+    let between = || {
+        spans
+            .iter()
+            .filter(|s| s.top >= last.top && s.bottom <= r.top)
+    };
+    let across = lines(between())
         .iter()
-        .filter(|s| s.top >= last.top && s.bottom <= r.top)
-        .collect();
-    // Spans of one line, as (top, x0, x1) of the line's extent.
+        .any(|&(_, a, b, size)| a < x0 - size && b > x1 + size);
+    let over = lines(between().filter(|s| (s.x0 + s.x1) / 2.0 > x0 && (s.x0 + s.x1) / 2.0 < x1))
+        .iter()
+        .any(|&(_, a, b, size)| a < x0 - size || b > x1 + size);
+    across || over
+}
+
+/// Spans gathered into lines, as (top, x0, x1, size) of each line's extent.
+fn lines<'a>(spans: impl Iterator<Item = &'a Span>) -> Vec<(f32, f32, f32, f32)> {
     let mut lines: Vec<(f32, f32, f32, f32)> = Vec::new();
-    for s in between {
+    for s in spans {
         match lines
             .iter_mut()
             .find(|l| (l.0 - s.top).abs() < 0.5 * s.size)
@@ -166,8 +180,6 @@ fn prose_between(g: &[Rule], r: &Rule, spans: &[Span]) -> bool {
         }
     }
     lines
-        .iter()
-        .any(|&(_, a, b, size)| a < x0 - size && b > x1 + size)
 }
 
 /// Whether the group's last rule and the next rule `r` close one table and open another: nothing
@@ -417,3 +429,7 @@ fn cell_text(mut spans: Vec<&Span>, unlinked: &[String]) -> String {
     }
     collapse_spaces(&out.replace('|', "\\|"))
 }
+
+#[cfg(test)]
+#[path = "grid_tests.rs"]
+mod tests;
