@@ -306,9 +306,14 @@ pub(crate) fn build(
     if hanging > 0 && inside == 0 {
         return None;
     }
-    // Aligned monospace text is code (comments lined up after statements), not a table.
+    // Aligned monospace text is code (comments lined up after statements), not a table; unless a
+    // header row of several cells in the text's font stands over it (a table of figures set as
+    // code: "| `glyf` | `0.901 ms` | ...").
     let frags: Vec<&Line> = slice.iter().flatten().collect();
-    if frags.iter().filter(|l| l.all_mono()).count() * 5 >= frags.len() * 4 {
+    let header = slice
+        .first()
+        .is_some_and(|r| cell_count(r) >= 2 && !r.iter().any(Line::all_mono));
+    if !header && frags.iter().filter(|l| l.all_mono()).count() * 5 >= frags.len() * 4 {
         return None;
     }
     let (left, right) = (bands.first()?.0, bands.last()?.1);
