@@ -494,3 +494,7 @@ fn has_rules(rules: &[Rule], top: f32, bottom: f32, left: f32, right: f32) -> bo
         .count()
         >= 2
 }
+
+#[cfg(test)]
+#[path = "tables_tests.rs"]
+mod tests;
