@@ -194,40 +194,23 @@ fn same_cells(a: &[String], b: &[String]) -> bool {
     filled(a) == filled(b)
 }
 
-#[test]
-fn a_column_of_code_set_smaller_than_its_text_stays_in_its_table() {
-    // "| `serde` | [`tally_mark::serde`](...)-Writing snapshots as JSON. |": browsers and Writer set
-    // code a sixth smaller than the text beside it, and a row in another type size than the rows
-    // above ended the table (a heading under it), so the table stopped at its first row of code,
-    // or never began. groff's tbl sets the code at the text's size, but a row whose cells are all
-    // code ("`tokio` | `tally_mark::tokio`-") ended the table as a code block under it; there
-    // each name has its row (tbl breaks words in the narrow column: "Writ-ing").
-    for name in [
-        "`serde`",
-        "`log`",
-        "`tokio`",
-        "`metrics`",
-        "`std`",
-        "`alloc`",
-    ] {
-        let (pdf, _truth, md) = sample("pms", "r2-000");
-        assert!(
-            row_of(&table_rows(&md), name).is_some(),
-            "{}: no row of {name}\n{md}",
-            pdf.display()
-        );
-    }
-    for route in ["plt", "pxe", "phtml", "pwr"] {
+/// The names of the sample's table of cargo features (`r2-000`).
+const NAMES: [&str; 6] = [
+    "`serde`",
+    "`log`",
+    "`tokio`",
+    "`metrics`",
+    "`std`",
+    "`alloc`",
+];
+
+/// Asserts that on each route's `r2-000` the output has each truth row named by `names` (its first
+/// cell), with the same words in the same filled cells.
+fn assert_rows_kept(routes: &[&str], names: &[&str]) {
+    for route in routes {
         let (pdf, truth, md) = sample(route, "r2-000");
         let (want, got) = (table_rows(&truth), table_rows(&md));
-        for name in [
-            "`serde`",
-            "`log`",
-            "`tokio`",
-            "`metrics`",
-            "`std`",
-            "`alloc`",
-        ] {
+        for name in names {
             let t = row_of(&want, name).unwrap_or_else(|| panic!("the sample's row {name}"));
             assert!(
                 row_of(&got, name).is_some_and(|r| same_cells(r, t)),
@@ -236,6 +219,25 @@ fn a_column_of_code_set_smaller_than_its_text_stays_in_its_table() {
             );
         }
     }
+}
+
+#[test]
+fn a_column_of_code_set_smaller_than_its_text_stays_in_its_table() {
+    // "| `serde` | [`tally_mark::serde`](...)-Writing snapshots as JSON. |": browsers and Writer set
+    // code a sixth smaller than the text beside it, and a row in another type size than the rows
+    // above ended the table (a heading under it), so the table stopped at its first row of code,
+    // or never began. groff's tbl sets the code at the text's size, but a row whose cells are all
+    // code ("`tokio` | `tally_mark::tokio`-") ended the table as a code block under it; there
+    // each name has its row (tbl breaks words in the narrow column: "Writ-ing").
+    for name in NAMES {
+        let (pdf, _truth, md) = sample("pms", "r2-000");
+        assert!(
+            row_of(&table_rows(&md), name).is_some(),
+            "{}: no row of {name}\n{md}",
+            pdf.display()
+        );
+    }
+    assert_rows_kept(&["plt", "pxe", "phtml", "pwr"], &NAMES);
 }
 
 #[test]
@@ -266,16 +268,8 @@ fn a_short_table_whose_last_column_is_wide_is_one_table() {
     // in another style a word space apart made columns of their own; Chromium sets the wrapped
     // cell's first line above its row (read as a line of prose under the table) and centres the
     // header "Notes" right of the column's short cells (a column of its own).
-    for route in ["plt", "pxe", "phtml", "pwr"] {
-        let (pdf, truth, md) = sample(route, "r2-000");
-        let (want, got) = (table_rows(&truth), table_rows(&md));
-        for name in ["target", "`x86_64`", "`wasm32`"] {
-            let t = row_of(&want, name).unwrap_or_else(|| panic!("the sample's row {name}"));
-            assert!(
-                row_of(&got, name).is_some_and(|r| same_cells(r, t)),
-                "{}: no row {t:?}\n{md}",
-                pdf.display()
-            );
-        }
-    }
+    assert_rows_kept(
+        &["plt", "pxe", "phtml", "pwr"],
+        &["target", "`x86_64`", "`wasm32`"],
+    );
 }
