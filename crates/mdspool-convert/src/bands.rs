@@ -39,17 +39,21 @@ pub(crate) fn column_bands(rows: &[&Vec<Line>], em: f32, right: f32) -> Vec<(f32
         // two styles a word space apart are one cell (a word in code, bold or italic amid a
         // cell's words is no column of its own; pieces of one style stand apart only where the
         // producer set them apart, as cells).
-        let mut bands = bands;
+        let styled = |s: &Span| (s.mono, s.bold, s.italic);
+        let mut joins: Vec<(f32, f32)> = Vec::new();
         for r in rows {
             let mut spans: Vec<&Span> = r.iter().flat_map(|l| &l.spans).collect();
             spans.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-            for w in spans.windows(2) {
-                let styled = |s: &Span| (s.mono, s.bold, s.italic);
-                if styled(w[0]) != styled(w[1]) && w[1].x0 - w[0].ink_x1() < WORD_GAP_EM * em {
-                    bands = union(bands.into_iter().chain([(w[0].x0, w[1].ink_x1())]), 1.0);
-                }
-            }
+            joins.extend(
+                spans
+                    .windows(2)
+                    .filter(|w| {
+                        styled(w[0]) != styled(w[1]) && w[1].x0 - w[0].ink_x1() < WORD_GAP_EM * em
+                    })
+                    .map(|w| (w[0].x0, w[1].ink_x1())),
+            );
         }
+        let bands = union(bands.into_iter().chain(joins), 1.0);
         return last_header(centred_headers(bands, &extents, em), &extents, em, right);
     }
     let bands: Vec<(f32, f32)> = bands
