@@ -16,9 +16,7 @@ const BODY: [&str; 4] = [
 
 fn body(p: &mut PageSpec) {
     p.text(BOLD, 16.0, 72.0, 720.0, "Harbour Survey");
-    for (k, l) in BODY.iter().enumerate() {
-        p.text(REG, 10.0, 72.0, 690.0 - 14.0 * k as f32, l);
-    }
+    p.lines(REG, 10.0, 72.0, 690.0, 14.0, &BODY);
 }
 
 #[test]

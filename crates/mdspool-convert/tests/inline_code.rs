@@ -49,18 +49,14 @@ fn a_page_of_more_code_than_prose_keeps_its_code_block() {
         "meets a Windows one by mistake. Normalizing one drops",
         "the dots it holds. Normalize a path:",
     ];
-    for (k, line) in prose.iter().enumerate() {
-        p.text(REG, 10.0, 72.0, 740.0 - 12.0 * k as f32, line);
-    }
+    p.lines(REG, 10.0, 72.0, 740.0, 12.0, &prose);
     let code = [
         "use typed_path::{utils, Utf8UnixPath};",
         "let path = Utf8UnixPath::new(\"/a/b/../c/./d\");",
         "assert_eq!(path.normalize(), Utf8UnixPath::new(\"/a/c/d\"));",
         "let cwd = utils::utf8_current_dir().unwrap();",
     ];
-    for (k, line) in code.iter().enumerate() {
-        p.text(MONO, 10.0, 72.0, 690.0 - 12.0 * k as f32, line);
-    }
+    p.lines(MONO, 10.0, 72.0, 690.0, 12.0, &code);
     let md = md_lines(&[p]);
     let joined = prose.join(" ");
     let mut want = vec![joined.as_str(), "```"];

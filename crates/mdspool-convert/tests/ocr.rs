@@ -30,9 +30,7 @@ fn report_page() -> Vec<u8> {
         "quarter before, and the new crane moved twice as many containers.",
         "Repairs to the northern pier are finished and the berth is open.",
     ];
-    for (i, l) in body.iter().enumerate() {
-        p.text(REG, 12.0, 72.0, 660.0 - 16.0 * i as f32, l);
-    }
+    p.lines(REG, 12.0, 72.0, 660.0, 16.0, &body);
     p.text(BOLD, 15.0, 72.0, 590.0, "Next Steps");
     let items = ["Dredge the eastern channel", "Paint the lighthouse"];
     for (i, l) in items.iter().enumerate() {
@@ -169,9 +167,7 @@ fn field_notes_page() -> Vec<u8> {
         "The survey team walked the whole ridge in two days and marked",
         "every place where the old path has washed away since the spring.",
     ];
-    for (i, l) in body.iter().enumerate() {
-        p.text(REG, 11.0, 72.0, 685.0 - 15.0 * i as f32, l);
-    }
+    p.lines(REG, 11.0, 72.0, 685.0, 15.0, &body);
     p.raw("q 0.45 g");
     p.text(BOLD, 12.0, 72.0, 635.0, "Site Conditions");
     p.raw("Q");

@@ -189,9 +189,7 @@ fn a_list_cut_at_the_foot_of_a_column_ends_in_a_short_column_beside_it() {
         "mountain. See the review longitude guide for",
         "the microarchitecture efficient harbour today.",
     ];
-    for (k, l) in prose.iter().enumerate() {
-        p.text(REG, 10.0, 57.0, 700.0 - 12.0 * k as f32, l);
-    }
+    p.lines(REG, 10.0, 57.0, 700.0, 12.0, &prose);
     // The list at the foot of the left column; its last item goes on at the top of the right one,
     // where one more item ends the text.
     p.text(REG, 10.0, 68.0, 580.0, "•");

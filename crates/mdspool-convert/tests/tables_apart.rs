@@ -140,12 +140,8 @@ fn code_side_by_side_under_a_table_is_no_row_of_it() {
         "[verdict.sensor]",
         "enabled = true",
     ];
-    for (k, l) in left.iter().enumerate() {
-        p.text(MONO, 9.0, 72.0, 610.0 - 12.0 * k as f32, l);
-    }
-    for (k, l) in right.iter().enumerate() {
-        p.text(MONO, 9.0, 320.0, 622.0 - 12.0 * k as f32, l);
-    }
+    p.lines(MONO, 9.0, 72.0, 610.0, 12.0, &left);
+    p.lines(MONO, 9.0, 320.0, 622.0, 12.0, &right);
     let second = [
         ["Item", "Total", "Share"],
         ["Experimental evidence", "19,684.04", "65.4%"],

@@ -71,6 +71,23 @@ impl PageSpec {
     }
 
     /// Raw content-stream operators, for text the helpers above cannot draw (rotated, TJ arrays).
+    /// Lines of text one under another: the first with its baseline at (x, top), each next one
+    /// `leading` points lower.
+    pub fn lines(
+        &mut self,
+        font: &str,
+        size: f32,
+        x: f32,
+        top: f32,
+        leading: f32,
+        lines: &[&str],
+    ) -> &mut Self {
+        for (k, line) in lines.iter().enumerate() {
+            self.text(font, size, x, top - leading * k as f32, line);
+        }
+        self
+    }
+
     pub fn raw(&mut self, ops: &str) -> &mut Self {
         self.content.push_str(ops);
         self.content.push('\n');
