@@ -114,24 +114,26 @@ pub(crate) fn find_tables(rows: &[Vec<Line>], rules: &[Rule], hints: Hints) -> V
             // (A long piece starting where a later cell of the row above or of the two below
             // starts is a long description in its column, or the first line of one a browser set
             // higher than its row.)
-            let near = || {
-                [Some(prev), rows.get(j + 1), rows.get(j + 2)]
-                    .into_iter()
-                    .flatten()
-            };
-            let left = near().flatten().map(|l| l.x0).fold(f32::MAX, f32::min);
             let in_column = |x: f32| {
+                let near = || {
+                    [Some(prev), rows.get(j + 1), rows.get(j + 2)]
+                        .into_iter()
+                        .flatten()
+                        .flatten()
+                };
+                let left = near().map(|l| l.x0).fold(f32::MAX, f32::min);
                 x > left + 1.0
                     && near()
-                        .flatten()
                         .flat_map(|l| &l.spans)
                         .any(|s| (s.x0 - x).abs() <= 1.0)
             };
-            let long = prose_piece(row).or_else(|| {
-                (cell_count(row) < 2 && words >= 10)
-                    .then(|| row.iter().map(|l| l.x0).fold(f32::MAX, f32::min))
-            });
-            let prose = j > last_multi && gap > 0.6 * h && long.is_some_and(|x| !in_column(x));
+            let long = || {
+                prose_piece(row).or_else(|| {
+                    (cell_count(row) < 2 && words >= 10)
+                        .then(|| row.iter().map(|l| l.x0).fold(f32::MAX, f32::min))
+                })
+            };
+            let prose = j > last_multi && gap > 0.6 * h && long().is_some_and(|x| !in_column(x));
             if gap > 2.0 * h
                 || resized
                 || heading
